@@ -1,0 +1,170 @@
+# newsfacts - plain GNU Makefile.
+#
+#   make            library, extractor, pkg-config file (in build/)
+#   make demo       extract facts from the bundled sample article
+#   make test       build and run every test, then the whole suite again
+#                   under ASan+UBSan (build-san/)
+#   make install    PREFIX=/usr/local DESTDIR= ...
+#   make bench      benchmarks (figures, not pass/fail)
+#
+# Missing system packages are installed by tools/install-deps.sh (Debian)
+# before `demo` and `test` build anything.
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+B ?= build
+
+VERSION := $(shell sed -n 's/^\#define NF_VERSION_STRING "\(.*\)"/\1/p' include/newsfacts.h)
+ABI := 0
+DEPS := libpcre2-8 icu-uc icu-i18n yaml-0.1
+DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+DEPS_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+        -Wconversion -Wno-sign-conversion
+NF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ilib $(WARN) \
+            $(DEPS_CFLAGS) $(EXTRA_CFLAGS)
+NF_LIBS = $(DEPS_LIBS) -lpthread -lm
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%.o)
+SONAME := libnewsfacts.so.$(ABI)
+
+.PHONY: all lib examples demo test test-build check unit cli-tests golden install-test \
+        install uninstall clean deps bench check-abi check-valgrind
+
+all: lib examples $(B)/newsfacts.pc
+
+lib: $(B)/libnewsfacts.a $(B)/libnewsfacts.so.$(VERSION)
+examples: $(B)/newsfacts $(B)/minimal
+
+$(B)/lib/%.o: lib/%.c lib/*.h include/newsfacts.h
+	@mkdir -p $(dir $@)
+	$(CC) $(NF_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -DNF_BUILDING -c $< -o $@
+
+$(B)/libnewsfacts.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/libnewsfacts.so.$(VERSION): $(LIB_OBJ) lib/newsfacts.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+	    -Wl,--version-script=lib/newsfacts.map -o $@ $(LIB_OBJ) $(NF_LIBS)
+	ln -sf libnewsfacts.so.$(VERSION) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libnewsfacts.so
+
+$(B)/examples/%.o: examples/%.c include/newsfacts.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(WARN) $(EXTRA_CFLAGS) \
+	    $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# The examples link the static library so they run from the build tree.
+$(B)/newsfacts: $(B)/examples/newsfacts.o $(B)/libnewsfacts.a
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnewsfacts.a $(NF_LIBS)
+$(B)/minimal: $(B)/examples/minimal.o $(B)/libnewsfacts.a
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnewsfacts.a $(NF_LIBS)
+
+$(B)/newsfacts.pc: pkgconfig/newsfacts.pc.in include/newsfacts.h
+	@mkdir -p $(B)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@DEPS@|$(DEPS)|' $< > $@
+
+# ---------------------------------------------------------------- tests
+
+$(B)/tests/tests_list.h: $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	@sed -n 's/^NF_TEST(\([A-Za-z0-9_]*\)).*/X(\1)/p' $(TEST_SRC) > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+$(B)/tests/%.o: tests/unit/%.c tests/unit/harness.h $(B)/tests/tests_list.h lib/*.h include/newsfacts.h
+	@mkdir -p $(dir $@)
+	$(CC) $(NF_CFLAGS) -I$(B)/tests $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/unit_tests: $(TEST_OBJ) $(B)/libnewsfacts.a
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libnewsfacts.a $(NF_LIBS)
+
+test-build: all $(B)/unit_tests
+
+# Everything one build directory runs.
+unit: test-build
+	$(B)/unit_tests
+cli-tests: test-build
+	B=$(B) sh tests/cli.sh
+golden: test-build
+	B=$(B) sh tests/golden.sh
+
+# make test: deps, the normal build's suite, the install test, then the
+# same suite under ASan+UBSan.
+test: deps
+	$(MAKE) --no-print-directory unit cli-tests golden
+	$(MAKE) --no-print-directory install-test
+	$(MAKE) --no-print-directory check
+
+check:
+	$(MAKE) --no-print-directory B=build-san CFLAGS="-O1 -g" \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    unit cli-tests
+
+install-test: all
+	B=$(B) sh tests/install.sh
+
+deps:
+	@sh tools/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory -s all >/dev/null
+	@$(B)/newsfacts --rules rules --pretty examples/data/sample-article.txt
+
+check-valgrind: test-build
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    $(B)/newsfacts --rules rules --out-dir $$(mktemp -d) ../shared/corpus/seeds/*.txt
+
+check-abi: lib
+	nm -D --defined-only $(B)/libnewsfacts.so.$(VERSION) | awk '$$2=="T"{print $$3}' | sort \
+	    | diff -u lib/newsfacts.sym -
+
+bench: all
+	B=$(B) sh bench/run.sh
+
+# ---------------------------------------------------------------- install
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATADIR)/newsfacts
+	install -m 644 include/newsfacts.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(B)/libnewsfacts.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(B)/libnewsfacts.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libnewsfacts.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libnewsfacts.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@DEPS@|$(DEPS)|' pkgconfig/newsfacts.pc.in \
+	    > $(DESTDIR)$(PKGCONFIGDIR)/newsfacts.pc
+	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(CPPFLAGS) $(CFLAGS) \
+	    -DNF_DEFAULT_RULES='"$(DATADIR)/newsfacts/rules"' -c examples/newsfacts.c -o $(B)/newsfacts-installed.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $(B)/newsfacts-installed $(B)/newsfacts-installed.o \
+	    $(B)/libnewsfacts.a $(NF_LIBS)
+	install -m 755 $(B)/newsfacts-installed $(DESTDIR)$(BINDIR)/newsfacts
+	rm -rf $(DESTDIR)$(DATADIR)/newsfacts/rules
+	cp -R rules $(DESTDIR)$(DATADIR)/newsfacts/rules
+	if [ -d docs ]; then install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5; \
+	    for s in 1 3 5; do for f in docs/*.$$s; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man$$s/; done; done; true; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/newsfacts.h $(DESTDIR)$(LIBDIR)/libnewsfacts.a \
+	    $(DESTDIR)$(LIBDIR)/libnewsfacts.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libnewsfacts.so $(DESTDIR)$(PKGCONFIGDIR)/newsfacts.pc \
+	    $(DESTDIR)$(BINDIR)/newsfacts
+	rm -rf $(DESTDIR)$(DATADIR)/newsfacts
+	for s in 1 3 5; do for f in docs/*.$$s; do [ -f "$$f" ] && rm -f $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$f); done; done; true
+
+clean:
+	rm -rf build build-san build-*

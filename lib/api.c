@@ -1,0 +1,401 @@
+/*
+ * api.c - the public entry points: versions, options, workspaces, the
+ * extraction pipeline and the document accessors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+uint32_t nf_version(void) { return NF_VERSION_NUMBER; }
+const char *nf_version_string(void) { return NF_VERSION_STRING; }
+
+void nf_load_options_init(nf_load_options *opts)
+{
+    if (!opts) return;
+    memset(opts, 0, sizeof *opts);
+    opts->version = NF_OPTIONS_VERSION;
+    opts->max_yaml_depth = 64;
+    opts->max_include_depth = 16;
+    opts->max_files = 10000;
+    opts->regex_match_limit = 1000000;
+    opts->regex_depth_limit = 10000;
+    opts->max_file_bytes = 64u << 20;
+}
+
+void nf_extract_options_init(nf_extract_options *opts)
+{
+    if (!opts) return;
+    memset(opts, 0, sizeof *opts);
+    opts->version = NF_OPTIONS_VERSION;
+    opts->max_input_bytes = 1ull << 30;
+    opts->max_results = 50000000;
+}
+
+size_t nf_struct_size(nf_struct_id id)
+{
+    switch (id) {
+    case NF_STRUCT_ERROR: return sizeof(nf_error);
+    case NF_STRUCT_SPAN: return sizeof(nf_span);
+    case NF_STRUCT_TOKEN: return sizeof(nf_token);
+    case NF_STRUCT_SENTENCE: return sizeof(nf_sentence);
+    case NF_STRUCT_PARAGRAPH: return sizeof(nf_paragraph);
+    case NF_STRUCT_ENTITY: return sizeof(nf_entity);
+    case NF_STRUCT_DATE: return sizeof(nf_date);
+    case NF_STRUCT_QUOTE: return sizeof(nf_quote);
+    case NF_STRUCT_META: return sizeof(nf_meta);
+    case NF_STRUCT_ANNOTATION: return sizeof(nf_annotation);
+    case NF_STRUCT_LOAD_OPTIONS: return sizeof(nf_load_options);
+    case NF_STRUCT_EXTRACT_OPTIONS: return sizeof(nf_extract_options);
+    }
+    return 0;
+}
+
+const char *nf_entity_type_name(uint32_t type)
+{
+    static const char *const names[] = {NULL, "PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT"};
+    return type < sizeof names / sizeof names[0] ? names[type] : NULL;
+}
+
+const char *nf_timex_type_name(uint32_t type)
+{
+    static const char *const names[] = {NULL, "DATE", "TIME", "DURATION", "SET"};
+    return type < sizeof names / sizeof names[0] ? names[type] : NULL;
+}
+
+/* ------------------------------------------------------------ workspace */
+
+nf_workspace *nf_workspace_new(const nf_rules *rules, nf_error *err)
+{
+    if (!rules) {
+        nfi_error_set(err, NF_ERR_INVALID, "", 0, 0, "nf_workspace_new: rules is NULL");
+        return NULL;
+    }
+    nf_workspace *ws = calloc(1, sizeof *ws);
+    if (!ws) {
+        nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
+        return NULL;
+    }
+    ws->rules = rules;
+    ws->seg = nfi_seg_ws_new(rules, err);
+    ws->engine = ws->seg ? nfi_engine_ws_new(rules, err) : NULL;
+    if (!ws->seg || !ws->engine) {
+        nf_workspace_free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void nf_workspace_free(nf_workspace *ws)
+{
+    if (!ws) return;
+    nfi_seg_ws_free(ws->seg);
+    nfi_engine_ws_free(ws->engine);
+    free(ws);
+}
+
+/* ------------------------------------------------------------ documents */
+
+static nf_doc *doc_new(void)
+{
+    nf_doc *doc = calloc(1, sizeof *doc);
+    if (!doc) return NULL;
+    nfi_arena_init(&doc->arena);
+    nfi_strtab_init(&doc->forms, &doc->arena);
+    nf_meta_field unset = {{NF_UNSET, NF_UNSET}, NULL};
+    doc->meta.headline = doc->meta.byline = doc->meta.dateline = unset;
+    doc->meta.source = doc->meta.published = unset;
+    return doc;
+}
+
+void nf_doc_free(nf_doc *doc)
+{
+    if (!doc) return;
+    nfi_vec_free(&doc->tokens);
+    nfi_vec_free(&doc->sentences);
+    nfi_vec_free(&doc->paragraphs);
+    nfi_vec_free(&doc->lines);
+    nfi_vec_free(&doc->anns);
+    nfi_vec_free(&doc->attrs);
+    nfi_vec_free(&doc->body);
+    nfi_vec_free(&doc->entities);
+    nfi_vec_free(&doc->dates);
+    nfi_vec_free(&doc->quotes);
+    nfi_vec_free(&doc->warnings);
+    nfi_vec_free(&doc->pub_anns);
+    nfi_strtab_free(&doc->forms);
+    nfi_arena_free(&doc->arena);
+    free(doc);
+}
+
+void nfi_doc_warn(nf_doc *doc, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char **slot = nfi_vec_push(&doc->warnings);
+    if (slot) *slot = nfi_arena_strdup(&doc->arena, msg);
+    if (slot && !*slot) doc->warnings.len--;
+}
+
+const nfi_attr *nfi_ann_attr(const nf_doc *doc, const nfi_ann *a, const char *key)
+{
+    for (uint32_t i = 0; i < a->attr_count; i++) {
+        const nfi_attr *at = &doc->attrs.items[a->attr_start + i];
+        if (at->key == key || strcmp(at->key, key) == 0) return at;
+    }
+    return NULL;
+}
+
+size_t nfi_doc_token_at(const nf_doc *doc, size_t offset)
+{
+    size_t lo = 0, hi = doc->tokens.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->tokens.items[mid].span.end <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Marks facts that lie outside every body region; drops them unless the
+ * caller asked for all text. A document without body regions keeps all. */
+static bool inside_body(const nf_doc *doc, nf_span s)
+{
+    if (!doc->body.len) return true;
+    for (size_t i = 0; i < doc->body.len; i++)
+        if (doc->body.items[i].start <= s.start && s.end <= doc->body.items[i].end) return true;
+    return false;
+}
+
+#define FILTER_OUTSIDE_BODY(doc, vec)                                   \
+    do {                                                                \
+        size_t kept_ = 0;                                               \
+        for (size_t i_ = 0; i_ < (vec).len; i_++) {                     \
+            if (!inside_body(doc, (vec).items[i_].span)) {              \
+                if (!keep_all) continue;                                \
+                (vec).items[i_].flags |= NF_FACT_OUTSIDE_BODY;          \
+            }                                                           \
+            (vec).items[kept_++] = (vec).items[i_];                     \
+        }                                                               \
+        (vec).len = kept_;                                              \
+    } while (0)
+
+/* Entities are referred to by index from quotes, so they are only flagged
+ * or dropped together with a renumbering of the quotes' links. */
+static void apply_body(nf_doc *doc)
+{
+    bool keep_all = (doc->extract_flags & NF_EXTRACT_ALL_TEXT) != 0;
+    for (size_t i = 0; i < doc->sentences.len; i++)
+        if (!inside_body(doc, doc->sentences.items[i].span))
+            doc->sentences.items[i].flags |= NF_FACT_OUTSIDE_BODY;
+    size_t *new_index = NULL;
+    if (doc->entities.len) {
+        new_index = malloc(doc->entities.len * sizeof *new_index);
+        if (!new_index) keep_all = true; /* cannot renumber: keep rather than lose links */
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < doc->entities.len; i++) {
+        nf_entity *e = &doc->entities.items[i];
+        if (!inside_body(doc, e->span)) {
+            if (!keep_all) {
+                new_index[i] = (size_t)-1;
+                continue;
+            }
+            e->flags |= NF_FACT_OUTSIDE_BODY;
+        }
+        if (new_index) new_index[i] = kept;
+        doc->entities.items[kept++] = *e;
+    }
+    doc->entities.len = kept;
+    FILTER_OUTSIDE_BODY(doc, doc->dates);
+    FILTER_OUTSIDE_BODY(doc, doc->quotes);
+    for (size_t i = 0; i < doc->quotes.len && new_index; i++) {
+        nf_quote *q = &doc->quotes.items[i];
+        if (q->speaker_entity >= 0) {
+            size_t to = new_index[q->speaker_entity];
+            q->speaker_entity = to == (size_t)-1 ? -1 : (int64_t)to;
+        }
+    }
+    free(new_index);
+}
+
+/* Copies the engine's annotations into public structs that hold no pointer
+ * into the rules (R8: a document may outlive its rules). */
+static nf_status publish_annotations(nf_doc *doc)
+{
+    nfi_strtab names;
+    nfi_strtab_init(&names, &doc->arena);
+    nf_status st = NF_OK;
+    for (size_t i = 0; i < doc->anns.len; i++) {
+        const nfi_ann *a = &doc->anns.items[i];
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        nf_annotation *p = nfi_vec_push(&doc->pub_anns);
+        if (!p) {
+            st = NF_ERR_NOMEM;
+            break;
+        }
+        p->span = a->span;
+        p->first_token = a->tok_start;
+        p->token_count = a->tok_end - a->tok_start;
+        const char *src[3] = {a->type, a->rule, a->phase};
+        const char **dst[3] = {&p->type, &p->rule, &p->phase};
+        for (int k = 0; k < 3; k++) {
+            if (!src[k]) continue;
+            uint32_t id = nfi_strtab_intern(&names, src[k], strlen(src[k]));
+            if (id == NFI_NONE) {
+                st = NF_ERR_NOMEM;
+                break;
+            }
+            *dst[k] = names.strs[id];
+        }
+    }
+    nfi_strtab_free(&names);
+    return st;
+}
+
+static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
+                              nf_error *err)
+{
+    nf_status st;
+    if ((st = nfi_lines_split(doc)) != NF_OK) return st;
+    if ((st = nfi_tokenize(doc, rules, ws, err)) != NF_OK) return st;
+    if ((st = nfi_sentences_split(doc, rules, ws, err)) != NF_OK) return st;
+    if (doc->extract_flags & NF_EXTRACT_NO_RULES) return NF_OK;
+    if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
+    if ((st = nfi_structure(doc, rules, err)) != NF_OK) return st;
+    if ((st = nfi_entities_resolve(doc, rules, err)) != NF_OK) return st;
+    if ((st = nfi_dates_resolve(doc, rules, err)) != NF_OK) return st;
+    if ((st = nfi_quotes_resolve(doc, rules, err)) != NF_OK) return st;
+    apply_body(doc);
+    return publish_annotations(doc);
+}
+
+nf_doc *nf_extract(const nf_rules *rules, nf_workspace *ws, const char *text, size_t len,
+                   const nf_extract_options *opts, nf_error *err)
+{
+    nf_extract_options defaults;
+    nfi_error_clear(err);
+    if (!opts) {
+        nf_extract_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (!rules || (!text && len)) {
+        nfi_error_set(err, NF_ERR_INVALID, "", 0, 0, "nf_extract: %s is NULL",
+                      rules ? "text" : "rules");
+        return NULL;
+    }
+    if (opts->version != NF_OPTIONS_VERSION) {
+        nfi_error_set(err, NF_ERR_INVALID, "", 0, 0,
+                      "nf_extract: options version %u (expected %u): call nf_extract_options_init",
+                      opts->version, NF_OPTIONS_VERSION);
+        return NULL;
+    }
+    if (ws && ws->rules != rules) {
+        nfi_error_set(err, NF_ERR_INVALID, "", 0, 0,
+                      "nf_extract: the workspace was made for other rules");
+        return NULL;
+    }
+    if (opts->max_input_bytes && len > opts->max_input_bytes) {
+        nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0,
+                      "input of %zu bytes is larger than max_input_bytes (%llu)", len,
+                      (unsigned long long)opts->max_input_bytes);
+        return NULL;
+    }
+    char dct[40] = "";
+    if (opts->dct && nfi_dct_normalize(opts->dct, dct, sizeof dct) != NF_OK) {
+        nfi_error_set(err, NF_ERR_INVALID, "", 0, 0,
+                      "bad dct \"%.60s\": expected YYYY-MM-DD or YYYY-MM-DDThh:mm", opts->dct);
+        return NULL;
+    }
+    nf_doc *doc = doc_new();
+    nf_workspace *tmp_ws = NULL;
+    if (!doc) {
+        nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
+        return NULL;
+    }
+    doc->extract_flags = opts->flags;
+    doc->max_results = opts->max_results;
+    if (opts->doc_id) doc->id = nfi_arena_strdup(&doc->arena, opts->doc_id);
+    if (dct[0]) {
+        doc->dct = nfi_arena_strdup(&doc->arena, dct);
+        doc->dct_source = NF_DCT_CALLER;
+    }
+    if (!ws) ws = tmp_ws = nf_workspace_new(rules, err);
+    nf_status st = ws ? nfi_input_load(doc, text, len, opts->flags, err) : NF_ERR_NOMEM;
+    if (ws && st == NF_OK) st = run_pipeline(doc, rules, ws, err);
+    if (st == NF_OK && doc->arena.failed) st = NF_ERR_NOMEM;
+    nf_workspace_free(tmp_ws);
+    if (st != NF_OK) {
+        if (err && err->code == NF_OK)
+            nfi_error_set(err, st, "", 0, 0, "%s", nf_status_str(st));
+        nf_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* ------------------------------------------------------------ accessors */
+
+size_t nf_doc_count(const nf_doc *doc, nf_kind kind)
+{
+    if (!doc) return 0;
+    switch (kind) {
+    case NF_KIND_TOKEN: return doc->tokens.len;
+    case NF_KIND_SENTENCE: return doc->sentences.len;
+    case NF_KIND_PARAGRAPH: return doc->paragraphs.len;
+    case NF_KIND_ENTITY: return doc->entities.len;
+    case NF_KIND_DATE: return doc->dates.len;
+    case NF_KIND_QUOTE: return doc->quotes.len;
+    case NF_KIND_BODY: return doc->body.len;
+    case NF_KIND_WARNING: return doc->warnings.len;
+    case NF_KIND_ANNOTATION: return doc->pub_anns.len;
+    }
+    return 0;
+}
+
+size_t nf_doc_bytes(const nf_doc *doc) { return doc ? doc->len : 0; }
+const char *nf_doc_id(const nf_doc *doc) { return doc ? doc->id : NULL; }
+const char *nf_doc_text(const nf_doc *doc) { return doc ? doc->text : NULL; }
+
+#define ACCESSOR(fn, type, field)                                         \
+    const type *fn(const nf_doc *doc, size_t i)                          \
+    {                                                                    \
+        return doc && i < doc->field.len ? &doc->field.items[i] : NULL;  \
+    }
+ACCESSOR(nf_doc_token, nf_token, tokens)
+ACCESSOR(nf_doc_sentence, nf_sentence, sentences)
+ACCESSOR(nf_doc_paragraph, nf_paragraph, paragraphs)
+ACCESSOR(nf_doc_entity, nf_entity, entities)
+ACCESSOR(nf_doc_date, nf_date, dates)
+ACCESSOR(nf_doc_quote, nf_quote, quotes)
+ACCESSOR(nf_doc_annotation, nf_annotation, pub_anns)
+
+const char *nf_doc_form(const nf_doc *doc, uint32_t id)
+{
+    return doc && id < doc->forms.count ? doc->forms.strs[id] : NULL;
+}
+
+nf_span nf_doc_body(const nf_doc *doc, size_t i)
+{
+    nf_span none = {NF_UNSET, NF_UNSET};
+    return doc && i < doc->body.len ? doc->body.items[i] : none;
+}
+
+const char *nf_doc_dct(const nf_doc *doc, nf_dct_source *source)
+{
+    if (source) *source = doc ? doc->dct_source : NF_DCT_NONE;
+    return doc ? doc->dct : NULL;
+}
+
+const nf_meta *nf_doc_meta(const nf_doc *doc) { return doc ? &doc->meta : NULL; }
+
+const char *nf_doc_warning(const nf_doc *doc, size_t i)
+{
+    return doc && i < doc->warnings.len ? doc->warnings.items[i] : NULL;
+}

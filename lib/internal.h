@@ -1,0 +1,232 @@
+/*
+ * internal.h - what the stages of libnewsfacts share. Not installed.
+ *
+ * A document flows one way (docs/ARCHITECTURE.md):
+ *   input -> lines/paragraphs -> tokens -> sentences -> rule phases
+ *         -> structure (meta, body, DCT) -> resolvers (entities, dates, quotes)
+ *         -> public facts -> JSON
+ * Every stage reads and writes the nf_doc below; everything a document
+ * allocates comes from its arena and goes with nf_doc_free in one step.
+ */
+#ifndef NEWSFACTS_INTERNAL_H
+#define NEWSFACTS_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "newsfacts.h"
+
+#define NFI_NONE UINT32_MAX
+
+#if defined(__GNUC__)
+#define NFI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define NFI_PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------ errors */
+
+/* Fills err (may be NULL) and returns code. */
+nf_status nfi_error_set(nf_error *err, nf_status code, const char *source, uint32_t line,
+                        uint32_t column, const char *fmt, ...) NFI_PRINTF(6, 7);
+void nfi_error_clear(nf_error *err);
+
+/* ------------------------------------------------------------ arena */
+
+/* Bump allocator: many small allocations, one free. */
+typedef struct nfi_arena_block nfi_arena_block;
+typedef struct nfi_arena {
+    nfi_arena_block *head;
+    size_t used, cap; /* of head */
+    bool failed;      /* an allocation failed */
+} nfi_arena;
+
+void nfi_arena_init(nfi_arena *a);
+void nfi_arena_free(nfi_arena *a);
+/* Zeroed, 16-byte aligned; NULL on OOM (and a->failed set). */
+void *nfi_arena_alloc(nfi_arena *a, size_t n);
+char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n);
+char *nfi_arena_strdup(nfi_arena *a, const char *s);
+char *nfi_arena_printf(nfi_arena *a, const char *fmt, ...) NFI_PRINTF(2, 3);
+
+/* ------------------------------------------------------------ vectors */
+
+/* A growable array on malloc: NFI_VEC(T) v; nfi_vec_push(&v, sizeof *v.items) */
+#define NFI_VEC(T) \
+    struct {       \
+        T *items;  \
+        size_t len, cap; \
+    }
+/* Returns a pointer to a new zeroed slot at the end, or NULL on OOM.
+ * v is any NFI_VEC; elem = sizeof element. */
+void *nfi_vec_grow(void *items_ptr, size_t *len, size_t *cap, size_t elem);
+#define nfi_vec_push(v) \
+    nfi_vec_grow(&(v)->items, &(v)->len, &(v)->cap, sizeof *(v)->items)
+#define nfi_vec_free(v) (free((v)->items), (v)->items = NULL, (v)->len = (v)->cap = 0)
+
+/* ------------------------------------------------------------ strings */
+
+/* An interning table: equal strings get equal ids (0, 1, 2, ...). */
+typedef struct nfi_strtab {
+    char **strs;      /* id -> NUL-terminated string (in arena) */
+    uint32_t *lens;
+    uint32_t count, cap;
+    uint32_t *slots;  /* open addressing: id+1, 0 = empty */
+    uint32_t nslots;
+    nfi_arena *arena;
+} nfi_strtab;
+
+void nfi_strtab_init(nfi_strtab *t, nfi_arena *arena);
+void nfi_strtab_free(nfi_strtab *t);
+/* Id of s[0,n), adding it when absent; NFI_NONE on OOM. */
+uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n);
+/* Id of s[0,n) or NFI_NONE when absent. */
+uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n);
+uint64_t nfi_hash(const char *s, size_t n);
+
+/* A growable byte buffer (JSON output, scratch). */
+typedef struct nfi_buf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} nfi_buf;
+void nfi_buf_put(nfi_buf *b, const char *s, size_t n);
+void nfi_buf_puts(nfi_buf *b, const char *s);
+void nfi_buf_putc(nfi_buf *b, char c);
+void nfi_buf_printf(nfi_buf *b, const char *fmt, ...) NFI_PRINTF(2, 3);
+void nfi_buf_free(nfi_buf *b);
+
+/* ------------------------------------------------------------ UTF-8 */
+
+/* Length of the valid UTF-8 sequence at s[0,n), or 0 when invalid. */
+size_t nfi_utf8_valid_len(const unsigned char *s, size_t n);
+/* Offset of the first invalid byte in s[0,n), or n when all valid. */
+size_t nfi_utf8_validate(const char *s, size_t n);
+/* Decodes one code point at s[*i] (valid UTF-8 assumed), advancing *i. */
+uint32_t nfi_utf8_next(const char *s, size_t n, size_t *i);
+/* Code points in s[0,n) (for error columns). */
+size_t nfi_utf8_count(const char *s, size_t n);
+
+/* ------------------------------------------------------------ annotations */
+
+/* One attribute of an annotation: a string value and/or a span (from a
+ * capture). Keys and values point into the rules or the doc arena. */
+typedef struct nfi_attr {
+    const char *key;
+    const char *value; /* NULL when only a span */
+    nf_span span;      /* NF_UNSET when only a value */
+} nfi_attr;
+
+#define NFI_ANN_REMOVED 0x0001u
+
+/* What a rule found: a typed token range. Written by the rule engine,
+ * read by later phases, structure and the resolvers. */
+typedef struct nfi_ann {
+    const char *type;  /* type name, interned in the rules: compare pointers
+                          from nfi_rules_type(), or strcmp */
+    uint32_t type_id;  /* the same, as an id in the rules' type table */
+    uint32_t flags;    /* NFI_ANN_* */
+    size_t tok_start;  /* token range [tok_start, tok_end) */
+    size_t tok_end;
+    nf_span span;      /* bytes */
+    const char *rule;  /* rule name (in rules) */
+    const char *phase; /* phase name (in rules) */
+    uint32_t attr_start, attr_count; /* into doc->attrs */
+    int32_t priority;
+} nfi_ann;
+
+/* ------------------------------------------------------------ the document */
+
+typedef struct nfi_line {
+    nf_span span;          /* without the line end */
+    uint32_t paragraph;
+    uint32_t first_token, token_count;
+} nfi_line;
+
+struct nf_doc {
+    nfi_arena arena;
+    const char *text;      /* copy of the caller's bytes (NUL after the end) */
+    const char *work;      /* what stages read: text, or text with invalid bytes
+                              replaced one for one by '?' (same offsets) */
+    size_t len;
+    char *id;
+    uint32_t extract_flags;
+
+    nfi_strtab forms;      /* token norms and shapes */
+    NFI_VEC(nf_token) tokens;
+    NFI_VEC(nf_sentence) sentences;
+    NFI_VEC(nf_paragraph) paragraphs;
+    NFI_VEC(nfi_line) lines;
+
+    NFI_VEC(nfi_ann) anns;
+    NFI_VEC(nfi_attr) attrs;
+    uint64_t max_results;
+
+    /* structure */
+    nf_meta meta;
+    NFI_VEC(nf_span) body;
+    char *dct;             /* "YYYY-MM-DD[Thh:mm[+hh:mm]]" or NULL */
+    nf_dct_source dct_source;
+
+    /* facts (public structs) */
+    NFI_VEC(nf_entity) entities;
+    NFI_VEC(nf_date) dates;
+    NFI_VEC(nf_quote) quotes;
+    NFI_VEC(char *) warnings;
+    NFI_VEC(nf_annotation) pub_anns;
+};
+
+/* Adds a warning message to the document (copied). */
+void nfi_doc_warn(nf_doc *doc, const char *fmt, ...) NFI_PRINTF(2, 3);
+/* Attribute of an annotation by key, or NULL. */
+const nfi_attr *nfi_ann_attr(const nf_doc *doc, const nfi_ann *a, const char *key);
+/* Index of the token containing or following byte offset, in [0, ntokens]. */
+size_t nfi_doc_token_at(const nf_doc *doc, size_t offset);
+
+/* ------------------------------------------------------------ workspace */
+
+/* Per-thread state of the segmenter (ICU iterator clones, scratch). */
+typedef struct nfi_seg_ws nfi_seg_ws;
+nfi_seg_ws *nfi_seg_ws_new(const nf_rules *rules, nf_error *err);
+void nfi_seg_ws_free(nfi_seg_ws *ws);
+
+/* Per-thread state of the rule engine (PCRE2 match data, VM threads). */
+typedef struct nfi_engine_ws nfi_engine_ws;
+nfi_engine_ws *nfi_engine_ws_new(const nf_rules *rules, nf_error *err);
+void nfi_engine_ws_free(nfi_engine_ws *ws);
+
+struct nf_workspace {
+    const nf_rules *rules;
+    nfi_seg_ws *seg;
+    nfi_engine_ws *engine;
+};
+
+/* ------------------------------------------------------------ stages */
+
+/* input.c: validates and copies text into doc (text, work, len). */
+nf_status nfi_input_load(nf_doc *doc, const char *text, size_t len, uint32_t flags,
+                         nf_error *err);
+/* input.c: checks a caller's DCT ("YYYY-MM-DD[Thh:mm[:ss][Z|+hh:mm]]", a real
+ * calendar date) and copies it to out; NF_ERR_INVALID when it is not one. */
+nf_status nfi_dct_normalize(const char *dct, char *out, size_t n);
+/* lines.c: doc->lines and doc->paragraphs from the text. */
+nf_status nfi_lines_split(nf_doc *doc);
+/* tokenize.c: doc->tokens and doc->forms. */
+nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_error *err);
+/* sentences.c: doc->sentences (and token.sentence). */
+nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
+                              nf_error *err);
+/* the rule engine: runs every phase, filling doc->anns. */
+nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err);
+/* structure.c: meta, body, dct (when not given by the caller). */
+nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err);
+/* resolvers: annotations -> public facts. */
+nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
+nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
+nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * rules.h - what the other stages may ask of a loaded rule set.
+ * The rule engine (rules_yaml.c, lexicon.c, pattern.c, match.c, phases.c)
+ * implements these; everything else treats nf_rules as opaque.
+ */
+#ifndef NEWSFACTS_RULES_H
+#define NEWSFACTS_RULES_H
+
+#include "internal.h"
+
+typedef struct nfi_lexicon nfi_lexicon;
+
+/* A named lexicon, or NULL when the rules have none of that name. */
+const nfi_lexicon *nfi_rules_lexicon(const nf_rules *rules, const char *name);
+
+/* Whether the case-folded single-token form s[0,n) is an entry of lex
+ * (NULL lex: false). */
+bool nfi_lexicon_has(const nfi_lexicon *lex, const char *s, size_t n);
+
+/* The value of attribute key for the single-token entry s[0,n), or NULL. */
+const char *nfi_lexicon_attr(const nfi_lexicon *lex, const char *s, size_t n,
+                             const char *key);
+
+/* Longest multi-token entry of lex starting at token i of doc (matched on
+ * case-folded forms): number of tokens matched, 0 when none. When entry is
+ * not NULL it receives an opaque entry handle for nfi_lexicon_entry_attr. */
+size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
+                         const void **entry);
+const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry,
+                                   const char *key);
+
+/* A setting from the rule files' top-level `settings:` map (resolver knobs),
+ * by its key. Scalars: nfi_setting_str. Lists: count + item. NULL/0 when absent. */
+typedef struct nfi_setting nfi_setting;
+const nfi_setting *nfi_rules_setting(const nf_rules *rules, const char *key);
+const char *nfi_setting_str(const nfi_setting *s);
+size_t nfi_setting_count(const nfi_setting *s);
+const char *nfi_setting_item(const nfi_setting *s, size_t i);
+/* Convenience: the setting as a number, or dflt when absent or not numeric. */
+double nfi_rules_number(const nf_rules *rules, const char *key, double dflt);
+
+/* The interned type name equal to name (pointer-comparable with nfi_ann.type),
+ * or NULL when no rule emits it. */
+const char *nfi_rules_type(const nf_rules *rules, const char *name);
+
+/* Limits the workspace's regex calls use. */
+uint32_t nfi_rules_match_limit(const nf_rules *rules);
+
+#endif

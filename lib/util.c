@@ -1,0 +1,402 @@
+/*
+ * util.c - arena, vectors, interned strings, byte buffers, UTF-8, errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------ errors */
+
+static void copy_truncated(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap) n = cap - 1;
+    if (n) memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void nfi_error_clear(nf_error *err)
+{
+    if (!err) return;
+    memset(err, 0, sizeof *err);
+}
+
+nf_status nfi_error_set(nf_error *err, nf_status code, const char *source, uint32_t line,
+                        uint32_t column, const char *fmt, ...)
+{
+    if (!err) return code;
+    err->code = code;
+    err->line = line;
+    err->column = column;
+    copy_truncated(err->source, sizeof err->source, source);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *nf_status_str(nf_status status)
+{
+    switch (status) {
+    case NF_OK: return "ok";
+    case NF_ERR_NOMEM: return "out of memory";
+    case NF_ERR_INVALID: return "invalid argument";
+    case NF_ERR_UTF8: return "invalid UTF-8";
+    case NF_ERR_YAML: return "malformed YAML";
+    case NF_ERR_RULE: return "invalid rule";
+    case NF_ERR_REGEX: return "invalid regular expression";
+    case NF_ERR_ICU: return "ICU error";
+    case NF_ERR_IO: return "cannot read file";
+    case NF_ERR_LIMIT: return "limit reached";
+    }
+    return "unknown status";
+}
+
+size_t nf_error_format(const nf_error *err, char *buf, size_t n)
+{
+    char where[300] = "";
+    if (!err) {
+        if (buf && n) buf[0] = '\0';
+        return 0;
+    }
+    if (err->source[0] && err->line && err->column)
+        snprintf(where, sizeof where, "%s:%u:%u: ", err->source, err->line, err->column);
+    else if (err->source[0] && err->line)
+        snprintf(where, sizeof where, "%s:%u: ", err->source, err->line);
+    else if (err->source[0])
+        snprintf(where, sizeof where, "%s: ", err->source);
+    const char *msg = err->message[0] ? err->message : nf_status_str(err->code);
+    int len = snprintf(buf, buf ? n : 0, "%serror: %s", where, msg);
+    return len < 0 ? 0 : (size_t)len;
+}
+
+void nf_free(void *p) { free(p); }
+
+/* ------------------------------------------------------------ arena */
+
+struct nfi_arena_block {
+    nfi_arena_block *next;
+    size_t cap;
+    _Alignas(16) unsigned char data[];
+};
+
+void nfi_arena_init(nfi_arena *a) { memset(a, 0, sizeof *a); }
+
+void nfi_arena_free(nfi_arena *a)
+{
+    nfi_arena_block *b = a->head;
+    while (b) {
+        nfi_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    memset(a, 0, sizeof *a);
+}
+
+void *nfi_arena_alloc(nfi_arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0) n = 16;
+    if (!a->head || a->used + n > a->cap) {
+        size_t cap = a->head ? a->cap * 2 : 4096;
+        if (cap > (1u << 20)) cap = 1u << 20;
+        if (cap < n) cap = n;
+        nfi_arena_block *b = malloc(sizeof *b + cap);
+        if (!b) {
+            a->failed = true;
+            return NULL;
+        }
+        b->next = a->head;
+        b->cap = cap;
+        a->head = b;
+        a->cap = cap;
+        a->used = 0;
+    }
+    void *p = a->head->data + a->used;
+    a->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n)
+{
+    char *p = nfi_arena_alloc(a, n + 1);
+    if (!p) return NULL;
+    if (n) memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *nfi_arena_strdup(nfi_arena *a, const char *s)
+{
+    return s ? nfi_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *nfi_arena_printf(nfi_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return NULL;
+    char *p = nfi_arena_alloc(a, (size_t)n + 1);
+    if (!p) return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* ------------------------------------------------------------ vectors */
+
+void *nfi_vec_grow(void *items_ptr, size_t *len, size_t *cap, size_t elem)
+{
+    char **items = items_ptr;
+    if (*len == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        if (ncap > SIZE_MAX / elem) return NULL;
+        char *p = realloc(*items, ncap * elem);
+        if (!p) return NULL;
+        *items = p;
+        *cap = ncap;
+    }
+    char *slot = *items + (*len)++ * elem;
+    memset(slot, 0, elem);
+    return slot;
+}
+
+/* ------------------------------------------------------------ strings */
+
+uint64_t nfi_hash(const char *s, size_t n)
+{
+    /* FNV-1a, 64 bit: short keys, good enough spread, no dependency. */
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void nfi_strtab_init(nfi_strtab *t, nfi_arena *arena)
+{
+    memset(t, 0, sizeof *t);
+    t->arena = arena;
+}
+
+void nfi_strtab_free(nfi_strtab *t)
+{
+    free(t->strs);
+    free(t->lens);
+    free(t->slots);
+    t->strs = NULL;
+    t->lens = NULL;
+    t->slots = NULL;
+    t->count = t->cap = t->nslots = 0;
+}
+
+uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n)
+{
+    if (!t->nslots) return NFI_NONE;
+    uint32_t mask = t->nslots - 1;
+    for (uint32_t i = (uint32_t)nfi_hash(s, n) & mask;; i = (i + 1) & mask) {
+        uint32_t slot = t->slots[i];
+        if (!slot) return NFI_NONE;
+        uint32_t id = slot - 1;
+        if (t->lens[id] == n && memcmp(t->strs[id], s, n) == 0) return id;
+    }
+}
+
+static bool strtab_rehash(nfi_strtab *t)
+{
+    uint32_t nslots = t->nslots ? t->nslots * 2 : 64;
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots) return false;
+    for (uint32_t id = 0; id < t->count; id++) {
+        uint32_t i = (uint32_t)nfi_hash(t->strs[id], t->lens[id]) & (nslots - 1);
+        while (slots[i]) i = (i + 1) & (nslots - 1);
+        slots[i] = id + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+    return true;
+}
+
+uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
+{
+    uint32_t id = nfi_strtab_find(t, s, n);
+    if (id != NFI_NONE) return id;
+    if (n > UINT32_MAX || t->count >= UINT32_MAX - 1) return NFI_NONE;
+    if ((t->count + 1) * 2 > t->nslots && !strtab_rehash(t)) return NFI_NONE;
+    if (t->count == t->cap) {
+        uint32_t ncap = t->cap ? t->cap * 2 : 64;
+        char **strs = realloc(t->strs, ncap * sizeof *strs);
+        if (!strs) return NFI_NONE;
+        t->strs = strs;
+        uint32_t *lens = realloc(t->lens, ncap * sizeof *lens);
+        if (!lens) return NFI_NONE;
+        t->lens = lens;
+        t->cap = ncap;
+    }
+    char *copy = nfi_arena_strndup(t->arena, s, n);
+    if (!copy) return NFI_NONE;
+    id = t->count++;
+    t->strs[id] = copy;
+    t->lens[id] = (uint32_t)n;
+    uint32_t i = (uint32_t)nfi_hash(s, n) & (t->nslots - 1);
+    while (t->slots[i]) i = (i + 1) & (t->nslots - 1);
+    t->slots[i] = id + 1;
+    return id;
+}
+
+/* ------------------------------------------------------------ buffers */
+
+static bool buf_reserve(nfi_buf *b, size_t extra)
+{
+    if (b->failed) return false;
+    if (b->len + extra + 1 <= b->cap) return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+void nfi_buf_put(nfi_buf *b, const char *s, size_t n)
+{
+    if (!buf_reserve(b, n)) return;
+    if (n) memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void nfi_buf_puts(nfi_buf *b, const char *s) { nfi_buf_put(b, s, strlen(s)); }
+
+void nfi_buf_putc(nfi_buf *b, char c)
+{
+    if (!buf_reserve(b, 1)) return;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+void nfi_buf_printf(nfi_buf *b, const char *fmt, ...)
+{
+    char small[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        nfi_buf_put(b, small, (size_t)n);
+        return;
+    }
+    if (!buf_reserve(b, (size_t)n)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void nfi_buf_free(nfi_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* ------------------------------------------------------------ UTF-8 */
+
+size_t nfi_utf8_valid_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
+        if (c == 0xED && s[1] >= 0xA0) return 0; /* surrogate */
+        return 3;
+    }
+    if (c < 0xF5) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90) return 0; /* overlong */
+        if (c == 0xF4 && s[1] >= 0x90) return 0; /* above U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+size_t nfi_utf8_validate(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII runs, eight bytes at a time. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = nfi_utf8_valid_len(u + i, n - i);
+        if (!k) return i;
+        i += k;
+    }
+    return n;
+}
+
+uint32_t nfi_utf8_next(const char *s, size_t n, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t left = n - *i;
+    uint32_t c = u[0];
+    if (c < 0x80 || left < 2) {
+        *i += 1;
+        return c;
+    }
+    if (c < 0xE0) {
+        *i += 2;
+        return ((c & 0x1F) << 6) | (u[1] & 0x3F);
+    }
+    if (c < 0xF0 && left >= 3) {
+        *i += 3;
+        return ((c & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    }
+    if (left >= 4) {
+        *i += 4;
+        return ((c & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+               ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+    }
+    *i += 1;
+    return c;
+}
+
+size_t nfi_utf8_count(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
+    return count;
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the system packages newsfacts needs when pkg-config cannot find
+# them (Debian/Ubuntu: apt-get). Does nothing when all are present.
+set -e
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+for pc in libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev yaml-0.1:libyaml-dev; do
+    mod=${pc%%:*}; pkg=${pc#*:}
+    if ! pkg-config --exists "$mod" 2>/dev/null; then
+        case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+    fi
+done
+# Tools the test suite uses (python3 for the binding and scorers).
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+[ -z "$missing" ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: please install:$missing (no apt-get here)" >&2
+    exit 1
+fi
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "install-deps: installing$missing" >&2
+$SUDO apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
