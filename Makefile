@@ -80,7 +80,7 @@ $(B)/newsfacts.pc: pkgconfig/newsfacts.pc.in include/newsfacts.h
 
 # ---------------------------------------------------------------- tests
 
-$(B)/tests/tests_list.h: $(TEST_SRC)
+$(B)/tests/tests_list.h: FORCE
 	@mkdir -p $(dir $@)
 	@sed -n 's/^NF_TEST(\([A-Za-z0-9_]*\)).*/X(\1)/p' $(TEST_SRC) > $@.tmp
 	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
@@ -92,7 +92,13 @@ $(B)/tests/%.o: tests/unit/%.c tests/unit/harness.h $(B)/tests/tests_list.h lib/
 $(B)/unit_tests: $(TEST_OBJ) $(B)/libnewsfacts.a
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libnewsfacts.a $(NF_LIBS)
 
-test-build: all $(B)/unit_tests
+test-build: all $(B)/unit_tests $(B)/compile_cxx
+
+# The public header must compile as C++ and as C99.
+$(B)/compile_cxx: tests/unit/compile_cxx.cpp include/newsfacts.h $(B)/libnewsfacts.a
+	$(CXX) -std=c++11 -Wall -Wextra -Iinclude $(EXTRA_CFLAGS) tests/unit/compile_cxx.cpp -o $@ \
+	    $(B)/libnewsfacts.a $(NF_LIBS)
+	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Iinclude -fsyntax-only -x c include/newsfacts.h
 
 # Everything one build directory runs.
 unit: test-build
@@ -168,3 +174,6 @@ uninstall:
 
 clean:
 	rm -rf build build-san build-*
+
+FORCE:
+.PHONY: FORCE
