@@ -16,12 +16,6 @@ nfi_seg_ws *nfi_seg_ws_new(const nf_rules *rules, nf_error *err)
 }
 void nfi_seg_ws_free(nfi_seg_ws *ws) { free(ws); }
 
-nf_status nfi_lines_split(nf_doc *doc)
-{
-    (void)doc;
-    return NF_OK;
-}
-
 nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_error *err)
 {
     (void)rules; (void)ws; (void)err;

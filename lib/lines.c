@@ -1,0 +1,109 @@
+/*
+ * lines.c - the first stage after input: lines and paragraphs.
+ *
+ * A line is the span between line ends (\n, \r\n or a lone \r), the line
+ * end itself excluded. A byte order mark at the very start of the text
+ * belongs to no line. Text after the last line end forms a last line; a
+ * text that ends with a line end has no empty line after it.
+ *
+ * A line is blank when it holds only white space (ASCII spaces and tabs,
+ * form feeds, NO-BREAK SPACE, the Unicode space separators, zero-width
+ * space and ZWNBSP). A paragraph is a maximal run of non-blank lines; its
+ * span runs from its first to its last non-space byte, so indentation and
+ * trailing spaces are not part of it. Blank lines carry paragraph NFI_NONE.
+ *
+ * Scraped pages often put one paragraph on each line without blank lines
+ * between; such a run is still one paragraph here (it is what the text
+ * says), and structure.c decides per line whether a paragraph is wrapped
+ * prose or a stack of separate blocks (docs/structure.md).
+ */
+#include "internal.h"
+
+/* Length of the white-space character at s[i] (0 when none). */
+static size_t space_len(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\f' || c == '\v') return 1;
+    if (c < 0x80) return 0;
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) return 2; /* U+00A0 */
+    if (i + 2 >= n) return 0;
+    unsigned char c1 = (unsigned char)s[i + 1], c2 = (unsigned char)s[i + 2];
+    if (c == 0xE2 && c1 == 0x80 && (c2 <= 0x8B || c2 == 0xAF)) return 3; /* U+2000-200B, 202F */
+    if (c == 0xE2 && c1 == 0x81 && c2 == 0x9F) return 3;                  /* U+205F */
+    if (c == 0xE3 && c1 == 0x80 && c2 == 0x80) return 3;                  /* U+3000 */
+    if (c == 0xEF && c1 == 0xBB && c2 == 0xBF) return 3;                  /* U+FEFF */
+    return 0;
+}
+
+/* First and last+1 non-space bytes of s[start, end); *b == *e when blank. */
+static void trim(const char *s, size_t start, size_t end, size_t *b, size_t *e)
+{
+    size_t i = start;
+    while (i < end) {
+        size_t k = space_len(s, end, i);
+        if (!k) break;
+        i += k;
+    }
+    *b = i;
+    size_t last = i; /* end of the last non-space character seen */
+    while (i < end) {
+        size_t k = space_len(s, end, i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        size_t step = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (i + step > end) step = end - i;
+        i += step;
+        last = i;
+    }
+    *e = last;
+}
+
+nf_status nfi_lines_split(nf_doc *doc)
+{
+    const char *s = doc->work;
+    size_t n = doc->len;
+    size_t i = 0;
+    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF)
+        i = 3;
+    bool in_para = false;
+    while (i < n) {
+        size_t start = i;
+        while (i < n && s[i] != '\n' && s[i] != '\r') i++;
+        size_t end = i;
+        if (i < n) {
+            if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+                i += 2;
+            else
+                i++;
+        }
+        nfi_line *ln = nfi_vec_push(&doc->lines);
+        if (!ln) return NF_ERR_NOMEM;
+        ln->span.start = start;
+        ln->span.end = end;
+        ln->first_token = 0;
+        ln->token_count = 0;
+        size_t b, e;
+        trim(s, start, end, &b, &e);
+        if (b == e) {
+            ln->paragraph = NFI_NONE;
+            in_para = false;
+            continue;
+        }
+        if (!in_para) {
+            nf_paragraph *p = nfi_vec_push(&doc->paragraphs);
+            if (!p) return NF_ERR_NOMEM;
+            p->span.start = b;
+            p->lines = 0;
+            in_para = true;
+        }
+        nf_paragraph *p = &doc->paragraphs.items[doc->paragraphs.len - 1];
+        p->span.end = e;
+        p->lines++;
+        ln->paragraph = (uint32_t)(doc->paragraphs.len - 1);
+    }
+    return NF_OK;
+}
