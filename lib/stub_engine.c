@@ -45,3 +45,17 @@ bool nfi_lexicon_has(const nfi_lexicon *lex, const char *s, size_t n)
     (void)lex; (void)s; (void)n;
     return false;
 }
+/* settings (added for structure.c; the engine provides the real ones) */
+const nfi_setting *nfi_rules_setting(const nf_rules *rules, const char *key)
+{
+    (void)rules; (void)key;
+    return NULL;
+}
+const char *nfi_setting_str(const nfi_setting *s) { (void)s; return NULL; }
+size_t nfi_setting_count(const nfi_setting *s) { (void)s; return 0; }
+const char *nfi_setting_item(const nfi_setting *s, size_t i) { (void)s; (void)i; return NULL; }
+double nfi_rules_number(const nf_rules *rules, const char *key, double dflt)
+{
+    (void)rules; (void)key;
+    return dflt;
+}
