@@ -703,7 +703,10 @@ def build_months(ctx):
         lex.add(full, a)
         abbrs = ([ab] if ab else []) + MONTH_EXTRA.get(i, [])
         for x in abbrs:
-            lex.add(x, OrderedDict(month=str(i), abbrev="1"))
+            a = OrderedDict(month=str(i), abbrev="1")
+            if is_word(x.rstrip("."), ctx["words"]):
+                a["ambiguous"] = "1"
+            lex.add(x, a)
     return lex, ["source: English month names and their news abbreviations "
                  "(" + OWN_WORK + ")", "month=1..12 (January=1)"] + \
         words_header()
@@ -714,9 +717,13 @@ def build_weekdays(ctx):
     for i, (full, abbrs) in enumerate(WEEKDAYS, 1):
         lex.add(full, OrderedDict(weekday=str(i)))
         for x in abbrs:
-            lex.add(x, OrderedDict(weekday=str(i), abbrev="1"))
+            a = OrderedDict(weekday=str(i), abbrev="1")
+            if is_word(x.rstrip("."), ctx["words"]):
+                a["ambiguous"] = "1"
+            lex.add(x, a)
     return lex, ["source: English weekday names and their abbreviations "
-                 "(" + OWN_WORK + ")", "weekday=1..7 (ISO 8601: Monday=1)"]
+                 "(" + OWN_WORK + ")", "weekday=1..7 (ISO 8601: Monday=1)"] + \
+        words_header()
 
 
 # --------------------------------------------------------------------------
