@@ -456,6 +456,8 @@ static bool parse_type(const char *w, nf_timex_type *out)
 
 static bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
 
+static bool parse_clock(const char *s, int *hh, int *mm, int *ss);
+
 nf_status nfi_timex_in_set(nfi_timex_in *in, const char *key, const char *value, size_t len)
 {
     char w[64];
@@ -484,6 +486,10 @@ nf_status nfi_timex_in_set(nfi_timex_in *in, const char *key, const char *value,
         else if (!strcmp(w, "midnight")) t.hour = 0, t.minute = 0;
         else if (!parse_num(w, &v, NULL) || !in_range(v, 0, 24)) return NF_ERR_INVALID;
         else t.hour = v;
+    } else if (!strcmp(key, "time")) { /* a clock: "9:24 PM", "21:24", "9 a.m." */
+        int h, m, sec;
+        if (!parse_clock(w, &h, &m, &sec)) return NF_ERR_INVALID;
+        t.hour = h, t.minute = m, t.second = sec >= 0 ? sec : UNSET, t.ampm = 0;
     } else if (!strcmp(key, "minute")) {
         if (!parse_num(w, &v, NULL) || !in_range(v, 0, 59)) return NF_ERR_INVALID;
         t.minute = v;
@@ -967,7 +973,7 @@ static bool point_value(const nfi_timex_in *in, const anchor *a, char *out, size
             p.g = G_SEASON;
             memcpy(p.season, in->season, 3);
         }
-    } else if (has_offset && in->part_of_day[0] && in->hour == UNSET) {
+    } else if (has_offset && in->part_of_day[0]) {
         /* "tonight" (offset 0), "last night" (offset -1): anchor day +- 1 */
         if (!a_day(a)) return false;
         long days = a_days(a) + in->offset;

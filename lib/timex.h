@@ -76,7 +76,7 @@ typedef struct nfi_timex_in {
 void nfi_timex_in_init(nfi_timex_in *in);
 
 /* Sets one attribute from a rule: key is an attribute name (type, year,
- * yy, month, day, hour, minute, second, ampm, decade, century, quarter,
+ * yy, month, day, hour, minute, second, time, ampm, decade, century, quarter,
  * half, week, weekday, season, part_of_day, zone, fiscal, anchor, offset,
  * unit, amount, amount_max, amount_half, vague, direction, tense, ref,
  * mod, freq); value[0, len) need not be NUL-terminated and may be a word

@@ -304,6 +304,12 @@ static const tcase cases[] = {
     {"hour=noon", D, NULL, "2025-04-10T12:00", "TIME"},
     {"hour=midnight", D, NULL, "2025-04-10T00:00", "TIME"},
     {"hour=9,minute=5,second=7", D, NULL, "2025-04-10T09:05:07", "TIME"},
+    {"time=9:24 PM,zone=IST", D, NULL, "2025-04-10T21:24+05:30", "TIME"},
+    {"time=21:24:30", D, NULL, "2025-04-10T21:24:30", "TIME"},
+    {"time=9 a.m.,weekday=Friday,direction=future", D, NULL, "2025-04-11T09:00", "TIME"},
+    {"time=12:15 am,unit=day,offset=tomorrow", D, NULL, "2025-04-11T00:15", "TIME"},
+    {"part_of_day=tonight,offset=0,hour=9", D, NULL, "2025-04-10T21:00", "TIME"},
+    {"part_of_day=morning,unit=day,offset=+1,hour=9", D, NULL, "2025-04-11T09:00", "TIME"},
     {"hour=9,minute=24,ampm=pm", NULL, NULL, "XXXX-XX-XXT21:24", "TIME"},
     {"hour=9,minute=24,ampm=pm", "2025-04-10T06:00+05:30", NULL, "2025-04-10T21:24", "TIME"},
     {"weekday=Thursday,hour=9,ampm=pm", D, NULL, "2025-04-10T21:00", "TIME"},
@@ -472,7 +478,8 @@ NF_TEST(timex_attr_rejects_bad_values)
         "weekday=Someday", "hour=25", "minute=60", "quarter=5", "half=3", "week=54",
         "year=0", "year=12345", "unit=parsec", "offset=sideways", "ref=SOMETIME",
         "type=moment", "anchor=elsewhere", "ampm=xm", "season=monsoon", "direction=up",
-        "decade=1995x", "freq=weekly", "colour=blue", "amount=lots",
+        "decade=1995x", "freq=weekly", "colour=blue", "amount=lots", "time=25:00",
+        "time=9:24 XM", "time=quarter past",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         nfi_timex_in in;
