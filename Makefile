@@ -107,10 +107,13 @@ cli-tests: test-build
 	B=$(B) sh tests/cli.sh
 golden: test-build
 	B=$(B) sh tests/golden.sh
+html-view: test-build
+	B=$(B) sh tests/html_view.sh
 
 # make test: deps, the normal build's suite, the install test, then the
 # same suite under ASan+UBSan.
-test: deps
+test:
+	@sh tools/install-deps.sh --test
 	$(MAKE) --no-print-directory unit cli-tests golden
 	$(MAKE) --no-print-directory install-test
 	$(MAKE) --no-print-directory check

@@ -26,6 +26,7 @@ typedef struct options {
     const char *check_rules;
     uint32_t extract_flags;
     uint32_t json_flags;
+    int html; /* --format html */
     int jobs;
 } options;
 
@@ -55,6 +56,7 @@ static void usage(FILE *f)
           "  --rules PATH       rule file or directory (else the default rules)\n"
           "  --out-dir DIR      write DIR/<file stem>.json for each FILE\n"
           "  --pretty           indented JSON\n"
+          "  --format json|html output format (html: a page to look at the facts)\n"
           "  -j N               documents processed in parallel (threads)\n"
           "  --explain          name the rule behind each fact\n"
           "  --tokens           include tokens\n"
@@ -169,7 +171,8 @@ static void run_job(const pool *p, nf_workspace *ws, job *j)
         return;
     }
     uint32_t jf = p->opt->json_flags;
-    j->json = nf_doc_to_json(doc, jf, &j->json_len, &err);
+    j->json = p->opt->html ? nf_doc_to_html(doc, 0, &j->json_len, &err)
+                           : nf_doc_to_json(doc, jf, &j->json_len, &err);
     if (!j->json) snprintf(j->error, sizeof j->error, "%s: %s", j->path, err.message);
     nf_doc_free(doc);
 }
@@ -289,6 +292,15 @@ static int parse_args(int argc, char **argv, options *opt, char ***files, size_t
                 return 2;
             }
             opt->jobs = (int)j;
+        } else if (strcmp(a, "--format") == 0) {
+            const char *v = ++i < argc ? argv[i] : "";
+            if (strcmp(v, "html") == 0) {
+                opt->html = 1;
+            } else if (strcmp(v, "json") != 0) {
+                fprintf(stderr, "newsfacts: --format takes json or html\n");
+                free(rest);
+                return 2;
+            }
         } else if (strcmp(a, "--pretty") == 0) opt->json_flags |= NF_JSON_PRETTY;
         else if (strcmp(a, "--explain") == 0) opt->json_flags |= NF_JSON_EXPLAIN;
         else if (strcmp(a, "--tokens") == 0) opt->json_flags |= NF_JSON_TOKENS;

@@ -445,6 +445,16 @@ NF_API const nf_annotation *nf_doc_annotation(const nf_doc *doc, size_t i);
  * Thread safety: safe. */
 NF_API char *nf_doc_to_json(const nf_doc *doc, uint32_t flags, size_t *len, nf_error *err);
 
+/* Renders the document as one self-contained HTML page (inline CSS and a
+ * little JavaScript, no network access): the text with entities coloured by
+ * type, dates with their value on hover, quotes underlined in their
+ * speaker's colour, mentions of one cluster lit together on hover, clutter
+ * greyed out; a side panel of people and roles, quotes by speaker and a
+ * timeline. Everything taken from the text is HTML-escaped. flags: 0.
+ * Returns a new NUL-terminated buffer (release with nf_free), or NULL with
+ * err. Thread safety: safe. */
+NF_API char *nf_doc_to_html(const nf_doc *doc, uint32_t flags, size_t *len, nf_error *err);
+
 /* ------------------------------------------------------ binding support */
 
 typedef enum nf_struct_id {

@@ -12,13 +12,21 @@ for pc in libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev yaml-0.1
 done
 # Tools the test suite uses (python3 for the binding and scorers).
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
-[ -z "$missing" ] && exit 0
-if ! command -v apt-get >/dev/null 2>&1; then
+# With --test: Chromium for the HTML view's browser test, where Debian has it (optional).
+optional=""
+[ "${1:-}" = --test ] && [ -z "${NF_NO_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+    && optional="chromium"
+[ -z "$missing$optional" ] && exit 0
+if [ -n "$missing" ] && ! command -v apt-get >/dev/null 2>&1; then
     echo "install-deps: please install:$missing (no apt-get here)" >&2
     exit 1
 fi
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
-echo "install-deps: installing$missing" >&2
+echo "install-deps: installing$missing $optional" >&2
 $SUDO apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+[ -n "$missing" ] && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+if [ -n "$optional" ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $optional >&2 \
+        || echo "install-deps: $optional not installed: the browser test will be skipped" >&2
+fi
