@@ -4,17 +4,7 @@
  */
 #include "internal.h"
 
-nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
-{
-    (void)doc; (void)rules; (void)err;
-    return NF_OK;
-}
 nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
-{
-    (void)doc; (void)rules; (void)err;
-    return NF_OK;
-}
-nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
 {
     (void)doc; (void)rules; (void)err;
     return NF_OK;

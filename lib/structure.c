@@ -1,0 +1,1173 @@
+/*
+ * structure.c - what the page is made of: the article's own metadata
+ * (headline, byline, dateline, source, publication stamp), the regions
+ * that are the article (doc->body) as opposed to web clutter, and the DCT
+ * taken from the stamp when the caller gave none.
+ *
+ * Works on doc->work, doc->lines and doc->paragraphs only (no tokens), so
+ * it does not depend on the tokenizer's details. Every number and word
+ * list it uses is a `settings:` key of the rules (rules/05-structure.yaml);
+ * the C defaults below equal the shipped YAML values, and the YAML wins
+ * when present. docs/structure.md explains the method and every key.
+ *
+ * Regexes: compiled once per call (not JIT: they run over a few short
+ * lines, so JIT compilation would cost more than it saves) and freed
+ * before returning; the rules handle stays immutable and shareable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+#include "rules.h"
+
+/* ------------------------------------------------------------ settings */
+
+static const char *const dflt_clutter[] = {
+    "subscribe", "subscription", "subscriptions", "subscriber", "newsletter", "newsletters",
+    "cookie", "cookies", "privacy policy", "terms of use", "terms of service",
+    "terms and conditions", "sign in", "sign up", "log in", "login", "register now",
+    "advertisement", "advertising", "sponsored", "promoted", "share this", "share on",
+    "read more", "read next", "related", "comments", "comment", "all rights reserved",
+    "follow us", "download the app", "download our app", "premium", "paywall", "free trial",
+    "renews automatically", "cancel anytime", "per month", "/month", "a month", "per year",
+    "/year", "ad-free", "epaper", "e-paper", "sitemap", "click here", "tap here",
+    "learn more", "view all", "see all", "explore more", "load more", "trending",
+    "most read", "most popular", "recommended", "you may also like", "don't miss",
+    "listen to article", "min read", "minute read", "skip to content", "menu", "search",
+    "logo", "home", "whatsapp", "facebook", "twitter", "linkedin", "telegram channel"};
+static const char *const dflt_section_cues[] = {
+    "related", "related articles", "related stories", "related news", "read more",
+    "read also", "also read", "more from", "more on", "more stories", "more news",
+    "recommended", "you may also like", "most read", "most popular", "trending",
+    "latest news", "top stories", "explore more", "next story", "previous story",
+    "next post", "previous post", "comments", "leave a comment", "post a comment",
+    "key takeaways", "takeaways", "key points", "highlights", "quick summary", "summary",
+    "faq", "faqs", "frequently asked questions", "advertisement", "sponsored",
+    "subscribe", "sign up", "newsletter", "share", "share this article", "follow us",
+    "tags", "topics", "filed under", "about the author", "disclaimer", "copyright"};
+static const char *const dflt_credit_cues[] = {
+    "reporting by", "additional reporting", "writing by", "written by", "editing by",
+    "edited by", "compiled by", "graphics by", "reported by"};
+static const char *const dflt_caption_cues[] = {
+    "photo:", "photo :", "photos:", "photograph:", "image:", "picture:", "pic:",
+    "file photo", "representational", "representative image", "image credit",
+    "photo credit", "credit:", "getty images", "(photo", "| photo", "photo by",
+    "image source", "caption:"};
+static const char *const dflt_copyright[] = {"copyright", "\xc2\xa9", "all rights reserved",
+                                             "(c)"};
+static const char *const dflt_function_words[] = {
+    "the", "a", "an", "of", "to", "in", "on", "for", "with", "and", "but", "or", "that",
+    "this", "these", "those", "is", "are", "was", "were", "be", "been", "being", "has",
+    "have", "had", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our",
+    "said", "says", "say", "at", "by", "from", "as", "after", "before", "will", "would",
+    "could", "should", "can", "may", "not", "which", "who", "whom", "whose", "than",
+    "also", "into", "over", "about", "while", "when", "where", "there", "if", "because",
+    "did", "does", "do", "them", "him", "between", "during", "since", "until", "told"};
+static const char *const dflt_agencies[] = {
+    "Reuters", "Associated Press", "AP", "AFP", "Agence France-Presse", "Bloomberg",
+    "dpa", "DPA", "Xinhua", "TASS", "RIA Novosti", "RIA", "Interfax", "Kyodo", "Yonhap",
+    "ANSA", "EFE", "PTI", "IANS", "ANI", "UNI", "UPI", "AAP", "CP", "Anadolu", "ANTARA",
+    "Bernama", "KUNA", "WAM", "SPA", "IRNA", "APA", "Ukrinform", "PAP", "CTK", "BTA",
+    "Jiji", "CNA", "Prensa Latina", "Europa Press", "Press Association", "PA"};
+static const char *const dflt_kickers[] = {
+    "BREAKING", "EXCLUSIVE", "LIVE", "UPDATE", "UPDATED", "WATCH", "VIDEO", "ANALYSIS",
+    "OPINION", "EDITORIAL", "COMMENT", "COMMENTS", "FEATURE", "INTERVIEW", "PHOTOS",
+    "ADVERTISEMENT", "SPONSORED", "NEWS", "HOME", "MENU", "SEARCH", "SHARE", "FAQ"};
+/* zone abbreviation and UTC offset; IST is India's, CST the US central zone */
+static const char *const dflt_zones[] = {
+    "UTC +00:00", "GMT +00:00", "Z +00:00", "WET +00:00", "BST +01:00", "CET +01:00",
+    "WAT +01:00", "CEST +02:00", "EET +02:00", "SAST +02:00", "CAT +02:00",
+    "EEST +03:00", "MSK +03:00", "EAT +03:00", "AST +03:00", "GST +04:00", "PKT +05:00",
+    "IST +05:30", "NPT +05:45", "ICT +07:00", "WIB +07:00", "SGT +08:00", "HKT +08:00",
+    "PHT +08:00", "AWST +08:00", "JST +09:00", "KST +09:00", "ACST +09:30",
+    "AEST +10:00", "AEDT +11:00", "NZST +12:00", "NZDT +13:00", "EST -05:00",
+    "EDT -04:00", "CST -06:00", "CDT -05:00", "MST -07:00", "MDT -06:00", "PST -08:00",
+    "PDT -07:00", "AKST -09:00", "AKDT -08:00", "HST -10:00", "ET -05:00", "PT -08:00"};
+static const char *const dflt_updated_labels[] = {"updated", "modified", "edited", "revised"};
+static const char *const dflt_published_labels[] = {"published", "posted", "released",
+                                                    "issued", "dated", "date"};
+
+typedef struct st_list {
+    const char *const *dflt;
+    size_t ndflt;
+    const nfi_setting *set;
+} st_list;
+
+static size_t list_count(const st_list *l)
+{
+    return l->set ? nfi_setting_count(l->set) : l->ndflt;
+}
+static const char *list_item(const st_list *l, size_t i)
+{
+    const char *s = l->set ? nfi_setting_item(l->set, i) : l->dflt[i];
+    return s ? s : "";
+}
+
+typedef struct cfg {
+    double block_cost, prose_word, fragment_word, other_word, fragment_min_words,
+        fragment_func_share, title_share, title_penalty, bullet_penalty, question_penalty,
+        question_max_words, short_words, menu_run, menu_penalty, repeat_penalty,
+        clutter_weight, clutter_max_hits, cue_weight, cue_max_words, credit_weight,
+        caption_weight, price_weight, copyright_weight, stamp_weight, extra_ratio,
+        min_body_score, extra_max_gap, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
+        headline_max_words;
+    st_list clutter, cues, credits, captions, copyright, func, agencies, kickers, zones,
+        upd_labels, pub_labels;
+} cfg;
+
+#define LIST(field, key, arr) \
+    (c->field.dflt = (arr), c->field.ndflt = sizeof(arr) / sizeof(arr)[0], \
+     c->field.set = rules ? nfi_rules_setting(rules, key) : NULL)
+#define NUM(field, key, dv) (c->field = rules ? nfi_rules_number(rules, key, dv) : (dv))
+
+static void cfg_load(cfg *c, const nf_rules *rules)
+{
+    NUM(block_cost, "structure.block_cost", 6);
+    NUM(prose_word, "structure.prose_word", 1.0);
+    NUM(fragment_word, "structure.fragment_word", 0.5);
+    NUM(other_word, "structure.other_word", 0.1);
+    NUM(fragment_min_words, "structure.fragment_min_words", 8);
+    NUM(fragment_func_share, "structure.fragment_function_share", 0.15);
+    NUM(title_share, "structure.title_share", 0.6);
+    NUM(title_penalty, "structure.title_penalty", 4);
+    NUM(bullet_penalty, "structure.bullet_penalty", 4);
+    NUM(question_penalty, "structure.question_penalty", 4);
+    NUM(question_max_words, "structure.question_max_words", 15);
+    NUM(short_words, "structure.short_words", 5);
+    NUM(menu_run, "structure.menu_run", 3);
+    NUM(menu_penalty, "structure.menu_penalty", 6);
+    NUM(repeat_penalty, "structure.repeat_penalty", 15);
+    NUM(clutter_weight, "structure.clutter_weight", 12);
+    NUM(clutter_max_hits, "structure.clutter_max_hits", 3);
+    NUM(cue_weight, "structure.section_cue_weight", 40);
+    NUM(cue_max_words, "structure.section_cue_max_words", 12);
+    NUM(credit_weight, "structure.credit_weight", 25);
+    NUM(caption_weight, "structure.caption_weight", 15);
+    NUM(price_weight, "structure.price_weight", 10);
+    NUM(copyright_weight, "structure.copyright_weight", 25);
+    NUM(stamp_weight, "structure.stamp_weight", 25);
+    NUM(extra_ratio, "structure.extra_region_ratio", 0.25);
+    NUM(extra_max_gap, "structure.extra_region_max_gap", 6);
+    NUM(wrap_max_bytes, "structure.wrap_max_bytes", 100);
+    NUM(wrap_min_bytes, "structure.wrap_min_bytes", 45);
+    NUM(min_body_score, "structure.min_body_score", 10);
+    NUM(stamp_max_words, "structure.stamp_max_words", 10);
+    NUM(headline_window, "structure.headline_window", 60);
+    NUM(headline_min_words, "structure.headline_min_words", 3);
+    NUM(headline_max_words, "structure.headline_max_words", 30);
+    LIST(clutter, "structure.clutter_words", dflt_clutter);
+    LIST(cues, "structure.section_cues", dflt_section_cues);
+    LIST(credits, "structure.credit_cues", dflt_credit_cues);
+    LIST(captions, "structure.caption_cues", dflt_caption_cues);
+    LIST(copyright, "structure.copyright_cues", dflt_copyright);
+    LIST(func, "structure.function_words", dflt_function_words);
+    LIST(agencies, "structure.agencies", dflt_agencies);
+    LIST(kickers, "structure.kickers", dflt_kickers);
+    LIST(zones, "structure.zones", dflt_zones);
+    LIST(upd_labels, "structure.updated_labels", dflt_updated_labels);
+    LIST(pub_labels, "structure.published_labels", dflt_published_labels);
+}
+
+/* ------------------------------------------------------------ text helpers */
+
+static size_t space_len(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\n' || c == '\r') return 1;
+    if (c < 0x80) return 0;
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) return 2;
+    if (i + 2 >= n) return 0;
+    unsigned char c1 = (unsigned char)s[i + 1], c2 = (unsigned char)s[i + 2];
+    if (c == 0xE2 && c1 == 0x80 && (c2 <= 0x8B || c2 == 0xAF)) return 3;
+    if (c == 0xE2 && c1 == 0x81 && c2 == 0x9F) return 3;
+    if (c == 0xE3 && c1 == 0x80 && c2 == 0x80) return 3;
+    if (c == 0xEF && c1 == 0xBB && c2 == 0xBF) return 3;
+    return 0;
+}
+
+static size_t skip_space(const char *s, size_t i, size_t e)
+{
+    while (i < e) {
+        size_t k = space_len(s, e, i);
+        if (!k) break;
+        i += k;
+    }
+    return i;
+}
+
+/* End of s[b,e) without trailing white space. */
+static size_t rtrim(const char *s, size_t b, size_t e)
+{
+    size_t last = b, i = b;
+    while (i < e) {
+        size_t k = space_len(s, e, i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        nfi_utf8_next(s, e, &i);
+        last = i;
+    }
+    return last;
+}
+
+/* The code point ending at e (start in *pos), or 0. */
+static uint32_t prev_cp(const char *s, size_t b, size_t e, size_t *pos)
+{
+    if (e <= b) return 0;
+    size_t i = e - 1;
+    while (i > b && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+    if (pos) *pos = i;
+    size_t j = i;
+    return nfi_utf8_next(s, e, &j);
+}
+
+static bool is_alpha(uint32_t c) { return c < 0x80 ? ((c | 32) - 'a' < 26) : u_isalpha((UChar32)c); }
+static bool is_alnum(uint32_t c) { return (c >= '0' && c <= '9') || is_alpha(c); }
+static bool is_upper(uint32_t c) { return c < 0x80 ? (c - 'A' < 26) : u_isupper((UChar32)c); }
+static bool is_lower(uint32_t c) { return c < 0x80 ? (c - 'a' < 26) : u_islower((UChar32)c); }
+
+static bool ascii_ieq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z') x = (unsigned char)(x | 32);
+        if (y >= 'A' && y <= 'Z') y = (unsigned char)(y | 32);
+        if (x != y) return false;
+    }
+    return true;
+}
+
+static bool ascii_alnum_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* Occurrences (up to max) of phrase in s[b,e), case-insensitive (ASCII), at
+ * word edges where the phrase itself begins/ends with a letter or digit. */
+static int phrase_count(const char *s, size_t b, size_t e, const char *phrase, int max)
+{
+    size_t pn = strlen(phrase);
+    if (!pn || e - b < pn) return 0;
+    bool edge_l = ascii_alnum_byte((unsigned char)phrase[0]);
+    bool edge_r = ascii_alnum_byte((unsigned char)phrase[pn - 1]);
+    int hits = 0;
+    for (size_t i = b; i + pn <= e && hits < max; i++) {
+        if (!ascii_ieq(s + i, phrase, pn)) continue;
+        if (edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
+        if (edge_r && i + pn < e && ascii_alnum_byte((unsigned char)s[i + pn])) continue;
+        hits++;
+        i += pn - 1;
+    }
+    return hits;
+}
+
+static bool list_has_word(const st_list *l, const char *w, size_t n)
+{
+    for (size_t k = 0, m = list_count(l); k < m; k++) {
+        const char *it = list_item(l, k);
+        if (strlen(it) == n && ascii_ieq(it, w, n)) return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------ blocks */
+
+enum {
+    BF_STAMP = 1u << 0,
+    BF_BYLINE = 1u << 1,
+    BF_CREDIT = 1u << 2,
+    BF_CUE = 1u << 3,
+    BF_CAPTION = 1u << 4,
+    BF_BULLET = 1u << 5,
+    BF_SENT = 1u << 6,     /* ends like a sentence */
+    BF_QUESTION = 1u << 7,
+    BF_COPYRIGHT = 1u << 8,
+    BF_PRICE = 1u << 9,
+    BF_CAMEL = 1u << 10,
+    BF_CRUMB = 1u << 11,
+    BF_REPEAT = 1u << 12,
+    BF_MENU = 1u << 13,
+    BF_COLON = 1u << 14,   /* ends with ':' */
+    BF_DATELINE = 1u << 15 /* a dateline-only line ("ISTANBUL", "Agency CITY") */
+};
+
+typedef struct blk {
+    size_t start, end;   /* trimmed */
+    uint32_t line0, line1; /* lines [line0, line1) */
+    int words, caps, lower, allcaps, func, clutter;
+    uint32_t flags;
+    uint64_t hash;
+    double score;
+    bool body;
+} blk;
+
+static void analyze(const char *s, blk *k, const cfg *c)
+{
+    size_t i = k->start, e = k->end;
+    bool first = true;
+    while (i < e) {
+        size_t j = i;
+        uint32_t cp = nfi_utf8_next(s, e, &j);
+        if (first) {
+            first = false;
+            if (cp == 0x2022 || cp == 0x00B7 || cp == 0x25AA || cp == 0x25E6 ||
+                cp == 0x25CF || cp == 0x2023 || cp == 0x25BA || cp == '*' || cp == 0x2013 ||
+                cp == 0x2014 || (cp == '-' && j < e && s[j] == ' '))
+                k->flags |= BF_BULLET;
+            else if (cp >= '0' && cp <= '9') {
+                size_t q = j;
+                while (q < e && s[q] >= '0' && s[q] <= '9') q++;
+                if (q + 1 < e && (s[q] == '.' || s[q] == ')') && s[q + 1] == ' ')
+                    k->flags |= BF_BULLET;
+            }
+        }
+        if (!is_alnum(cp)) {
+            if ((cp == '$' || cp == 0x20B9 || cp == 0x20AC || cp == 0xA3 || cp == 0xA5) &&
+                j < e && s[j] >= '0' && s[j] <= '9')
+                k->flags |= BF_PRICE;
+            i = j;
+            continue;
+        }
+        /* a word: letters, digits, inner ' ’ - . */
+        size_t ws = i;
+        bool has_alpha = false, all_up = true, camel = false;
+        uint32_t first_cp = cp, prev = 0;
+        int letters = 0;
+        size_t p = i;
+        while (p < e) {
+            size_t q = p;
+            uint32_t d = nfi_utf8_next(s, e, &q);
+            if (is_alnum(d)) {
+                if (is_alpha(d)) {
+                    has_alpha = true;
+                    letters++;
+                    if (!is_upper(d)) all_up = false;
+                    if (prev && is_lower(prev) && is_upper(d)) camel = true;
+                }
+                prev = d;
+                p = q;
+                continue;
+            }
+            if ((d == '\'' || d == 0x2019 || d == '-' || d == '.' || d == '&') && q < e) {
+                size_t r = q;
+                uint32_t nx = nfi_utf8_next(s, e, &r);
+                if (is_alnum(nx)) {
+                    prev = d;
+                    p = q;
+                    continue;
+                }
+            }
+            break;
+        }
+        i = p > ws ? p : j;
+        if (!has_alpha) continue;
+        k->words++;
+        if (is_upper(first_cp)) k->caps++;
+        if (is_lower(first_cp)) k->lower++;
+        if (all_up && letters >= 2) k->allcaps++;
+        if (camel && letters >= 6 && !all_up) k->flags |= BF_CAMEL;
+        if (list_has_word(&c->func, s + ws, p - ws)) k->func++;
+    }
+    /* how it ends */
+    size_t pos;
+    uint32_t last = prev_cp(s, k->start, e, &pos);
+    if (last == ')' || last == ']') last = prev_cp(s, k->start, pos, &pos);
+    if (last == '.' || last == '!' || last == 0x2026 || last == ';')
+        k->flags |= BF_SENT;
+    else if (last == '?')
+        k->flags |= BF_SENT | BF_QUESTION;
+    else if (last == ':')
+        k->flags |= BF_SENT | BF_COLON;
+    else if (last == '"' || last == 0x201D || last == 0x2019 || last == '\'' || last == 0xBB) {
+        uint32_t before = prev_cp(s, k->start, pos, NULL);
+        if (before == '.' || before == '!' || before == '?' || before == ',' || before == 0x2026)
+            k->flags |= BF_SENT;
+    }
+    /* breadcrumbs: "Home > Section > Title" */
+    int seps = phrase_count(s, k->start, e, " > ", 4) + phrase_count(s, k->start, e, " \xc2\xbb ", 4) +
+               phrase_count(s, k->start, e, " / ", 4);
+    if (seps >= 2) k->flags |= BF_CRUMB;
+    /* vocabulary */
+    int hits = 0;
+    for (size_t m = 0, n = list_count(&c->clutter); m < n; m++)
+        hits += phrase_count(s, k->start, e, list_item(&c->clutter, m), 3);
+    k->clutter = hits;
+    for (size_t m = 0, n = list_count(&c->copyright); m < n; m++)
+        if (phrase_count(s, k->start, e, list_item(&c->copyright, m), 1)) k->flags |= BF_COPYRIGHT;
+    for (size_t m = 0, n = list_count(&c->credits); m < n; m++)
+        if (phrase_count(s, k->start, e, list_item(&c->credits, m), 1)) {
+            size_t q = skip_space(s, k->start, e);
+            /* a credit line: starts with the cue (or "(" + cue), or is short */
+            if (k->words <= 40 && (s[q] == '(' || ascii_ieq(s + q, list_item(&c->credits, m), 3)))
+                k->flags |= BF_CREDIT;
+        }
+    for (size_t m = 0, n = list_count(&c->captions); m < n; m++)
+        if (phrase_count(s, k->start, e, list_item(&c->captions, m), 1)) k->flags |= BF_CAPTION;
+    /* a section cue starts the block and the block is heading-like */
+    size_t q = k->start;
+    while (q < e) {
+        size_t r = q;
+        uint32_t d = nfi_utf8_next(s, e, &r);
+        if (is_alnum(d)) break;
+        q = r;
+    }
+    if (!((k->flags & BF_SENT) && !(k->flags & BF_QUESTION) && k->words > (int)c->cue_max_words)) {
+        for (size_t m = 0, n = list_count(&c->cues); m < n; m++) {
+            const char *cue = list_item(&c->cues, m);
+            size_t cn = strlen(cue);
+            if (cn && q + cn <= e && ascii_ieq(s + q, cue, cn) &&
+                (q + cn == e || !ascii_alnum_byte((unsigned char)s[q + cn]) ||
+                 is_upper((unsigned char)s[q + cn]))) {
+                if (k->words <= (int)c->cue_max_words + 2 || !(k->flags & BF_SENT)) {
+                    k->flags |= BF_CUE;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+static void score_block(blk *k, const cfg *c, bool list_intro)
+{
+    double w = k->words, sc = -c->block_cost;
+    bool sent = (k->flags & BF_SENT) && !(k->flags & BF_QUESTION);
+    if (sent && w >= 3)
+        sc += c->prose_word * w;
+    else if ((k->flags & BF_QUESTION) && w >= 3)
+        sc += c->prose_word * w - c->question_penalty * (w <= c->question_max_words);
+    else if (w >= c->fragment_min_words && k->func >= c->fragment_func_share * w)
+        sc += c->fragment_word * w;
+    else if ((k->flags & BF_BULLET) && list_intro && k->func > 0)
+        sc += c->prose_word * w;
+    else
+        sc += c->other_word * w;
+    if (!sent && w >= 2 && k->caps >= c->title_share * w) sc -= c->title_penalty;
+    if ((k->flags & BF_BULLET) && !list_intro) sc -= c->bullet_penalty;
+    double hits = k->clutter < c->clutter_max_hits ? k->clutter : c->clutter_max_hits;
+    sc -= c->clutter_weight * hits;
+    if (k->flags & BF_CUE) sc -= c->cue_weight;
+    if (k->flags & BF_CREDIT) sc -= c->credit_weight;
+    if (k->flags & BF_CAPTION) sc -= c->caption_weight;
+    if (k->flags & BF_PRICE) sc -= c->price_weight;
+    if (k->flags & BF_COPYRIGHT) sc -= c->copyright_weight;
+    if (k->flags & (BF_STAMP | BF_BYLINE | BF_DATELINE)) sc -= c->stamp_weight;
+    if (k->flags & (BF_CAMEL | BF_CRUMB | BF_MENU)) sc -= c->menu_penalty;
+    if (k->flags & BF_REPEAT) sc -= c->repeat_penalty;
+    k->score = sc;
+}
+
+/* ------------------------------------------------------------ regexes */
+
+#define RE_MONTH                                                                      \
+    "(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\b\\.?"
+#define RE_WEEKDAY \
+    "(?:(?i:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?i:day)?\\.?,?\\s+)?"
+
+static const char re_date_src[] =
+    RE_WEEKDAY
+    "(?:(?<m1>" RE_MONTH ")\\s*(?<d1>[0-3]?\\d)(?:st|nd|rd|th)?(?!\\d),?\\s*(?<y1>(?:19|20)\\d\\d)"
+    "|(?<d2>[0-3]?\\d)(?:st|nd|rd|th)?\\s+(?<m2>" RE_MONTH "),?\\s+(?<y2>(?:19|20)\\d\\d)"
+    "|(?<y3>(?:19|20)\\d\\d)-(?<m3>[01]\\d)-(?<d3>[0-3]\\d))(?!\\d)"
+    "(?:(?:\\s*(?:[,|@\\x{00B7}\\x{2022}]|\\s-\\s|\\s(?i:at)\\s)?\\s*|T)"
+    "(?<hh>[012]?\\d)[:.](?<mi>[0-5]\\d)(?::[0-5]\\d(?:\\.\\d+)?)?(?!\\d)"
+    "(?:\\s*(?<ap>(?i:[ap]\\.?m\\b\\.?)))?"
+    "(?:\\s*\\(?(?<zn>[A-Z]{1,5})\\b\\)?|\\s*(?<zo>Z|(?:UTC|GMT)?\\s?[+-\\x{2212}][01]?\\d(?::?[0-5]\\d)?))?"
+    ")?";
+
+#define RE_NAME_WORD "\\p{Lu}[\\p{L}\\x{2019}'.\\-]*"
+#define RE_NAME                                                                        \
+    RE_NAME_WORD "(?:\\s+(?:" RE_NAME_WORD "|(?:de|da|del|der|van|von|la|le|bin|al|el|di|du|dos))){1,4}"
+
+static const char re_byline_src[] =
+    "^[\\s*\\x{2022}\\x{00B7}\\-]*(?i:by)[:\\s]\\s*(?<name>" RE_NAME "(?:\\s*(?:,|\\band\\b|&)\\s*" RE_NAME
+    ")*)\\s*(?:$|[,|\\x{2013}\\x{2014}\\-(]|\\s(?i:in|for)\\s)";
+
+static const char re_credit_src[] =
+    "(?<cue>(?i:writing|written|reporting|reported|compiled))\\s+(?i:by)\\s+(?<name>" RE_NAME ")";
+
+#define RE_CAPS_WORD "\\p{Lu}[\\p{Lu}'\\x{2019}.\\-]+"
+static const char re_dateline_src[] =
+    "^(?<city>" RE_CAPS_WORD "(?:\\s" RE_CAPS_WORD "){0,3}|\\p{Lu}\\p{Ll}+(?:\\s\\p{Lu}\\p{Ll}+){0,2}(?=,?\\s*(?:\\p{Lu}[\\p{L}.]*\\s*\\d{1,2}\\s*)?\\())"
+    "(?:,\\s*(?<region>\\p{Lu}[\\p{L}.]*(?:\\s\\p{Lu}[\\p{L}.]*)?))?"
+    "(?:,\\s*" RE_MONTH "\\s*\\d{1,2})?"
+    "\\s*(?:\\((?<agency>\\p{Lu}[^()\\n]{0,40})\\)\\s*)?"
+    "(?<dash>-{1,2}|\\x{2013}|\\x{2014})";
+
+typedef struct regexes {
+    pcre2_code *date, *byline, *credit, *dateline;
+    pcre2_match_data *md;
+} regexes;
+
+static void re_free(regexes *r)
+{
+    pcre2_code_free(r->date);
+    pcre2_code_free(r->byline);
+    pcre2_code_free(r->credit);
+    pcre2_code_free(r->dateline);
+    pcre2_match_data_free(r->md);
+}
+
+static pcre2_code *re_compile(const char *src)
+{
+    int code;
+    PCRE2_SIZE off;
+    return pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP |
+                                                                      PCRE2_NO_UTF_CHECK,
+                         &code, &off, NULL);
+}
+
+static nf_status re_init(regexes *r)
+{
+    memset(r, 0, sizeof *r);
+    r->date = re_compile(re_date_src);
+    r->byline = re_compile(re_byline_src);
+    r->credit = re_compile(re_credit_src);
+    r->dateline = re_compile(re_dateline_src);
+    r->md = pcre2_match_data_create(24, NULL);
+    if (!r->date || !r->byline || !r->credit || !r->dateline || !r->md) {
+        re_free(r);
+        memset(r, 0, sizeof *r);
+        return NF_ERR_NOMEM;
+    }
+    return NF_OK;
+}
+
+/* Match re in s[b,e) (anchored at b when the pattern says ^). */
+static bool re_match(const regexes *r, pcre2_code *re, const char *s, size_t b, size_t e)
+{
+    int rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, 0, PCRE2_NO_UTF_CHECK, r->md, NULL);
+    return rc > 0;
+}
+
+static bool re_group(const regexes *r, pcre2_code *re, const char *name, size_t b,
+                     size_t *gs, size_t *ge)
+{
+    int n = pcre2_substring_number_from_name(re, (PCRE2_SPTR)name);
+    if (n < 0) return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    if (ov[2 * n] == PCRE2_UNSET) return false;
+    *gs = b + ov[2 * n];
+    *ge = b + ov[2 * n + 1];
+    return true;
+}
+
+/* ------------------------------------------------------------ stamps */
+
+typedef struct stamp {
+    bool found;
+    size_t start, end;   /* span of the date (and time, zone) */
+    size_t line_start;   /* the line's trimmed start */
+    char value[40];
+    int label;           /* 0 none, 1 published, 2 updated, 3 agency */
+    size_t src_start, src_end; /* agency before the date, or unset */
+} stamp;
+
+static int month_of(const char *s, size_t n)
+{
+    static const char *const m[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                    "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (n < 3) return 0;
+    for (int i = 0; i < 12; i++)
+        if (ascii_ieq(s, m[i], 3)) return i + 1;
+    return 0;
+}
+
+static int num_of(const char *s, size_t b, size_t e)
+{
+    int v = 0;
+    for (size_t i = b; i < e && v < 100000; i++)
+        if (s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static bool zone_offset(const cfg *c, const char *z, size_t n, char off[8])
+{
+    for (size_t k = 0, m = list_count(&c->zones); k < m; k++) {
+        const char *it = list_item(&c->zones, k);
+        const char *sp = strchr(it, ' ');
+        if (!sp || (size_t)(sp - it) != n || memcmp(it, z, n) != 0) continue;
+        while (*sp == ' ') sp++;
+        if (strlen(sp) != 6) continue;
+        memcpy(off, sp, 7);
+        return true;
+    }
+    return false;
+}
+
+static bool valid_ymd(int y, int mo, int d)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1 || d > days[mo - 1]) return false;
+    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+    return true;
+}
+
+/* Finds a publication stamp on line s[b,e) (trimmed). Words of the line
+ * outside the stamp must be few, so a sentence that mentions a date is not
+ * a stamp. */
+static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, size_t e,
+                       const blk *k, stamp *out)
+{
+    if (e - b > 300) return false;
+    if (!re_match(r, r->date, s, b, e)) return false;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    size_t ms = b + ov[0], me = b + ov[1];
+    size_t gs, ge, g2, g3;
+    int y = 0, mo = 0, d = 0;
+    if (re_group(r, r->date, "y1", b, &gs, &ge)) {
+        y = num_of(s, gs, ge);
+        re_group(r, r->date, "m1", b, &g2, &g3);
+        mo = month_of(s + g2, g3 - g2);
+        re_group(r, r->date, "d1", b, &g2, &g3);
+        d = num_of(s, g2, g3);
+    } else if (re_group(r, r->date, "y2", b, &gs, &ge)) {
+        y = num_of(s, gs, ge);
+        re_group(r, r->date, "m2", b, &g2, &g3);
+        mo = month_of(s + g2, g3 - g2);
+        re_group(r, r->date, "d2", b, &g2, &g3);
+        d = num_of(s, g2, g3);
+    } else if (re_group(r, r->date, "y3", b, &gs, &ge)) {
+        y = num_of(s, gs, ge);
+        re_group(r, r->date, "m3", b, &g2, &g3);
+        mo = num_of(s, g2, g3);
+        re_group(r, r->date, "d3", b, &g2, &g3);
+        d = num_of(s, g2, g3);
+    }
+    if (!valid_ymd(y, mo, d)) return false;
+    stamp st;
+    memset(&st, 0, sizeof st);
+    st.start = ms;
+    st.src_start = st.src_end = NF_UNSET;
+    st.line_start = b;
+    size_t date_end = me;
+    snprintf(st.value, sizeof st.value, "%04d-%02d-%02d", y, mo, d);
+    if (re_group(r, r->date, "hh", b, &gs, &ge)) {
+        int hh = num_of(s, gs, ge), mi = 0;
+        re_group(r, r->date, "mi", b, &g2, &g3);
+        mi = num_of(s, g2, g3);
+        size_t tend = g3;
+        if (re_group(r, r->date, "ap", b, &g2, &g3)) {
+            bool pm = (s[g2] | 32) == 'p';
+            if (hh > 12 || hh == 0) hh = 99;
+            else if (pm && hh < 12) hh += 12;
+            else if (!pm && hh == 12) hh = 0;
+            tend = rtrim(s, g2, g3);
+        }
+        char off[8] = "";
+        if (re_group(r, r->date, "zn", b, &g2, &g3)) {
+            if (zone_offset(c, s + g2, g3 - g2, off)) {
+                tend = g3;
+                if (tend < me && s[tend] == ')') tend++;
+            }
+        } else if (re_group(r, r->date, "zo", b, &g2, &g3)) {
+            const char *z = s + g2;
+            size_t zn = g3 - g2;
+            while (zn && ((*z >= 'A' && *z <= 'Z') || *z == ' ')) {
+                if (*z == 'Z' && zn == 1) break;
+                z++, zn--;
+            }
+            if (zn == 1 && *z == 'Z') {
+                strcpy(off, "+00:00");
+            } else if (zn >= 2) {
+                char sign = *z == '-' ? '-' : '+';
+                if ((unsigned char)*z == 0xE2) { sign = '-'; z += 2, zn -= 2; } /* U+2212 */
+                z++, zn--;
+                int oh = 0, om = 0;
+                size_t p = 0;
+                while (p < zn && z[p] >= '0' && z[p] <= '9' && p < 2) oh = oh * 10 + (z[p++] - '0');
+                if (p < zn && z[p] == ':') p++;
+                while (p < zn && z[p] >= '0' && z[p] <= '9') om = om * 10 + (z[p++] - '0');
+                if (oh <= 14 && om < 60) snprintf(off, sizeof off, "%c%02d:%02d", sign, oh, om);
+            }
+            if (off[0]) tend = g3;
+        }
+        if (hh < 24 && mi < 60) {
+            snprintf(st.value, sizeof st.value, "%04d-%02d-%02dT%02d:%02d%s", y, mo, d, hh, mi, off);
+            date_end = tend;
+        } else {
+            /* not a time after all: the span stops at the date */
+            size_t ye = 0, yb;
+            if (!re_group(r, r->date, "y1", b, &yb, &ye) && !re_group(r, r->date, "y2", b, &yb, &ye))
+                re_group(r, r->date, "d3", b, &yb, &ye);
+            date_end = ye;
+        }
+    }
+    st.end = date_end;
+    /* words outside the stamp, and the label before it */
+    blk tmp;
+    memset(&tmp, 0, sizeof tmp);
+    int before = 0, after = 0;
+    if (ms > b) {
+        tmp.start = b;
+        tmp.end = ms;
+        analyze(s, &tmp, c);
+        before = tmp.words;
+    }
+    if (st.end < e) {
+        blk t2;
+        memset(&t2, 0, sizeof t2);
+        t2.start = st.end;
+        t2.end = e;
+        analyze(s, &t2, c);
+        after = t2.words;
+    }
+    for (size_t m = 0, n = list_count(&c->upd_labels); m < n; m++)
+        if (phrase_count(s, b, ms, list_item(&c->upd_labels, m), 1)) st.label = 2;
+    if (!st.label)
+        for (size_t m = 0, n = list_count(&c->pub_labels); m < n; m++)
+            if (phrase_count(s, b, ms, list_item(&c->pub_labels, m), 1)) st.label = 1;
+    /* "Agency Month D, YYYY": the text before the date is an agency */
+    size_t pe = rtrim(s, b, ms);
+    while (pe > b && (s[pe - 1] == '|' || s[pe - 1] == ',' || s[pe - 1] == '-')) pe = rtrim(s, b, pe - 1);
+    for (size_t m = 0, n = list_count(&c->agencies); m < n && pe > b; m++) {
+        const char *a = list_item(&c->agencies, m);
+        size_t an = strlen(a);
+        if (an && pe - b >= an && memcmp(s + pe - an, a, an) == 0 &&
+            (pe - an == b || !ascii_alnum_byte((unsigned char)s[pe - an - 1]))) {
+            st.src_start = pe - an;
+            st.src_end = pe;
+            if (!st.label) st.label = 3;
+            break;
+        }
+    }
+    if (before + after > (int)c->stamp_max_words) return false;
+    if ((k->flags & BF_SENT) && !st.label && after >= 3) return false;
+    st.found = true;
+    *out = st;
+    return true;
+}
+
+/* First occurrence of needle[0,nn) in hay[0,hn), or NULL. */
+static const char *find_bytes(const char *hay, size_t hn, const char *needle, size_t nn)
+{
+    if (!nn || hn < nn) return NULL;
+    for (const char *p = hay, *end = hay + hn - nn; p <= end; p++) {
+        p = memchr(p, needle[0], (size_t)(end - p) + 1);
+        if (!p) return NULL;
+        if (memcmp(p, needle, nn) == 0) return p;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ helpers on blocks */
+
+static bool blk_push(blk **v, size_t *n, size_t *cap, const blk *k)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        blk *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv) return false;
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = *k;
+    return true;
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+    const blk *const *x = a, *const *y = b;
+    if ((*x)->hash != (*y)->hash) return (*x)->hash < (*y)->hash ? -1 : 1;
+    return (*x)->start < (*y)->start ? -1 : (*x)->start > (*y)->start;
+}
+
+/* Maximum-sum segment of scores in blocks [lo, hi): *a, *b inclusive. */
+static double best_segment(const blk *k, size_t lo, size_t hi, size_t *a, size_t *b)
+{
+    double best = 0, cur = 0;
+    size_t cs = lo;
+    *a = *b = NF_UNSET;
+    for (size_t i = lo; i < hi; i++) {
+        if (cur <= 0) {
+            cur = 0;
+            cs = i;
+        }
+        cur += k[i].score;
+        if (cur > best) {
+            best = cur;
+            *a = cs;
+            *b = i;
+        }
+    }
+    return best;
+}
+
+/* Extends the body with further runs that score at least floor_score and
+ * start (or, to the left, end) within max_gap blocks of the body taken so
+ * far: an article interrupted by an advertisement or a "Read more" box. */
+static void extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_score,
+                           size_t max_gap)
+{
+    for (;;) { /* to the right */
+        size_t lo = b + 1, bs = NF_UNSET, be = NF_UNSET;
+        double best = -1e300;
+        for (size_t st = lo; st < nb && st <= lo + max_gap; st++) {
+            double sum = 0;
+            for (size_t e = st; e < nb; e++) {
+                sum += k[e].score;
+                if (sum > best) {
+                    best = sum;
+                    bs = st;
+                    be = e;
+                }
+            }
+        }
+        if (bs == NF_UNSET || best < floor_score) break;
+        for (size_t i = bs; i <= be; i++) k[i].body = true;
+        b = be;
+    }
+    for (;;) { /* to the left */
+        if (a == 0) break;
+        size_t bs = NF_UNSET, be = NF_UNSET;
+        double best = -1e300;
+        for (size_t e = a; e > 0 && a - e <= max_gap; e--) {
+            double sum = 0;
+            for (size_t st = e; st > 0; st--) {
+                sum += k[st - 1].score;
+                if (sum > best) {
+                    best = sum;
+                    bs = st - 1;
+                    be = e - 1;
+                }
+            }
+        }
+        if (bs == NF_UNSET || best < floor_score) break;
+        for (size_t i = bs; i <= be; i++) k[i].body = true;
+        a = bs;
+    }
+}
+
+static nf_span mkspan(size_t s, size_t e)
+{
+    nf_span sp = {s, e};
+    return sp;
+}
+
+/* ------------------------------------------------------------ the stage */
+
+typedef struct bylinfo {
+    bool found;
+    size_t start, end;
+} bylinfo;
+
+nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
+{
+    (void)err;
+    const char *s = doc->work;
+    if (!doc->lines.len) return NF_OK;
+    cfg c;
+    cfg_load(&c, rules);
+    regexes re;
+    if (re_init(&re) != NF_OK) return NF_ERR_NOMEM;
+    nf_status st = NF_OK;
+    blk *bk = NULL;
+    size_t nb = 0, cap = 0;
+    blk **order = NULL;
+    stamp *stamps = NULL;
+
+    /* 1. blocks: a wrapped prose paragraph is one block, else each line */
+    for (size_t p = 0, li = 0; p < doc->paragraphs.len; p++) {
+        while (li < doc->lines.len && doc->lines.items[li].paragraph != p) li++;
+        size_t l0 = li, l1 = li;
+        while (l1 < doc->lines.len && doc->lines.items[l1].paragraph == p) l1++;
+        li = l1;
+        /* hard-wrapped prose: three or more short lines, most of them
+         * filled and ending mid-sentence */
+        bool wrapped = false;
+        if (l1 - l0 >= 3) {
+            size_t filled = 0;
+            bool narrow = true;
+            for (size_t l = l0; l < l1; l++) {
+                blk t;
+                memset(&t, 0, sizeof t);
+                t.start = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
+                t.end = rtrim(s, t.start, doc->lines.items[l].span.end);
+                if (t.end - t.start > (size_t)c.wrap_max_bytes) narrow = false;
+                if (l + 1 == l1 || !narrow) continue;
+                analyze(s, &t, &c);
+                if (t.end - t.start >= (size_t)c.wrap_min_bytes && !(t.flags & (BF_SENT | BF_BULLET)))
+                    filled++;
+            }
+            wrapped = narrow && filled * 10 >= (l1 - l0 - 1) * 8;
+        }
+        for (size_t l = l0; l < l1; l++) {
+            blk k;
+            memset(&k, 0, sizeof k);
+            if (wrapped) {
+                k.start = doc->paragraphs.items[p].span.start;
+                k.end = doc->paragraphs.items[p].span.end;
+                k.line0 = (uint32_t)l0;
+                k.line1 = (uint32_t)l1;
+                l = l1;
+            } else {
+                k.start = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
+                k.end = rtrim(s, k.start, doc->lines.items[l].span.end);
+                k.line0 = (uint32_t)l;
+                k.line1 = (uint32_t)(l + 1);
+            }
+            analyze(s, &k, &c);
+            if (!blk_push(&bk, &nb, &cap, &k)) {
+                st = NF_ERR_NOMEM;
+                goto done;
+            }
+        }
+    }
+    if (!nb) goto done;
+
+    /* 2. per-block evidence that needs patterns or the whole page */
+    stamps = calloc(nb, sizeof *stamps);
+    order = malloc(nb * sizeof *order);
+    if (!stamps || !order) {
+        st = NF_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        blk *k = &bk[i];
+        if (find_stamp(&re, &c, s, k->start, k->end, k, &stamps[i])) k->flags |= BF_STAMP;
+        if (k->words <= 15 && re_match(&re, re.byline, s, k->start, k->end)) k->flags |= BF_BYLINE;
+        k->hash = nfi_hash(s + k->start, k->end - k->start);
+        order[i] = k;
+    }
+    qsort(order, nb, sizeof *order, cmp_hash);
+    for (size_t i = 0; i + 1 < nb; i++)
+        if (order[i]->hash == order[i + 1]->hash && order[i]->words >= 2 &&
+            order[i]->end - order[i]->start == order[i + 1]->end - order[i + 1]->start)
+            order[i]->flags |= BF_REPEAT; /* every occurrence but the last */
+    /* menus: runs of short non-sentence blocks */
+    for (size_t i = 0; i < nb;) {
+        size_t j = i;
+        while (j < nb && bk[j].words <= (int)c.short_words && !(bk[j].flags & BF_SENT)) j++;
+        if (j - i >= (size_t)c.menu_run)
+            for (size_t q = i; q < j; q++) bk[q].flags |= BF_MENU;
+        i = j > i ? j : i + 1;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        /* a list introduced by a line ending with ':' */
+        bool intro = false;
+        if (bk[i].flags & BF_BULLET) {
+            size_t q = i;
+            while (q > 0 && (bk[q - 1].flags & BF_BULLET)) q--;
+            intro = q > 0 && (bk[q - 1].flags & BF_COLON) && !(bk[q - 1].flags & BF_CUE);
+        }
+        score_block(&bk[i], &c, intro);
+    }
+
+    /* 3. body: the best contiguous run, plus good runs close to it */
+    size_t main_a = NF_UNSET;
+    {
+        size_t a, b;
+        double best = best_segment(bk, 0, nb, &a, &b);
+        if (a != NF_UNSET && best >= c.min_body_score) {
+            double floor_score = best * c.extra_ratio;
+            if (floor_score < c.min_body_score) floor_score = c.min_body_score;
+            for (size_t i = a; i <= b; i++) bk[i].body = true;
+            extend_regions(bk, nb, a, b, floor_score, (size_t)c.extra_max_gap);
+            main_a = a;
+        }
+    }
+
+    /* 4. meta */
+    size_t first_body = main_a; /* the first block of the main run */
+    size_t head_end = first_body == NF_UNSET ? (nb < (size_t)c.headline_window ? nb : (size_t)c.headline_window)
+                                             : first_body;
+    size_t dl_trim = NF_UNSET; /* where the body starts after a dateline prefix */
+
+    /* dateline at the start of the first body block, or just before it */
+    {
+        size_t cand[8];
+        size_t nc = 0;
+        if (first_body != NF_UNSET) cand[nc++] = first_body;
+        for (size_t i = head_end; i > 0 && nc < 8; i--)
+            if (!(bk[i - 1].flags & BF_STAMP)) cand[nc++] = i - 1;
+        for (size_t q = 0; q < nc && doc->meta.dateline.span.start == NF_UNSET; q++) {
+            blk *k = &bk[cand[q]];
+            if (re_match(&re, re.dateline, s, k->start, k->end)) {
+                size_t gs, ge, as, ae;
+                re_group(&re, re.dateline, "city", k->start, &gs, &ge);
+                bool has_agency = re_group(&re, re.dateline, "agency", k->start, &as, &ae);
+                bool caps = true;
+                for (size_t z = gs; z < ge; z++)
+                    if (s[z] >= 'a' && s[z] <= 'z') caps = false;
+                if (!caps && !has_agency) continue;
+                if (list_has_word(&c.kickers, s + gs, ge - gs)) continue;
+                doc->meta.dateline.span = mkspan(gs, ge);
+                if (has_agency) doc->meta.source.span = mkspan(as, rtrim(s, as, ae));
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re.md);
+                if (cand[q] == first_body) dl_trim = skip_space(s, k->start + ov[1], k->end);
+                continue;
+            }
+            /* "Agency CITY" or a lone "CITY" line before the body */
+            if (cand[q] == first_body || k->words < 1 || k->words > 5 || (k->flags & BF_SENT)) continue;
+            size_t p = k->start, city = k->start;
+            for (size_t m = 0, n = list_count(&c.agencies); m < n; m++) {
+                const char *a = list_item(&c.agencies, m);
+                size_t an = strlen(a);
+                if (an && k->end - p > an + 1 && memcmp(s + p, a, an) == 0 && s[p + an] == ' ') {
+                    city = skip_space(s, p + an, k->end);
+                    doc->meta.source.span = mkspan(p, p + an);
+                    break;
+                }
+            }
+            bool caps = city < k->end;
+            int letters = 0;
+            for (size_t z = city; z < k->end; z++) {
+                unsigned char ch = (unsigned char)s[z];
+                if (ch >= 'a' && ch <= 'z') caps = false;
+                if (ch >= 'A' && ch <= 'Z') letters++;
+                if (ch >= '0' && ch <= '9') caps = false;
+            }
+            size_t ce = k->end;
+            while (ce > city && (s[ce - 1] == '-' || s[ce - 1] == ',' || s[ce - 1] == ' ')) ce--;
+            if (caps && letters >= 3 && !list_has_word(&c.kickers, s + city, ce - city) &&
+                !(k->flags & (BF_CUE | BF_BULLET))) {
+                doc->meta.dateline.span = mkspan(city, ce);
+            } else if (city != k->start) {
+                doc->meta.source.span = mkspan(NF_UNSET, NF_UNSET);
+            }
+        }
+    }
+
+    /* published: header stamps first, published/posted/agency over updated */
+    {
+        size_t best = NF_UNSET;
+        int best_rank = 1 << 30;
+        for (size_t i = 0; i < nb; i++) {
+            if (!stamps[i].found || bk[i].body) continue;
+            int zone = (first_body == NF_UNSET || i < first_body) ? 0 : 1;
+            int rank = zone * 4 + (stamps[i].label == 2 ? 2 : stamps[i].label == 0 ? 1 : 0);
+            if (rank < best_rank) {
+                best_rank = rank;
+                best = i;
+            }
+        }
+        if (best != NF_UNSET) {
+            stamp *sp = &stamps[best];
+            doc->meta.published.span = mkspan(sp->start, sp->end);
+            doc->meta.published.value = nfi_arena_strdup(&doc->arena, sp->value);
+            if (sp->src_start != NF_UNSET && doc->meta.source.span.start == NF_UNSET)
+                doc->meta.source.span = mkspan(sp->src_start, sp->src_end);
+            if (!doc->dct && doc->meta.published.value) {
+                doc->dct = nfi_arena_strdup(&doc->arena, sp->value);
+                doc->dct_source = NF_DCT_TEXT;
+            }
+        }
+    }
+
+    /* byline: "By Name" before the body or in its first blocks, else a credit */
+    {
+        bylinfo by = {false, 0, 0};
+        size_t lim = first_body == NF_UNSET ? head_end : first_body + 3;
+        if (lim > nb) lim = nb;
+        for (size_t i = 0; i < lim && !by.found; i++) {
+            if (!(bk[i].flags & BF_BYLINE)) continue;
+            if (!re_match(&re, re.byline, s, bk[i].start, bk[i].end)) continue;
+            size_t gs, ge;
+            re_group(&re, re.byline, "name", bk[i].start, &gs, &ge);
+            ge = rtrim(s, gs, ge);
+            if (list_has_word(&c.agencies, s + gs, ge - gs)) continue;
+            by.found = true;
+            by.start = gs;
+            by.end = ge;
+        }
+        for (int pass = 0; pass < 2 && !by.found; pass++)
+            for (size_t i = 0; i < nb && !by.found; i++) {
+                if (bk[i].body && !(bk[i].flags & BF_CREDIT)) continue;
+                size_t off = bk[i].start;
+                while (off < bk[i].end && re_match(&re, re.credit, s, off, bk[i].end)) {
+                    size_t cs, ce, gs, ge;
+                    re_group(&re, re.credit, "cue", off, &cs, &ce);
+                    re_group(&re, re.credit, "name", off, &gs, &ge);
+                    ge = rtrim(s, gs, ge);
+                    bool writing = (s[cs] | 32) == 'w';
+                    if ((pass == 0) == writing && !list_has_word(&c.agencies, s + gs, ge - gs)) {
+                        by.found = true;
+                        by.start = gs;
+                        by.end = ge;
+                        break;
+                    }
+                    off = ge;
+                }
+            }
+        if (by.found) doc->meta.byline.span = mkspan(by.start, by.end);
+    }
+
+    /* headline: a prominent line before the body */
+    {
+        double best_sc = -1e9;
+        size_t best = NF_UNSET;
+        for (size_t i = 0; i < head_end; i++) {
+            blk *k = &bk[i];
+            if (k->words < c.headline_min_words || k->words > c.headline_max_words) continue;
+            if (k->flags & (BF_BULLET | BF_CUE | BF_STAMP | BF_BYLINE | BF_CREDIT | BF_CAPTION |
+                            BF_CRUMB | BF_CAMEL | BF_COPYRIGHT | BF_PRICE | BF_MENU))
+                continue;
+            if (k->clutter) continue;
+            if ((k->flags & BF_SENT) && !(k->flags & BF_QUESTION)) continue;
+            if (k->end - k->start > 300) continue;
+            if (doc->meta.dateline.span.start >= k->start && doc->meta.dateline.span.end <= k->end)
+                continue;
+            double sc = 0;
+            if (i == 0) sc += 3;
+            if (k->words >= 6 && k->words <= 20) sc += 2;
+            /* the same text elsewhere (breadcrumb, page title) */
+            int occ = 0;
+            const char *p = s;
+            size_t n = k->end - k->start;
+            while (occ < 4) {
+                const char *hit = find_bytes(p, (size_t)(s + doc->len - p), s + k->start, n);
+                if (!hit) break;
+                occ++;
+                p = hit + 1;
+            }
+            if (occ >= 2) sc += 3;
+            if (occ > 3 && k->words < 6) sc -= 5; /* a site or section name */
+            for (size_t q = i + 1; q < head_end && q <= i + 4; q++)
+                if (bk[q].flags & (BF_STAMP | BF_BYLINE)) {
+                    sc += 2;
+                    break;
+                }
+            if (first_body != NF_UNSET && first_body - i <= 8) sc += 1;
+            if (sc > best_sc) {
+                best_sc = sc;
+                best = i;
+            }
+        }
+        if (best != NF_UNSET) doc->meta.headline.span = mkspan(bk[best].start, bk[best].end);
+    }
+
+    /* 5. body regions from runs of body blocks */
+    for (size_t i = 0; i < nb;) {
+        if (!bk[i].body) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j + 1 < nb && bk[j + 1].body) j++;
+        size_t bs = bk[i].start;
+        if (i == first_body && dl_trim != NF_UNSET && dl_trim < bk[i].end) bs = dl_trim;
+        nf_span *sp = nfi_vec_push(&doc->body);
+        if (!sp) {
+            st = NF_ERR_NOMEM;
+            goto done;
+        }
+        *sp = mkspan(bs, bk[j].end);
+        i = j + 1;
+    }
+    for (size_t p = 0; p < doc->paragraphs.len && doc->body.len; p++) {
+        nf_paragraph *pg = &doc->paragraphs.items[p];
+        bool in = false;
+        for (size_t r = 0; r < doc->body.len && !in; r++)
+            in = pg->span.start < doc->body.items[r].end && doc->body.items[r].start < pg->span.end;
+        if (!in) pg->flags |= NF_FACT_OUTSIDE_BODY;
+    }
+
+done:
+    free(bk);
+    free(order);
+    free(stamps);
+    re_free(&re);
+    return st;
+}
