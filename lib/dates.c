@@ -1,0 +1,429 @@
+/*
+ * dates.c - the dates resolver: temporal-expression annotations -> nf_date
+ * facts with TIMEX3 values (docs/dates.md, "The resolver").
+ *
+ * Input: annotations of type DATE, TIME, DURATION, SET (the type is given
+ * to the normaliser unless a `type` attribute overrides it) or TIMEX (the
+ * normaliser infers the type). Their attributes are the keys of
+ * lib/timex.h (year, month, weekday, offset, unit, ...); a capture-valued
+ * attribute stands for the text of its span.
+ *
+ * Steps:
+ *   1. extents: leading prepositions (settings `dates.strip_leading`) and a
+ *      trailing possessive 's or punctuation are cut off;
+ *   2. annotations inside the publication stamp (meta.published) are left
+ *      out: the stamp is metadata, not a body date;
+ *   3. overlapping annotations: the longest wins, then the higher
+ *      priority, then the earlier start, then the earlier annotation;
+ *   4. in text order, each expression is normalised against doc->dct; the
+ *      last calendar value seen is the reference of anchor=ref
+ *      expressions ("six days later"); a bare weekday or a year-less date
+ *      gets a tense hint from the nearest tense word of its sentence
+ *      (settings `dates.future_words`, `dates.past_words`,
+ *      `dates.tense_window`);
+ *   5. doc->dates, sorted by (start asc, end desc); value NULL when the
+ *      normaliser cannot resolve the expression.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "rules.h"
+#include "timex.h"
+
+/* ------------------------------------------------------------ word lists */
+
+/* Built-in defaults; rules/20-dates.yaml carries the same lists as
+ * settings, which replace these when present. */
+static const char *const default_strip[] = {
+    "on", "in", "at", "by", "since", "until", "till", "til", "during", "from", "for", "of",
+    "to", "within", "throughout", "into", "upon", "as", "through", NULL};
+static const char *const default_future[] = {
+    "will", "'ll", "’ll", "shall", "wo", "won't", "won’t", "next", "upcoming", "scheduled",
+    "expected", "due", "slated", "planned", "plans", "plan", "planning", "intends", "tomorrow",
+    "coming", "aims", "hopes", "would", NULL};
+static const char *const default_past[] = {
+    "said", "was", "were", "had", "did", "ago", "last", "earlier", "told", "announced",
+    "reported", "met", "held", "took", "came", "went", "began", "ended", "killed", "died",
+    "yesterday", "previous", "previously", "wrote", "saw", "made", "gave", "left", "arrived",
+    NULL};
+
+typedef struct word_list {
+    const nfi_setting *setting; /* from the rules, or NULL: builtin */
+    const char *const *builtin;
+} word_list;
+
+static bool ieq(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b);
+    if (m != n) return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (unsigned char)(y + 32);
+        if (x != y) return false;
+    }
+    return true;
+}
+
+static bool list_has(const word_list *l, const char *s, size_t n)
+{
+    if (l->setting) {
+        size_t c = nfi_setting_count(l->setting);
+        for (size_t i = 0; i < c; i++) {
+            const char *w = nfi_setting_item(l->setting, i);
+            if (w && ieq(s, n, w)) return true;
+        }
+        return false;
+    }
+    for (size_t i = 0; l->builtin[i]; i++)
+        if (ieq(s, n, l->builtin[i])) return true;
+    return false;
+}
+
+static word_list make_list(const nf_rules *rules, const char *key, const char *const *builtin)
+{
+    word_list l = {NULL, builtin};
+    if (rules) {
+        const nfi_setting *s = nfi_rules_setting(rules, key);
+        if (s && nfi_setting_count(s)) l.setting = s;
+    }
+    return l;
+}
+
+/* ------------------------------------------------------------ candidates */
+
+typedef struct cand {
+    size_t ann;             /* index in doc->anns */
+    nf_span span;           /* trimmed extent */
+    size_t tok_start, tok_end;
+    int32_t priority;
+    nf_timex_type type;     /* from the annotation type; 0 = infer */
+} cand;
+
+static nf_timex_type ann_timex_type(const char *t, bool *is_timex)
+{
+    *is_timex = true;
+    if (!t) return (*is_timex = false), NF_TIMEX_DATE;
+    if (!strcmp(t, "DATE")) return NF_TIMEX_DATE;
+    if (!strcmp(t, "TIME")) return NF_TIMEX_TIME;
+    if (!strcmp(t, "DURATION")) return NF_TIMEX_DURATION;
+    if (!strcmp(t, "SET")) return NF_TIMEX_SET;
+    if (!strcmp(t, "TIMEX")) return (nf_timex_type)0;
+    *is_timex = false;
+    return (nf_timex_type)0;
+}
+
+static const char *tok_text(const nf_doc *doc, size_t i, size_t *n)
+{
+    const nf_token *t = &doc->tokens.items[i];
+    *n = t->span.end - t->span.start;
+    return doc->work + t->span.start;
+}
+
+static bool is_possessive(const char *s, size_t n)
+{
+    return (n == 2 && s[0] == '\'' && (s[1] == 's' || s[1] == 'S')) ||
+           (n == 4 && !memcmp(s, "\xE2\x80\x99", 3) && (s[3] == 's' || s[3] == 'S')) ||
+           (n == 1 && s[0] == '\'') || (n == 3 && !memcmp(s, "\xE2\x80\x99", 3));
+}
+
+static const char *const keep_period[] = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "a.m", "p.m",
+    "am", "pm", "st", "no", "yr", "yrs", "hr", "hrs", "min", "mins", "sec", "secs", "mo", "mos",
+    "wk", "wks", "b.c", "a.d", "u.s", NULL};
+
+/* Trims the extent [*s, *e) of bytes: a trailing possessive, punctuation
+ * other than an abbreviation's period, white space. */
+static void trim_tail(const char *text, size_t s, size_t *e)
+{
+    for (;;) {
+        size_t n = *e - s;
+        const char *p = text + s;
+        if (n == 0) return;
+        char c = p[n - 1];
+        if (n > 2 && (c == 's' || c == 'S') && p[n - 2] == '\'') {
+            *e -= 2;
+            continue;
+        }
+        if (n > 4 && (c == 's' || c == 'S') && !memcmp(p + n - 4, "\xE2\x80\x99", 3)) {
+            *e -= 4;
+            continue;
+        }
+        if (c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' || c == '"' ||
+            c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\'' || c == '-') {
+            *e -= 1;
+            continue;
+        }
+        if (n >= 3 && (unsigned char)p[n - 1] >= 0x9C && (unsigned char)p[n - 1] <= 0x9D &&
+            !memcmp(p + n - 3, "\xE2\x80", 2)) { /* closing curly quote */
+            *e -= 3;
+            continue;
+        }
+        if (c == '.') {
+            /* the word before the period */
+            size_t w = n - 1;
+            while (w > 0 && p[w - 1] != ' ' && p[w - 1] != '\n' && p[w - 1] != '\t') w--;
+            const char *word = p + w;
+            size_t wn = n - 1 - w;
+            bool keep = false;
+            for (size_t i = 0; keep_period[i]; i++)
+                if (ieq(word, wn, keep_period[i])) keep = true;
+            for (size_t i = 0; i < wn && !keep; i++)
+                if (word[i] == '.') keep = true; /* a.m., U.S. */
+            if (wn == 1) keep = true;            /* initials */
+            if (!keep) {
+                *e -= 1;
+                continue;
+            }
+        }
+        return;
+    }
+}
+
+static void trim_head(const char *text, size_t *s, size_t e)
+{
+    while (*s < e) {
+        char c = text[*s];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == '"' || c == ',') {
+            (*s)++;
+            continue;
+        }
+        if (e - *s >= 3 && !memcmp(text + *s, "\xE2\x80", 2) &&
+            ((unsigned char)text[*s + 2] == 0x9C || (unsigned char)text[*s + 2] == 0x98)) {
+            *s += 3; /* opening curly quote */
+            continue;
+        }
+        return;
+    }
+}
+
+static bool overlaps(nf_span a, nf_span b) { return a.start < b.end && b.start < a.end; }
+
+/* Order of preference among overlapping candidates. */
+static int cmp_pref(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    size_t la = a->span.end - a->span.start, lb = b->span.end - b->span.start;
+    if (la != lb) return la > lb ? -1 : 1;
+    if (a->priority != b->priority) return a->priority > b->priority ? -1 : 1;
+    if (a->span.start != b->span.start) return a->span.start < b->span.start ? -1 : 1;
+    return a->ann < b->ann ? -1 : a->ann > b->ann;
+}
+
+static int cmp_text(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->span.start != b->span.start) return a->span.start < b->span.start ? -1 : 1;
+    if (a->span.end != b->span.end) return a->span.end > b->span.end ? -1 : 1;
+    return a->ann < b->ann ? -1 : a->ann > b->ann;
+}
+
+/* ------------------------------------------------------------ tense */
+
+typedef struct tense_ctx {
+    word_list future, past;
+    size_t window;
+} tense_ctx;
+
+/* -1 past, +1 future, 0 unknown: the nearest tense word in the sentence,
+ * looking back from the expression first, then forward. */
+static int tense_at(const nf_doc *doc, const tense_ctx *tc, size_t ts, size_t te)
+{
+    if (ts >= doc->tokens.len) return 0;
+    uint32_t sent = doc->tokens.items[ts].sentence;
+    for (size_t k = 0, i = ts; k < tc->window && i > 0; k++) {
+        i--;
+        if (doc->tokens.items[i].sentence != sent) break;
+        size_t n;
+        const char *w = tok_text(doc, i, &n);
+        if (list_has(&tc->future, w, n)) return +1;
+        if (list_has(&tc->past, w, n)) return -1;
+    }
+    for (size_t k = 0, i = te; k < tc->window && i < doc->tokens.len; k++, i++) {
+        if (doc->tokens.items[i].sentence != sent) break;
+        size_t n;
+        const char *w = tok_text(doc, i, &n);
+        if (list_has(&tc->future, w, n)) return +1;
+        if (list_has(&tc->past, w, n)) return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ resolve */
+
+static bool is_calendar(const char *v)
+{
+    if (!v || strlen(v) < 4) return false;
+    for (int i = 0; i < 4; i++)
+        if (v[i] < '0' || v[i] > '9') return false;
+    return v[4] == '\0' || (v[4] == '-' && v[5] >= '0' && v[5] <= '9');
+}
+
+/* Whether the tense of the sentence decides the expression: a bare
+ * weekday, a date without a year, a day of the month. */
+static bool needs_tense(const nfi_timex_in *in)
+{
+    if (in->direction != 0 || in->offset != NFI_TIMEX_UNSET || in->anchor_ref) return false;
+    if (in->year != NFI_TIMEX_UNSET || in->ref[0] || in->unit != NFI_TU_NONE) return false;
+    if (in->decade != NFI_TIMEX_UNSET || in->century != NFI_TIMEX_UNSET) return false;
+    return in->weekday != NFI_TIMEX_UNSET || in->month != NFI_TIMEX_UNSET ||
+           in->day != NFI_TIMEX_UNSET || in->season[0] || in->quarter != NFI_TIMEX_UNSET;
+}
+
+static const char *intern_rule(nf_doc *doc, const char *rule, const char **last_in,
+                               const char **last_out)
+{
+    if (!rule) return NULL;
+    if (*last_in == rule) return *last_out;
+    const char *c = nfi_arena_strdup(&doc->arena, rule);
+    *last_in = rule;
+    *last_out = c;
+    return c;
+}
+
+nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
+{
+    (void)err;
+    if (!doc) return NF_ERR_INVALID;
+    word_list strip = make_list(rules, "dates.strip_leading", default_strip);
+    tense_ctx tc = {make_list(rules, "dates.future_words", default_future),
+                    make_list(rules, "dates.past_words", default_past), 8};
+    bool ref_dct = false;
+    if (rules) {
+        double w = nfi_rules_number(rules, "dates.tense_window", 8);
+        if (w >= 0 && w <= 100) tc.window = (size_t)w;
+        ref_dct = nfi_rules_number(rules, "dates.ref_fallback_dct", 0) != 0;
+    }
+    nf_span stamp = doc->meta.published.span;
+
+    size_t ncand = 0;
+    cand *cands = NULL;
+    if (doc->anns.len) {
+        cands = malloc(doc->anns.len * sizeof *cands);
+        if (!cands) return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < doc->anns.len; i++) {
+        const nfi_ann *a = &doc->anns.items[i];
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        bool is_timex;
+        nf_timex_type t = ann_timex_type(a->type, &is_timex);
+        if (!is_timex) continue;
+        if (a->span.start == NF_UNSET || a->span.end <= a->span.start || a->span.end > doc->len)
+            continue;
+        size_t ts = a->tok_start, te = a->tok_end;
+        if (te > doc->tokens.len) te = doc->tokens.len;
+        if (ts > te) ts = te;
+        size_t s = a->span.start, e = a->span.end;
+        /* leading prepositions (whole tokens inside the extent) */
+        while (ts + 1 < te) {
+            size_t n;
+            const char *w = tok_text(doc, ts, &n);
+            if (doc->tokens.items[ts].span.start < s || !list_has(&strip, w, n)) break;
+            ts++;
+            s = doc->tokens.items[ts].span.start;
+        }
+        /* trailing possessive or punctuation tokens */
+        while (ts + 1 < te) {
+            size_t n;
+            const char *w = tok_text(doc, te - 1, &n);
+            const nf_token *tk = &doc->tokens.items[te - 1];
+            /* a final period is left to trim_tail, which knows abbreviations */
+            bool drop = is_possessive(w, n) ||
+                        (tk->kind == NF_TOKEN_PUNCT && !(n == 1 && w[0] == '.'));
+            if (!drop || tk->span.end > e) break;
+            te--;
+            e = doc->tokens.items[te - 1].span.end;
+        }
+        trim_head(doc->work, &s, e);
+        trim_tail(doc->work, s, &e);
+        if (e <= s) continue;
+        if (stamp.start != NF_UNSET && overlaps((nf_span){s, e}, stamp)) continue;
+        cand *c = &cands[ncand++];
+        c->ann = i;
+        c->span = (nf_span){s, e};
+        c->tok_start = ts;
+        c->tok_end = te;
+        c->priority = a->priority;
+        c->type = t;
+    }
+
+    /* overlapping candidates: keep the preferred ones */
+    qsort(cands, ncand, sizeof *cands, cmp_pref);
+    size_t kept = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        bool clash = false;
+        for (size_t k = 0; k < kept && !clash; k++)
+            clash = overlaps(cands[k].span, cands[i].span);
+        if (!clash) cands[kept++] = cands[i];
+    }
+    qsort(cands, kept, sizeof *cands, cmp_text);
+
+    nf_status st = NF_OK;
+    char prev[NFI_TIMEX_MAX] = "";
+    const char *rule_in = NULL, *rule_out = NULL;
+    for (size_t i = 0; i < kept && st == NF_OK; i++) {
+        const cand *c = &cands[i];
+        const nfi_ann *a = &doc->anns.items[c->ann];
+        nfi_timex_in in;
+        nfi_timex_in_init(&in);
+        bool bad = false, has_type = false;
+        for (uint32_t k = 0; k < a->attr_count; k++) {
+            const nfi_attr *at = &doc->attrs.items[a->attr_start + k];
+            if (!at->key) continue;
+            const char *v = at->value;
+            size_t vn;
+            if (v) {
+                vn = strlen(v);
+            } else if (at->span.start != NF_UNSET && at->span.end > at->span.start &&
+                       at->span.end <= doc->len) {
+                v = doc->work + at->span.start;
+                vn = at->span.end - at->span.start;
+            } else {
+                continue; /* an optional capture that matched nothing */
+            }
+            if (!strcmp(at->key, "type")) has_type = true;
+            if (nfi_timex_in_set(&in, at->key, v, vn) != NF_OK) {
+                nfi_doc_warn(doc, "dates: rule %s: attribute %s=%.*s rejected",
+                             a->rule ? a->rule : "?", at->key, (int)(vn > 40 ? 40 : vn), v);
+                bad = true;
+            }
+        }
+        if (!has_type && c->type) {
+            const char *tn = a->type;
+            nfi_timex_in_set(&in, "type", tn, strlen(tn));
+        }
+        if (needs_tense(&in)) {
+            int d = tense_at(doc, &tc, c->tok_start, c->tok_end);
+            if (d) in.direction = d;
+        }
+        char out[NFI_TIMEX_MAX] = "";
+        nf_timex_type type = c->type;
+        if (!bad) {
+            const char *pref = prev[0] ? prev : (ref_dct ? doc->dct : NULL);
+            nf_status ns = nfi_timex_normalize(&in, doc->dct, pref, out, sizeof out, &type);
+            if (ns != NF_OK) out[0] = '\0';
+        } else if (!type) {
+            type = in.type ? in.type : NF_TIMEX_DATE;
+        }
+        if (!type) type = NF_TIMEX_DATE;
+        nf_date *d = nfi_vec_push(&doc->dates);
+        if (!d) {
+            st = NF_ERR_NOMEM;
+            break;
+        }
+        d->span = c->span;
+        d->type = (uint32_t)type;
+        d->flags = 0;
+        d->value = out[0] ? nfi_arena_strdup(&doc->arena, out) : NULL;
+        d->mod = in.mod[0] ? nfi_arena_strdup(&doc->arena, in.mod) : NULL;
+        d->rule = intern_rule(doc, a->rule, &rule_in, &rule_out);
+        if ((out[0] && !d->value) || (in.mod[0] && !d->mod) || (a->rule && !d->rule))
+            st = NF_ERR_NOMEM;
+        if ((type == NF_TIMEX_DATE || type == NF_TIMEX_TIME) && is_calendar(out))
+            memcpy(prev, out, sizeof prev);
+    }
+    free(cands);
+    return st;
+}

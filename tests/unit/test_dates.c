@@ -1,0 +1,405 @@
+/* test_dates.c - the dates resolver (lib/dates.c) on hand-built
+ * annotations, and (when the rules are there) end to end through the
+ * public API. Texts are invented for these tests. */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "internal.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+/* A document over text with simple tokens: runs of letters/digits (with
+ * inner apostrophes, periods, colons, hyphens) and single punctuation
+ * marks; "'s" is its own token. One sentence per '.'-terminated run. */
+static nf_doc *mkdoc(const char *text, const char *dct)
+{
+    nf_doc *doc = calloc(1, sizeof *doc);
+    if (!doc) return NULL;
+    nfi_arena_init(&doc->arena);
+    nfi_strtab_init(&doc->forms, &doc->arena);
+    nf_meta_field unset = {{NF_UNSET, NF_UNSET}, NULL};
+    doc->meta.headline = doc->meta.byline = doc->meta.dateline = unset;
+    doc->meta.source = doc->meta.published = unset;
+    doc->len = strlen(text);
+    doc->text = doc->work = nfi_arena_strdup(&doc->arena, text);
+    doc->dct = dct ? nfi_arena_strdup(&doc->arena, dct) : NULL;
+    size_t i = 0, n = doc->len;
+    uint32_t sent = 0;
+    while (i < n) {
+        char c = text[i];
+        if (c == ' ' || c == '\n') {
+            i++;
+            continue;
+        }
+        size_t s = i;
+        uint32_t kind = NF_TOKEN_WORD;
+        if (c == '\'' && i + 1 < n && text[i + 1] == 's') {
+            i += 2;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            while (i < n) {
+                char d = text[i];
+                bool alnum = (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') ||
+                             (d >= '0' && d <= '9');
+                bool inner = (d == '-' || d == ':' || (d == '.' && i + 1 < n && text[i + 1] != ' ' &&
+                                                      text[i + 1] != '\n')) &&
+                             i + 1 < n;
+                if (d == '\'' && i + 1 < n && text[i + 1] == 's') break;
+                if (!alnum && !inner) break;
+                i++;
+            }
+        } else {
+            i++;
+            kind = NF_TOKEN_PUNCT;
+        }
+        nf_token *t = nfi_vec_push(&doc->tokens);
+        t->span.start = s;
+        t->span.end = i;
+        t->kind = kind;
+        t->sentence = sent;
+        if (kind == NF_TOKEN_PUNCT && c == '.') sent++;
+    }
+    return doc;
+}
+
+/* Adds an annotation of type over the first occurrence of `what` (after
+ * byte `from`), with attributes "k=v;k=v" (a value "@text" becomes a span
+ * attribute over the first occurrence of text inside the annotation). */
+static nfi_ann *add_ann(nf_doc *doc, const char *type, const char *what, size_t from,
+                        const char *attrs)
+{
+    const char *p = strstr(doc->text + from, what);
+    if (!p) return NULL;
+    size_t s = (size_t)(p - doc->text), e = s + strlen(what);
+    nfi_ann *a = nfi_vec_push(&doc->anns);
+    a->type = type;
+    a->span = (nf_span){s, e};
+    a->tok_start = nfi_doc_token_at(doc, s);
+    a->tok_end = nfi_doc_token_at(doc, e);
+    a->rule = "test_rule";
+    a->attr_start = (uint32_t)doc->attrs.len;
+    const char *q = attrs;
+    while (q && *q) {
+        const char *semi = strchr(q, ';');
+        size_t len = semi ? (size_t)(semi - q) : strlen(q);
+        const char *eq = memchr(q, '=', len);
+        nfi_attr *at = nfi_vec_push(&doc->attrs);
+        at->key = nfi_arena_strndup(&doc->arena, q, (size_t)(eq - q));
+        const char *v = eq + 1;
+        size_t vn = len - (size_t)(v - q);
+        if (*v == '@') {
+            char tmp[64];
+            memcpy(tmp, v + 1, vn - 1);
+            tmp[vn - 1] = '\0';
+            const char *hit = strstr(doc->text + s, tmp);
+            at->value = NULL;
+            at->span = (nf_span){(size_t)(hit - doc->text), (size_t)(hit - doc->text) + vn - 1};
+        } else {
+            at->value = nfi_arena_strndup(&doc->arena, v, vn);
+            at->span = (nf_span){NF_UNSET, NF_UNSET};
+        }
+        a->attr_count++;
+        q = semi ? semi + 1 : NULL;
+    }
+    return a;
+}
+
+static const char *span_text(const nf_doc *doc, nf_span s, char *buf, size_t n)
+{
+    size_t len = s.end - s.start;
+    if (len >= n) len = n - 1;
+    memcpy(buf, doc->text + s.start, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+#define DATE_AT(doc, i) (&(doc)->dates.items[i])
+
+/* ---------------------------------------------------------------- resolver */
+
+NF_TEST(dates_resolve_basic_value_type_and_rule)
+{
+    nf_doc *doc = mkdoc("Talks ended on Thursday and resume in two weeks.", "2025-04-10");
+    add_ann(doc, "DATE", "on Thursday", 0, "weekday=Thursday");
+    add_ann(doc, "DURATION", "two weeks", 0, "amount=two;unit=weeks");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    char b[64];
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 0)->span, b, sizeof b), "Thursday");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-10");
+    NF_CHECK_EQ_INT(DATE_AT(doc, 0)->type, NF_TIMEX_DATE);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->rule, "test_rule");
+    NF_CHECK(DATE_AT(doc, 0)->rule != doc->anns.items[0].rule); /* a copy, not the rules' */
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 1)->span, b, sizeof b), "two weeks");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "P2W");
+    NF_CHECK_EQ_INT(DATE_AT(doc, 1)->type, NF_TIMEX_DURATION);
+    NF_CHECK(DATE_AT(doc, 1)->mod == NULL);
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_span_attributes_use_the_text)
+{
+    nf_doc *doc = mkdoc("The plant closed on March 3, 2019 after a fire.", "2025-04-10");
+    add_ann(doc, "TIMEX", "March 3, 2019", 0, "month=@March;day=@3;year=@2019");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 1);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2019-03-03");
+    NF_CHECK_EQ_INT(DATE_AT(doc, 0)->type, NF_TIMEX_DATE);
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_without_dct_keeps_span_value_null)
+{
+    nf_doc *doc = mkdoc("Prices rose last week and on Tuesday.", NULL);
+    add_ann(doc, "DATE", "last week", 0, "offset=last;unit=week");
+    add_ann(doc, "DATE", "Tuesday", 0, "weekday=Tuesday");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    NF_CHECK(DATE_AT(doc, 0)->value == NULL);
+    NF_CHECK_EQ_INT(DATE_AT(doc, 0)->type, NF_TIMEX_DATE);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "XXXX-WXX-2");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_mod_passes_through)
+{
+    nf_doc *doc = mkdoc("The flight took some seven hours, and the wait over three days.",
+                        "2025-04-10");
+    add_ann(doc, "DURATION", "some seven hours", 0, "amount=seven;unit=hours;mod=approx");
+    add_ann(doc, "DURATION", "over three days", 0, "amount=three;unit=days;mod=MORE_THAN");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "PT7H");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->mod, "APPROX");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "P3D");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->mod, "MORE_THAN");
+    char b[64];
+    /* "over" is a modifier inside the extent, not a preposition to strip */
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 1)->span, b, sizeof b), "over three days");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_strips_prepositions_possessive_punctuation)
+{
+    nf_doc *doc = mkdoc("Since Monday's vote, in May 2021, and during the summer.", "2025-04-10");
+    add_ann(doc, "DATE", "Since Monday's", 0, "weekday=Monday");
+    add_ann(doc, "DATE", "in May 2021,", 0, "month=May;year=2021");
+    add_ann(doc, "DATE", "during the summer.", 0, "season=summer");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 3);
+    char b[64];
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 0)->span, b, sizeof b), "Monday");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-07");
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 1)->span, b, sizeof b), "May 2021");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2021-05");
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 2)->span, b, sizeof b), "the summer");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_keeps_abbreviation_period)
+{
+    nf_doc *doc = mkdoc("It opened Sept. 4 at 9 a.m. sharp.", "2025-04-10");
+    add_ann(doc, "DATE", "Sept.", 0, "month=Sept");
+    add_ann(doc, "TIME", "9 a.m.", 0, "hour=9;ampm=a.m.");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    char b[64];
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 0)->span, b, sizeof b), "Sept.");
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 1)->span, b, sizeof b), "9 a.m.");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-04-10T09:00");
+    NF_CHECK_EQ_INT(DATE_AT(doc, 1)->type, NF_TIMEX_TIME);
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_overlaps_longest_then_priority_then_order)
+{
+    nf_doc *doc = mkdoc("The ruling of June 2, 2022 stands.", "2025-04-10");
+    add_ann(doc, "DATE", "June 2", 0, "month=June;day=2");
+    add_ann(doc, "DATE", "2022", 0, "year=2022");
+    add_ann(doc, "DATE", "June 2, 2022", 0, "month=June;day=2;year=2022");
+    /* same extent twice: the higher priority wins */
+    nfi_ann *a = add_ann(doc, "DATE", "June 2, 2022", 0, "year=2022;month=6");
+    a->priority = 5;
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 1);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2022-06");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_sorted_start_asc_end_desc)
+{
+    nf_doc *doc = mkdoc("Between 2016 and 2018, and again last year.", "2025-04-10");
+    add_ann(doc, "DATE", "last year", 0, "offset=last;unit=year");
+    add_ann(doc, "DATE", "2018", 0, "year=2018");
+    add_ann(doc, "DATE", "2016", 0, "year=2016");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 3);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2016");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2018");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 2)->value, "2024");
+    NF_CHECK(DATE_AT(doc, 0)->span.start < DATE_AT(doc, 1)->span.start);
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_anchor_ref_uses_previous_date)
+{
+    nf_doc *doc = mkdoc("The lab opened on January 20. Eight days later it closed. "
+                        "Two days later it reopened.",
+                        "2025-04-10");
+    add_ann(doc, "DATE", "January 20", 0, "month=January;day=20");
+    add_ann(doc, "DATE", "Eight days later", 0, "amount=eight;unit=days;offset=later;anchor=ref");
+    add_ann(doc, "DATE", "Two days later", 0, "amount=two;unit=days;offset=later;anchor=ref");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 3);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-01-20");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-01-28");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 2)->value, "2025-01-30"); /* chained */
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_anchor_ref_without_previous_is_null)
+{
+    nf_doc *doc = mkdoc("Three days later the roads were clear. Officials said so in 2019.",
+                        "2025-04-10");
+    add_ann(doc, "DATE", "Three days later", 0, "amount=three;unit=days;offset=later;anchor=ref");
+    add_ann(doc, "DATE", "2019", 0, "year=2019");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    NF_CHECK(DATE_AT(doc, 0)->value == NULL);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2019");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_ref_skips_vague_and_durations)
+{
+    nf_doc *doc = mkdoc("It began March 2. For six hours nothing happened; recently, a day later, "
+                        "it ended.",
+                        "2025-04-10");
+    add_ann(doc, "DATE", "March 2", 0, "month=March;day=2");
+    add_ann(doc, "DURATION", "six hours", 0, "amount=six;unit=hours");
+    add_ann(doc, "DATE", "recently", 0, "ref=PAST_REF");
+    add_ann(doc, "DATE", "a day later", 0, "amount=a;unit=day;offset=later;anchor=ref");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 4);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 2)->value, "PAST_REF");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 3)->value, "2025-03-03");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_weekday_tense_future)
+{
+    nf_doc *doc = mkdoc("The council will vote on Monday. The mayor spoke on Monday.",
+                        "2025-04-10");
+    add_ann(doc, "DATE", "Monday", 0, "weekday=Monday");
+    add_ann(doc, "DATE", "Monday", 30, "weekday=Monday");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-14");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-04-07");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_weekday_tense_after_and_nearest_wins)
+{
+    /* the nearest tense word before the expression decides: "said" */
+    nf_doc *doc = mkdoc("Ministers said on Friday that the deal will hold. "
+                        "Friday's summit is expected to last hours.",
+                        "2025-04-10");
+    add_ann(doc, "DATE", "Friday", 0, "weekday=Friday");
+    add_ann(doc, "DATE", "Friday's", 40, "weekday=Friday");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-04");
+    /* nothing before it in its sentence; "expected" after it: future */
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-04-11");
+    char b[64];
+    NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 1)->span, b, sizeof b), "Friday");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_month_tense_past_moves_year)
+{
+    nf_doc *doc = mkdoc("Exports fell sharply in November. Shipments will restart in November.",
+                        "2025-04-10");
+    add_ann(doc, "DATE", "November", 0, "month=November");
+    add_ann(doc, "DATE", "November", 30, "month=November");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    /* "fell" is not in the past list: no hint, the DCT's year */
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-11");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-11");
+    nf_doc_free(doc);
+    doc = mkdoc("Exports were lower in November.", "2025-04-10");
+    add_ann(doc, "DATE", "November", 0, "month=November");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2024-11");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_explicit_direction_wins_over_context)
+{
+    nf_doc *doc = mkdoc("The board will meet Tuesday.", "2025-04-10");
+    add_ann(doc, "DATE", "Tuesday", 0, "weekday=Tuesday;direction=past");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-08");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_tense_stays_in_sentence)
+{
+    nf_doc *doc = mkdoc("Voting will end soon. Wednesday saw record turnout.", "2025-04-10");
+    add_ann(doc, "DATE", "Wednesday", 0, "weekday=Wednesday");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-09");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_bad_attribute_gives_null_and_warning)
+{
+    nf_doc *doc = mkdoc("It happened in Smarch.", "2025-04-10");
+    add_ann(doc, "DATE", "Smarch", 0, "month=Smarch");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 1);
+    NF_CHECK(DATE_AT(doc, 0)->value == NULL);
+    NF_CHECK_EQ_INT(doc->warnings.len, 1);
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_skips_publication_stamp_and_other_types)
+{
+    nf_doc *doc = mkdoc("Posted April 9, 2025. Smith met Jones on April 8.", "2025-04-10");
+    add_ann(doc, "DATE", "April 9, 2025", 0, "month=April;day=9;year=2025");
+    add_ann(doc, "DATE", "April 8", 0, "month=April;day=8");
+    add_ann(doc, "PERSON", "Smith", 0, "");
+    add_ann(doc, "MONTH", "April", 0, "month=4");
+    nfi_ann *rm = add_ann(doc, "DATE", "Jones", 0, "year=1999");
+    rm->flags |= NFI_ANN_REMOVED;
+    const char *p = strstr(doc->text, "April 9, 2025");
+    doc->meta.published.span = (nf_span){(size_t)(p - doc->text), (size_t)(p - doc->text) + 13};
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 1);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-08");
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_type_attribute_overrides_annotation_type)
+{
+    nf_doc *doc = mkdoc("Meetings happen weekly and the next one is at noon.", "2025-04-10");
+    add_ann(doc, "TIMEX", "weekly", 0, "unit=week;type=SET");
+    add_ann(doc, "DATE", "noon", 0, "hour=noon;type=TIME");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 2);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "P1W");
+    NF_CHECK_EQ_INT(DATE_AT(doc, 0)->type, NF_TIMEX_SET);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-04-10T12:00");
+    NF_CHECK_EQ_INT(DATE_AT(doc, 1)->type, NF_TIMEX_TIME);
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_empty_doc_and_null)
+{
+    NF_CHECK_EQ_INT(nfi_dates_resolve(NULL, NULL, NULL), NF_ERR_INVALID);
+    nf_doc *doc = mkdoc("", NULL);
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 0);
+    nf_doc_free(doc);
+}
