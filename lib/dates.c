@@ -350,7 +350,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     }
 
     /* overlapping candidates: keep the preferred ones */
-    qsort(cands, ncand, sizeof *cands, cmp_pref);
+    if (ncand) qsort(cands, ncand, sizeof *cands, cmp_pref);
     size_t kept = 0;
     for (size_t i = 0; i < ncand; i++) {
         bool clash = false;
@@ -358,7 +358,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
             clash = overlaps(cands[k].span, cands[i].span);
         if (!clash) cands[kept++] = cands[i];
     }
-    qsort(cands, kept, sizeof *cands, cmp_text);
+    if (kept) qsort(cands, kept, sizeof *cands, cmp_text);
 
     nf_status st = NF_OK;
     char prev[NFI_TIMEX_MAX] = "";
