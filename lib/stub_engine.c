@@ -59,3 +59,15 @@ double nfi_rules_number(const nf_rules *rules, const char *key, double dflt)
     (void)rules; (void)key;
     return dflt;
 }
+/* multi-token lexicon lookups (added for entities.c; the engine provides the real ones) */
+size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
+                         const void **entry)
+{
+    (void)lex; (void)doc; (void)i; (void)entry;
+    return 0;
+}
+const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry, const char *key)
+{
+    (void)lex; (void)entry; (void)key;
+    return NULL;
+}

@@ -4,11 +4,6 @@
  */
 #include "internal.h"
 
-nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
-{
-    (void)doc; (void)rules; (void)err;
-    return NF_OK;
-}
 nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
 {
     (void)doc; (void)rules; (void)err;

@@ -1,0 +1,1302 @@
+/*
+ * entities.c - the entity resolver: turns the rule engine's entity
+ * annotations (PERSON, ORG, GPE, LOC, FAC, NORP, EVENT) into nf_entity facts.
+ *
+ *   1. candidates: every live annotation of an entity type; its span (or
+ *      its `name` capture) without leading determiners, quote marks and a
+ *      possessive 's; its `role` capture; its `canonical` hint
+ *   2. overlaps: of overlapping candidates one wins (priority, then the
+ *      longer span, then the earlier start, then the earlier rule)
+ *   3. clusters: mentions of one thing share a cluster id
+ *      - same type and same normalised name (case-folded, periods and
+ *        hyphens ignored), or the same canonical hint / alias-lexicon entry
+ *      - PERSON: full names with the same surname and compatible first
+ *        names; a surname alone joins the nearest full name; small spelling
+ *        variants of long surnames (bounded edit distance)
+ *      - short forms by trailing words ("State Department" of
+ *        "U.S. State Department") and without a legal-form suffix
+ *        ("Acme" of "Acme Corp.")
+ *      - acronyms ("UN") join the name whose initials they are
+ *   4. canonical: the cluster's fullest name, normalised in case
+ *
+ * Knobs come from the rule files' `settings:` (see docs/entities.md);
+ * each has a default so that the resolver works with any rule set.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+#include "rules.h"
+
+#define ENT_NTYPES 8 /* nf_entity_type values 1..7 */
+
+static const char *const ent_type_names[ENT_NTYPES] = {NULL,  "PERSON", "ORG",  "GPE",
+                                                        "LOC", "FAC",    "NORP", "EVENT"};
+
+/* ------------------------------------------------------------ settings */
+
+typedef struct ent_cfg {
+    const nf_rules *rules;
+    int fuzzy_len1, fuzzy_len2; /* shortest word length for edit distance 1, 2 */
+    size_t fuzzy_window;        /* full names compared with each fuzzy candidate */
+    int acronym_min, acronym_max;
+    int short_min_words;        /* words a short form keeps ("State Department") */
+    bool fuzzy_type[ENT_NTYPES];
+    bool short_type[ENT_NTYPES];
+    bool acronym_type[ENT_NTYPES];
+    nfi_strtab function_words; /* lower-case words that are not initials */
+    nfi_strtab determiners;    /* leading words stripped from spans */
+    nfi_strtab role_determiners;
+    nfi_strtab legal_suffixes; /* "inc", "corp", "ltd" */
+    nfi_strtab candidate_types; /* annotation types of untyped name candidates */
+    const nfi_lexicon *alias_lex[8];
+    size_t n_alias;
+    const char *alias_attr;
+    const nfi_lexicon *legal_lex;
+} ent_cfg;
+
+static uint32_t type_from_name(const char *name)
+{
+    if (!name) return 0;
+    for (uint32_t t = 1; t < ENT_NTYPES; t++)
+        if (strcmp(name, ent_type_names[t]) == 0) return t;
+    return 0;
+}
+
+/* Fills a word table from a list setting, or from dflt (NULL-terminated). */
+static bool cfg_words(ent_cfg *c, nfi_strtab *t, nfi_arena *a, const char *key,
+                      const char *const *dflt)
+{
+    nfi_strtab_init(t, a);
+    const nfi_setting *s = nfi_rules_setting(c->rules, key);
+    if (s && nfi_setting_count(s)) {
+        for (size_t i = 0; i < nfi_setting_count(s); i++) {
+            const char *w = nfi_setting_item(s, i);
+            if (w && nfi_strtab_intern(t, w, strlen(w)) == NFI_NONE) return false;
+        }
+        return true;
+    }
+    for (size_t i = 0; dflt && dflt[i]; i++)
+        if (nfi_strtab_intern(t, dflt[i], strlen(dflt[i])) == NFI_NONE) return false;
+    return true;
+}
+
+static void cfg_types(ent_cfg *c, bool *out, const char *key, const char *const *dflt)
+{
+    memset(out, 0, sizeof(bool) * ENT_NTYPES);
+    const nfi_setting *s = nfi_rules_setting(c->rules, key);
+    if (s && (nfi_setting_count(s) || nfi_setting_str(s))) {
+        size_t n = nfi_setting_count(s);
+        if (!n) {
+            out[type_from_name(nfi_setting_str(s))] = true;
+        } else {
+            for (size_t i = 0; i < n; i++) out[type_from_name(nfi_setting_item(s, i))] = true;
+        }
+        out[0] = false;
+        return;
+    }
+    for (size_t i = 0; dflt[i]; i++) out[type_from_name(dflt[i])] = true;
+    out[0] = false;
+}
+
+static int cfg_int(const nf_rules *r, const char *key, int dflt, int lo, int hi)
+{
+    double v = nfi_rules_number(r, key, dflt);
+    if (!(v >= lo)) return lo;
+    if (v > hi) return hi;
+    return (int)v;
+}
+
+static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
+{
+    static const char *const fw[] = {"of", "the", "and", "for", "on", "in", "at", "to",
+                                     "de", "du", "des", "del", "della", "der", "la", "le",
+                                     "van", "von", "y", "&", NULL};
+    static const char *const det[] = {"the", NULL};
+    static const char *const role_det[] = {"the", "a", "an", NULL};
+    static const char *const legal[] = {"inc", "corp", "co", "ltd", "llc", "plc", "ag",
+                                        "sa", "gmbh", "nv", "bv", "limited", "incorporated",
+                                        "corporation", "company", NULL};
+    static const char *const fuzzy_dflt[] = {"PERSON", NULL};
+    static const char *const short_dflt[] = {"ORG", NULL};
+    static const char *const acro_dflt[] = {"ORG", "GPE", "LOC", "FAC", "EVENT", NULL};
+    memset(c, 0, sizeof *c);
+    c->rules = rules;
+    c->fuzzy_len1 = cfg_int(rules, "entities.fuzzy_min_length", 6, 1, 1000);
+    c->fuzzy_len2 = cfg_int(rules, "entities.fuzzy2_min_length", 10, 1, 1000);
+    c->fuzzy_window = (size_t)cfg_int(rules, "entities.fuzzy_window", 500, 0, 1000000);
+    c->acronym_min = cfg_int(rules, "entities.acronym_min_letters", 2, 1, 64);
+    c->acronym_max = cfg_int(rules, "entities.acronym_max_letters", 6, 1, 64);
+    c->short_min_words = cfg_int(rules, "entities.short_form_min_words", 2, 1, 64);
+    cfg_types(c, c->fuzzy_type, "entities.fuzzy_types", fuzzy_dflt);
+    cfg_types(c, c->short_type, "entities.short_form_types", short_dflt);
+    cfg_types(c, c->acronym_type, "entities.acronym_types", acro_dflt);
+    if (!cfg_words(c, &c->function_words, a, "entities.function_words", fw)) return false;
+    if (!cfg_words(c, &c->determiners, a, "entities.strip_leading", det)) return false;
+    if (!cfg_words(c, &c->role_determiners, a, "entities.role_strip_leading", role_det))
+        return false;
+    if (!cfg_words(c, &c->legal_suffixes, a, "entities.legal_suffixes", legal)) return false;
+    static const char *const cand[] = {"NAME", NULL};
+    if (!cfg_words(c, &c->candidate_types, a, "entities.candidate_types", cand)) return false;
+    const nfi_setting *s = nfi_rules_setting(rules, "entities.alias_lexicons");
+    if (s) {
+        size_t n = nfi_setting_count(s);
+        if (!n && nfi_setting_str(s)) {
+            const nfi_lexicon *lx = nfi_rules_lexicon(rules, nfi_setting_str(s));
+            if (lx) c->alias_lex[c->n_alias++] = lx;
+        }
+        for (size_t i = 0; i < n && c->n_alias < 8; i++) {
+            const nfi_lexicon *lx = nfi_rules_lexicon(rules, nfi_setting_item(s, i));
+            if (lx) c->alias_lex[c->n_alias++] = lx;
+        }
+    }
+    s = nfi_rules_setting(rules, "entities.alias_attr");
+    c->alias_attr = s && nfi_setting_str(s) ? nfi_setting_str(s) : "canonical";
+    return true;
+}
+
+static void cfg_free(ent_cfg *c)
+{
+    nfi_strtab_free(&c->function_words);
+    nfi_strtab_free(&c->determiners);
+    nfi_strtab_free(&c->role_determiners);
+    nfi_strtab_free(&c->legal_suffixes);
+    nfi_strtab_free(&c->candidate_types);
+}
+
+/* ------------------------------------------------------------ text helpers */
+
+static bool is_space(unsigned char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+/* Length in bytes of a quote mark or apostrophe at s[i] (ASCII or curly), else 0. */
+static size_t quote_len(const char *s, size_t i, size_t end)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[i] == '"' || u[i] == '\'' || u[i] == '`') return 1;
+    if (i + 3 <= end && u[i] == 0xE2 && u[i + 1] == 0x80 &&
+        (u[i + 2] >= 0x98 && u[i + 2] <= 0x9F)) /* ‘ ’ ‚ ‛ “ ” „ ‟ */
+        return 3;
+    if (i + 2 <= end && u[i] == 0xC2 && (u[i + 1] == 0xAB || u[i + 1] == 0xBB)) /* « » */
+        return 2;
+    return 0;
+}
+
+/* Length of an apostrophe (' or ’) ending at s[end), else 0. */
+static size_t apostrophe_before(const char *s, size_t start, size_t end)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (end > start && u[end - 1] == '\'') return 1;
+    if (end >= start + 3 && u[end - 3] == 0xE2 && u[end - 2] == 0x80 && u[end - 1] == 0x99)
+        return 3;
+    return 0;
+}
+
+static bool is_edge_punct(unsigned char ch)
+{
+    return ch == ',' || ch == ';' || ch == ':' || ch == '(' || ch == ')' || ch == '[' ||
+           ch == ']' || ch == '!' || ch == '?' || ch == '*' || ch == '|';
+}
+
+/* Whether s[0,n) case-folded (ASCII) is in the table. */
+static bool word_in(const nfi_strtab *t, const char *s, size_t n)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf) return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        buf[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    return nfi_strtab_find(t, buf, n) != NFI_NONE;
+}
+
+/* The end of s[start, e) without trailing white space, closing quote
+ * marks, edge punctuation, a possessive 's or ' (when possessive) and a
+ * sentence period after a long word. */
+static size_t trim_tail(const char *text, size_t s, size_t e, bool possessive)
+{
+    for (;;) {
+        if (e > s && (is_space((unsigned char)text[e - 1]) ||
+                      is_edge_punct((unsigned char)text[e - 1]) || text[e - 1] == '"' ||
+                      text[e - 1] == '`')) {
+            e--;
+            continue;
+        }
+        if (e >= s + 3 && (unsigned char)text[e - 3] == 0xE2 &&
+            (unsigned char)text[e - 2] == 0x80 && (unsigned char)text[e - 1] == 0x9D) {
+            e -= 3; /* ” */
+            continue;
+        }
+        if (possessive && e > s && (text[e - 1] == 's' || text[e - 1] == 'S')) {
+            size_t ap = apostrophe_before(text, s, e - 1);
+            if (ap) {
+                e = e - 1 - ap;
+                continue;
+            }
+        }
+        size_t ap = e > s ? apostrophe_before(text, s, e) : 0;
+        if (ap) {
+            /* "Reuters'" (possessive after s) or a closing single quote */
+            e -= ap;
+            continue;
+        }
+        if (e > s && text[e - 1] == '.') {
+            size_t w = e - 1;
+            bool dotted = false;
+            while (w > s && !is_space((unsigned char)text[w - 1])) {
+                if (text[w - 1] == '.') dotted = true;
+                w--;
+            }
+            if (!dotted && e - 1 - w >= 5) {
+                e--;
+                continue;
+            }
+        }
+        return e;
+    }
+}
+
+/* Trims a span: white space, quote marks and edge punctuation on both
+ * sides, leading words of dets, a trailing possessive (see trim_tail).
+ * Returns an unset span when nothing is left. */
+static nf_span trim_span(const char *text, nf_span sp, const nfi_strtab *dets, bool possessive)
+{
+    size_t s = sp.start, e = trim_tail(text, sp.start, sp.end, possessive);
+    for (int round = 0; round < 3; round++) {
+        for (;;) {
+            if (s < e && (is_space((unsigned char)text[s]) ||
+                          is_edge_punct((unsigned char)text[s]))) {
+                s++;
+                continue;
+            }
+            size_t q = s < e ? quote_len(text, s, e) : 0;
+            if (q) {
+                s += q;
+                continue;
+            }
+            break;
+        }
+        /* a leading determiner followed by white space */
+        size_t w = s;
+        while (w < e && !is_space((unsigned char)text[w])) w++;
+        if (w < e && word_in(dets, text + s, w - s)) {
+            s = w;
+            continue;
+        }
+        break;
+    }
+    e = trim_tail(text, s, e, possessive);
+    if (s < e && word_in(dets, text + s, e - s)) s = e; /* a determiner alone */
+    nf_span out = {s, e};
+    if (s >= e) out.start = out.end = NF_UNSET;
+    return out;
+}
+
+static void put_utf8(nfi_buf *b, uint32_t c)
+{
+    char u[4];
+    size_t n;
+    if (c < 0x80) {
+        u[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        u[0] = (char)(0xC0 | (c >> 6));
+        u[1] = (char)(0x80 | (c & 0x3F));
+        n = 2;
+    } else if (c < 0x10000) {
+        u[0] = (char)(0xE0 | (c >> 12));
+        u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (c & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (c >> 18));
+        u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (c & 0x3F));
+        n = 4;
+    }
+    nfi_buf_put(b, u, n);
+}
+
+/* The matching key of a name: case-folded letters and digits, words
+ * separated by one space; periods dropped ("U.S." = "us"), apostrophes
+ * kept inside words, hyphens and other marks separate words. */
+static void name_key(nfi_buf *b, const char *s, size_t n)
+{
+    size_t i = 0;
+    bool pending_space = false;
+    size_t start = b->len;
+    while (i < n) {
+        uint32_t c = nfi_utf8_next(s, n, &i);
+        if (c == '.' ) continue;
+        if (u_isalnum((UChar32)c)) {
+            if (pending_space && b->len > start) nfi_buf_putc(b, ' ');
+            pending_space = false;
+            put_utf8(b, (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT));
+        } else if ((c == '\'' || c == 0x2019) && b->len > start && !pending_space && i < n &&
+                   u_isalnum((UChar32)(unsigned char)s[i])) {
+            nfi_buf_putc(b, '\'');
+        } else if (c == '&') {
+            if (b->len > start) nfi_buf_putc(b, ' ');
+            nfi_buf_putc(b, '&');
+            pending_space = true;
+        } else {
+            pending_space = true;
+        }
+    }
+}
+
+/* ------------------------------------------------------------ mentions */
+
+typedef struct mention {
+    nf_span span;
+    nf_span role;
+    uint32_t type;
+    int32_t priority;
+    size_t order;     /* annotation index: emission order of the engine */
+    const char *rule;
+    const char *hint; /* canonical hint from the rules or the alias lexicon */
+    const char *key;  /* normalised name (scratch arena) */
+    uint32_t keylen;
+    uint32_t nwords;    /* words of the key */
+    uint32_t ncontent;  /* words that are not function words */
+    uint32_t first_len; /* bytes of the first word of the key */
+    uint32_t last_off;  /* offset of the last word in key */
+    bool acronym;
+    bool alias;         /* ident comes from a hint */
+    uint32_t group;     /* exact-name group, then union-find root */
+    bool candidate;     /* a NAME candidate: typed by its guess or by the cluster it joins */
+    bool adopt;         /* takes the type of the cluster it joined */
+    bool drop;          /* lost to an overlapping candidate */
+} mention;
+
+
+typedef struct resolver {
+    nf_doc *doc;
+    const char *text;
+    ent_cfg cfg;
+    nfi_arena scratch;
+    nfi_buf buf;
+    NFI_VEC(mention) m;
+    uint32_t ngroups;
+    uint32_t *parent;
+    uint32_t *best;      /* group root -> best mention index */
+    size_t *first_start; /* group root -> earliest mention start */
+    size_t *last_seen;   /* group root -> latest mention start passed in the sweep */
+    bool *seen;
+} resolver;
+
+/* An index from a string key to group ids: pairs sorted by key id. */
+typedef struct key_pair {
+    uint32_t key;
+    uint32_t group;
+} key_pair;
+
+typedef struct key_index {
+    nfi_strtab keys;
+    NFI_VEC(key_pair) pairs;
+} key_index;
+
+static int cmp_by_start(const void *a, const void *b)
+{
+    const mention *x = a, *y = b;
+    if (x->span.start != y->span.start) return x->span.start < y->span.start ? -1 : 1;
+    if (x->span.end != y->span.end) return x->span.end > y->span.end ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Preference among overlapping candidates: higher priority, longer, earlier
+ * start, earlier rule. */
+static int cmp_pref(const void *a, const void *b)
+{
+    const mention *x = *(const mention *const *)a, *y = *(const mention *const *)b;
+    if (x->candidate != y->candidate) return x->candidate ? 1 : -1;
+    if (x->priority != y->priority) return x->priority > y->priority ? -1 : 1;
+    size_t lx = x->span.end - x->span.start, ly = y->span.end - y->span.start;
+    if (lx != ly) return lx > ly ? -1 : 1;
+    if (x->span.start != y->span.start) return x->span.start < y->span.start ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const key_pair *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* ------------------------------------------------------------ step 1: candidates */
+
+static nf_status collect(resolver *r)
+{
+    nf_doc *doc = r->doc;
+    for (size_t i = 0; i < doc->anns.len; i++) {
+        const nfi_ann *a = &doc->anns.items[i];
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        uint32_t type = type_from_name(a->type);
+        bool candidate = false;
+        if (!type) {
+            if (!a->type || nfi_strtab_find(&r->cfg.candidate_types, a->type,
+                                            strlen(a->type)) == NFI_NONE)
+                continue;
+            candidate = true;
+            const nfi_attr *g = nfi_ann_attr(doc, a, "guess");
+            type = g && g->value ? type_from_name(g->value) : 0;
+        }
+        nf_span sp = a->span;
+        const nfi_attr *at = nfi_ann_attr(doc, a, "name");
+        if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
+            at->span.start < at->span.end)
+            sp = at->span;
+        if (sp.start == NF_UNSET || sp.end > doc->len || sp.start >= sp.end) continue;
+        sp = trim_span(r->text, sp, &r->cfg.determiners, true);
+        if (sp.start == NF_UNSET) continue;
+        mention *m = nfi_vec_push(&r->m);
+        if (!m) return NF_ERR_NOMEM;
+        m->span = sp;
+        m->role.start = m->role.end = NF_UNSET;
+        m->type = type;
+        m->candidate = candidate;
+        m->priority = a->priority;
+        m->order = i;
+        m->rule = a->rule;
+        at = nfi_ann_attr(doc, a, "role");
+        if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
+            at->span.start < at->span.end) {
+            nf_span role = trim_span(r->text, at->span, &r->cfg.role_determiners, false);
+            if (role.start != NF_UNSET && (role.end <= sp.start || role.start >= sp.end))
+                m->role = role;
+        }
+        at = nfi_ann_attr(doc, a, "canonical");
+        if (at && at->value && at->value[0]) m->hint = at->value;
+    }
+    return NF_OK;
+}
+
+/* ------------------------------------------------------------ step 2: overlaps */
+
+static nf_status resolve_overlaps(resolver *r)
+{
+    mention *m = r->m.items;
+    size_t n = r->m.len;
+    if (!n) return NF_OK;
+    qsort(m, n, sizeof *m, cmp_by_start);
+    mention **comp = NULL;
+    nf_span *acc = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1, end = m[i].span.end;
+        while (j < n && m[j].span.start < end) {
+            if (m[j].span.end > end) end = m[j].span.end;
+            j++;
+        }
+        size_t k = j - i;
+        if (k > 1) {
+            if (k > cap) {
+                mention **c2 = realloc(comp, k * sizeof *comp);
+                if (c2) comp = c2;
+                nf_span *a2 = c2 ? realloc(acc, k * sizeof *acc) : NULL;
+                if (a2) acc = a2;
+                if (!c2 || !a2) {
+                    free(comp);
+                    free(acc);
+                    return NF_ERR_NOMEM;
+                }
+                cap = k;
+            }
+            for (size_t t = 0; t < k; t++) comp[t] = &m[i + t];
+            qsort(comp, k, sizeof *comp, cmp_pref);
+            size_t nacc = 0;
+            for (size_t t = 0; t < k; t++) {
+                nf_span s = comp[t]->span;
+                /* accepted spans are sorted by start: find the insertion point */
+                size_t lo = 0, hi = nacc;
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (acc[mid].start < s.start)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                bool clash = (lo > 0 && acc[lo - 1].end > s.start) ||
+                             (lo < nacc && acc[lo].start < s.end);
+                if (clash) {
+                    comp[t]->drop = true;
+                    continue;
+                }
+                memmove(acc + lo + 1, acc + lo, (nacc - lo) * sizeof *acc);
+                acc[lo] = s;
+                nacc++;
+            }
+        }
+        i = j;
+    }
+    free(comp);
+    free(acc);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!m[i].drop) m[kept++] = m[i];
+    r->m.len = kept;
+    return NF_OK;
+}
+
+/* ------------------------------------------------------------ step 3: keys */
+
+static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
+{
+    int letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            letters++;
+        else if (ch != '.' && ch != '&')
+            return false;
+    }
+    return letters >= c->acronym_min && letters <= c->acronym_max;
+}
+
+/* Copies the key in r->buf[from, len) to the scratch arena. */
+static const char *keep_key(resolver *r, size_t from, uint32_t *len)
+{
+    if (r->buf.failed) return NULL;
+    *len = (uint32_t)(r->buf.len - from);
+    return nfi_arena_strndup(&r->scratch, r->buf.data + from, r->buf.len - from);
+}
+
+/* The hint of an alias lexicon entry that covers exactly the mention. */
+static const char *alias_hint(resolver *r, const mention *m)
+{
+    const nf_doc *doc = r->doc;
+    if (!r->cfg.n_alias || !doc->tokens.len) return NULL;
+    size_t ti = nfi_doc_token_at(doc, m->span.start);
+    if (ti >= doc->tokens.len || doc->tokens.items[ti].span.start != m->span.start)
+        return NULL;
+    for (size_t l = 0; l < r->cfg.n_alias; l++) {
+        const void *entry = NULL;
+        size_t k = nfi_lexicon_match(r->cfg.alias_lex[l], doc, ti, &entry);
+        if (!k || ti + k > doc->tokens.len) continue;
+        if (doc->tokens.items[ti + k - 1].span.end != m->span.end) continue;
+        const char *v = nfi_lexicon_entry_attr(r->cfg.alias_lex[l], entry, r->cfg.alias_attr);
+        if (v && v[0]) return v;
+    }
+    return NULL;
+}
+
+static nf_status make_keys(resolver *r, nfi_strtab *groups)
+{
+    for (size_t i = 0; i < r->m.len; i++) {
+        mention *m = &r->m.items[i];
+        const char *s = r->text + m->span.start;
+        size_t n = m->span.end - m->span.start;
+        r->buf.len = 0;
+        name_key(&r->buf, s, n);
+        m->key = keep_key(r, 0, &m->keylen);
+        if (!m->key) return NF_ERR_NOMEM;
+        uint32_t words = 0, content = 0;
+        for (uint32_t p = 0; p <= m->keylen;) {
+            uint32_t q = p;
+            while (q < m->keylen && m->key[q] != ' ') q++;
+            if (q > p) {
+                if (!words) m->first_len = q - p;
+                m->last_off = p;
+                words++;
+                if (nfi_strtab_find(&r->cfg.function_words, m->key + p, q - p) == NFI_NONE)
+                    content++;
+            }
+            p = q + 1;
+        }
+        m->nwords = words;
+        m->ncontent = content;
+        m->acronym = words == 1 && is_acronym(&r->cfg, s, n);
+        if (!m->hint) m->hint = alias_hint(r, m);
+        if (!m->keylen) m->drop = true; /* no letter or digit: not a name */
+    }
+    /* a guessed candidate whose name the rules typed elsewhere takes that type */
+    nfi_strtab plain;
+    NFI_VEC(uint32_t) plain_type = {0};
+    nfi_strtab_init(&plain, &r->scratch);
+    nf_status st = NF_OK;
+    for (size_t i = 0; i < r->m.len && st == NF_OK; i++) {
+        const mention *m = &r->m.items[i];
+        if (m->candidate || m->drop || !m->type) continue;
+        uint32_t id = nfi_strtab_intern(&plain, m->key, m->keylen);
+        if (id == NFI_NONE) {
+            st = NF_ERR_NOMEM;
+        } else if (id == plain_type.len) {
+            uint32_t *t = nfi_vec_push(&plain_type);
+            if (t)
+                *t = m->type;
+            else
+                st = NF_ERR_NOMEM;
+        }
+    }
+    for (size_t i = 0; i < r->m.len && st == NF_OK; i++) {
+        mention *m = &r->m.items[i];
+        if (!m->candidate || !m->type) continue;
+        uint32_t id = nfi_strtab_find(&plain, m->key, m->keylen);
+        if (id != NFI_NONE) m->type = plain_type.items[id];
+    }
+    nfi_vec_free(&plain_type);
+    nfi_strtab_free(&plain);
+    if (st != NF_OK) return st;
+    /* the exact group: type + identity (the hint's key, else the name's) */
+    for (size_t i = 0; i < r->m.len; i++) {
+        mention *m = &r->m.items[i];
+        m->group = NFI_NONE;
+        if (!m->type || m->drop) continue;
+        r->buf.len = 0;
+        nfi_buf_putc(&r->buf, (char)('0' + m->type));
+        if (m->hint) {
+            name_key(&r->buf, m->hint, strlen(m->hint));
+            m->alias = true;
+        } else {
+            nfi_buf_put(&r->buf, m->key, m->keylen);
+        }
+        if (r->buf.failed) return NF_ERR_NOMEM;
+        uint32_t id = nfi_strtab_intern(groups, r->buf.data, r->buf.len);
+        if (id == NFI_NONE) return NF_ERR_NOMEM;
+        m->group = id;
+    }
+    return NF_OK;
+}
+
+/* ------------------------------------------------------------ groups */
+
+static uint32_t find(resolver *r, uint32_t g)
+{
+    while (r->parent[g] != g) {
+        r->parent[g] = r->parent[r->parent[g]];
+        g = r->parent[g];
+    }
+    return g;
+}
+
+/* 0 = lower case or shouting, 1 = mixed, 2 = proper capitals (or an acronym). */
+static int case_quality(const resolver *r, const mention *m)
+{
+    const char *s = r->text + m->span.start;
+    size_t n = m->span.end - m->span.start, i = 0;
+    size_t upper = 0, lower = 0, lower_words = 0, words = 0;
+    bool word_start = true;
+    size_t ws = 0;
+    while (i < n) {
+        size_t at = i;
+        uint32_t c = nfi_utf8_next(s, n, &i);
+        if (is_space((unsigned char)(c < 128 ? c : 'x')) || c == '-') {
+            word_start = true;
+            continue;
+        }
+        if (u_isupper((UChar32)c)) upper++;
+        if (u_islower((UChar32)c)) lower++;
+        if (word_start && u_isalpha((UChar32)c)) {
+            ws = at;
+            size_t we = ws;
+            while (we < n && !is_space((unsigned char)s[we]) && s[we] != '-') we++;
+            words++;
+            if (u_islower((UChar32)c) && !word_in(&r->cfg.function_words, s + ws, we - ws))
+                lower_words++;
+            word_start = false;
+        } else if (word_start) {
+            word_start = false;
+        }
+    }
+    if (m->acronym) return 2;
+    if (!upper) return 0;
+    if (!lower) return upper > (size_t)r->cfg.acronym_max ? 0 : 1;
+    return lower_words ? 1 : 2;
+}
+
+/* Whether mention a makes a better canonical name than mention b. */
+static bool better(const resolver *r, const mention *a, const mention *b)
+{
+    if (a->acronym != b->acronym) return !a->acronym;
+    if (a->ncontent != b->ncontent) return a->ncontent > b->ncontent;
+    if (a->nwords != b->nwords) return a->nwords > b->nwords;
+    int qa = case_quality(r, a), qb = case_quality(r, b);
+    if (qa != qb) return qa > qb;
+    if (a->keylen != b->keylen) return a->keylen > b->keylen;
+    return a->span.start < b->span.start;
+}
+
+static nf_status groups_init(resolver *r, uint32_t ngroups)
+{
+    r->ngroups = ngroups;
+    size_t g = ngroups ? ngroups : 1;
+    r->parent = malloc(g * sizeof *r->parent);
+    r->best = malloc(g * sizeof *r->best);
+    r->first_start = malloc(g * sizeof *r->first_start);
+    r->last_seen = malloc(g * sizeof *r->last_seen);
+    r->seen = calloc(g, sizeof *r->seen);
+    if (!r->parent || !r->best || !r->first_start || !r->last_seen || !r->seen)
+        return NF_ERR_NOMEM;
+    for (uint32_t i = 0; i < ngroups; i++) {
+        r->parent[i] = i;
+        r->best[i] = NFI_NONE;
+        r->first_start[i] = NF_UNSET;
+    }
+    for (size_t i = 0; i < r->m.len; i++) {
+        uint32_t gi = r->m.items[i].group;
+        if (gi == NFI_NONE) continue;
+        if (r->best[gi] == NFI_NONE || better(r, &r->m.items[i], &r->m.items[r->best[gi]]))
+            r->best[gi] = (uint32_t)i;
+        if (r->m.items[i].span.start < r->first_start[gi])
+            r->first_start[gi] = r->m.items[i].span.start;
+    }
+    return NF_OK;
+}
+
+static void unite(resolver *r, uint32_t a, uint32_t b)
+{
+    a = find(r, a);
+    b = find(r, b);
+    if (a == b) return;
+    if (r->first_start[b] < r->first_start[a]) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    r->parent[b] = a;
+    if (better(r, &r->m.items[r->best[b]], &r->m.items[r->best[a]])) r->best[a] = r->best[b];
+}
+
+static const mention *best_of(resolver *r, uint32_t g) { return &r->m.items[r->best[find(r, g)]]; }
+
+/* ------------------------------------------------------------ similarity */
+
+/* Optimal-string-alignment distance between the code points of a and b,
+ * or max + 1 when it is larger than max. */
+static int edit_distance(const char *a, size_t an, const char *b, size_t bn, int max)
+{
+    uint32_t x[64], y[64];
+    size_t nx = 0, ny = 0, i = 0;
+    while (i < an && nx < 64) x[nx++] = nfi_utf8_next(a, an, &i);
+    if (i < an) return max + 1;
+    i = 0;
+    while (i < bn && ny < 64) y[ny++] = nfi_utf8_next(b, bn, &i);
+    if (i < bn) return max + 1;
+    if ((nx > ny ? nx - ny : ny - nx) > (size_t)max) return max + 1;
+    int d[3][65];
+    int *pp = d[0], *prev = d[1], *cur = d[2];
+    for (size_t j = 0; j <= ny; j++) prev[j] = (int)j;
+    for (size_t p = 1; p <= nx; p++) {
+        cur[0] = (int)p;
+        int rowmin = cur[0];
+        for (size_t j = 1; j <= ny; j++) {
+            int cost = x[p - 1] == y[j - 1] ? 0 : 1;
+            int v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < v) v = prev[j - 1] + cost;
+            if (p > 1 && j > 1 && x[p - 1] == y[j - 2] && x[p - 2] == y[j - 1] &&
+                pp[j - 2] + 1 < v)
+                v = pp[j - 2] + 1;
+            cur[j] = v;
+            if (v < rowmin) rowmin = v;
+        }
+        if (rowmin > max) return max + 1;
+        int *t = pp;
+        pp = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[ny];
+}
+
+static size_t cp_count(const char *s, size_t n) { return nfi_utf8_count(s, n); }
+
+/* Whether two surnames are spelling variants under the configured limits. */
+static bool fuzzy_same(const ent_cfg *c, const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an == bn && memcmp(a, b, an) == 0) return true;
+    if (!an || !bn || a[0] != b[0]) return false;
+    size_t la = cp_count(a, an), lb = cp_count(b, bn);
+    size_t len = la < lb ? la : lb;
+    int max = len >= (size_t)c->fuzzy_len2 ? 2 : len >= (size_t)c->fuzzy_len1 ? 1 : 0;
+    if (!max) return false;
+    return edit_distance(a, an, b, bn, max) <= max;
+}
+
+static const char *last_word(const mention *m, size_t *len)
+{
+    *len = m->keylen - m->last_off;
+    return m->key + m->last_off;
+}
+
+/* First names compatible: equal, or one is the other's initial. */
+static bool first_compatible(const mention *a, const mention *b)
+{
+    if (a->first_len == b->first_len && memcmp(a->key, b->key, a->first_len) == 0) return true;
+    if (a->first_len == 1 || b->first_len == 1) return a->key[0] == b->key[0];
+    return false;
+}
+
+/* ------------------------------------------------------------ step 4: merges */
+
+/* Full PERSON names with the same (or a near) surname and compatible first
+ * names are one person. */
+static nf_status merge_full_names(resolver *r, uint32_t *list, size_t nlist)
+{
+    for (size_t i = 0; i < nlist; i++) {
+        const mention *a = &r->m.items[r->best[list[i]]];
+        size_t al;
+        const char *as = last_word(a, &al);
+        size_t from = i > r->cfg.fuzzy_window ? i - r->cfg.fuzzy_window : 0;
+        for (size_t j = from; j < i; j++) {
+            const mention *b = &r->m.items[r->best[list[j]]];
+            size_t bl;
+            const char *bs = last_word(b, &bl);
+            if (!first_compatible(a, b)) continue;
+            bool same = al == bl && memcmp(as, bs, al) == 0;
+            if (same || (r->cfg.fuzzy_type[a->type] && fuzzy_same(&r->cfg, as, al, bs, bl)))
+                unite(r, list[i], list[j]);
+        }
+    }
+    return NF_OK;
+}
+
+static nf_status index_add(resolver *r, key_index *ix, const char *s, size_t n, uint32_t g)
+{
+    uint32_t id = nfi_strtab_intern(&ix->keys, s, n);
+    key_pair *p = id == NFI_NONE ? NULL : nfi_vec_push(&ix->pairs);
+    (void)r;
+    if (!p) return NF_ERR_NOMEM;
+    p->key = id;
+    p->group = g;
+    return NF_OK;
+}
+
+/* Sorts the pairs by key and drops repeated pairs. */
+static void index_sort(key_index *ix)
+{
+    if (!ix->pairs.len) return;
+    qsort(ix->pairs.items, ix->pairs.len, sizeof(key_pair), cmp_pair);
+    size_t k = 1;
+    for (size_t i = 1; i < ix->pairs.len; i++) {
+        key_pair *p = &ix->pairs.items[i], *q = &ix->pairs.items[k - 1];
+        if (p->key != q->key || p->group != q->group) ix->pairs.items[k++] = *p;
+    }
+    ix->pairs.len = k;
+}
+
+/* The range of pairs of key s[0,n), as [*lo, *hi). */
+static void index_find(const key_index *ix, const char *s, size_t n, size_t *lo, size_t *hi)
+{
+    *lo = *hi = 0;
+    uint32_t id = nfi_strtab_find(&ix->keys, s, n);
+    if (id == NFI_NONE) return;
+    size_t a = 0, b = ix->pairs.len;
+    while (a < b) {
+        size_t mid = (a + b) / 2;
+        if (ix->pairs.items[mid].key < id)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    size_t e = a;
+    while (e < ix->pairs.len && ix->pairs.items[e].key == id) e++;
+    *lo = a;
+    *hi = e;
+}
+
+/* Of candidate groups, the one mentioned last before the current point of
+ * the sweep, else the one mentioned first. */
+static uint32_t nearest(resolver *r, const uint32_t *groups, size_t n)
+{
+    uint32_t pick = NFI_NONE;
+    bool pick_seen = false;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t g = find(r, groups[i]);
+        if (pick == NFI_NONE) {
+            pick = g;
+            pick_seen = r->seen[g];
+            continue;
+        }
+        if (r->seen[g]) {
+            if (!pick_seen || r->last_seen[g] > r->last_seen[pick]) {
+                pick = g;
+                pick_seen = true;
+            }
+        } else if (!pick_seen && r->first_start[g] < r->first_start[pick]) {
+            pick = g;
+        }
+    }
+    return pick;
+}
+
+typedef struct cand_list {
+    NFI_VEC(uint32_t) g;
+} cand_list;
+
+static nf_status cands_from(cand_list *c, const key_index *ix, const char *s, size_t n)
+{
+    size_t lo, hi;
+    index_find(ix, s, n, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        uint32_t *p = nfi_vec_push(&c->g);
+        if (!p) return NF_ERR_NOMEM;
+        *p = ix->pairs.items[i].group;
+    }
+    return NF_OK;
+}
+
+static nf_status merge_and_sweep(resolver *r)
+{
+    nf_status st = NF_OK;
+    uint32_t *persons = NULL;
+    size_t npersons = 0;
+    key_index surnames, shorts, initials, plain;
+    cand_list cands = {0};
+    nfi_strtab_init(&surnames.keys, &r->scratch);
+    nfi_strtab_init(&shorts.keys, &r->scratch);
+    nfi_strtab_init(&initials.keys, &r->scratch);
+    nfi_strtab_init(&plain.keys, &r->scratch);
+    memset(&plain.pairs, 0, sizeof plain.pairs);
+    memset(&surnames.pairs, 0, sizeof surnames.pairs);
+    memset(&shorts.pairs, 0, sizeof shorts.pairs);
+    memset(&initials.pairs, 0, sizeof initials.pairs);
+
+    /* full person names, in order of first mention */
+    persons = malloc((r->ngroups ? r->ngroups : 1) * sizeof *persons);
+    if (!persons) {
+        st = NF_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < r->m.len; i++) {
+        const mention *m = &r->m.items[i];
+        if (m->type != NF_ENT_PERSON || m->group == NFI_NONE || r->best[m->group] != i) continue;
+        if (m->nwords >= 2) persons[npersons++] = m->group;
+    }
+    if ((st = merge_full_names(r, persons, npersons)) != NF_OK) goto done;
+
+    /* every name written, for candidates that repeat one */
+    for (size_t i = 0; i < r->m.len; i++) {
+        const mention *m = &r->m.items[i];
+        if (m->group == NFI_NONE) continue;
+        if ((st = index_add(r, &plain, m->key, m->keylen, m->group)) != NF_OK) goto done;
+    }
+    /* indexes over the long names */
+    for (uint32_t g = 0; g < r->ngroups; g++) {
+        const mention *b = &r->m.items[r->best[g]];
+        if (b->nwords < 2) continue;
+        if (b->type == NF_ENT_PERSON) {
+            size_t ln;
+            const char *lw = last_word(b, &ln);
+            if ((st = index_add(r, &surnames, lw, ln, g)) != NF_OK) goto done;
+        }
+        if (r->cfg.short_type[b->type]) {
+            /* trailing words: "state department" of "us state department" */
+            uint32_t w = 0;
+            for (uint32_t p = 0; p < b->keylen; p++) {
+                if (b->key[p] != ' ') continue;
+                w++;
+                if (b->nwords - w < (uint32_t)r->cfg.short_min_words) break;
+                r->buf.len = 0;
+                nfi_buf_putc(&r->buf, (char)('0' + b->type));
+                nfi_buf_put(&r->buf, b->key + p + 1, b->keylen - p - 1);
+                if (r->buf.failed) {
+                    st = NF_ERR_NOMEM;
+                    goto done;
+                }
+                if ((st = index_add(r, &shorts, r->buf.data, r->buf.len, g)) != NF_OK) goto done;
+            }
+            /* without a legal-form suffix: "acme" of "acme corp" */
+            size_t ln;
+            const char *lw = last_word(b, &ln);
+            if (nfi_strtab_find(&r->cfg.legal_suffixes, lw, ln) != NFI_NONE) {
+                r->buf.len = 0;
+                nfi_buf_putc(&r->buf, (char)('0' + b->type));
+                nfi_buf_put(&r->buf, b->key, b->last_off ? b->last_off - 1 : 0);
+                if (r->buf.failed) {
+                    st = NF_ERR_NOMEM;
+                    goto done;
+                }
+                if ((st = index_add(r, &shorts, r->buf.data, r->buf.len, g)) != NF_OK) goto done;
+            }
+        }
+        if (r->cfg.acronym_type[b->type]) {
+            /* initials of every word, and of the content words */
+            for (int pass = 0; pass < 2; pass++) {
+                r->buf.len = 0;
+                for (uint32_t p = 0; p < b->keylen;) {
+                    uint32_t q = p;
+                    while (q < b->keylen && b->key[q] != ' ') q++;
+                    bool fw = nfi_strtab_find(&r->cfg.function_words, b->key + p, q - p) != NFI_NONE;
+                    if ((pass == 0 || !fw) && b->key[p] != '&') nfi_buf_putc(&r->buf, b->key[p]);
+                    p = q + 1;
+                }
+                if (r->buf.failed) {
+                    st = NF_ERR_NOMEM;
+                    goto done;
+                }
+                if (r->buf.len >= 2 &&
+                    (st = index_add(r, &initials, r->buf.data, r->buf.len, g)) != NF_OK)
+                    goto done;
+            }
+        }
+    }
+    index_sort(&surnames);
+    index_sort(&shorts);
+    index_sort(&initials);
+    index_sort(&plain);
+
+    /* the sweep: short mentions join the nearest long name */
+    for (size_t i = 0; i < r->m.len; i++) {
+        mention *m = &r->m.items[i];
+        if (m->drop) continue;
+        cands.g.len = 0;
+        int how = 0;
+        bool untyped = m->group == NFI_NONE;
+        const mention *b = untyped ? m : best_of(r, m->group);
+        if (untyped) {
+            /* a candidate repeating a name written elsewhere ("WASHINGTON") */
+            if ((st = cands_from(&cands, &plain, m->key, m->keylen)) != NF_OK) goto done;
+        }
+        if (!cands.g.len && m->nwords == 1 && b->nwords == 1 &&
+            (m->type == NF_ENT_PERSON || untyped)) {
+            if ((st = cands_from(&cands, &surnames, m->key, m->keylen)) != NF_OK) goto done;
+            if (!cands.g.len && r->cfg.fuzzy_type[NF_ENT_PERSON]) {
+                size_t from = npersons > r->cfg.fuzzy_window ? npersons - r->cfg.fuzzy_window : 0;
+                for (size_t k = from; k < npersons; k++) {
+                    const mention *p = &r->m.items[r->best[persons[k]]];
+                    size_t ln;
+                    const char *lw = last_word(p, &ln);
+                    if (!fuzzy_same(&r->cfg, m->key, m->keylen, lw, ln)) continue;
+                    uint32_t *slot = nfi_vec_push(&cands.g);
+                    if (!slot) {
+                        st = NF_ERR_NOMEM;
+                        goto done;
+                    }
+                    *slot = persons[k];
+                }
+            }
+            how = 1;
+        }
+        if (!cands.g.len && b->keylen == m->keylen && !m->alias) {
+            /* a short form of a longer name of a type that has short forms */
+            for (uint32_t t = 1; t < ENT_NTYPES; t++) {
+                if (!r->cfg.short_type[t] || (!untyped && t != m->type)) continue;
+                r->buf.len = 0;
+                nfi_buf_putc(&r->buf, (char)('0' + t));
+                nfi_buf_put(&r->buf, m->key, m->keylen);
+                if (r->buf.failed) {
+                    st = NF_ERR_NOMEM;
+                    goto done;
+                }
+                if ((st = cands_from(&cands, &shorts, r->buf.data, r->buf.len)) != NF_OK)
+                    goto done;
+            }
+            how = 2;
+        }
+        if (!cands.g.len && m->acronym && b->nwords == 1 && !m->alias &&
+            (untyped || r->cfg.acronym_type[m->type])) {
+            if ((st = cands_from(&cands, &initials, m->key, m->keylen)) != NF_OK) goto done;
+            how = 3;
+        }
+        if (cands.g.len) {
+            uint32_t g = nearest(r, cands.g.items, cands.g.len);
+            if (g != NFI_NONE && (untyped || g != find(r, m->group))) {
+                m->group = g;
+                if (how == 3 || untyped) m->adopt = true;
+            }
+        }
+        if (m->group == NFI_NONE) {
+            m->drop = true; /* a candidate nobody vouches for */
+            continue;
+        }
+        uint32_t root = find(r, m->group);
+        r->seen[root] = true;
+        r->last_seen[root] = m->span.start;
+    }
+done:
+    free(persons);
+    nfi_vec_free(&cands.g);
+    nfi_vec_free(&surnames.pairs);
+    nfi_vec_free(&shorts.pairs);
+    nfi_vec_free(&initials.pairs);
+    nfi_strtab_free(&surnames.keys);
+    nfi_strtab_free(&shorts.keys);
+    nfi_strtab_free(&initials.keys);
+    nfi_vec_free(&plain.pairs);
+    nfi_strtab_free(&plain.keys);
+    return st;
+}
+
+/* ------------------------------------------------------------ step 5: output */
+
+/* The mention's text with white space collapsed and case normalised:
+ * lower-case words get a capital (function words inside a name stay),
+ * a shouted name (no lower-case letter at all) gets title case except
+ * for short acronyms and dotted abbreviations. */
+static char *canonical_text(resolver *r, const mention *m)
+{
+    const char *s = r->text + m->span.start;
+    size_t n = m->span.end - m->span.start;
+    bool any_lower = false;
+    for (size_t i = 0; i < n;) {
+        uint32_t c = nfi_utf8_next(s, n, &i);
+        if (u_islower((UChar32)c)) {
+            any_lower = true;
+            break;
+        }
+    }
+    r->buf.len = 0;
+    size_t i = 0;
+    bool first_word = true;
+    while (i < n) {
+        while (i < n && is_space((unsigned char)s[i])) i++;
+        if (i >= n) break;
+        size_t ws = i;
+        while (i < n && !is_space((unsigned char)s[i])) i++;
+        size_t we = i;
+        if (!first_word) nfi_buf_putc(&r->buf, ' ');
+        bool fw = word_in(&r->cfg.function_words, s + ws, we - ws);
+        size_t letters = 0, uppers = 0;
+        bool dotted = false;
+        for (size_t k = ws; k < we;) {
+            uint32_t c = nfi_utf8_next(s, we, &k);
+            if (u_isalpha((UChar32)c)) letters++;
+            if (u_isupper((UChar32)c)) uppers++;
+            if (c == '.') dotted = true;
+        }
+        bool shout = !any_lower && letters > 4 && !dotted && !m->acronym;
+        bool cap_next = !(fw && !first_word) || shout;
+        if (fw && !first_word && shout) cap_next = false;
+        bool word_begin = true;
+        for (size_t k = ws; k < we;) {
+            uint32_t c = nfi_utf8_next(s, we, &k);
+            uint32_t out = c;
+            if (u_isalpha((UChar32)c)) {
+                if (word_begin && cap_next)
+                    out = (uint32_t)u_toupper((UChar32)c);
+                else if (shout || (fw && !first_word && !any_lower))
+                    out = (uint32_t)u_tolower((UChar32)c);
+                word_begin = false;
+            } else if (c == '-' || c == '/') {
+                word_begin = true; /* "Bosnia-herzegovina" -> capital after the hyphen */
+                cap_next = cap_next && (shout || uppers == 0);
+            }
+            put_utf8(&r->buf, out);
+        }
+        first_word = false;
+    }
+    if (r->buf.failed) return NULL;
+    return nfi_arena_strndup(&r->doc->arena, r->buf.data, r->buf.len);
+}
+
+static nf_status emit(resolver *r)
+{
+    nf_doc *doc = r->doc;
+    size_t n = r->m.len;
+    uint32_t *best = malloc((r->ngroups ? r->ngroups : 1) * sizeof *best);
+    uint32_t *number = malloc((r->ngroups ? r->ngroups : 1) * sizeof *number);
+    char **canon = calloc(r->ngroups ? r->ngroups : 1, sizeof *canon);
+    nf_status st = NF_OK;
+    nfi_strtab names;
+    nfi_strtab_init(&names, &doc->arena);
+    if (!best || !number || !canon) {
+        st = NF_ERR_NOMEM;
+        goto done;
+    }
+    for (uint32_t g = 0; g < r->ngroups; g++) best[g] = number[g] = NFI_NONE;
+    for (size_t i = 0; i < n; i++) {
+        if (r->m.items[i].drop) continue;
+        uint32_t g = find(r, r->m.items[i].group);
+        r->m.items[i].group = g;
+        if (best[g] == NFI_NONE || better(r, &r->m.items[i], &r->m.items[best[g]]))
+            best[g] = (uint32_t)i;
+    }
+    uint32_t next = 1;
+    for (size_t i = 0; i < n; i++) {
+        mention *m = &r->m.items[i];
+        if (m->drop) continue;
+        uint32_t g = m->group;
+        const mention *b = &r->m.items[best[g]];
+        if (number[g] == NFI_NONE) {
+            number[g] = next++;
+            if (b->acronym && b->hint) {
+                canon[g] = nfi_arena_strdup(&doc->arena, b->hint);
+            } else {
+                canon[g] = canonical_text(r, b);
+            }
+            if (!canon[g]) {
+                st = NF_ERR_NOMEM;
+                goto done;
+            }
+        }
+        if (doc->max_results && doc->entities.len >= doc->max_results) {
+            nfi_doc_warn(doc, "entities: more than %llu results; the rest are left out",
+                         (unsigned long long)doc->max_results);
+            break;
+        }
+        nf_entity *e = nfi_vec_push(&doc->entities);
+        if (!e) {
+            st = NF_ERR_NOMEM;
+            goto done;
+        }
+        e->span = m->span;
+        e->type = m->adopt ? b->type : m->type;
+        e->flags = 0;
+        e->cluster = number[g];
+        e->canonical = canon[g];
+        e->role = m->role;
+        e->rule = NULL;
+        if (m->rule) {
+            uint32_t id = nfi_strtab_intern(&names, m->rule, strlen(m->rule));
+            if (id == NFI_NONE) {
+                st = NF_ERR_NOMEM;
+                goto done;
+            }
+            e->rule = names.strs[id];
+        }
+    }
+done:
+    nfi_strtab_free(&names);
+    free(best);
+    free(number);
+    free(canon);
+    return st;
+}
+
+/* ------------------------------------------------------------ entry */
+
+nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
+{
+    resolver r;
+    memset(&r, 0, sizeof r);
+    r.doc = doc;
+    r.text = doc->work ? doc->work : doc->text;
+    nfi_arena_init(&r.scratch);
+    nfi_strtab groups;
+    nfi_strtab_init(&groups, &r.scratch);
+    nf_status st = NF_OK;
+    doc->entities.len = 0;
+    if (!r.text || !doc->anns.len) goto done;
+    if (!cfg_init(&r.cfg, rules, &r.scratch)) {
+        st = NF_ERR_NOMEM;
+        goto done;
+    }
+    if ((st = collect(&r)) != NF_OK) goto done;
+    if ((st = resolve_overlaps(&r)) != NF_OK) goto done;
+    if ((st = make_keys(&r, &groups)) != NF_OK) goto done;
+    if ((st = groups_init(&r, groups.count)) != NF_OK) goto done;
+    if ((st = merge_and_sweep(&r)) != NF_OK) goto done;
+    st = emit(&r);
+done:
+    if (st == NF_OK && r.scratch.failed) st = NF_ERR_NOMEM;
+    if (st != NF_OK) {
+        doc->entities.len = 0;
+        nfi_error_set(err, st, "", 0, 0, "entities: %s", nf_status_str(st));
+    }
+    cfg_free(&r.cfg);
+    nfi_strtab_free(&groups);
+    nfi_vec_free(&r.m);
+    nfi_buf_free(&r.buf);
+    free(r.parent);
+    free(r.best);
+    free(r.first_start);
+    free(r.last_seen);
+    free(r.seen);
+    nfi_arena_free(&r.scratch);
+    return st;
+}

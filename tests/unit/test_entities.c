@@ -1,0 +1,458 @@
+/* test_entities.c - the entity resolver (lib/entities.c) on hand-built
+ * annotations: spans, overlaps, roles, clusters and canonical names.
+ * The texts are invented for these tests. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "internal.h"
+
+typedef struct ent_fixture {
+    nf_rules *rules;
+    nf_doc *doc;
+    const char *text;
+} ent_fixture;
+
+static bool ent_open(ent_fixture *f, const char *text)
+{
+    static const char yaml[] = "schema: 1\n";
+    nf_error err;
+    memset(f, 0, sizeof *f);
+    f->text = text;
+    f->rules = nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
+    if (!f->rules) return false;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags |= NF_EXTRACT_NO_RULES;
+    f->doc = nf_extract(f->rules, NULL, text, strlen(text), &o, &err);
+    return f->doc != NULL;
+}
+
+static void ent_close(ent_fixture *f)
+{
+    nf_doc_free(f->doc);
+    nf_rules_free(f->rules);
+}
+
+/* Span of the n-th (0-based) occurrence of needle in the text. */
+static nf_span find_span(const ent_fixture *f, const char *needle, int nth)
+{
+    nf_span s = {NF_UNSET, NF_UNSET};
+    const char *p = f->text;
+    for (int i = 0; p; i++) {
+        p = strstr(p, needle);
+        if (!p) break;
+        if (i == nth) {
+            s.start = (size_t)(p - f->text);
+            s.end = s.start + strlen(needle);
+            break;
+        }
+        p++;
+    }
+    return s;
+}
+
+/* Adds an annotation of type over the nth occurrence of needle; returns its index. */
+static size_t ann(ent_fixture *f, const char *type, const char *needle, int nth, int32_t prio)
+{
+    nfi_ann *a = nfi_vec_push(&f->doc->anns);
+    if (!a) return 0;
+    a->type = type;
+    a->span = find_span(f, needle, nth);
+    a->rule = "test.rule";
+    a->phase = "test";
+    a->priority = prio;
+    a->attr_start = (uint32_t)f->doc->attrs.len;
+    return f->doc->anns.len - 1;
+}
+
+/* Adds an attribute to annotation i (the last one added: attrs are contiguous). */
+static void attr(ent_fixture *f, size_t i, const char *key, const char *value, const char *needle,
+                 int nth)
+{
+    nfi_attr *at = nfi_vec_push(&f->doc->attrs);
+    if (!at) return;
+    at->key = key;
+    at->value = value;
+    at->span.start = at->span.end = NF_UNSET;
+    if (needle) at->span = find_span(f, needle, nth);
+    f->doc->anns.items[i].attr_count++;
+}
+
+static bool ent_run(ent_fixture *f)
+{
+    nf_error err;
+    return nfi_entities_resolve(f->doc, f->rules, &err) == NF_OK;
+}
+
+static const nf_entity *ent_at(const ent_fixture *f, size_t i)
+{
+    return nf_doc_entity(f->doc, i);
+}
+
+static char *ent_text(const ent_fixture *f, size_t i, char *buf, size_t n)
+{
+    const nf_entity *e = ent_at(f, i);
+    buf[0] = '\0';
+    if (!e) return buf;
+    size_t len = e->span.end - e->span.start;
+    if (len >= n) len = n - 1;
+    memcpy(buf, f->text + e->span.start, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+NF_TEST(entities_surname_joins_full_name)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Marta Oyelaran opened the plant. Later Oyelaran left, and "
+                          "Oyelaran's deputy stayed."));
+    ann(&f, "PERSON", "Marta Oyelaran", 0, 0);
+    ann(&f, "PERSON", "Oyelaran", 1, 0);
+    ann(&f, "PERSON", "Oyelaran's", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 3);
+    char b[64];
+    NF_CHECK_EQ_STR(ent_text(&f, 2, b, sizeof b), "Oyelaran"); /* possessive stripped */
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->cluster, 1);
+    NF_CHECK_EQ_INT(ent_at(&f, 1)->cluster, 1);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, 1);
+    NF_CHECK_EQ_STR(ent_at(&f, 1)->canonical, "Marta Oyelaran");
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->type, NF_ENT_PERSON);
+    NF_CHECK_EQ_STR(ent_at(&f, 0)->rule, "test.rule");
+    ent_close(&f);
+}
+
+NF_TEST(entities_same_surname_takes_nearest_full_name)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Tomas Brandvik spoke first. Brandvik was brief. Then Ilse "
+                          "Brandvik answered, and Brandvik was long."));
+    ann(&f, "PERSON", "Tomas Brandvik", 0, 0);
+    ann(&f, "PERSON", "Brandvik", 1, 0);
+    ann(&f, "PERSON", "Ilse Brandvik", 0, 0);
+    ann(&f, "PERSON", "Brandvik", 3, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 4);
+    NF_CHECK_EQ_INT(ent_at(&f, 1)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->cluster, ent_at(&f, 2)->cluster);
+    NF_CHECK(ent_at(&f, 0)->cluster != ent_at(&f, 2)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 3)->canonical, "Ilse Brandvik");
+    ent_close(&f);
+}
+
+NF_TEST(entities_spelling_variant_of_long_surname)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Piotr Wierzbicki arrived. Wierzbicky said little. Ana Lee met "
+                          "Lea and Bo Kim met Kin."));
+    ann(&f, "PERSON", "Piotr Wierzbicki", 0, 0);
+    ann(&f, "PERSON", "Wierzbicky", 0, 0);
+    ann(&f, "PERSON", "Ana Lee", 0, 0);
+    ann(&f, "PERSON", "Lea", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 4);
+    NF_CHECK_EQ_INT(ent_at(&f, 1)->cluster, ent_at(&f, 0)->cluster);
+    /* a three-letter surname is too short for a spelling variant */
+    NF_CHECK(ent_at(&f, 3)->cluster != ent_at(&f, 2)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 3)->canonical, "Lea");
+    ent_close(&f);
+}
+
+NF_TEST(entities_full_name_variants_merge)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Anatoly Verkhovtsev and A. Verkhovtsev and Anatoly Verkhovtzev "
+                          "but not Boris Verkhovtsev."));
+    ann(&f, "PERSON", "Anatoly Verkhovtsev", 0, 0);
+    ann(&f, "PERSON", "A. Verkhovtsev", 0, 0);
+    ann(&f, "PERSON", "Anatoly Verkhovtzev", 0, 0);
+    ann(&f, "PERSON", "Boris Verkhovtsev", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 4);
+    NF_CHECK_EQ_INT(ent_at(&f, 1)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK(ent_at(&f, 3)->cluster != ent_at(&f, 0)->cluster);
+    ent_close(&f);
+}
+
+NF_TEST(entities_determiner_and_possessive_trimmed)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "The Harbour Authority's chief met \"Globe Weekly\" and the "
+                          "Pelham Brothers' lawyers."));
+    ann(&f, "ORG", "The Harbour Authority's", 0, 0);
+    ann(&f, "ORG", "\"Globe Weekly\"", 0, 0);
+    ann(&f, "ORG", "the Pelham Brothers'", 0, 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 3);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "Harbour Authority");
+    NF_CHECK_EQ_STR(ent_text(&f, 1, b, sizeof b), "Globe Weekly");
+    NF_CHECK_EQ_STR(ent_text(&f, 2, b, sizeof b), "Pelham Brothers");
+    ent_close(&f);
+}
+
+NF_TEST(entities_overlaps_keep_longest_then_priority)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "The U.S. Treasury Department said Jordan Vale visited Jordan."));
+    ann(&f, "GPE", "U.S.", 0, 0);
+    ann(&f, "ORG", "U.S. Treasury Department", 0, 0);
+    ann(&f, "GPE", "Jordan", 0, 0);      /* loses to the person by priority */
+    ann(&f, "PERSON", "Jordan Vale", 0, 5);
+    ann(&f, "PERSON", "Jordan", 1, 0);   /* same span, two types: earlier rule wins */
+    ann(&f, "GPE", "Jordan", 1, 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 3);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "U.S. Treasury Department");
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->type, NF_ENT_ORG);
+    NF_CHECK_EQ_STR(ent_text(&f, 1, b, sizeof b), "Jordan Vale");
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->type, NF_ENT_PERSON);
+    ent_close(&f);
+}
+
+NF_TEST(entities_sorted_by_start_then_longer_first)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Kenya and Peru and Chile."));
+    ann(&f, "GPE", "Chile", 0, 0);
+    ann(&f, "GPE", "Kenya", 0, 0);
+    ann(&f, "GPE", "Peru", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 3);
+    for (size_t i = 1; i < 3; i++) NF_CHECK(ent_at(&f, i - 1)->span.start < ent_at(&f, i)->span.start);
+    /* clusters are numbered by first mention */
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->cluster, 1);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, 3);
+    ent_close(&f);
+}
+
+NF_TEST(entities_acronyms_join_their_long_form)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "The World Grain Council met in the United Kingdom. The WGC said "
+                          "the UK agreed; U.K. officials and the IMF did not."));
+    ann(&f, "ORG", "World Grain Council", 0, 0);
+    ann(&f, "GPE", "United Kingdom", 0, 0);
+    ann(&f, "ORG", "WGC", 0, 0);
+    ann(&f, "ORG", "UK", 0, 0); /* typed wrongly by a rule: takes the long form's type */
+    ann(&f, "GPE", "U.K.", 0, 0);
+    ann(&f, "ORG", "IMF", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 6);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->cluster, ent_at(&f, 1)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->type, NF_ENT_GPE);
+    NF_CHECK_EQ_INT(ent_at(&f, 4)->cluster, ent_at(&f, 1)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 4)->canonical, "United Kingdom");
+    NF_CHECK_EQ_STR(ent_at(&f, 5)->canonical, "IMF");
+    NF_CHECK(ent_at(&f, 5)->cluster != ent_at(&f, 0)->cluster);
+    ent_close(&f);
+}
+
+NF_TEST(entities_hints_group_names_and_give_canonical)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Burma, officially the Republic of the Union of Myanmar, and "
+                          "the USA. Later Myanmar and America."));
+    size_t a = ann(&f, "GPE", "Burma", 0, 0);
+    attr(&f, a, "canonical", "Myanmar", NULL, 0);
+    a = ann(&f, "GPE", "Republic of the Union of Myanmar", 0, 0);
+    attr(&f, a, "canonical", "Myanmar", NULL, 0);
+    a = ann(&f, "GPE", "USA", 0, 0);
+    attr(&f, a, "canonical", "United States", NULL, 0);
+    ann(&f, "GPE", "Myanmar", 1, 0);
+    a = ann(&f, "GPE", "America", 0, 0);
+    attr(&f, a, "canonical", "United States", NULL, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 5);
+    NF_CHECK_EQ_INT(ent_at(&f, 1)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 3)->canonical, "Republic of the Union of Myanmar");
+    NF_CHECK_EQ_INT(ent_at(&f, 4)->cluster, ent_at(&f, 2)->cluster);
+    /* fullest name written is "America"; an acronym never wins over a name */
+    NF_CHECK_EQ_STR(ent_at(&f, 2)->canonical, "America");
+    ent_close(&f);
+}
+
+NF_TEST(entities_acronym_alone_takes_hint_as_canonical)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Talks in the USA went well."));
+    size_t a = ann(&f, "GPE", "USA", 0, 0);
+    attr(&f, a, "canonical", "United States", NULL, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 1);
+    NF_CHECK_EQ_STR(ent_at(&f, 0)->canonical, "United States");
+    ent_close(&f);
+}
+
+NF_TEST(entities_case_insensitive_and_case_normalised)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "the treasury department of canada met in ottawa; later the "
+                          "Treasury department and OTTAWA POLICE and the KGB and Ottawa."));
+    ann(&f, "ORG", "treasury department of canada", 0, 0);
+    ann(&f, "GPE", "ottawa", 0, 0);
+    ann(&f, "ORG", "Treasury department", 0, 0);
+    ann(&f, "ORG", "OTTAWA POLICE", 0, 0);
+    ann(&f, "ORG", "KGB", 0, 0);
+    ann(&f, "GPE", "Ottawa", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 6);
+    NF_CHECK_EQ_STR(ent_at(&f, 0)->canonical, "Treasury Department of Canada");
+    NF_CHECK_EQ_INT(ent_at(&f, 5)->cluster, ent_at(&f, 1)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 1)->canonical, "Ottawa");
+    NF_CHECK_EQ_STR(ent_at(&f, 3)->canonical, "Ottawa Police");
+    NF_CHECK_EQ_STR(ent_at(&f, 4)->canonical, "KGB");
+    ent_close(&f);
+}
+
+NF_TEST(entities_short_forms_of_organisations)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "The Canadian Border Services Agency and Lindqvist Marine Ltd. "
+                          "met. The Border Services Agency and Lindqvist Marine agreed; "
+                          "the Agency did not."));
+    ann(&f, "ORG", "Canadian Border Services Agency", 0, 0);
+    ann(&f, "ORG", "Lindqvist Marine Ltd.", 0, 0);
+    ann(&f, "ORG", "Border Services Agency", 1, 0);
+    ann(&f, "ORG", "Lindqvist Marine", 1, 0);
+    ann(&f, "ORG", "Agency", 2, 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 5);
+    NF_CHECK_EQ_STR(ent_text(&f, 1, b, sizeof b), "Lindqvist Marine Ltd.");
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->cluster, ent_at(&f, 1)->cluster);
+    NF_CHECK(ent_at(&f, 4)->cluster != ent_at(&f, 0)->cluster); /* one word is too short */
+    NF_CHECK_EQ_STR(ent_at(&f, 2)->canonical, "Canadian Border Services Agency");
+    ent_close(&f);
+}
+
+NF_TEST(entities_types_kept_apart)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Chinese diplomats left China; Georgia Penn flew to Georgia."));
+    ann(&f, "NORP", "Chinese", 0, 0);
+    ann(&f, "GPE", "China", 0, 0);
+    ann(&f, "PERSON", "Georgia Penn", 0, 0);
+    ann(&f, "GPE", "Georgia", 1, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 4);
+    NF_CHECK(ent_at(&f, 0)->cluster != ent_at(&f, 1)->cluster);
+    NF_CHECK(ent_at(&f, 2)->cluster != ent_at(&f, 3)->cluster);
+    ent_close(&f);
+}
+
+NF_TEST(entities_role_and_name_captures)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Port authority chief Ewa Sandoval, the harbour master, said: "
+                          "yes. Said the senior adviser Oren Pike."));
+    size_t a = ann(&f, "PERSON", "Port authority chief Ewa Sandoval", 0, 0);
+    attr(&f, a, "name", NULL, "Ewa Sandoval", 0);
+    attr(&f, a, "role", NULL, "Port authority chief", 0);
+    a = ann(&f, "PERSON", "Oren Pike", 0, 0);
+    attr(&f, a, "role", NULL, "the senior adviser", 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 2);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "Ewa Sandoval");
+    const nf_entity *e = ent_at(&f, 0);
+    NF_CHECK_EQ_INT(e->role.start, find_span(&f, "Port authority chief", 0).start);
+    NF_CHECK_EQ_INT(e->role.end, find_span(&f, "Port authority chief", 0).end);
+    e = ent_at(&f, 1);
+    NF_CHECK_EQ_INT(e->role.start, find_span(&f, "senior adviser", 0).start);
+    NF_CHECK_EQ_INT(e->role.end, find_span(&f, "senior adviser", 0).end);
+    ent_close(&f);
+}
+
+NF_TEST(entities_no_role_is_unset_and_removed_annotations_skipped)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "May Ross met Lagos."));
+    size_t a = ann(&f, "PERSON", "May", 0, 0);
+    f.doc->anns.items[a].flags |= NFI_ANN_REMOVED;
+    ann(&f, "GPE", "Lagos", 0, 0);
+    ann(&f, "DATE", "May", 0, 0); /* not an entity type */
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 1);
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->role.start, NF_UNSET);
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->role.end, NF_UNSET);
+    ent_close(&f);
+}
+
+NF_TEST(entities_shouted_text_gets_title_case)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "SOCCER - NORTHFIELD ROVERS BEAT BOLIVIA"));
+    ann(&f, "ORG", "NORTHFIELD ROVERS", 0, 0);
+    ann(&f, "GPE", "BOLIVIA", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 2);
+    NF_CHECK_EQ_STR(ent_at(&f, 0)->canonical, "Northfield Rovers");
+    NF_CHECK_EQ_STR(ent_at(&f, 1)->canonical, "Bolivia");
+    ent_close(&f);
+}
+
+NF_TEST(entities_empty_and_degenerate_spans)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "the \"\" 's"));
+    nfi_ann *a = nfi_vec_push(&f.doc->anns);
+    NF_CHECK(a != NULL);
+    if (a) {
+        a->type = "ORG";
+        a->span.start = a->span.end = NF_UNSET;
+    }
+    ann(&f, "ORG", "the", 0, 0);
+    ann(&f, "ORG", "\"\"", 0, 0);
+    ann(&f, "ORG", "'s", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 0);
+    ent_close(&f);
+}
+
+NF_TEST(entities_name_candidates_typed_by_the_document)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "HALVERSTAD WINS. Ida Halverstad, who met Quill Barrow in Lisbon, "
+                          "won. Halverstad said Zephyr was late. Barrow left Lisbon for "
+                          "the WORLD GRAIN COUNCIL and the WGC."));
+    size_t a = ann(&f, "NAME", "HALVERSTAD", 0, 0);     /* no guess: a surname seen later */
+    ann(&f, "NAME", "WINS", 0, 0);                       /* no guess, nothing to join: dropped */
+    ann(&f, "PERSON", "Ida Halverstad", 0, 0);
+    a = ann(&f, "NAME", "Quill Barrow", 0, 0);
+    attr(&f, a, "guess", "PERSON", NULL, 0);
+    a = ann(&f, "NAME", "Lisbon", 0, 0);                 /* guessed wrong: typed GPE later */
+    attr(&f, a, "guess", "PERSON", NULL, 0);
+    ann(&f, "NAME", "Halverstad", 1, 0);
+    ann(&f, "NAME", "Zephyr", 0, 0);
+    ann(&f, "NAME", "Barrow", 1, 0);
+    ann(&f, "GPE", "Lisbon", 1, 0);
+    ann(&f, "NAME", "Lisbon", 1, 0);                     /* loses to the typed mention */
+    ann(&f, "ORG", "WORLD GRAIN COUNCIL", 0, 0);
+    ann(&f, "NAME", "WGC", 0, 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 9);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "HALVERSTAD");
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->type, NF_ENT_PERSON);
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->cluster, ent_at(&f, 1)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 0)->canonical, "Ida Halverstad");
+    NF_CHECK_EQ_STR(ent_text(&f, 2, b, sizeof b), "Quill Barrow");
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->type, NF_ENT_PERSON);
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->type, NF_ENT_GPE);
+    NF_CHECK_EQ_INT(ent_at(&f, 4)->cluster, ent_at(&f, 0)->cluster); /* Halverstad said */
+    NF_CHECK_EQ_STR(ent_text(&f, 5, b, sizeof b), "Barrow");           /* Zephyr dropped */
+    NF_CHECK_EQ_INT(ent_at(&f, 5)->cluster, ent_at(&f, 2)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 6)->cluster, ent_at(&f, 3)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 6)->rule, "test.rule");
+    NF_CHECK_EQ_INT(ent_at(&f, 8)->type, NF_ENT_ORG);
+    NF_CHECK_EQ_INT(ent_at(&f, 8)->cluster, ent_at(&f, 7)->cluster);
+    NF_CHECK_EQ_STR(ent_at(&f, 8)->canonical, "World Grain Council");
+    ent_close(&f);
+}
