@@ -27,15 +27,13 @@ static const char *const dflt_clutter[] = {
     "subscribe", "subscription", "subscriptions", "subscriber", "newsletter", "newsletters",
     "cookie", "cookies", "privacy policy", "terms of use", "terms of service",
     "terms and conditions", "sign in", "sign up", "log in", "login", "register now",
-    "advertisement", "advertising", "sponsored", "promoted", "share this", "share on",
-    "read more", "read next", "related", "comments", "comment", "all rights reserved",
-    "follow us", "download the app", "download our app", "premium", "paywall", "free trial",
-    "renews automatically", "cancel anytime", "per month", "/month", "a month", "per year",
-    "/year", "ad-free", "epaper", "e-paper", "sitemap", "click here", "tap here",
-    "learn more", "view all", "see all", "explore more", "load more", "trending",
-    "most read", "most popular", "recommended", "you may also like", "don't miss",
-    "listen to article", "min read", "minute read", "skip to content", "menu", "search",
-    "logo", "home", "whatsapp", "facebook", "twitter", "linkedin", "telegram channel"};
+    "advertisement", "share this", "share on", "read more", "read next",
+    "all rights reserved", "follow us", "download the app", "download our app", "paywall",
+    "free trial", "renews automatically", "cancel anytime", "/month", "/year", "ad-free",
+    "epaper", "e-paper", "sitemap", "click here", "tap here", "learn more", "view all",
+    "see all", "explore more", "load more", "most read", "most popular",
+    "you may also like", "don't miss", "listen to article", "min read", "minute read",
+    "skip to content", "logo"};
 static const char *const dflt_section_cues[] = {
     "related", "related articles", "related stories", "related news", "read more",
     "read also", "also read", "more from", "more on", "more stories", "more news",
@@ -110,7 +108,7 @@ typedef struct cfg {
         question_max_words, short_words, menu_run, menu_penalty, repeat_penalty,
         clutter_weight, clutter_max_hits, cue_weight, cue_max_words, credit_weight,
         caption_weight, price_weight, copyright_weight, stamp_weight, extra_ratio,
-        min_body_score, extra_max_gap, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
+        min_body_score, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
         headline_max_words;
     st_list clutter, cues, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
@@ -149,6 +147,9 @@ static void cfg_load(cfg *c, const nf_rules *rules)
     NUM(stamp_weight, "structure.stamp_weight", 25);
     NUM(extra_ratio, "structure.extra_region_ratio", 0.25);
     NUM(extra_max_gap, "structure.extra_region_max_gap", 6);
+    NUM(crosshead_max_words, "structure.crosshead_max_words", 8);
+    NUM(crosshead_min_inside, "structure.crosshead_min_inside", 2);
+    NUM(extra_before, "structure.extra_region_before", 0);
     NUM(wrap_max_bytes, "structure.wrap_max_bytes", 100);
     NUM(wrap_min_bytes, "structure.wrap_min_bytes", 45);
     NUM(min_body_score, "structure.min_body_score", 10);
@@ -439,11 +440,11 @@ static void score_block(blk *k, const cfg *c, bool list_intro)
         sc += c->prose_word * w - c->question_penalty * (w <= c->question_max_words);
     else if (w >= c->fragment_min_words && k->func >= c->fragment_func_share * w)
         sc += c->fragment_word * w;
-    else if ((k->flags & BF_BULLET) && list_intro && k->func > 0)
-        sc += c->prose_word * w;
+    else if ((k->flags & BF_BULLET) && list_intro)
+        sc += c->prose_word * w + c->block_cost / 2; /* an item of a list the text introduced */
     else
         sc += c->other_word * w;
-    if (!sent && w >= 2 && k->caps >= c->title_share * w) sc -= c->title_penalty;
+    if (!sent && !list_intro && w >= 2 && k->caps >= c->title_share * w) sc -= c->title_penalty;
     if ((k->flags & BF_BULLET) && !list_intro) sc -= c->bullet_penalty;
     double hits = k->clutter < c->clutter_max_hits ? k->clutter : c->clutter_max_hits;
     sc -= c->clutter_weight * hits;
@@ -799,7 +800,7 @@ static double best_segment(const blk *k, size_t lo, size_t hi, size_t *a, size_t
  * start (or, to the left, end) within max_gap blocks of the body taken so
  * far: an article interrupted by an advertisement or a "Read more" box. */
 static void extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_score,
-                           size_t max_gap)
+                           size_t max_gap, bool before)
 {
     for (;;) { /* to the right */
         size_t lo = b + 1, bs = NF_UNSET, be = NF_UNSET;
@@ -819,8 +820,8 @@ static void extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_s
         for (size_t i = bs; i <= be; i++) k[i].body = true;
         b = be;
     }
-    for (;;) { /* to the left */
-        if (a == 0) break;
+    for (;;) { /* to the left (summaries and standfirsts sit there: off by default) */
+        if (a == 0 || !before) break;
         size_t bs = NF_UNSET, be = NF_UNSET;
         double best = -1e300;
         for (size_t e = a; e > 0 && a - e <= max_gap; e--) {
@@ -964,7 +965,8 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             double floor_score = best * c.extra_ratio;
             if (floor_score < c.min_body_score) floor_score = c.min_body_score;
             for (size_t i = a; i <= b; i++) bk[i].body = true;
-            extend_regions(bk, nb, a, b, floor_score, (size_t)c.extra_max_gap);
+            extend_regions(bk, nb, a, b, floor_score, (size_t)c.extra_max_gap,
+                           c.extra_before != 0);
             main_a = a;
         }
     }
@@ -1136,6 +1138,27 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             }
         }
         if (best != NF_UNSET) doc->meta.headline.span = mkspan(bk[best].start, bk[best].end);
+    }
+
+    /* a crosshead right before the body, shaped like those inside it */
+    if (first_body != NF_UNSET && first_body > 0) {
+        const uint32_t not_head = BF_SENT | BF_BULLET | BF_CUE | BF_STAMP | BF_BYLINE | BF_CREDIT |
+                                  BF_CAPTION | BF_CRUMB | BF_CAMEL | BF_MENU | BF_REPEAT |
+                                  BF_PRICE | BF_COPYRIGHT;
+#define CROSSHEAD(k) (!((k)->flags & not_head) && !(k)->clutter && (k)->words >= 1 && \
+                      (k)->words <= (int)c.crosshead_max_words)
+        int inside = 0;
+        for (size_t i = first_body; i < nb && bk[i].body; i++)
+            if (CROSSHEAD(&bk[i])) inside++;
+        blk *k = &bk[first_body - 1];
+        if (inside >= (int)c.crosshead_min_inside && CROSSHEAD(k) &&
+            k->start != doc->meta.headline.span.start &&
+            !(doc->meta.dateline.span.start >= k->start && doc->meta.dateline.span.start < k->end)) {
+            k->body = true;
+            first_body--;
+            dl_trim = NF_UNSET;
+        }
+#undef CROSSHEAD
     }
 
     /* 5. body regions from runs of body blocks */
