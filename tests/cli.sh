@@ -76,5 +76,62 @@ check "--version names the versions" sh -c "echo '$v' | grep -q 'library [0-9]'"
 $NF /dev/null > "$tmp/empty.json"; rc=$?
 check "empty input exits 0" [ $rc = 0 ]
 
+# ---- JSON Lines input, -j with a stream, progress
+printf '%s\n' '{"id":"a","text":"The talks ended on Thursday. Both sides spoke.\n"}' \
+    '{"id":"u","text":"Caf\u00e9 owners in K\u0159\u00ed\u017e met \ud83d\ude00 on Monday.","dct":"2025-04-10"}' \
+    '' '{"id":3,"extra":{"a":[1,"}"]},"text":"Officials met again.\n","dct":null}' > "$tmp/in.jsonl"
+$NF --jsonl "$tmp/in.jsonl" > "$tmp/jl.out" 2> "$tmp/jl.err"; rc=$?
+check "--jsonl exits 0" [ $rc = 0 ]
+check "--jsonl is quiet when standard error is not a terminal" [ ! -s "$tmp/jl.err" ]
+check "--jsonl gives one document a line, in order, with the ids" python3 -c "
+import json,sys
+ls=[json.loads(l) for l in open(sys.argv[1])]
+assert [d['doc']['id'] for d in ls]==['a','u','3'], ls
+assert ls[1]['doc']['dct']=='2025-04-10' and ls[0]['doc']['dct'] is None, ls
+assert ls[1]['doc']['bytes']==len('Caf\u00e9 owners in K\u0159\u00ed\u017e met \U0001F600 on Monday.'.encode()), ls[1]" "$tmp/jl.out"
+head -n 1 "$tmp/jl.out" > "$tmp/jl1.json"
+check "--jsonl output equals the output for the same text as a file" cmp -s "$tmp/jl1.json" "$tmp/out.json"
+$NF --jsonl --dct 2025-01-02 < "$tmp/in.jsonl" > "$tmp/jlstdin.out"; rc=$?
+check "--jsonl reads standard input" [ $rc = 0 -a "$(wc -l < "$tmp/jlstdin.out")" = 3 ]
+check "--dct applies to lines without one" python3 -c "
+import json,sys
+ls=[json.loads(l) for l in open(sys.argv[1])]
+assert [d['doc']['dct'] for d in ls]==['2025-01-02','2025-04-10','2025-01-02'], ls" "$tmp/jlstdin.out"
+
+python3 -c "
+import json
+texts=['Rain fell on the harbour on %s.' % d for d in ('Monday','Tuesday','Friday')]
+texts.append('A longer line. ' * 400)
+with open('$tmp/many.jsonl','w') as f:
+    for i in range(300):
+        f.write(json.dumps({'id': 'd%d' % i, 'text': texts[i % 4]}) + chr(10))"
+$NF --jsonl -j 1 "$tmp/many.jsonl" > "$tmp/many1.out"
+$NF --jsonl -j 4 "$tmp/many.jsonl" "$tmp/in.jsonl" > "$tmp/many4.out"; rc=$?
+check "--jsonl -j 4 exits 0" [ $rc = 0 ]
+head -n 300 "$tmp/many4.out" > "$tmp/many4a.out"
+check "--jsonl -j 4 keeps input order and equals -j 1" cmp -s "$tmp/many1.out" "$tmp/many4a.out"
+check "--jsonl reads several files in turn" [ "$(wc -l < "$tmp/many4.out")" = 303 ]
+
+printf '%s\n' '{"id":"ok1","text":"Fine."}' '{"id":"x" "text":"no comma"}' \
+    '{"id":"nt"}' '{"id":"bd","text":"x","dct":"2025-02-30"}' '{"id":"ok2","text":"Fine too."}' \
+    > "$tmp/bad.jsonl"
+$NF --jsonl -j 2 "$tmp/bad.jsonl" > "$tmp/badjl.out" 2> "$tmp/badjl.err"; rc=$?
+check "--jsonl with bad lines exits 1" [ $rc = 1 ]
+check "--jsonl names the bad lines" sh -c "grep -q 'bad.jsonl:2:' '$tmp/badjl.err' && grep -q 'bad.jsonl:3:.*text' '$tmp/badjl.err' && grep -q 'bad.jsonl:4:.*dct' '$tmp/badjl.err'"
+check "--jsonl still writes the good lines" [ "$(grep -c '"id":"ok' "$tmp/badjl.out")" = 2 ]
+$NF --jsonl --out-dir "$tmp/out" "$tmp/in.jsonl" > /dev/null 2>&1; rc=$?
+check "--jsonl with --out-dir is bad usage" [ $rc = 2 ]
+
+$NF --jsonl --progress "$tmp/many.jsonl" > /dev/null 2> "$tmp/prog.err"
+check "--progress shows documents, MB and docs/s" grep -q '300 documents, [0-9.]* MB, [0-9]* docs/s' "$tmp/prog.err"
+$NF --progress "$tmp/a.txt" "$tmp/b.txt" > /dev/null 2> "$tmp/prog2.err"
+check "--progress counts files too" grep -q '2 documents' "$tmp/prog2.err"
+$NF -j 2 "$tmp/a.txt" "$tmp/b.txt" > /dev/null 2> "$tmp/noprog.err"
+check "no progress when standard error is not a terminal" [ ! -s "$tmp/noprog.err" ]
+if command -v script > /dev/null 2>&1 && script -qc true /dev/null > /dev/null 2>&1; then
+    script -qc "$NF --jsonl $tmp/many.jsonl > /dev/null" /dev/null > "$tmp/tty.txt" 2>&1
+    check "progress appears on a terminal" grep -q '300 documents' "$tmp/tty.txt"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]
