@@ -71,3 +71,8 @@ const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry, co
     (void)lex; (void)entry; (void)key;
     return NULL;
 }
+const char *nfi_lexicon_attr(const nfi_lexicon *lex, const char *s, size_t n, const char *key)
+{
+    (void)lex; (void)s; (void)n; (void)key;
+    return NULL;
+}

@@ -1,0 +1,1650 @@
+/*
+ * quotes.c - direct and indirect quotes, their cues and speakers
+ * (nfi_quotes_resolve). See docs/quotes.md.
+ *
+ * The stage reads the document bytes (doc->work) through its own light
+ * scanner, so that it does not depend on the details of the tokenizer:
+ * words, punctuation, quotation marks and line ends. Steps:
+ *   1. pair quotation marks into direct quotes (nesting, quotes over
+ *      several paragraphs, unclosed quotes ended at the paragraph);
+ *   2. cut the text into units: sentences in which a direct quote is one
+ *      piece, so that "..., ... ," she said. is one unit;
+ *   3. find cues (speech verbs, "according to", "cited X as saying") and
+ *      the speaker chunk of each (the subject before the verb, the noun
+ *      phrase after an inverted verb, the object of "cited ... as saying");
+ *   4. attribute direct quotes (cue after, cue before, the previous quote's
+ *      speaker for a quote that continues); drop scare quotes; block quotes;
+ *   5. indirect quotes: the content clause of each cue that has one;
+ *   6. resolve speakers to doc->entities (overlap, pronouns, descriptions),
+ *      and normalise the quote text for matching across documents.
+ * Word lists come from the rules (lexicons named in rules/30-quotes.yaml)
+ * with built-in defaults when the rules have none.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+/* ------------------------------------------------------------ scanner */
+
+enum { QT_WORD = 1, QT_PUNCT, QT_QUOTE, QT_NL };
+enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
+#define QR_OPEN 1u
+#define QR_CLOSE 2u
+
+typedef struct qtok {
+    size_t s, e;     /* bytes */
+    uint8_t kind;    /* QT_* */
+    uint8_t qclass;  /* QM_* for quote marks */
+    uint8_t role;    /* QR_* possible roles of a quote mark */
+    uint8_t cap;     /* word starts with an upper-case letter */
+    uint8_t para;    /* QT_NL: a blank line follows (paragraph break) */
+    uint32_t low;    /* offset of the lower-cased form in ctx.low */
+    int32_t inq;     /* index of the direct quote whose content holds it, or -1 */
+    uint32_t unit;   /* unit index (NFI_NONE for line ends between units) */
+} qtok;
+
+typedef struct dquote {
+    size_t open, close; /* tokens of the marks; close == open when unclosed */
+    nf_span span;
+    uint32_t flags;
+    bool drop;
+    uint32_t unit;
+    int cue;            /* index into cues, or -1 */
+    bool inherited;
+    size_t inh_from;    /* quote it took its speaker from */
+} dquote;
+
+enum { CUE_VERB = 1, CUE_ACCORDING, CUE_CITE };
+
+typedef struct qcue {
+    size_t a, b;        /* cue tokens [a,b) */
+    int type;
+    bool participle;    /* "adding", "saying" */
+    size_t sa, sb;      /* speaker tokens [sa,sb), sa == sb when none */
+    uint32_t unit;
+    bool inverted;      /* speaker after the verb */
+} qcue;
+
+typedef struct qunit {
+    size_t a, b; /* tokens [a,b) */
+} qunit;
+
+typedef struct qout {
+    nf_span span;
+    uint32_t kind, flags;
+    nf_span cue;
+    size_t sa, sb;       /* speaker tokens */
+    const char *rule;
+    int64_t inherit;     /* index into outs whose speaker entity to reuse, or -1 */
+} qout;
+
+typedef struct qctx {
+    nf_doc *doc;
+    const nf_rules *rules;
+    const char *t;
+    size_t n;
+    NFI_VEC(qtok) tok;
+    nfi_buf low;
+    NFI_VEC(dquote) dq;
+    NFI_VEC(qunit) units;
+    NFI_VEC(qcue) cues;
+    NFI_VEC(qout) outs;
+    const nfi_lexicon *lx_cues, *lx_names, *lx_honor;
+    bool nomem;
+} qctx;
+
+/* Default word lists (used when the rules define no lexicon of that name). */
+static const char *const DEF_CUES[] = {
+    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds",
+    "added", "adding", "stress", "stresses", "stressed", "stressing", "warn", "warns",
+    "warned", "warning", "note", "notes", "noted", "noting", "insist", "insists",
+    "insisted", "insisting", "claim", "claims", "claimed", "claiming", "argue", "argues",
+    "argued", "arguing", "explain", "explains", "explained", "explaining", "stated",
+    "states", "announce", "announces", "announced", "announcing", "confirm", "confirms",
+    "confirmed", "confirming", "report", "reports", "reported", "reporting",
+    "acknowledge", "acknowledges", "acknowledged", "acknowledging", "admit", "admits",
+    "admitted", "admitting", "assert", "asserts", "asserted", "asserting", "declare",
+    "declares", "declared", "declaring", "emphasize", "emphasizes", "emphasized",
+    "emphasizing", "emphasise", "emphasises", "emphasised", "emphasising", "indicate",
+    "indicates", "indicated", "indicating", "reiterate", "reiterates", "reiterated",
+    "reiterating", "suggest", "suggests", "suggested", "suggesting", "predict",
+    "predicts", "predicted", "write", "writes", "wrote", "writing", "tweeted", "posted",
+    "recalled", "recalls", "replied", "replies", "responded", "answered", "complained",
+    "complains", "deny", "denies", "denied", "denying", "reveal", "reveals", "revealed",
+    "disclosed", "mentioned", "observed", "conceded", "concedes", "boasted", "joked",
+    "cautioned", "cautions", "vowed", "vows", "promised", "promises", "articulated",
+    "articulates", "described", "describes", "hailed", "hails", "urged", "urges",
+    "contended", "contends", "maintained", "maintains", "alleged", "alleges", "alleging",
+    "remarked", "commented", "estimated", "estimates", "believes", "believed", "thinks",
+    "predicting", "quipped", "asserts", "agreed", "announced", "informed", "assured",
+    "reminded", "acknowledged", "learned", "learnt", "testified", "explained",
+    "cited", "quoted", "quoting", "citing", NULL};
+
+static const char *const PRONOUNS[] = {"he", "she", "it", "they", "we", "i", "you",
+                                       "him", "her", "them", "us", "there", NULL};
+static const char *const DETS[] = {"the", "a", "an", "this", "that", "these", "those",
+                                   "his", "her", "its", "their", "our", "my", "your",
+                                   "another", "some", "any", "each", "every", "no", NULL};
+static const char *const AUX[] = {"is", "was", "were", "are", "am", "be", "been", "has",
+                                  "have", "had", "will", "would", "could", "should", "can",
+                                  "may", "might", "must", "shall", "did", "does", "do",
+                                  "won't", "wouldn't", "can't", "couldn't", "isn't",
+                                  "wasn't", "aren't", "weren't", "hasn't", "haven't",
+                                  "hadn't", "didn't", "doesn't", "don't", "shouldn't",
+                                  "needs", "wants", "remains", "plans", "expects", "hopes",
+                                  "intends", "seeks", "lacks", "faces", "means", "poses",
+                                  NULL};
+static const char *const PREPS[] = {"in", "on", "at", "during", "to", "after", "before",
+                                    "from", "with", "by", "for", "via", "through",
+                                    "late", "early", "earlier", "later", "over", "since",
+                                    "ahead", "amid", "while", NULL};
+static const char *const SUBJ_STOP[] = {
+    "that", "which", "who", "whom", "whose", "what", "when", "while", "where", "after",
+    "before", "because", "as", "if", "than", "and", "but", "or", "since", "although",
+    "though", "so", "whether", "until", "unless", "once", "nor", "yet", NULL};
+static const char *const SKIP_ADV[] = {
+    "also", "further", "later", "then", "previously", "earlier", "again", "repeatedly",
+    "both", "has", "have", "had", "would", "will", "did", "does", "do", "not", "never",
+    "once", "subsequently", "separately", "publicly", "privately", "recently",
+    "reportedly", "officially", "initially", "first", "still", "already", "all",
+    "originally", "often", "frequently", "twice", "had", "was", "were", "is", NULL};
+static const char *const TIME_WORDS[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "today", "yesterday", "tonight", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december",
+    "monday's", "week", "month", "year", "morning", "afternoon", "evening", "night",
+    "weekend", NULL};
+static const char *const ABBREV[] = {
+    "mr", "ms", "mrs", "dr", "st", "jr", "sr", "gen", "sen", "rep", "gov", "lt", "col",
+    "sgt", "prof", "inc", "corp", "co", "ltd", "vs", "etc", "jan", "feb", "mar", "apr",
+    "aug", "sep", "sept", "oct", "nov", "dec", "no", "mt", "ft", "capt", "cmdr", "adm",
+    "maj", "rev", "hon", "messrs", "e.g", "i.e", NULL};
+static const char *const STATEMENT_NOUNS[] = {
+    "statement", "statements", "communique", "release", "readout", "post", "report",
+    "letter", "note", "message", "announcement", "declaration", "filing", "memo",
+    "document", "transcript", "tweet", NULL};
+static const char *const ROLE_NOUNS[] = {
+    "spokesman", "spokeswoman", "spokesperson", "official", "officials", "ambassador",
+    "minister", "secretary", "spokespeople", "representative", "envoy", "diplomat",
+    "diplomats", "aide", "source", "sources", "adviser", "advisor", "officer",
+    "president", "chief", "head", "director", "leader", "negotiator", "chairman",
+    "chairwoman", "chair", "governor", "mayor", "senator", "lawmaker", NULL};
+
+static bool in_list(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0) return true;
+    return false;
+}
+
+static const char *LW(const qctx *c, size_t i) { return c->low.data + c->tok.items[i].low; }
+
+static bool is_word(const qctx *c, size_t i)
+{
+    return i < c->tok.len && c->tok.items[i].kind == QT_WORD;
+}
+static bool w_is(const qctx *c, size_t i, const char *w)
+{
+    return is_word(c, i) && strcmp(LW(c, i), w) == 0;
+}
+static bool w_in(const qctx *c, size_t i, const char *const *list)
+{
+    return is_word(c, i) && in_list(LW(c, i), list);
+}
+static bool p_is(const qctx *c, size_t i, char ch)
+{
+    return i < c->tok.len && c->tok.items[i].kind == QT_PUNCT &&
+           c->tok.items[i].e - c->tok.items[i].s == 1 && c->t[c->tok.items[i].s] == ch;
+}
+static bool is_nl(const qctx *c, size_t i)
+{
+    return i < c->tok.len && c->tok.items[i].kind == QT_NL;
+}
+
+static bool is_cue_word(const qctx *c, size_t i)
+{
+    if (!is_word(c, i)) return false;
+    const char *w = LW(c, i);
+    if (c->lx_cues) return nfi_lexicon_has(c->lx_cues, w, strlen(w));
+    return in_list(w, DEF_CUES);
+}
+
+/* Length of a white-space character at t[i] (not a line end), else 0. */
+static size_t space_at(const char *t, size_t n, size_t i)
+{
+    unsigned char b = (unsigned char)t[i];
+    if (b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v') return 1;
+    if (b == 0xC2 && i + 1 < n && (unsigned char)t[i + 1] == 0xA0) return 2;
+    if (b == 0xE2 && i + 2 < n && (unsigned char)t[i + 1] == 0x80) {
+        unsigned char b2 = (unsigned char)t[i + 2];
+        if (b2 <= 0x8B || b2 == 0xAF) return 3;
+    }
+    if (b == 0xE3 && i + 2 < n && (unsigned char)t[i + 1] == 0x80 &&
+        (unsigned char)t[i + 2] == 0x80)
+        return 3;
+    if (b == 0xEF && i + 2 < n && (unsigned char)t[i + 1] == 0xBB &&
+        (unsigned char)t[i + 2] == 0xBF)
+        return 3;
+    return 0;
+}
+
+/* A quotation mark at t[i]: its length, class and the roles its form allows. */
+static size_t mark_at(const char *t, size_t n, size_t i, uint8_t *cls, uint8_t *role)
+{
+    unsigned char b = (unsigned char)t[i];
+    if (b == '"') { *cls = QM_DOUBLE; *role = QR_OPEN | QR_CLOSE; return 1; }
+    if (b == '\'') { *cls = QM_SINGLE; *role = QR_OPEN | QR_CLOSE; return 1; }
+    if (b == 0xC2 && i + 1 < n) {
+        unsigned char b1 = (unsigned char)t[i + 1];
+        if (b1 == 0xAB) { *cls = QM_DOUBLE; *role = QR_OPEN; return 2; }
+        if (b1 == 0xBB) { *cls = QM_DOUBLE; *role = QR_CLOSE; return 2; }
+    }
+    if (b == 0xE2 && i + 2 < n && (unsigned char)t[i + 1] == 0x80) {
+        switch ((unsigned char)t[i + 2]) {
+        case 0x9C: *cls = QM_DOUBLE; *role = QR_OPEN; return 3;
+        case 0x9D: *cls = QM_DOUBLE; *role = QR_CLOSE; return 3;
+        case 0x9E: *cls = QM_DOUBLE; *role = QR_OPEN; return 3;
+        case 0x98: *cls = QM_SINGLE; *role = QR_OPEN; return 3;
+        case 0x99: *cls = QM_SINGLE; *role = QR_CLOSE; return 3;
+        default: break;
+        }
+    }
+    return 0;
+}
+
+/* Other punctuation as its own token: length, else 0 (a word byte). */
+static size_t punct_at(const char *t, size_t n, size_t i)
+{
+    unsigned char b = (unsigned char)t[i];
+    if (b < 0x80) {
+        if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9'))
+            return 0;
+        return 1;
+    }
+    if (b == 0xE2 && i + 2 < n && (unsigned char)t[i + 1] == 0x80) return 3; /* dashes, ... */
+    if (b == 0xC2 && i + 1 < n) {
+        unsigned char b1 = (unsigned char)t[i + 1];
+        if (b1 < 0xC0) return 2; /* Latin-1 punctuation and symbols */
+    }
+    return 0;
+}
+
+static bool alnum_at(const char *t, size_t n, size_t i)
+{
+    if (i >= n) return false;
+    unsigned char b = (unsigned char)t[i];
+    if (b >= 0x80) {
+        uint8_t cls, role;
+        return !space_at(t, n, i) && !mark_at(t, n, i, &cls, &role) && !punct_at(t, n, i);
+    }
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9');
+}
+
+static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
+{
+    qtok *k = nfi_vec_push(&c->tok);
+    if (!k) {
+        c->nomem = true;
+        return false;
+    }
+    k->s = s;
+    k->e = e;
+    k->kind = kind;
+    k->inq = -1;
+    k->unit = NFI_NONE;
+    k->low = (uint32_t)c->low.len;
+    if (kind == QT_WORD) {
+        unsigned char b0 = (unsigned char)c->t[s];
+        k->cap = (b0 >= 'A' && b0 <= 'Z') ||
+                 (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
+                  (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
+        for (size_t i = s; i < e; i++) {
+            char ch = c->t[i];
+            if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+            /* curly apostrophe -> ' so that lists match both forms */
+            if ((unsigned char)ch == 0xE2 && i + 2 < e && (unsigned char)c->t[i + 1] == 0x80 &&
+                (unsigned char)c->t[i + 2] == 0x99) {
+                nfi_buf_putc(&c->low, '\'');
+                i += 2;
+                continue;
+            }
+            nfi_buf_putc(&c->low, ch);
+        }
+    }
+    nfi_buf_putc(&c->low, '\0');
+    if (c->low.failed) c->nomem = true;
+    return !c->nomem;
+}
+
+static bool is_abbrev_word(const char *t, size_t s, size_t e)
+{
+    char w[16];
+    size_t n = e - s;
+    if (n == 0 || n >= sizeof w) return false;
+    if (n == 1) return (t[s] >= 'A' && t[s] <= 'Z'); /* initial */
+    bool has_dot = false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = t[s + i];
+        if (ch == '.') has_dot = true;
+        w[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    w[n] = 0;
+    if (has_dot) return true; /* U.S -> U.S. */
+    return in_list(w, ABBREV);
+}
+
+static void scan(qctx *c)
+{
+    const char *t = c->t;
+    size_t n = c->n, i = 0;
+    while (i < n && !c->nomem) {
+        size_t sp;
+        if (t[i] == '\n') {
+            size_t j = i + 1;
+            bool blank = false;
+            /* a following blank line makes a paragraph break */
+            for (;;) {
+                while (j < n && (sp = space_at(t, n, j)) != 0) j += sp;
+                if (j < n && t[j] == '\n') {
+                    blank = true;
+                    j++;
+                    continue;
+                }
+                break;
+            }
+            if (push_tok(c, i, i + 1, QT_NL)) c->tok.items[c->tok.len - 1].para = blank;
+            i = j;
+            continue;
+        }
+        if ((sp = space_at(t, n, i)) != 0) {
+            i += sp;
+            continue;
+        }
+        uint8_t cls, role;
+        size_t ml = mark_at(t, n, i, &cls, &role);
+        if (ml) {
+            /* apostrophes inside words belong to the word (handled below) */
+            if (push_tok(c, i, i + ml, QT_QUOTE)) {
+                qtok *k = &c->tok.items[c->tok.len - 1];
+                k->qclass = cls;
+                k->role = role;
+            }
+            i += ml;
+            continue;
+        }
+        size_t pl = punct_at(t, n, i);
+        if (pl) {
+            push_tok(c, i, i + pl, QT_PUNCT);
+            i += pl;
+            continue;
+        }
+        size_t s = i;
+        for (;;) {
+            while (i < n && alnum_at(t, n, i)) i += (unsigned char)t[i] < 0x80 ? 1 : 1;
+            if (i >= n) break;
+            /* inner connectors: . ' ’ - & / between word characters */
+            size_t cl = 0;
+            uint8_t c2, r2;
+            if (t[i] == '.' || t[i] == '-' || t[i] == '&' || t[i] == '/' || t[i] == '\'')
+                cl = 1;
+            else if (mark_at(t, n, i, &c2, &r2) == 3 && c2 == QM_SINGLE && r2 == QR_CLOSE)
+                cl = 3; /* ’ */
+            if (cl && alnum_at(t, n, i + cl) && i > s) {
+                i += cl;
+                continue;
+            }
+            break;
+        }
+        if (i == s) { /* a stray byte: make it punctuation */
+            i++;
+            push_tok(c, s, i, QT_PUNCT);
+            continue;
+        }
+        if (i < n && t[i] == '.' && is_abbrev_word(t, s, i)) i++;
+        push_tok(c, s, i, QT_WORD);
+    }
+}
+
+/* ------------------------------------------------------------ quote marks */
+
+static bool space_or_edge_before(const qctx *c, size_t i)
+{
+    if (i == 0) return true;
+    const qtok *p = &c->tok.items[i - 1], *k = &c->tok.items[i];
+    if (p->kind == QT_NL) return true;
+    if (p->e < k->s) return true; /* white space between */
+    if (p->kind == QT_PUNCT) {
+        char ch = c->t[p->s];
+        return ch == '(' || ch == '[' || (unsigned char)ch == 0xE2 || ch == '-' || ch == '/';
+    }
+    if (p->kind == QT_QUOTE) return true;
+    return false;
+}
+static bool space_or_edge_after(const qctx *c, size_t i)
+{
+    if (i + 1 >= c->tok.len) return true;
+    const qtok *nx = &c->tok.items[i + 1], *k = &c->tok.items[i];
+    if (nx->kind == QT_NL) return true;
+    if (nx->s > k->e) return true;
+    if (nx->kind == QT_PUNCT) {
+        char ch = c->t[nx->s];
+        return ch == ',' || ch == '.' || ch == ';' || ch == ':' || ch == ')' || ch == '?' ||
+               ch == '!' || (unsigned char)ch == 0xE2;
+    }
+    return false;
+}
+
+/* The roles a mark can play here, from its form and its neighbours. */
+static uint8_t mark_role(const qctx *c, size_t i)
+{
+    const qtok *k = &c->tok.items[i];
+    bool before = space_or_edge_before(c, i), after = space_or_edge_after(c, i);
+    if (k->role == QR_OPEN) return (!before && after) ? QR_CLOSE : QR_OPEN;
+    if (k->role == QR_CLOSE) return (before && !after) ? QR_OPEN : QR_CLOSE;
+    if (before && !after) return QR_OPEN;
+    if (!before && after) return QR_CLOSE;
+    return QR_OPEN | QR_CLOSE;
+}
+
+static bool final_punct_tok(const qctx *c, size_t i)
+{
+    return p_is(c, i, '.') || p_is(c, i, '!') || p_is(c, i, '?') ||
+           (i < c->tok.len && c->tok.items[i].kind == QT_PUNCT &&
+            c->tok.items[i].e - c->tok.items[i].s == 3 &&
+            (unsigned char)c->t[c->tok.items[i].s + 2] == 0xA6); /* … */
+}
+
+static void add_dq(qctx *c, size_t open, size_t close, size_t last, uint32_t flags)
+{
+    dquote *q = nfi_vec_push(&c->dq);
+    if (!q) {
+        c->nomem = true;
+        return;
+    }
+    q->open = open;
+    q->close = close;
+    q->span.start = c->tok.items[open].e;
+    q->span.end = close != open ? c->tok.items[close].s : c->tok.items[last].e;
+    q->flags = flags;
+    q->cue = -1;
+    q->unit = NFI_NONE;
+    size_t stop = close != open ? close : last + 1;
+    for (size_t k = open + 1; k < stop; k++) c->tok.items[k].inq = (int32_t)(c->dq.len - 1);
+}
+
+static void pair_marks(qctx *c)
+{
+    size_t n = c->tok.len;
+    for (size_t i = 0; i < n && !c->nomem; i++) {
+        qtok *k = &c->tok.items[i];
+        if (k->kind != QT_QUOTE) continue;
+        uint8_t r = mark_role(c, i);
+        if (!(r & QR_OPEN)) continue;
+        uint8_t cls = k->qclass;
+        if (cls == QM_SINGLE) {
+            /* single marks quote only when they open before a letter and close in the
+               same paragraph; otherwise they are apostrophes */
+            if (!space_or_edge_before(c, i) || !is_word(c, i + 1)) continue;
+            unsigned char b = (unsigned char)c->t[c->tok.items[i + 1].s];
+            if (b >= '0' && b <= '9') continue;
+            size_t j = i + 1;
+            for (; j < n && !(is_nl(c, j) && c->tok.items[j].para); j++) {
+                if (c->tok.items[j].kind == QT_QUOTE && c->tok.items[j].qclass == QM_SINGLE &&
+                    (mark_role(c, j) & QR_CLOSE) && j > i + 1)
+                    break;
+                if (is_nl(c, j) && (final_punct_tok(c, j - 1) || j - i > 40)) {
+                    j = n;
+                    break;
+                }
+            }
+            if (j >= n || is_nl(c, j)) continue;
+            add_dq(c, i, j, j, 0);
+            i = j;
+            continue;
+        }
+        /* double marks */
+        size_t j = i + 1, last = i;
+        bool closed = false;
+        while (j < n) {
+            qtok *m = &c->tok.items[j];
+            if (m->kind == QT_NL) {
+                size_t nx = j + 1;
+                while (nx < n && is_nl(c, nx)) nx++;
+                bool prev_final = j > 0 && (final_punct_tok(c, j - 1) || p_is(c, j - 1, ':'));
+                if (nx < n && c->tok.items[nx].kind == QT_QUOTE &&
+                    c->tok.items[nx].qclass == QM_DOUBLE && (mark_role(c, nx) & QR_OPEN) &&
+                    prev_final) {
+                    /* a quote over several paragraphs: opening mark at each start */
+                    j = nx + 1;
+                    continue;
+                }
+                if (m->para || prev_final || nx >= n ||
+                    !(is_word(c, nx) && !c->tok.items[nx].cap)) {
+                    break; /* unclosed: ends with its paragraph */
+                }
+                j++; /* a wrapped line */
+                continue;
+            }
+            if (m->kind == QT_QUOTE && m->qclass == QM_DOUBLE) {
+                uint8_t rj = mark_role(c, j);
+                if (rj & QR_CLOSE) {
+                    closed = true;
+                    break;
+                }
+                /* a clear opening mark: the quote before it was left open */
+                break;
+            }
+            last = j;
+            j++;
+        }
+        if (last == i && !closed) continue; /* a lone mark */
+        if (closed) {
+            if (j == i + 1) {
+                i = j;
+                continue;
+            }
+            add_dq(c, i, j, j - 1, 0);
+            i = j;
+        } else {
+            add_dq(c, i, i, last, NF_QUOTE_UNCLOSED);
+            i = last;
+        }
+    }
+}
+
+/* ------------------------------------------------------------ units */
+
+static bool unit_break_after(const qctx *c, size_t i)
+{
+    size_t n = c->tok.len;
+    const qtok *k = &c->tok.items[i];
+    if (k->inq >= 0) return false;
+    bool fin = final_punct_tok(c, i);
+    size_t nx = i + 1;
+    if (k->kind == QT_QUOTE) {
+        /* the closing mark of a quote that ends a sentence */
+        bool closes = false;
+        for (size_t q = 0; q < c->dq.len; q++)
+            if (c->dq.items[q].close == i && c->dq.items[q].close != c->dq.items[q].open) {
+                closes = true;
+                break;
+            }
+        if (!closes || i == 0 || !final_punct_tok(c, i - 1)) return false;
+        fin = true;
+    } else if (fin) {
+        /* the period is followed by a closing mark or bracket: break after those */
+        if (nx < n && (p_is(c, nx, ')') ||
+                       (c->tok.items[nx].kind == QT_QUOTE && !(mark_role(c, nx) & QR_OPEN))))
+            return false;
+    }
+    if (!fin) return false;
+    if (nx >= n || is_nl(c, nx)) return true;
+    const qtok *x = &c->tok.items[nx];
+    if (x->kind == QT_WORD && (x->cap || ((unsigned char)c->t[x->s] >= '0' &&
+                                          (unsigned char)c->t[x->s] <= '9')))
+        return true;
+    if (x->kind == QT_QUOTE && (mark_role(c, nx) & QR_OPEN)) return true;
+    if (x->kind == QT_PUNCT && (c->t[x->s] == '(' || c->t[x->s] == '-')) return true;
+    return false;
+}
+
+static void make_units(qctx *c)
+{
+    size_t n = c->tok.len, start = 0;
+    for (size_t i = 0; i <= n && !c->nomem; i++) {
+        bool brk = false, skip = false;
+        if (i == n) brk = true;
+        else if (is_nl(c, i) && c->tok.items[i].inq < 0) {
+            /* a line end: a unit ends unless the next line continues a sentence */
+            size_t nx = i + 1;
+            bool wrapped = nx < n && is_word(c, nx) && !c->tok.items[nx].cap &&
+                           !c->tok.items[i].para && i > 0 && !final_punct_tok(c, i - 1) &&
+                           !p_is(c, i - 1, ':');
+            bool inside_open = false;
+            /* an unclosed quote ended at this line */
+            if (!wrapped) brk = skip = true;
+            (void)inside_open;
+        }
+        if (brk) {
+            if (i > start) {
+                qunit *u = nfi_vec_push(&c->units);
+                if (!u) {
+                    c->nomem = true;
+                    return;
+                }
+                u->a = start;
+                u->b = i;
+            }
+            start = i + (skip ? 1 : 0);
+            if (i == n) break;
+            continue;
+        }
+        if (unit_break_after(c, i)) {
+            qunit *u = nfi_vec_push(&c->units);
+            if (!u) {
+                c->nomem = true;
+                return;
+            }
+            u->a = start;
+            u->b = i + 1;
+            start = i + 1;
+        }
+    }
+    for (size_t u = 0; u < c->units.len; u++)
+        for (size_t k = c->units.items[u].a; k < c->units.items[u].b; k++)
+            c->tok.items[k].unit = (uint32_t)u;
+    for (size_t q = 0; q < c->dq.len; q++) c->dq.items[q].unit = c->tok.items[c->dq.items[q].open].unit;
+}
+
+/* ------------------------------------------------------------ cues */
+
+static bool is_pron(const qctx *c, size_t i) { return w_in(c, i, PRONOUNS); }
+
+/* Word count of the speaker chunk [a,b). */
+static size_t nwords(const qctx *c, size_t a, size_t b)
+{
+    size_t k = 0;
+    for (size_t i = a; i < b; i++)
+        if (is_word(c, i)) k++;
+    return k;
+}
+
+/* Subject chunk before the cue at token cue, within [ua, cue). */
+static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, size_t *sb)
+{
+    *sa = *sb = cue;
+    if (cue <= ua) return;
+    size_t j = cue;
+    while (j > ua && (w_in(c, j - 1, SKIP_ADV) ||
+                      (is_word(c, j - 1) && !c->tok.items[j - 1].cap &&
+                       strlen(LW(c, j - 1)) > 4 &&
+                       strcmp(LW(c, j - 1) + strlen(LW(c, j - 1)) - 2, "ly") == 0)))
+        j--;
+    if (j > ua && p_is(c, j - 1, ',')) {
+        /* appositive "X, the minister, said": the name before it */
+        size_t k = j - 1;
+        size_t lim = k > ua + 15 ? k - 15 : ua;
+        while (k > lim && !p_is(c, k - 1, ',') && c->tok.items[k - 1].kind != QT_QUOTE &&
+               c->tok.items[k - 1].inq < 0)
+            k--;
+        if (k > lim && p_is(c, k - 1, ',') && k - 1 > ua && is_word(c, k - 2) &&
+            c->tok.items[k - 2].cap)
+            j = k - 1;
+        else
+            return;
+    }
+    size_t b = j;
+    if (j > ua && is_pron(c, j - 1)) {
+        *sa = j - 1;
+        *sb = j;
+        return;
+    }
+    size_t cnt = 0;
+    while (j > ua && cnt < 12) {
+        size_t p = j - 1;
+        const qtok *k = &c->tok.items[p];
+        if (k->inq >= 0) break;
+        if (k->kind == QT_WORD) {
+            if (w_in(c, p, SUBJ_STOP) || is_cue_word(c, p) || w_in(c, p, AUX)) break;
+            if (is_pron(c, p) && !w_is(c, p, "us")) break;
+        } else if (k->kind == QT_PUNCT) {
+            char ch = c->t[k->s];
+            if (!(ch == '-' || ch == '&' || ch == '\'' || ch == '.')) break;
+            if (ch == '.' && !(p > ua && is_word(c, p - 1))) break;
+        } else {
+            break;
+        }
+        j--;
+        cnt++;
+    }
+    /* drop a leading preposition phrase: "On Friday the ministry" */
+    while (j < b && w_in(c, j, PREPS)) {
+        size_t k = j + 1;
+        while (k < b && !w_in(c, k, DETS) && !(is_word(c, k) && c->tok.items[k].cap &&
+                                               !w_in(c, k, TIME_WORDS)))
+            k++;
+        j = k;
+    }
+    while (j < b && !is_word(c, j)) j++;
+    if (j >= b) return;
+    *sa = j;
+    *sb = b;
+}
+
+/* Noun phrase after an inverted cue ("..., said the ministry"). */
+static void np_after(const qctx *c, size_t from, size_t ub, size_t *sa, size_t *sb)
+{
+    *sa = *sb = from;
+    size_t j = from, cnt = 0;
+    while (j < ub && cnt < 10) {
+        const qtok *k = &c->tok.items[j];
+        if (k->kind == QT_WORD) {
+            if (w_in(c, j, SUBJ_STOP) || is_cue_word(c, j) || w_in(c, j, AUX)) break;
+            if (cnt > 0 && (w_in(c, j, PREPS) && !w_is(c, j, "for") && !w_is(c, j, "to")))
+                break;
+            if (w_in(c, j, PREPS) && cnt == 0) break;
+        } else if (k->kind == QT_PUNCT) {
+            char ch = c->t[k->s];
+            if (!(ch == '-' || ch == '&')) break;
+        } else {
+            break;
+        }
+        j++;
+        cnt++;
+    }
+    while (j > from && !is_word(c, j - 1)) j--;
+    *sb = j;
+}
+
+static void add_cue(qctx *c, size_t a, size_t b, int type, uint32_t unit)
+{
+    qcue *q = nfi_vec_push(&c->cues);
+    if (!q) {
+        c->nomem = true;
+        return;
+    }
+    q->a = a;
+    q->b = b;
+    q->type = type;
+    q->unit = unit;
+    const char *w = LW(c, a);
+    size_t L = strlen(w);
+    q->participle = L > 4 && strcmp(w + L - 3, "ing") == 0;
+    q->sa = q->sb = a;
+}
+
+static void find_cues(qctx *c)
+{
+    for (size_t u = 0; u < c->units.len && !c->nomem; u++) {
+        size_t ua = c->units.items[u].a, ub = c->units.items[u].b;
+        for (size_t i = ua; i < ub; i++) {
+            if (c->tok.items[i].inq >= 0 || !is_word(c, i)) continue;
+            if (w_is(c, i, "according") && w_is(c, i + 1, "to") && i + 2 < ub) {
+                add_cue(c, i, i + 2, CUE_ACCORDING, (uint32_t)u);
+                qcue *q = &c->cues.items[c->cues.len - 1];
+                np_after(c, i + 2, ub, &q->sa, &q->sb);
+                q->inverted = true;
+                i++;
+                continue;
+            }
+            if (!is_cue_word(c, i)) continue;
+            /* a noun or adjective: "the claims", "a noted author" */
+            if (i > ua && w_in(c, i - 1, DETS) && !w_is(c, i - 1, "that")) continue;
+            const char *w = LW(c, i);
+            bool cite = strcmp(w, "cited") == 0 || strcmp(w, "quoted") == 0 ||
+                        strcmp(w, "quoting") == 0 || strcmp(w, "citing") == 0 ||
+                        strcmp(w, "quotes") == 0 || strcmp(w, "cites") == 0;
+            if (cite) {
+                /* "cited X as saying" / "quoted X:" / "quoted X as saying" */
+                size_t j = i + 1, lim = i + 12 < ub ? i + 12 : ub;
+                while (j < lim && !w_is(c, j, "as") && !p_is(c, j, ':') && !p_is(c, j, ',') &&
+                       !p_is(c, j, '.') && c->tok.items[j].kind != QT_QUOTE && !is_nl(c, j))
+                    j++;
+                if (j > i + 1 && j < ub && w_is(c, j, "as") &&
+                    (w_is(c, j + 1, "saying") || w_is(c, j + 1, "telling"))) {
+                    add_cue(c, i, j + 2, CUE_CITE, (uint32_t)u);
+                    qcue *q = &c->cues.items[c->cues.len - 1];
+                    q->sa = i + 1;
+                    q->sb = j;
+                    q->participle = false;
+                    i = j + 1;
+                    continue;
+                }
+                if (j > i + 1 && (j >= ub || p_is(c, j, ':')) &&
+                    (strcmp(w, "quoted") == 0 || strcmp(w, "cited") == 0)) {
+                    add_cue(c, i, i + 1, CUE_CITE, (uint32_t)u);
+                    qcue *q = &c->cues.items[c->cues.len - 1];
+                    q->sa = i + 1;
+                    q->sb = j;
+                    q->participle = false;
+                    continue;
+                }
+                if (strcmp(w, "citing") == 0 || strcmp(w, "quoting") == 0) continue;
+            }
+            add_cue(c, i, i + 1, CUE_VERB, (uint32_t)u);
+            qcue *q = &c->cues.items[c->cues.len - 1];
+            if (strcmp(w, "described") == 0 && w_is(c, i + 1, "as")) q->b = i + 2;
+            subject_before(c, ua, i, &q->sa, &q->sb);
+            if (q->sa == q->sb && i > ua &&
+                (p_is(c, i - 1, ',') || c->tok.items[i - 1].kind == QT_QUOTE) &&
+                !q->participle) {
+                np_after(c, i + 1, ub, &q->sa, &q->sb);
+                if (q->sa != q->sb) q->inverted = true;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ outputs */
+
+static qout *add_out(qctx *c, nf_span span, uint32_t kind, uint32_t flags, const qcue *cue,
+                     const char *rule)
+{
+    qout *o = nfi_vec_push(&c->outs);
+    if (!o) {
+        c->nomem = true;
+        return NULL;
+    }
+    o->span = span;
+    o->kind = kind;
+    o->flags = flags;
+    o->rule = rule;
+    o->inherit = -1;
+    o->cue.start = o->cue.end = NF_UNSET;
+    o->sa = o->sb = 0;
+    if (cue) {
+        o->cue.start = c->tok.items[cue->a].s;
+        o->cue.end = c->tok.items[cue->b - 1].e;
+        o->sa = cue->sa;
+        o->sb = cue->sb;
+    }
+    return o;
+}
+
+/* The cue of a direct quote: after it ("...," X said), before it in its unit
+ * (X said: "..."), or anywhere after it in the unit. -1 when none. */
+static int direct_cue(const qctx *c, const dquote *q)
+{
+    if (q->unit == NFI_NONE) return -1;
+    size_t after = (q->close != q->open ? q->close : q->close) + 1;
+    if (q->close == q->open) return -1;
+    int best_after = -1, best_before = -1;
+    for (size_t k = 0; k < c->cues.len; k++) {
+        const qcue *cu = &c->cues.items[k];
+        if (cu->unit != q->unit) continue;
+        if (cu->a >= after) {
+            if (best_after < 0) best_after = (int)k;
+        } else if (cu->b <= q->open) {
+            best_before = (int)k;
+        }
+    }
+    if (best_after >= 0) {
+        const qcue *cu = &c->cues.items[best_after];
+        /* close after the quote: only a short chunk between */
+        size_t gap = cu->a - after;
+        bool near = gap <= 10 && (cu->sa == cu->sb || cu->sa >= after || cu->inverted);
+        for (size_t k = after; k < cu->a && near; k++)
+            if (c->tok.items[k].kind == QT_QUOTE || final_punct_tok(c, k)) near = false;
+        if (near) return best_after;
+    }
+    if (best_before >= 0) return best_before;
+    return best_after;
+}
+
+static size_t quote_words(const qctx *c, const dquote *q)
+{
+    size_t k = 0;
+    size_t stop = q->close != q->open ? q->close : q->open;
+    for (size_t i = q->open + 1; i < c->tok.len && (stop == q->open || i < stop); i++) {
+        if (c->tok.items[i].inq != (int32_t)(q - c->dq.items)) break;
+        if (is_word(c, i)) k++;
+    }
+    return k;
+}
+
+static bool unit_has_cue(const qctx *c, uint32_t unit)
+{
+    for (size_t k = 0; k < c->cues.len; k++)
+        if (c->cues.items[k].unit == unit) return true;
+    return false;
+}
+
+static void do_direct(qctx *c)
+{
+    int64_t prev_out = -1;
+    uint32_t prev_unit = NFI_NONE;
+    for (size_t i = 0; i < c->dq.len && !c->nomem; i++) {
+        dquote *q = &c->dq.items[i];
+        if (q->span.end <= q->span.start) continue;
+        int cu = direct_cue(c, q);
+        size_t words = quote_words(c, q);
+        if (words <= 3 && cu < 0) {
+            /* scare quotes and quoted names; a short quote of its own unit right
+               after an attributed one still counts */
+            bool alone = q->unit != NFI_NONE && c->units.items[q->unit].a == q->open;
+            if (!(alone && prev_out >= 0 && words >= 2)) continue;
+        }
+        if (words <= 3 && cu >= 0) {
+            bool allcap = true;
+            size_t stop = q->close != q->open ? q->close : q->open + 1;
+            for (size_t k = q->open + 1; k < stop; k++) {
+                if (is_word(c, k) && !c->tok.items[k].cap && !w_in(c, k, SUBJ_STOP) &&
+                    !w_is(c, k, "of") && !w_is(c, k, "the"))
+                    allcap = false;
+                if (c->tok.items[k].kind == QT_PUNCT) allcap = false;
+            }
+            if (allcap) continue;
+        }
+        qout *o = add_out(c, q->span, NF_QUOTE_DIRECT, q->flags, cu >= 0 ? &c->cues.items[cu] : NULL,
+                          "quotes.direct");
+        if (!o) return;
+        if (cu < 0 && prev_out >= 0 && q->unit != NFI_NONE && !unit_has_cue(c, q->unit) &&
+            (prev_unit == q->unit || prev_unit + 1 == q->unit ||
+             (q->unit > 0 && prev_unit + 2 == q->unit))) {
+            /* a quote that goes on after an attributed one: same cue and speaker */
+            const qout *p = &c->outs.items[prev_out];
+            o->cue = p->cue;
+            o->sa = p->sa;
+            o->sb = p->sb;
+            o->inherit = prev_out;
+            o->rule = "quotes.direct.continued";
+        } else if (cu < 0 && q->unit != NFI_NONE && q->unit > 0) {
+            /* a lead-in "X said:" as the unit before */
+            const qunit *pu = &c->units.items[q->unit - 1];
+            if (p_is(c, pu->b - 1, ':') && c->units.items[q->unit].a == q->open) {
+                for (size_t k = c->cues.len; k-- > 0;)
+                    if (c->cues.items[k].unit == q->unit - 1) {
+                        const qcue *pc = &c->cues.items[k];
+                        o->cue.start = c->tok.items[pc->a].s;
+                        o->cue.end = c->tok.items[pc->b - 1].e;
+                        o->sa = pc->sa;
+                        o->sb = pc->sb;
+                        o->rule = "quotes.direct.lead_in";
+                        break;
+                    }
+            }
+        }
+        q->cue = cu;
+        if (o->sa != o->sb || o->cue.start != NF_UNSET) {
+            prev_out = (int64_t)(c->outs.len - 1);
+            prev_unit = q->unit;
+        }
+    }
+}
+
+/* Block quotes: a paragraph after a lead-in line that ends with ':', with no
+ * quotation marks, often followed by a short line naming its source. */
+static void do_blocks(qctx *c)
+{
+    for (size_t u = 1; u < c->units.len && !c->nomem; u++) {
+        const qunit *pu = &c->units.items[u - 1], *cu = &c->units.items[u];
+        if (!p_is(c, pu->b - 1, ':')) continue;
+        if (cu->a == 0 || !is_nl(c, cu->a - 1)) continue;
+        if (c->tok.items[cu->a].kind == QT_QUOTE || c->tok.items[cu->a].kind != QT_WORD) continue;
+        /* the block runs over units up to the line end */
+        size_t end = cu->b;
+        size_t uu = u;
+        while (end < c->tok.len && !is_nl(c, end) && uu + 1 < c->units.len) {
+            uu++;
+            end = c->units.items[uu].b;
+        }
+        bool marks = false;
+        for (size_t k = cu->a; k < end; k++)
+            if (c->tok.items[k].kind == QT_QUOTE && c->tok.items[k].inq < 0 &&
+                (mark_role(c, k) & QR_OPEN) && c->tok.items[k].qclass == QM_DOUBLE)
+                marks = true;
+        if (marks || nwords(c, cu->a, end) < 5) continue;
+        int cue = -1;
+        for (size_t k = c->cues.len; k-- > 0;)
+            if (c->cues.items[k].unit == u - 1) {
+                cue = (int)k;
+                break;
+            }
+        if (cue < 0) continue;
+        nf_span sp = {c->tok.items[cu->a].s, c->tok.items[end - 1].e};
+        qout *o = add_out(c, sp, NF_QUOTE_DIRECT, NF_QUOTE_BLOCK, &c->cues.items[cue],
+                          "quotes.block");
+        if (!o) return;
+        /* the cue of the lead-in is used by this quote, not by an indirect one */
+        c->cues.items[cue].type = -c->cues.items[cue].type;
+        u = uu;
+    }
+}
+
+/* Whether a clause starts at token k (a content clause, not a noun phrase). */
+static bool clause_at(const qctx *c, size_t k, size_t ub)
+{
+    if (k >= ub) return false;
+    if (w_is(c, k, "that")) return true;
+    if (is_pron(c, k) && !w_is(c, k, "him") && !w_is(c, k, "them") && !w_is(c, k, "us"))
+        return true;
+    if (w_in(c, k, AUX)) return true; /* "something it said would ..." */
+    if (c->tok.items[k].kind == QT_QUOTE) return true;
+    for (size_t j = k, cnt = 0; j < ub && cnt < 12; j++, cnt++) {
+        const qtok *t = &c->tok.items[j];
+        if (t->kind == QT_PUNCT) {
+            char ch = c->t[t->s];
+            if (ch == ',' || ch == ';' || ch == ':' || ch == '.' || ch == '(') return false;
+            continue;
+        }
+        if (t->kind != QT_WORD) continue;
+        if (j > k && w_in(c, j, AUX)) return true;
+        const char *w = LW(c, j);
+        size_t L = strlen(w);
+        if (j > k && L > 4 && strcmp(w + L - 2, "ed") == 0 && !t->cap &&
+            !w_in(c, j - 1, DETS) && !w_in(c, j - 1, PREPS) && !w_is(c, j - 1, "of") &&
+            !w_is(c, j - 1, "and"))
+            return true;
+        if (j > k && (w_in(c, j, SUBJ_STOP) && !w_is(c, j, "and") && !w_is(c, j, "or")))
+            return false;
+    }
+    return false;
+}
+
+/* Skips adjuncts after a cue: "on Friday", "in a statement", "to reporters",
+ * "during a visit to X on Thursday". Returns the first token after them. */
+static size_t skip_adjuncts(const qctx *c, size_t k, size_t ub, bool object)
+{
+    for (int guard = 0; guard < 6 && k < ub; guard++) {
+        if (w_in(c, k, SKIP_ADV) && !w_is(c, k, "had") && !w_is(c, k, "has") &&
+            !w_is(c, k, "was") && !w_is(c, k, "is") && !w_is(c, k, "would") &&
+            !w_is(c, k, "will") && !w_is(c, k, "were")) {
+            k++;
+            continue;
+        }
+        if (w_in(c, k, TIME_WORDS) || w_is(c, k, "last") || w_is(c, k, "this")) {
+            if ((w_is(c, k, "last") || w_is(c, k, "this")) && w_in(c, k + 1, TIME_WORDS))
+                k += 2;
+            else if (w_in(c, k, TIME_WORDS))
+                k++;
+            else
+                break;
+            continue;
+        }
+        bool prep = w_in(c, k, PREPS) && !w_is(c, k, "while");
+        if (prep || object) {
+            size_t j = k + (prep ? 1 : 0);
+            if (w_in(c, j, DETS) && !w_is(c, j, "that")) j++;
+            size_t words = 0;
+            while (j < ub && words < 4 && is_word(c, j) && !w_is(c, j, "that") &&
+                   !is_pron(c, j) && !w_in(c, j, AUX) && !w_in(c, j, PREPS) &&
+                   !(words > 0 && w_in(c, j, DETS))) {
+                bool tw = w_in(c, j, TIME_WORDS);
+                if (words > 0 && c->tok.items[j].cap && !c->tok.items[j - 1].cap) break;
+                j++;
+                words++;
+                if (tw) break;
+            }
+            if (words == 0) break;
+            k = j;
+            object = false;
+            if (p_is(c, k, ',') && w_is(c, k + 1, "that")) k++;
+            continue;
+        }
+        break;
+    }
+    return k;
+}
+
+/* End of the content that starts at k: the unit end or a trailing
+ * attribution (", according to ...", ", adding ...", ", X said"). */
+static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
+{
+    size_t end = ub;
+    for (size_t j = k; j < ub; j++) {
+        if (c->tok.items[j].inq >= 0) continue;
+        if (p_is(c, j, ';')) {
+            end = j;
+            break;
+        }
+        if (p_is(c, j, ',') || (c->tok.items[j].kind == QT_QUOTE && j > k &&
+                                p_is(c, j + 1, ',') == false && is_cue_word(c, j + 1))) {
+            size_t nx = j + 1;
+            if (w_is(c, nx, "according") && w_is(c, nx + 1, "to")) {
+                end = j;
+                break;
+            }
+            if (is_cue_word(c, nx) && nx != self_cue) {
+                const char *w = LW(c, nx);
+                size_t L = strlen(w);
+                if (L > 4 && strcmp(w + L - 3, "ing") == 0) {
+                    end = j;
+                    break;
+                }
+            }
+            /* ", X said" closing the sentence */
+            for (size_t q = 0; q < c->cues.len; q++) {
+                const qcue *cu = &c->cues.items[q];
+                if (cu->a == self_cue || cu->a <= j || cu->a > j + 10 || cu->a >= ub) continue;
+                if (cu->type != CUE_VERB) continue;
+                size_t after = skip_adjuncts(c, cu->b, ub, false);
+                if (after >= ub - (final_punct_tok(c, ub - 1) ? 1 : 0) ||
+                    p_is(c, after, ',')) {
+                    bool plain = true;
+                    for (size_t x = j + 1; x < cu->a; x++)
+                        if (!is_word(c, x) && !p_is(c, x, '-') && !p_is(c, x, '.'))
+                            plain = false;
+                    if (plain) {
+                        end = j;
+                        break;
+                    }
+                }
+            }
+            if (end != ub) break;
+        }
+    }
+    return end;
+}
+
+static nf_span trim_content(const qctx *c, size_t a, size_t b)
+{
+    nf_span sp = {NF_UNSET, NF_UNSET};
+    while (b > a) {
+        const qtok *t = &c->tok.items[b - 1];
+        if (t->kind == QT_NL) { b--; continue; }
+        if (t->kind == QT_PUNCT) {
+            char ch = c->t[t->s];
+            if (ch == '.' || ch == ',' || ch == ';' || ch == ':' || ch == '-' ||
+                (unsigned char)ch == 0xE2) {
+                b--;
+                continue;
+            }
+        }
+        break;
+    }
+    while (a < b && (c->tok.items[a].kind == QT_NL || p_is(c, a, ',') || p_is(c, a, ':')))
+        a++;
+    if (b <= a) return sp;
+    sp.start = c->tok.items[a].s;
+    sp.end = c->tok.items[b - 1].e;
+    return sp;
+}
+
+/* Whether the span is (nearly) all one direct quote that was already output. */
+static bool is_mostly_direct(const qctx *c, nf_span sp)
+{
+    for (size_t i = 0; i < c->outs.len; i++) {
+        const qout *o = &c->outs.items[i];
+        if (o->kind != NF_QUOTE_DIRECT) continue;
+        size_t lo = o->span.start > sp.start ? o->span.start : sp.start;
+        size_t hi = o->span.end < sp.end ? o->span.end : sp.end;
+        if (hi <= lo) continue;
+        /* the quote with its marks covers the content */
+        if ((double)(hi - lo) >= 0.75 * (double)(sp.end - sp.start)) return true;
+    }
+    return false;
+}
+
+static void add_indirect(qctx *c, nf_span sp, const qcue *cu, const char *rule)
+{
+    if (sp.start == NF_UNSET || sp.end <= sp.start) return;
+    size_t words = 0;
+    for (size_t i = 0; i < c->tok.len; i++) {
+        if (c->tok.items[i].s >= sp.end) break;
+        if (c->tok.items[i].s >= sp.start && c->tok.items[i].kind == QT_WORD) words++;
+    }
+    if (words < 2) return;
+    if (is_mostly_direct(c, sp)) return;
+    for (size_t i = 0; i < c->outs.len; i++) {
+        const qout *o = &c->outs.items[i];
+        if (o->kind != NF_QUOTE_INDIRECT) continue;
+        size_t lo = o->span.start > sp.start ? o->span.start : sp.start;
+        size_t hi = o->span.end < sp.end ? o->span.end : sp.end;
+        if (hi > lo && (double)(hi - lo) >= 0.8 * (double)(sp.end - sp.start)) return;
+    }
+    add_out(c, sp, NF_QUOTE_INDIRECT, 0, cu, rule);
+}
+
+static void do_indirect(qctx *c)
+{
+    for (size_t k = 0; k < c->cues.len && !c->nomem; k++) {
+        qcue *cu = &c->cues.items[k];
+        if (cu->type <= 0) continue;
+        const qunit *u = &c->units.items[cu->unit];
+        size_t ua = u->a, ub = u->b;
+        /* a participle without its own subject takes the unit's earlier speaker */
+        if (cu->sa == cu->sb) {
+            for (size_t j = k; j-- > 0;) {
+                const qcue *pc = &c->cues.items[j];
+                if (pc->unit != cu->unit) break;
+                if (pc->sa != pc->sb) {
+                    cu->sa = pc->sa;
+                    cu->sb = pc->sb;
+                    break;
+                }
+            }
+        }
+        if (cu->type == CUE_ACCORDING) {
+            size_t xe = cu->sb;
+            bool other_verb = false;
+            for (size_t j = 0; j < c->cues.len; j++)
+                if (j != k && c->cues.items[j].unit == cu->unit &&
+                    c->cues.items[j].type == CUE_VERB)
+                    other_verb = true;
+            if (p_is(c, xe, ',')) {
+                /* "According to X, CLAUSE" or "..., according to X, CLAUSE" */
+                size_t s = xe + 1;
+                size_t e = content_end(c, s, ub, cu->a);
+                add_indirect(c, trim_content(c, s, e), cu, "quotes.indirect.according_to");
+            } else if (!other_verb && cu->a > ua && p_is(c, cu->a - 1, ',')) {
+                add_indirect(c, trim_content(c, ua, cu->a - 1), cu,
+                             "quotes.indirect.according_to");
+            }
+            continue;
+        }
+        /* forward: CUE [adjuncts] [that] CLAUSE */
+        bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||
+                    strcmp(LW(c, cu->a), "informed") == 0 || strcmp(LW(c, cu->a), "assured") == 0 ||
+                    strcmp(LW(c, cu->a), "reminded") == 0 || strcmp(LW(c, cu->a), "warned") == 0 ||
+                    strcmp(LW(c, cu->a), "urged") == 0;
+        size_t s = cu->b;
+        if (cu->inverted && cu->type == CUE_VERB) s = cu->sb;
+        size_t that = NF_UNSET;
+        for (size_t j = s; j < ub && j < s + 14; j++) {
+            if (w_is(c, j, "that") && c->tok.items[j].inq < 0) {
+                that = j;
+                break;
+            }
+            if (c->tok.items[j].kind != QT_WORD && !p_is(c, j, '-') && !p_is(c, j, ',')) break;
+            if (p_is(c, j, ',') && !w_is(c, j + 1, "that")) break;
+            if (w_in(c, j, AUX) || is_cue_word(c, j)) break;
+        }
+        bool fwd = false;
+        size_t cs = 0;
+        if (that != NF_UNSET) {
+            cs = that + 1;
+            fwd = true;
+        } else if (!cu->inverted) {
+            size_t j = skip_adjuncts(c, s, ub, told);
+            if (!told || j > s) {
+                if (clause_at(c, j, ub)) {
+                    cs = j;
+                    fwd = true;
+                }
+            }
+        }
+        if (fwd && cs < ub) {
+            /* the content is a direct quote on its own: "X said: "..."" */
+            bool lone_direct = false;
+            if (c->tok.items[cs].kind == QT_QUOTE) {
+                int32_t qi = cs + 1 < ub ? c->tok.items[cs + 1].inq : -1;
+                if (qi >= 0) {
+                    const dquote *dq = &c->dq.items[qi];
+                    size_t after = dq->close != dq->open ? dq->close + 1 : dq->close + 1;
+                    size_t e = content_end(c, cs, ub, cu->a);
+                    while (after < e && (final_punct_tok(c, after) || p_is(c, after, ',')))
+                        after++;
+                    if (after >= e) lone_direct = true;
+                }
+            }
+            if (!lone_direct) {
+                size_t e = content_end(c, cs, ub, cu->a);
+                add_indirect(c, trim_content(c, cs, e), cu, "quotes.indirect.clause");
+            }
+            continue;
+        }
+        /* backward: CLAUSE, X said [adjuncts]. */
+        size_t chunk_start = cu->inverted ? cu->a : (cu->sa != cu->sb ? cu->sa : cu->a);
+        if (chunk_start > ua && p_is(c, chunk_start - 1, ',') && !cu->participle) {
+            size_t after = skip_adjuncts(c, cu->inverted ? cu->sb : cu->b, ub, told);
+            bool at_end = after >= ub || (after + 1 == ub && final_punct_tok(c, after)) ||
+                          p_is(c, after, ',');
+            if (at_end) {
+                size_t s0 = ua;
+                add_indirect(c, trim_content(c, s0, chunk_start - 1), cu,
+                             "quotes.indirect.clause_before");
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ speakers */
+
+static bool span_overlap(nf_span a, size_t s, size_t e) { return a.start < e && s < a.end; }
+
+static bool inside_direct(const qctx *c, size_t pos)
+{
+    for (size_t i = 0; i < c->outs.len; i++) {
+        const qout *o = &c->outs.items[i];
+        if (o->kind == NF_QUOTE_DIRECT && o->span.start <= pos && pos < o->span.end) return true;
+    }
+    return false;
+}
+
+/* An attribute of a lexicon entry. NFI_HAVE_LEXICON_ATTR: until the rule
+ * engine provides nfi_lexicon_attr, the built-in lists are used. */
+static const char *lex_attr(const nfi_lexicon *lex, const char *s, size_t n, const char *key)
+{
+#ifdef NFI_HAVE_LEXICON_ATTR
+    return lex ? nfi_lexicon_attr(lex, s, n, key) : NULL;
+#else
+    (void)lex; (void)s; (void)n; (void)key;
+    return NULL;
+#endif
+}
+
+/* Gender of a PERSON entity: 'm', 'f' or 0, from a title before it or its
+ * first name. */
+static char person_gender(const qctx *c, const nf_entity *e)
+{
+    const char *t = c->t;
+    size_t s = e->span.start;
+    /* a title right before the name */
+    if (s >= 2) {
+        size_t j = s;
+        while (j > 0 && t[j - 1] == ' ') j--;
+        size_t w = j;
+        while (w > 0 && t[w - 1] != ' ' && t[w - 1] != '\n' && j - w < 8) w--;
+        char buf[12];
+        size_t L = j - w;
+        if (L > 0 && L < sizeof buf) {
+            for (size_t i = 0; i < L; i++) {
+                char ch = t[w + i];
+                buf[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+            }
+            buf[L] = 0;
+            const char *g = lex_attr(c->lx_honor, buf, L, "gender");
+            if (g) return g[0] == 'm' ? 'm' : g[0] == 'f' ? 'f' : 0;
+            {
+                if (!strcmp(buf, "mr.") || !strcmp(buf, "mr") || !strcmp(buf, "sir")) return 'm';
+                if (!strcmp(buf, "ms.") || !strcmp(buf, "mrs.") || !strcmp(buf, "ms") ||
+                    !strcmp(buf, "mrs") || !strcmp(buf, "madam"))
+                    return 'f';
+            }
+        }
+    }
+    /* the first name of the canonical (fullest) name */
+    const char *name = e->canonical;
+    size_t nlen = 0;
+    if (!name) return 0;
+    while (name[nlen] && name[nlen] != ' ') nlen++;
+    if (!name[nlen] || nlen >= 40) return 0;
+    char buf[40];
+    for (size_t i = 0; i < nlen; i++) {
+        char ch = name[i];
+        buf[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    buf[nlen] = 0;
+    const char *g = lex_attr(c->lx_names, buf, nlen, "gender");
+    if (g && (g[0] == 'm' || g[0] == 'f')) return g[0];
+    return 0;
+}
+
+static bool type_ok(uint32_t type, int want)
+{
+    switch (want) {
+    case 'p': return type == NF_ENT_PERSON;
+    case 'o': return type == NF_ENT_ORG || type == NF_ENT_GPE;
+    case 't': return type == NF_ENT_ORG || type == NF_ENT_GPE || type == NF_ENT_NORP ||
+                     type == NF_ENT_PERSON;
+    default: return true;
+    }
+}
+
+/* The nearest entity ending before pos of a compatible kind (outside direct
+ * quotes); gender 'm'/'f' when known. -1 when none. */
+static int64_t nearest_before(const qctx *c, size_t pos, int want, char gender,
+                              const char *head)
+{
+    const nf_doc *d = c->doc;
+    int64_t best = -1;
+    for (size_t i = 0; i < d->entities.len; i++) {
+        const nf_entity *e = &d->entities.items[i];
+        if (e->span.end > pos) continue;
+        if (!type_ok(e->type, want)) continue;
+        if (inside_direct(c, e->span.start)) continue;
+        if (gender && e->type == NF_ENT_PERSON) {
+            char g = person_gender(c, e);
+            if (g && g != gender) continue;
+        }
+        if (head) {
+            /* the entity named with that head word */
+            size_t hl = strlen(head);
+            bool found = false;
+            const char *txt = e->canonical ? e->canonical : "";
+            for (size_t k = 0; txt[k] && !found; k++) {
+                size_t m = 0;
+                while (m < hl && txt[k + m] &&
+                       ((txt[k + m] >= 'A' && txt[k + m] <= 'Z') ? txt[k + m] - 'A' + 'a'
+                                                                 : txt[k + m]) == head[m])
+                    m++;
+                if (m == hl) found = true;
+            }
+            for (size_t k = e->span.start; !found && k + hl <= e->span.end; k++) {
+                size_t m = 0;
+                while (m < hl) {
+                    char ch = c->t[k + m];
+                    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+                    if (ch != head[m]) break;
+                    m++;
+                }
+                if (m == hl) found = true;
+            }
+            if (!found) continue;
+        }
+        if (best < 0 || e->span.end > d->entities.items[best].span.end) best = (int64_t)i;
+    }
+    return best;
+}
+
+static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev_ent,
+                               size_t prev_pos, size_t quote_start)
+{
+    const nf_doc *d = c->doc;
+    if (sa >= sb) return -1;
+    size_t s = c->tok.items[sa].s, e = c->tok.items[sb - 1].e;
+    /* an entity inside the mention: a person first, else the first one */
+    int64_t person = -1, first = -1;
+    for (size_t i = 0; i < d->entities.len; i++) {
+        const nf_entity *en = &d->entities.items[i];
+        if (!span_overlap(en->span, s, e)) continue;
+        if (en->type == NF_ENT_PERSON && person < 0) person = (int64_t)i;
+        if (first < 0 && en->type != NF_ENT_NORP) first = (int64_t)i;
+    }
+    if (person >= 0) return person;
+    /* a description whose head is a role noun or "statement" */
+    const char *head = LW(c, sb - 1);
+    bool pron = sb - sa == 1 && is_pron(c, sa);
+    if (first >= 0 && !in_list(head, STATEMENT_NOUNS)) return first;
+    size_t before = quote_start < s ? quote_start : s;
+    bool prev_near = prev_ent >= 0 && before >= prev_pos && before - prev_pos < 800;
+    if (pron) {
+        char g = 0;
+        int want = 't';
+        if (!strcmp(head, "he") || !strcmp(head, "him")) g = 'm', want = 'p';
+        else if (!strcmp(head, "she") || !strcmp(head, "her")) g = 'f', want = 'p';
+        else if (!strcmp(head, "it")) want = 'o';
+        if (prev_near && type_ok(d->entities.items[prev_ent].type, want)) {
+            const nf_entity *pe = &d->entities.items[prev_ent];
+            char pg = want == 'p' ? person_gender(c, pe) : 0;
+            if (!g || !pg || pg == g) return prev_ent;
+        }
+        return nearest_before(c, before, want, g, NULL);
+    }
+    if (in_list(head, STATEMENT_NOUNS)) {
+        if (first >= 0) return first;
+        if (prev_near) return prev_ent;
+        return nearest_before(c, before, 'o', 0, NULL);
+    }
+    /* "the ministry": the entity named with that head earlier */
+    if (nwords(c, sa, sb) <= 4 && !c->tok.items[sb - 1].cap) {
+        int64_t h = nearest_before(c, before, 'o', 0, head);
+        if (h >= 0) return h;
+        if (in_list(head, ROLE_NOUNS)) {
+            if (prev_near) return prev_ent;
+        }
+        if (w_in(c, sa, DETS) && (w_is(c, sa, "the") || w_is(c, sa, "its")) &&
+            !in_list(head, ROLE_NOUNS)) {
+            size_t L = strlen(head);
+            if (L > 3 && head[L - 1] != 's') return nearest_before(c, before, 'o', 0, NULL);
+        }
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------ normalising */
+
+static char *normalize(qctx *c, nf_span sp)
+{
+    nfi_buf b = {0};
+    const char *t = c->t;
+    bool space = false;
+    for (size_t i = sp.start; i < sp.end;) {
+        unsigned char ch = (unsigned char)t[i];
+        size_t sl = t[i] == '\n' ? 1 : space_at(t, c->n, i);
+        if (sl) {
+            space = true;
+            i += sl;
+            continue;
+        }
+        if (space && b.len) nfi_buf_putc(&b, ' ');
+        space = false;
+        uint8_t cls, role;
+        size_t ml = mark_at(t, c->n, i, &cls, &role);
+        if (ml) {
+            nfi_buf_putc(&b, cls == QM_DOUBLE ? '"' : '\'');
+            i += ml;
+            continue;
+        }
+        if (ch == 0xE2 && i + 2 < c->n && (unsigned char)t[i + 1] == 0x80 &&
+            ((unsigned char)t[i + 2] == 0x93 || (unsigned char)t[i + 2] == 0x94)) {
+            nfi_buf_putc(&b, '-');
+            i += 3;
+            continue;
+        }
+        if (ch == 0xE2 && i + 2 < c->n && (unsigned char)t[i + 1] == 0x80 &&
+            (unsigned char)t[i + 2] == 0xA6) {
+            nfi_buf_puts(&b, "...");
+            i += 3;
+            continue;
+        }
+        /* acronyms with periods: "U.S." -> "us" */
+        if (ch < 0x80 && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')) &&
+            i + 1 < sp.end && t[i + 1] == '.' && (i == sp.start || !((t[i - 1] | 0x20) >= 'a' &&
+                                                                      (t[i - 1] | 0x20) <= 'z'))) {
+            size_t j = i;
+            size_t letters = 0;
+            while (j + 1 < sp.end && ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'z') &&
+                   t[j + 1] == '.') {
+                j += 2;
+                letters++;
+            }
+            if (letters >= 2) {
+                for (size_t k = i; k < j; k += 2) nfi_buf_putc(&b, (char)(t[k] | 0x20));
+                i = j;
+                continue;
+            }
+        }
+        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch - 'A' + 'a');
+        nfi_buf_putc(&b, (char)ch);
+        i++;
+    }
+    /* the final punctuation differs between outlets ("," vs ".") */
+    while (b.len && (b.data[b.len - 1] == ',' || b.data[b.len - 1] == '.' ||
+                     b.data[b.len - 1] == ';' || b.data[b.len - 1] == ':' ||
+                     b.data[b.len - 1] == ' '))
+        b.len--;
+    char *out = b.failed ? NULL : nfi_arena_strndup(&c->doc->arena, b.data ? b.data : "", b.len);
+    nfi_buf_free(&b);
+    if (!out) c->nomem = true;
+    return out;
+}
+
+/* ------------------------------------------------------------ driver */
+
+static int cmp_quote(const void *a, const void *b)
+{
+    const nf_quote *x = a, *y = b;
+    if (x->span.start != y->span.start) return x->span.start < y->span.start ? -1 : 1;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    return 0;
+}
+
+static nf_status publish(qctx *c)
+{
+    nf_doc *d = c->doc;
+    /* resolve in text order so pronouns can use the previous speaker; sorting
+       would break the inherit links, so resolve first over a position order */
+    size_t n = c->outs.len;
+    int64_t *ent = n ? malloc(n * sizeof *ent) : NULL;
+    size_t *order = n ? malloc(n * sizeof *order) : NULL;
+    if (n && (!ent || !order)) {
+        free(ent);
+        free(order);
+        return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) order[i] = i;
+    /* insertion sort by speaker position (or quote position) */
+    for (size_t i = 1; i < n; i++) {
+        size_t v = order[i], j = i;
+        size_t pv = c->outs.items[v].span.start;
+        while (j > 0 && c->outs.items[order[j - 1]].span.start > pv) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+    int64_t prev_ent = -1;
+    size_t prev_pos = 0;
+    for (size_t oi = 0; oi < n; oi++) {
+        size_t i = order[oi];
+        qout *o = &c->outs.items[i];
+        ent[i] = -1;
+        if (o->inherit >= 0 && (size_t)o->inherit < n) {
+            /* resolved already when it came earlier in the text */
+            bool done = false;
+            for (size_t k = 0; k < oi; k++)
+                if (order[k] == (size_t)o->inherit) done = true;
+            if (done) ent[i] = ent[o->inherit];
+        }
+        if (ent[i] < 0 && o->sa < o->sb)
+            ent[i] = resolve_speaker(c, o->sa, o->sb, prev_ent, prev_pos, o->span.start);
+        if (ent[i] >= 0) {
+            prev_ent = ent[i];
+            prev_pos = o->span.end;
+        }
+    }
+    for (size_t i = 0; i < n && !c->nomem; i++) {
+        qout *o = &c->outs.items[i];
+        nf_quote *q = nfi_vec_push(&d->quotes);
+        if (!q) {
+            c->nomem = true;
+            break;
+        }
+        q->span = o->span;
+        q->kind = o->kind;
+        q->flags = o->flags;
+        q->cue = o->cue;
+        if (o->sa < o->sb) {
+            q->speaker.start = c->tok.items[o->sa].s;
+            q->speaker.end = c->tok.items[o->sb - 1].e;
+        } else {
+            q->speaker.start = q->speaker.end = NF_UNSET;
+        }
+        q->speaker_entity = ent[i];
+        q->canonical = ent[i] >= 0 ? d->entities.items[ent[i]].canonical : NULL;
+        q->normalized = normalize(c, o->span);
+        q->rule = o->rule;
+    }
+    free(ent);
+    free(order);
+    if (c->nomem) return NF_ERR_NOMEM;
+    /* text order */
+    if (d->quotes.len > 1) qsort(d->quotes.items, d->quotes.len, sizeof *d->quotes.items, cmp_quote);
+    return NF_OK;
+}
+
+nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
+{
+    (void)err;
+    if (!doc || !doc->len) return NF_OK;
+    qctx c;
+    memset(&c, 0, sizeof c);
+    c.doc = doc;
+    c.rules = rules;
+    c.t = doc->work;
+    c.n = doc->len;
+    if (rules) {
+        c.lx_cues = nfi_rules_lexicon(rules, "quote_cues");
+        c.lx_names = nfi_rules_lexicon(rules, "first_names");
+        c.lx_honor = nfi_rules_lexicon(rules, "honorifics");
+    }
+    nf_status st = NF_OK;
+    scan(&c);
+    if (!c.nomem) pair_marks(&c);
+    if (!c.nomem) make_units(&c);
+    if (!c.nomem) find_cues(&c);
+    if (!c.nomem) do_direct(&c);
+    if (!c.nomem) do_blocks(&c);
+    if (!c.nomem) do_indirect(&c);
+    if (!c.nomem) st = publish(&c);
+    if (c.nomem) st = NF_ERR_NOMEM;
+    nfi_vec_free(&c.tok);
+    nfi_vec_free(&c.dq);
+    nfi_vec_free(&c.units);
+    nfi_vec_free(&c.cues);
+    nfi_vec_free(&c.outs);
+    nfi_buf_free(&c.low);
+    return st;
+}

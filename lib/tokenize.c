@@ -1,0 +1,1149 @@
+/*
+ * tokenize.c - tokens with byte offsets, kinds, flags, case-folded forms
+ * and shapes (see segment.h for the two layers).
+ *
+ * Layer 1, raw segments. The text is cut into chunks at white space (UAX #29
+ * always breaks around ASCII white space, so chunks segment independently).
+ * A chunk made of ASCII (but '@', which ICU's rules treat specially) and
+ * the common punctuation marks ‘ ’ “ ” – — … • ₹ € £ ° is segmented by
+ * fast_segments(), which implements the UAX #29 word rules those characters
+ * can reach (WB5-WB13b); any other chunk goes to ICU's word break iterator
+ * over a UTF-8 UText. tests/unit/test_tokenize.c compares both on varied
+ * text, segment for segment and token for token.
+ *
+ * Layer 2, corrections (identical for both paths), in correct_part():
+ *   - URLs (scheme:// or www.) and e-mail addresses: one token, without
+ *     the punctuation around them;
+ *   - "world.Today" (no space after a full stop) splits; "5pm", "9:24PM"
+ *     split the number from am/pm: "9:24PM" -> "9:24" "PM";
+ *   - word + "." -> one token (flag ABBREV) when the word has inner
+ *     periods ("U.S", "e.g", "a.m"), is one letter ("J", "p") or is in the
+ *     abbreviations lexicon; "no", "p", "vol" ... only before a number;
+ *   - contractions and possessives split: "don't" -> "do" "n't",
+ *     "Russia’s" -> "Russia" "’s" (norm "'s"), "Jr.'s" -> "Jr." "'s";
+ *   - hyphenated words stay one token when a side has a letter
+ *     ("day-to-day", "COVID-19"); number ranges split ("1990" "-" "2000");
+ *   - times "9:24", "21:05:30" are one NUMBER token;
+ *   - runs of periods ("...", "....") and of hyphens ("--") are one token;
+ *   - "rock ’n’ roll": "’n’" is one word; "’90s" is one token;
+ *   - currency: "₹900" -> "₹" "900", "$1.5" -> "$" "1.5" (symbol and number);
+ *   - a BOM at offset 0, white space and NUL bytes are not tokens.
+ * Quote marks are QUOTE tokens: curly ones open or close by form, straight
+ * ones by context (space or start before: open; letter or punctuation
+ * before and space or punctuation after: close); an apostrophe after a
+ * plural "s" ("the states' rights") is neither.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utext.h>
+
+#include "segment.h"
+
+/* ------------------------------------------------------------ built-in data */
+
+/* Used when the rules define no "abbreviations" lexicon (rules/00-tokenizer.yaml
+ * normally does; the YAML list wins). Lower case, without the final period. */
+typedef struct abbrev_entry {
+    const char *s;
+    nfi_abbrev_kind kind;
+} abbrev_entry;
+
+static const abbrev_entry builtin_abbrevs[] = {
+    /* sorted by s (strcmp) for bsearch */
+    {"adm", NFI_ABBR_TITLE},   {"al", NFI_ABBR_PLAIN},     {"ala", NFI_ABBR_PLAIN},
+    {"apr", NFI_ABBR_MONTH},   {"approx", NFI_ABBR_PLAIN}, {"ariz", NFI_ABBR_PLAIN},
+    {"ark", NFI_ABBR_PLAIN},   {"art", NFI_ABBR_NUMBER},   {"assn", NFI_ABBR_PLAIN},
+    {"asst", NFI_ABBR_TITLE},  {"atty", NFI_ABBR_TITLE},   {"aug", NFI_ABBR_MONTH},
+    {"ave", NFI_ABBR_PLAIN},   {"blvd", NFI_ABBR_PLAIN},   {"brig", NFI_ABBR_TITLE},
+    {"bros", NFI_ABBR_PLAIN},  {"calif", NFI_ABBR_PLAIN},  {"capt", NFI_ABBR_TITLE},
+    {"cf", NFI_ABBR_PLAIN},    {"ch", NFI_ABBR_NUMBER},    {"cmdr", NFI_ABBR_TITLE},
+    {"co", NFI_ABBR_PLAIN},    {"col", NFI_ABBR_TITLE},    {"colo", NFI_ABBR_PLAIN},
+    {"conn", NFI_ABBR_PLAIN},  {"corp", NFI_ABBR_PLAIN},   {"cpl", NFI_ABBR_TITLE},
+    {"dec", NFI_ABBR_MONTH},   {"dept", NFI_ABBR_PLAIN},   {"det", NFI_ABBR_TITLE},
+    {"dr", NFI_ABBR_TITLE},    {"esq", NFI_ABBR_PLAIN},    {"est", NFI_ABBR_PLAIN},
+    {"etc", NFI_ABBR_PLAIN},   {"feb", NFI_ABBR_MONTH},    {"fig", NFI_ABBR_NUMBER},
+    {"figs", NFI_ABBR_NUMBER}, {"fla", NFI_ABBR_PLAIN},    {"fr", NFI_ABBR_TITLE},
+    {"fri", NFI_ABBR_PLAIN},   {"ft", NFI_ABBR_TITLE},     {"gen", NFI_ABBR_TITLE},
+    {"gov", NFI_ABBR_TITLE},   {"govt", NFI_ABBR_PLAIN},   {"hon", NFI_ABBR_TITLE},
+    {"hwy", NFI_ABBR_PLAIN},   {"inc", NFI_ABBR_PLAIN},    {"insp", NFI_ABBR_TITLE},
+    {"intl", NFI_ABBR_PLAIN},  {"jan", NFI_ABBR_MONTH},    {"jr", NFI_ABBR_PLAIN},
+    {"jul", NFI_ABBR_MONTH},   {"jun", NFI_ABBR_MONTH},    {"kan", NFI_ABBR_PLAIN},
+    {"lt", NFI_ABBR_TITLE},    {"ltd", NFI_ABBR_PLAIN},    {"maj", NFI_ABBR_TITLE},
+    {"mar", NFI_ABBR_MONTH},   {"messrs", NFI_ABBR_TITLE}, {"mich", NFI_ABBR_PLAIN},
+    {"minn", NFI_ABBR_PLAIN},  {"mme", NFI_ABBR_TITLE},    {"mont", NFI_ABBR_PLAIN},
+    {"mr", NFI_ABBR_TITLE},    {"mrs", NFI_ABBR_TITLE},    {"ms", NFI_ABBR_TITLE},
+    {"msgr", NFI_ABBR_TITLE},  {"mt", NFI_ABBR_TITLE},     {"mts", NFI_ABBR_TITLE},
+    {"neb", NFI_ABBR_PLAIN},   {"nev", NFI_ABBR_PLAIN},    {"no", NFI_ABBR_NUMBER},
+    {"nos", NFI_ABBR_NUMBER},  {"nov", NFI_ABBR_MONTH},    {"oct", NFI_ABBR_MONTH},
+    {"okla", NFI_ABBR_PLAIN},  {"op", NFI_ABBR_NUMBER},    {"pp", NFI_ABBR_NUMBER},
+    {"pres", NFI_ABBR_TITLE},  {"prof", NFI_ABBR_TITLE},   {"pvt", NFI_ABBR_TITLE},
+    {"rd", NFI_ABBR_PLAIN},    {"rep", NFI_ABBR_TITLE},    {"reps", NFI_ABBR_TITLE},
+    {"rev", NFI_ABBR_TITLE},   {"sen", NFI_ABBR_TITLE},    {"sens", NFI_ABBR_TITLE},
+    {"sep", NFI_ABBR_MONTH},   {"sept", NFI_ABBR_MONTH},   {"sgt", NFI_ABBR_TITLE},
+    {"sr", NFI_ABBR_PLAIN},    {"st", NFI_ABBR_TITLE},     {"supt", NFI_ABBR_TITLE},
+    {"tenn", NFI_ABBR_PLAIN},  {"tex", NFI_ABBR_PLAIN},    {"thu", NFI_ABBR_PLAIN},
+    {"thur", NFI_ABBR_PLAIN},  {"thurs", NFI_ABBR_PLAIN},  {"tue", NFI_ABBR_PLAIN},
+    {"tues", NFI_ABBR_PLAIN},  {"univ", NFI_ABBR_PLAIN},   {"vol", NFI_ABBR_NUMBER},
+    {"vols", NFI_ABBR_NUMBER}, {"vs", NFI_ABBR_PLAIN},     {"vt", NFI_ABBR_PLAIN},
+    {"wis", NFI_ABBR_PLAIN},   {"wyo", NFI_ABBR_PLAIN},
+};
+
+static const char *const builtin_starters[] = {
+    /* sorted (strcmp) */
+    "a",       "after",     "all",    "also",      "although", "an",    "and",   "are",
+    "as",      "at",        "because", "before",   "both",     "but",   "by",    "can",
+    "could",   "did",       "do",     "does",      "during",   "each",  "for",   "from",
+    "had",     "has",       "have",   "he",        "her",      "here",  "his",   "how",
+    "however", "i",         "if",     "in",        "is",       "it",    "its",   "let",
+    "many",    "meanwhile", "most",   "my",        "no",       "not",   "now",   "on",
+    "one",     "our",       "please", "she",       "should",   "since", "so",    "some",
+    "still",   "such",      "that",   "the",       "their",    "then",  "there", "these",
+    "they",    "this",      "those",  "though",    "to",       "today", "was",   "we",
+    "were",    "what",      "when",   "where",     "which",    "while", "who",   "why",
+    "will",    "with",      "would",  "yes",       "yesterday", "yet",  "you",   "your",
+};
+
+static int abbrev_cmp(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const abbrev_entry *)elem)->s);
+}
+
+static int str_cmp(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+nfi_abbrev_kind nfi_abbrev_lookup(const nfi_seg_ws *ws, const char *s, size_t n)
+{
+    if (ws && ws->abbrevs) {
+        if (!nfi_lexicon_has(ws->abbrevs, s, n)) return NFI_ABBR_NONE;
+        const char *kind = nfi_lexicon_attr(ws->abbrevs, s, n, "kind");
+        if (!kind) return NFI_ABBR_PLAIN;
+        if (!strcmp(kind, "title")) return NFI_ABBR_TITLE;
+        if (!strcmp(kind, "number")) return NFI_ABBR_NUMBER;
+        if (!strcmp(kind, "time")) return NFI_ABBR_TIME;
+        if (!strcmp(kind, "month")) return NFI_ABBR_MONTH;
+        return NFI_ABBR_PLAIN;
+    }
+    char key[16];
+    if (n == 0 || n >= sizeof key) return NFI_ABBR_NONE;
+    memcpy(key, s, n);
+    key[n] = '\0';
+    if (!strcmp(key, "a.m") || !strcmp(key, "p.m")) return NFI_ABBR_TIME;
+    const abbrev_entry *e = bsearch(key, builtin_abbrevs,
+                                    sizeof builtin_abbrevs / sizeof builtin_abbrevs[0],
+                                    sizeof builtin_abbrevs[0], abbrev_cmp);
+    return e ? e->kind : NFI_ABBR_NONE;
+}
+
+bool nfi_sentence_starter(const nfi_seg_ws *ws, const char *s, size_t n)
+{
+    if (ws && ws->starters) return nfi_lexicon_has(ws->starters, s, n);
+    char key[16];
+    if (n == 0 || n >= sizeof key) return false;
+    memcpy(key, s, n);
+    key[n] = '\0';
+    return bsearch(key, builtin_starters, sizeof builtin_starters / sizeof builtin_starters[0],
+                   sizeof builtin_starters[0], str_cmp) != NULL;
+}
+
+/* ------------------------------------------------------------ workspace */
+
+nfi_seg_ws *nfi_seg_ws_new(const nf_rules *rules, nf_error *err)
+{
+    nfi_seg_ws *ws = calloc(1, sizeof *ws);
+    if (!ws) {
+        nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
+        return NULL;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    ws->word = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        nfi_error_set(err, NF_ERR_ICU, "", 0, 0, "ICU word break iterator: %s", u_errorName(st));
+        if (err) err->detail = (int)st;
+        nfi_seg_ws_free(ws);
+        return NULL;
+    }
+    if (rules) {
+        ws->abbrevs = nfi_rules_lexicon(rules, "abbreviations");
+        ws->starters = nfi_rules_lexicon(rules, "sentence_starters");
+    }
+    return ws;
+}
+
+void nfi_seg_ws_free(nfi_seg_ws *ws)
+{
+    if (!ws) return;
+    if (ws->word) ubrk_close(ws->word);
+    nfi_vec_free(&ws->segs);
+    free(ws->fold);
+    free(ws->u16);
+    free(ws);
+}
+
+/* ------------------------------------------------------------ characters */
+
+enum {
+    C_SPACE = 1, /* white space or NUL: ends a chunk */
+    C_NL,        /* '\n': ends a chunk, counts a line */
+    C_ALETTER,
+    C_NUM,
+    C_ENL,       /* '_' */
+    C_MIDNUMLET, /* . ' ‘ ’ */
+    C_MIDNUM,    /* , ; */
+    C_OTHER,     /* any other ASCII or known mark: a segment of its own */
+    C_ICU,       /* needs ICU */
+    C_HIGH       /* lead byte of a non-ASCII sequence: look closer */
+};
+
+/* Class of each byte (C_HIGH: look at the whole sequence). Generated:
+ * letters, digits, '_', ". '", ", ;", '\n', white space and NUL, '@', the rest. */
+static const unsigned char ascii_class[256] = {
+    1, 8, 8, 8, 8, 8, 8, 8, 8, 1, 2, 1, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+    1, 8, 8, 8, 8, 8, 8, 6, 8, 8, 8, 8, 7, 8, 6, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 7, 8, 8, 8, 8,
+    9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 8, 8, 8, 8, 5,
+    8, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 8, 8, 8, 8, 8,
+    10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+    10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+    10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+    10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+};
+
+/* Class of a non-ASCII sequence at p (n bytes available), with its length.
+ * Known marks are classified; white space is C_SPACE/C_NL; the rest C_ICU. */
+static int high_class(const unsigned char *p, size_t n, size_t *len)
+{
+    if (n >= 2 && p[0] == 0xC2) {
+        *len = 2;
+        switch (p[1]) {
+        case 0xA0: return C_SPACE;                /* no-break space */
+        case 0x85: return C_NL;                   /* next line */
+        case 0xA3: case 0xB0: return C_OTHER;     /* £ ° */
+        }
+        return C_ICU;
+    }
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80) {
+        *len = 3;
+        unsigned c = p[2];
+        if (c <= 0x8A || c == 0xAF) return C_SPACE; /* en quad .. hair space, narrow nbsp */
+        if (c == 0xA8 || c == 0xA9) return C_NL;   /* line, paragraph separator */
+        if (c == 0x98 || c == 0x99) return C_MIDNUMLET; /* ‘ ’ */
+        if (c == 0x9C || c == 0x9D || c == 0x93 || c == 0x94 || c == 0xA6 || c == 0xA2)
+            return C_OTHER; /* “ ” – — … • */
+        return C_ICU;
+    }
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x82) {
+        *len = 3;
+        return p[2] == 0xB9 || p[2] == 0xAC ? C_OTHER : C_ICU; /* ₹ € */
+    }
+    if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) {
+        *len = 3;
+        return C_SPACE; /* medium mathematical space */
+    }
+    if (n >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+        *len = 3;
+        return C_SPACE; /* ideographic space */
+    }
+    /* an unknown sequence: its length from the lead byte (input is valid UTF-8) */
+    size_t k = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+    *len = k <= n ? k : n;
+    return C_ICU;
+}
+
+static inline int char_class(const unsigned char *p, size_t n, size_t *len)
+{
+    int k = ascii_class[p[0]];
+    if (k != C_HIGH) {
+        *len = 1;
+        return k;
+    }
+    return high_class(p, n, len);
+}
+
+/* ------------------------------------------------------------ raw segments */
+
+typedef struct tk_ctx {
+    nf_doc *doc;
+    nfi_seg_ws *ws;
+    const unsigned char *t; /* doc->work */
+    size_t n;
+    uint32_t pending;       /* flags for the next token (space, line, paragraph) */
+    bool single_open, double_open;
+    size_t last_end;        /* end of the last token, for quote context */
+} tk_ctx;
+
+static void seg_push(nfi_seg_ws *ws, size_t s, size_t e)
+{
+    nfi_seg *g = nfi_vec_push(&ws->segs);
+    if (!g) {
+        ws->status = NF_ERR_NOMEM;
+        return;
+    }
+    g->start = s;
+    g->end = e;
+}
+
+static inline bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static inline bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline bool is_alpha(unsigned char c) { return is_lower(c) || is_upper(c); }
+static inline unsigned char lower(unsigned char c) { return is_upper(c) ? (unsigned char)(c + 32) : c; }
+
+/* "5pm", "9PM", "5p.m": the number and the am/pm apart. */
+static void push_split_ampm(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e)
+{
+    if (e - s >= 3 && is_digit(t[s])) {
+        size_t d = s;
+        while (d < e && is_digit(t[d])) d++;
+        size_t k = e - d;
+        if ((k == 2 || k == 3) && (lower(t[d]) == 'a' || lower(t[d]) == 'p') &&
+            ((k == 2 && lower(t[d + 1]) == 'm') ||
+             (k == 3 && t[d + 1] == '.' && lower(t[d + 2]) == 'm'))) {
+            seg_push(ws, s, d);
+            seg_push(ws, d, e);
+            return;
+        }
+    }
+    seg_push(ws, s, e);
+}
+
+/* Adds one raw segment with the pre-splits both paths share: "world.Today"
+ * (a full stop without the space) and "5pm". */
+static void add_seg(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e)
+{
+    size_t cur = s;
+    if (e - s >= 4 && is_alpha(t[s])) {
+        for (size_t p = s + 1; p + 2 < e; p++) {
+            if (t[p] == '.' && is_lower(t[p - 1]) && is_upper(t[p + 1]) && is_lower(t[p + 2]) &&
+                p - cur >= 2) {
+                seg_push(ws, cur, p);
+                seg_push(ws, p, p + 1);
+                cur = p + 1;
+            }
+        }
+    }
+    push_split_ampm(ws, t, cur, e);
+}
+
+/* UAX #29 word segments of a fast-path chunk t[s,e). */
+static void fast_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e)
+{
+    size_t i = s;
+    while (i < e) {
+        size_t l;
+        int c = char_class(t + i, e - i, &l);
+        if (c == C_ALETTER || c == C_NUM || c == C_ENL) {
+            size_t j = i + l;
+            int last = c;
+            while (j < e) {
+                size_t l2;
+                int c2 = char_class(t + j, e - j, &l2);
+                if (c2 == C_ALETTER || c2 == C_NUM || c2 == C_ENL) {
+                    j += l2;
+                    last = c2;
+                    continue;
+                }
+                if ((c2 == C_MIDNUMLET || c2 == C_MIDNUM) && j + l2 < e) {
+                    size_t l3;
+                    int c3 = char_class(t + j + l2, e - j - l2, &l3);
+                    if ((last == C_ALETTER && c3 == C_ALETTER && c2 == C_MIDNUMLET) ||
+                        (last == C_NUM && c3 == C_NUM)) {
+                        j += l2 + l3;
+                        last = c3;
+                        continue;
+                    }
+                }
+                break;
+            }
+            add_seg(ws, t, i, j);
+            i = j;
+        } else {
+            add_seg(ws, t, i, i + l);
+            i += l;
+        }
+    }
+}
+
+static bool all_space(const unsigned char *t, size_t s, size_t e)
+{
+    size_t i = s;
+    while (i < e) {
+        if (t[i] < 0x80) {
+            int k = ascii_class[t[i]];
+            if (k != C_SPACE && k != C_NL) return false;
+            i++;
+            continue;
+        }
+        UChar32 c;
+        U8_NEXT(t, i, e, c);
+        if (c < 0 || !u_isUWhiteSpace(c)) return false;
+    }
+    return true;
+}
+
+/* ICU word segments of t[s,e), white space dropped. */
+static void icu_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UText ut = UTEXT_INITIALIZER;
+    utext_openUTF8(&ut, (const char *)t + s, (int64_t)(e - s), &st);
+    ubrk_setUText(ws->word, &ut, &st);
+    if (U_FAILURE(st)) {
+        ws->status = NF_ERR_ICU;
+        utext_close(&ut);
+        return;
+    }
+    int32_t p = ubrk_first(ws->word), q;
+    while ((q = ubrk_next(ws->word)) != UBRK_DONE) {
+        size_t a = s + (size_t)p, b = s + (size_t)q;
+        /* a segment that starts with white space but holds more (a
+         * combining mark after a space) keeps the rest */
+        while (a < b && t[a] < 0x80 && (ascii_class[t[a]] == C_SPACE || ascii_class[t[a]] == C_NL))
+            a++;
+        if (a < b && !all_space(t, a, b)) add_seg(ws, t, a, b);
+        p = q;
+    }
+    utext_close(&ut);
+}
+
+/* ------------------------------------------------------------ token forms */
+
+static bool ensure_fold(nfi_seg_ws *ws, size_t need)
+{
+    if (need <= ws->fold_cap) return true;
+    size_t cap = ws->fold_cap ? ws->fold_cap : 256;
+    while (cap < need) cap *= 2;
+    char *p = realloc(ws->fold, cap);
+    if (!p) return false;
+    ws->fold = p;
+    ws->fold_cap = cap;
+    return true;
+}
+
+static bool ensure_u16(nfi_seg_ws *ws, size_t need)
+{
+    if (need <= ws->u16_cap) return true;
+    size_t cap = ws->u16_cap ? ws->u16_cap : 256;
+    while (cap < need) cap *= 2;
+    uint16_t *p = realloc(ws->u16, cap * sizeof *p);
+    if (!p) return false;
+    ws->u16 = p;
+    ws->u16_cap = cap;
+    return true;
+}
+
+/* Shape characters: X upper, x lower, d digit, the character itself else;
+ * more than 4 equal shape characters in a row are cut to 4. */
+typedef struct shape_acc {
+    char *out;
+    size_t len;
+    char last[4];
+    size_t last_len;
+    int run;
+} shape_acc;
+
+static inline void shape_put(shape_acc *a, const char *c, size_t n)
+{
+    if (n == a->last_len && memcmp(c, a->last, n) == 0) {
+        if (++a->run >= 4) return;
+    } else {
+        a->run = 0;
+        memcpy(a->last, c, n);
+        a->last_len = n;
+    }
+    memcpy(a->out + a->len, c, n);
+    a->len += n;
+}
+
+static const char *const shape_letters = "Xxd";
+
+/* Norm and shape of an all-ASCII token, or one whose only non-ASCII
+ * characters are known marks without case; false when ICU must fold. */
+static bool forms_simple(const unsigned char *t, size_t s, size_t e, char *norm, size_t *nlen,
+                         char *shape, size_t *slen, uint32_t *flags)
+{
+    size_t nl = 0;
+    shape_acc a = {shape, 0, {0}, 0, 0};
+    bool has_upper = false, has_lower = false;
+    for (size_t i = s; i < e;) {
+        unsigned char c = t[i];
+        if (c < 0x80) {
+            const char *sc = (const char *)&t[i];
+            if (is_upper(c)) {
+                has_upper = true;
+                sc = &shape_letters[0];
+            } else if (is_lower(c)) {
+                has_lower = true;
+                sc = &shape_letters[1];
+            } else if (is_digit(c)) {
+                sc = &shape_letters[2];
+            }
+            norm[nl++] = (char)lower(c);
+            shape_put(&a, sc, 1);
+            i++;
+            continue;
+        }
+        size_t l;
+        int k = high_class(t + i, e - i, &l);
+        if (k != C_OTHER && k != C_MIDNUMLET) return false;
+        *flags |= NF_TOKEN_NON_ASCII;
+        if (l == 3 && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0x99) {
+            norm[nl++] = '\''; /* ’ -> ' */
+        } else {
+            memcpy(norm + nl, t + i, l);
+            nl += l;
+        }
+        shape_put(&a, (const char *)t + i, l);
+        i += l;
+    }
+    if (e > s && is_upper(t[s])) *flags |= NF_TOKEN_CAPITALIZED;
+    if (has_upper && !has_lower) *flags |= NF_TOKEN_ALL_UPPER;
+    *nlen = nl;
+    *slen = a.len;
+    return true;
+}
+
+/* Norm (ICU full case folding, ’ -> ') and shape of any token. */
+static nf_status forms_icu(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e,
+                           size_t *nlen, size_t *slen, uint32_t *flags)
+{
+    size_t n = e - s;
+    /* fold: up to 3 UTF-16 units per unit, 3 UTF-8 bytes per unit */
+    if (!ensure_u16(ws, 4 * (n + 1)) || !ensure_fold(ws, 10 * (n + 1) + n + 16)) return NF_ERR_NOMEM;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t u16len = 0;
+    UChar *src = (UChar *)ws->u16, *dst = src + (n + 1);
+    u_strFromUTF8(src, (int32_t)(n + 1), &u16len, (const char *)t + s, (int32_t)n, &st);
+    if (U_FAILURE(st)) return NF_ERR_ICU;
+    int32_t flen = u_strFoldCase(dst, (int32_t)(3 * (n + 1)), src, u16len, U_FOLD_CASE_DEFAULT, &st);
+    if (U_FAILURE(st)) return NF_ERR_ICU;
+    for (int32_t i = 0; i < flen; i++)
+        if (dst[i] == 0x2019 || dst[i] == 0x02BC) dst[i] = '\'';
+    int32_t olen = 0;
+    char *norm = ws->fold;
+    char *shape = ws->fold + 9 * (n + 1) + 8;
+    u_strToUTF8(norm, (int32_t)(9 * (n + 1)), &olen, dst, flen, &st);
+    if (U_FAILURE(st)) return NF_ERR_ICU;
+    *nlen = (size_t)olen;
+    shape_acc a = {shape, 0, {0}, 0, 0};
+    bool has_upper = false, has_lower = false, first = true;
+    for (size_t i = s; i < e;) {
+        size_t at = i;
+        UChar32 c;
+        U8_NEXT(t, i, e, c);
+        if (c < 0) c = 0xFFFD;
+        if (c >= 0x80) *flags |= NF_TOKEN_NON_ASCII;
+        bool up = u_isupper(c) || u_istitle(c), lo = u_islower(c);
+        if (first && up) *flags |= NF_TOKEN_CAPITALIZED;
+        first = false;
+        has_upper |= up;
+        has_lower |= lo;
+        if (up) shape_put(&a, "X", 1);
+        else if (lo || u_isalpha(c)) shape_put(&a, "x", 1);
+        else if (u_isdigit(c)) shape_put(&a, "d", 1);
+        else shape_put(&a, (const char *)t + at, i - at);
+    }
+    if (has_upper && !has_lower) *flags |= NF_TOKEN_ALL_UPPER;
+    *slen = a.len;
+    return NF_OK;
+}
+
+/* ------------------------------------------------------------ kinds */
+
+static bool is_bullet(UChar32 c)
+{
+    return c == 0x2022 || c == 0x2023 || c == 0x2043 || c == 0x25E6 || c == 0x2219 ||
+           c == 0x25AA || c == 0x25CF || c == 0x25A0 || c == 0x00B7;
+}
+
+static bool is_quote_cp(UChar32 c)
+{
+    return c == '"' || c == '\'' || c == '`' || (c >= 0x2018 && c <= 0x201F) || c == 0x00AB ||
+           c == 0x00BB || c == 0x2039 || c == 0x203A;
+}
+
+static uint32_t kind_of(const unsigned char *t, size_t s, size_t e)
+{
+    unsigned char c = t[s];
+    if (c < 0x80) {
+        if (is_alpha(c) || c == '_') return NF_TOKEN_WORD;
+        if (is_digit(c)) {
+            /* digits with letters: ordinals are numbers, "5G" a word */
+            size_t i = s, letters = 0;
+            while (i < e && !is_alpha(t[i])) i++;
+            size_t first_letter = i;
+            for (; i < e; i++)
+                if (is_alpha(t[i]) || t[i] >= 0x80) letters++;
+            if (!letters) return NF_TOKEN_NUMBER;
+            if (letters == 2 && e - first_letter == 2) {
+                char a = (char)lower(t[first_letter]), b = (char)lower(t[first_letter + 1]);
+                if ((a == 's' && b == 't') || (a == 'n' && b == 'd') || (a == 'r' && b == 'd') ||
+                    (a == 't' && b == 'h'))
+                    return NF_TOKEN_NUMBER;
+            }
+            return NF_TOKEN_WORD;
+        }
+        if (c == '"' || c == '\'' || c == '`') return NF_TOKEN_QUOTE;
+        if (strchr(".,;:!?()[]{}-/\\", c)) return NF_TOKEN_PUNCT;
+        return NF_TOKEN_SYMBOL;
+    }
+    size_t i = s;
+    UChar32 cp;
+    U8_NEXT(t, i, e, cp);
+    if (cp < 0) return NF_TOKEN_SYMBOL;
+    if (is_quote_cp(cp)) return NF_TOKEN_QUOTE;
+    if (is_bullet(cp)) return NF_TOKEN_SYMBOL;
+    int8_t type = u_charType(cp);
+    switch (type) {
+    case U_DECIMAL_DIGIT_NUMBER: return NF_TOKEN_NUMBER;
+    case U_DASH_PUNCTUATION: case U_START_PUNCTUATION: case U_END_PUNCTUATION:
+    case U_CONNECTOR_PUNCTUATION: case U_OTHER_PUNCTUATION: case U_INITIAL_PUNCTUATION:
+    case U_FINAL_PUNCTUATION:
+        return NF_TOKEN_PUNCT;
+    case U_MATH_SYMBOL: case U_CURRENCY_SYMBOL: case U_MODIFIER_SYMBOL: case U_OTHER_SYMBOL:
+    case U_OTHER_NUMBER:
+        return NF_TOKEN_SYMBOL;
+    default:
+        return NF_TOKEN_WORD;
+    }
+}
+
+/* ------------------------------------------------------------ emitting */
+
+static inline bool space_byte(unsigned char c)
+{
+    int k = ascii_class[c];
+    return k == C_SPACE || k == C_NL;
+}
+
+/* What a quote mark at [s,e) does, from its form or its neighbours. */
+static uint32_t quote_flags(tk_ctx *x, size_t s, size_t e)
+{
+    const unsigned char *t = x->t;
+    bool dbl;
+    if (t[s] < 0x80) {
+        dbl = t[s] == '"';
+        if (t[s] == '`') return NF_TOKEN_QUOTE_OPEN;
+    } else {
+        if (e - s == 3 && t[s] == 0xE2 && t[s + 1] == 0x80) {
+            unsigned c = t[s + 2];
+            if (c == 0x9C || c == 0x9E || c == 0x98 || c == 0x9A) return NF_TOKEN_QUOTE_OPEN; /* “ „ ‘ ‚ */
+            if (c == 0x9D) return NF_TOKEN_QUOTE_CLOSE; /* ” */
+            if (c == 0x99) {                            /* ’ */
+                dbl = false;
+                goto apostrophe;
+            }
+            if (c == 0xB9) return NF_TOKEN_QUOTE_OPEN;  /* ‹ */
+            if (c == 0xBA) return NF_TOKEN_QUOTE_CLOSE; /* › */
+        }
+        if (e - s == 2 && t[s] == 0xC2) return t[s + 1] == 0xAB ? NF_TOKEN_QUOTE_OPEN : NF_TOKEN_QUOTE_CLOSE;
+        return 0;
+    }
+    {
+        bool before_open = s == 0 || space_byte(t[s - 1]) || strchr("([{-/", t[s - 1]) ||
+                           t[s - 1] == '"' || t[s - 1] == '\'' ||
+                           (s >= 3 && t[s - 3] == 0xE2 && t[s - 2] == 0x80 &&
+                            (t[s - 1] == 0x9C || t[s - 1] == 0x98 || t[s - 1] == 0x94 ||
+                             t[s - 1] == 0x93 || t[s - 1] == 0xA6)) ||
+                           (s >= 2 && t[s - 2] == 0xC2 && t[s - 1] == 0xA0);
+        if (dbl) {
+            if (before_open && !(e < x->n && space_byte(t[e]) && x->double_open)) return NF_TOKEN_QUOTE_OPEN;
+            bool after_close = e >= x->n || space_byte(t[e]) || strchr(".,;:!?)]}-'\"", t[e]) ||
+                               t[e] >= 0x80;
+            if (after_close || x->double_open) return NF_TOKEN_QUOTE_CLOSE;
+            return NF_TOKEN_QUOTE_OPEN;
+        }
+        if (before_open) return NF_TOKEN_QUOTE_OPEN;
+    }
+apostrophe:
+    /* a closing single quote, or the apostrophe of a plural possessive */
+    if (!x->single_open && s > 0 && (t[s - 1] == 's' || t[s - 1] == 'S') &&
+        (e >= x->n || space_byte(t[e]) || strchr(".,;:!?)", t[e])))
+        return 0;
+    if (t[s] == 0xE2) return NF_TOKEN_QUOTE_CLOSE;
+    {
+        bool after_close = e >= x->n || space_byte(t[e]) || strchr(".,;:!?)]}-'\"", t[e]) ||
+                           t[e] >= 0x80;
+        if (after_close || x->single_open) return NF_TOKEN_QUOTE_CLOSE;
+        return NF_TOKEN_QUOTE_OPEN;
+    }
+}
+
+static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
+{
+    nfi_seg_ws *ws = x->ws;
+    if (ws->status != NF_OK || s >= e) return;
+    nf_doc *doc = x->doc;
+    nf_token *tok = nfi_vec_push(&doc->tokens);
+    if (!tok) {
+        ws->status = NF_ERR_NOMEM;
+        return;
+    }
+    tok->span.start = s;
+    tok->span.end = e;
+    tok->sentence = 0;
+    if (!kind) kind = kind_of(x->t, s, e);
+    flags |= x->pending;
+    x->pending = 0;
+    if (kind == NF_TOKEN_QUOTE && e - s <= 3) {
+        uint32_t q = quote_flags(x, s, e);
+        flags |= q;
+        bool dbl = x->t[s] == '"' || (x->t[s] == 0xE2 && (x->t[s + 2] == 0x9C || x->t[s + 2] == 0x9D));
+        if (q & NF_TOKEN_QUOTE_OPEN) {
+            if (dbl) x->double_open = true;
+            else x->single_open = true;
+        } else if (q & NF_TOKEN_QUOTE_CLOSE) {
+            if (dbl) x->double_open = false;
+            else x->single_open = false;
+        }
+    }
+    size_t n = e - s, nlen, slen;
+    if (!ensure_fold(ws, 2 * n + 16)) {
+        ws->status = NF_ERR_NOMEM;
+        return;
+    }
+    char *norm = ws->fold, *shape = ws->fold + n + 8;
+    if (!forms_simple(x->t, s, e, norm, &nlen, shape, &slen, &flags)) {
+        flags &= ~(uint32_t)(NF_TOKEN_CAPITALIZED | NF_TOKEN_ALL_UPPER | NF_TOKEN_NON_ASCII);
+        nf_status st = forms_icu(ws, x->t, s, e, &nlen, &slen, &flags);
+        if (st != NF_OK) {
+            ws->status = st;
+            return;
+        }
+        norm = ws->fold;
+        shape = ws->fold + 9 * (n + 1) + 8;
+    }
+    tok->kind = kind;
+    tok->flags = flags;
+    tok->norm = nfi_strtab_intern(&doc->forms, norm, nlen);
+    tok->shape = nfi_strtab_intern(&doc->forms, shape, slen);
+    if (tok->norm == NFI_NONE || tok->shape == NFI_NONE) ws->status = NF_ERR_NOMEM;
+    x->last_end = e;
+}
+
+/* ------------------------------------------------------------ corrections */
+
+static inline bool seg_is1(const unsigned char *t, const nfi_seg *g, char c)
+{
+    return g->end - g->start == 1 && t[g->start] == (unsigned char)c;
+}
+
+/* ' or ’ (or ‘ used as an apostrophe) */
+static inline bool seg_apos(const unsigned char *t, const nfi_seg *g)
+{
+    size_t n = g->end - g->start;
+    if (n == 1) return t[g->start] == '\'';
+    return n == 3 && t[g->start] == 0xE2 && t[g->start + 1] == 0x80 &&
+           (t[g->start + 2] == 0x99 || t[g->start + 2] == 0x98);
+}
+
+static bool wordish(const unsigned char *t, const nfi_seg *g)
+{
+    unsigned char c = t[g->start];
+    if (c < 0x80) return is_alpha(c) || is_digit(c) || c == '_';
+    size_t i = g->start;
+    UChar32 cp;
+    U8_NEXT(t, i, g->end, cp);
+    return cp >= 0 && (u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK);
+}
+
+static bool has_letter(const unsigned char *t, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (is_alpha(t[i]) || t[i] >= 0xC0) return true;
+    return false;
+}
+
+static bool all_digits(const unsigned char *t, size_t s, size_t e)
+{
+    if (s >= e) return false;
+    for (size_t i = s; i < e; i++)
+        if (!is_digit(t[i])) return false;
+    return true;
+}
+
+/* Suffix after an apostrophe that splits off: 's 'm 'd 'll 're 've. */
+static bool clitic(const unsigned char *t, size_t s, size_t e)
+{
+    size_t n = e - s;
+    if (n == 1) {
+        unsigned char c = lower(t[s]);
+        return c == 's' || c == 'm' || c == 'd';
+    }
+    if (n == 2) {
+        unsigned char a = lower(t[s]), b = lower(t[s + 1]);
+        return (a == 'l' && b == 'l') || (a == 'r' && b == 'e') || (a == 'v' && b == 'e');
+    }
+    return false;
+}
+
+/* Where a word with an apostrophe splits: "don't" at "n't", "Russia’s" at
+ * "’s"; 0 when it does not. */
+static size_t contraction_split(const unsigned char *t, size_t s, size_t e)
+{
+    size_t p = e;
+    while (p > s) {
+        p--;
+        if (t[p] == '\'') break;
+        if (t[p] == 0x99 && p >= s + 2 && t[p - 1] == 0x80 && t[p - 2] == 0xE2) {
+            p -= 2;
+            break;
+        }
+        if (e - p > 3) return 0;
+    }
+    if (p <= s) return 0;
+    size_t after = p + (t[p] == '\'' ? 1 : 3);
+    if (after >= e) return 0;
+    if (e - after == 1 && lower(t[after]) == 't' && p >= s + 2 && lower(t[p - 1]) == 'n' &&
+        is_alpha(t[p - 2]))
+        return p - 1;
+    if (clitic(t, after, e)) return p;
+    return 0;
+}
+
+/* Whether word [s,e) followed by its own period at e is an abbreviation. */
+static bool abbreviation(tk_ctx *x, size_t s, size_t e)
+{
+    const unsigned char *t = x->t;
+    size_t n = e - s;
+    /* one letter: an initial or "p." */
+    if (n == 1 && is_alpha(t[s])) return true;
+    if (t[s] >= 0x80) {
+        size_t i = s;
+        UChar32 cp;
+        U8_NEXT(t, i, e, cp);
+        return i == e && cp >= 0 && u_isalpha(cp);
+    }
+    if (n > 15) return false;
+    char key[16];
+    bool inner = false, letters_only = true;
+    size_t piece = 0, longest = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = t[s + i];
+        key[i] = (char)lower(c);
+        if (c == '.') {
+            inner = true;
+            piece = 0;
+        } else {
+            if (!is_alpha(c)) letters_only = false;
+            if (++piece > longest) longest = piece;
+        }
+    }
+    key[n] = '\0';
+    if (inner && letters_only && longest <= 4) return true; /* U.S, e.g, a.m, Ph.D */
+    nfi_abbrev_kind k = nfi_abbrev_lookup(x->ws, key, n);
+    if (k == NFI_ABBR_NONE) return false;
+    if (k == NFI_ABBR_NUMBER) {
+        size_t i = e + 1;
+        while (i < x->n && (t[i] == ' ' || t[i] == '\t')) i++;
+        return i < x->n && is_digit(t[i]);
+    }
+    return true;
+}
+
+static inline bool text_space_or_edge(const tk_ctx *x, size_t at)
+{
+    return at >= x->n || space_byte(x->t[at]);
+}
+
+/* Turns the raw segments of one part into tokens. */
+static void correct_part(tk_ctx *x)
+{
+    const unsigned char *t = x->t;
+    nfi_seg *g = x->ws->segs.items;
+    size_t n = x->ws->segs.len;
+#define ADJ(a, b) (g[a].end == g[b].start)
+    size_t k = 0;
+    while (k < n && x->ws->status == NF_OK) {
+        size_t s = g[k].start, e = g[k].end, next = k + 1;
+        uint32_t kind = 0, flags = 0;
+        if (seg_is1(t, &g[k], '.') || seg_is1(t, &g[k], '-')) {
+            char c = (char)t[s];
+            while (next < n && seg_is1(t, &g[next], c) && ADJ(next - 1, next)) next++;
+            e = g[next - 1].end;
+            kind = NF_TOKEN_PUNCT;
+        } else if (seg_apos(t, &g[k])) {
+            /* not attached to a word before it (start of the chunk, or an opener) */
+            bool sp_before = k == 0 || seg_is1(t, &g[k - 1], '(') || seg_is1(t, &g[k - 1], '[') ||
+                             seg_is1(t, &g[k - 1], '"');
+            if (k + 2 < n && ADJ(k, k + 1) && ADJ(k + 1, k + 2) && seg_apos(t, &g[k + 2]) &&
+                g[k + 1].end - g[k + 1].start == 1 && lower(t[g[k + 1].start]) == 'n' && sp_before &&
+                text_space_or_edge(x, g[k + 2].end)) {
+                e = g[k + 2].end; /* rock ’n’ roll */
+                next = k + 3;
+                kind = NF_TOKEN_WORD;
+            } else if (!sp_before && k + 1 < n && ADJ(k, k + 1) &&
+                       clitic(t, g[k + 1].start, g[k + 1].end) &&
+                       !(k + 2 < n && ADJ(k + 1, k + 2) && wordish(t, &g[k + 2]))) {
+                e = g[k + 1].end; /* Jr.'s, 1990's */
+                next = k + 2;
+                kind = NF_TOKEN_WORD;
+            } else if (sp_before && k + 1 < n && ADJ(k, k + 1) &&
+                       g[k + 1].end - g[k + 1].start >= 2 && is_digit(t[g[k + 1].start]) &&
+                       is_digit(t[g[k + 1].start + 1]) &&
+                       (g[k + 1].end - g[k + 1].start == 2 ||
+                        (g[k + 1].end - g[k + 1].start == 3 && lower(t[g[k + 1].start + 2]) == 's'))) {
+                e = g[k + 1].end; /* ’90s */
+                next = k + 2;
+                kind = NF_TOKEN_NUMBER;
+            }
+        } else if (wordish(t, &g[k])) {
+            size_t cut = contraction_split(t, s, e);
+            if (cut) {
+                emit(x, s, cut, 0, 0);
+                emit(x, cut, e, NF_TOKEN_WORD, 0);
+                k = next;
+                continue;
+            }
+            if (k + 1 < n && seg_is1(t, &g[k + 1], '.') && ADJ(k, k + 1) &&
+                !(k + 2 < n && seg_is1(t, &g[k + 2], '.') && ADJ(k + 1, k + 2)) &&
+                abbreviation(x, s, e)) {
+                e = g[k + 1].end;
+                next = k + 2;
+                flags |= NF_TOKEN_ABBREV;
+                kind = NF_TOKEN_WORD;
+            } else if (e - s <= 2 && all_digits(t, s, e) && k + 2 < n &&
+                       seg_is1(t, &g[k + 1], ':') && ADJ(k, k + 1) && ADJ(k + 1, k + 2) &&
+                       g[k + 2].end - g[k + 2].start == 2 && all_digits(t, g[k + 2].start, g[k + 2].end)) {
+                e = g[k + 2].end; /* 9:24 */
+                next = k + 3;
+                if (next + 1 < n && seg_is1(t, &g[next], ':') && ADJ(next - 1, next) &&
+                    ADJ(next, next + 1) && g[next + 1].end - g[next + 1].start == 2 &&
+                    all_digits(t, g[next + 1].start, g[next + 1].end)) {
+                    e = g[next + 1].end; /* 21:05:30 */
+                    next += 2;
+                }
+                kind = NF_TOKEN_NUMBER;
+            }
+            /* hyphenated words */
+            bool joined = false;
+            while (next + 1 < n && seg_is1(t, &g[next], '-') && ADJ(next - 1, next) &&
+                   ADJ(next, next + 1) && wordish(t, &g[next + 1]) &&
+                   (has_letter(t, s, e) || has_letter(t, g[next + 1].start, g[next + 1].end)) &&
+                   !(next + 2 < n && seg_is1(t, &g[next + 2], '-') && ADJ(next + 1, next + 2) &&
+                     !(next + 3 < n && ADJ(next + 2, next + 3) && wordish(t, &g[next + 3])))) {
+                e = g[next + 1].end;
+                next += 2;
+                joined = true;
+            }
+            if (joined) {
+                flags &= ~(uint32_t)NF_TOKEN_ABBREV;
+                kind = NF_TOKEN_WORD;
+            }
+        }
+        emit(x, s, e, kind, flags);
+        k = next;
+    }
+#undef ADJ
+}
+
+/* ------------------------------------------------------------ chunks */
+
+static bool needs_icu(const unsigned char *t, size_t s, size_t e)
+{
+    for (size_t i = s; i < e;) {
+        size_t l;
+        int c = char_class(t + i, e - i, &l);
+        if (c == C_ICU) return true;
+        i += l;
+    }
+    return false;
+}
+
+static void segment_part(tk_ctx *x, size_t s, size_t e, bool icu)
+{
+    if (s >= e) return;
+    x->ws->segs.len = 0;
+    if (icu || x->ws->force_icu) icu_segments(x->ws, x->t, s, e);
+    else fast_segments(x->ws, x->t, s, e);
+    correct_part(x);
+}
+
+static bool url_char_ok(unsigned char c) { return c > ' ' && c != '"' && c != '<' && c != '>'; }
+
+/* A URL or e-mail address filling t[s,e): its kind, or 0. */
+static uint32_t url_kind(const unsigned char *t, size_t s, size_t e)
+{
+    size_t n = e - s;
+    if (n < 5) return 0;
+    for (size_t i = s; i < e; i++)
+        if (!url_char_ok(t[i])) return 0;
+    /* scheme:// */
+    size_t i = s;
+    while (i < e && (is_alpha(t[i]) || (i > s && (is_digit(t[i]) || t[i] == '+' || t[i] == '.' || t[i] == '-'))))
+        i++;
+    if (i > s && i + 3 < e && t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/') return NF_TOKEN_URL;
+    if (n > 6 && lower(t[s]) == 'w' && lower(t[s + 1]) == 'w' && lower(t[s + 2]) == 'w' &&
+        t[s + 3] == '.' && memchr(t + s + 4, '.', n - 4))
+        return NF_TOKEN_URL;
+    /* local@domain.tld */
+    const unsigned char *at = memchr(t + s, '@', n);
+    if (!at || at == t + s) return 0;
+    size_t a = (size_t)(at - t);
+    for (i = s; i < a; i++)
+        if (!(is_alpha(t[i]) || is_digit(t[i]) || strchr("._%+-'", t[i]) || t[i] >= 0x80)) return 0;
+    size_t dots = 0, last_dot = 0;
+    for (i = a + 1; i < e; i++) {
+        if (t[i] == '.') {
+            if (i == a + 1 || t[i - 1] == '.') return 0;
+            dots++;
+            last_dot = i;
+        } else if (!(is_alpha(t[i]) || is_digit(t[i]) || t[i] == '-' || t[i] >= 0x80)) {
+            return 0;
+        }
+    }
+    if (!dots || e - last_dot < 3) return 0;
+    for (i = last_dot + 1; i < e; i++)
+        if (!is_alpha(t[i]) && t[i] < 0x80) return 0;
+    return NF_TOKEN_EMAIL;
+}
+
+static bool opener_at(const unsigned char *t, size_t i, size_t e, size_t *len)
+{
+    if (strchr("(\"'<[{", t[i]) && t[i]) {
+        *len = 1;
+        return true;
+    }
+    if (i + 3 <= e && t[i] == 0xE2 && t[i + 1] == 0x80 && (t[i + 2] == 0x9C || t[i + 2] == 0x98)) {
+        *len = 3;
+        return true;
+    }
+    return false;
+}
+
+static bool closer_before(const unsigned char *t, size_t s, size_t i, size_t *len)
+{
+    if (strchr(".,;:!?)\"'>]}", t[i - 1]) && t[i - 1]) {
+        *len = 1;
+        return true;
+    }
+    if (i >= s + 3 && t[i - 3] == 0xE2 && t[i - 2] == 0x80 && (t[i - 1] == 0x9D || t[i - 1] == 0x99)) {
+        *len = 3;
+        return true;
+    }
+    return false;
+}
+
+static void chunk(tk_ctx *x, size_t s, size_t e, bool icu, bool maybe_url)
+{
+    if (maybe_url) {
+        size_t cs = s, ce = e, l;
+        while (cs < ce && opener_at(x->t, cs, ce, &l)) cs += l;
+        while (ce > cs && closer_before(x->t, cs, ce, &l)) {
+            /* keep a ')' the URL opened */
+            if (x->t[ce - 1] == ')' && memchr(x->t + cs, '(', ce - cs)) break;
+            ce -= l;
+        }
+        uint32_t kind = url_kind(x->t, cs, ce);
+        if (kind) {
+            segment_part(x, s, cs, icu && needs_icu(x->t, s, cs));
+            emit(x, cs, ce, kind, 0);
+            segment_part(x, ce, e, icu && needs_icu(x->t, ce, e));
+            return;
+        }
+    }
+    segment_part(x, s, e, icu);
+}
+
+nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_error *err)
+{
+    (void)rules;
+    nfi_seg_ws *sw = ws ? ws->seg : NULL;
+    if (!sw) return nfi_error_set(err, NF_ERR_INVALID, "", 0, 0, "tokenize: no workspace");
+    sw->status = NF_OK;
+    tk_ctx x = {doc, sw, (const unsigned char *)doc->work, doc->len,
+                NF_TOKEN_LINE_START | NF_TOKEN_PARA_START, false, false, 0};
+    const unsigned char *t = x.t;
+    size_t n = doc->len, i = 0;
+    /* room for a typical token density, to grow rarely */
+    if (!doc->tokens.cap && n > 64) {
+        size_t cap = n / 5 + 16;
+        nf_token *items = malloc(cap * sizeof *items);
+        if (items) {
+            doc->tokens.items = items;
+            doc->tokens.cap = cap;
+        }
+    }
+    if (n >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) i = 3; /* BOM */
+    uint32_t newlines = 0;
+    bool space = false;
+    while (i < n) {
+        /* white space */
+        size_t l;
+        int c = char_class(t + i, n - i, &l);
+        if (c == C_SPACE || c == C_NL) {
+            space = true;
+            if (c == C_NL || (t[i] == '\r' && (i + 1 >= n || t[i + 1] != '\n'))) newlines++;
+            i += l;
+            continue;
+        }
+        if (space) x.pending |= NF_TOKEN_SPACE_BEFORE;
+        if (newlines) x.pending |= NF_TOKEN_LINE_START;
+        if (newlines >= 2) {
+            x.pending |= NF_TOKEN_PARA_START;
+            x.single_open = x.double_open = false;
+        }
+        space = false;
+        newlines = 0;
+        /* a chunk: up to the next white space */
+        size_t s = i;
+        bool icu = false, maybe_url = false;
+        while (i < n) {
+            c = char_class(t + i, n - i, &l);
+            if (c == C_SPACE || c == C_NL) break;
+            if (c == C_ICU) icu = true;
+            if (t[i] == ':' || t[i] == '@') maybe_url = true;
+            i += l;
+        }
+        if (!maybe_url && i - s >= 5) {
+            size_t o = s, ol;
+            while (o < i && opener_at(t, o, i, &ol)) o += ol;
+            maybe_url = i - o >= 5 && lower(t[o]) == 'w' && lower(t[o + 1]) == 'w' &&
+                        lower(t[o + 2]) == 'w' && t[o + 3] == '.';
+        }
+        chunk(&x, s, i, icu, maybe_url && i - s >= 5);
+        if (sw->status != NF_OK) break;
+    }
+    if (sw->status != NF_OK) {
+        nf_status st = sw->status;
+        return nfi_error_set(err, st, "", 0, 0, "tokenizer: %s", nf_status_str(st));
+    }
+    return NF_OK;
+}
+
+/* ------------------------------------------------------------ tests */
+
+nf_status nfi_raw_segments(nfi_seg_ws *ws, const char *text, size_t n, bool icu, nfi_seg *segs,
+                           size_t cap, size_t *count)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    ws->segs.len = 0;
+    ws->status = NF_OK;
+    if (icu) {
+        icu_segments(ws, t, 0, n);
+    } else {
+        size_t i = 0;
+        while (i < n) {
+            size_t l;
+            int c = char_class(t + i, n - i, &l);
+            if (c == C_SPACE || c == C_NL) {
+                i += l;
+                continue;
+            }
+            size_t s = i;
+            while (i < n) {
+                c = char_class(t + i, n - i, &l);
+                if (c == C_SPACE || c == C_NL) break;
+                if (c == C_ICU) return NF_ERR_INVALID;
+                i += l;
+            }
+            fast_segments(ws, t, s, i);
+        }
+    }
+    if (ws->status != NF_OK) return ws->status;
+    *count = ws->segs.len;
+    for (size_t k = 0; k < ws->segs.len && k < cap; k++) segs[k] = ws->segs.items[k];
+    return NF_OK;
+}

@@ -1,0 +1,253 @@
+/* test_quotes.c - direct and indirect quotes, cues and speakers (lib/quotes.c).
+ * Every text here was written for these tests. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "newsfacts.h"
+
+static nf_doc *qextract(const char *text)
+{
+    static const char yaml[] = "schema: 1\n";
+    nf_error err;
+    nf_rules *r = nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
+    if (!r) return NULL;
+    nf_doc *d = nf_extract(r, NULL, text, strlen(text), NULL, &err);
+    nf_rules_free(r);
+    return d;
+}
+
+/* The text of a span as a static string (tests only). */
+static const char *sp(const nf_doc *d, nf_span s)
+{
+    static char buf[4][512];
+    static int k;
+    char *b = buf[k++ & 3];
+    if (s.start == NF_UNSET || s.end <= s.start || s.end - s.start >= 512) return "";
+    memcpy(b, nf_doc_text(d) + s.start, s.end - s.start);
+    b[s.end - s.start] = 0;
+    return b;
+}
+
+/* The first quote of a kind whose text starts with prefix, or NULL. */
+static const nf_quote *find_q(const nf_doc *d, uint32_t kind, const char *prefix)
+{
+    for (size_t i = 0; i < nf_doc_count(d, NF_KIND_QUOTE); i++) {
+        const nf_quote *q = nf_doc_quote(d, i);
+        if (q->kind == kind && strncmp(sp(d, q->span), prefix, strlen(prefix)) == 0) return q;
+    }
+    return NULL;
+}
+
+static size_t count_kind(const nf_doc *d, uint32_t kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nf_doc_count(d, NF_KIND_QUOTE); i++)
+        if (nf_doc_quote(d, i)->kind == kind) n++;
+    return n;
+}
+
+NF_TEST(quotes_direct_after_speaker_cue)
+{
+    nf_doc *d = qextract("\"The bridge opens in May, not June,\" Clara Bell said on Tuesday.\n");
+    NF_CHECK(d != NULL);
+    const nf_quote *q = find_q(d, NF_QUOTE_DIRECT, "The bridge");
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "The bridge opens in May, not June,");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "said");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Clara Bell");
+        NF_CHECK_EQ_STR(q->normalized, "the bridge opens in may, not june");
+    }
+    NF_CHECK_EQ_INT(count_kind(d, NF_QUOTE_INDIRECT), 0);
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_direct_inverted_and_curly)
+{
+    nf_doc *d = qextract("\xe2\x80\x9cWe will rebuild the harbour wall first,\xe2\x80\x9d said the "
+                         "port authority.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "We will") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "We will rebuild the harbour wall first,");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "said");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "the port authority");
+    }
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_speaker_colon_before)
+{
+    nf_doc *d = qextract("The head teacher told parents: \"Classes resume on Monday as planned.\"\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "Classes") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "Classes resume on Monday as planned.");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "told");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "The head teacher");
+    }
+    /* the colon quote is direct only, not also an indirect one */
+    NF_CHECK_EQ_INT(count_kind(d, NF_QUOTE_INDIRECT), 0);
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_nested_inner_marks_are_not_quotes)
+{
+    nf_doc *d = qextract("\"Some of the so-called 'fixes' made things worse for riders,\" the "
+                         "transit board said.\n");
+    NF_CHECK_EQ_INT(nf_doc_count(d, NF_KIND_QUOTE), 1);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "Some") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "the transit board");
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_apostrophes_are_not_marks)
+{
+    nf_doc *d = qextract("The farmers' union said it won't accept the ministry's offer.\n");
+    NF_CHECK_EQ_INT(count_kind(d, NF_QUOTE_DIRECT), 0);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "it won't") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->span), "it won't accept the ministry's offer");
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_over_several_paragraphs_are_one)
+{
+    nf_doc *d = qextract("The coach said:\n\n\"We lost the first half badly.\n\n"
+                         "\"Then the young players took over and we won.\"\n\nFans cheered.\n");
+    NF_CHECK_EQ_INT(count_kind(d, NF_QUOTE_DIRECT), 1);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "We lost") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK(strstr(sp(d, q->span), "we won.") != NULL);
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "The coach");
+        NF_CHECK(!(q->flags & NF_QUOTE_UNCLOSED));
+    }
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_unclosed_ends_with_paragraph)
+{
+    nf_doc *d = qextract("\"The roof will hold for another winter, the engineer said.\n\n"
+                         "The council will vote on the repairs next month.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "The roof") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK(q->flags & NF_QUOTE_UNCLOSED);
+        NF_CHECK(strstr(sp(d, q->span), "council") == NULL);
+    }
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_scare_quotes_and_names_dropped)
+{
+    nf_doc *d = qextract("Residents call the old mill the \"castle\" and the lane behind it "
+                         "\"Lovers Walk\".\n");
+    NF_CHECK_EQ_INT(nf_doc_count(d, NF_KIND_QUOTE), 0);
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_partial_quote_with_cue_kept)
+{
+    nf_doc *d = qextract("The regulator said the fees were \"plainly unfair\" to small shops.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "plainly") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "The regulator");
+    const nf_quote *i = d ? find_q(d, NF_QUOTE_INDIRECT, "the fees") : NULL;
+    NF_CHECK(i != NULL);
+    if (i) NF_CHECK_EQ_STR(sp(d, i->span), "the fees were \"plainly unfair\" to small shops");
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_indirect_patterns)
+{
+    nf_doc *d = qextract(
+        "The airline said on Friday that it would cancel forty flights.\n"
+        "Fuel prices had doubled since March, a company spokeswoman said.\n"
+        "According to the union, pilots were not consulted.\n"
+        "The mayor told reporters the park would reopen soon.\n"
+        "The minister complained about the weather.\n");
+    const nf_quote *q = find_q(d, NF_QUOTE_INDIRECT, "it would cancel");
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "it would cancel forty flights");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "The airline");
+    }
+    q = find_q(d, NF_QUOTE_INDIRECT, "Fuel prices");
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "Fuel prices had doubled since March");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "a company spokeswoman");
+    }
+    q = find_q(d, NF_QUOTE_INDIRECT, "pilots");
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->cue), "According to");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "the union");
+    }
+    q = find_q(d, NF_QUOTE_INDIRECT, "the park");
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "The mayor");
+    /* a noun phrase object is not reported speech */
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "about") == NULL);
+    NF_CHECK_EQ_INT(count_kind(d, NF_QUOTE_INDIRECT), 4);
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_cited_as_saying_gives_original_speaker)
+{
+    nf_doc *d = qextract("A local radio station cited Ana Ruiz as saying the dam was safe.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the dam") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Ana Ruiz");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "cited Ana Ruiz as saying");
+    }
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_interrupted_and_continued_take_previous_speaker)
+{
+    nf_doc *d = qextract("\"The tide came in fast,\" the skipper said. \"Nobody was hurt.\"\n"
+                         "\"We were lucky this time.\"\n");
+    NF_CHECK_EQ_INT(count_kind(d, NF_QUOTE_DIRECT), 3);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "Nobody") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "the skipper");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "said");
+    }
+    q = d ? find_q(d, NF_QUOTE_DIRECT, "We were") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "the skipper");
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_block_quote_with_source_line)
+{
+    nf_doc *d = qextract("The water board noted:\n"
+                         "Supplies in the northern reservoirs are at their lowest level in a decade.\n"
+                         "Northern Water Board\n"
+                         "Rain is expected next week.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "Supplies") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK(q->flags & NF_QUOTE_BLOCK);
+        NF_CHECK_EQ_STR(sp(d, q->cue), "noted");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "The water board");
+        NF_CHECK(strstr(sp(d, q->span), "Northern Water Board") == NULL);
+    }
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_normalized_marks_and_acronyms)
+{
+    nf_doc *d = qextract("\xe2\x80\x9cThe U.S.  market is  \xe2\x80\x98open\xe2\x80\x99 again.\xe2\x80\x9d"
+                         " the trader said.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "The U.S.") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(q->normalized, "the us market is 'open' again");
+    nf_doc_free(d);
+}
