@@ -487,6 +487,43 @@ class Rules:
             raise ClosedError("the rules are closed")
         return h
 
+    def check_examples(self):
+        """Runs the examples and counter-examples of every rule
+        (nf_rules_check_examples). Returns (checked, failures): the number of
+        examples run and a list of RuleError, one per failed example, each
+        naming the example's file, line and column."""
+        lib = self._lib
+        fn = getattr(lib, "nf_rules_check_examples", None)
+        if fn is None or fn.argtypes is None:
+            raise NewsfactsError("this libnewsfacts has no nf_rules_check_examples")
+        failures = []
+
+        def report(_userdata, failure):
+            f = failure.contents
+            buf = ctypes.create_string_buffer(800)
+            lib.nf_error_format(failure, buf, len(buf))
+            msg = f.message.decode("utf-8", "replace")
+            failures.append(RuleError(msg, code=f.code or _ffi.NF_ERR_RULE, detail=f.detail,
+                                      file=f.source.decode("utf-8", "replace") or None,
+                                      line=f.line or None, column=f.column or None,
+                                      offset=f.offset,
+                                      formatted=buf.value.decode("utf-8", "replace") or msg))
+        callback = _ffi.ExampleReport(report)
+        checked, failed = ctypes.c_size_t(0), ctypes.c_size_t(0)
+        err = _ffi.Error()
+        with self._lock:
+            h = self._checked()
+            self._busy += 1
+        try:
+            st = fn(h, callback, None, ctypes.byref(checked), ctypes.byref(failed),
+                    ctypes.byref(err))
+        finally:
+            with self._lock:
+                self._busy -= 1
+        if st not in (_ffi.NF_OK, _ffi.NF_ERR_RULE):
+            _raise(lib, err, "cannot check the examples")
+        return checked.value, failures
+
     def workspace(self):
         """A new Workspace for these rules (caller-owned, one thread at a time)."""
         return Workspace(self)
@@ -821,6 +858,19 @@ class Document:
             _raise(lib, err, "cannot write JSON")
         try:
             return ctypes.string_at(p, n.value)
+        finally:
+            lib.nf_free(p)
+
+    def to_html(self) -> str:
+        """The document as one self-contained HTML page (nf_doc_to_html)."""
+        n = ctypes.c_size_t(0)
+        err = _ffi.Error()
+        lib = self._lib
+        p = lib.nf_doc_to_html(self._h(), 0, ctypes.byref(n), ctypes.byref(err))
+        if not p:
+            _raise(lib, err, "cannot write HTML")
+        try:
+            return ctypes.string_at(p, n.value).decode("utf-8")
         finally:
             lib.nf_free(p)
 

@@ -329,7 +329,18 @@ PROTOTYPES = {
     "nf_doc_warning": (c_char_p, [DocHandle, c_size_t]),
     "nf_doc_annotation": (POINTER(Annotation), [DocHandle, c_size_t]),
     "nf_doc_to_json": (c_void_p, [DocHandle, c_uint32, POINTER(c_size_t), POINTER(Error)]),
+    "nf_doc_to_html": (c_void_p, [DocHandle, c_uint32, POINTER(c_size_t), POINTER(Error)]),
     "nf_struct_size": (c_size_t, [c_int]),
+}
+
+# typedef void (*nf_example_report)(void *userdata, const nf_error *failure);
+ExampleReport = ctypes.CFUNCTYPE(None, c_void_p, POINTER(Error))
+
+# Functions newer than some libraries of this major version: declared when
+# the library has them (the friendly layer says so when one is missing).
+OPTIONAL_PROTOTYPES = {
+    "nf_rules_check_examples": (c_int, [RulesHandle, ExampleReport, c_void_p, POINTER(c_size_t),
+                                        POINTER(c_size_t), POINTER(Error)]),
 }
 
 
@@ -390,6 +401,11 @@ def declare(lib):
         fn = getattr(lib, name)
         fn.restype = restype
         fn.argtypes = argtypes
+    for name, (restype, argtypes) in OPTIONAL_PROTOTYPES.items():
+        fn = getattr(lib, name, None)
+        if fn is not None:
+            fn.restype = restype
+            fn.argtypes = argtypes
     return lib
 
 

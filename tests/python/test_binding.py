@@ -79,6 +79,11 @@ class LibraryTest(unittest.TestCase):
             fn = getattr(lib, name)
             self.assertIs(fn.restype, restype, name)
             self.assertEqual(list(fn.argtypes), argtypes, name)
+        for name, (restype, argtypes) in _ffi.OPTIONAL_PROTOTYPES.items():
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                self.assertIs(fn.restype, restype, name)
+                self.assertEqual(list(fn.argtypes), argtypes, name)
 
     def test_handles_are_void_p_subclasses(self):
         for cls in (_ffi.RulesHandle, _ffi.WorkspaceHandle, _ffi.DocHandle):
@@ -306,6 +311,21 @@ class AccessorTest(unittest.TestCase):
             self.assertNotIn('"tokens"', compact)
             self.assertIn('"annotations"', doc.to_json(annotations=True))
             self.assertEqual(doc.to_json_bytes(), compact.encode())
+
+    def test_to_html(self):
+        with self.rules.extract("Tom <b>said</b> & left.", doc_id="h") as doc:
+            page = doc.to_html()
+            self.assertIn("<html", page.lower())
+            self.assertIn("&lt;b&gt;", page)  # text from the document is escaped
+
+    def test_check_examples(self):
+        if getattr(self.rules._lib, "nf_rules_check_examples", None) is None:
+            self.skipTest("library without nf_rules_check_examples")
+        checked, failures = self.rules.check_examples()
+        self.assertGreaterEqual(checked, 0)
+        for f in failures:
+            self.assertIsInstance(f, newsfacts.RuleError)
+            self.assertIsNotNone(f.file)
 
     def test_workspace_explicit(self):
         with self.rules.workspace() as ws:
