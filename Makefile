@@ -41,7 +41,8 @@ TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%.o)
 SONAME := libnewsfacts.so.$(ABI)
 
 .PHONY: all lib examples demo test test-build check unit cli-tests golden install-test \
-        install uninstall clean deps bench check-abi check-valgrind
+        install uninstall clean deps bench check-abi check-valgrind \
+        fuzz fuzz-replay
 
 all: lib examples $(B)/newsfacts.pc
 
@@ -114,14 +115,50 @@ html-view: test-build
 # same suite under ASan+UBSan.
 test:
 	@sh tools/install-deps.sh --test
-	$(MAKE) --no-print-directory unit cli-tests golden
+	$(MAKE) --no-print-directory unit cli-tests golden fuzz-replay
 	$(MAKE) --no-print-directory install-test
 	$(MAKE) --no-print-directory check
 
 check:
 	$(MAKE) --no-print-directory B=build-san CFLAGS="-O1 -g" \
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	    unit cli-tests
+	    unit cli-tests fuzz-replay
+
+# ---------------------------------------------------------------- fuzzing
+# make fuzz FUZZ_SECONDS=N   each libFuzzer target (clang, ASan+UBSan) for N
+#                            seconds; new crashes land in tests/fuzz/crashes-open/
+# make fuzz-replay           the same targets built with $(CC) and
+#                            tests/fuzz/standalone_main.c, replaying
+#                            tests/fuzz/corpus/ and tests/fuzz/regressions/
+FUZZ_TARGETS := extract rules json
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_B ?= build-fuzz
+FUZZ_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(B)/fuzz_replay_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/standalone_main.c \
+        $(B)/libnewsfacts.a
+	$(CC) $(NF_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c \
+	    tests/fuzz/standalone_main.c $(B)/libnewsfacts.a $(NF_LIBS)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz_replay_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    $(B)/fuzz_replay_$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t || exit 1; done
+
+fuzz:
+	$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_FLAGS)" $(FUZZ_B)/libnewsfacts.a
+	@mkdir -p tests/fuzz/crashes-open
+	@st=0; for t in $(FUZZ_TARGETS); do \
+	    d=extract; [ $$t = rules ] && d=rules; \
+	    $(FUZZ_CC) $(NF_CFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_FLAGS) -o $(FUZZ_B)/fuzz_$$t \
+	        tests/fuzz/fuzz_$$t.c $(FUZZ_B)/libnewsfacts.a $(NF_LIBS) || exit 1; \
+	    mkdir -p $(FUZZ_B)/corpus-$$t; \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_B)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
+	        -dict=tests/fuzz/$$d.dict -artifact_prefix=tests/fuzz/crashes-open/$$t- \
+	        -print_final_stats=1 $(FUZZ_B)/corpus-$$t tests/fuzz/corpus/$$t || st=1; \
+	done; exit $$st
 
 install-test: all
 	B=$(B) sh tests/install.sh
