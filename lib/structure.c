@@ -152,7 +152,7 @@ static void cfg_load(cfg *c, const nf_rules *rules)
     NUM(extra_before, "structure.extra_region_before", 0);
     NUM(wrap_max_bytes, "structure.wrap_max_bytes", 100);
     NUM(wrap_min_bytes, "structure.wrap_min_bytes", 45);
-    NUM(min_body_score, "structure.min_body_score", 10);
+    NUM(min_body_score, "structure.min_body_score", 8);
     NUM(stamp_max_words, "structure.stamp_max_words", 10);
     NUM(headline_window, "structure.headline_window", 60);
     NUM(headline_min_words, "structure.headline_min_words", 3);

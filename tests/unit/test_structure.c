@@ -1,0 +1,408 @@
+/* test_structure.c - lines and paragraphs (lines.c), meta and body
+ * (structure.c). Every page below is invented for these tests. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "internal.h"
+#include "rules.h"
+
+static nf_rules *st_rules(const char *yaml)
+{
+    nf_error err;
+    return nf_rules_load_buffer(yaml, strlen(yaml), "<test>", NULL, &err);
+}
+
+static nf_doc *st_extract(const nf_rules *rules, const char *text, const char *dct)
+{
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.dct = dct;
+    nf_error err;
+    return nf_extract(rules, NULL, text, strlen(text), &o, &err);
+}
+
+/* The text of a span, or "(unset)" (static buffer: one use per check). */
+static const char *st_text(const nf_doc *doc, nf_span s)
+{
+    static char buf[4][256];
+    static int k;
+    char *b = buf[k++ & 3];
+    if (s.start == NF_UNSET || s.end > nf_doc_bytes(doc) || s.end < s.start) return "(unset)";
+    size_t n = s.end - s.start < 255 ? s.end - s.start : 255;
+    memcpy(b, nf_doc_text(doc) + s.start, n);
+    b[n] = 0;
+    return b;
+}
+
+static bool st_starts(const nf_doc *doc, nf_span s, const char *prefix)
+{
+    return s.start != NF_UNSET && strncmp(nf_doc_text(doc) + s.start, prefix, strlen(prefix)) == 0;
+}
+
+static bool st_ends(const nf_doc *doc, nf_span s, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return s.start != NF_UNSET && s.end - s.start >= n &&
+           strncmp(nf_doc_text(doc) + s.end - n, suffix, n) == 0;
+}
+
+/* ------------------------------------------------------------ lines */
+
+NF_TEST(structure_lines_bom_crlf_cr)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] = "\xEF\xBB\xBFline one\r\nline two\r\rthird";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(doc->lines.len, 4);
+        NF_CHECK_EQ_INT(doc->lines.items[0].span.start, 3); /* BOM outside */
+        NF_CHECK_EQ_INT(doc->lines.items[0].span.end, 11);
+        NF_CHECK_EQ_INT(doc->lines.items[1].span.start, 13);
+        NF_CHECK_EQ_INT(doc->lines.items[1].span.end, 21);
+        NF_CHECK_EQ_INT(doc->lines.items[2].span.start, 22); /* the empty line */
+        NF_CHECK_EQ_INT(doc->lines.items[2].span.end, 22);
+        NF_CHECK_EQ_INT(doc->lines.items[2].paragraph, NFI_NONE);
+        NF_CHECK_EQ_INT(doc->lines.items[3].span.start, 23);
+        NF_CHECK_EQ_INT(doc->lines.items[3].span.end, 28); /* no line end at the end */
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_PARAGRAPH), 2);
+        const nf_paragraph *p0 = nf_doc_paragraph(doc, 0), *p1 = nf_doc_paragraph(doc, 1);
+        NF_CHECK_EQ_INT(p0->span.start, 3);
+        NF_CHECK_EQ_INT(p0->span.end, 21);
+        NF_CHECK_EQ_INT(p0->lines, 2);
+        NF_CHECK_EQ_INT(p1->span.start, 23);
+        NF_CHECK_EQ_INT(p1->lines, 1);
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_lines_trim_and_blank_unicode_space)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    /* indented line, a line of NO-BREAK SPACEs (blank), trailing spaces */
+    const char text[] = "  alpha beta  \n\xC2\xA0\xC2\xA0\n\tgamma\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(doc->lines.len, 3); /* no empty line after the final \n */
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_PARAGRAPH), 2);
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_paragraph(doc, 0)->span), "alpha beta");
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_paragraph(doc, 1)->span), "gamma");
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_empty_and_blank_inputs)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char *inputs[] = {"", "\n", "\r\n\r\n", "   \n \t \n", "\xEF\xBB\xBF"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        nf_doc *doc = st_extract(rules, inputs[i], NULL);
+        NF_CHECK(doc != NULL);
+        if (!doc) continue;
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_PARAGRAPH), 0);
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 0);
+        NF_CHECK(nf_doc_meta(doc)->headline.span.start == NF_UNSET);
+        NF_CHECK(nf_doc_dct(doc, NULL) == NULL);
+        nf_doc_free(doc);
+    }
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_one_line_without_newline)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] = "The lighthouse keeper said the lamp had been repaired and would shine again tonight.";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(doc->lines.len, 1);
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK_EQ_INT(b.start, 0);
+        NF_CHECK_EQ_INT(b.end, strlen(text));
+        NF_CHECK(nf_doc_meta(doc)->headline.span.start == NF_UNSET); /* a sentence, not a title */
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+/* ------------------------------------------------------------ a whole page */
+
+static const char page_a[] =
+    "Home | World | Business | Sports | Opinion\n"
+    "Sign in\n"
+    "Subscribe\n"
+    "\n"
+    "Harbour Council Approves Plan to Rebuild the Old Ferry Pier\n"
+    "Published: March 3, 2024 | 7:15 AM GMT\n"
+    "By Maribel Okafor and Tomas Lindqvist\n"
+    "\n"
+    "PORTWELL (Northwire) - The harbour council voted on Tuesday to rebuild the old ferry "
+    "pier, ending a dispute that has lasted almost ten years.\n"
+    "Council members said the new pier would open to passengers in the spring of next year, "
+    "after the ground work is done.\n"
+    "\"We have waited long enough for this decision,\" said the council's chair, who has "
+    "pushed for the rebuilding since her election.\n"
+    "Residents who opposed the plan argued that the money should go to the town's schools "
+    "instead.\n"
+    "\n"
+    "Funding and timetable\n"
+    "The project will be paid for by a regional grant and a small rise in mooring fees, the "
+    "council said in a statement.\n"
+    "Work is expected to begin in the autumn, once the winter storms have passed and the old "
+    "timbers are removed.\n"
+    "\n"
+    "Related\n"
+    "Council election results\n"
+    "Ferry timetable changes\n"
+    "Harbour festival returns\n"
+    "\n"
+    "\xC2\xA9 2024 Example Media Ltd. All rights reserved.\n";
+
+NF_TEST(structure_page_meta_and_body)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, page_a, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        const nf_meta *m = nf_doc_meta(doc);
+        NF_CHECK_EQ_STR(st_text(doc, m->headline.span),
+                        "Harbour Council Approves Plan to Rebuild the Old Ferry Pier");
+        NF_CHECK_EQ_STR(st_text(doc, m->byline.span), "Maribel Okafor and Tomas Lindqvist");
+        NF_CHECK_EQ_STR(st_text(doc, m->dateline.span), "PORTWELL");
+        NF_CHECK_EQ_STR(st_text(doc, m->source.span), "Northwire");
+        NF_CHECK_EQ_STR(st_text(doc, m->published.span), "March 3, 2024 | 7:15 AM GMT");
+        NF_CHECK_EQ_STR(m->published.value, "2024-03-03T07:15+00:00");
+        nf_dct_source src;
+        NF_CHECK_EQ_STR(nf_doc_dct(doc, &src), "2024-03-03T07:15+00:00");
+        NF_CHECK_EQ_INT(src, NF_DCT_TEXT);
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "The harbour council voted")); /* after the dateline */
+        NF_CHECK(st_ends(doc, b, "old timbers are removed."));   /* crosshead inside */
+        /* paragraphs outside the body are flagged */
+        NF_CHECK(nf_doc_paragraph(doc, 0)->flags & NF_FACT_OUTSIDE_BODY);
+        NF_CHECK(!(nf_doc_paragraph(doc, 2)->flags & NF_FACT_OUTSIDE_BODY));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_caller_dct_wins_over_stamp)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, page_a, "2024-03-05");
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        nf_dct_source src;
+        NF_CHECK_EQ_STR(nf_doc_dct(doc, &src), "2024-03-05");
+        NF_CHECK_EQ_INT(src, NF_DCT_CALLER);
+        NF_CHECK_EQ_STR(nf_doc_meta(doc)->published.value, "2024-03-03T07:15+00:00");
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+/* Scraped one paragraph per line, "Agency CITY", an updated stamp with a
+ * US zone, a price box and a comments section after the article. */
+static const char page_b[] =
+    "Wind Farm Output Hits Record as Storm Sweeps the Coast\n"
+    "AFP SOUTHPORT\n"
+    "Updated: Nov 8, 2023, 2:05 PM EST\n"
+    "Offshore turbines produced more electricity on Wednesday than on any day since the "
+    "farm opened, the grid operator said.\n"
+    "Engineers had feared that the strongest gusts would force the turbines to shut down, "
+    "but most of them kept running through the night.\n"
+    "The operator said the output covered the needs of about two million homes for several "
+    "hours.\n"
+    "Local fishermen, who stayed in port because of the storm, watched the blades turn from "
+    "the harbour wall.\n"
+    "Get unlimited access for $4.99/month\n"
+    "Cancel anytime\n"
+    "COMMENTS\n"
+    "Be the first to comment.\n";
+
+NF_TEST(structure_page_agency_city_and_updated_stamp)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, page_b, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        const nf_meta *m = nf_doc_meta(doc);
+        NF_CHECK_EQ_STR(st_text(doc, m->headline.span),
+                        "Wind Farm Output Hits Record as Storm Sweeps the Coast");
+        NF_CHECK_EQ_STR(st_text(doc, m->dateline.span), "SOUTHPORT");
+        NF_CHECK_EQ_STR(st_text(doc, m->source.span), "AFP");
+        NF_CHECK_EQ_STR(st_text(doc, m->published.span), "Nov 8, 2023, 2:05 PM EST");
+        NF_CHECK_EQ_STR(m->published.value, "2023-11-08T14:05-05:00");
+        NF_CHECK(m->byline.span.start == NF_UNSET);
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "Offshore turbines produced"));
+        NF_CHECK(st_ends(doc, b, "from the harbour wall."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+/* A credit line gives the byline when no "By" line exists; an ISO stamp;
+ * a list the text introduces stays in the body. */
+static const char page_c[] =
+    "Posted 2022-06-30T08:00:00Z\n"
+    "\n"
+    "City Library Extends Opening Hours for the Summer\n"
+    "\n"
+    "The city library will stay open until nine in the evening from next week, the library "
+    "board announced on Thursday.\n"
+    "\n"
+    "The board said the longer hours were made possible by volunteers and would cover:\n"
+    "- the reading rooms on both floors\n"
+    "- the children's corner and its story hour\n"
+    "- the new study booths near the entrance\n"
+    "\n"
+    "Visitors have asked for longer hours for years, and the board said it would review the "
+    "change in the autumn.\n"
+    "\n"
+    "(Writing by Ana Ruiz; Editing by Tom Birch)\n"
+    "\n"
+    "Read more\n"
+    "Museum reopens after repairs\n"
+    "Parks to get new benches\n";
+
+NF_TEST(structure_credit_byline_iso_stamp_and_lists)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, page_c, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        const nf_meta *m = nf_doc_meta(doc);
+        NF_CHECK_EQ_STR(st_text(doc, m->headline.span),
+                        "City Library Extends Opening Hours for the Summer");
+        NF_CHECK_EQ_STR(st_text(doc, m->byline.span), "Ana Ruiz");
+        NF_CHECK_EQ_STR(st_text(doc, m->published.span), "2022-06-30T08:00:00Z");
+        NF_CHECK_EQ_STR(m->published.value, "2022-06-30T08:00+00:00");
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "The city library will stay open"));
+        NF_CHECK(st_ends(doc, b, "review the change in the autumn."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_only_clutter_has_no_body)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] = "Home\nNews\nSport\nWeather\n\nSubscribe to our newsletter\n"
+                        "Privacy policy | Terms of use | Cookies\n"
+                        "\xC2\xA9 2021 Nobody Media. All rights reserved.\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 0);
+        NF_CHECK(nf_doc_meta(doc)->published.span.start == NF_UNSET);
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_hard_wrapped_paragraphs)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] =
+        "Bridge Repairs Finished Early\n"
+        "\n"
+        "Repairs to the river bridge were finished two weeks ahead of the\n"
+        "schedule, the roads department said on Monday, and the bridge will\n"
+        "reopen to cars and buses on Wednesday morning after final checks.\n"
+        "\n"
+        "The department thanked drivers for their patience during the long\n"
+        "closure, which had forced many of them onto a much longer route\n"
+        "through the hills north of the town for most of the winter months.\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span),
+                        "Bridge Repairs Finished Early");
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "Repairs to the river bridge"));
+        NF_CHECK(st_ends(doc, b, "for most of the winter months."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_sentence_with_date_is_not_a_stamp)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] =
+        "Orchard Growers Expect a Smaller Harvest\n\n"
+        "Growers said on Friday that the late frost of April 2, 2023 had damaged many of the "
+        "blossoms in the valley, and they expect a smaller harvest.\n"
+        "Prices at the market have already risen, traders said.\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK(nf_doc_meta(doc)->published.span.start == NF_UNSET);
+        NF_CHECK(nf_doc_dct(doc, NULL) == NULL);
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_ten_thousand_lines)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    size_t cap = 10000 * 96 + 64, n = 0;
+    char *text = malloc(cap);
+    NF_CHECK(text != NULL);
+    if (!text) return;
+    n += (size_t)snprintf(text + n, cap - n, "A Very Long Report\n");
+    for (int i = 0; i < 10000; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "In section %d the committee said it had met again and agreed on "
+                              "further steps.\n", i);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    nf_error err;
+    nf_doc *doc = nf_extract(rules, NULL, text, n, &o, &err);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(doc->lines.len, 10001);
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "In section 0 "));
+        NF_CHECK_EQ_INT(b.end, n - 1);
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span), "A Very Long Report");
+    }
+    nf_doc_free(doc);
+    free(text);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_settings_from_rules_win)
+{
+    /* min_body_score set very high: no run qualifies, so no body */
+    nf_rules *rules = st_rules("schema: 1\nsettings:\n  structure.min_body_score: 100000\n");
+    NF_CHECK(rules != NULL);
+    if (!rules) return;
+    if (!nfi_rules_setting(rules, "structure.min_body_score")) { /* engine not in yet */
+        nf_rules_free(rules);
+        return;
+    }
+    nf_doc *doc = st_extract(rules, page_a, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 0);
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->byline.span),
+                        "Maribel Okafor and Tomas Lindqvist");
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
