@@ -101,7 +101,7 @@ static const char *const DEF_CUES[] = {
     "warned", "warning", "note", "notes", "noted", "noting", "insist", "insists",
     "insisted", "insisting", "claim", "claims", "claimed", "claiming", "argue", "argues",
     "argued", "arguing", "explain", "explains", "explained", "explaining", "stated",
-    "states", "announce", "announces", "announced", "announcing", "confirm", "confirms",
+    "announce", "announces", "announced", "announcing", "confirm", "confirms",
     "confirmed", "confirming", "report", "reports", "reported", "reporting",
     "acknowledge", "acknowledges", "acknowledged", "acknowledging", "admit", "admits",
     "admitted", "admitting", "assert", "asserts", "asserted", "asserting", "declare",
@@ -117,9 +117,14 @@ static const char *const DEF_CUES[] = {
     "articulates", "described", "describes", "hailed", "hails", "urged", "urges",
     "contended", "contends", "maintained", "maintains", "alleged", "alleges", "alleging",
     "remarked", "commented", "estimated", "estimates", "believes", "believed", "thinks",
-    "predicting", "quipped", "asserts", "agreed", "announced", "informed", "assured",
+    "predicting", "quipped", "asserts", "announced", "informed", "assured",
     "reminded", "acknowledged", "learned", "learnt", "testified", "explained",
     "cited", "quoted", "quoting", "citing", NULL};
+
+/* Cues that take a noun phrase, not a content clause: direct quotes only. */
+static const char *const NO_CLAUSE[] = {"hailed", "hails", "described", "describes",
+                                        "urged", "urges", "cited", "quoted", "called",
+                                        "praised", NULL};
 
 static const char *const PRONOUNS[] = {"he", "she", "it", "they", "we", "i", "you",
                                        "him", "her", "them", "us", "there", NULL};
@@ -234,6 +239,16 @@ static size_t mark_at(const char *t, size_t n, size_t i, uint8_t *cls, uint8_t *
 {
     unsigned char b = (unsigned char)t[i];
     if (b == '"') { *cls = QM_DOUBLE; *role = QR_OPEN | QR_CLOSE; return 1; }
+    if (b == '\'' && i + 1 < n && t[i + 1] == '\'') { /* '' as a double mark */
+        *cls = QM_DOUBLE;
+        *role = QR_OPEN | QR_CLOSE;
+        return 2;
+    }
+    if (b == '`' && i + 1 < n && t[i + 1] == '`') {
+        *cls = QM_DOUBLE;
+        *role = QR_OPEN;
+        return 2;
+    }
     if (b == '\'') { *cls = QM_SINGLE; *role = QR_OPEN | QR_CLOSE; return 1; }
     if (b == 0xC2 && i + 1 < n) {
         unsigned char b1 = (unsigned char)t[i + 1];
@@ -650,6 +665,28 @@ static size_t nwords(const qctx *c, size_t a, size_t b)
     return k;
 }
 
+/* The noun phrase at the start of a clause: [det] words up to a preposition
+ * or a verb-like word. */
+static size_t leading_np(const qctx *c, size_t a, size_t lim)
+{
+    size_t j = a, cnt = 0;
+    if (w_in(c, j, DETS)) j++;
+    while (j < lim && cnt < 6 && is_word(c, j)) {
+        if (w_in(c, j, PREPS) || w_in(c, j, AUX) || w_in(c, j, SUBJ_STOP) || is_cue_word(c, j) ||
+            w_in(c, j, TIME_WORDS) || w_is(c, j, "this") || w_is(c, j, "last"))
+            break;
+        const char *w = LW(c, j);
+        size_t L = strlen(w);
+        if (!c->tok.items[j].cap && L > 3 && strcmp(w + L - 2, "ed") == 0) break;
+        if (cnt > 0 && !c->tok.items[j].cap && c->tok.items[j - 1].cap &&
+            !w_is(c, j - 1, "the"))
+            break; /* "Putin tempered" */
+        j++;
+        cnt++;
+    }
+    return j;
+}
+
 /* Subject chunk before the cue at token cue, within [ua, cue). */
 static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, size_t *sb)
 {
@@ -683,6 +720,21 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
     size_t cnt = 0;
     while (j > ua && cnt < 12) {
         size_t p = j - 1;
+        if (w_is(c, p, "after") || w_is(c, p, "before") || w_is(c, p, "since") ||
+            w_is(c, p, "until")) {
+            /* "X in a statement after the talks said": the clause's subject */
+            size_t k = p;
+            while (k > ua && is_word(c, k - 1) && !w_in(c, k - 1, SUBJ_STOP) && k + 20 > p) k--;
+            if (k < p && (k == ua || p_is(c, k - 1, ','))) {
+                size_t e = leading_np(c, k, p);
+                if (e > k) {
+                    *sa = k;
+                    *sb = e;
+                    return;
+                }
+            }
+            break;
+        }
         const qtok *k = &c->tok.items[p];
         if (k->inq >= 0) break;
         if (k->kind == QT_WORD) {
@@ -707,6 +759,13 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
         j = k;
     }
     while (j < b && !is_word(c, j)) j++;
+    /* drop trailing time words: "Trump this week", "the ministry on Friday" */
+    while (b > j + 1 && w_in(c, b - 1, TIME_WORDS)) {
+        b--;
+        while (b > j + 1 && (w_in(c, b - 1, PREPS) || w_is(c, b - 1, "this") ||
+                             w_is(c, b - 1, "last") || w_is(c, b - 1, "next")))
+            b--;
+    }
     if (j >= b) return;
     *sa = j;
     *sb = b;
@@ -758,6 +817,7 @@ static void find_cues(qctx *c)
 {
     for (size_t u = 0; u < c->units.len && !c->nomem; u++) {
         size_t ua = c->units.items[u].a, ub = c->units.items[u].b;
+        size_t first_cue = c->cues.len;
         for (size_t i = ua; i < ub; i++) {
             if (c->tok.items[i].inq >= 0 || !is_word(c, i)) continue;
             if (w_is(c, i, "according") && w_is(c, i + 1, "to") && i + 2 < ub) {
@@ -769,6 +829,10 @@ static void find_cues(qctx *c)
                 continue;
             }
             if (!is_cue_word(c, i)) continue;
+            /* a capitalised cue word inside a sentence is part of a name */
+            if (c->tok.items[i].cap && i > ua && c->tok.items[i - 1].kind != QT_QUOTE &&
+                !p_is(c, i - 1, ',') && !p_is(c, i - 1, ':'))
+                continue;
             /* a noun or adjective: "the claims", "a noted author" */
             if (i > ua && w_in(c, i - 1, DETS) && !w_is(c, i - 1, "that")) continue;
             const char *w = LW(c, i);
@@ -813,6 +877,27 @@ static void find_cues(qctx *c)
                 if (q->sa != q->sb) q->inverted = true;
             }
         }
+        /* ", adding ...", ", saying ...": the speaker of the sentence */
+        for (size_t k = first_cue; k < c->cues.len; k++) {
+            qcue *q = &c->cues.items[k];
+            if (q->sa != q->sb || !q->participle) continue;
+            if (!(q->a > ua && p_is(c, q->a - 1, ','))) continue;
+            bool got = false;
+            for (size_t j = k; j-- > first_cue;)
+                if (c->cues.items[j].sa != c->cues.items[j].sb) {
+                    q->sa = c->cues.items[j].sa;
+                    q->sb = c->cues.items[j].sb;
+                    got = true;
+                    break;
+                }
+            if (!got && c->tok.items[ua].kind == QT_WORD) {
+                size_t e = leading_np(c, ua, q->a);
+                if (e > ua && nwords(c, ua, e) <= 5) {
+                    q->sa = ua;
+                    q->sb = e;
+                }
+            }
+        }
     }
 }
 
@@ -847,8 +932,8 @@ static qout *add_out(qctx *c, nf_span span, uint32_t kind, uint32_t flags, const
 static int direct_cue(const qctx *c, const dquote *q)
 {
     if (q->unit == NFI_NONE) return -1;
-    size_t after = (q->close != q->open ? q->close : q->close) + 1;
     if (q->close == q->open) return -1;
+    size_t after = q->close + 1;
     int best_after = -1, best_before = -1;
     for (size_t k = 0; k < c->cues.len; k++) {
         const qcue *cu = &c->cues.items[k];
@@ -862,8 +947,10 @@ static int direct_cue(const qctx *c, const dquote *q)
     if (best_after >= 0) {
         const qcue *cu = &c->cues.items[best_after];
         /* close after the quote: only a short chunk between */
-        size_t gap = cu->a - after;
-        bool near = gap <= 10 && (cu->sa == cu->sb || cu->sa >= after || cu->inverted);
+        size_t first = cu->inverted ? cu->a : cu->sa;
+        if (cu->sa == cu->sb) first = cu->a;
+        while (first > after && p_is(c, first - 1, ',')) first--;
+        bool near = first == after && !cu->participle && cu->a - after <= 12;
         for (size_t k = after; k < cu->a && near; k++)
             if (c->tok.items[k].kind == QT_QUOTE || final_punct_tok(c, k)) near = false;
         if (near) return best_after;
@@ -1085,6 +1172,19 @@ static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
                 end = j;
                 break;
             }
+            /* ", while X said ...", ", in what he said ...": another report */
+            {
+                size_t x = nx, words = 0;
+                while (x < ub && words < 7 && is_word(c, x) && !is_cue_word(c, x)) {
+                    x++;
+                    words++;
+                }
+                if (words > 0 && x < ub && is_cue_word(c, x) && x != self_cue &&
+                    c->tok.items[x].inq < 0 && !w_in(c, x, NO_CLAUSE)) {
+                    end = j;
+                    break;
+                }
+            }
             if (is_cue_word(c, nx) && nx != self_cue) {
                 const char *w = LW(c, nx);
                 size_t L = strlen(w);
@@ -1151,7 +1251,7 @@ static bool is_mostly_direct(const qctx *c, nf_span sp)
         size_t hi = o->span.end < sp.end ? o->span.end : sp.end;
         if (hi <= lo) continue;
         /* the quote with its marks covers the content */
-        if ((double)(hi - lo) >= 0.75 * (double)(sp.end - sp.start)) return true;
+        if ((double)(hi - lo) + 8.0 >= (double)(sp.end - sp.start)) return true;
     }
     return false;
 }
@@ -1213,6 +1313,7 @@ static void do_indirect(qctx *c)
             }
             continue;
         }
+        if (w_in(c, cu->a, NO_CLAUSE) && cu->type == CUE_VERB) continue;
         /* forward: CUE [adjuncts] [that] CLAUSE */
         bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||
                     strcmp(LW(c, cu->a), "informed") == 0 || strcmp(LW(c, cu->a), "assured") == 0 ||
@@ -1232,7 +1333,14 @@ static void do_indirect(qctx *c)
         }
         bool fwd = false;
         size_t cs = 0;
-        if (that != NF_UNSET) {
+        bool relative = !cu->inverted && cu->sa < cu->sb && cu->sa > ua &&
+                        (w_is(c, cu->sa - 1, "which") || w_is(c, cu->sa - 1, "what") ||
+                         w_is(c, cu->sa - 1, "who") || w_is(c, cu->sa - 1, "that"));
+        if (relative && that == NF_UNSET) {
+            /* "..., which agencies said lasted six hours": the gapped clause */
+            cs = skip_adjuncts(c, cu->b, ub, false);
+            fwd = cs < ub && is_word(c, cs);
+        } else if (that != NF_UNSET) {
             cs = that + 1;
             fwd = true;
         } else if (!cu->inverted) {
@@ -1270,9 +1378,19 @@ static void do_indirect(qctx *c)
             size_t after = skip_adjuncts(c, cu->inverted ? cu->sb : cu->b, ub, told);
             bool at_end = after >= ub || (after + 1 == ub && final_punct_tok(c, after)) ||
                           p_is(c, after, ',');
-            if (at_end) {
-                size_t s0 = ua;
-                add_indirect(c, trim_content(c, s0, chunk_start - 1), cu,
+            for (size_t j = 0; j < c->cues.len && at_end; j++) {
+                const qcue *o = &c->cues.items[j];
+                if (o->unit == cu->unit && o->a >= ua && o->a < chunk_start &&
+                    o->type == CUE_VERB && !w_in(c, o->a, NO_CLAUSE))
+                    at_end = false; /* "X said that ..., TASS reported": one report */
+            }
+            if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
+                !(w_is(c, after + 1, "according"))) {
+                /* "CLAUSE, X said, CLAUSE": the sentence around the attribution */
+                size_t e = content_end(c, after + 1, ub, cu->a);
+                add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.parenthetical");
+            } else if (at_end) {
+                add_indirect(c, trim_content(c, ua, chunk_start - 1), cu,
                              "quotes.indirect.clause_before");
             }
         }
