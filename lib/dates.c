@@ -91,6 +91,62 @@ static word_list make_list(const nf_rules *rules, const char *key, const char *c
     return l;
 }
 
+/* ------------------------------------------------------------ mod words */
+
+/* `mod_word` attribute: the approximator or part word the rule captured
+ * ("about", "more than", "early") -> TIMEX3 mod. Words that carry no mod
+ * ("earlier", "just") give none. */
+typedef struct mod_word {
+    const char *word, *mod;
+} mod_word;
+
+static const mod_word mod_words[] = {
+    {"about", "APPROX"}, {"around", "APPROX"}, {"approximately", "APPROX"},
+    {"roughly", "APPROX"}, {"some", "APPROX"}, {"nearly", "APPROX"}, {"almost", "APPROX"},
+    {"close to", "APPROX"}, {"an estimated", "APPROX"}, {"estimated", "APPROX"},
+    {"circa", "APPROX"}, {"c.", "APPROX"}, {"approx.", "APPROX"}, {"or so", "APPROX"},
+    {"more than", "MORE_THAN"}, {"over", "MORE_THAN"}, {"upwards of", "MORE_THAN"},
+    {"longer than", "MORE_THAN"}, {"well over", "MORE_THAN"}, {"just over", "MORE_THAN"},
+    {"beyond", "MORE_THAN"}, {"less than", "LESS_THAN"}, {"under", "LESS_THAN"},
+    {"fewer than", "LESS_THAN"}, {"shorter than", "LESS_THAN"}, {"just under", "LESS_THAN"},
+    {"barely", "LESS_THAN"}, {"not quite", "LESS_THAN"}, {"at least", "EQUAL_OR_MORE"},
+    {"no less than", "EQUAL_OR_MORE"}, {"up to", "EQUAL_OR_LESS"},
+    {"no more than", "EQUAL_OR_LESS"}, {"at most", "EQUAL_OR_LESS"}, {"early", "START"},
+    {"earlier", NULL}, {"beginning", "START"}, {"start", "START"}, {"dawn", "START"},
+    {"mid", "MID"}, {"middle", "MID"}, {"midst", "MID"}, {"late", "END"}, {"later", NULL},
+    {"end", "END"}, {"close", "END"}, {"just", NULL}, {"only", NULL}, {"the", NULL},
+    {NULL, NULL}};
+
+/* Looks the (case-insensitive, white space collapsed) word up: true when
+ * known, *mod = its mod or NULL. */
+static bool mod_of_word(const char *s, size_t n, const char **mod)
+{
+    char w[32];
+    size_t k = 0;
+    bool space = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '-') {
+            space = k > 0;
+            continue;
+        }
+        if (space) {
+            if (k + 1 >= sizeof w) return false;
+            w[k++] = ' ';
+            space = false;
+        }
+        if (k + 1 >= sizeof w) return false;
+        w[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    w[k] = '\0';
+    for (size_t i = 0; mod_words[i].word; i++)
+        if (!strcmp(w, mod_words[i].word)) {
+            *mod = mod_words[i].mod;
+            return true;
+        }
+    return false;
+}
+
 /* ------------------------------------------------------------ candidates */
 
 typedef struct cand {
@@ -384,6 +440,15 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
                 continue; /* an optional capture that matched nothing */
             }
             if (!strcmp(at->key, "type")) has_type = true;
+            if (!strcmp(at->key, "mod_word")) {
+                const char *mod = NULL;
+                if (!mod_of_word(v, vn, &mod))
+                    nfi_doc_warn(doc, "dates: rule %s: unknown mod_word '%.*s'",
+                                 a->rule ? a->rule : "?", (int)(vn > 40 ? 40 : vn), v);
+                else if (mod && !in.mod[0])
+                    nfi_timex_in_set(&in, "mod", mod, strlen(mod));
+                continue;
+            }
             if (nfi_timex_in_set(&in, at->key, v, vn) != NF_OK) {
                 nfi_doc_warn(doc, "dates: rule %s: attribute %s=%.*s rejected",
                              a->rule ? a->rule : "?", at->key, (int)(vn > 40 ? 40 : vn), v);

@@ -67,7 +67,7 @@ typedef struct nfi_timex_in {
     int direction;        /* tense hint: -1 past, +1 future, 0 none */
     /* pass-through codes */
     char ref[12];         /* "PAST_REF", "PRESENT_REF", "FUTURE_REF" or "" */
-    char mod[12];         /* TIMEX3 mod ("APPROX", "MID", ...) or "": not used
+    char mod[16];         /* TIMEX3 mod ("APPROX", "MID", ...) or "": not used
                              by normalisation, the resolver copies it */
     char freq[16];        /* explicit SET value ("P1W") or "" */
 } nfi_timex_in;

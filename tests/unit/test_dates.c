@@ -403,3 +403,25 @@ NF_TEST(dates_resolve_empty_doc_and_null)
     NF_CHECK_EQ_INT(doc->dates.len, 0);
     nf_doc_free(doc);
 }
+
+NF_TEST(dates_resolve_mod_word_maps_approximators)
+{
+    nf_doc *doc = mkdoc("It took nearly two years, then at least a week, by early 2019, "
+                        "and just five days.",
+                        "2025-04-10");
+    add_ann(doc, "DURATION", "nearly two years", 0, "mod_word=@nearly;amount=two;unit=years");
+    add_ann(doc, "DURATION", "at least a week", 0, "mod_word=@at least;amount=a;unit=week");
+    add_ann(doc, "DATE", "early 2019", 0, "mod_word=Early;year=2019");
+    add_ann(doc, "DURATION", "just five days", 0, "mod_word=just;amount=five;unit=days");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 4);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->mod, "APPROX");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "P2Y");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->mod, "EQUAL_OR_MORE");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 2)->mod, "START");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 2)->value, "2019");
+    NF_CHECK(DATE_AT(doc, 3)->mod == NULL);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 3)->value, "P5D");
+    NF_CHECK_EQ_INT(doc->warnings.len, 0);
+    nf_doc_free(doc);
+}
