@@ -112,14 +112,72 @@ typedef struct cfg {
         headline_max_words;
     st_list clutter, cues, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
+    /* phrase lists indexed by their first (lower-cased) byte */
+    struct phr *phr, *fw;
+    uint32_t phr_start[257], fw_start[257];
 } cfg;
+
+enum { PL_CLUTTER, PL_COPYRIGHT, PL_CREDIT, PL_CAPTION, PL_COUNT };
+
+typedef struct phr {
+    const char *p;
+    uint32_t len;
+    uint8_t list, edge_l, edge_r;
+} phr;
+
+static bool ascii_alnum_byte(unsigned char c);
+static unsigned char lower_byte(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c; }
+
+static int phr_cmp(const void *a, const void *b)
+{
+    const phr *x = a, *y = b;
+    unsigned char cx = lower_byte((unsigned char)x->p[0]), cy = lower_byte((unsigned char)y->p[0]);
+    return cx < cy ? -1 : cx > cy;
+}
+
+/* Builds an index of the phrases of lists[0..n) by first byte. */
+static phr *phr_index(const st_list *const *lists, size_t n, uint32_t start[257])
+{
+    size_t total = 0;
+    for (size_t l = 0; l < n; l++) total += list_count(lists[l]);
+    phr *v = malloc((total ? total : 1) * sizeof *v);
+    if (!v) return NULL;
+    size_t k = 0;
+    for (size_t l = 0; l < n; l++)
+        for (size_t i = 0, m = list_count(lists[l]); i < m; i++) {
+            const char *it = list_item(lists[l], i);
+            size_t len = strlen(it);
+            if (!len || len > 200) continue;
+            v[k].p = it;
+            v[k].len = (uint32_t)len;
+            v[k].list = (uint8_t)l;
+            v[k].edge_l = ascii_alnum_byte((unsigned char)it[0]);
+            v[k].edge_r = ascii_alnum_byte((unsigned char)it[len - 1]);
+            k++;
+        }
+    qsort(v, k, sizeof *v, phr_cmp);
+    size_t j = 0;
+    for (uint32_t ch = 0; ch < 256; ch++) {
+        start[ch] = (uint32_t)j;
+        while (j < k && lower_byte((unsigned char)v[j].p[0]) == ch) j++;
+    }
+    start[256] = (uint32_t)k;
+    return v;
+}
+
+static void cfg_free(cfg *c)
+{
+    free(c->phr);
+    free(c->fw);
+    c->phr = c->fw = NULL;
+}
 
 #define LIST(field, key, arr) \
     (c->field.dflt = (arr), c->field.ndflt = sizeof(arr) / sizeof(arr)[0], \
      c->field.set = rules ? nfi_rules_setting(rules, key) : NULL)
 #define NUM(field, key, dv) (c->field = rules ? nfi_rules_number(rules, key, dv) : (dv))
 
-static void cfg_load(cfg *c, const nf_rules *rules)
+static bool cfg_load(cfg *c, const nf_rules *rules)
 {
     NUM(block_cost, "structure.block_cost", 6);
     NUM(prose_word, "structure.prose_word", 1.0);
@@ -168,6 +226,15 @@ static void cfg_load(cfg *c, const nf_rules *rules)
     LIST(zones, "structure.zones", dflt_zones);
     LIST(upd_labels, "structure.updated_labels", dflt_updated_labels);
     LIST(pub_labels, "structure.published_labels", dflt_published_labels);
+    const st_list *pl[PL_COUNT] = {&c->clutter, &c->copyright, &c->credits, &c->captions};
+    const st_list *fl[1] = {&c->func};
+    c->phr = phr_index(pl, PL_COUNT, c->phr_start);
+    c->fw = phr_index(fl, 1, c->fw_start);
+    if (!c->phr || !c->fw) {
+        cfg_free(c);
+        return false;
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------ text helpers */
@@ -254,14 +321,41 @@ static int phrase_count(const char *s, size_t b, size_t e, const char *phrase, i
     bool edge_l = ascii_alnum_byte((unsigned char)phrase[0]);
     bool edge_r = ascii_alnum_byte((unsigned char)phrase[pn - 1]);
     int hits = 0;
+    unsigned char p0 = (unsigned char)phrase[0];
+    if (p0 >= 'A' && p0 <= 'Z') p0 = (unsigned char)(p0 | 32);
     for (size_t i = b; i + pn <= e && hits < max; i++) {
-        if (!ascii_ieq(s + i, phrase, pn)) continue;
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch | 32);
+        if (ch != p0 || !ascii_ieq(s + i, phrase, pn)) continue;
         if (edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
         if (edge_r && i + pn < e && ascii_alnum_byte((unsigned char)s[i + pn])) continue;
         hits++;
         i += pn - 1;
     }
     return hits;
+}
+
+/* Counts hits of every indexed phrase list in s[b,e) (at most max each). */
+static void phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[PL_COUNT], int max)
+{
+    for (size_t i = b; i < e; i++) {
+        unsigned char ch = lower_byte((unsigned char)s[i]);
+        for (uint32_t j = c->phr_start[ch]; j < c->phr_start[ch + 1]; j++) {
+            const phr *p = &c->phr[j];
+            if (counts[p->list] >= max || i + p->len > e || !ascii_ieq(s + i, p->p, p->len)) continue;
+            if (p->edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
+            if (p->edge_r && i + p->len < e && ascii_alnum_byte((unsigned char)s[i + p->len])) continue;
+            counts[p->list]++;
+        }
+    }
+}
+
+static bool is_function_word(const cfg *c, const char *w, size_t n)
+{
+    unsigned char ch = lower_byte((unsigned char)w[0]);
+    for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
+        if (c->fw[j].len == n && ascii_ieq(c->fw[j].p, w, n)) return true;
+    return false;
 }
 
 static bool list_has_word(const st_list *l, const char *w, size_t n)
@@ -369,7 +463,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
         if (is_lower(first_cp)) k->lower++;
         if (all_up && letters >= 2) k->allcaps++;
         if (camel && letters >= 6 && !all_up) k->flags |= BF_CAMEL;
-        if (list_has_word(&c->func, s + ws, p - ws)) k->func++;
+        if (is_function_word(c, s + ws, p - ws)) k->func++;
     }
     /* how it ends */
     size_t pos;
@@ -391,21 +485,22 @@ static void analyze(const char *s, blk *k, const cfg *c)
                phrase_count(s, k->start, e, " / ", 4);
     if (seps >= 2) k->flags |= BF_CRUMB;
     /* vocabulary */
-    int hits = 0;
-    for (size_t m = 0, n = list_count(&c->clutter); m < n; m++)
-        hits += phrase_count(s, k->start, e, list_item(&c->clutter, m), 3);
-    k->clutter = hits;
-    for (size_t m = 0, n = list_count(&c->copyright); m < n; m++)
-        if (phrase_count(s, k->start, e, list_item(&c->copyright, m), 1)) k->flags |= BF_COPYRIGHT;
-    for (size_t m = 0, n = list_count(&c->credits); m < n; m++)
-        if (phrase_count(s, k->start, e, list_item(&c->credits, m), 1)) {
-            size_t q = skip_space(s, k->start, e);
-            /* a credit line: starts with the cue (or "(" + cue), or is short */
-            if (k->words <= 40 && (s[q] == '(' || ascii_ieq(s + q, list_item(&c->credits, m), 3)))
-                k->flags |= BF_CREDIT;
+    int counts[PL_COUNT] = {0};
+    phr_scan(c, s, k->start, e, counts, (int)c->clutter_max_hits);
+    k->clutter = counts[PL_CLUTTER];
+    if (counts[PL_COPYRIGHT]) k->flags |= BF_COPYRIGHT;
+    if (counts[PL_CAPTION]) k->flags |= BF_CAPTION;
+    if (counts[PL_CREDIT] && k->words <= 40) {
+        /* a credit line starts with "(" or with a credit cue */
+        size_t q = skip_space(s, k->start, e);
+        bool starts = s[q] == '(';
+        for (size_t m = 0, n = list_count(&c->credits); m < n && !starts; m++) {
+            const char *cue = list_item(&c->credits, m);
+            size_t cn = strlen(cue);
+            starts = cn && q + cn <= e && ascii_ieq(s + q, cue, cn);
         }
-    for (size_t m = 0, n = list_count(&c->captions); m < n; m++)
-        if (phrase_count(s, k->start, e, list_item(&c->captions, m), 1)) k->flags |= BF_CAPTION;
+        if (starts) k->flags |= BF_CREDIT;
+    }
     /* a section cue starts the block and the block is heading-like */
     size_t q = k->start;
     while (q < e) {
@@ -613,7 +708,12 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
                        const blk *k, stamp *out)
 {
     if (e - b > 300) return false;
-    if (!re_match(r, r->date, s, b, e)) return false;
+    /* every pattern has a four-digit year: skip lines without one */
+    bool year = false;
+    for (size_t i = b; i + 4 <= e && !year; i++)
+        year = (s[i] == '1' || s[i] == '2') && (s[i + 1] == '9' || s[i + 1] == '0') &&
+               s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9';
+    if (!year || !re_match(r, r->date, s, b, e)) return false;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     size_t ms = b + ov[0], me = b + ov[1];
     size_t gs, ge, g2, g3;
@@ -860,9 +960,12 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
     const char *s = doc->work;
     if (!doc->lines.len) return NF_OK;
     cfg c;
-    cfg_load(&c, rules);
+    if (!cfg_load(&c, rules)) return NF_ERR_NOMEM;
     regexes re;
-    if (re_init(&re) != NF_OK) return NF_ERR_NOMEM;
+    if (re_init(&re) != NF_OK) {
+        cfg_free(&c);
+        return NF_ERR_NOMEM;
+    }
     nf_status st = NF_OK;
     blk *bk = NULL;
     size_t nb = 0, cap = 0;
@@ -928,7 +1031,9 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
     for (size_t i = 0; i < nb; i++) {
         blk *k = &bk[i];
         if (find_stamp(&re, &c, s, k->start, k->end, k, &stamps[i])) k->flags |= BF_STAMP;
-        if (k->words <= 15 && re_match(&re, re.byline, s, k->start, k->end)) k->flags |= BF_BYLINE;
+        if (k->words <= 15 && phrase_count(s, k->start, k->start + (k->end - k->start < 8 ? k->end - k->start : 8), "by", 1) &&
+            re_match(&re, re.byline, s, k->start, k->end))
+            k->flags |= BF_BYLINE;
         k->hash = nfi_hash(s + k->start, k->end - k->start);
         order[i] = k;
     }
@@ -1100,7 +1205,8 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
     {
         double best_sc = -1e9;
         size_t best = NF_UNSET;
-        for (size_t i = 0; i < head_end; i++) {
+        size_t from = head_end > (size_t)c.headline_window ? head_end - (size_t)c.headline_window : 0;
+        for (size_t i = from; i < head_end; i++) {
             blk *k = &bk[i];
             if (k->words < c.headline_min_words || k->words > c.headline_max_words) continue;
             if (k->flags & (BF_BULLET | BF_CUE | BF_STAMP | BF_BYLINE | BF_CREDIT | BF_CAPTION |
@@ -1192,5 +1298,6 @@ done:
     free(order);
     free(stamps);
     re_free(&re);
+    cfg_free(&c);
     return st;
 }
