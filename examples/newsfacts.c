@@ -861,6 +861,15 @@ static nf_rules *load_rules(const char *path)
     return rules;
 }
 
+/* --check-rules: one failed rule example, as file:line:col: error: ... */
+static void report_example(void *ud, const nf_error *failure)
+{
+    char msg[700];
+    (void)ud;
+    nf_error_format(failure, msg, sizeof msg);
+    fprintf(stderr, "%s\n", msg);
+}
+
 int main(int argc, char **argv)
 {
     options opt = {0};
@@ -874,9 +883,19 @@ int main(int argc, char **argv)
         nf_rules *rules = load_rules(opt.check_rules);
         free(files);
         if (!rules) return 2;
-        printf("%s: %zu rules load\n", opt.check_rules, nf_rules_count(rules));
+        size_t checked = 0, failed = 0;
+        nf_error err;
+        nf_status cst = nf_rules_check_examples(rules, report_example, NULL, &checked, &failed,
+                                                &err);
+        if (cst != NF_OK && cst != NF_ERR_RULE) {
+            char msg[700];
+            nf_error_format(&err, msg, sizeof msg);
+            fprintf(stderr, "%s\n", msg);
+        }
+        printf("%s: %zu rules load; %zu examples checked, %zu failed\n", opt.check_rules,
+               nf_rules_count(rules), checked, failed);
         nf_rules_free(rules);
-        return 0;
+        return cst == NF_OK ? 0 : 2;
     }
     if (opt.out_dir) {
         struct stat sb;

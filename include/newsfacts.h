@@ -176,6 +176,21 @@ NF_API void nf_rules_free(nf_rules *rules);
  * Thread safety: safe. */
 NF_API size_t nf_rules_count(const nf_rules *rules);
 
+/* Receives one failed rule example: failure->source/line/column locate the
+ * example in its rule file, failure->message says which rule, what was
+ * expected and what was found. The struct is only valid during the call. */
+typedef void (*nf_example_report)(void *userdata, const nf_error *failure);
+
+/* Runs the `examples:` and `counter_examples:` of every rule (each text is
+ * extracted alone with these rules) and reports each failure through
+ * report (may be NULL). *checked and *failed (may be NULL) receive the
+ * numbers of examples run and failed. Returns NF_OK when all pass,
+ * NF_ERR_RULE when some failed, or another error (NF_ERR_NOMEM) in err.
+ * Thread safety: safe (uses its own workspace). */
+NF_API nf_status nf_rules_check_examples(const nf_rules *rules, nf_example_report report,
+                                         void *userdata, size_t *checked, size_t *failed,
+                                         nf_error *err);
+
 /* ------------------------------------------------------------- workspace */
 
 typedef struct nf_workspace nf_workspace;

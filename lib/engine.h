@@ -1,0 +1,298 @@
+/*
+ * engine.h - private structures of the rule engine (rules_yaml.c,
+ * lexicon.c, pattern.c, match.c, phases.c). Nothing outside the engine
+ * includes this; other stages use rules.h.
+ *
+ * A loaded rule set (struct nf_rules) is immutable after load: every
+ * table below is filled while loading and only read afterwards, so one
+ * handle serves any number of threads. Per-call state lives in
+ * nfi_engine_ws (match.c).
+ */
+#ifndef NEWSFACTS_ENGINE_H
+#define NEWSFACTS_ENGINE_H
+
+#include "rules.h"
+
+#define NFI_MAX_CAPS 16          /* named captures per token rule */
+#define NFI_DEFAULT_MAX_TOKENS 64 /* longest token-pattern match (tokens) */
+
+/* ------------------------------------------------------------ positions */
+
+/* Where a YAML scalar stands, for error messages. */
+typedef struct nfi_pos {
+    const char *file;
+    uint32_t line, col; /* 1-based */
+    int style;          /* NFI_STYLE_* */
+    bool oneline;
+} nfi_pos;
+
+enum { NFI_STYLE_PLAIN = 0, NFI_STYLE_SINGLE = 1, NFI_STYLE_OTHER = 2 };
+
+/* Line/column of byte offset off inside the scalar value (points into the
+ * scalar for one-line plain and single-quoted scalars, else its start). */
+void nfi_pos_at(const nfi_pos *p, const char *value, size_t off, uint32_t *line,
+                uint32_t *col);
+
+/* ------------------------------------------------------------ lexicons */
+
+typedef struct nfi_lex_entry {
+    uint32_t attr_start, attr_count; /* into rules->lex_attrs */
+    uint32_t ntokens;
+} nfi_lex_entry;
+
+typedef struct nfi_kv {
+    const char *key;   /* interned in rules->names */
+    const char *value;
+} nfi_kv;
+
+struct nfi_lexicon {
+    const char *name;
+    uint32_t index;
+    uint32_t root;     /* trie node */
+    uint32_t entries;  /* number of entries */
+    uint32_t max_tokens;
+    const nf_rules *rules;
+};
+
+/* Trie: nodes hold an entry (or NFI_NONE); edges are a hash over
+ * (node, vocab id) shared by every lexicon. */
+typedef struct nfi_trie {
+    NFI_VEC(uint32_t) node_entry; /* node -> entry index or NFI_NONE */
+    uint64_t *keys;               /* (node << 32 | vocab) + 1, 0 = empty */
+    uint32_t *vals;               /* child node */
+    size_t nslots, used;
+} nfi_trie;
+
+/* ------------------------------------------------------------ patterns */
+
+enum nfi_test_op {
+    NFI_T_AND = 1, NFI_T_OR, NFI_T_NOT,
+    NFI_T_TEXT,  /* exact text: str */
+    NFI_T_NORM,  /* case-folded form: val = vocab id (NFI_NONE: never) */
+    NFI_T_RE,    /* regex over the token text: re */
+    NFI_T_SHAPE, /* str */
+    NFI_T_KIND,  /* val = nf_token_kind */
+    NFI_T_CAP,   /* val = NFI_CAP_* */
+    NFI_T_LEX1,  /* single-token entry of lexicon val */
+    NFI_T_FLAG,  /* val = NF_TOKEN_* mask or NFI_FLAG_SENT_* */
+    NFI_T_ANY
+};
+
+enum { NFI_CAP_UPPER = 1, NFI_CAP_LOWER, NFI_CAP_TITLE, NFI_CAP_ALLCAPS };
+#define NFI_FLAG_SENT_START 0x10000u
+#define NFI_FLAG_SENT_END 0x20000u
+
+typedef struct nfi_test {
+    uint8_t op;
+    uint32_t a, b;     /* children (AND, OR: a, b; NOT: a) */
+    uint32_t val;
+    const char *str;
+    uint32_t len;
+    pcre2_code *re;
+} nfi_test;
+
+enum nfi_op { NFI_OP_TEST = 1, NFI_OP_LEX, NFI_OP_ANN, NFI_OP_SPLIT, NFI_OP_JMP,
+              NFI_OP_SAVE, NFI_OP_MATCH };
+
+typedef struct nfi_inst {
+    uint8_t op;
+    uint32_t x, y; /* TEST: x = test; LEX: x = lexicon; ANN: x = type id;
+                      SPLIT: x, y; JMP: x; SAVE: x = slot */
+} nfi_inst;
+
+typedef struct nfi_prog {
+    nfi_inst *code;
+    uint32_t len;
+    nfi_test *tests;
+    uint32_t ntests;
+    uint32_t ncaps;          /* named captures */
+    const char **cap_names;
+    /* per capture: lexicons and annotation types inside it (for $cap.key) */
+    uint32_t **cap_lexes, *cap_nlexes;
+    uint32_t **cap_types, *cap_ntypes;
+    /* everything the pattern uses (for $0.key) */
+} nfi_prog;
+
+/* ------------------------------------------------------------ rules */
+
+enum { NFI_ATTR_LITERAL = 1, NFI_ATTR_CAPTURE, NFI_ATTR_CAPKEY };
+
+typedef struct nfi_emit_attr {
+    const char *key;
+    int kind;
+    const char *value;  /* literal */
+    uint32_t cap;       /* capture index */
+    const char *subkey; /* lexicon / annotation attribute */
+} nfi_emit_attr;
+
+typedef struct nfi_example {
+    const char *text;
+    const char *match;  /* expected span text; NULL for counter-examples */
+    uint32_t type;      /* expected type or NFI_NONE */
+    nfi_pos pos;
+} nfi_example;
+
+typedef struct nfi_rule {
+    const char *name;
+    uint32_t index, phase;
+    int32_t priority;
+    bool cross_sentences, overlap;
+    uint32_t max_tokens;
+    nfi_prog *prog;        /* token rule */
+    pcre2_code *re;        /* regex rule */
+    uint32_t re_ncaps;
+    const char **re_cap_names; /* by group number (NULL: unnamed) */
+    uint32_t emit;         /* type id or NFI_NONE */
+    nfi_emit_attr *attrs;
+    uint32_t nattrs;
+    uint32_t *remove;
+    uint32_t nremove;
+    uint32_t *retag_from, *retag_to;
+    uint32_t nretag;
+    nfi_example *examples;
+    uint32_t nexamples;
+    nfi_pos pos;
+} nfi_rule;
+
+/* Candidate rules of a phase by first token. */
+typedef struct nfi_phase {
+    const char *name;
+    uint32_t *regex_rules, nregex;
+    uint32_t *any_rules, nany;
+    /* by vocab id: open hash vocab -> list */
+    uint32_t *word_keys;   /* vocab + 1, 0 = empty */
+    uint32_t *word_start;  /* list start in lists */
+    uint32_t *word_count;
+    uint32_t word_slots;
+    /* by lexicon first token: lexicon index -> list */
+    uint32_t *lex_ids, *lex_start, *lex_count, nlex;
+    /* by annotation type at the start */
+    uint32_t *type_ids, *type_start, *type_count, ntypes;
+    uint32_t *lists;
+} nfi_phase;
+
+struct nfi_setting {
+    const char *key;
+    const char *scalar;
+    const char **items;
+    size_t count;
+};
+
+struct nf_rules {
+    nfi_arena arena;
+    nfi_strtab vocab;  /* case-folded token forms */
+    nfi_strtab names;  /* type names, attribute keys, lexicon names */
+    nfi_trie trie;
+    NFI_VEC(nfi_lex_entry) lex_entries;
+    NFI_VEC(nfi_kv) lex_attrs;
+    NFI_VEC(nfi_lexicon *) lexicons;
+    NFI_VEC(nfi_rule) rules;
+    NFI_VEC(nfi_phase) phases;
+    NFI_VEC(struct nfi_setting) settings;
+    /* types: id -> name (interned); emitted_phase: first phase that emits it */
+    NFI_VEC(const char *) types;
+    NFI_VEC(uint32_t) type_phase;
+    NFI_VEC(pcre2_code *) codes; /* every compiled regex (freed with the rules) */
+    pcre2_match_context *mctx;
+    uint32_t match_limit, depth_limit;
+    uint32_t max_prog, max_caps, max_tokens, max_re_groups;
+};
+
+/* ------------------------------------------------------------ lexicon.c */
+
+/* Case-folds s[0,n) into out (NUL-terminated, arena); NULL on OOM. */
+char *nfi_fold(nfi_arena *a, const char *s, size_t n, size_t *outlen);
+/* The same into a caller buffer; returns the length, or (size_t)-1 when it
+ * does not fit. */
+size_t nfi_fold_buf(const char *s, size_t n, char *out, size_t cap);
+uint32_t nfi_trie_child(const nfi_trie *t, uint32_t node, uint32_t vocab);
+nf_status nfi_trie_init(nfi_trie *t);
+void nfi_trie_free(nfi_trie *t);
+/* Adds a lexicon entry (the entry text is split on white space, each part
+ * case-folded); attrs already pushed at [attr_start, +attr_count). Returns
+ * NF_OK, NF_ERR_NOMEM, or NF_ERR_RULE when the entry is empty. Duplicate
+ * entries: the later attributes are added to the first (both kept). */
+nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size_t n,
+                          uint32_t attr_start, uint32_t attr_count);
+nfi_lexicon *nfi_lexicon_new(nf_rules *r, const char *name);
+/* Parses a list file (entry<TAB>key=value...) into lex. On error fills err
+ * with file:line. */
+nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
+                                uint64_t max_bytes, nf_error *err);
+/* Longest match of lex at token i, using the per-token vocab ids. Writes
+ * every length at which an entry ends into lens (up to cap), returns how
+ * many; longest last. entries[k] = entry index of lens[k] (may be NULL). */
+size_t nfi_lexicon_walk(const nf_rules *r, const nfi_lexicon *lex, const uint32_t *tokvocab,
+                        size_t i, size_t end, uint32_t *lens, uint32_t *entries, size_t cap);
+const char *nfi_lex_entry_attr(const nf_rules *r, uint32_t entry, const char *key);
+
+/* ------------------------------------------------------------ pattern.c */
+
+/* Compiles a token pattern. On error fills err (NF_ERR_RULE / NF_ERR_REGEX)
+ * with the position inside the scalar. */
+nfi_prog *nfi_pattern_compile(nf_rules *r, const char *src, const nfi_pos *pos,
+                              const char *rule_name, nf_error *err);
+/* Compiles a regex with JIT; on error fills err with the column inside the
+ * scalar (value_off = byte offset of the regex inside the scalar value). */
+pcre2_code *nfi_regex_compile(nf_rules *r, const char *re, size_t n, uint32_t options,
+                              const nfi_pos *pos, const char *value, size_t value_off,
+                              nf_error *err);
+/* First-token classes of a program: calls back for each start key. */
+typedef struct nfi_first {
+    bool any;
+    NFI_VEC(uint32_t) words;  /* vocab ids */
+    NFI_VEC(uint32_t) lexes;  /* lexicon indexes */
+    NFI_VEC(uint32_t) types;  /* annotation type ids */
+} nfi_first;
+nf_status nfi_prog_first(const nfi_prog *p, nfi_first *out);
+uint32_t nfi_type_intern(nf_rules *r, const char *name, size_t n);
+
+/* ------------------------------------------------------------ match.c */
+
+struct nfi_match {
+    uint32_t rule;
+    uint32_t start, end;          /* tokens */
+    uint32_t caps[2 * NFI_MAX_CAPS];   /* token positions (token rules) */
+    size_t bcaps[2 * NFI_MAX_CAPS];    /* byte spans (regex rules) */
+};
+typedef struct nfi_match nfi_match;
+typedef NFI_VEC(nfi_match) nfi_match_vec;
+
+/* Per-document state the phases share with the matcher. */
+typedef struct nfi_run {
+    const nf_rules *r;
+    nfi_engine_ws *ws;
+    nf_doc *doc;
+    uint32_t *tokvocab;   /* per token: rules vocab id or NFI_NONE */
+    uint32_t *sent_end;   /* per token: end token of its sentence */
+    uint32_t *sent_start; /* per token: first token of its sentence */
+    /* annotations by start token (not removed), before this phase */
+    uint32_t *ann_first;  /* ntokens + 1 */
+    uint32_t *ann_list;
+    uint32_t phase_ann_limit; /* anns [0, limit) are visible */
+} nfi_run;
+
+/* Runs token rule ri anchored at token s; on a match fills m (longest). */
+bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m);
+/* Runs regex rule ri over the text; calls add for each snapped match.
+ * Returns NF_OK or NF_ERR_NOMEM (limits give a warning and stop the rule). */
+nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
+                          nf_status (*add)(nfi_run *, const nfi_match *));
+/* Scratch arrays of the workspace. */
+uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n);
+nfi_match_vec *nfi_ws_matches(nfi_engine_ws *ws);
+/* Vocab id of a doc form id (cached per document in the workspace). */
+nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);
+uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
+                           uint32_t form);
+/* Recording accepted matches (example checks). */
+void nfi_ws_set_record(nfi_engine_ws *ws, bool on);
+bool nfi_ws_recording(const nfi_engine_ws *ws);
+nf_status nfi_ws_record(nfi_engine_ws *ws, const nfi_match *m);
+size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out);
+bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
+
+enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_SENT_START, NFI_WS_ANN_FIRST,
+       NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_NBUF };
+
+#endif

@@ -1,0 +1,443 @@
+/*
+ * lexicon.c - named word and phrase lists: case folding, the rules-level
+ * vocabulary, one trie over vocabulary ids shared by every lexicon, list
+ * files, and the lexicon functions of rules.h.
+ *
+ * An entry is split into tokens on white space ("new york" = two tokens);
+ * each part is case-folded (Unicode simple case folding) and interned in
+ * rules->vocab. Matching walks the trie from the lexicon's root with the
+ * vocabulary id of each document token: one hash probe per token, however
+ * many entries the lexicon has.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+#include "engine.h"
+
+/* ------------------------------------------------------------ folding */
+
+static size_t put_utf8(uint32_t c, char *o)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char)(0xC0 | (c >> 6));
+        o[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xE0 | (c >> 12));
+        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (c >> 18));
+    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+size_t nfi_fold_buf(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        unsigned char b = (unsigned char)s[i];
+        uint32_t c;
+        if (b < 0x80) {
+            c = (b >= 'A' && b <= 'Z') ? (uint32_t)(b + 32) : b;
+            i++;
+        } else {
+            size_t l = nfi_utf8_valid_len((const unsigned char *)s + i, n - i);
+            if (!l) {
+                c = b; /* not valid: keep the byte as is */
+                if (o + 1 > cap) return (size_t)-1;
+                out[o++] = (char)b;
+                i++;
+                continue;
+            }
+            c = nfi_utf8_next(s, n, &i);
+            /* typographic apostrophe folds to ASCII so "o’neil" = "o'neil" */
+            if (c == 0x2019) c = '\'';
+            else c = (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT);
+        }
+        if (o + 4 > cap) return (size_t)-1;
+        o += put_utf8(c, out + o);
+    }
+    if (o >= cap) return (size_t)-1;
+    out[o] = '\0';
+    return o;
+}
+
+char *nfi_fold(nfi_arena *a, const char *s, size_t n, size_t *outlen)
+{
+    size_t cap = n * 2 + 8;
+    char *buf = malloc(cap);
+    if (!buf) return NULL;
+    size_t len = nfi_fold_buf(s, n, buf, cap);
+    char *res = len == (size_t)-1 ? NULL : nfi_arena_strndup(a, buf, len);
+    free(buf);
+    if (res && outlen) *outlen = len;
+    return res;
+}
+
+/* ------------------------------------------------------------ trie */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+nf_status nfi_trie_init(nfi_trie *t)
+{
+    memset(t, 0, sizeof *t);
+    return NF_OK;
+}
+
+void nfi_trie_free(nfi_trie *t)
+{
+    nfi_vec_free(&t->node_entry);
+    free(t->keys);
+    free(t->vals);
+    memset(t, 0, sizeof *t);
+}
+
+uint32_t nfi_trie_child(const nfi_trie *t, uint32_t node, uint32_t vocab)
+{
+    if (!t->nslots || vocab == NFI_NONE) return NFI_NONE;
+    uint64_t key = (((uint64_t)node << 32) | vocab) + 1;
+    size_t mask = t->nslots - 1;
+    for (size_t i = (size_t)mix64(key) & mask;; i = (i + 1) & mask) {
+        if (t->keys[i] == key) return t->vals[i];
+        if (!t->keys[i]) return NFI_NONE;
+    }
+}
+
+static bool trie_grow(nfi_trie *t)
+{
+    size_t nslots = t->nslots ? t->nslots * 2 : 1024;
+    uint64_t *keys = calloc(nslots, sizeof *keys);
+    uint32_t *vals = calloc(nslots, sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return false;
+    }
+    for (size_t i = 0; i < t->nslots; i++) {
+        if (!t->keys[i]) continue;
+        size_t j = (size_t)mix64(t->keys[i]) & (nslots - 1);
+        while (keys[j]) j = (j + 1) & (nslots - 1);
+        keys[j] = t->keys[i];
+        vals[j] = t->vals[i];
+    }
+    free(t->keys);
+    free(t->vals);
+    t->keys = keys;
+    t->vals = vals;
+    t->nslots = nslots;
+    return true;
+}
+
+static uint32_t trie_new_node(nfi_trie *t)
+{
+    uint32_t *e = nfi_vec_push(&t->node_entry);
+    if (!e) return NFI_NONE;
+    *e = NFI_NONE;
+    return (uint32_t)(t->node_entry.len - 1);
+}
+
+/* Child of node by vocab, created when absent. */
+static uint32_t trie_add_child(nfi_trie *t, uint32_t node, uint32_t vocab)
+{
+    uint32_t c = nfi_trie_child(t, node, vocab);
+    if (c != NFI_NONE) return c;
+    if ((t->used + 1) * 4 > t->nslots * 3 && !trie_grow(t)) return NFI_NONE;
+    c = trie_new_node(t);
+    if (c == NFI_NONE) return NFI_NONE;
+    uint64_t key = (((uint64_t)node << 32) | vocab) + 1;
+    size_t mask = t->nslots - 1;
+    size_t i = (size_t)mix64(key) & mask;
+    while (t->keys[i]) i = (i + 1) & mask;
+    t->keys[i] = key;
+    t->vals[i] = c;
+    t->used++;
+    return c;
+}
+
+/* ------------------------------------------------------------ lexicons */
+
+nfi_lexicon *nfi_lexicon_new(nf_rules *r, const char *name)
+{
+    nfi_lexicon *lex = nfi_arena_alloc(&r->arena, sizeof *lex);
+    if (!lex) return NULL;
+    lex->name = nfi_arena_strdup(&r->arena, name);
+    lex->root = trie_new_node(&r->trie);
+    lex->rules = r;
+    nfi_lexicon **slot = nfi_vec_push(&r->lexicons);
+    if (!lex->name || lex->root == NFI_NONE || !slot) return NULL;
+    lex->index = (uint32_t)(r->lexicons.len - 1);
+    *slot = lex;
+    return lex;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size_t n,
+                          uint32_t attr_start, uint32_t attr_count)
+{
+    char fold[512];
+    uint32_t node = lex->root, ntok = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && is_space(entry[i])) i++;
+        if (i >= n) break;
+        size_t s = i;
+        while (i < n && !is_space(entry[i])) i++;
+        size_t fl = nfi_fold_buf(entry + s, i - s, fold, sizeof fold);
+        if (fl == (size_t)-1) return NF_ERR_RULE;
+        uint32_t v = nfi_strtab_intern(&r->vocab, fold, fl);
+        if (v == NFI_NONE) return NF_ERR_NOMEM;
+        node = trie_add_child(&r->trie, node, v);
+        if (node == NFI_NONE) return NF_ERR_NOMEM;
+        ntok++;
+    }
+    if (!ntok) return NF_ERR_RULE;
+    uint32_t *ent = &r->trie.node_entry.items[node];
+    if (*ent == NFI_NONE) {
+        nfi_lex_entry *e = nfi_vec_push(&r->lex_entries);
+        if (!e) return NF_ERR_NOMEM;
+        e->attr_start = attr_start;
+        e->attr_count = attr_count;
+        e->ntokens = ntok;
+        *ent = (uint32_t)(r->lex_entries.len - 1);
+        lex->entries++;
+        if (ntok > lex->max_tokens) lex->max_tokens = ntok;
+    } else if (attr_count) {
+        nfi_lex_entry *e = &r->lex_entries.items[*ent];
+        if (!e->attr_count) {
+            e->attr_start = attr_start;
+            e->attr_count = attr_count;
+        } else if (e->attr_start + e->attr_count == attr_start) {
+            e->attr_count += attr_count;
+        } /* else: the first entry's attributes win */
+    }
+    return NF_OK;
+}
+
+/* Parses "key=value" fields after the entry of a list-file line. */
+static nf_status parse_attrs(nf_rules *r, const char *s, size_t n, uint32_t *count)
+{
+    size_t i = 0;
+    *count = 0;
+    while (i < n) {
+        size_t f = i;
+        while (i < n && s[i] != '\t') i++;
+        size_t fe = i;
+        if (i < n) i++;
+        while (f < fe && s[f] == ' ') f++;
+        while (fe > f && (s[fe - 1] == ' ' || s[fe - 1] == '\r')) fe--;
+        if (f == fe) continue;
+        const char *eq = memchr(s + f, '=', fe - f);
+        if (!eq || eq == s + f) return NF_ERR_RULE;
+        uint32_t k = nfi_strtab_intern(&r->names, s + f, (size_t)(eq - (s + f)));
+        char *v = nfi_arena_strndup(&r->arena, eq + 1, (size_t)(s + fe - eq - 1));
+        nfi_kv *kv = nfi_vec_push(&r->lex_attrs);
+        if (k == NFI_NONE || !v || !kv) return NF_ERR_NOMEM;
+        kv->key = r->names.strs[k];
+        kv->value = v;
+        (*count)++;
+    }
+    return NF_OK;
+}
+
+nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
+                                uint64_t max_bytes, nf_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nfi_error_set(err, NF_ERR_IO, path, 0, 0, "cannot open lexicon file: %s",
+                             strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int c;
+    nf_status st = NF_OK;
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + got > max_bytes) {
+            st = nfi_error_set(err, NF_ERR_LIMIT, path, 0, 0,
+                               "lexicon file is larger than max_file_bytes (%llu)",
+                               (unsigned long long)max_bytes);
+            break;
+        }
+        if (len + got + 1 > cap) {
+            size_t ncap = (len + got + 1) * 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                st = nfi_error_set(err, NF_ERR_NOMEM, path, 0, 0, "out of memory");
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        memcpy(buf + len, chunk, got);
+        len += got;
+    }
+    (void)c;
+    if (st == NF_OK && ferror(f))
+        st = nfi_error_set(err, NF_ERR_IO, path, 0, 0, "cannot read lexicon file");
+    fclose(f);
+    if (st != NF_OK) {
+        free(buf);
+        return st;
+    }
+    size_t i = 0;
+    uint32_t line = 0;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    while (st == NF_OK && i < len) {
+        line++;
+        size_t s = i;
+        while (i < len && buf[i] != '\n') i++;
+        size_t e = i;
+        if (i < len) i++;
+        if (e > s && buf[e - 1] == '\r') e--;
+        size_t bad = nfi_utf8_validate(buf + s, e - s);
+        if (bad != e - s) {
+            st = nfi_error_set(err, NF_ERR_RULE, path, line,
+                               (uint32_t)nfi_utf8_count(buf + s, bad) + 1,
+                               "invalid UTF-8 in lexicon file");
+            break;
+        }
+        size_t t = s;
+        while (t < e && (buf[t] == ' ' || buf[t] == '\t')) t++;
+        if (t == e || buf[t] == '#') continue;
+        const char *tab = memchr(buf + s, '\t', e - s);
+        size_t entry_end = tab ? (size_t)(tab - buf) : e;
+        uint32_t astart = (uint32_t)r->lex_attrs.len, acount = 0;
+        if (tab) {
+            st = parse_attrs(r, tab + 1, e - entry_end - 1, &acount);
+            if (st == NF_ERR_RULE) {
+                st = nfi_error_set(err, NF_ERR_RULE, path, line,
+                                   (uint32_t)nfi_utf8_count(buf + s, entry_end - s) + 2,
+                                   "expected key=value after the TAB in lexicon entry");
+                break;
+            }
+            if (st != NF_OK) break;
+        }
+        st = nfi_lexicon_add(r, lex, buf + s, entry_end - s, astart, acount);
+        if (st == NF_ERR_RULE)
+            st = nfi_error_set(err, NF_ERR_RULE, path, line, 1,
+                               "lexicon entry is empty or too long");
+    }
+    if (st == NF_ERR_NOMEM) nfi_error_set(err, NF_ERR_NOMEM, path, line, 0, "out of memory");
+    free(buf);
+    return st;
+}
+
+size_t nfi_lexicon_walk(const nf_rules *r, const nfi_lexicon *lex, const uint32_t *tokvocab,
+                        size_t i, size_t end, uint32_t *lens, uint32_t *entries, size_t cap)
+{
+    size_t n = 0;
+    uint32_t node = lex->root;
+    for (size_t k = i; k < end; k++) {
+        node = nfi_trie_child(&r->trie, node, tokvocab[k]);
+        if (node == NFI_NONE) break;
+        uint32_t e = r->trie.node_entry.items[node];
+        if (e != NFI_NONE) {
+            if (n == cap) n--; /* keep the longest */
+            lens[n] = (uint32_t)(k - i + 1);
+            if (entries) entries[n] = e;
+            n++;
+        }
+    }
+    return n;
+}
+
+const char *nfi_lex_entry_attr(const nf_rules *r, uint32_t entry, const char *key)
+{
+    if (entry >= r->lex_entries.len) return NULL;
+    const nfi_lex_entry *e = &r->lex_entries.items[entry];
+    for (uint32_t k = 0; k < e->attr_count; k++) {
+        const nfi_kv *kv = &r->lex_attrs.items[e->attr_start + k];
+        if (kv->key == key || strcmp(kv->key, key) == 0) return kv->value;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ rules.h */
+
+const nfi_lexicon *nfi_rules_lexicon(const nf_rules *rules, const char *name)
+{
+    if (!rules || !name) return NULL;
+    for (size_t i = 0; i < rules->lexicons.len; i++)
+        if (strcmp(rules->lexicons.items[i]->name, name) == 0) return rules->lexicons.items[i];
+    return NULL;
+}
+
+/* Entry of a single-token form, or NFI_NONE. */
+static uint32_t single_entry(const nfi_lexicon *lex, const char *s, size_t n)
+{
+    if (!lex) return NFI_NONE;
+    char fold[512];
+    size_t fl = nfi_fold_buf(s, n, fold, sizeof fold);
+    if (fl == (size_t)-1) return NFI_NONE;
+    const nf_rules *r = lex->rules;
+    uint32_t v = nfi_strtab_find(&r->vocab, fold, fl);
+    uint32_t node = nfi_trie_child(&r->trie, lex->root, v);
+    return node == NFI_NONE ? NFI_NONE : r->trie.node_entry.items[node];
+}
+
+bool nfi_lexicon_has(const nfi_lexicon *lex, const char *s, size_t n)
+{
+    return single_entry(lex, s, n) != NFI_NONE;
+}
+
+const char *nfi_lexicon_attr(const nfi_lexicon *lex, const char *s, size_t n, const char *key)
+{
+    uint32_t e = single_entry(lex, s, n);
+    return e == NFI_NONE ? NULL : nfi_lex_entry_attr(lex->rules, e, key);
+}
+
+size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
+                         const void **entry)
+{
+    if (entry) *entry = NULL;
+    if (!lex || !doc || i >= doc->tokens.len) return 0;
+    const nf_rules *r = lex->rules;
+    uint32_t node = lex->root, best_e = NFI_NONE;
+    size_t best = 0;
+    char fold[512];
+    for (size_t k = i; k < doc->tokens.len && k - i < lex->max_tokens; k++) {
+        const nf_token *t = &doc->tokens.items[k];
+        const char *form = nf_doc_form(doc, t->norm);
+        size_t fl = form ? nfi_fold_buf(form, strlen(form), fold, sizeof fold) : (size_t)-1;
+        uint32_t v = fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&r->vocab, fold, fl);
+        node = nfi_trie_child(&r->trie, node, v);
+        if (node == NFI_NONE) break;
+        uint32_t e = r->trie.node_entry.items[node];
+        if (e != NFI_NONE) {
+            best = k - i + 1;
+            best_e = e;
+        }
+    }
+    if (best && entry) *entry = &r->lex_entries.items[best_e];
+    return best;
+}
+
+const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry, const char *key)
+{
+    if (!lex || !entry || !key) return NULL;
+    const nf_rules *r = lex->rules;
+    const nfi_lex_entry *e = entry;
+    return nfi_lex_entry_attr(r, (uint32_t)(e - r->lex_entries.items), key);
+}

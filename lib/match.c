@@ -1,0 +1,379 @@
+/*
+ * match.c - running compiled rules over a document: the engine workspace,
+ * token tests, the Pike VM for token patterns and PCRE2 regex rules.
+ *
+ * The Pike VM runs a rule anchored at one start token. Threads are kept
+ * in buckets by the token position they wait at, so that instructions
+ * consuming several tokens at once (a multi-word lexicon entry, an
+ * annotation of an earlier phase) simply place their thread further
+ * ahead. Each (instruction, position) runs at most once per start: the
+ * cost of one start is bounded by program length x max_tokens, and the
+ * number of starts by the rule index (phases.c), so matching is linear in
+ * the number of tokens. No backtracking.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+#include "engine.h"
+
+#define UNCOMPUTED (NFI_NONE - 1)
+
+typedef NFI_VEC(uint32_t) u32vec;
+
+struct nfi_engine_ws {
+    const nf_rules *r;
+    pcre2_match_data *md;
+    uint32_t *bufs[NFI_WS_NBUF];
+    size_t caps[NFI_WS_NBUF];
+    uint32_t *formvocab;
+    size_t nforms, formcap;
+    /* VM */
+    u32vec *buckets;   /* max_tokens + 2 */
+    size_t nbuckets;
+    uint32_t *marks;   /* per pc */
+    uint32_t stamp;
+    uint32_t *tmp;     /* one thread record */
+    nfi_match_vec matches;
+    bool record;
+    nfi_match_vec recorded;
+    char fold[1024];
+};
+
+nfi_engine_ws *nfi_engine_ws_new(const nf_rules *r, nf_error *err)
+{
+    nfi_engine_ws *ws = calloc(1, sizeof *ws);
+    if (!ws) goto nomem;
+    ws->r = r;
+    ws->md = pcre2_match_data_create(r->max_re_groups ? r->max_re_groups : 1, NULL);
+    ws->nbuckets = (size_t)r->max_tokens + 2;
+    ws->buckets = calloc(ws->nbuckets, sizeof *ws->buckets);
+    ws->marks = calloc((size_t)r->max_prog + 1, sizeof *ws->marks);
+    ws->tmp = calloc(1 + 2 * (size_t)NFI_MAX_CAPS, sizeof *ws->tmp);
+    if (!ws->md || !ws->buckets || !ws->marks || !ws->tmp) goto nomem;
+    return ws;
+nomem:
+    nfi_engine_ws_free(ws);
+    nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
+    return NULL;
+}
+
+void nfi_engine_ws_free(nfi_engine_ws *ws)
+{
+    if (!ws) return;
+    if (ws->md) pcre2_match_data_free(ws->md);
+    for (int i = 0; i < NFI_WS_NBUF; i++) free(ws->bufs[i]);
+    free(ws->formvocab);
+    for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) nfi_vec_free(&ws->buckets[i]);
+    free(ws->buckets);
+    free(ws->marks);
+    free(ws->tmp);
+    nfi_vec_free(&ws->matches);
+    nfi_vec_free(&ws->recorded);
+    free(ws);
+}
+
+uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n)
+{
+    if (n == 0) n = 1;
+    if (ws->caps[which] < n) {
+        size_t cap = n + n / 2;
+        uint32_t *p = realloc(ws->bufs[which], cap * sizeof *p);
+        if (!p) return NULL;
+        ws->bufs[which] = p;
+        ws->caps[which] = cap;
+    }
+    return ws->bufs[which];
+}
+
+nfi_match_vec *nfi_ws_matches(nfi_engine_ws *ws)
+{
+    return &ws->matches;
+}
+
+void nfi_ws_set_record(nfi_engine_ws *ws, bool on)
+{
+    ws->record = on;
+    ws->recorded.len = 0;
+}
+bool nfi_ws_recording(const nfi_engine_ws *ws) { return ws->record; }
+nf_status nfi_ws_record(nfi_engine_ws *ws, const nfi_match *m)
+{
+    nfi_match *slot = nfi_vec_push(&ws->recorded);
+    if (!slot) return NF_ERR_NOMEM;
+    *slot = *m;
+    return NF_OK;
+}
+size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out)
+{
+    *out = ws->recorded.items;
+    return ws->recorded.len;
+}
+
+nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc)
+{
+    (void)r;
+    size_t n = doc->forms.count;
+    if (ws->formcap < n) {
+        size_t cap = n + n / 2 + 16;
+        uint32_t *p = realloc(ws->formvocab, cap * sizeof *p);
+        if (!p) return NF_ERR_NOMEM;
+        ws->formvocab = p;
+        ws->formcap = cap;
+    }
+    for (size_t i = 0; i < n; i++) ws->formvocab[i] = UNCOMPUTED;
+    ws->nforms = n;
+    return NF_OK;
+}
+
+uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
+                           uint32_t form)
+{
+    if (form >= ws->nforms) return NFI_NONE;
+    uint32_t v = ws->formvocab[form];
+    if (v != UNCOMPUTED) return v;
+    size_t fl = nfi_fold_buf(doc->forms.strs[form], doc->forms.lens[form], ws->fold,
+                             sizeof ws->fold);
+    v = fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&r->vocab, ws->fold, fl);
+    ws->formvocab[form] = v;
+    return v;
+}
+
+/* ------------------------------------------------------------ token tests */
+
+static bool cap_test(const char *s, size_t n, uint32_t want)
+{
+    size_t i = 0;
+    uint32_t nupper = 0, nlower = 0, nletters = 0;
+    int first = 0; /* 1 upper, 2 lower, 3 other */
+    while (i < n) {
+        uint32_t c = nfi_utf8_next(s, n, &i);
+        bool up = u_isupper((UChar32)c) || u_istitle((UChar32)c);
+        bool lo = u_islower((UChar32)c);
+        if (!first) first = up ? 1 : lo ? 2 : 3;
+        if (up) nupper++;
+        if (lo) nlower++;
+        if (u_isalpha((UChar32)c)) nletters++;
+    }
+    switch (want) {
+    case NFI_CAP_UPPER: return first == 1;
+    case NFI_CAP_LOWER: return first == 2;
+    case NFI_CAP_TITLE: return first == 1 && (nlower > 0 || nletters == 1);
+    case NFI_CAP_ALLCAPS: return nupper > 0 && nlower == 0;
+    }
+    return false;
+}
+
+bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
+{
+    const nfi_test *t = &p->tests[ti];
+    const nf_doc *doc = run->doc;
+    const nf_token *tk = &doc->tokens.items[tok];
+    switch (t->op) {
+    case NFI_T_ANY: return true;
+    case NFI_T_NORM: return t->val != NFI_NONE && run->tokvocab[tok] == t->val;
+    case NFI_T_TEXT:
+        return tk->span.end - tk->span.start == t->len &&
+               memcmp(doc->work + tk->span.start, t->str, t->len) == 0;
+    case NFI_T_AND: return nfi_token_test(run, p, t->a, tok) && nfi_token_test(run, p, t->b, tok);
+    case NFI_T_OR: return nfi_token_test(run, p, t->a, tok) || nfi_token_test(run, p, t->b, tok);
+    case NFI_T_NOT: return !nfi_token_test(run, p, t->a, tok);
+    case NFI_T_KIND: return tk->kind == t->val;
+    case NFI_T_FLAG:
+        if (t->val == NFI_FLAG_SENT_START) return run->sent_start[tok] == tok;
+        if (t->val == NFI_FLAG_SENT_END) return run->sent_end[tok] == tok + 1;
+        return (tk->flags & t->val) != 0;
+    case NFI_T_CAP:
+        return cap_test(doc->work + tk->span.start, tk->span.end - tk->span.start, t->val);
+    case NFI_T_SHAPE: {
+        const char *sh = nf_doc_form(doc, tk->shape);
+        return sh && strlen(sh) == t->len && memcmp(sh, t->str, t->len) == 0;
+    }
+    case NFI_T_LEX1: {
+        const nf_rules *r = run->r;
+        uint32_t node = nfi_trie_child(&r->trie, r->lexicons.items[t->val]->root,
+                                       run->tokvocab[tok]);
+        return node != NFI_NONE && r->trie.node_entry.items[node] != NFI_NONE;
+    }
+    case NFI_T_RE: {
+        int rc = pcre2_match(t->re, (PCRE2_SPTR)(doc->work + tk->span.start),
+                             tk->span.end - tk->span.start, 0, PCRE2_NO_UTF_CHECK,
+                             run->ws->md, run->r->mctx);
+        return rc >= 0;
+    }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------ Pike VM */
+
+static bool bucket_push(u32vec *b, const uint32_t *rec, uint32_t stride)
+{
+    if (b->len + stride > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        while (cap < b->len + stride) cap *= 2;
+        uint32_t *p = realloc(b->items, cap * sizeof *p);
+        if (!p) return false;
+        b->items = p;
+        b->cap = cap;
+    }
+    memcpy(b->items + b->len, rec, stride * sizeof *rec);
+    b->len += stride;
+    return true;
+}
+
+bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
+{
+    const nf_rules *r = run->r;
+    const nfi_rule *rule = &r->rules.items[ri];
+    const nfi_prog *p = rule->prog;
+    nfi_engine_ws *ws = run->ws;
+    const nf_doc *doc = run->doc;
+    size_t ntok = doc->tokens.len;
+    uint32_t limit = rule->cross_sentences ? (uint32_t)ntok : run->sent_end[s];
+    if (limit > s + rule->max_tokens) limit = s + rule->max_tokens;
+    uint32_t stride = 1 + 2 * p->ncaps;
+    uint32_t *rec = ws->tmp;
+    uint32_t best_end = NFI_NONE;
+    uint32_t lens[32], ents[32];
+
+    for (uint32_t k = 0; k < stride; k++) rec[k] = NFI_NONE;
+    rec[0] = 0;
+    if (!bucket_push(&ws->buckets[0], rec, stride)) return false;
+    uint32_t far = 0; /* furthest bucket in use */
+    for (uint32_t k = 0; k <= far; k++) {
+        u32vec *b = &ws->buckets[k];
+        if (!b->len) continue;
+        uint32_t pos = s + k;
+        uint32_t stamp = ++ws->stamp;
+        if (stamp == 0) { /* wrapped: reset marks */
+            memset(ws->marks, 0, ((size_t)r->max_prog + 1) * sizeof *ws->marks);
+            stamp = ws->stamp = 1;
+        }
+        for (size_t j = 0; j < b->len; j += stride) {
+            memcpy(rec, b->items + j, stride * sizeof *rec);
+            uint32_t pc = rec[0];
+            if (ws->marks[pc] == stamp) continue;
+            ws->marks[pc] = stamp;
+            const nfi_inst *in = &p->code[pc];
+            bool ok = true;
+            switch (in->op) {
+            case NFI_OP_MATCH:
+                if (best_end == NFI_NONE || pos > best_end) {
+                    best_end = pos;
+                    for (uint32_t c = 0; c < 2 * p->ncaps; c++) m->caps[c] = rec[1 + c];
+                }
+                break;
+            case NFI_OP_JMP:
+                rec[0] = in->x;
+                ok = bucket_push(b, rec, stride);
+                break;
+            case NFI_OP_SPLIT:
+                rec[0] = in->x;
+                ok = bucket_push(b, rec, stride);
+                rec[0] = in->y;
+                ok = ok && bucket_push(b, rec, stride);
+                break;
+            case NFI_OP_SAVE:
+                rec[1 + in->x] = pos;
+                rec[0] = pc + 1;
+                ok = bucket_push(b, rec, stride);
+                break;
+            case NFI_OP_TEST:
+                if (pos < limit && nfi_token_test(run, p, in->x, pos)) {
+                    rec[0] = pc + 1;
+                    ok = bucket_push(&ws->buckets[k + 1], rec, stride);
+                    if (k + 1 > far) far = k + 1;
+                }
+                break;
+            case NFI_OP_LEX:
+                if (pos < limit) {
+                    size_t n = nfi_lexicon_walk(r, r->lexicons.items[in->x], run->tokvocab, pos,
+                                                limit, lens, ents, 32);
+                    rec[0] = pc + 1;
+                    for (size_t e = 0; e < n && ok; e++) {
+                        ok = bucket_push(&ws->buckets[k + lens[e]], rec, stride);
+                        if (k + lens[e] > far) far = k + lens[e];
+                    }
+                }
+                break;
+            case NFI_OP_ANN:
+                if (pos < limit) {
+                    rec[0] = pc + 1;
+                    for (uint32_t a = run->ann_first[pos]; a < run->ann_first[pos + 1] && ok; a++) {
+                        const nfi_ann *an = &doc->anns.items[run->ann_list[a]];
+                        if (an->type_id != in->x || (an->flags & NFI_ANN_REMOVED)) continue;
+                        if (an->tok_end > limit || an->tok_end <= pos) continue;
+                        uint32_t to = (uint32_t)(an->tok_end - s);
+                        ok = bucket_push(&ws->buckets[to], rec, stride);
+                        if (to > far) far = to;
+                    }
+                }
+                break;
+            }
+            if (!ok) { /* out of memory: give up this start */
+                for (uint32_t q = k; q <= far; q++) ws->buckets[q].len = 0;
+                return false;
+            }
+        }
+        b->len = 0;
+    }
+    if (best_end == NFI_NONE) return false;
+    m->rule = ri;
+    m->start = s;
+    m->end = best_end;
+    return true;
+}
+
+/* ------------------------------------------------------------ regex rules */
+
+nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
+                          nf_status (*add)(nfi_run *, const nfi_match *))
+{
+    const nf_rules *r = run->r;
+    const nfi_rule *rule = &r->rules.items[ri];
+    nf_doc *doc = run->doc;
+    pcre2_match_data *md = run->ws->md;
+    size_t off = 0, ntok = doc->tokens.len;
+    while (off <= doc->len) {
+        int rc = pcre2_match(rule->re, (PCRE2_SPTR)doc->work, doc->len, off, PCRE2_NO_UTF_CHECK,
+                             md, r->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH) break;
+        if (rc < 0) {
+            PCRE2_UCHAR msg[120];
+            pcre2_get_error_message(rc, msg, sizeof msg);
+            nfi_doc_warn(doc, "rule '%s': regex stopped at byte %zu: %s; rule skipped for the "
+                              "rest of the document", rule->name, off, (char *)msg);
+            break;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t ms = ov[0], me = ov[1];
+        if (me <= ms) { /* empty match: step one code point */
+            off = ms + 1;
+            while (off < doc->len && ((unsigned char)doc->work[off] & 0xC0) == 0x80) off++;
+            if (ms >= doc->len) break;
+            continue;
+        }
+        off = me;
+        size_t ts = nfi_doc_token_at(doc, ms);
+        size_t te = nfi_doc_token_at(doc, me - 1);
+        if (te < ntok && doc->tokens.items[te].span.start <= me - 1) te++;
+        if (ts >= te) continue;
+        if (!rule->cross_sentences && run->sent_end[ts] < te) continue;
+        nfi_match m;
+        memset(&m, 0, sizeof m);
+        m.rule = ri;
+        m.start = (uint32_t)ts;
+        m.end = (uint32_t)te;
+        uint32_t ng = (uint32_t)rc;
+        for (uint32_t g = 0; g < NFI_MAX_CAPS; g++) {
+            bool set = g < ng && ov[2 * g] != PCRE2_UNSET;
+            m.bcaps[2 * g] = set ? ov[2 * g] : NF_UNSET;
+            m.bcaps[2 * g + 1] = set ? ov[2 * g + 1] : NF_UNSET;
+        }
+        nf_status st = add(run, &m);
+        if (st != NF_OK) return st;
+    }
+    return NF_OK;
+}

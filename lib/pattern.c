@@ -1,0 +1,967 @@
+/*
+ * pattern.c - token patterns: the pattern language parser and its
+ * compiler to a Thompson NFA program (run by the Pike VM in match.c).
+ *
+ * Grammar (docs/RULES.md has the guide):
+ *   alt   := seq ('|' seq)*
+ *   seq   := item+
+ *   item  := atom quant?            quant := ? * + {m} {m,} {m,n}
+ *   atom  := '(' alt ')' | '(?<name>' alt ')' | word | '"text"' | '@LEXICON'
+ *          | '<TYPE>' | '[' test ']' | '[]'
+ *   test  := and ('|' and)*         and := unary ('&'? unary)*
+ *   unary := '!' unary | '(' test ')' | key ':' value | '"text"' | '@LEXICON' | word
+ *   key   := text | norm | re | shape | kind | cap | lex | flag
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void nfi_pos_at(const nfi_pos *p, const char *value, size_t off, uint32_t *line,
+                uint32_t *col)
+{
+    *line = p->line;
+    *col = p->col;
+    if (!p->oneline || p->style == NFI_STYLE_OTHER || !value) return;
+    size_t n = strlen(value);
+    if (off > n) off = n;
+    uint32_t c = p->col + (uint32_t)nfi_utf8_count(value, off);
+    if (p->style == NFI_STYLE_SINGLE) {
+        c++; /* the opening quote */
+        for (size_t i = 0; i < off; i++)
+            if (value[i] == '\'') c++; /* written as '' */
+    }
+    *col = c;
+}
+
+uint32_t nfi_type_intern(nf_rules *r, const char *name, size_t n)
+{
+    uint32_t k = nfi_strtab_intern(&r->names, name, n);
+    if (k == NFI_NONE) return NFI_NONE;
+    const char *s = r->names.strs[k];
+    for (size_t i = 0; i < r->types.len; i++)
+        if (r->types.items[i] == s) return (uint32_t)i;
+    const char **slot = nfi_vec_push(&r->types);
+    uint32_t *ph = nfi_vec_push(&r->type_phase);
+    if (!slot || !ph) return NFI_NONE;
+    *slot = s;
+    *ph = NFI_NONE;
+    return (uint32_t)(r->types.len - 1);
+}
+
+pcre2_code *nfi_regex_compile(nf_rules *r, const char *re, size_t n, uint32_t options,
+                              const nfi_pos *pos, const char *value, size_t value_off,
+                              nf_error *err)
+{
+    int code;
+    PCRE2_SIZE eoff;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, n, options | PCRE2_UTF | PCRE2_UCP, &code,
+                                  &eoff, NULL);
+    if (!c) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        uint32_t line, col;
+        /* eoff counts code units of the regex = bytes of the value */
+        nfi_pos_at(pos, value, value_off + eoff, &line, &col);
+        nfi_error_set(err, NF_ERR_REGEX, pos->file, line, col, "bad regex: %s", (char *)msg);
+        if (err) err->detail = code;
+        return NULL;
+    }
+    pcre2_code **slot = nfi_vec_push(&r->codes);
+    if (!slot) {
+        pcre2_code_free(c);
+        nfi_error_set(err, NF_ERR_NOMEM, pos->file, pos->line, pos->col, "out of memory");
+        return NULL;
+    }
+    *slot = c;
+    pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* not fatal: the interpreter is used */
+    uint32_t groups = 0;
+    pcre2_pattern_info(c, PCRE2_INFO_CAPTURECOUNT, &groups);
+    if (groups + 1 > r->max_re_groups) r->max_re_groups = groups + 1;
+    return c;
+}
+
+/* ------------------------------------------------------------ AST */
+
+enum { N_ATOM_TEST = 1, N_ATOM_LEX, N_ATOM_ANN, N_SEQ, N_ALT, N_REP, N_CAP };
+
+typedef struct pnode {
+    int kind;
+    uint32_t x;         /* test / lexicon / type / capture index */
+    uint32_t min, max;  /* repeat; max = UINT32_MAX for none */
+    uint32_t first, next; /* children as a linked list (indexes into nodes) */
+    uint32_t nchild;
+} pnode;
+
+#define NOPE UINT32_MAX
+
+typedef struct parser {
+    nf_rules *r;
+    const char *src;
+    size_t n, i;
+    const nfi_pos *pos;
+    const char *rule;
+    nf_error *err;
+    nf_status st;
+    NFI_VEC(pnode) nodes;
+    NFI_VEC(nfi_test) tests;
+    NFI_VEC(nfi_inst) code;
+    const char *caps[NFI_MAX_CAPS];
+    uint32_t ncaps;
+    int depth;
+} parser;
+
+static NFI_PRINTF(3, 4) void perr(parser *p, size_t at, const char *fmt, ...)
+{
+    if (p->st != NF_OK) return;
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    uint32_t line, col;
+    nfi_pos_at(p->pos, p->src, at, &line, &col);
+    p->st = nfi_error_set(p->err, NF_ERR_RULE, p->pos->file, line, col,
+                          "in pattern of rule '%s': %s", p->rule, msg);
+}
+
+static void oom(parser *p)
+{
+    if (p->st != NF_OK) return;
+    p->st = nfi_error_set(p->err, NF_ERR_NOMEM, p->pos->file, p->pos->line, p->pos->col,
+                          "out of memory");
+}
+
+static uint32_t new_node(parser *p, int kind)
+{
+    pnode *n = nfi_vec_push(&p->nodes);
+    if (!n) {
+        oom(p);
+        return NOPE;
+    }
+    n->kind = kind;
+    n->first = n->next = NOPE;
+    return (uint32_t)(p->nodes.len - 1);
+}
+
+static void add_child(parser *p, uint32_t parent, uint32_t child)
+{
+    pnode *par = &p->nodes.items[parent];
+    par->nchild++;
+    if (par->first == NOPE) {
+        par->first = child;
+        return;
+    }
+    uint32_t c = par->first;
+    while (p->nodes.items[c].next != NOPE) c = p->nodes.items[c].next;
+    p->nodes.items[c].next = child;
+}
+
+static uint32_t new_test(parser *p, uint8_t op)
+{
+    nfi_test *t = nfi_vec_push(&p->tests);
+    if (!t) {
+        oom(p);
+        return NOPE;
+    }
+    t->op = op;
+    t->a = t->b = t->val = NOPE;
+    return (uint32_t)(p->tests.len - 1);
+}
+
+static void skip_ws(parser *p)
+{
+    while (p->i < p->n && (p->src[p->i] == ' ' || p->src[p->i] == '\t' || p->src[p->i] == '\n' ||
+                           p->src[p->i] == '\r'))
+        p->i++;
+}
+
+static bool is_word_char(char c)
+{
+    return !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(' || c == ')' ||
+             c == '[' || c == ']' || c == '|' || c == '?' || c == '*' || c == '+' || c == '{' ||
+             c == '}' || c == '<' || c == '>' || c == '@' || c == '"' || c == '\0');
+}
+
+static bool is_name_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '-';
+}
+
+/* Reads "..." at p->i (which is at the quote) into an arena string. */
+static char *read_quoted(parser *p, size_t *len)
+{
+    size_t start = p->i++;
+    char *buf = malloc(p->n - start + 1);
+    if (!buf) {
+        oom(p);
+        return NULL;
+    }
+    size_t o = 0;
+    while (p->i < p->n && p->src[p->i] != '"') {
+        if (p->src[p->i] == '\\' && p->i + 1 < p->n && p->src[p->i + 1] == '"') p->i++;
+        buf[o++] = p->src[p->i++];
+    }
+    if (p->i >= p->n) {
+        free(buf);
+        perr(p, start, "unterminated \"...\"");
+        return NULL;
+    }
+    p->i++;
+    char *s = nfi_arena_strndup(&p->r->arena, buf, o);
+    free(buf);
+    if (!s) oom(p);
+    *len = o;
+    return s;
+}
+
+static uint32_t vocab_of(parser *p, const char *s, size_t n)
+{
+    char fold[512];
+    size_t fl = nfi_fold_buf(s, n, fold, sizeof fold);
+    if (fl == (size_t)-1) return NFI_NONE;
+    uint32_t v = nfi_strtab_intern(&p->r->vocab, fold, fl);
+    if (v == NFI_NONE) oom(p);
+    return v;
+}
+
+static uint32_t find_lexicon(parser *p, size_t at, const char *name, size_t n)
+{
+    for (size_t k = 0; k < p->r->lexicons.len; k++) {
+        const char *ln = p->r->lexicons.items[k]->name;
+        if (strlen(ln) == n && memcmp(ln, name, n) == 0) return (uint32_t)k;
+    }
+    perr(p, at, "undefined lexicon '%.*s'", (int)n, name);
+    return NOPE;
+}
+
+static size_t read_name(parser *p)
+{
+    size_t s = p->i;
+    while (p->i < p->n && is_name_char(p->src[p->i])) p->i++;
+    return p->i - s;
+}
+
+static const struct {
+    const char *name;
+    uint32_t val;
+} kinds[] = {{"word", NF_TOKEN_WORD},   {"number", NF_TOKEN_NUMBER}, {"punct", NF_TOKEN_PUNCT},
+             {"symbol", NF_TOKEN_SYMBOL}, {"quote", NF_TOKEN_QUOTE},  {"url", NF_TOKEN_URL},
+             {"email", NF_TOKEN_EMAIL}},
+  caps[] = {{"upper", NFI_CAP_UPPER}, {"lower", NFI_CAP_LOWER}, {"title", NFI_CAP_TITLE},
+            {"allcaps", NFI_CAP_ALLCAPS}},
+  flags[] = {{"space_before", NF_TOKEN_SPACE_BEFORE}, {"line_start", NF_TOKEN_LINE_START},
+             {"para_start", NF_TOKEN_PARA_START},     {"capitalized", NF_TOKEN_CAPITALIZED},
+             {"all_upper", NF_TOKEN_ALL_UPPER},       {"quote_open", NF_TOKEN_QUOTE_OPEN},
+             {"quote_close", NF_TOKEN_QUOTE_CLOSE},   {"abbrev", NF_TOKEN_ABBREV},
+             {"non_ascii", NF_TOKEN_NON_ASCII},       {"sent_start", NFI_FLAG_SENT_START},
+             {"sent_end", NFI_FLAG_SENT_END}};
+
+#define LOOKUP(tab, s, n, out)                                                        \
+    do {                                                                              \
+        out = NOPE;                                                                   \
+        for (size_t k_ = 0; k_ < sizeof tab / sizeof tab[0]; k_++)                    \
+            if (strlen(tab[k_].name) == (n) && memcmp(tab[k_].name, s, n) == 0)        \
+                out = tab[k_].val;                                                    \
+    } while (0)
+
+static uint32_t parse_test_or(parser *p);
+
+static uint32_t parse_leaf(parser *p)
+{
+    size_t at = p->i;
+    char c = p->src[p->i];
+    if (c == '"') {
+        size_t len;
+        char *s = read_quoted(p, &len);
+        if (!s) return NOPE;
+        uint32_t t = new_test(p, NFI_T_TEXT);
+        if (t == NOPE) return NOPE;
+        p->tests.items[t].str = s;
+        p->tests.items[t].len = (uint32_t)len;
+        p->tests.items[t].val = vocab_of(p, s, len);
+        return t;
+    }
+    if (c == '@') {
+        p->i++;
+        size_t s = p->i, len = read_name(p);
+        if (!len) {
+            perr(p, at, "expected a lexicon name after '@'");
+            return NOPE;
+        }
+        uint32_t lx = find_lexicon(p, s, p->src + s, len);
+        uint32_t t = lx == NOPE ? NOPE : new_test(p, NFI_T_LEX1);
+        if (t != NOPE) p->tests.items[t].val = lx;
+        return t;
+    }
+    size_t s = p->i;
+    while (p->i < p->n && is_word_char(p->src[p->i]) && p->src[p->i] != '&' &&
+           p->src[p->i] != ':' && p->src[p->i] != '!')
+        p->i++;
+    size_t klen = p->i - s;
+    if (!klen) {
+        perr(p, at, "expected a token test (key:value, \"text\", @LEXICON or a word)");
+        return NOPE;
+    }
+    if (p->i >= p->n || p->src[p->i] != ':') { /* a bare word: case-folded match */
+        uint32_t t = new_test(p, NFI_T_NORM);
+        if (t != NOPE) p->tests.items[t].val = vocab_of(p, p->src + s, klen);
+        return t;
+    }
+    p->i++; /* ':' */
+    const char *key = p->src + s;
+    size_t vat = p->i;
+    char *val;
+    size_t vlen;
+    if (p->i < p->n && p->src[p->i] == '"') {
+        val = read_quoted(p, &vlen);
+        if (!val) return NOPE;
+        vat++; /* the regex starts after the quote */
+    } else {
+        while (p->i < p->n && p->src[p->i] != ']' && p->src[p->i] != ' ' && p->src[p->i] != '&' &&
+               p->src[p->i] != '|' && p->src[p->i] != ')' && p->src[p->i] != '\t')
+            p->i++;
+        vlen = p->i - vat;
+        val = nfi_arena_strndup(&p->r->arena, p->src + vat, vlen);
+        if (!val) {
+            oom(p);
+            return NOPE;
+        }
+    }
+    if (!vlen) {
+        perr(p, vat, "expected a value after '%.*s:'", (int)klen, key);
+        return NOPE;
+    }
+#define KEY(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
+    uint32_t t = NOPE, v;
+    if (KEY("text")) {
+        t = new_test(p, NFI_T_TEXT);
+        if (t != NOPE) {
+            p->tests.items[t].str = val;
+            p->tests.items[t].len = (uint32_t)vlen;
+            p->tests.items[t].val = vocab_of(p, val, vlen);
+        }
+    } else if (KEY("norm")) {
+        t = new_test(p, NFI_T_NORM);
+        if (t != NOPE) p->tests.items[t].val = vocab_of(p, val, vlen);
+    } else if (KEY("shape")) {
+        t = new_test(p, NFI_T_SHAPE);
+        if (t != NOPE) {
+            p->tests.items[t].str = val;
+            p->tests.items[t].len = (uint32_t)vlen;
+        }
+    } else if (KEY("kind")) {
+        LOOKUP(kinds, val, vlen, v);
+        if (v == NOPE) {
+            perr(p, vat, "unknown kind '%s' (expected word, number, punct, symbol, quote, url "
+                         "or email)", val);
+            return NOPE;
+        }
+        t = new_test(p, NFI_T_KIND);
+        if (t != NOPE) p->tests.items[t].val = v;
+    } else if (KEY("cap")) {
+        LOOKUP(caps, val, vlen, v);
+        if (v == NOPE) {
+            perr(p, vat, "unknown cap '%s' (expected upper, lower, title or allcaps)", val);
+            return NOPE;
+        }
+        t = new_test(p, NFI_T_CAP);
+        if (t != NOPE) p->tests.items[t].val = v;
+    } else if (KEY("flag")) {
+        LOOKUP(flags, val, vlen, v);
+        if (v == NOPE) {
+            perr(p, vat, "unknown flag '%s' (expected line_start, para_start, space_before, "
+                         "sent_start, sent_end, quote_open, quote_close, abbrev, ...)", val);
+            return NOPE;
+        }
+        t = new_test(p, NFI_T_FLAG);
+        if (t != NOPE) p->tests.items[t].val = v;
+    } else if (KEY("lex")) {
+        uint32_t lx = find_lexicon(p, vat, val, vlen);
+        t = lx == NOPE ? NOPE : new_test(p, NFI_T_LEX1);
+        if (t != NOPE) p->tests.items[t].val = lx;
+    } else if (KEY("re")) {
+        pcre2_code *re = nfi_regex_compile(p->r, val, vlen, PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+                                           p->pos, p->src, vat, p->err);
+        if (!re) {
+            p->st = p->err ? p->err->code : NF_ERR_REGEX;
+            return NOPE;
+        }
+        t = new_test(p, NFI_T_RE);
+        if (t != NOPE) p->tests.items[t].re = re;
+    } else {
+        perr(p, s, "unknown test '%.*s' (expected text, norm, re, shape, kind, cap, lex or "
+                   "flag)", (int)klen, key);
+        return NOPE;
+    }
+#undef KEY
+    return t;
+}
+
+static uint32_t parse_unary(parser *p)
+{
+    skip_ws(p);
+    if (p->i >= p->n) {
+        perr(p, p->i, "unterminated '[': expected ']'");
+        return NOPE;
+    }
+    if (p->src[p->i] == '!') {
+        p->i++;
+        uint32_t a = parse_unary(p);
+        uint32_t t = a == NOPE ? NOPE : new_test(p, NFI_T_NOT);
+        if (t != NOPE) p->tests.items[t].a = a;
+        return t;
+    }
+    if (p->src[p->i] == '(') {
+        size_t at = p->i++;
+        if (++p->depth > 50) {
+            perr(p, at, "nested too deeply");
+            return NOPE;
+        }
+        uint32_t t = parse_test_or(p);
+        p->depth--;
+        skip_ws(p);
+        if (t != NOPE && (p->i >= p->n || p->src[p->i] != ')')) {
+            perr(p, at, "unclosed '(' in token test");
+            return NOPE;
+        }
+        p->i++;
+        return t;
+    }
+    return parse_leaf(p);
+}
+
+static uint32_t parse_test_and(parser *p)
+{
+    uint32_t t = parse_unary(p);
+    for (;;) {
+        if (t == NOPE) return NOPE;
+        skip_ws(p);
+        if (p->i >= p->n || p->src[p->i] == ']' || p->src[p->i] == '|' || p->src[p->i] == ')')
+            return t;
+        if (p->src[p->i] == '&') p->i++;
+        uint32_t b = parse_unary(p);
+        if (b == NOPE) return NOPE;
+        uint32_t a = new_test(p, NFI_T_AND);
+        if (a == NOPE) return NOPE;
+        p->tests.items[a].a = t;
+        p->tests.items[a].b = b;
+        t = a;
+    }
+}
+
+static uint32_t parse_test_or(parser *p)
+{
+    uint32_t t = parse_test_and(p);
+    for (;;) {
+        if (t == NOPE) return NOPE;
+        skip_ws(p);
+        if (p->i >= p->n || p->src[p->i] != '|') return t;
+        p->i++;
+        uint32_t b = parse_test_and(p);
+        if (b == NOPE) return NOPE;
+        uint32_t o = new_test(p, NFI_T_OR);
+        if (o == NOPE) return NOPE;
+        p->tests.items[o].a = t;
+        p->tests.items[o].b = b;
+        t = o;
+    }
+}
+
+static uint32_t parse_alt(parser *p);
+
+static uint32_t atom_node(parser *p, int kind, uint32_t x)
+{
+    uint32_t n = new_node(p, kind);
+    if (n != NOPE) p->nodes.items[n].x = x;
+    return n;
+}
+
+static uint32_t parse_atom(parser *p)
+{
+    size_t at = p->i;
+    char c = p->src[p->i];
+    if (c == '(') {
+        p->i++;
+        uint32_t cap = NOPE;
+        if (p->i + 1 < p->n && p->src[p->i] == '?' && p->src[p->i + 1] == '<') {
+            p->i += 2;
+            size_t s = p->i, len = read_name(p);
+            if (!len || p->i >= p->n || p->src[p->i] != '>') {
+                perr(p, s, "expected a capture name and '>' after '(?<'");
+                return NOPE;
+            }
+            p->i++;
+            for (uint32_t k = 0; k < p->ncaps; k++)
+                if (strlen(p->caps[k]) == len && memcmp(p->caps[k], p->src + s, len) == 0) {
+                    perr(p, s, "capture '%.*s' is defined twice", (int)len, p->src + s);
+                    return NOPE;
+                }
+            if (p->ncaps >= NFI_MAX_CAPS) {
+                perr(p, s, "more than %d captures", NFI_MAX_CAPS);
+                return NOPE;
+            }
+            char *name = nfi_arena_strndup(&p->r->arena, p->src + s, len);
+            if (!name) {
+                oom(p);
+                return NOPE;
+            }
+            cap = p->ncaps;
+            p->caps[p->ncaps++] = name;
+        }
+        if (++p->depth > 50) {
+            perr(p, at, "nested too deeply");
+            return NOPE;
+        }
+        uint32_t body = parse_alt(p);
+        p->depth--;
+        if (body == NOPE) return NOPE;
+        skip_ws(p);
+        if (p->i >= p->n || p->src[p->i] != ')') {
+            perr(p, at, "unclosed '('");
+            return NOPE;
+        }
+        p->i++;
+        if (cap == NOPE) return body;
+        uint32_t g = atom_node(p, N_CAP, cap);
+        if (g != NOPE) add_child(p, g, body);
+        return g;
+    }
+    if (c == '[') {
+        p->i++;
+        skip_ws(p);
+        if (p->i < p->n && p->src[p->i] == ']') {
+            p->i++;
+            uint32_t t = new_test(p, NFI_T_ANY);
+            return t == NOPE ? NOPE : atom_node(p, N_ATOM_TEST, t);
+        }
+        uint32_t t = parse_test_or(p);
+        if (t == NOPE) return NOPE;
+        skip_ws(p);
+        if (p->i >= p->n || p->src[p->i] != ']') {
+            perr(p, at, "unterminated '[': expected ']'");
+            return NOPE;
+        }
+        p->i++;
+        return atom_node(p, N_ATOM_TEST, t);
+    }
+    if (c == '@') {
+        p->i++;
+        size_t s = p->i, len = read_name(p);
+        if (!len) {
+            perr(p, at, "expected a lexicon name after '@'");
+            return NOPE;
+        }
+        uint32_t lx = find_lexicon(p, s, p->src + s, len);
+        return lx == NOPE ? NOPE : atom_node(p, N_ATOM_LEX, lx);
+    }
+    if (c == '<') {
+        p->i++;
+        size_t s = p->i, len = read_name(p);
+        if (!len || p->i >= p->n || p->src[p->i] != '>') {
+            perr(p, at, "expected <TYPE>: an annotation type name and '>'");
+            return NOPE;
+        }
+        p->i++;
+        uint32_t ty = nfi_type_intern(p->r, p->src + s, len);
+        if (ty == NOPE) {
+            oom(p);
+            return NOPE;
+        }
+        return atom_node(p, N_ATOM_ANN, ty);
+    }
+    if (c == '"' || is_word_char(c)) {
+        uint32_t t;
+        if (c == '"') {
+            t = parse_leaf(p);
+        } else {
+            size_t s = p->i;
+            while (p->i < p->n && is_word_char(p->src[p->i])) p->i++;
+            t = new_test(p, NFI_T_NORM);
+            if (t != NOPE) p->tests.items[t].val = vocab_of(p, p->src + s, p->i - s);
+        }
+        return t == NOPE ? NOPE : atom_node(p, N_ATOM_TEST, t);
+    }
+    if (c == '?' || c == '*' || c == '+' || c == '{')
+        perr(p, at, "nothing to repeat before '%c' (write \"%c\" for the token itself)", c, c);
+    else if (c == ')')
+        perr(p, at, "unmatched ')'");
+    else if (c == ']')
+        perr(p, at, "unmatched ']'");
+    else
+        perr(p, at, "unexpected '%c'", c);
+    return NOPE;
+}
+
+static bool read_uint(parser *p, uint32_t *out)
+{
+    size_t s = p->i;
+    uint32_t v = 0;
+    while (p->i < p->n && p->src[p->i] >= '0' && p->src[p->i] <= '9' && v < 100000)
+        v = v * 10 + (uint32_t)(p->src[p->i++] - '0');
+    *out = v;
+    return p->i > s;
+}
+
+static uint32_t parse_item(parser *p)
+{
+    uint32_t a = parse_atom(p);
+    while (a != NOPE && p->i < p->n) {
+        char c = p->src[p->i];
+        uint32_t min, max;
+        size_t at = p->i;
+        if (c == '?') min = 0, max = 1;
+        else if (c == '*') min = 0, max = UINT32_MAX;
+        else if (c == '+') min = 1, max = UINT32_MAX;
+        else if (c == '{') {
+            p->i++;
+            if (!read_uint(p, &min)) {
+                perr(p, at, "expected {m}, {m,} or {m,n}");
+                return NOPE;
+            }
+            max = min;
+            if (p->i < p->n && p->src[p->i] == ',') {
+                p->i++;
+                if (!read_uint(p, &max)) max = UINT32_MAX;
+            }
+            if (p->i >= p->n || p->src[p->i] != '}') {
+                perr(p, at, "expected {m}, {m,} or {m,n}");
+                return NOPE;
+            }
+            if (max < min || (max != UINT32_MAX && max > 32) || min > 32) {
+                perr(p, at, "bad repeat {%u,%u}: need m <= n <= 32", min, max);
+                return NOPE;
+            }
+            p->i--;
+        } else break;
+        p->i++;
+        uint32_t r = new_node(p, N_REP);
+        if (r == NOPE) return NOPE;
+        p->nodes.items[r].min = min;
+        p->nodes.items[r].max = max;
+        add_child(p, r, a);
+        a = r;
+    }
+    return a;
+}
+
+static uint32_t parse_seq(parser *p)
+{
+    uint32_t seq = new_node(p, N_SEQ);
+    for (;;) {
+        if (seq == NOPE) return NOPE;
+        skip_ws(p);
+        if (p->i >= p->n || p->src[p->i] == '|' || p->src[p->i] == ')') break;
+        uint32_t it = parse_item(p);
+        if (it == NOPE) return NOPE;
+        add_child(p, seq, it);
+    }
+    if (!p->nodes.items[seq].nchild) {
+        perr(p, p->i, "empty alternative");
+        return NOPE;
+    }
+    return seq;
+}
+
+static uint32_t parse_alt(parser *p)
+{
+    uint32_t first = parse_seq(p);
+    if (first == NOPE) return NOPE;
+    skip_ws(p);
+    if (p->i >= p->n || p->src[p->i] != '|') return first;
+    uint32_t alt = new_node(p, N_ALT);
+    if (alt == NOPE) return NOPE;
+    add_child(p, alt, first);
+    while (p->i < p->n && p->src[p->i] == '|') {
+        p->i++;
+        uint32_t s = parse_seq(p);
+        if (s == NOPE) return NOPE;
+        add_child(p, alt, s);
+        skip_ws(p);
+    }
+    return alt;
+}
+
+static bool nullable(const parser *p, uint32_t n)
+{
+    const pnode *nd = &p->nodes.items[n];
+    switch (nd->kind) {
+    case N_SEQ:
+        for (uint32_t c = nd->first; c != NOPE; c = p->nodes.items[c].next)
+            if (!nullable(p, c)) return false;
+        return true;
+    case N_ALT:
+        for (uint32_t c = nd->first; c != NOPE; c = p->nodes.items[c].next)
+            if (nullable(p, c)) return true;
+        return false;
+    case N_REP: return nd->min == 0 || nullable(p, nd->first);
+    case N_CAP: return nullable(p, nd->first);
+    default: return false;
+    }
+}
+
+/* ------------------------------------------------------------ code */
+
+static uint32_t emit(parser *p, uint8_t op, uint32_t x, uint32_t y)
+{
+    nfi_inst *in = nfi_vec_push(&p->code);
+    if (!in) {
+        oom(p);
+        return NOPE;
+    }
+    in->op = op;
+    in->x = x;
+    in->y = y;
+    if (p->code.len > 20000) {
+        perr(p, 0, "pattern compiles to more than 20000 instructions");
+        return NOPE;
+    }
+    return (uint32_t)(p->code.len - 1);
+}
+
+static bool gen(parser *p, uint32_t n)
+{
+    if (p->st != NF_OK) return false;
+    const pnode nd = p->nodes.items[n];
+    switch (nd.kind) {
+    case N_ATOM_TEST: return emit(p, NFI_OP_TEST, nd.x, 0) != NOPE;
+    case N_ATOM_LEX: return emit(p, NFI_OP_LEX, nd.x, 0) != NOPE;
+    case N_ATOM_ANN: return emit(p, NFI_OP_ANN, nd.x, 0) != NOPE;
+    case N_SEQ:
+        for (uint32_t c = nd.first; c != NOPE; c = p->nodes.items[c].next)
+            if (!gen(p, c)) return false;
+        return true;
+    case N_CAP:
+        return emit(p, NFI_OP_SAVE, 2 * nd.x, 0) != NOPE && gen(p, nd.first) &&
+               emit(p, NFI_OP_SAVE, 2 * nd.x + 1, 0) != NOPE;
+    case N_ALT: {
+        uint32_t jumps[256], nj = 0;
+        for (uint32_t c = nd.first; c != NOPE; c = p->nodes.items[c].next) {
+            uint32_t split = NOPE;
+            if (p->nodes.items[c].next != NOPE) {
+                split = emit(p, NFI_OP_SPLIT, 0, 0);
+                if (split == NOPE) return false;
+                p->code.items[split].x = split + 1;
+            }
+            if (!gen(p, c)) return false;
+            if (p->nodes.items[c].next != NOPE) {
+                if (nj == 256) {
+                    perr(p, 0, "more than 256 alternatives in one group");
+                    return false;
+                }
+                uint32_t j = emit(p, NFI_OP_JMP, 0, 0);
+                if (j == NOPE) return false;
+                jumps[nj++] = j;
+                p->code.items[split].y = (uint32_t)p->code.len;
+            }
+        }
+        for (uint32_t k = 0; k < nj; k++) p->code.items[jumps[k]].x = (uint32_t)p->code.len;
+        return true;
+    }
+    case N_REP: {
+        for (uint32_t k = 0; k < nd.min; k++)
+            if (!gen(p, nd.first)) return false;
+        if (nd.max == UINT32_MAX) {
+            uint32_t split = emit(p, NFI_OP_SPLIT, 0, 0);
+            if (split == NOPE) return false;
+            p->code.items[split].x = split + 1;
+            if (!gen(p, nd.first)) return false;
+            if (emit(p, NFI_OP_JMP, split, 0) == NOPE) return false;
+            p->code.items[split].y = (uint32_t)p->code.len;
+            return true;
+        }
+        uint32_t splits[33], ns = 0;
+        for (uint32_t k = nd.min; k < nd.max; k++) {
+            uint32_t split = emit(p, NFI_OP_SPLIT, 0, 0);
+            if (split == NOPE) return false;
+            p->code.items[split].x = split + 1;
+            splits[ns++] = split;
+            if (!gen(p, nd.first)) return false;
+        }
+        for (uint32_t k = 0; k < ns; k++) p->code.items[splits[k]].y = (uint32_t)p->code.len;
+        return true;
+    }
+    }
+    return false;
+}
+
+/* Lexicons and types used inside node n (for $capture.key). */
+static void collect_sources(const parser *p, uint32_t n, uint32_t *lexes, uint32_t *nl,
+                            uint32_t *types, uint32_t *nt)
+{
+    const pnode *nd = &p->nodes.items[n];
+    if (nd->kind == N_ATOM_LEX && *nl < 16) lexes[(*nl)++] = nd->x;
+    if (nd->kind == N_ATOM_ANN && *nt < 16) types[(*nt)++] = nd->x;
+    if (nd->kind == N_ATOM_TEST) {
+        /* single-token lexicon tests anywhere in the test tree */
+        uint32_t stack[64], sp = 0;
+        stack[sp++] = nd->x;
+        while (sp) {
+            const nfi_test *t = &p->tests.items[stack[--sp]];
+            if (t->op == NFI_T_LEX1 && *nl < 16) lexes[(*nl)++] = t->val;
+            if ((t->op == NFI_T_AND || t->op == NFI_T_OR || t->op == NFI_T_NOT) && sp < 62) {
+                stack[sp++] = t->a;
+                if (t->op != NFI_T_NOT) stack[sp++] = t->b;
+            }
+        }
+    }
+    for (uint32_t c = nd->first; c != NOPE; c = p->nodes.items[c].next)
+        collect_sources(p, c, lexes, nl, types, nt);
+}
+
+static void find_caps(parser *p, uint32_t n, nfi_prog *prog)
+{
+    const pnode *nd = &p->nodes.items[n];
+    if (nd->kind == N_CAP) {
+        uint32_t lexes[16], types[16], nl = 0, nt = 0;
+        collect_sources(p, nd->first, lexes, &nl, types, &nt);
+        uint32_t *l = nfi_arena_alloc(&p->r->arena, (nl + 1) * sizeof *l);
+        uint32_t *t = nfi_arena_alloc(&p->r->arena, (nt + 1) * sizeof *t);
+        if (!l || !t) {
+            oom(p);
+            return;
+        }
+        if (nl) memcpy(l, lexes, nl * sizeof *l);
+        if (nt) memcpy(t, types, nt * sizeof *t);
+        prog->cap_lexes[nd->x] = l;
+        prog->cap_nlexes[nd->x] = nl;
+        prog->cap_types[nd->x] = t;
+        prog->cap_ntypes[nd->x] = nt;
+    }
+    for (uint32_t c = nd->first; c != NOPE; c = p->nodes.items[c].next) find_caps(p, c, prog);
+}
+
+nfi_prog *nfi_pattern_compile(nf_rules *r, const char *src, const nfi_pos *pos,
+                              const char *rule_name, nf_error *err)
+{
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.r = r;
+    p.src = src;
+    p.n = strlen(src);
+    p.pos = pos;
+    p.rule = rule_name;
+    p.err = err;
+    nfi_prog *prog = NULL;
+    uint32_t root = parse_alt(&p);
+    if (root != NOPE && p.st == NF_OK) {
+        skip_ws(&p);
+        if (p.i < p.n) perr(&p, p.i, "unmatched ')'");
+    }
+    if (root != NOPE && p.st == NF_OK && nullable(&p, root))
+        perr(&p, 0, "the pattern can match no tokens at all (every part is optional)");
+    if (p.st == NF_OK) {
+        if (gen(&p, root)) emit(&p, NFI_OP_MATCH, 0, 0);
+    }
+    if (p.st == NF_OK) {
+        prog = nfi_arena_alloc(&r->arena, sizeof *prog);
+        size_t nc = p.ncaps ? p.ncaps : 1;
+        if (prog) {
+            prog->len = (uint32_t)p.code.len;
+            prog->code = nfi_arena_alloc(&r->arena, p.code.len * sizeof *prog->code);
+            prog->ntests = (uint32_t)p.tests.len;
+            prog->tests = nfi_arena_alloc(&r->arena, (p.tests.len + 1) * sizeof *prog->tests);
+            prog->ncaps = p.ncaps;
+            prog->cap_names = nfi_arena_alloc(&r->arena, nc * sizeof *prog->cap_names);
+            prog->cap_lexes = nfi_arena_alloc(&r->arena, nc * sizeof *prog->cap_lexes);
+            prog->cap_nlexes = nfi_arena_alloc(&r->arena, nc * sizeof *prog->cap_nlexes);
+            prog->cap_types = nfi_arena_alloc(&r->arena, nc * sizeof *prog->cap_types);
+            prog->cap_ntypes = nfi_arena_alloc(&r->arena, nc * sizeof *prog->cap_ntypes);
+        }
+        if (!prog || !prog->code || !prog->tests || !prog->cap_names || !prog->cap_lexes ||
+            !prog->cap_nlexes || !prog->cap_types || !prog->cap_ntypes) {
+            oom(&p);
+            prog = NULL;
+        } else {
+            memcpy(prog->code, p.code.items, p.code.len * sizeof *prog->code);
+            if (p.tests.len) memcpy(prog->tests, p.tests.items, p.tests.len * sizeof *prog->tests);
+            if (p.ncaps) memcpy(prog->cap_names, p.caps, p.ncaps * sizeof *p.caps);
+            find_caps(&p, root, prog);
+            if (p.st != NF_OK) prog = NULL;
+        }
+    }
+    nfi_vec_free(&p.nodes);
+    nfi_vec_free(&p.tests);
+    nfi_vec_free(&p.code);
+    if (prog) {
+        if (prog->len > r->max_prog) r->max_prog = prog->len;
+        if (prog->ncaps > r->max_caps) r->max_caps = prog->ncaps;
+    }
+    return prog;
+}
+
+/* ------------------------------------------------------------ first sets */
+
+/* Adds the index keys of test t to out; false when it can be any token. */
+static bool test_keys(const nfi_prog *p, uint32_t t, nfi_first *out, bool *nomem)
+{
+    const nfi_test *tt = &p->tests[t];
+    switch (tt->op) {
+    case NFI_T_NORM:
+    case NFI_T_TEXT: {
+        uint32_t *w = nfi_vec_push(&out->words);
+        if (!w) *nomem = true;
+        else *w = tt->val; /* NFI_NONE: can never match (not in any text) */
+        return true;
+    }
+    case NFI_T_LEX1: {
+        uint32_t *l = nfi_vec_push(&out->lexes);
+        if (!l) *nomem = true;
+        else *l = tt->val;
+        return true;
+    }
+    case NFI_T_AND: {
+        size_t wl = out->words.len, ll = out->lexes.len;
+        if (test_keys(p, tt->a, out, nomem)) return true;
+        out->words.len = wl;
+        out->lexes.len = ll;
+        return test_keys(p, tt->b, out, nomem);
+    }
+    case NFI_T_OR: return test_keys(p, tt->a, out, nomem) && test_keys(p, tt->b, out, nomem);
+    default: return false;
+    }
+}
+
+nf_status nfi_prog_first(const nfi_prog *p, nfi_first *out)
+{
+    bool *seen = calloc(p->len, sizeof *seen);
+    uint32_t *stack = malloc(p->len * sizeof *stack);
+    bool nomem = !seen || !stack;
+    uint32_t sp = 0;
+    if (!nomem) stack[sp++] = 0;
+    while (sp && !nomem && !out->any) {
+        uint32_t pc = stack[--sp];
+        if (seen[pc]) continue;
+        seen[pc] = true;
+        const nfi_inst *in = &p->code[pc];
+        switch (in->op) {
+        case NFI_OP_SPLIT:
+            stack[sp++] = in->y;
+            stack[sp++] = in->x;
+            break;
+        case NFI_OP_JMP: stack[sp++] = in->x; break;
+        case NFI_OP_SAVE: stack[sp++] = pc + 1; break;
+        case NFI_OP_TEST:
+            if (!test_keys(p, in->x, out, &nomem)) out->any = true;
+            break;
+        case NFI_OP_LEX: {
+            uint32_t *l = nfi_vec_push(&out->lexes);
+            if (!l) nomem = true;
+            else *l = in->x;
+            break;
+        }
+        case NFI_OP_ANN: {
+            uint32_t *t = nfi_vec_push(&out->types);
+            if (!t) nomem = true;
+            else *t = in->x;
+            break;
+        }
+        default: out->any = true; break; /* MATCH first: cannot happen (not nullable) */
+        }
+    }
+    free(seen);
+    free(stack);
+    return nomem ? NF_ERR_NOMEM : NF_OK;
+}

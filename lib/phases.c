@@ -1,0 +1,514 @@
+/*
+ * phases.c - running the phases of a rule set over a document, conflict
+ * resolution, actions (emit with attributes, remove, retag), and the rule
+ * examples check (nf_rules_check_examples).
+ *
+ * Each phase sees the tokens and the annotations of earlier phases only.
+ * Its rules' matches are collected, then resolved: matches are taken in
+ * the order (priority high first, longer first, earlier rule in load
+ * order first, earlier start first) and a match is kept unless it
+ * overlaps a kept match (rules with `overlap: true` are always kept).
+ * Kept matches then apply: remove/retag act on earlier phases'
+ * annotations that overlap the match, emit adds an annotation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+static nf_status add_match(nfi_run *run, const nfi_match *m)
+{
+    nfi_match_vec *v = nfi_ws_matches(run->ws);
+    nfi_match *slot = nfi_vec_push(v);
+    if (!slot) return NF_ERR_NOMEM;
+    *slot = *m;
+    return NF_OK;
+}
+
+/* Resolution order: priority desc, length desc, rule asc, start asc
+ * (the priority is copied in, so the comparator needs no context). */
+typedef struct ord {
+    int32_t prio;
+    uint32_t len, rule, start, idx;
+} ord;
+
+static int cmp_ord(const void *a, const void *b)
+{
+    const ord *x = a, *y = b;
+    if (x->prio != y->prio) return x->prio > y->prio ? -1 : 1;
+    if (x->len != y->len) return x->len > y->len ? -1 : 1;
+    if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int cmp_emit(const void *a, const void *b)
+{
+    const ord *x = a, *y = b; /* here: start asc, end desc, rule asc */
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->len != y->len) return x->len > y->len ? -1 : 1;
+    if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static nf_span tok_span(const nf_doc *doc, uint32_t s, uint32_t e)
+{
+    nf_span sp = {doc->tokens.items[s].span.start, doc->tokens.items[e - 1].span.end};
+    return sp;
+}
+
+/* Value of $cap.key: first lexicon entry or annotation inside the capture
+ * that carries the key. */
+static bool capkey(const nfi_run *run, const nfi_rule *ru, uint32_t cap, uint32_t cs,
+                   uint32_t ce, const char *key, nfi_attr *out)
+{
+    const nf_rules *r = run->r;
+    const nfi_prog *p = ru->prog;
+    const nf_doc *doc = run->doc;
+    for (uint32_t q = cs; q < ce; q++) {
+        for (uint32_t l = 0; l < p->cap_nlexes[cap]; l++) {
+            uint32_t lens[32], ents[32];
+            size_t n = nfi_lexicon_walk(r, r->lexicons.items[p->cap_lexes[cap][l]], run->tokvocab,
+                                        q, ce, lens, ents, 32);
+            for (size_t k = n; k-- > 0;) {
+                const char *v = nfi_lex_entry_attr(r, ents[k], key);
+                if (v) {
+                    out->value = v;
+                    out->span.start = out->span.end = NF_UNSET;
+                    return true;
+                }
+            }
+        }
+        for (uint32_t a = run->ann_first[q]; a < run->ann_first[q + 1]; a++) {
+            const nfi_ann *an = &doc->anns.items[run->ann_list[a]];
+            if (an->tok_end > ce || (an->flags & NFI_ANN_REMOVED)) continue;
+            bool want = false;
+            for (uint32_t t = 0; t < p->cap_ntypes[cap]; t++)
+                if (p->cap_types[cap][t] == an->type_id) want = true;
+            if (!want) continue;
+            const nfi_attr *at = nfi_ann_attr(doc, an, key);
+            if (at) {
+                out->value = at->value;
+                out->span = at->span;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static nf_status emit_ann(nfi_run *run, const nfi_match *m, uint32_t phase, nf_error *err)
+{
+    const nf_rules *r = run->r;
+    const nfi_rule *ru = &r->rules.items[m->rule];
+    nf_doc *doc = run->doc;
+    if (doc->max_results && doc->anns.len >= doc->max_results)
+        return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0,
+                             "rule '%s': more than max_results (%llu) annotations", ru->name,
+                             (unsigned long long)doc->max_results);
+    uint32_t astart = (uint32_t)doc->attrs.len, acount = 0;
+    for (uint32_t i = 0; i < ru->nattrs; i++) {
+        const nfi_emit_attr *ea = &ru->attrs[i];
+        nfi_attr at = {ea->key, NULL, {NF_UNSET, NF_UNSET}};
+        bool have = false;
+        if (ea->kind == NFI_ATTR_LITERAL) {
+            at.value = ea->value;
+            have = true;
+        } else if (ru->prog) {
+            uint32_t cs = m->caps[2 * ea->cap], ce = m->caps[2 * ea->cap + 1];
+            if (cs != NFI_NONE && ce != NFI_NONE && ce > cs) {
+                if (ea->kind == NFI_ATTR_CAPTURE) {
+                    at.span = tok_span(doc, cs, ce);
+                    have = true;
+                } else {
+                    have = capkey(run, ru, ea->cap, cs, ce, ea->subkey, &at);
+                    at.key = ea->key;
+                }
+            }
+        } else {
+            size_t bs = m->bcaps[2 * ea->cap], be = m->bcaps[2 * ea->cap + 1];
+            if (bs != NF_UNSET && be != NF_UNSET) {
+                at.span.start = bs;
+                at.span.end = be;
+                have = true;
+            }
+        }
+        if (!have) continue;
+        nfi_attr *slot = nfi_vec_push(&doc->attrs);
+        if (!slot) return NF_ERR_NOMEM;
+        *slot = at;
+        acount++;
+    }
+    nfi_ann *a = nfi_vec_push(&doc->anns);
+    if (!a) return NF_ERR_NOMEM;
+    a->type = r->types.items[ru->emit];
+    a->type_id = ru->emit;
+    a->tok_start = m->start;
+    a->tok_end = m->end;
+    a->span = tok_span(doc, m->start, m->end);
+    a->rule = ru->name;
+    a->phase = r->phases.items[phase].name;
+    a->attr_start = astart;
+    a->attr_count = acount;
+    a->priority = ru->priority;
+    return NF_OK;
+}
+
+static void apply_edits(nfi_run *run, const nfi_match *m, size_t nold)
+{
+    const nfi_rule *ru = &run->r->rules.items[m->rule];
+    nf_doc *doc = run->doc;
+    if (!ru->nremove && !ru->nretag) return;
+    for (size_t i = 0; i < nold; i++) {
+        nfi_ann *a = &doc->anns.items[i];
+        if ((a->flags & NFI_ANN_REMOVED) || a->tok_end <= m->start || a->tok_start >= m->end)
+            continue;
+        for (uint32_t k = 0; k < ru->nremove; k++)
+            if (a->type_id == ru->remove[k]) a->flags |= NFI_ANN_REMOVED;
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        for (uint32_t k = 0; k < ru->nretag; k++)
+            if (a->type_id == ru->retag_from[k]) {
+                a->type_id = ru->retag_to[k];
+                a->type = run->r->types.items[a->type_id];
+                break;
+            }
+    }
+}
+
+/* Index of the visible annotations by start token. */
+static nf_status index_anns(nfi_run *run)
+{
+    nf_doc *doc = run->doc;
+    size_t nt = doc->tokens.len, na = doc->anns.len;
+    uint32_t *first = nfi_ws_u32(run->ws, NFI_WS_ANN_FIRST, nt + 2);
+    uint32_t *list = nfi_ws_u32(run->ws, NFI_WS_ANN_LIST, na + 1);
+    if (!first || !list) return NF_ERR_NOMEM;
+    memset(first, 0, (nt + 2) * sizeof *first);
+    for (size_t i = 0; i < na; i++) {
+        const nfi_ann *a = &doc->anns.items[i];
+        if (!(a->flags & NFI_ANN_REMOVED) && a->tok_start < nt) first[a->tok_start + 1]++;
+    }
+    for (size_t t = 0; t < nt + 1; t++) first[t + 1] += first[t];
+    /* fill using first[t] as cursor, then shift back */
+    for (size_t i = 0; i < na; i++) {
+        const nfi_ann *a = &doc->anns.items[i];
+        if (!(a->flags & NFI_ANN_REMOVED) && a->tok_start < nt) list[first[a->tok_start]++] = (uint32_t)i;
+    }
+    for (size_t t = nt + 1; t > 0; t--) first[t] = first[t - 1];
+    first[0] = 0;
+    run->ann_first = first;
+    run->ann_list = list;
+    return NF_OK;
+}
+
+static size_t add_list(uint32_t *cand, size_t nc, const uint32_t *lists, uint32_t start,
+                       uint32_t count)
+{
+    for (uint32_t k = 0; k < count; k++) cand[nc++] = lists[start + k];
+    return nc;
+}
+
+static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
+{
+    const nf_rules *r = run->r;
+    const nfi_phase *P = &r->phases.items[ph];
+    nf_doc *doc = run->doc;
+    nfi_match_vec *mv = nfi_ws_matches(run->ws);
+    mv->len = 0;
+    nf_status st = index_anns(run);
+    if (st != NF_OK) return st;
+    for (uint32_t i = 0; i < P->nregex; i++)
+        if ((st = nfi_match_regex(run, P->regex_rules[i], add_match)) != NF_OK) return st;
+    size_t nt = doc->tokens.len;
+    size_t maxcand = r->rules.len + 1;
+    uint32_t *cand = nfi_ws_u32(run->ws, NFI_WS_CAND, maxcand * 2 + 8);
+    if (!cand) return NF_ERR_NOMEM;
+    bool have_token_rules = P->word_slots || P->nlex || P->ntypes || P->nany;
+    for (uint32_t s = 0; s < nt && have_token_rules; s++) {
+        size_t nc = 0;
+        uint32_t v = run->tokvocab[s];
+        if (v != NFI_NONE && P->word_slots) {
+            uint32_t mask = P->word_slots - 1;
+            for (uint32_t h = (v * 2654435761u) & mask; P->word_keys[h]; h = (h + 1) & mask)
+                if (P->word_keys[h] == v + 1) {
+                    nc = add_list(cand, nc, P->lists, P->word_start[h], P->word_count[h]);
+                    break;
+                }
+        }
+        for (uint32_t l = 0; l < P->nlex && v != NFI_NONE; l++) {
+            const nfi_lexicon *lex = r->lexicons.items[P->lex_ids[l]];
+            if (nfi_trie_child(&r->trie, lex->root, v) != NFI_NONE)
+                nc = add_list(cand, nc, P->lists, P->lex_start[l], P->lex_count[l]);
+        }
+        if (P->ntypes)
+            for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++) {
+                uint32_t ty = doc->anns.items[run->ann_list[a]].type_id;
+                for (uint32_t k = 0; k < P->ntypes; k++)
+                    if (P->type_ids[k] == ty && nc + P->type_count[k] <= maxcand * 2)
+                        nc = add_list(cand, nc, P->lists, P->type_start[k], P->type_count[k]);
+            }
+        nc = add_list(cand, nc, P->any_rules, 0, P->nany);
+        if (nc > maxcand * 2) nc = maxcand * 2;
+        /* sort + unique (small lists: insertion sort) */
+        for (size_t i = 1; i < nc; i++) {
+            uint32_t x = cand[i];
+            size_t j = i;
+            while (j > 0 && cand[j - 1] > x) {
+                cand[j] = cand[j - 1];
+                j--;
+            }
+            cand[j] = x;
+        }
+        for (size_t i = 0; i < nc; i++) {
+            if (i && cand[i] == cand[i - 1]) continue;
+            nfi_match m;
+            if (nfi_match_at(run, cand[i], s, &m) && (st = add_match(run, &m)) != NF_OK) return st;
+        }
+    }
+    /* resolve */
+    size_t nm = mv->len;
+    if (!nm) return NF_OK;
+    ord *o = malloc(nm * sizeof *o);
+    uint32_t *occ = nfi_ws_u32(run->ws, NFI_WS_STAMP, nt + 1);
+    if (!o || !occ) {
+        free(o);
+        return NF_ERR_NOMEM;
+    }
+    memset(occ, 0, (nt + 1) * sizeof *occ);
+    for (size_t i = 0; i < nm; i++) {
+        const nfi_match *m = &mv->items[i];
+        o[i].prio = r->rules.items[m->rule].priority;
+        o[i].len = m->end - m->start;
+        o[i].rule = m->rule;
+        o[i].start = m->start;
+        o[i].idx = (uint32_t)i;
+    }
+    qsort(o, nm, sizeof *o, cmp_ord);
+    size_t kept = 0;
+    for (size_t i = 0; i < nm; i++) {
+        const nfi_match *m = &mv->items[o[i].idx];
+        if (!r->rules.items[m->rule].overlap) {
+            bool clash = false;
+            for (uint32_t t = m->start; t < m->end && !clash; t++) clash = occ[t] != 0;
+            if (clash) continue;
+            for (uint32_t t = m->start; t < m->end; t++) occ[t] = 1;
+        }
+        o[kept++] = o[i];
+    }
+    qsort(o, kept, sizeof *o, cmp_emit);
+    size_t nold = doc->anns.len;
+    for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &mv->items[o[i].idx], nold);
+    for (size_t i = 0; i < kept && st == NF_OK; i++) {
+        const nfi_match *m = &mv->items[o[i].idx];
+        if (nfi_ws_recording(run->ws)) st = nfi_ws_record(run->ws, m);
+        if (st == NF_OK && r->rules.items[m->rule].emit != NFI_NONE) st = emit_ann(run, m, ph, err);
+    }
+    free(o);
+    return st;
+}
+
+typedef struct ann_key {
+    size_t start, end, idx;
+} ann_key;
+
+static int cmp_ann_key(const void *a, const void *b)
+{
+    const ann_key *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->end != y->end) return x->end > y->end ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Final order of doc->anns: start asc, end desc, then phase and rule order
+ * (the order they were made in). */
+static nf_status sort_anns(nf_doc *doc)
+{
+    size_t n = doc->anns.len;
+    if (n < 2) return NF_OK;
+    ann_key *k = malloc(n * sizeof *k);
+    nfi_ann *copy = malloc(n * sizeof *copy);
+    if (!k || !copy) {
+        free(k);
+        free(copy);
+        return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        k[i].start = doc->anns.items[i].span.start;
+        k[i].end = doc->anns.items[i].span.end;
+        k[i].idx = i;
+    }
+    qsort(k, n, sizeof *k, cmp_ann_key);
+    memcpy(copy, doc->anns.items, n * sizeof *copy);
+    for (size_t i = 0; i < n; i++) doc->anns.items[i] = copy[k[i].idx];
+    free(k);
+    free(copy);
+    return NF_OK;
+}
+
+nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err)
+{
+    if (!rules || !ws || !ws->engine || !doc) return NF_ERR_INVALID;
+    if (!rules->rules.len || !doc->tokens.len) return NF_OK;
+    nfi_run run;
+    memset(&run, 0, sizeof run);
+    run.r = rules;
+    run.ws = ws->engine;
+    run.doc = doc;
+    size_t nt = doc->tokens.len;
+    if (nt >= UINT32_MAX - 2)
+        return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0, "too many tokens for the rule engine");
+    nf_status st = nfi_ws_begin_doc(run.ws, rules, doc);
+    if (st != NF_OK) return st;
+    run.tokvocab = nfi_ws_u32(run.ws, NFI_WS_TOKVOCAB, nt);
+    run.sent_end = nfi_ws_u32(run.ws, NFI_WS_SENT_END, nt);
+    run.sent_start = nfi_ws_u32(run.ws, NFI_WS_SENT_START, nt);
+    if (!run.tokvocab || !run.sent_end || !run.sent_start) return NF_ERR_NOMEM;
+    for (size_t i = 0; i < nt; i++) {
+        run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm);
+        run.sent_start[i] = 0;
+        run.sent_end[i] = (uint32_t)nt;
+    }
+    for (size_t s = 0; s < doc->sentences.len; s++) {
+        const nf_sentence *se = &doc->sentences.items[s];
+        size_t a = se->first_token, b = se->first_token + se->token_count;
+        if (b > nt) b = nt;
+        for (size_t i = a; i < b; i++) {
+            run.sent_start[i] = (uint32_t)a;
+            run.sent_end[i] = (uint32_t)b;
+        }
+    }
+    for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
+        st = run_phase(&run, ph, err);
+    if (st == NF_OK) st = sort_anns(doc);
+    return st;
+}
+
+/* ------------------------------------------------------------ examples */
+
+static bool span_is(const nf_doc *doc, nf_span s, const char *text)
+{
+    size_t n = strlen(text);
+    return s.end - s.start == n && memcmp(doc->text + s.start, text, n) == 0;
+}
+
+/* What rule ri produced in doc, as "a", "b" text for messages. */
+static void found_text(const nf_rules *r, uint32_t ri, const nf_doc *doc, nfi_engine_ws *ews,
+                       char *buf, size_t n)
+{
+    const nfi_rule *ru = &r->rules.items[ri];
+    size_t o = 0;
+    buf[0] = '\0';
+    if (ru->emit != NFI_NONE) {
+        for (size_t i = 0; i < doc->anns.len && o + 8 < n; i++) {
+            const nfi_ann *a = &doc->anns.items[i];
+            if (a->rule != ru->name || (a->flags & NFI_ANN_REMOVED)) continue;
+            int w = snprintf(buf + o, n - o, "%s\"%.*s\" (%s)", o ? ", " : "",
+                             (int)(a->span.end - a->span.start), doc->text + a->span.start, a->type);
+            if (w < 0) break;
+            o += (size_t)w < n - o ? (size_t)w : n - o - 1;
+        }
+    } else {
+        const nfi_match *ms;
+        size_t nm = nfi_ws_recorded(ews, &ms);
+        for (size_t i = 0; i < nm && o + 8 < n; i++) {
+            if (ms[i].rule != ri) continue;
+            nf_span sp = tok_span(doc, ms[i].start, ms[i].end);
+            int w = snprintf(buf + o, n - o, "%s\"%.*s\"", o ? ", " : "",
+                             (int)(sp.end - sp.start), doc->text + sp.start);
+            if (w < 0) break;
+            o += (size_t)w < n - o ? (size_t)w : n - o - 1;
+        }
+    }
+}
+
+static bool example_hit(const nf_rules *r, uint32_t ri, const nfi_example *x, const nf_doc *doc,
+                        nfi_engine_ws *ews)
+{
+    const nfi_rule *ru = &r->rules.items[ri];
+    if (ru->emit != NFI_NONE) {
+        for (size_t i = 0; i < doc->anns.len; i++) {
+            const nfi_ann *a = &doc->anns.items[i];
+            if (a->rule != ru->name || (a->flags & NFI_ANN_REMOVED)) continue;
+            if (!x->match) return true;
+            if (span_is(doc, a->span, x->match) && (x->type == NFI_NONE || a->type_id == x->type))
+                return true;
+        }
+        return false;
+    }
+    const nfi_match *ms;
+    size_t nm = nfi_ws_recorded(ews, &ms);
+    for (size_t i = 0; i < nm; i++) {
+        if (ms[i].rule != ri) continue;
+        if (!x->match || span_is(doc, tok_span(doc, ms[i].start, ms[i].end), x->match)) return true;
+    }
+    return false;
+}
+
+nf_status nf_rules_check_examples(const nf_rules *rules, nf_example_report report, void *ud,
+                                  size_t *checked, size_t *failed, nf_error *err)
+{
+    nfi_error_clear(err);
+    if (checked) *checked = 0;
+    if (failed) *failed = 0;
+    if (!rules)
+        return nfi_error_set(err, NF_ERR_INVALID, "", 0, 0, "nf_rules_check_examples: rules is NULL");
+    nf_workspace *ws = nf_workspace_new(rules, err);
+    if (!ws) return err ? err->code : NF_ERR_NOMEM;
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
+    size_t nchecked = 0, nfailed = 0;
+    nf_status st = NF_OK;
+    for (uint32_t ri = 0; ri < rules->rules.len && st == NF_OK; ri++) {
+        const nfi_rule *ru = &rules->rules.items[ri];
+        for (uint32_t k = 0; k < ru->nexamples && st == NF_OK; k++) {
+            const nfi_example *x = &ru->examples[k];
+            nf_error e2;
+            nf_doc *doc = nf_extract(rules, ws, x->text, strlen(x->text), &eo, &e2);
+            if (!doc) {
+                st = e2.code;
+                if (err) *err = e2;
+                break;
+            }
+            nfi_ws_set_record(ws->engine, true);
+            st = nfi_rules_run(rules, ws, doc, &e2);
+            if (st != NF_OK) {
+                if (err) *err = e2;
+                nf_doc_free(doc);
+                break;
+            }
+            nchecked++;
+            bool hit = example_hit(rules, ri, x, doc, ws->engine);
+            bool ok = x->match ? hit : !hit;
+            if (!ok) {
+                nfailed++;
+                char found[160];
+                found_text(rules, ri, doc, ws->engine, found, sizeof found);
+                nf_error f;
+                nfi_error_clear(&f);
+                if (x->match)
+                    nfi_error_set(&f, NF_ERR_RULE, x->pos.file, x->pos.line, x->pos.col,
+                                  "rule '%s': example should match \"%s\"%s%s; found %s",
+                                  ru->name, x->match, x->type != NFI_NONE ? " as " : "",
+                                  x->type != NFI_NONE ? rules->types.items[x->type] : "",
+                                  found[0] ? found : "nothing");
+                else
+                    nfi_error_set(&f, NF_ERR_RULE, x->pos.file, x->pos.line, x->pos.col,
+                                  "rule '%s': counter-example should not match; found %s",
+                                  ru->name, found);
+                if (report) report(ud, &f);
+            }
+            nfi_ws_set_record(ws->engine, false);
+            nf_doc_free(doc);
+        }
+    }
+    nf_workspace_free(ws);
+    if (checked) *checked = nchecked;
+    if (failed) *failed = nfailed;
+    if (st != NF_OK) return st;
+    if (nfailed)
+        return nfi_error_set(err, NF_ERR_RULE, "", 0, 0, "%zu of %zu rule examples failed",
+                             nfailed, nchecked);
+    return NF_OK;
+}
