@@ -136,7 +136,11 @@ static const char *const AUX[] = {"is", "was", "were", "are", "am", "be", "been"
                                   "may", "might", "must", "shall", "did", "does", "do",
                                   "won't", "wouldn't", "can't", "couldn't", "isn't",
                                   "wasn't", "aren't", "weren't", "hasn't", "haven't",
-                                  "hadn't", "didn't", "doesn't", "don't", "shouldn't",
+                                  "hadn't", "didn't", "doesn't", "don't", "shouldn't", "cannot", "won’t",
+                                  "shows", "showed", "found", "finds", "knew", "got",
+                                  "gets", "became", "becomes", "made", "makes", "took",
+                                  "gave", "came", "went", "began", "left", "kept", "seems",
+                                  "seemed", "looks", "appears", "appeared",
                                   "needs", "wants", "remains", "plans", "expects", "hopes",
                                   "intends", "seeks", "lacks", "faces", "means", "poses",
                                   NULL};
@@ -705,6 +709,15 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
         while (k > lim && !p_is(c, k - 1, ',') && c->tok.items[k - 1].kind != QT_QUOTE &&
                c->tok.items[k - 1].inq < 0)
             k--;
+        bool name_inside = k < j - 1;
+        for (size_t x = k; x < j - 1; x++)
+            if (!is_word(c, x) || !c->tok.items[x].cap) name_inside = false;
+        if (name_inside && nwords(c, k, j - 1) <= 4) {
+            /* "The chairman, Ann Lee, said": the name between the commas */
+            *sa = k;
+            *sb = j - 1;
+            return;
+        }
         if (k > lim && p_is(c, k - 1, ',') && k - 1 > ua && is_word(c, k - 2) &&
             c->tok.items[k - 2].cap)
             j = k - 1;
@@ -874,7 +887,14 @@ static void find_cues(qctx *c)
                 (p_is(c, i - 1, ',') || c->tok.items[i - 1].kind == QT_QUOTE) &&
                 !q->participle) {
                 np_after(c, i + 1, ub, &q->sa, &q->sb);
-                if (q->sa != q->sb) q->inverted = true;
+                /* "..., said the minister." - not "..., said he would ..." */
+                size_t e = q->sb;
+                bool ends = e >= ub || c->tok.items[e].kind != QT_WORD || w_in(c, e, PREPS) ||
+                            w_in(c, e, TIME_WORDS);
+                if (q->sa != q->sb && ends && !(is_pron(c, q->sa) && q->sb - q->sa > 1))
+                    q->inverted = true;
+                else
+                    q->sa = q->sb = i;
             }
         }
         /* ", adding ...", ", saying ...": the speaker of the sentence */
@@ -1088,7 +1108,7 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
         return true;
     if (w_in(c, k, AUX)) return true; /* "something it said would ..." */
     if (c->tok.items[k].kind == QT_QUOTE) return true;
-    for (size_t j = k, cnt = 0; j < ub && cnt < 12; j++, cnt++) {
+    for (size_t j = k, cnt = 0; j < ub && cnt < 20; j++, cnt++) {
         const qtok *t = &c->tok.items[j];
         if (t->kind == QT_PUNCT) {
             char ch = c->t[t->s];
@@ -1096,7 +1116,8 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
             continue;
         }
         if (t->kind != QT_WORD) continue;
-        if (j > k && w_in(c, j, AUX)) return true;
+        if (j > k && (w_in(c, j, AUX) || (is_cue_word(c, j) && !w_in(c, j, NO_CLAUSE))))
+            return true;
         const char *w = LW(c, j);
         size_t L = strlen(w);
         if (j > k && L > 4 && strcmp(w + L - 2, "ed") == 0 && !t->cap &&
