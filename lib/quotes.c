@@ -90,7 +90,11 @@ typedef struct qctx {
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
     NFI_VEC(qout) outs;
-    const nfi_lexicon *lx_cues, *lx_names, *lx_honor;
+    const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
+    double scare_max_words;  /* quotes.scare_max_words */
+    double continue_units;   /* quotes.continue_units */
+    double pronoun_window;   /* quotes.pronoun_window */
+    double clause_lookahead; /* quotes.clause_lookahead */
     bool nomem;
 } qctx;
 
@@ -116,7 +120,7 @@ static const char *const DEF_CUES[] = {
     "cautioned", "cautions", "vowed", "vows", "promised", "promises", "articulated",
     "articulates", "described", "describes", "hailed", "hails", "urged", "urges",
     "contended", "contends", "maintained", "maintains", "alleged", "alleges", "alleging",
-    "remarked", "commented", "estimated", "estimates", "believes", "believed", "thinks",
+    "remarked", "commented", "estimated", "estimates",
     "predicting", "quipped", "asserts", "announced", "informed", "assured",
     "reminded", "acknowledged", "learned", "learnt", "testified", "explained",
     "cited", "quoted", "quoting", "citing", NULL};
@@ -210,6 +214,14 @@ static bool is_nl(const qctx *c, size_t i)
 {
     return i < c->tok.len && c->tok.items[i].kind == QT_NL;
 }
+
+/* A word of a rules lexicon, else of the built-in default list. */
+static bool in_lex(const nfi_lexicon *lex, const char *const *dflt, const char *w)
+{
+    if (lex) return nfi_lexicon_has(lex, w, strlen(w));
+    return in_list(w, dflt);
+}
+#define NOCLAUSE(c, i) (is_word(c, i) && in_lex((c)->lx_noclause, NO_CLAUSE, LW(c, i)))
 
 static bool is_cue_word(const qctx *c, size_t i)
 {
@@ -1006,13 +1018,13 @@ static void do_direct(qctx *c)
         if (q->span.end <= q->span.start) continue;
         int cu = direct_cue(c, q);
         size_t words = quote_words(c, q);
-        if (words <= 3 && cu < 0) {
+        if ((double)words <= c->scare_max_words && cu < 0) {
             /* scare quotes and quoted names; a short quote of its own unit right
                after an attributed one still counts */
             bool alone = q->unit != NFI_NONE && c->units.items[q->unit].a == q->open;
             if (!(alone && prev_out >= 0 && words >= 2)) continue;
         }
-        if (words <= 3 && cu >= 0) {
+        if ((double)words <= c->scare_max_words && cu >= 0) {
             bool allcap = true;
             size_t stop = q->close != q->open ? q->close : q->open + 1;
             for (size_t k = q->open + 1; k < stop; k++) {
@@ -1027,8 +1039,7 @@ static void do_direct(qctx *c)
                           "quotes.direct");
         if (!o) return;
         if (cu < 0 && prev_out >= 0 && q->unit != NFI_NONE && !unit_has_cue(c, q->unit) &&
-            (prev_unit == q->unit || prev_unit + 1 == q->unit ||
-             (q->unit > 0 && prev_unit + 2 == q->unit))) {
+            prev_unit <= q->unit && (double)(q->unit - prev_unit) <= c->continue_units) {
             /* a quote that goes on after an attributed one: same cue and speaker */
             const qout *p = &c->outs.items[prev_out];
             o->cue = p->cue;
@@ -1108,7 +1119,7 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
         return true;
     if (w_in(c, k, AUX)) return true; /* "something it said would ..." */
     if (c->tok.items[k].kind == QT_QUOTE) return true;
-    for (size_t j = k, cnt = 0; j < ub && cnt < 20; j++, cnt++) {
+    for (size_t j = k, cnt = 0; j < ub && (double)cnt < c->clause_lookahead; j++, cnt++) {
         const qtok *t = &c->tok.items[j];
         if (t->kind == QT_PUNCT) {
             char ch = c->t[t->s];
@@ -1116,7 +1127,7 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
             continue;
         }
         if (t->kind != QT_WORD) continue;
-        if (j > k && (w_in(c, j, AUX) || (is_cue_word(c, j) && !w_in(c, j, NO_CLAUSE))))
+        if (j > k && (w_in(c, j, AUX) || (is_cue_word(c, j) && !NOCLAUSE(c, j))))
             return true;
         const char *w = LW(c, j);
         size_t L = strlen(w);
@@ -1201,7 +1212,7 @@ static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
                     words++;
                 }
                 if (words > 0 && x < ub && is_cue_word(c, x) && x != self_cue &&
-                    c->tok.items[x].inq < 0 && !w_in(c, x, NO_CLAUSE)) {
+                    c->tok.items[x].inq < 0 && !NOCLAUSE(c, x)) {
                     end = j;
                     break;
                 }
@@ -1334,7 +1345,7 @@ static void do_indirect(qctx *c)
             }
             continue;
         }
-        if (w_in(c, cu->a, NO_CLAUSE) && cu->type == CUE_VERB) continue;
+        if (NOCLAUSE(c, cu->a) && cu->type == CUE_VERB) continue;
         /* forward: CUE [adjuncts] [that] CLAUSE */
         bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||
                     strcmp(LW(c, cu->a), "informed") == 0 || strcmp(LW(c, cu->a), "assured") == 0 ||
@@ -1402,7 +1413,7 @@ static void do_indirect(qctx *c)
             for (size_t j = 0; j < c->cues.len && at_end; j++) {
                 const qcue *o = &c->cues.items[j];
                 if (o->unit == cu->unit && o->a >= ua && o->a < chunk_start &&
-                    o->type == CUE_VERB && !w_in(c, o->a, NO_CLAUSE))
+                    o->type == CUE_VERB && !NOCLAUSE(c, o->a))
                     at_end = false; /* "X said that ..., TASS reported": one report */
             }
             if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
@@ -1431,16 +1442,10 @@ static bool inside_direct(const qctx *c, size_t pos)
     return false;
 }
 
-/* An attribute of a lexicon entry. NFI_HAVE_LEXICON_ATTR: until the rule
- * engine provides nfi_lexicon_attr, the built-in lists are used. */
+/* An attribute of a lexicon entry, or NULL. */
 static const char *lex_attr(const nfi_lexicon *lex, const char *s, size_t n, const char *key)
 {
-#ifdef NFI_HAVE_LEXICON_ATTR
     return lex ? nfi_lexicon_attr(lex, s, n, key) : NULL;
-#else
-    (void)lex; (void)s; (void)n; (void)key;
-    return NULL;
-#endif
 }
 
 /* Gender of a PERSON entity: 'm', 'f' or 0, from a title before it or its
@@ -1565,9 +1570,10 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
     /* a description whose head is a role noun or "statement" */
     const char *head = LW(c, sb - 1);
     bool pron = sb - sa == 1 && is_pron(c, sa);
-    if (first >= 0 && !in_list(head, STATEMENT_NOUNS)) return first;
+    if (first >= 0 && !in_lex(c->lx_statement, STATEMENT_NOUNS, head)) return first;
     size_t before = quote_start < s ? quote_start : s;
-    bool prev_near = prev_ent >= 0 && before >= prev_pos && before - prev_pos < 800;
+    bool prev_near = prev_ent >= 0 && before >= prev_pos &&
+                     (double)(before - prev_pos) < c->pronoun_window;
     if (pron) {
         char g = 0;
         int want = 't';
@@ -1581,7 +1587,7 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
         }
         return nearest_before(c, before, want, g, NULL);
     }
-    if (in_list(head, STATEMENT_NOUNS)) {
+    if (in_lex(c->lx_statement, STATEMENT_NOUNS, head)) {
         if (first >= 0) return first;
         if (prev_near) return prev_ent;
         return nearest_before(c, before, 'o', 0, NULL);
@@ -1590,11 +1596,11 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
     if (nwords(c, sa, sb) <= 4 && !c->tok.items[sb - 1].cap) {
         int64_t h = nearest_before(c, before, 'o', 0, head);
         if (h >= 0) return h;
-        if (in_list(head, ROLE_NOUNS)) {
+        if (in_lex(c->lx_role, ROLE_NOUNS, head)) {
             if (prev_near) return prev_ent;
         }
         if (w_in(c, sa, DETS) && (w_is(c, sa, "the") || w_is(c, sa, "its")) &&
-            !in_list(head, ROLE_NOUNS)) {
+            !in_lex(c->lx_role, ROLE_NOUNS, head)) {
             size_t L = strlen(head);
             if (L > 3 && head[L - 1] != 's') return nearest_before(c, before, 'o', 0, NULL);
         }
@@ -1764,10 +1770,19 @@ nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     c.rules = rules;
     c.t = doc->work;
     c.n = doc->len;
+    c.scare_max_words = rules ? nfi_rules_number(rules, "quotes.scare_max_words", 3) : 3;
+    c.continue_units = rules ? nfi_rules_number(rules, "quotes.continue_units", 2) : 2;
+    c.pronoun_window = rules ? nfi_rules_number(rules, "quotes.pronoun_window", 800) : 800;
+    c.clause_lookahead = rules ? nfi_rules_number(rules, "quotes.clause_lookahead", 20) : 20;
     if (rules) {
-        c.lx_cues = nfi_rules_lexicon(rules, "quote_cues");
-        c.lx_names = nfi_rules_lexicon(rules, "first_names");
-        c.lx_honor = nfi_rules_lexicon(rules, "honorifics");
+        c.lx_cues = nfi_rules_lexicon(rules, "quotes.cues");
+        c.lx_noclause = nfi_rules_lexicon(rules, "quotes.no_clause");
+        c.lx_statement = nfi_rules_lexicon(rules, "quotes.statement_nouns");
+        c.lx_role = nfi_rules_lexicon(rules, "quotes.role_nouns");
+        c.lx_names = nfi_rules_lexicon(rules, "quotes.first_names");
+        if (!c.lx_names) c.lx_names = nfi_rules_lexicon(rules, "first_names");
+        c.lx_honor = nfi_rules_lexicon(rules, "quotes.honorifics");
+        if (!c.lx_honor) c.lx_honor = nfi_rules_lexicon(rules, "honorifics");
     }
     nf_status st = NF_OK;
     scan(&c);
