@@ -429,6 +429,42 @@ static int cmp_pair(const void *a, const void *b)
 
 /* ------------------------------------------------------------ step 1: candidates */
 
+static bool attr_true(const nf_doc *doc, const nfi_ann *a, const char *key)
+{
+    const nfi_attr *at = nfi_ann_attr(doc, a, key);
+    return at && at->value && at->value[0] && strcmp(at->value, "0") != 0 &&
+           strcmp(at->value, "false") != 0 && strcmp(at->value, "no") != 0;
+}
+
+/* Whether s[0,n) has an upper-case letter, and whether it has a lower-case one. */
+static void letter_cases(const char *s, size_t n, bool *upper, bool *lower)
+{
+    *upper = *lower = false;
+    for (size_t i = 0; i < n;) {
+        uint32_t c = nfi_utf8_next(s, n, &i);
+        if (u_isupper((UChar32)c)) *upper = true;
+        if (u_islower((UChar32)c)) *lower = true;
+    }
+}
+
+/* Whether the span begins a sentence or a line (where every word has a capital). */
+static bool at_sentence_start(const nf_doc *doc, size_t start)
+{
+    size_t ti = nfi_doc_token_at(doc, start);
+    if (ti >= doc->tokens.len || doc->tokens.items[ti].span.start != start) return false;
+    const nf_token *t = &doc->tokens.items[ti];
+    if (t->flags & (NF_TOKEN_LINE_START | NF_TOKEN_PARA_START)) return true;
+    /* skip opening quotes and brackets before the name */
+    size_t k = ti;
+    while (k > 0 && (doc->tokens.items[k - 1].kind == NF_TOKEN_QUOTE ||
+                     (doc->tokens.items[k - 1].kind == NF_TOKEN_PUNCT &&
+                      doc->work[doc->tokens.items[k - 1].span.start] == '(')))
+        k--;
+    if (t->sentence < doc->sentences.len && doc->sentences.items[t->sentence].first_token == k)
+        return true;
+    return k < ti && (doc->tokens.items[k].flags & NF_TOKEN_LINE_START);
+}
+
 static nf_status collect(resolver *r)
 {
     nf_doc *doc = r->doc;
@@ -453,6 +489,19 @@ static nf_status collect(resolver *r)
         if (sp.start == NF_UNSET || sp.end > doc->len || sp.start >= sp.end) continue;
         sp = trim_span(r->text, sp, &r->cfg.determiners, true);
         if (sp.start == NF_UNSET) continue;
+        /* a name written without capitals, or a name that is also a common
+         * word where every word has a capital, is only a candidate: it
+         * counts when the document has it elsewhere in a reliable form */
+        if (type && !candidate) {
+            bool up, low;
+            letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
+            if (!up && attr_true(doc, a, "ambiguous")) continue; /* "turkey", "reading" */
+            if ((!up && !attr_true(doc, a, "lower")) ||
+                (attr_true(doc, a, "ambiguous") && (!low || at_sentence_start(doc, sp.start)))) {
+                candidate = true;
+                type = 0;
+            }
+        }
         mention *m = nfi_vec_push(&r->m);
         if (!m) return NF_ERR_NOMEM;
         m->span = sp;

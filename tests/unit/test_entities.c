@@ -294,8 +294,9 @@ NF_TEST(entities_case_insensitive_and_case_normalised)
     ent_fixture f;
     NF_CHECK(ent_open(&f, "the treasury department of canada met in ottawa; later the "
                           "Treasury department and OTTAWA POLICE and the KGB and Ottawa."));
-    ann(&f, "ORG", "treasury department of canada", 0, 0);
-    ann(&f, "GPE", "ottawa", 0, 0);
+    size_t a = ann(&f, "ORG", "treasury department of canada", 0, 0);
+    attr(&f, a, "lower", "1", NULL, 0); /* the rule vouches for lower case */
+    ann(&f, "GPE", "ottawa", 0, 0);       /* confirmed by "Ottawa" later */
     ann(&f, "ORG", "Treasury department", 0, 0);
     ann(&f, "ORG", "OTTAWA POLICE", 0, 0);
     ann(&f, "ORG", "KGB", 0, 0);
@@ -454,5 +455,32 @@ NF_TEST(entities_name_candidates_typed_by_the_document)
     NF_CHECK_EQ_INT(ent_at(&f, 8)->type, NF_ENT_ORG);
     NF_CHECK_EQ_INT(ent_at(&f, 8)->cluster, ent_at(&f, 7)->cluster);
     NF_CHECK_EQ_STR(ent_at(&f, 8)->canonical, "World Grain Council");
+    ent_close(&f);
+}
+
+NF_TEST(entities_lower_case_and_ambiguous_names_need_support)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Reading is fun. We drove to reading and to turkey farms. Nice "
+                          "weather. Later Nice and Turkey signed."));
+    size_t a = ann(&f, "GPE", "Reading", 0, 0); /* sentence start, a common word */
+    attr(&f, a, "ambiguous", "1", NULL, 0);
+    a = ann(&f, "GPE", "reading", 0, 0);        /* lower case, no capitalised twin */
+    attr(&f, a, "ambiguous", "1", NULL, 0);
+    ann(&f, "GPE", "turkey", 0, 0);              /* lower case: joins Turkey */
+    a = ann(&f, "GPE", "Nice", 0, 0);            /* sentence start: joins the Nice below */
+    attr(&f, a, "ambiguous", "1", NULL, 0);
+    a = ann(&f, "GPE", "Nice", 1, 0);            /* inside a sentence: trusted */
+    attr(&f, a, "ambiguous", "0", NULL, 0);
+    ann(&f, "GPE", "Turkey", 0, 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 4);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "turkey");
+    NF_CHECK_EQ_STR(ent_text(&f, 1, b, sizeof b), "Nice");
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->cluster, ent_at(&f, 3)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 1)->cluster, ent_at(&f, 2)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->type, NF_ENT_GPE);
+    NF_CHECK_EQ_STR(ent_at(&f, 0)->canonical, "Turkey");
     ent_close(&f);
 }
