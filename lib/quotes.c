@@ -123,7 +123,8 @@ static const char *const DEF_CUES[] = {
     "remarked", "commented", "estimated", "estimates",
     "predicting", "quipped", "asserts", "announced", "informed", "assured",
     "reminded", "acknowledged", "learned", "learnt", "testified", "explained",
-    "cited", "quoted", "quoting", "citing", NULL};
+    "cited", "quoted", "quoting", "citing", "show", "shows", "showed", "found", "finds",
+    "believe", "believes", "believed", "think", "thinks", "concluded", "concludes", NULL};
 
 /* Cues that take a noun phrase, not a content clause: direct quotes only. */
 static const char *const NO_CLAUSE[] = {"hailed", "hails", "described", "describes",
@@ -1173,7 +1174,9 @@ static size_t skip_adjuncts(const qctx *c, size_t k, size_t ub, bool object)
                 if (words > 0 && c->tok.items[j].cap && !c->tok.items[j - 1].cap) break;
                 j++;
                 words++;
-                if (tw) break;
+                if (tw && !(j < ub && is_word(c, j) && !c->tok.items[j].cap && !is_pron(c, j) &&
+                            !w_in(c, j, DETS) && !w_in(c, j, AUX) && !w_is(c, j, "that")))
+                    break;
             }
             if (words == 0) break;
             k = j;
@@ -1191,9 +1194,29 @@ static size_t skip_adjuncts(const qctx *c, size_t k, size_t ub, bool object)
 static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
 {
     size_t end = ub;
+    /* a cue inside a non-restrictive relative (", which said that X, ..."):
+       the content ends with the relative clause */
+    bool relcl = false;
+    if (self_cue < c->tok.len) {
+        for (size_t j = self_cue; j > 0 && j + 8 > self_cue; j--) {
+            if (p_is(c, j - 1, ',') || final_punct_tok(c, j - 1)) break;
+            if ((w_is(c, j - 1, "which") || w_is(c, j - 1, "who")) && j >= 2 &&
+                p_is(c, j - 2, ',')) {
+                relcl = true;
+                break;
+            }
+        }
+    }
     for (size_t j = k; j < ub; j++) {
         if (c->tok.items[j].inq >= 0) continue;
-        if (p_is(c, j, ';')) {
+        if (p_is(c, j, ';') || (relcl && p_is(c, j, ',') && j > k)) {
+            end = j;
+            break;
+        }
+        /* "... and suggested that ...": a second report of the same speaker */
+        if (j > k && (w_is(c, j, "and") || w_is(c, j, "but")) &&
+            ((is_cue_word(c, j + 1) && !NOCLAUSE(c, j + 1)) ||
+             (w_in(c, j + 1, SKIP_ADV) && is_cue_word(c, j + 2) && !NOCLAUSE(c, j + 2)))) {
             end = j;
             break;
         }
@@ -1332,9 +1355,14 @@ static void do_indirect(qctx *c)
             bool other_verb = false;
             for (size_t j = 0; j < c->cues.len; j++)
                 if (j != k && c->cues.items[j].unit == cu->unit &&
-                    c->cues.items[j].type == CUE_VERB)
+                    c->cues.items[j].type == CUE_VERB && c->cues.items[j].a < cu->a)
                     other_verb = true;
-            if (p_is(c, xe, ',')) {
+            bool conj_after = p_is(c, xe, ',') && (w_is(c, xe + 1, "and") || w_is(c, xe + 1, "but"));
+            if (conj_after && !other_verb && cu->a > ua && p_is(c, cu->a - 1, ',')) {
+                /* "CLAUSE, according to X, and ...": the clause before */
+                add_indirect(c, trim_content(c, ua, cu->a - 1), cu,
+                             "quotes.indirect.according_to");
+            } else if (p_is(c, xe, ',')) {
                 /* "According to X, CLAUSE" or "..., according to X, CLAUSE" */
                 size_t s = xe + 1;
                 size_t e = content_end(c, s, ub, cu->a);

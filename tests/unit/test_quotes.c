@@ -251,3 +251,37 @@ NF_TEST(quotes_normalized_marks_and_acronyms)
     if (q) NF_CHECK_EQ_STR(q->normalized, "the us market is 'open' again");
     nf_doc_free(d);
 }
+
+NF_TEST(quotes_relative_gap_and_second_report)
+{
+    nf_doc *d = qextract("The vote was delayed by a storm, which forecasters said would pass "
+                         "by noon.\n"
+                         "The club said its stadium was full, while the police said "
+                         "the roads were clear.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "would pass") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "forecasters");
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "its stadium") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->span), "its stadium was full");
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "the roads") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "the police");
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_participle_and_parenthetical)
+{
+    nf_doc *d = qextract("The coach praised the defence, adding that the team needed rest.\n"
+                         "The new rules, the referee said, would apply from August.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the team needed") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->cue), "adding");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "The coach");
+    }
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "The new rules") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "the referee");
+    nf_doc_free(d);
+}
