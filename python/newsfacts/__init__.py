@@ -757,11 +757,17 @@ class Document:
     def tokens(self) -> List[Token]:
         lib = self._lib
         h = self._h()
+        forms = {}  # form id -> str: norms and shapes repeat
+
+        def form(i):
+            f = forms.get(i, forms)
+            if f is forms:
+                f = forms[i] = _s(lib.nf_doc_form(h, i))
+            return f
 
         def make(i, t):
             return Token(*self._span_parts(t.span), _ffi.TOKEN_KIND_NAMES.get(t.kind, "?"),
-                         t.flags, _s(lib.nf_doc_form(h, t.norm)),
-                         _s(lib.nf_doc_form(h, t.shape)), t.sentence)
+                         t.flags, form(t.norm), form(t.shape), t.sentence)
         return self._items(_ffi.NF_KIND_TOKEN, lib.nf_doc_token, make)
 
     @_cached
