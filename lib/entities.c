@@ -41,6 +41,7 @@ typedef struct ent_cfg {
     size_t fuzzy_window;        /* full names compared with each fuzzy candidate */
     int acronym_min, acronym_max;
     int short_min_words;        /* words a short form keeps ("State Department") */
+    double heading_share;       /* share of capitalised words that makes a heading */
     bool fuzzy_type[ENT_NTYPES];
     bool short_type[ENT_NTYPES];
     bool acronym_type[ENT_NTYPES];
@@ -53,6 +54,10 @@ typedef struct ent_cfg {
     size_t n_alias;
     const char *alias_attr;
     const nfi_lexicon *legal_lex;
+    /* parts of hyphenated compounds ("U.S.-Russia"): lexicon -> type */
+    const nfi_lexicon *part_lex[8];
+    uint32_t part_type[8];
+    size_t n_part;
 } ent_cfg;
 
 static uint32_t type_from_name(const char *name)
@@ -128,6 +133,7 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
     c->acronym_min = cfg_int(rules, "entities.acronym_min_letters", 2, 1, 64);
     c->acronym_max = cfg_int(rules, "entities.acronym_max_letters", 6, 1, 64);
     c->short_min_words = cfg_int(rules, "entities.short_form_min_words", 2, 1, 64);
+    c->heading_share = nfi_rules_number(rules, "entities.heading_share", 0.7);
     cfg_types(c, c->fuzzy_type, "entities.fuzzy_types", fuzzy_dflt);
     cfg_types(c, c->short_type, "entities.short_form_types", short_dflt);
     cfg_types(c, c->acronym_type, "entities.acronym_types", acro_dflt);
@@ -148,6 +154,24 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
         for (size_t i = 0; i < n && c->n_alias < 8; i++) {
             const nfi_lexicon *lx = nfi_rules_lexicon(rules, nfi_setting_item(s, i));
             if (lx) c->alias_lex[c->n_alias++] = lx;
+        }
+    }
+    s = nfi_rules_setting(rules, "entities.compound_parts");
+    for (size_t i = 0; s && i < nfi_setting_count(s) && c->n_part < 8; i++) {
+        /* "lexicon=TYPE" */
+        const char *item = nfi_setting_item(s, i);
+        const char *eq = item ? strchr(item, '=') : NULL;
+        if (!eq) continue;
+        char name[128];
+        size_t nl = (size_t)(eq - item);
+        if (nl >= sizeof name) continue;
+        memcpy(name, item, nl);
+        name[nl] = '\0';
+        const nfi_lexicon *lx = nfi_rules_lexicon(rules, name);
+        uint32_t t = type_from_name(eq + 1);
+        if (lx && t) {
+            c->part_lex[c->n_part] = lx;
+            c->part_type[c->n_part++] = t;
         }
     }
     s = nfi_rules_setting(rules, "entities.alias_attr");
@@ -465,6 +489,103 @@ static bool at_sentence_start(const nf_doc *doc, size_t start)
     return k < ti && (doc->tokens.items[k].flags & NF_TOKEN_LINE_START);
 }
 
+/* Whether the sentence holding byte start reads like a heading: no
+ * sentence-final mark and most words capitalised ("Challenges in Local
+ * Employment"), where capitals say nothing about names. */
+static bool in_heading(const resolver *r, size_t start)
+{
+    const nf_doc *doc = r->doc;
+    size_t ti = nfi_doc_token_at(doc, start);
+    if (ti >= doc->tokens.len) return false;
+    uint32_t si = doc->tokens.items[ti].sentence;
+    if (si >= doc->sentences.len) return false;
+    const nf_sentence *se = &doc->sentences.items[si];
+    if (!se->token_count) return false;
+    const nf_token *last = &doc->tokens.items[se->first_token + se->token_count - 1];
+    char lc = doc->work[last->span.end - 1];
+    if (lc == '.' || lc == '!' || lc == '?' || last->kind == NF_TOKEN_QUOTE) return false;
+    size_t words = 0, caps = 0;
+    for (size_t k = 0; k < se->token_count; k++) {
+        const nf_token *t = &doc->tokens.items[se->first_token + k];
+        if (t->kind != NF_TOKEN_WORD) continue;
+        words++;
+        if (t->flags & NF_TOKEN_CAPITALIZED) caps++;
+    }
+    return words >= 3 && (double)caps >= r->cfg.heading_share * (double)words;
+}
+
+/* Case-folds s[0,n) into out (cap bytes); returns the length or 0. */
+static size_t fold_into(const char *s, size_t n, char *out, size_t cap)
+{
+    nfi_buf b = {0};
+    for (size_t i = 0; i < n;) {
+        uint32_t c = nfi_utf8_next(s, n, &i);
+        put_utf8(&b, (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT));
+    }
+    size_t len = b.failed || b.len >= cap ? 0 : b.len;
+    if (len) memcpy(out, b.data, len);
+    nfi_buf_free(&b);
+    return len;
+}
+
+/* Parts of hyphenated words whose every part is a known name of a
+ * compound-part lexicon ("U.S.-Russia talks", "Israeli-Palestinian"):
+ * each part is a mention. The tokenizer keeps such words whole. */
+static nf_status split_compounds(resolver *r)
+{
+    const nf_doc *doc = r->doc;
+    if (!r->cfg.n_part) return NF_OK;
+    for (size_t ti = 0; ti < doc->tokens.len; ti++) {
+        const nf_token *t = &doc->tokens.items[ti];
+        if (t->kind != NF_TOKEN_WORD || !(t->flags & NF_TOKEN_CAPITALIZED)) continue;
+        const char *w = r->text + t->span.start;
+        size_t n = t->span.end - t->span.start;
+        if (!memchr(w, '-', n)) continue;
+        size_t part_s[8], part_e[8];
+        uint32_t part_t[8];
+        const nfi_lexicon *part_l[8];
+        size_t np = 0, p = 0;
+        bool ok = true;
+        while (p <= n && ok) {
+            size_t q = p;
+            while (q < n && w[q] != '-') q++;
+            char f[64];
+            size_t fl = q > p ? fold_into(w + p, q - p, f, sizeof f) : 0;
+            ok = fl > 0 && np < 8 && ((unsigned char)w[p] >= 'A' && (unsigned char)w[p] <= 'Z');
+            if (ok) {
+                ok = false;
+                for (size_t l = 0; l < r->cfg.n_part && !ok; l++) {
+                    if (nfi_lexicon_has(r->cfg.part_lex[l], f, fl)) {
+                        part_s[np] = t->span.start + p;
+                        part_e[np] = t->span.start + q;
+                        part_t[np] = r->cfg.part_type[l];
+                        part_l[np] = r->cfg.part_lex[l];
+                        np++;
+                        ok = true;
+                    }
+                }
+            }
+            p = q + 1;
+        }
+        if (!ok || np < 2) continue;
+        for (size_t k = 0; k < np; k++) {
+            mention *m = nfi_vec_push(&r->m);
+            if (!m) return NF_ERR_NOMEM;
+            m->span.start = part_s[k];
+            m->span.end = part_e[k];
+            m->role.start = m->role.end = NF_UNSET;
+            m->type = part_t[k];
+            m->order = doc->anns.len + ti;
+            m->rule = "entities.compound";
+            char f[64];
+            size_t fl = fold_into(r->text + part_s[k], part_e[k] - part_s[k], f, sizeof f);
+            const char *h = fl ? nfi_lexicon_attr(part_l[k], f, fl, r->cfg.alias_attr) : NULL;
+            if (h && h[0]) m->hint = h;
+        }
+    }
+    return NF_OK;
+}
+
 static nf_status collect(resolver *r)
 {
     nf_doc *doc = r->doc;
@@ -481,6 +602,7 @@ static nf_status collect(resolver *r)
             const nfi_attr *g = nfi_ann_attr(doc, a, "guess");
             type = g && g->value ? type_from_name(g->value) : 0;
         }
+        bool from_guess = candidate && type;
         nf_span sp = a->span;
         const nfi_attr *at = nfi_ann_attr(doc, a, "name");
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
@@ -492,7 +614,12 @@ static nf_status collect(resolver *r)
         /* a name written without capitals, or a name that is also a common
          * word where every word has a capital, is only a candidate: it
          * counts when the document has it elsewhere in a reliable form */
-        if (type && !candidate) {
+        if (from_guess) {
+            /* a guess needs capitals in a sentence that is not a heading */
+            bool up, low;
+            letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
+            if (!up || !low || in_heading(r, sp.start)) type = 0;
+        } else if (type && !candidate) {
             bool up, low;
             letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
             if (!up && attr_true(doc, a, "ambiguous")) continue; /* "turkey", "reading" */
@@ -521,7 +648,7 @@ static nf_status collect(resolver *r)
         at = nfi_ann_attr(doc, a, "canonical");
         if (at && at->value && at->value[0]) m->hint = at->value;
     }
-    return NF_OK;
+    return split_compounds(r);
 }
 
 /* ------------------------------------------------------------ step 2: overlaps */
@@ -760,6 +887,7 @@ static int case_quality(const resolver *r, const mention *m)
 /* Whether mention a makes a better canonical name than mention b. */
 static bool better(const resolver *r, const mention *a, const mention *b)
 {
+    if ((a->type == 0) != (b->type == 0)) return a->type != 0; /* typed before candidates */
     if (a->acronym != b->acronym) return !a->acronym;
     if (a->ncontent != b->ncontent) return a->ncontent > b->ncontent;
     if (a->nwords != b->nwords) return a->nwords > b->nwords;
@@ -1018,12 +1146,6 @@ static nf_status merge_and_sweep(resolver *r)
     }
     if ((st = merge_full_names(r, persons, npersons)) != NF_OK) goto done;
 
-    /* every name written, for candidates that repeat one */
-    for (size_t i = 0; i < r->m.len; i++) {
-        const mention *m = &r->m.items[i];
-        if (m->group == NFI_NONE) continue;
-        if ((st = index_add(r, &plain, m->key, m->keylen, m->group)) != NF_OK) goto done;
-    }
     /* indexes over the long names */
     for (uint32_t g = 0; g < r->ngroups; g++) {
         const mention *b = &r->m.items[r->best[g]];
@@ -1087,15 +1209,35 @@ static nf_status merge_and_sweep(resolver *r)
     index_sort(&surnames);
     index_sort(&shorts);
     index_sort(&initials);
-    index_sort(&plain);
 
-    /* the sweep: short mentions join the nearest long name */
+    /* the sweeps: short mentions join the nearest long name; the first
+     * places the typed mentions, the second the untyped candidates */
+    for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+        /* every name written, for candidates that repeat one */
+        for (size_t i = 0; i < r->m.len; i++) {
+            const mention *m = &r->m.items[i];
+            if (m->group == NFI_NONE || m->drop) continue;
+            if ((st = index_add(r, &plain, m->key, m->keylen, find(r, m->group))) != NF_OK)
+                goto done;
+        }
+        index_sort(&plain);
+        memset(r->seen, 0, (r->ngroups ? r->ngroups : 1) * sizeof *r->seen);
+    }
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         if (m->drop) continue;
         cands.g.len = 0;
         int how = 0;
         bool untyped = m->group == NFI_NONE;
+        if (untyped != (pass == 1)) {
+            if (!untyped) {
+                uint32_t root = find(r, m->group);
+                r->seen[root] = true;
+                r->last_seen[root] = m->span.start;
+            }
+            continue;
+        }
         const mention *b = untyped ? m : best_of(r, m->group);
         if (untyped) {
             /* a candidate repeating a name written elsewhere ("WASHINGTON") */
@@ -1156,6 +1298,7 @@ static nf_status merge_and_sweep(resolver *r)
         uint32_t root = find(r, m->group);
         r->seen[root] = true;
         r->last_seen[root] = m->span.start;
+    }
     }
 done:
     free(persons);
@@ -1261,6 +1404,8 @@ static nf_status emit(resolver *r)
         if (m->drop) continue;
         uint32_t g = m->group;
         const mention *b = &r->m.items[best[g]];
+        uint32_t type = m->adopt ? b->type : m->type;
+        if (!type) continue; /* a candidate in a cluster of candidates: not a name */
         if (number[g] == NFI_NONE) {
             number[g] = next++;
             if (b->acronym && b->hint) {
@@ -1284,7 +1429,7 @@ static nf_status emit(resolver *r)
             goto done;
         }
         e->span = m->span;
-        e->type = m->adopt ? b->type : m->type;
+        e->type = type;
         e->flags = 0;
         e->cluster = number[g];
         e->canonical = canon[g];
