@@ -42,6 +42,7 @@ typedef struct qtok {
     uint32_t low;    /* offset of the lower-cased form in ctx.low */
     int32_t inq;     /* index of the direct quote whose content holds it, or -1 */
     uint32_t unit;   /* unit index (NFI_NONE for line ends between units) */
+    bool closes;     /* the closing mark of a direct quote */
 } qtok;
 
 typedef struct dquote {
@@ -89,6 +90,7 @@ typedef struct qctx {
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
+    size_t *ucue;            /* cues of unit u: [ucue[u], ucue[u + 1]) */
     NFI_VEC(qout) outs;
     const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
     double scare_max_words;  /* quotes.scare_max_words */
@@ -193,6 +195,20 @@ static bool in_list(const char *w, const char *const *list)
 }
 
 static const char *LW(const qctx *c, size_t i) { return c->low.data + c->tok.items[i].low; }
+
+/* Index of the first token that ends after byte pos. */
+static size_t tok_at(const qctx *c, size_t pos)
+{
+    size_t lo = 0, hi = c->tok.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->tok.items[mid].e <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 static bool is_word(const qctx *c, size_t i)
 {
@@ -502,6 +518,7 @@ static void add_dq(qctx *c, size_t open, size_t close, size_t last, uint32_t fla
     q->cue = -1;
     q->unit = NFI_NONE;
     size_t stop = close != open ? close : last + 1;
+    if (close != open) c->tok.items[close].closes = true;
     for (size_t k = open + 1; k < stop; k++) c->tok.items[k].inq = (int32_t)(c->dq.len - 1);
 }
 
@@ -596,13 +613,7 @@ static bool unit_break_after(const qctx *c, size_t i)
     size_t nx = i + 1;
     if (k->kind == QT_QUOTE) {
         /* the closing mark of a quote that ends a sentence */
-        bool closes = false;
-        for (size_t q = 0; q < c->dq.len; q++)
-            if (c->dq.items[q].close == i && c->dq.items[q].close != c->dq.items[q].open) {
-                closes = true;
-                break;
-            }
-        if (!closes || i == 0 || !final_punct_tok(c, i - 1)) return false;
+        if (!k->closes || i == 0 || !final_punct_tok(c, i - 1)) return false;
         fin = true;
     } else if (fin) {
         /* the period is followed by a closing mark or bracket: break after those */
@@ -968,7 +979,7 @@ static int direct_cue(const qctx *c, const dquote *q)
     if (q->close == q->open) return -1;
     size_t after = q->close + 1;
     int best_after = -1, best_before = -1;
-    for (size_t k = 0; k < c->cues.len; k++) {
+    for (size_t k = c->ucue[q->unit]; k < c->ucue[q->unit + 1]; k++) {
         const qcue *cu = &c->cues.items[k];
         if (cu->unit != q->unit) continue;
         if (cu->a >= after) {
@@ -1005,9 +1016,7 @@ static size_t quote_words(const qctx *c, const dquote *q)
 
 static bool unit_has_cue(const qctx *c, uint32_t unit)
 {
-    for (size_t k = 0; k < c->cues.len; k++)
-        if (c->cues.items[k].unit == unit) return true;
-    return false;
+    return c->ucue[unit + 1] > c->ucue[unit];
 }
 
 static void do_direct(qctx *c)
@@ -1249,7 +1258,9 @@ static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
                 }
             }
             /* ", X said" closing the sentence */
-            for (size_t q = 0; q < c->cues.len; q++) {
+            uint32_t un = c->tok.items[j].unit;
+            size_t q0 = un == NFI_NONE ? 0 : c->ucue[un], q1 = un == NFI_NONE ? 0 : c->ucue[un + 1];
+            for (size_t q = q0; q < q1; q++) {
                 const qcue *cu = &c->cues.items[q];
                 if (cu->a == self_cue || cu->a <= j || cu->a > j + 10 || cu->a >= ub) continue;
                 if (cu->type != CUE_VERB) continue;
@@ -1315,9 +1326,9 @@ static void add_indirect(qctx *c, nf_span sp, const qcue *cu, const char *rule)
 {
     if (sp.start == NF_UNSET || sp.end <= sp.start) return;
     size_t words = 0;
-    for (size_t i = 0; i < c->tok.len; i++) {
+    for (size_t i = tok_at(c, sp.start); i < c->tok.len && words < 2; i++) {
         if (c->tok.items[i].s >= sp.end) break;
-        if (c->tok.items[i].s >= sp.start && c->tok.items[i].kind == QT_WORD) words++;
+        if (c->tok.items[i].kind == QT_WORD) words++;
     }
     if (words < 2) return;
     if (is_mostly_direct(c, sp)) return;
@@ -1353,7 +1364,7 @@ static void do_indirect(qctx *c)
         if (cu->type == CUE_ACCORDING) {
             size_t xe = cu->sb;
             bool other_verb = false;
-            for (size_t j = 0; j < c->cues.len; j++)
+            for (size_t j = c->ucue[cu->unit]; j < c->ucue[cu->unit + 1]; j++)
                 if (j != k && c->cues.items[j].unit == cu->unit &&
                     c->cues.items[j].type == CUE_VERB && c->cues.items[j].a < cu->a)
                     other_verb = true;
@@ -1438,7 +1449,7 @@ static void do_indirect(qctx *c)
             size_t after = skip_adjuncts(c, cu->inverted ? cu->sb : cu->b, ub, told);
             bool at_end = after >= ub || (after + 1 == ub && final_punct_tok(c, after)) ||
                           p_is(c, after, ',');
-            for (size_t j = 0; j < c->cues.len && at_end; j++) {
+            for (size_t j = c->ucue[cu->unit]; j < c->ucue[cu->unit + 1] && at_end; j++) {
                 const qcue *o = &c->cues.items[j];
                 if (o->unit == cu->unit && o->a >= ua && o->a < chunk_start &&
                     o->type == CUE_VERB && !NOCLAUSE(c, o->a))
@@ -1463,11 +1474,8 @@ static bool span_overlap(nf_span a, size_t s, size_t e) { return a.start < e && 
 
 static bool inside_direct(const qctx *c, size_t pos)
 {
-    for (size_t i = 0; i < c->outs.len; i++) {
-        const qout *o = &c->outs.items[i];
-        if (o->kind == NF_QUOTE_DIRECT && o->span.start <= pos && pos < o->span.end) return true;
-    }
-    return false;
+    size_t i = tok_at(c, pos);
+    return i < c->tok.len && c->tok.items[i].s <= pos && c->tok.items[i].inq >= 0;
 }
 
 /* An attribute of a lexicon entry, or NULL. */
@@ -1714,6 +1722,17 @@ static int cmp_quote(const void *a, const void *b)
     return 0;
 }
 
+typedef struct okey {
+    size_t start, index;
+} okey;
+
+static int cmp_okey(const void *a, const void *b)
+{
+    const okey *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static nf_status publish(qctx *c)
 {
     nf_doc *d = c->doc;
@@ -1727,16 +1746,21 @@ static nf_status publish(qctx *c)
         free(order);
         return NF_ERR_NOMEM;
     }
-    for (size_t i = 0; i < n; i++) order[i] = i;
-    /* insertion sort by speaker position (or quote position) */
-    for (size_t i = 1; i < n; i++) {
-        size_t v = order[i], j = i;
-        size_t pv = c->outs.items[v].span.start;
-        while (j > 0 && c->outs.items[order[j - 1]].span.start > pv) {
-            order[j] = order[j - 1];
-            j--;
+    /* text order */
+    {
+        okey *keys = n ? malloc(n * sizeof *keys) : NULL;
+        if (n && !keys) {
+            free(ent);
+            free(order);
+            return NF_ERR_NOMEM;
         }
-        order[j] = v;
+        for (size_t i = 0; i < n; i++) {
+            keys[i].start = c->outs.items[i].span.start;
+            keys[i].index = i;
+        }
+        if (n > 1) qsort(keys, n, sizeof *keys, cmp_okey);
+        for (size_t i = 0; i < n; i++) order[i] = keys[i].index;
+        free(keys);
     }
     int64_t prev_ent = -1;
     size_t prev_pos = 0;
@@ -1746,10 +1770,7 @@ static nf_status publish(qctx *c)
         ent[i] = -1;
         if (o->inherit >= 0 && (size_t)o->inherit < n) {
             /* resolved already when it came earlier in the text */
-            bool done = false;
-            for (size_t k = 0; k < oi; k++)
-                if (order[k] == (size_t)o->inherit) done = true;
-            if (done) ent[i] = ent[o->inherit];
+            if (c->outs.items[o->inherit].span.start < o->span.start) ent[i] = ent[o->inherit];
         }
         if (ent[i] < 0 && o->sa < o->sb)
             ent[i] = resolve_speaker(c, o->sa, o->sb, prev_ent, prev_pos, o->span.start);
@@ -1817,6 +1838,15 @@ nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
     if (!c.nomem) find_cues(&c);
+    if (!c.nomem) {
+        c.ucue = calloc(c.units.len + 2, sizeof *c.ucue);
+        if (!c.ucue) c.nomem = true;
+        for (size_t k = 0, u = 0; c.ucue && u <= c.units.len; u++) {
+            while (k < c.cues.len && c.cues.items[k].unit < u) k++;
+            c.ucue[u] = k;
+        }
+        if (c.ucue) c.ucue[c.units.len + 1] = c.cues.len;
+    }
     if (!c.nomem) do_direct(&c);
     if (!c.nomem) do_blocks(&c);
     if (!c.nomem) do_indirect(&c);
@@ -1826,6 +1856,7 @@ nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);
     nfi_vec_free(&c.cues);
+    free(c.ucue);
     nfi_vec_free(&c.outs);
     nfi_buf_free(&c.low);
     return st;
