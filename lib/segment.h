@@ -34,6 +34,24 @@ typedef enum nfi_abbrev_kind {
     NFI_ABBR_MONTH = 5   /* "feb", "sept" */
 } nfi_abbrev_kind;
 
+/* A cache of token forms by surface (per workspace, valid for one document:
+ * entries of another generation are misses). */
+typedef struct nfi_form_cache {
+    uint32_t len, gen;
+    uint32_t norm, shape, flags;
+    unsigned char s[28]; /* the surface (a copy: the text may be far away) */
+} nfi_form_cache;
+
+#define NFI_FORM_CACHE 1024 /* entries, a power of two (48 KB: stays in cache) */
+
+/* Shape strings -> ids of the current document (few distinct shapes). */
+typedef struct nfi_shape_cache {
+    uint32_t gen, len, id;
+    char s[20];
+} nfi_shape_cache;
+
+#define NFI_SHAPE_CACHE 256
+
 struct nfi_seg_ws {
     UBreakIterator *word;          /* word break iterator, opened once */
     NFI_VEC(nfi_seg) segs;         /* raw segments of one chunk (scratch) */
@@ -45,6 +63,9 @@ struct nfi_seg_ws {
     const nfi_lexicon *starters;   /* rules' "sentence_starters", or NULL: built-in */
     bool force_icu;                /* tests: ICU for every chunk (no fast path) */
     nf_status status;              /* first failure inside a chunk */
+    uint32_t gen;                  /* document generation for the cache */
+    nfi_form_cache cache[NFI_FORM_CACHE];
+    nfi_shape_cache shapes[NFI_SHAPE_CACHE];
 };
 
 /* The kind of the abbreviation whose lower-cased form without its final

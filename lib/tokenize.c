@@ -276,13 +276,19 @@ typedef struct tk_ctx {
 
 static void seg_push(nfi_seg_ws *ws, size_t s, size_t e)
 {
-    nfi_seg *g = nfi_vec_push(&ws->segs);
-    if (!g) {
-        ws->status = NF_ERR_NOMEM;
-        return;
+    if (ws->segs.len == ws->segs.cap) {
+        size_t cap = ws->segs.cap ? ws->segs.cap * 2 : 64;
+        nfi_seg *items = realloc(ws->segs.items, cap * sizeof *items);
+        if (!items) {
+            ws->status = NF_ERR_NOMEM;
+            return;
+        }
+        ws->segs.items = items;
+        ws->segs.cap = cap;
     }
-    g->start = s;
-    g->end = e;
+    ws->segs.items[ws->segs.len].start = s;
+    ws->segs.items[ws->segs.len].end = e;
+    ws->segs.len++;
 }
 
 static inline bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
@@ -311,10 +317,10 @@ static void push_split_ampm(nfi_seg_ws *ws, const unsigned char *t, size_t s, si
 
 /* Adds one raw segment with the pre-splits both paths share: "world.Today"
  * (a full stop without the space) and "5pm". */
-static void add_seg(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e)
+static void add_seg(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e, bool dot)
 {
     size_t cur = s;
-    if (e - s >= 4 && is_alpha(t[s])) {
+    if (dot && e - s >= 4 && is_alpha(t[s])) {
         for (size_t p = s + 1; p + 2 < e; p++) {
             if (t[p] == '.' && is_lower(t[p - 1]) && is_upper(t[p + 1]) && is_lower(t[p + 2]) &&
                 p - cur >= 2) {
@@ -337,6 +343,7 @@ static void fast_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size
         if (c == C_ALETTER || c == C_NUM || c == C_ENL) {
             size_t j = i + l;
             int last = c;
+            bool dot = false;
             while (j < e) {
                 size_t l2;
                 int c2 = char_class(t + j, e - j, &l2);
@@ -350,6 +357,7 @@ static void fast_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size
                     int c3 = char_class(t + j + l2, e - j - l2, &l3);
                     if ((last == C_ALETTER && c3 == C_ALETTER && c2 == C_MIDNUMLET) ||
                         (last == C_NUM && c3 == C_NUM)) {
+                        dot |= t[j] == '.';
                         j += l2 + l3;
                         last = c3;
                         continue;
@@ -357,13 +365,62 @@ static void fast_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size
                 }
                 break;
             }
-            add_seg(ws, t, i, j);
+            add_seg(ws, t, i, j, dot);
             i = j;
         } else {
-            add_seg(ws, t, i, i + l);
+            add_seg(ws, t, i, i + l, false);
             i += l;
         }
     }
+}
+
+/* Scans the chunk starting at s (up to white space or n) and segments it by
+ * the fast path on the way. Returns the chunk's end; *icu is set when the
+ * chunk needs ICU (its segments are then incomplete), *colon_at when it
+ * holds ':' or '@' (maybe a URL or an e-mail address). */
+static size_t fast_chunk(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t n, bool *icu,
+                         bool *colon_at)
+{
+    size_t i = s;
+    while (i < n) {
+        size_t l;
+        int c = char_class(t + i, n - i, &l);
+        if (c == C_SPACE || c == C_NL) break;
+        if (c == C_ALETTER || c == C_NUM || c == C_ENL) {
+            size_t j = i + l;
+            int last = c;
+            bool dot = false;
+            while (j < n) {
+                size_t l2;
+                int c2 = char_class(t + j, n - j, &l2);
+                if (c2 == C_ALETTER || c2 == C_NUM || c2 == C_ENL) {
+                    j += l2;
+                    last = c2;
+                    continue;
+                }
+                if ((c2 == C_MIDNUMLET || c2 == C_MIDNUM) && j + l2 < n) {
+                    size_t l3;
+                    int c3 = char_class(t + j + l2, n - j - l2, &l3);
+                    if ((last == C_ALETTER && c3 == C_ALETTER && c2 == C_MIDNUMLET) ||
+                        (last == C_NUM && c3 == C_NUM)) {
+                        dot |= t[j] == '.';
+                        j += l2 + l3;
+                        last = c3;
+                        continue;
+                    }
+                }
+                break;
+            }
+            if (!*icu) add_seg(ws, t, i, j, dot);
+            i = j;
+            continue;
+        }
+        if (c == C_ICU) *icu = true;
+        if (t[i] == ':' || t[i] == '@') *colon_at = true;
+        if (!*icu) add_seg(ws, t, i, i + l, false);
+        i += l;
+    }
+    return i;
 }
 
 static bool all_space(const unsigned char *t, size_t s, size_t e)
@@ -402,7 +459,7 @@ static void icu_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_
          * combining mark after a space) keeps the rest */
         while (a < b && t[a] < 0x80 && (ascii_class[t[a]] == C_SPACE || ascii_class[t[a]] == C_NL))
             a++;
-        if (a < b && !all_space(t, a, b)) add_seg(ws, t, a, b);
+        if (a < b && !all_space(t, a, b)) add_seg(ws, t, a, b, memchr(t + a, '.', b - a) != NULL);
         p = q;
     }
     utext_close(&ut);
@@ -446,7 +503,7 @@ typedef struct shape_acc {
 
 static inline void shape_put(shape_acc *a, const char *c, size_t n)
 {
-    if (n == a->last_len && memcmp(c, a->last, n) == 0) {
+    if (n == a->last_len && c[0] == a->last[0] && (n == 1 || memcmp(c, a->last, n) == 0)) {
         if (++a->run >= 4) return;
     } else {
         a->run = 0;
@@ -671,19 +728,118 @@ apostrophe:
     }
 }
 
+static inline bool same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* A quick hash of a short surface: its first and last 8 bytes. */
+static inline uint32_t surface_hash(const unsigned char *s, size_t n)
+{
+    uint64_t a, b;
+    if (n >= 8) {
+        a = load64(s);
+        b = load64(s + n - 8);
+    } else {
+        a = 0;
+        for (size_t i = 0; i < n; i++) a = (a << 8) | s[i];
+        b = 0;
+    }
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)n;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(h >> 32);
+}
+
+/* Norm, shape and the case flags of t[s,e): from the cache or computed. */
+static bool token_forms(tk_ctx *x, size_t s, size_t e, nf_token *tok, uint32_t *flags)
+{
+    nfi_seg_ws *ws = x->ws;
+    nf_doc *doc = x->doc;
+    const unsigned char *p = x->t + s;
+    size_t n = e - s;
+    nfi_form_cache *ce = NULL;
+    if (n <= sizeof ce->s) {
+        ce = &ws->cache[surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
+        if (ce->gen == ws->gen && ce->len == n && same_bytes(ce->s, p, n)) {
+            tok->norm = ce->norm;
+            tok->shape = ce->shape;
+            *flags |= ce->flags;
+            return true;
+        }
+    }
+    size_t nlen, slen;
+    if (!ensure_fold(ws, 2 * n + 16)) return false;
+    char *norm = ws->fold, *shape = ws->fold + n + 8;
+    uint32_t f = 0;
+    if (!forms_simple(x->t, s, e, norm, &nlen, shape, &slen, &f)) {
+        f = 0;
+        nf_status st = forms_icu(ws, x->t, s, e, &nlen, &slen, &f);
+        if (st != NF_OK) {
+            ws->status = st;
+            return false;
+        }
+        norm = ws->fold;
+        shape = ws->fold + 9 * (n + 1) + 8;
+    }
+    tok->norm = nfi_strtab_intern(&doc->forms, norm, nlen);
+    tok->shape = NFI_NONE;
+    nfi_shape_cache *sc = NULL;
+    if (slen <= sizeof sc->s) {
+        sc = &ws->shapes[surface_hash((const unsigned char *)shape, slen) & (NFI_SHAPE_CACHE - 1)];
+        if (sc->gen == ws->gen && sc->len == slen && memcmp(sc->s, shape, slen) == 0) tok->shape = sc->id;
+    }
+    if (tok->shape == NFI_NONE) {
+        tok->shape = nfi_strtab_intern(&doc->forms, shape, slen);
+        if (sc && tok->shape != NFI_NONE) {
+            sc->gen = ws->gen;
+            sc->len = (uint32_t)slen;
+            sc->id = tok->shape;
+            memcpy(sc->s, shape, slen);
+        }
+    }
+    if (tok->norm == NFI_NONE || tok->shape == NFI_NONE) return false;
+    *flags |= f;
+    if (ce) {
+        memcpy(ce->s, p, n);
+        ce->len = (uint32_t)n;
+        ce->gen = ws->gen;
+        ce->norm = tok->norm;
+        ce->shape = tok->shape;
+        ce->flags = f;
+    }
+    return true;
+}
+
 static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
 {
     nfi_seg_ws *ws = x->ws;
     if (ws->status != NF_OK || s >= e) return;
     nf_doc *doc = x->doc;
-    nf_token *tok = nfi_vec_push(&doc->tokens);
-    if (!tok) {
-        ws->status = NF_ERR_NOMEM;
-        return;
+    if (doc->tokens.len == doc->tokens.cap) {
+        size_t cap = doc->tokens.cap ? doc->tokens.cap * 2 : 64;
+        nf_token *items = realloc(doc->tokens.items, cap * sizeof *items);
+        if (!items) {
+            ws->status = NF_ERR_NOMEM;
+            return;
+        }
+        doc->tokens.items = items;
+        doc->tokens.cap = cap;
     }
+    nf_token *tok = &doc->tokens.items[doc->tokens.len];
     tok->span.start = s;
     tok->span.end = e;
     tok->sentence = 0;
+    tok->reserved = 0;
     if (!kind) kind = kind_of(x->t, s, e);
     flags |= x->pending;
     x->pending = 0;
@@ -699,27 +855,13 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
             else x->single_open = false;
         }
     }
-    size_t n = e - s, nlen, slen;
-    if (!ensure_fold(ws, 2 * n + 16)) {
-        ws->status = NF_ERR_NOMEM;
+    if (!token_forms(x, s, e, tok, &flags)) {
+        if (ws->status == NF_OK) ws->status = NF_ERR_NOMEM;
         return;
-    }
-    char *norm = ws->fold, *shape = ws->fold + n + 8;
-    if (!forms_simple(x->t, s, e, norm, &nlen, shape, &slen, &flags)) {
-        flags &= ~(uint32_t)(NF_TOKEN_CAPITALIZED | NF_TOKEN_ALL_UPPER | NF_TOKEN_NON_ASCII);
-        nf_status st = forms_icu(ws, x->t, s, e, &nlen, &slen, &flags);
-        if (st != NF_OK) {
-            ws->status = st;
-            return;
-        }
-        norm = ws->fold;
-        shape = ws->fold + 9 * (n + 1) + 8;
     }
     tok->kind = kind;
     tok->flags = flags;
-    tok->norm = nfi_strtab_intern(&doc->forms, norm, nlen);
-    tok->shape = nfi_strtab_intern(&doc->forms, shape, slen);
-    if (tok->norm == NFI_NONE || tok->shape == NFI_NONE) ws->status = NF_ERR_NOMEM;
+    doc->tokens.len++;
     x->last_end = e;
 }
 
@@ -1047,19 +1189,51 @@ static void chunk(tk_ctx *x, size_t s, size_t e, bool icu, bool maybe_url)
     segment_part(x, s, e, icu);
 }
 
+/* Sizes an empty form table for the forms a text of n bytes usually has
+ * (about one new form per 12 bytes in short news texts, fewer later), so
+ * that it does not rehash again and again. A failure only skips this. */
+static void presize_forms(nfi_strtab *t, size_t n)
+{
+    if (t->count || t->nslots || t->cap) return;
+    size_t want = n / 12 + 32;
+    if (want > 1u << 16) want = 1u << 16;
+    uint32_t nslots = 64;
+    while (nslots < 2 * want + 2) nslots *= 2;
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    char **strs = malloc(want * sizeof *strs);
+    uint32_t *lens = malloc(want * sizeof *lens);
+    if (!slots || !strs || !lens) {
+        free(slots);
+        free(strs);
+        free(lens);
+        return;
+    }
+    t->slots = slots;
+    t->nslots = nslots;
+    t->strs = strs;
+    t->lens = lens;
+    t->cap = (uint32_t)want;
+}
+
 nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_error *err)
 {
     (void)rules;
     nfi_seg_ws *sw = ws ? ws->seg : NULL;
     if (!sw) return nfi_error_set(err, NF_ERR_INVALID, "", 0, 0, "tokenize: no workspace");
     sw->status = NF_OK;
+    if (++sw->gen == 0) { /* wrapped: forget every entry */
+        memset(sw->cache, 0, sizeof sw->cache);
+        memset(sw->shapes, 0, sizeof sw->shapes);
+        sw->gen = 1;
+    }
+    presize_forms(&doc->forms, doc->len);
     tk_ctx x = {doc, sw, (const unsigned char *)doc->work, doc->len,
                 NF_TOKEN_LINE_START | NF_TOKEN_PARA_START, false, false, 0};
     const unsigned char *t = x.t;
     size_t n = doc->len, i = 0;
     /* room for a typical token density, to grow rarely */
     if (!doc->tokens.cap && n > 64) {
-        size_t cap = n / 5 + 16;
+        size_t cap = n / 6 + 16;
         nf_token *items = malloc(cap * sizeof *items);
         if (items) {
             doc->tokens.items = items;
@@ -1087,23 +1261,20 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
         }
         space = false;
         newlines = 0;
-        /* a chunk: up to the next white space */
+        /* a chunk: up to the next white space, segmented on the way */
         size_t s = i;
         bool icu = false, maybe_url = false;
-        while (i < n) {
-            c = char_class(t + i, n - i, &l);
-            if (c == C_SPACE || c == C_NL) break;
-            if (c == C_ICU) icu = true;
-            if (t[i] == ':' || t[i] == '@') maybe_url = true;
-            i += l;
-        }
-        if (!maybe_url && i - s >= 5) {
+        sw->segs.len = 0;
+        i = fast_chunk(sw, t, s, n, &icu, &maybe_url);
+        if (!maybe_url && i - s >= 5 && (lower(t[s]) == 'w' || ascii_class[t[s]] == C_OTHER ||
+                                          t[s] == '\'' || t[s] == 0xE2)) {
             size_t o = s, ol;
             while (o < i && opener_at(t, o, i, &ol)) o += ol;
             maybe_url = i - o >= 5 && lower(t[o]) == 'w' && lower(t[o + 1]) == 'w' &&
                         lower(t[o + 2]) == 'w' && t[o + 3] == '.';
         }
-        chunk(&x, s, i, icu, maybe_url && i - s >= 5);
+        if (icu || sw->force_icu || (maybe_url && i - s >= 5)) chunk(&x, s, i, icu, maybe_url && i - s >= 5);
+        else correct_part(&x);
         if (sw->status != NF_OK) break;
     }
     if (sw->status != NF_OK) {

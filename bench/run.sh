@@ -1,0 +1,20 @@
+#!/bin/sh
+# run.sh - the benchmarks (figures, not pass/fail). Called by `make bench`
+# with B=<build dir>; each benchmark is one self-contained block below.
+set -e
+B=${B:-build}
+CC=${CC:-cc}
+PKG_CONFIG=${PKG_CONFIG:-pkg-config}
+DEPS="libpcre2-8 icu-uc icu-i18n yaml-0.1"
+shared=${NF_SHARED:-../shared}
+mkdir -p "$B/bench"
+
+# --- tokenizer + sentence splitting (issue 2: >= 50 MB/s on the seed articles)
+$CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Iinclude -Wall -Wextra \
+    bench/tokenize_bench.c -o "$B/bench/tokenize_bench" "$B/libnewsfacts.a" \
+    $($PKG_CONFIG --libs $DEPS) -lpthread -lm
+if ls "$shared"/corpus/seeds/*.txt >/dev/null 2>&1; then
+    "$B/bench/tokenize_bench" --mb 50 --rules rules "$shared"/corpus/seeds/*.txt
+else
+    "$B/bench/tokenize_bench" --mb 50 --rules rules examples/data/*.txt
+fi
