@@ -42,7 +42,7 @@ SONAME := libnewsfacts.so.$(ABI)
 
 .PHONY: all lib examples demo test test-build check unit cli-tests golden install-test python-tests \
         install uninstall clean deps bench check-abi check-valgrind \
-        fuzz fuzz-replay
+        fuzz fuzz-replay check-tsan
 
 all: lib examples $(B)/newsfacts.pc
 
@@ -179,9 +179,36 @@ demo: deps
 	@$(MAKE) --no-print-directory -s all >/dev/null
 	@$(B)/newsfacts --rules rules --pretty examples/data/sample-article.txt
 
-check-valgrind: test-build
-	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	    $(B)/newsfacts --rules rules --out-dir $$(mktemp -d) ../shared/corpus/seeds/*.txt
+# Valgrind memcheck: the extractor over the seed articles (one thread, then
+# -j 2), and the extraction fuzz corpus; any error or definite/indirect leak
+# fails. Without ../shared, the bundled sample article stands in.
+VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full \
+    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+check-valgrind: all $(B)/fuzz_replay_extract
+	@seeds=$$(ls ../shared/corpus/seeds/*.txt 2>/dev/null || echo examples/data/sample-article.txt); \
+	d=$$(mktemp -d); st=0; \
+	echo "valgrind: newsfacts on $$(echo $$seeds | wc -w) articles"; \
+	$(VALGRIND) $(B)/newsfacts --rules rules --out-dir $$d $$seeds || st=1; \
+	$(VALGRIND) $(B)/newsfacts --rules rules -j 2 $$seeds > $$d/all.jsonl || st=1; \
+	$(VALGRIND) $(B)/fuzz_replay_extract tests/fuzz/corpus/extract tests/fuzz/regressions/extract \
+	    || st=1; \
+	rm -rf $$d; [ $$st = 0 ] && echo "valgrind: clean"; exit $$st
+
+# ThreadSanitizer: tests/unit/test_threads.c alone in its own runner, and the
+# extractor with -j 4, built in build-tsan/.
+TSAN_B = build-tsan
+check-tsan:
+	$(MAKE) --no-print-directory B=$(TSAN_B) CFLAGS="-O1 -g" \
+	    EXTRA_CFLAGS="-fsanitize=thread -fno-omit-frame-pointer" $(TSAN_B)/libnewsfacts.a $(TSAN_B)/newsfacts
+	@mkdir -p $(TSAN_B)/tsan
+	sed -n 's/^NF_TEST(\([A-Za-z0-9_]*\)).*/X(\1)/p' tests/unit/test_threads.c > $(TSAN_B)/tsan/tests_list.h
+	$(CC) $(NF_CFLAGS) -I$(TSAN_B)/tsan -O1 -g -fsanitize=thread -fno-omit-frame-pointer \
+	    -o $(TSAN_B)/thread_tests tests/unit/main.c tests/unit/test_threads.c \
+	    $(TSAN_B)/libnewsfacts.a $(NF_LIBS)
+	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" $(TSAN_B)/thread_tests
+	@seeds=$$(ls ../shared/corpus/seeds/*.txt 2>/dev/null || echo examples/data/sample-article.txt); \
+	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" $(TSAN_B)/newsfacts --rules rules -j 4 \
+	    $$seeds $$seeds examples/data/sample-article.txt > /dev/null && echo "tsan: clean"
 
 check-abi: lib
 	nm -D --defined-only $(B)/libnewsfacts.so.$(VERSION) | awk '$$2=="T"{print $$3}' | sort \
