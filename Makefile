@@ -40,7 +40,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%.o)
 SONAME := libnewsfacts.so.$(ABI)
 
-.PHONY: all lib examples demo test test-build check unit cli-tests golden install-test python-tests \
+.PHONY: all lib examples demo test test-build check unit cli-tests rules-bad golden install-test python-tests \
         install uninstall clean deps bench check-abi check-valgrind \
         fuzz fuzz-replay check-tsan
 
@@ -106,6 +106,9 @@ unit: test-build
 	$(B)/unit_tests
 cli-tests: test-build
 	B=$(B) sh tests/cli.sh
+# tests/rules/bad/*.yaml: each file's '# expect:' line vs --check-rules
+rules-bad: test-build
+	B=$(B) sh tests/rules/run.sh
 # The Python binding's tests (tests/python, unittest) against this build's
 # library and extractor; with SAN=1 (make check) Python runs with the
 # sanitizer runtimes preloaded.
@@ -124,14 +127,14 @@ html-view: test-build
 # same suite under ASan+UBSan.
 test:
 	@sh tools/install-deps.sh --test
-	$(MAKE) --no-print-directory unit cli-tests python-tests golden fuzz-replay
+	$(MAKE) --no-print-directory unit cli-tests rules-bad python-tests golden fuzz-replay
 	$(MAKE) --no-print-directory install-test
 	$(MAKE) --no-print-directory check
 
 check:
 	$(MAKE) --no-print-directory B=build-san CFLAGS="-O1 -g" \
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	    SAN=1 unit cli-tests python-tests fuzz-replay
+	    SAN=1 unit cli-tests rules-bad python-tests fuzz-replay
 
 # ---------------------------------------------------------------- fuzzing
 # make fuzz FUZZ_SECONDS=N   each libFuzzer target (clang, ASan+UBSan) for N

@@ -634,7 +634,6 @@ static uint32_t parse_item(parser *p)
                 perr(p, at, "bad repeat {%u,%u}: need m <= n <= 32", min, max);
                 return NOPE;
             }
-            p->i--;
         } else break;
         p->i++;
         uint32_t r = new_node(p, N_REP);

@@ -1033,7 +1033,12 @@ static nf_status check_types(loader *L, const rawrule_vec *raw)
                 return lerr(L, NF_ERR_RULE, rr->file, at,
                             "in pattern of rule '%s': undefined type <%s> (no rule emits it)",
                             ru->name, r->types.items[t]);
-            if (ph >= ru->phase)
+            if (ph == ru->phase)
+                return lerr(L, NF_ERR_RULE, rr->file, at,
+                            "in pattern of rule '%s': <%s> is emitted in the same phase '%s'; a "
+                            "pattern reads annotations of earlier phases only",
+                            ru->name, r->types.items[t], r->phases.items[ph].name);
+            if (ph > ru->phase)
                 return lerr(L, NF_ERR_RULE, rr->file, at,
                             "in pattern of rule '%s': <%s> is first emitted in phase '%s', which "
                             "does not run before this rule's phase '%s'",

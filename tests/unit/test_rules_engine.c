@@ -1,0 +1,392 @@
+/* test_rules_engine.c - the rule engine: lexicons, token patterns, regex
+ * rules, phases, conflicts, actions, settings. Texts are our own and use
+ * words separated by spaces, so they do not depend on fine tokenizer rules. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "internal.h"
+#include "rules.h"
+
+static nf_rules *load(const char *yaml)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_buffer(yaml, strlen(yaml), "<test>", NULL, &err);
+    if (!r) {
+        char msg[600];
+        nf_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "load failed: %s\n", msg);
+    }
+    return r;
+}
+
+static nf_doc *run(const nf_rules *r, const char *text)
+{
+    nf_error err;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT;
+    nf_doc *d = nf_extract(r, NULL, text, strlen(text), &o, &err);
+    if (!d) fprintf(stderr, "extract failed: %s\n", err.message);
+    return d;
+}
+
+/* "TYPE:text" of every live raw annotation of the given type (or all),
+ * joined by '|'. */
+static const char *anns(const nf_doc *d, const char *type, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; d && i < d->anns.len; i++) {
+        const nfi_ann *a = &d->anns.items[i];
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        if (type && strcmp(a->type, type) != 0) continue;
+        int w = snprintf(buf + o, n - o, "%s%s:%.*s", o ? "|" : "", a->type,
+                         (int)(a->span.end - a->span.start), d->text + a->span.start);
+        if (w < 0 || (size_t)w >= n - o) break;
+        o += (size_t)w;
+    }
+    return buf;
+}
+
+static const nfi_ann *first_ann(const nf_doc *d, const char *type)
+{
+    for (size_t i = 0; d && i < d->anns.len; i++)
+        if (!(d->anns.items[i].flags & NFI_ANN_REMOVED) && strcmp(d->anns.items[i].type, type) == 0)
+            return &d->anns.items[i];
+    return NULL;
+}
+
+/* Attribute value, or the text of a span attribute, into buf. */
+static const char *attr(const nf_doc *d, const nfi_ann *a, const char *key, char *buf, size_t n)
+{
+    if (!a) return "(no annotation)";
+    const nfi_attr *at = nfi_ann_attr(d, a, key);
+    if (!at) return "(no attr)";
+    if (at->value) return at->value;
+    snprintf(buf, n, "%.*s", (int)(at->span.end - at->span.start), d->text + at->span.start);
+    return buf;
+}
+
+NF_TEST(rules_lexicon_longest_multiword_with_attrs)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "lexicons:\n"
+                       "  PLACE:\n"
+                       "    entries:\n"
+                       "      - \"port elwin\\tkind=town\"\n"
+                       "      - {entry: port elwin harbour, kind: harbour}\n"
+                       "      - elwin\n"
+                       "rules:\n"
+                       "  - name: place\n"
+                       "    pattern: '(?<p>@PLACE)'\n"
+                       "    emit: PLACE\n"
+                       "    attrs: {kind: $p.kind, where: $p}\n");
+    NF_CHECK(r != NULL);
+    nf_doc *d = run(r, "we sailed from Port Elwin Harbour to port elwin and then Elwin");
+    char buf[300], b2[64];
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf),
+                    "PLACE:Port Elwin Harbour|PLACE:port elwin|PLACE:Elwin");
+    const nfi_ann *a = first_ann(d, "PLACE");
+    NF_CHECK_EQ_STR(attr(d, a, "kind", b2, sizeof b2), "harbour");
+    NF_CHECK_EQ_STR(attr(d, a, "where", b2, sizeof b2), "Port Elwin Harbour");
+    const nfi_lexicon *lex = nfi_rules_lexicon(r, "PLACE");
+    NF_CHECK(lex != NULL);
+    NF_CHECK(nfi_lexicon_has(lex, "ELWIN", 5));
+    NF_CHECK(!nfi_lexicon_has(lex, "port", 4));
+    NF_CHECK(nfi_rules_lexicon(r, "NOPE") == NULL);
+    const void *e = NULL;
+    NF_CHECK_EQ_INT(nfi_lexicon_match(lex, d, 3, &e), 3);
+    NF_CHECK_EQ_STR(nfi_lexicon_entry_attr(lex, e, "kind"), "harbour");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_pattern_quantifiers_alternatives_captures)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: title_run\n"
+                       "    pattern: '(?<who>[cap:title]{2,3}) (said|says|told)'\n"
+                       "    emit: SAYS\n"
+                       "    attrs: {who: $who, src: literal}\n"
+                       "  - name: count\n"
+                       "    pattern: '[re:\"[0-9]+\"] ([] )? (boats|ships)'\n"
+                       "    emit: COUNT\n");
+    NF_CHECK(r != NULL);
+    char buf[300], b2[64];
+    nf_doc *d = run(r, "then Mara Oskel Venn said that 12 red boats and 7 ships left");
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf),
+                    "SAYS:Mara Oskel Venn said|COUNT:12 red boats|COUNT:7 ships");
+    const nfi_ann *a = first_ann(d, "SAYS");
+    NF_CHECK_EQ_STR(attr(d, a, "who", b2, sizeof b2), "Mara Oskel Venn");
+    NF_CHECK_EQ_STR(attr(d, a, "src", b2, sizeof b2), "literal");
+    NF_CHECK_EQ_STR(a ? a->rule : "", "title_run");
+    NF_CHECK(a && a->type == nfi_rules_type(r, "SAYS"));
+    nf_doc_free(d);
+    /* one capitalised word is too few for {2,3} */
+    d = run(r, "then Mara said no");
+    NF_CHECK_EQ_STR(anns(d, "SAYS", buf, sizeof buf), "");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_pattern_negation_and_text_vs_norm)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: exact\n"
+                       "    pattern: '\"Apple\" [!cap:title & !kind:number]'\n"
+                       "    emit: EXACT\n"
+                       "  - name: folded\n"
+                       "    pattern: 'banana [cap:allcaps | kind:number]'\n"
+                       "    emit: FOLDED\n");
+    NF_CHECK(r != NULL);
+    char buf[300];
+    nf_doc *d = run(r, "apple pie and Apple pie and Apple Pie then BANANA 42 and banana XL");
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf),
+                    "EXACT:Apple pie|FOLDED:BANANA 42|FOLDED:banana XL");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_regex_rule_snaps_and_captures)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: code\n"
+                       "    regex: 'ZX-(?<num>[0-9]{3})'\n"
+                       "    emit: CODE\n"
+                       "    attrs: {num: $num}\n");
+    NF_CHECK(r != NULL);
+    char buf[300], b2[64];
+    nf_doc *d = run(r, "the part ZX-204 and ZX-9 and ZX-777");
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf), "CODE:ZX-204|CODE:ZX-777");
+    NF_CHECK_EQ_STR(attr(d, first_ann(d, "CODE"), "num", b2, sizeof b2), "204");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_regex_limit_warns_not_hangs)
+{
+    nf_load_options lo;
+    nf_load_options_init(&lo);
+    lo.regex_match_limit = 1000;
+    const char *yaml = "schema: 1\n"
+                       "rules:\n"
+                       "  - name: evil\n"
+                       "    regex: '(a+)+[bc]'\n"
+                       "    emit: EVIL\n";
+    nf_error err;
+    nf_rules *r = nf_rules_load_buffer(yaml, strlen(yaml), "<t>", &lo, &err);
+    NF_CHECK(r != NULL);
+    char text[200];
+    memset(text, 'a', 60);
+    text[60] = 'd';
+    text[61] = '\0';
+    nf_doc *d = run(r, text);
+    NF_CHECK(d != NULL);
+    NF_CHECK(nf_doc_count(d, NF_KIND_WARNING) >= 1);
+    const char *w = nf_doc_warning(d, 0);
+    NF_CHECK(w && strstr(w, "evil") != NULL);
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_phases_see_earlier_annotations_remove_retag)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "phases: [words, dates, fix]\n"
+                       "lexicons:\n"
+                       "  MONTH: [\"januor\\tmonth=1\", \"mayo\\tmonth=5\"]\n"
+                       "rules:\n"
+                       "  - name: month\n"
+                       "    phase: words\n"
+                       "    pattern: '(?<m>@MONTH)'\n"
+                       "    emit: MONTH\n"
+                       "    attrs: {month: $m.month}\n"
+                       "  - name: dm\n"
+                       "    phase: dates\n"
+                       "    pattern: '(?<d>[re:\"[0-9]{1,2}\"]) (?<m><MONTH>)'\n"
+                       "    emit: DATE\n"
+                       "    attrs: {day: $d, month: $m.month}\n"
+                       "  - name: mayo_name\n"
+                       "    phase: fix\n"
+                       "    pattern: '<MONTH> [cap:title]'\n"
+                       "    remove: [MONTH]\n"
+                       "  - name: januor_ship\n"
+                       "    phase: fix\n"
+                       "    pattern: 'the <MONTH>'\n"
+                       "    retag: {MONTH: SHIP}\n");
+    NF_CHECK(r != NULL);
+    char buf[300], b2[64];
+    nf_doc *d = run(r, "on 4 Januor we met Mayo Quint on the Januor");
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf), "DATE:4 Januor|MONTH:Januor|SHIP:Januor");
+    const nfi_ann *a = first_ann(d, "DATE");
+    NF_CHECK_EQ_STR(attr(d, a, "month", b2, sizeof b2), "1");
+    NF_CHECK_EQ_STR(attr(d, a, "day", b2, sizeof b2), "4");
+    NF_CHECK_EQ_STR(a ? a->phase : "", "dates");
+    NF_CHECK(nfi_rules_type(r, "SHIP") != NULL);
+    NF_CHECK(nfi_rules_type(r, "NOSUCH") == NULL);
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_conflicts_priority_longest_earliest)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: short_hi\n"
+                       "    pattern: 'blue heron'\n"
+                       "    emit: HI\n"
+                       "    priority: 5\n"
+                       "  - name: long_lo\n"
+                       "    pattern: 'big blue heron'\n"
+                       "    emit: LONG\n"
+                       "  - name: first\n"
+                       "    pattern: 'red kite'\n"
+                       "    emit: FIRST\n"
+                       "  - name: second\n"
+                       "    pattern: 'red kite'\n"
+                       "    emit: SECOND\n"
+                       "  - name: longer\n"
+                       "    pattern: 'red kite nest'\n"
+                       "    emit: NEST\n"
+                       "  - name: both\n"
+                       "    pattern: 'kite'\n"
+                       "    emit: KITE\n"
+                       "    overlap: true\n");
+    NF_CHECK(r != NULL);
+    char buf[300];
+    nf_doc *d = run(r, "a big blue heron and a red kite and a red kite nest");
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf),
+                    "HI:blue heron|FIRST:red kite|KITE:kite|NEST:red kite nest|KITE:kite");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_sentence_boundary_not_crossed)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: pair\n"
+                       "    pattern: 'alpha beta'\n"
+                       "    emit: PAIR\n"
+                       "  - name: pair_x\n"
+                       "    pattern: 'gamma delta'\n"
+                       "    emit: PAIRX\n"
+                       "    cross_sentences: true\n");
+    NF_CHECK(r != NULL);
+    char buf[300];
+    nf_doc *d = run(r, "We said alpha.\n\nBeta came. Then gamma.\n\nDelta went.");
+    NF_CHECK(d && d->sentences.len >= 2);
+    NF_CHECK_EQ_STR(anns(d, "PAIR", buf, sizeof buf), "");
+    nf_doc_free(d);
+    d = run(r, "alpha beta here");
+    NF_CHECK_EQ_STR(anns(d, "PAIR", buf, sizeof buf), "PAIR:alpha beta");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_settings_scalars_and_lists)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "settings:\n"
+                       "  weight: 2.5\n"
+                       "  words: [one, two]\n"
+                       "  name: hello\n");
+    NF_CHECK(r != NULL);
+    NF_CHECK(nfi_rules_number(r, "weight", 0) > 2.49 && nfi_rules_number(r, "weight", 0) < 2.51);
+    NF_CHECK(nfi_rules_number(r, "name", 7) == 7);
+    NF_CHECK(nfi_rules_number(r, "absent", -1) == -1);
+    const nfi_setting *s = nfi_rules_setting(r, "words");
+    NF_CHECK_EQ_INT(nfi_setting_count(s), 2);
+    NF_CHECK_EQ_STR(nfi_setting_item(s, 1), "two");
+    NF_CHECK_EQ_STR(nfi_setting_str(nfi_rules_setting(r, "name")), "hello");
+    NF_CHECK(nfi_rules_setting(r, "absent") == NULL);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_index_many_rules_same_result)
+{
+    /* 300 rules on distinct first words plus one "any" rule: only the
+     * right ones fire, in load order on ties. */
+    size_t cap = 300 * 120 + 400;
+    char *y = malloc(cap);
+    NF_CHECK(y != NULL);
+    if (!y) return;
+    size_t o = (size_t)snprintf(y, cap, "schema: 1\nrules:\n");
+    for (int i = 0; i < 300; i++)
+        o += (size_t)snprintf(y + o, cap - o,
+                              "  - name: r%d\n    pattern: 'w%d [kind:number]'\n    emit: W\n", i, i);
+    snprintf(y + o, cap - o, "  - name: anyr\n    pattern: '[cap:allcaps] zed'\n    emit: ANY\n");
+    nf_rules *r = load(y);
+    free(y);
+    NF_CHECK(r != NULL);
+    NF_CHECK_EQ_INT(nf_rules_count(r), 301);
+    char buf[300];
+    nf_doc *d = run(r, "w7 12 and w299 3 and w300 4 and QQ zed");
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf), "W:w7 12|W:w299 3|ANY:QQ zed");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_big_lexicon_loads_and_matches)
+{
+    size_t n = 100000, cap = n * 24 + 200;
+    char *y = malloc(cap);
+    NF_CHECK(y != NULL);
+    if (!y) return;
+    size_t o = (size_t)snprintf(y, cap, "schema: 1\nlexicons:\n  BIG:\n    entries:\n");
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(y + o, cap - o, "      - qa%zu qb%zu\n", i, i % 97);
+    snprintf(y + o, cap - o, "rules:\n  - name: big\n    pattern: '@BIG'\n    emit: BIG\n");
+    nf_rules *r = load(y);
+    free(y);
+    NF_CHECK(r != NULL);
+    char buf[200];
+    nf_doc *d = run(r, "x qa99999 qb89 y qa5 qb6 z qa12345 qb26");
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf), "BIG:qa99999 qb89|BIG:qa12345 qb26");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_shared_handle_is_const_across_workspaces)
+{
+    nf_rules *r = load("schema: 1\nrules:\n  - name: a\n    pattern: 'oak tree'\n    emit: T\n");
+    NF_CHECK(r != NULL);
+    nf_error err;
+    nf_workspace *w1 = nf_workspace_new(r, &err), *w2 = nf_workspace_new(r, &err);
+    NF_CHECK(w1 && w2);
+    const char *t1 = "an oak tree", *t2 = "no trees but an oak tree and oak tree";
+    nf_doc *d1 = nf_extract(r, w1, t1, strlen(t1), NULL, &err);
+    nf_doc *d2 = nf_extract(r, w2, t2, strlen(t2), NULL, &err);
+    nf_doc *d3 = nf_extract(r, w1, t2, strlen(t2), NULL, &err);
+    char b1[100], b2[100], b3[100];
+    NF_CHECK_EQ_STR(anns(d1, NULL, b1, sizeof b1), "T:oak tree");
+    NF_CHECK_EQ_STR(anns(d2, NULL, b2, sizeof b2), "T:oak tree|T:oak tree");
+    NF_CHECK_EQ_STR(anns(d3, NULL, b3, sizeof b3), b2);
+    nf_doc_free(d1);
+    nf_doc_free(d2);
+    nf_doc_free(d3);
+    nf_workspace_free(w1);
+    nf_workspace_free(w2);
+    nf_rules_free(r);
+}
+
+NF_TEST(rules_max_results_limit)
+{
+    nf_rules *r = load("schema: 1\nrules:\n  - name: every\n    pattern: 'la'\n    emit: LA\n");
+    NF_CHECK(r != NULL);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.max_results = 2;
+    nf_error err;
+    const char *t = "la la la la";
+    nf_doc *d = nf_extract(r, NULL, t, strlen(t), &o, &err);
+    NF_CHECK(d == NULL);
+    NF_CHECK_EQ_INT(err.code, NF_ERR_LIMIT);
+    NF_CHECK(strstr(err.message, "every") != NULL);
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
