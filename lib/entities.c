@@ -50,6 +50,7 @@ typedef struct ent_cfg {
     nfi_strtab role_determiners;
     nfi_strtab legal_suffixes; /* "inc", "corp", "ltd" */
     nfi_strtab candidate_types; /* annotation types of untyped name candidates */
+    nfi_strtab role_modifiers;  /* words that cannot end a role ("new", "former") */
     const nfi_lexicon *alias_lex[8];
     size_t n_alias;
     const char *alias_attr;
@@ -144,6 +145,9 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
     if (!cfg_words(c, &c->legal_suffixes, a, "entities.legal_suffixes", legal)) return false;
     static const char *const cand[] = {"NAME", NULL};
     if (!cfg_words(c, &c->candidate_types, a, "entities.candidate_types", cand)) return false;
+    static const char *const mods[] = {"new", "former", "first", "top", "senior", "acting",
+                                       "interim", "outgoing", "incoming", "then", NULL};
+    if (!cfg_words(c, &c->role_modifiers, a, "entities.role_modifiers", mods)) return false;
     const nfi_setting *s = nfi_rules_setting(rules, "entities.alias_lexicons");
     if (s) {
         size_t n = nfi_setting_count(s);
@@ -186,6 +190,7 @@ static void cfg_free(ent_cfg *c)
     nfi_strtab_free(&c->role_determiners);
     nfi_strtab_free(&c->legal_suffixes);
     nfi_strtab_free(&c->candidate_types);
+    nfi_strtab_free(&c->role_modifiers);
 }
 
 /* ------------------------------------------------------------ text helpers */
@@ -644,6 +649,16 @@ static nf_status collect(resolver *r)
             nf_span role = trim_span(r->text, at->span, &r->cfg.role_determiners, false);
             if (role.start != NF_UNSET && (role.end <= sp.start || role.start >= sp.end))
                 m->role = role;
+            /* a role that ends in a modifier was no title: "the new U.S. ..." */
+            size_t w = role.end;
+            while (role.start != NF_UNSET && w > role.start &&
+                   !is_space((unsigned char)r->text[w - 1]))
+                w--;
+            if (role.start != NF_UNSET &&
+                word_in(&r->cfg.role_modifiers, r->text + w, role.end - w)) {
+                r->m.len--;
+                continue;
+            }
         }
         at = nfi_ann_attr(doc, a, "canonical");
         if (at && at->value && at->value[0]) m->hint = at->value;
