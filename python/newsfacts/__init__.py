@@ -27,6 +27,7 @@ import bisect
 import ctypes
 import os
 import re
+import struct
 import threading
 import weakref
 from dataclasses import dataclass
@@ -715,6 +716,28 @@ class Document:
         n = self._lib.nf_doc_count(h, kind)
         return [make(i, getter(h, i).contents) for i in range(n)]
 
+    def _rows(self, kind, name):
+        """Items of a kind as tuples of their fields, read in one copy when
+        the library keeps them in one array (checked item by item)."""
+        h = self._h()
+        lib = self._lib
+        n = lib.nf_doc_count(h, kind)
+        if not n:
+            return []
+        raw = lib.nf_raw[name]
+        fmt = _ffi.RAW_ACCESSORS[name][1]
+        size = struct.calcsize(fmt)
+        addrs = [raw(h, i) for i in range(n)]
+        a0 = addrs[0]
+        if all(a == a0 + i * size for i, a in enumerate(addrs)):
+            return list(struct.iter_unpack(fmt, ctypes.string_at(a0, n * size)))
+        return [struct.unpack(fmt, ctypes.string_at(a, size)) for a in addrs]
+
+    def _parts(self, start, end):
+        off = self._offsets()
+        return (start, end, off.char(start), off.char(end),
+                self._data[start:end].decode("utf-8", "replace"))
+
     # -- the input
     @property
     def data(self) -> bytes:
@@ -765,17 +788,19 @@ class Document:
                 f = forms[i] = _s(lib.nf_doc_form(h, i))
             return f
 
-        def make(i, t):
-            return Token(*self._span_parts(t.span), _ffi.TOKEN_KIND_NAMES.get(t.kind, "?"),
-                         t.flags, form(t.norm), form(t.shape), t.sentence)
-        return self._items(_ffi.NF_KIND_TOKEN, lib.nf_doc_token, make)
+        kinds = _ffi.TOKEN_KIND_NAMES
+        parts = self._parts
+        return [Token(*parts(start, end), kinds.get(kind, "?"), flags, form(norm), form(shape),
+                      sentence)
+                for start, end, kind, flags, norm, shape, sentence, _ in
+                self._rows(_ffi.NF_KIND_TOKEN, "nf_doc_token")]
 
     @_cached
     def sentences(self) -> List[Sentence]:
-        def make(i, s):
-            return Sentence(*self._span_parts(s.span), s.first_token, s.token_count,
-                            s.paragraph, s.flags, bool(s.flags & _ffi.NF_FACT_OUTSIDE_BODY))
-        return self._items(_ffi.NF_KIND_SENTENCE, self._lib.nf_doc_sentence, make)
+        return [Sentence(*self._parts(start, end), first, count, para, flags,
+                         bool(flags & _ffi.NF_FACT_OUTSIDE_BODY))
+                for start, end, first, count, para, flags in
+                self._rows(_ffi.NF_KIND_SENTENCE, "nf_doc_sentence")]
 
     @_cached
     def paragraphs(self) -> List[Paragraph]:

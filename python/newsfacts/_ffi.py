@@ -395,8 +395,24 @@ def candidates(path=None):
     return out
 
 
+# Address-returning twins of the per-item accessors with many items, so the
+# friendly layer can read them in bulk (struct formats match the mirrors).
+RAW_ACCESSORS = {
+    "nf_doc_token": (Token, "@NNIIIIII"),
+    "nf_doc_sentence": (Sentence, "@NNNNII"),
+}
+
+
 def declare(lib):
-    """Sets argtypes/restype of every function; raises AttributeError if one is missing."""
+    """Sets argtypes/restype of every function; raises AttributeError if one is missing.
+    Also sets lib.nf_raw: {name: accessor returning the item's address (int)}."""
+    raw = {}
+    for name in RAW_ACCESSORS:
+        fn = lib[name]  # a separate function object for the same symbol
+        fn.restype = c_void_p
+        fn.argtypes = [DocHandle, c_size_t]
+        raw[name] = fn
+    lib.nf_raw = raw
     for name, (restype, argtypes) in PROTOTYPES.items():
         fn = getattr(lib, name)
         fn.restype = restype

@@ -85,6 +85,14 @@ class LibraryTest(unittest.TestCase):
                 self.assertIs(fn.restype, restype, name)
                 self.assertEqual(list(fn.argtypes), argtypes, name)
 
+    def test_bulk_formats_match_structs(self):
+        import struct
+        lib = newsfacts._get_lib()
+        for name, (cls, fmt) in _ffi.RAW_ACCESSORS.items():
+            self.assertEqual(struct.calcsize(fmt), ctypes.sizeof(cls), name)
+            self.assertIs(lib.nf_raw[name].restype, ctypes.c_void_p)
+            self.assertIsNot(lib.nf_raw[name], getattr(lib, name))
+
     def test_handles_are_void_p_subclasses(self):
         for cls in (_ffi.RulesHandle, _ffi.WorkspaceHandle, _ffi.DocHandle):
             self.assertTrue(issubclass(cls, ctypes.c_void_p))
