@@ -1174,6 +1174,22 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             size_t gs, ge;
             re_group(&re, re.byline, "name", bk[i].start, &gs, &ge);
             ge = rtrim(s, gs, ge);
+            /* "A, B and C" lists names; "A, Title" or "A, Agency" ends at the comma */
+            const char *comma = memchr(s + gs, ',', ge - gs);
+            if (comma) {
+                size_t cpos = (size_t)(comma - s), last = cpos;
+                for (size_t z = cpos; z < ge; z++)
+                    if (s[z] == ',') last = z;
+                if (!phrase_count(s, last, ge, "and", 1) && !phrase_count(s, last, ge, "&", 1)) {
+                    size_t as = skip_space(s, cpos + 1, ge), ae = ge;
+                    const char *c2 = memchr(s + as, ',', ae - as);
+                    if (c2) ae = (size_t)(c2 - s);
+                    if (list_has_word(&c.agencies, s + as, ae - as) &&
+                        doc->meta.source.span.start == NF_UNSET)
+                        doc->meta.source.span = mkspan(as, ae);
+                    ge = rtrim(s, gs, cpos);
+                }
+            }
             if (list_has_word(&c.agencies, s + gs, ge - gs)) continue;
             by.found = true;
             by.start = gs;

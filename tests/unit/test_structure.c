@@ -406,3 +406,83 @@ NF_TEST(structure_settings_from_rules_win)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+/* Byline with an agency after a comma, a paren dateline with a region and
+ * an em dash, a stamp with "at" and p.m., an advertisement inside. */
+static const char page_d[] =
+    "Skip to content\n"
+    "Menu\n"
+    "Search\n"
+    "\n"
+    "Trains to Run Every Ten Minutes on the Coastal Line\n"
+    "By JANE DOE, Associated Press\n"
+    "March 4, 2024 at 3:15 p.m. EST\n"
+    "\n"
+    "WESTHAVEN, Maine (AP) \xE2\x80\x94 Commuter trains on the coastal line will run every ten "
+    "minutes from June, the regional transit agency said Monday.\n"
+    "The agency said it had hired forty new drivers and repaired the signals that caused "
+    "delays last winter.\n"
+    "Advertisement\n"
+    "Riders welcomed the news but said the trains were still too crowded at rush hour.\n"
+    "\"We will add carriages as soon as they are delivered,\" a spokeswoman for the agency "
+    "said.\n"
+    "\n"
+    "Share this article\n"
+    "Facebook Twitter Email\n";
+
+NF_TEST(structure_page_agency_byline_and_advertisement)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, page_d, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        const nf_meta *m = nf_doc_meta(doc);
+        NF_CHECK_EQ_STR(st_text(doc, m->byline.span), "JANE DOE");
+        NF_CHECK_EQ_STR(st_text(doc, m->dateline.span), "WESTHAVEN");
+        NF_CHECK_EQ_STR(st_text(doc, m->source.span), "AP");
+        NF_CHECK_EQ_STR(m->published.value, "2024-03-04T15:15-05:00");
+        size_t nb = nf_doc_count(doc, NF_KIND_BODY);
+        NF_CHECK(nb >= 1);
+        if (nb >= 1) {
+            NF_CHECK(st_starts(doc, nf_doc_body(doc, 0), "Commuter trains"));
+            NF_CHECK(st_ends(doc, nf_doc_body(doc, nb - 1), "for the agency said."));
+            /* the advertisement label is outside every region */
+            const char *ad = strstr(page_d, "Advertisement");
+            for (size_t i = 0; i < nb; i++) {
+                nf_span b = nf_doc_body(doc, i);
+                NF_CHECK(!(b.start <= (size_t)(ad - page_d) && (size_t)(ad - page_d) < b.end));
+            }
+        }
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+/* The article starts on the first line with a dated dateline; the credit
+ * line closes it. */
+NF_TEST(structure_dateline_with_date_and_credit_after_body)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] =
+        "NEW HARBOUR, March 3 (Wirecast) - Shares of small toy makers rose sharply on Friday "
+        "after a large retailer said it would stock more locally made games.\n"
+        "The retailer did not say how many products it would add, but analysts said the change "
+        "could double sales for some of the smaller firms.\n"
+        "\n"
+        "(Reporting by Lena Park; Editing by Omar Haddad)\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        const nf_meta *m = nf_doc_meta(doc);
+        NF_CHECK_EQ_STR(st_text(doc, m->dateline.span), "NEW HARBOUR");
+        NF_CHECK_EQ_STR(st_text(doc, m->source.span), "Wirecast");
+        NF_CHECK_EQ_STR(st_text(doc, m->byline.span), "Lena Park");
+        NF_CHECK(m->headline.span.start == NF_UNSET);
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "Shares of small toy makers"));
+        NF_CHECK(st_ends(doc, b, "some of the smaller firms."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
