@@ -591,6 +591,39 @@ static nf_status split_compounds(resolver *r)
     return NF_OK;
 }
 
+static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
+{
+    int letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            letters++;
+        else if (ch != '.' && ch != '&')
+            return false;
+    }
+    return letters >= c->acronym_min && letters <= c->acronym_max;
+}
+
+/* Whether the sentence holding byte start has a word with a lower-case
+ * letter (it is not a shouted headline). */
+static bool sentence_has_lower(const nf_doc *doc, size_t start)
+{
+    size_t ti = nfi_doc_token_at(doc, start);
+    if (ti >= doc->tokens.len) return false;
+    uint32_t si = doc->tokens.items[ti].sentence;
+    if (si >= doc->sentences.len) return false;
+    const nf_sentence *se = &doc->sentences.items[si];
+    for (size_t k = 0; k < se->token_count; k++) {
+        const nf_token *t = &doc->tokens.items[se->first_token + k];
+        if (t->kind == NF_TOKEN_WORD && !(t->flags & NF_TOKEN_ALL_UPPER)) {
+            bool up, low;
+            letter_cases(doc->work + t->span.start, t->span.end - t->span.start, &up, &low);
+            if (low) return true;
+        }
+    }
+    return false;
+}
+
 static nf_status collect(resolver *r)
 {
     nf_doc *doc = r->doc;
@@ -623,7 +656,10 @@ static nf_status collect(resolver *r)
             /* a guess needs capitals in a sentence that is not a heading */
             bool up, low;
             letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
-            if (!up || !low || in_heading(r, sp.start)) type = 0;
+            bool acro = !low && is_acronym(&r->cfg, r->text + sp.start, sp.end - sp.start);
+            if (!up || (!low && !(acro && sentence_has_lower(doc, sp.start))) ||
+                in_heading(r, sp.start))
+                type = 0;
         } else if (type && !candidate) {
             bool up, low;
             letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
@@ -734,19 +770,6 @@ static nf_status resolve_overlaps(resolver *r)
 }
 
 /* ------------------------------------------------------------ step 3: keys */
-
-static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
-{
-    int letters = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 'A' && ch <= 'Z')
-            letters++;
-        else if (ch != '.' && ch != '&')
-            return false;
-    }
-    return letters >= c->acronym_min && letters <= c->acronym_max;
-}
 
 /* Copies the key in r->buf[from, len) to the scratch arena. */
 static const char *keep_key(resolver *r, size_t from, uint32_t *len)
