@@ -24,6 +24,7 @@ installed library (ctypes.util.find_library("newsfacts")).
 """
 
 import bisect
+import codecs
 import ctypes
 import os
 import re
@@ -325,29 +326,39 @@ class Annotation:
 
 # ------------------------------------------------------ offsets bytes->str
 
-_MULTIBYTE = re.compile(rb"[\xc0-\xff][\x80-\xbf]*")
+# A well-formed multi-byte UTF-8 sequence (no overlongs, surrogates or
+# code points above U+10FFFF): every other byte >= 0x80 is invalid.
+_UTF8_MULTI = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _one_per_byte(e):
+    """Decoding error handler: one U+FFFD for each invalid byte, as the
+    library replaces invalid input byte for byte (NF_EXTRACT_REPLACE_INVALID)."""
+    return "\ufffd", e.start + 1
+
+
+codecs.register_error("newsfacts.replace_byte", _one_per_byte)
+_REPLACE = "newsfacts.replace_byte"
 
 
 class _Offsets:
-    """Maps byte offsets of the UTF-8 input to offsets in the decoded str."""
+    """Maps byte offsets of the UTF-8 input to offsets in the decoded str.
+    Invalid bytes (accepted with replace_invalid) are one U+FFFD each."""
 
-    __slots__ = ("data", "ascii", "starts", "extra", "text", "cache")
+    __slots__ = ("ascii", "starts", "extra", "text")
 
     def __init__(self, data):
-        self.data = data
         self.ascii = data.isascii()
-        self.starts = self.extra = self.cache = None
+        self.starts = self.extra = None
         if self.ascii:
-            self.text = None
+            self.text = data.decode("ascii")
             return
-        try:
-            self.text = data.decode("utf-8")
-        except UnicodeDecodeError:  # only with replace_invalid: map by decoding prefixes
-            self.text = data.decode("utf-8", "replace")
-            self.cache = {}
-            return
+        self.text = data.decode("utf-8", _REPLACE)
         starts, extra, total = [], [0], 0
-        for m in _MULTIBYTE.finditer(data):
+        for m in _UTF8_MULTI.finditer(data):
             starts.append(m.start())
             total += m.end() - m.start() - 1
             extra.append(total)
@@ -356,16 +367,11 @@ class _Offsets:
     def char(self, b):
         if self.ascii:
             return b
-        if self.starts is not None:
-            # extra bytes of the multi-byte characters that start before b
-            return b - self.extra[bisect.bisect_left(self.starts, b)]
-        c = self.cache.get(b)
-        if c is None:
-            c = self.cache[b] = len(self.data[:b].decode("utf-8", "replace"))
-        return c
+        # minus the extra bytes of the multi-byte characters that start before b
+        return b - self.extra[bisect.bisect_left(self.starts, b)]
 
     def str_text(self):
-        return self.text if self.text is not None else self.data.decode("ascii")
+        return self.text
 
 
 # -------------------------------------------------------------- workspace
@@ -704,7 +710,7 @@ class Document:
         start, end = s.start, s.end
         off = self._offsets()
         return (start, end, off.char(start), off.char(end),
-                self._data[start:end].decode("utf-8", "replace"))
+                self._data[start:end].decode("utf-8", _REPLACE))
 
     def _span(self, s):
         if s.start == _UNSET or s.end == _UNSET:
@@ -736,7 +742,7 @@ class Document:
     def _parts(self, start, end):
         off = self._offsets()
         return (start, end, off.char(start), off.char(end),
-                self._data[start:end].decode("utf-8", "replace"))
+                self._data[start:end].decode("utf-8", _REPLACE))
 
     # -- the input
     @property
@@ -746,8 +752,8 @@ class Document:
 
     @property
     def text(self) -> str:
-        """The input as str: every char offset points into this (invalid
-        bytes, accepted with replace_invalid, are U+FFFD)."""
+        """The input as str: every char offset points into this (each invalid
+        byte, accepted with replace_invalid, is one U+FFFD)."""
         return self._offsets().str_text()
 
     @_cached

@@ -213,7 +213,8 @@ class AccessorTest(unittest.TestCase):
             self.assertLessEqual(0, s.start)
             self.assertLessEqual(s.start, s.end)
             self.assertLessEqual(s.end, len(data))
-            self.assertEqual(data[s.start:s.end].decode("utf-8", "replace"), s.text)
+            self.assertEqual(data[s.start:s.end].decode("utf-8", "newsfacts.replace_byte"),
+                             s.text)
             self.assertEqual(text[s.char_start:s.char_end], s.text, s)
             if valid:
                 self.assertEqual(len(text[:s.char_start].encode("utf-8")), s.start, s)
@@ -307,6 +308,28 @@ class AccessorTest(unittest.TestCase):
             self.assertTrue(doc.warnings)
             self.assertIn("\ufffd", doc.text)
             self.check_offsets(doc)
+
+    def test_replace_invalid_one_char_per_bad_byte(self):
+        # truncated, overlong, surrogate and stray bytes: each bad byte is one U+FFFD
+        bad = [b"\xe2\x82", b"\xc0\xaf", b"\xed\xa0\x80", b"\x80", b"\xf4\x90\x80\x80", b"\xff"]
+        for junk in bad:
+            data = "Über ".encode() + junk + " naïve café.".encode()
+            with self.subTest(junk=junk), self.rules.extract(data, replace_invalid=True) as doc:
+                self.assertEqual(doc.text, "Über " + "\ufffd" * len(junk) + " naïve café.")
+                self.check_offsets(doc)
+                last = doc.tokens[-1]
+                self.assertEqual(doc.text[last.char_start:last.char_end], last.text)
+
+    def test_offsets_linear_on_large_invalid_input(self):
+        import time
+        data = ("Zoë paid €5 in Kraków. ".encode() + b"\xff") * 8000  # ~200 KB
+        with self.rules.extract(data, replace_invalid=True, no_rules=True) as doc:
+            t0 = time.process_time()
+            toks = doc.tokens
+            self.assertLess(time.process_time() - t0, 10.0)
+            self.assertGreater(len(toks), 8000)
+            t = toks[-2]
+            self.assertEqual(doc.text[t.char_start:t.char_end], t.text)
 
     def test_to_json_variants(self):
         with self.rules.extract(TEXT, doc_id="j") as doc:
