@@ -716,7 +716,7 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     if (!year || !re_match(r, r->date, s, b, e)) return false;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     size_t ms = b + ov[0], me = b + ov[1];
-    size_t gs, ge, g2, g3;
+    size_t gs = 0, ge = 0, g2 = 0, g3 = 0;
     int y = 0, mo = 0, d = 0;
     if (re_group(r, r->date, "y1", b, &gs, &ge)) {
         y = num_of(s, gs, ge);
@@ -744,7 +744,8 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     st.src_start = st.src_end = NF_UNSET;
     st.line_start = b;
     size_t date_end = me;
-    snprintf(st.value, sizeof st.value, "%04d-%02d-%02d", y, mo, d);
+    snprintf(st.value, sizeof st.value, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u,
+             (unsigned)d % 100u);
     if (re_group(r, r->date, "hh", b, &gs, &ge)) {
         int hh = num_of(s, gs, ge), mi = 0;
         re_group(r, r->date, "mi", b, &g2, &g3);
@@ -781,16 +782,18 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
                 while (p < zn && z[p] >= '0' && z[p] <= '9' && p < 2) oh = oh * 10 + (z[p++] - '0');
                 if (p < zn && z[p] == ':') p++;
                 while (p < zn && z[p] >= '0' && z[p] <= '9') om = om * 10 + (z[p++] - '0');
-                if (oh <= 14 && om < 60) snprintf(off, sizeof off, "%c%02d:%02d", sign, oh, om);
+                if (oh <= 14 && om < 60)
+                    snprintf(off, sizeof off, "%c%02u:%02u", sign, (unsigned)oh % 100u, (unsigned)om % 100u);
             }
             if (off[0]) tend = g3;
         }
         if (hh < 24 && mi < 60) {
-            snprintf(st.value, sizeof st.value, "%04d-%02d-%02dT%02d:%02d%s", y, mo, d, hh, mi, off);
+            snprintf(st.value, sizeof st.value, "%04u-%02u-%02uT%02u:%02u%.6s", (unsigned)y % 10000u,
+                     (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)hh % 100u, (unsigned)mi % 100u, off);
             date_end = tend;
         } else {
             /* not a time after all: the span stops at the date */
-            size_t ye = 0, yb;
+            size_t ye = 0, yb = 0;
             if (!re_group(r, r->date, "y1", b, &yb, &ye) && !re_group(r, r->date, "y2", b, &yb, &ye))
                 re_group(r, r->date, "d3", b, &yb, &ye);
             date_end = ye;
@@ -1092,7 +1095,7 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
         for (size_t q = 0; q < nc && doc->meta.dateline.span.start == NF_UNSET; q++) {
             blk *k = &bk[cand[q]];
             if (re_match(&re, re.dateline, s, k->start, k->end)) {
-                size_t gs, ge, as, ae;
+                size_t gs = 0, ge = 0, as = 0, ae = 0;
                 re_group(&re, re.dateline, "city", k->start, &gs, &ge);
                 bool has_agency = re_group(&re, re.dateline, "agency", k->start, &as, &ae);
                 bool caps = true;
@@ -1171,7 +1174,7 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
         for (size_t i = 0; i < lim && !by.found; i++) {
             if (!(bk[i].flags & BF_BYLINE)) continue;
             if (!re_match(&re, re.byline, s, bk[i].start, bk[i].end)) continue;
-            size_t gs, ge;
+            size_t gs = 0, ge = 0;
             re_group(&re, re.byline, "name", bk[i].start, &gs, &ge);
             ge = rtrim(s, gs, ge);
             /* "A, B and C" lists names; "A, Title" or "A, Agency" ends at the comma */
@@ -1200,7 +1203,7 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
                 if (bk[i].body && !(bk[i].flags & BF_CREDIT)) continue;
                 size_t off = bk[i].start;
                 while (off < bk[i].end && re_match(&re, re.credit, s, off, bk[i].end)) {
-                    size_t cs, ce, gs, ge;
+                    size_t cs = 0, ce = 0, gs = 0, ge = 0;
                     re_group(&re, re.credit, "cue", off, &cs, &ce);
                     re_group(&re, re.credit, "name", off, &gs, &ge);
                     ge = rtrim(s, gs, ge);
