@@ -53,7 +53,7 @@ typedef struct abbrev_entry {
 static const abbrev_entry builtin_abbrevs[] = {
     /* sorted by s (strcmp) for bsearch */
     {"adm", NFI_ABBR_TITLE},   {"al", NFI_ABBR_PLAIN},     {"ala", NFI_ABBR_PLAIN},
-    {"apr", NFI_ABBR_MONTH},   {"approx", NFI_ABBR_PLAIN}, {"ariz", NFI_ABBR_PLAIN},
+    {"approx", NFI_ABBR_PLAIN}, {"apr", NFI_ABBR_MONTH},   {"ariz", NFI_ABBR_PLAIN},
     {"ark", NFI_ABBR_PLAIN},   {"art", NFI_ABBR_NUMBER},   {"assn", NFI_ABBR_PLAIN},
     {"asst", NFI_ABBR_TITLE},  {"atty", NFI_ABBR_TITLE},   {"aug", NFI_ABBR_MONTH},
     {"ave", NFI_ABBR_PLAIN},   {"blvd", NFI_ABBR_PLAIN},   {"brig", NFI_ABBR_TITLE},
