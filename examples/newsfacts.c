@@ -31,7 +31,7 @@ typedef struct options {
     int html; /* --format html */
     int jobs;
     int jsonl;    /* inputs are JSON Lines: {"id":..,"text":..,"dct":..} per line */
-    int progress; /* 1 = progress line on standard error, 0 = none */
+    int progress; /* progress line on standard error: 0 none, 1 on a terminal, 2 forced */
 } options;
 
 typedef struct job {
@@ -239,9 +239,11 @@ static int emit(const options *opt, job *j, size_t njobs)
 /* ------------------------------------------------------------ progress */
 
 /* "N documents, X MB, R docs/s" on standard error, redrawn at most five
- * times a second; only when opt->progress is set. */
+ * times a second. on: 0 never; 1 (a terminal) from half a second into the
+ * run, so quick runs stay quiet; 2 (--progress) from the start. */
 typedef struct progress {
     int on;
+    int drawn;
     size_t docs;
     unsigned long long bytes;
     double start, last;
@@ -257,8 +259,10 @@ static double now_seconds(void)
 static void progress_draw(progress *pr, int final)
 {
     double t = now_seconds();
-    if (!final && t - pr->last < 0.2) return;
+    if (final && pr->on == 1 && !pr->drawn) return;
+    if (!final && (t - pr->last < 0.2 || (pr->on == 1 && t - pr->start < 0.5))) return;
     pr->last = t;
+    pr->drawn = 1;
     double secs = t - pr->start;
     fprintf(stderr, "\r%zu documents, %.1f MB, %.0f docs/s   ", pr->docs,
             (double)pr->bytes / 1e6, secs > 0 ? (double)pr->docs / secs : 0.0);
@@ -269,7 +273,7 @@ static void progress_draw(progress *pr, int final)
 /* Blanks the progress line before a message is written under it. */
 static void progress_clear(const progress *pr)
 {
-    if (pr->on) fprintf(stderr, "\r%60s\r", "");
+    if (pr->on && pr->drawn) fprintf(stderr, "\r%60s\r", "");
 }
 
 static void progress_add(progress *pr, size_t bytes)
@@ -814,7 +818,7 @@ static int parse_args(int argc, char **argv, options *opt, char ***files, size_t
                 return 2;
             }
         } else if (strcmp(a, "--jsonl") == 0) opt->jsonl = 1;
-        else if (strcmp(a, "--progress") == 0) opt->progress = 1;
+        else if (strcmp(a, "--progress") == 0) opt->progress = 2;
         else if (strcmp(a, "--no-progress") == 0) opt->progress = 0;
         else if (strcmp(a, "--pretty") == 0) opt->json_flags |= NF_JSON_PRETTY;
         else if (strcmp(a, "--explain") == 0) opt->json_flags |= NF_JSON_EXPLAIN;

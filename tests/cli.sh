@@ -135,8 +135,12 @@ check "--progress counts files too" grep -q '2 documents' "$tmp/prog2.err"
 $NF -j 2 "$tmp/a.txt" "$tmp/b.txt" > /dev/null 2> "$tmp/noprog.err"
 check "no progress when standard error is not a terminal" [ ! -s "$tmp/noprog.err" ]
 if command -v script > /dev/null 2>&1 && script -qc true /dev/null > /dev/null 2>&1; then
-    script -qc "$NF --jsonl $tmp/many.jsonl > /dev/null" /dev/null > "$tmp/tty.txt" 2>&1
-    check "progress appears on a terminal" grep -q '300 documents' "$tmp/tty.txt"
+    # a run longer than the half second before the first progress line
+    script -qc "(cat $tmp/many.jsonl; sleep 1; cat $tmp/in.jsonl) | $NF --jsonl > /dev/null" \
+        /dev/null > "$tmp/tty.txt" 2>&1
+    check "progress appears on a terminal" grep -q '303 documents' "$tmp/tty.txt"
+    script -qc "$NF $tmp/a.txt > /dev/null" /dev/null > "$tmp/tty2.txt" 2>&1
+    check "a quick run stays quiet on a terminal" [ ! -s "$tmp/tty2.txt" ]
 fi
 
 echo "cli: $pass passed, $fail failed"
