@@ -3,7 +3,7 @@
 # ../shared/eval/golden.py when that folder is present. Fails below the
 # number of rules reached so far (GOLDEN_MIN).
 B=${B:-build}
-GOLDEN_MIN=0
+GOLDEN_MIN=50
 shared=${NF_SHARED:-../shared}
 if [ ! -f "$shared/eval/golden.py" ]; then
     echo "golden: ../shared not present, Golden Rules not run"
