@@ -111,6 +111,11 @@ class NewsfactsError(Exception):
         self.line = line
         self.column = column
         self.offset = offset
+        self._formatted = formatted
+
+    def __reduce__(self):  # picklable with every attribute (multiprocessing, Dask)
+        return (self.__class__, (self.message, self.code, self.detail, self.file, self.line,
+                                 self.column, self.offset, self.status, self._formatted))
 
 
 class OutOfMemoryError(NewsfactsError, MemoryError):

@@ -457,6 +457,25 @@ class ErrorTest(unittest.TestCase):
         r.close()
         self.skipTest("this build's rule engine accepts any path (stub)")
 
+    def test_errors_pickle(self):
+        import pickle
+        try:
+            self.rules.extract(b"ok \xff")
+        except newsfacts.UTF8Error as e:
+            err = e
+        for cls in (newsfacts.UTF8Error, newsfacts.RuleError, newsfacts.RuleFileError,
+                    newsfacts.YAMLError, newsfacts.LimitError, newsfacts.ClosedError):
+            e = cls(err.message, code=err.code, file="r.yaml", line=3, column=7, offset=3,
+                    status="x", formatted="r.yaml:3:7: error: " + err.message)
+            back = pickle.loads(pickle.dumps(e))
+            self.assertIs(type(back), cls)
+            self.assertEqual(str(back), str(e))
+            self.assertEqual((back.file, back.line, back.column, back.offset, back.code,
+                              back.message, back.status),
+                             (e.file, e.line, e.column, e.offset, e.code, e.message, e.status))
+        back = pickle.loads(pickle.dumps(err))
+        self.assertEqual((str(back), back.offset), (str(err), err.offset))
+
     def test_error_hierarchy(self):
         for cls in (newsfacts.YAMLError, newsfacts.RegexError, newsfacts.RuleFileError):
             self.assertTrue(issubclass(cls, newsfacts.RuleError))
