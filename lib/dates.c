@@ -147,6 +147,34 @@ static bool mod_of_word(const char *s, size_t n, const char **mod)
     return false;
 }
 
+/* `freq_word` attribute: a frequency adverb ("daily", "biweekly") -> the
+ * unit (and amount) of a SET. */
+static bool set_freq_word(nfi_timex_in *in, const char *s, size_t n)
+{
+    static const struct {
+        const char *word, *unit, *amount;
+    } words[] = {{"daily", "day", NULL},         {"nightly", "day", NULL},
+                 {"hourly", "hour", NULL},       {"weekly", "week", NULL},
+                 {"monthly", "month", NULL},     {"quarterly", "quarter", NULL},
+                 {"annually", "year", NULL},     {"yearly", "year", NULL},
+                 {"annual", "year", NULL},       {"biweekly", "week", "2"},
+                 {"fortnightly", "week", "2"},   {"biannually", "month", "6"},
+                 {"semiannually", "month", "6"}, {"biennially", "year", "2"},
+                 {NULL, NULL, NULL}};
+    for (size_t i = 0; words[i].word; i++) {
+        if (!ieq(s, n, words[i].word)) continue;
+        nfi_timex_in t = *in;
+        if (nfi_timex_in_set(&t, "unit", words[i].unit, strlen(words[i].unit)) != NF_OK)
+            return false;
+        if (words[i].amount &&
+            nfi_timex_in_set(&t, "amount", words[i].amount, strlen(words[i].amount)) != NF_OK)
+            return false;
+        *in = t;
+        return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------ candidates */
 
 typedef struct cand {
@@ -439,8 +467,28 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
             } else {
                 continue; /* an optional capture that matched nothing */
             }
-            if (!strcmp(at->key, "type")) has_type = true;
-            if (!strcmp(at->key, "mod_word")) {
+            /* "year_2": a second capture for the same key (alternatives) */
+            char key[32];
+            size_t kl = strlen(at->key);
+            if (kl >= sizeof key) kl = sizeof key - 1;
+            memcpy(key, at->key, kl);
+            key[kl] = '\0';
+            if (kl > 2 && key[kl - 2] == '_' && key[kl - 1] >= '0' && key[kl - 1] <= '9')
+                key[kl - 2] = '\0';
+            if (!strcmp(key, "type")) has_type = true;
+            if (!strcmp(key, "amount_half") && !(vn == 1 && (v[0] == '0' || v[0] == '1'))) {
+                v = "1"; /* the captured words (" and a half") */
+                vn = 1;
+            }
+            if (!strcmp(key, "freq_word")) {
+                if (!set_freq_word(&in, v, vn)) {
+                    nfi_doc_warn(doc, "dates: rule %s: unknown freq_word '%.*s'",
+                                 a->rule ? a->rule : "?", (int)(vn > 40 ? 40 : vn), v);
+                    bad = true;
+                }
+                continue;
+            }
+            if (!strcmp(key, "mod_word")) {
                 const char *mod = NULL;
                 if (!mod_of_word(v, vn, &mod))
                     nfi_doc_warn(doc, "dates: rule %s: unknown mod_word '%.*s'",
@@ -449,7 +497,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
                     nfi_timex_in_set(&in, "mod", mod, strlen(mod));
                 continue;
             }
-            if (nfi_timex_in_set(&in, at->key, v, vn) != NF_OK) {
+            if (nfi_timex_in_set(&in, key, v, vn) != NF_OK) {
                 nfi_doc_warn(doc, "dates: rule %s: attribute %s=%.*s rejected",
                              a->rule ? a->rule : "?", at->key, (int)(vn > 40 ? 40 : vn), v);
                 bad = true;
