@@ -487,3 +487,47 @@ NF_TEST(tokenize_builtin_lexicons)
     NF_CHECK(nfi_sentence_starter(NULL, "the", 3));
     NF_CHECK(!nfi_sentence_starter(NULL, "government", 10));
 }
+
+/* The rules' lexicons replace the built-in lists. */
+NF_TEST(tokenize_rules_lexicons_win)
+{
+    static const char yaml[] = "schema: 1\n"
+                               "lexicons:\n"
+                               "  abbreviations:\n"
+                               "    entries: [zq, mr]\n"
+                               "  sentence_starters:\n"
+                               "    entries: [zebras]\n";
+    nf_error err;
+    nf_rules *rules = nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
+    NF_CHECK(rules != NULL);
+    if (!rules) return;
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
+    const char *text = "Ask Zq. Ames about Inc. Zebras run. The U.S. Zebras graze.";
+    nf_doc *doc = nf_extract(rules, NULL, text, strlen(text), &eo, &err);
+    NF_CHECK(doc != NULL);
+    /* "zq" is listed, "inc" is not (the built-in list is not used) */
+    NF_CHECK_EQ_STR(tk_join(doc), "Ask|Zq.|Ames|about|Inc|.|Zebras|run|.|The|U.S.|Zebras|graze|.");
+    /* "Zebras" starts a sentence after "U.S." (with the built-in starters it does not) */
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_SENTENCE), 5);
+    nf_doc_free(doc);
+    doc = tk_doc(text);
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_SENTENCE), 4);
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+    /* the repository's rules give the same tokens as the built-in lists */
+    rules = nf_rules_load_path(NF_SRC("rules/00-tokenizer.yaml"), NULL, &err);
+    NF_CHECK(rules != NULL);
+    if (!rules) return;
+    text = "Gov. Hale met Dr. Osei on Feb. 3 at 9 a.m. in the U.S. The No. 2 aide left.";
+    doc = nf_extract(rules, NULL, text, strlen(text), &eo, &err);
+    nf_doc *builtin = tk_doc(text);
+    NF_CHECK_EQ_STR(tk_join(doc), "Gov.|Hale|met|Dr.|Osei|on|Feb.|3|at|9|a.m.|in|the|U.S.|The|No.|2|aide|left|.");
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_TOKEN), nf_doc_count(builtin, NF_KIND_TOKEN));
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_SENTENCE), 2);
+    NF_CHECK_EQ_INT(nf_doc_count(builtin, NF_KIND_SENTENCE), 2);
+    nf_doc_free(builtin);
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
