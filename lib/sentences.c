@@ -25,10 +25,11 @@
  *     optional bullet) ends before the next number or letter of the same
  *     style; a bullet ("•", "⁃") always opens a sentence;
  *   - lines: a blank line always ends a sentence; a line break ends one
- *     when the line does not end in punctuation and either the next line
- *     starts with a capital, digit, quote or bullet, or the line holds at
- *     most three words (headings, menu items); otherwise (a hard-wrapped
- *     line) the sentence goes on.
+ *     when the line does not end in punctuation (a colon counts as none)
+ *     and either the next line starts with a capital, digit, quote or
+ *     bullet, or the line reads as a heading or menu item (at most three
+ *     words, or two thirds of its words capitalised); otherwise (a
+ *     hard-wrapped line) the sentence goes on.
  */
 #include <string.h>
 #include <unicode/uchar.h>
@@ -233,12 +234,16 @@ done:
 
 /* ------------------------------------------------------------ decisions */
 
-static bool line_is_short(const sp_ctx *c, size_t line_first, size_t end)
+/* A line that reads as a heading or a menu item: at most three words, or
+ * words mostly capitalised ("Diplomatic Engagement in Istanbul"). */
+static bool line_is_heading(const sp_ctx *c, size_t line_first, size_t end)
 {
-    size_t words = 0;
-    for (size_t i = line_first; i < end; i++)
+    size_t words = 0, caps = 0;
+    for (size_t i = line_first; i < end; i++) {
         if (c->tok[i].kind == NF_TOKEN_WORD || c->tok[i].kind == NF_TOKEN_NUMBER) words++;
-    return words <= 3;
+        if (c->tok[i].kind == NF_TOKEN_WORD && (c->tok[i].flags & NF_TOKEN_CAPITALIZED)) caps++;
+    }
+    return words <= 3 || 3 * caps >= 2 * words;
 }
 
 /* Whether a sentence starts at token i (> the current sentence's start)
@@ -258,9 +263,11 @@ static bool break_before(const sp_ctx *c, size_t i, const marker *cur, size_t li
     const nf_token *prev = &c->tok[p];
     term_kind pt = term_of(c, p);
     if (pt != T_NONE || closer(c, p)) return false; /* punctuation decides */
+    bool colon = false;
     if (prev->kind == NF_TOKEN_PUNCT) {
         unsigned char ch = tstr(c, p)[0];
-        if (strchr(",;:-(&/", ch) || ch >= 0x80) return false;
+        colon = ch == ':';
+        if ((!colon && strchr(",;-(&/", ch)) || ch >= 0x80) return false;
     }
     if (prev->kind == NF_TOKEN_QUOTE && (prev->flags & NF_TOKEN_QUOTE_OPEN)) return false;
     if ((k->flags & NF_TOKEN_CAPITALIZED) || k->kind == NF_TOKEN_NUMBER ||
@@ -268,7 +275,7 @@ static bool break_before(const sp_ctx *c, size_t i, const marker *cur, size_t li
         (k->kind == NF_TOKEN_QUOTE && (k->flags & NF_TOKEN_QUOTE_OPEN)) ||
         (k->kind == NF_TOKEN_PUNCT && (tok_is(c, i, "-") || tok_is(c, i, "*"))))
         return true;
-    return line_is_short(c, line_first, i);
+    return !colon && line_is_heading(c, line_first, i);
 }
 
 static const char *const fronting[] = {"at", "by", "from", "until", "till", "around", "about",

@@ -138,6 +138,10 @@ NF_TEST(sentences_lines_and_paragraphs)
                     "The harbour authority said on Monday that\nthe repairs would take weeks.");
     NF_CHECK_EQ_STR(ss("Prices rose sharply in the north,\nOfficials said."),
                     "Prices rose sharply in the north,\nOfficials said.");
+    NF_CHECK_EQ_STR(ss("Harbour Works Resume in Lisbon\nthe port reopened on Monday."),
+                    "Harbour Works Resume in Lisbon || the port reopened on Monday.");
+    NF_CHECK_EQ_STR(ss("The mayor put it this way:\nWe will rebuild the pier."),
+                    "The mayor put it this way: || We will rebuild the pier.");
     NF_CHECK_EQ_STR(ss("Last Updated : Apr 3 2024 | 8:10 PM\nRead more"),
                     "Last Updated : Apr 3 2024 | 8:10 PM || Read more");
 }
