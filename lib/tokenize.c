@@ -749,9 +749,14 @@ static inline uint32_t surface_hash(const unsigned char *s, size_t n)
     if (n >= 8) {
         a = load64(s);
         b = load64(s + n - 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = x;
+        b = y;
     } else {
-        a = 0;
-        for (size_t i = 0; i < n; i++) a = (a << 8) | s[i];
+        a = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16 : 0;
         b = 0;
     }
     uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)n;
