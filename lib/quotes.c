@@ -682,7 +682,13 @@ static void make_units(qctx *c)
 
 /* ------------------------------------------------------------ cues */
 
-static bool is_pron(const qctx *c, size_t i) { return w_in(c, i, PRONOUNS); }
+static bool is_pron(const qctx *c, size_t i)
+{
+    if (!w_in(c, i, PRONOUNS)) return false;
+    /* "US" is the country, not the pronoun */
+    const qtok *k = &c->tok.items[i];
+    return !(k->e - k->s >= 2 && c->t[k->s + 1] >= 'A' && c->t[k->s + 1] <= 'Z');
+}
 
 /* Word count of the speaker chunk [a,b). */
 static size_t nwords(const qctx *c, size_t a, size_t b)
@@ -804,6 +810,12 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
             b--;
     }
     if (j >= b) return;
+    /* a trailing adjunct is not part of the mention: "X in a statement" */
+    for (size_t k = j + 1; k < b; k++)
+        if (w_in(c, k, PREPS) && !w_is(c, k, "for") && !w_is(c, k, "to")) {
+            b = k;
+            break;
+        }
     *sa = j;
     *sb = b;
 }
@@ -1594,17 +1606,77 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
     const nf_doc *d = c->doc;
     if (sa >= sb) return -1;
     size_t s = c->tok.items[sa].s, e = c->tok.items[sb - 1].e;
-    /* an entity inside the mention: a person first, else the first one */
-    int64_t person = -1, first = -1;
+    /* the head noun phrase ends at the first preposition: "Russia's Foreign
+       Ministry", "A U.S. Embassy official" (in Ankara), "Russia's ambassador"
+       (to the US) */
+    size_t hb = sb;
+    for (size_t k = sa + 1; k < sb; k++)
+        if (w_in(c, k, PREPS) || w_is(c, k, "of")) {
+            hb = k;
+            break;
+        }
+    size_t he = c->tok.items[hb - 1].e;
+    /* an entity inside the mention: a person first, else the last one of the
+       head phrase, else the first one */
+    int64_t person = -1, first = -1, in_head = -1;
     for (size_t i = 0; i < d->entities.len; i++) {
         const nf_entity *en = &d->entities.items[i];
         if (!span_overlap(en->span, s, e)) continue;
         if (en->type == NF_ENT_PERSON && person < 0) person = (int64_t)i;
         if (first < 0 && en->type != NF_ENT_NORP) first = (int64_t)i;
+        if (en->type != NF_ENT_NORP && en->span.start < he) in_head = (int64_t)i;
     }
     if (person >= 0) return person;
-    /* a description whose head is a role noun or "statement" */
-    const char *head = LW(c, sb - 1);
+    const char *head = LW(c, hb - 1);
+    if (in_head >= 0 && d->entities.items[in_head].span.end < he &&
+        in_lex(c->lx_role, ROLE_NOUNS, head)) {
+        /* "Russia's ambassador": the person given that role in the document */
+        int64_t before = -1, after = -1;
+        size_t hl = strlen(head);
+        for (size_t i = 0; i < d->entities.len; i++) {
+            const nf_entity *en = &d->entities.items[i];
+            if (en->type != NF_ENT_PERSON || en->role.start == NF_UNSET) continue;
+            bool has = false;
+            for (size_t k = en->role.start; !has && k + hl <= en->role.end; k++) {
+                size_t m = 0;
+                while (m < hl) {
+                    char ch = c->t[k + m];
+                    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+                    if (ch != head[m]) break;
+                    m++;
+                }
+                has = m == hl && (k + hl == en->role.end || !alnum_at(c->t, c->n, k + hl));
+            }
+            if (!has) continue;
+            /* the role names the same body: "Russia's ambassador" */
+            const nf_entity *mod = &d->entities.items[in_head];
+            size_t ml = mod->span.end - mod->span.start;
+            bool same = false;
+            for (size_t k = en->role.start; !same && k + ml <= en->role.end; k++) {
+                size_t m = 0;
+                while (m < ml) {
+                    char x = c->t[k + m], y = c->t[mod->span.start + m];
+                    if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
+                    if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
+                    if (x != y) break;
+                    m++;
+                }
+                same = m == ml;
+            }
+            if (!same) continue;
+            /* the nearest one before the mention, else the first after it */
+            if (en->span.end <= s) {
+                if (before < 0 || en->span.end > d->entities.items[before].span.end)
+                    before = (int64_t)i;
+            } else if (after < 0 && en->span.start >= e) {
+                after = (int64_t)i;
+            }
+        }
+        if (before >= 0) return before;
+        if (after >= 0) return after;
+    }
+    if (in_head >= 0 && !in_lex(c->lx_statement, STATEMENT_NOUNS, head)) return in_head;
+    head = LW(c, sb - 1);
     bool pron = sb - sa == 1 && is_pron(c, sa);
     if (first >= 0 && !in_lex(c->lx_statement, STATEMENT_NOUNS, head)) return first;
     size_t before = quote_start < s ? quote_start : s;
@@ -1633,6 +1705,11 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
         int64_t h = nearest_before(c, before, 'o', 0, head);
         if (h >= 0) return h;
         if (in_lex(c->lx_role, ROLE_NOUNS, head)) {
+            /* "a state department spokesperson": the body named by the modifier */
+            if (sb - sa >= 2 && is_word(c, sb - 2) && !w_in(c, sb - 2, DETS)) {
+                int64_t m = nearest_before(c, before, 'o', 0, LW(c, sb - 2));
+                if (m >= 0) return m;
+            }
             if (prev_near) return prev_ent;
         }
         if (w_in(c, sa, DETS) && (w_is(c, sa, "the") || w_is(c, sa, "its")) &&

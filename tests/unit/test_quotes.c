@@ -285,3 +285,25 @@ NF_TEST(quotes_participle_and_parenthetical)
     if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "the referee");
     nf_doc_free(d);
 }
+
+/* With the project's rules: speakers linked to entities through pronouns. */
+NF_TEST(quotes_speaker_pronoun_links_to_entity)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path(NF_SRC("rules"), NULL, &err);
+    NF_CHECK(r != NULL);
+    if (!r) return;
+    const char *text = "Mayor Helen Ortiz visited the flooded district on Monday.\n"
+                       "\"We will rebuild every bridge,\" she said.\n";
+    nf_doc *d = nf_extract(r, NULL, text, strlen(text), NULL, &err);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "We will") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "she");
+        NF_CHECK(q->speaker_entity >= 0);
+        if (q->canonical) NF_CHECK(strstr(q->canonical, "Ortiz") != NULL);
+        NF_CHECK(q->canonical != NULL);
+    }
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
