@@ -42,7 +42,7 @@ typedef struct nfi_form_cache {
     unsigned char s[28]; /* the surface (a copy: the text may be far away) */
 } nfi_form_cache;
 
-#define NFI_FORM_CACHE 1024 /* entries, a power of two (48 KB: stays in cache) */
+#define NFI_FORM_CACHE 4096 /* entries, a power of two (192 KB) */
 
 /* Shape strings -> ids of the current document (few distinct shapes). */
 typedef struct nfi_shape_cache {
