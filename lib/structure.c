@@ -563,12 +563,14 @@ static void score_block(blk *k, const cfg *c, bool list_intro)
     "(?:(?i:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?i:day)?\\.?,?\\s+)?"
 
 static const char re_date_src[] =
+    "(?:(?<hh0>[012]?\\d)[:.](?<mi0>[0-5]\\d)(?!\\d)(?:\\s*(?<ap0>(?i:[ap]\\.?m\\b\\.?)))?"
+    "(?:\\s*\\(?(?<zn0>[A-Z]{1,5})\\b\\)?)?\\s*[,|\\x{00B7}\\x{2022}]?\\s*(?:(?i:on)\\s+)?)?"
     RE_WEEKDAY
     "(?:(?<m1>" RE_MONTH ")\\s*(?<d1>[0-3]?\\d)(?:st|nd|rd|th)?(?!\\d),?\\s*(?<y1>(?:19|20)\\d\\d)"
     "|(?<d2>[0-3]?\\d)(?:st|nd|rd|th)?\\s+(?<m2>" RE_MONTH "),?\\s+(?<y2>(?:19|20)\\d\\d)"
     "|(?<y3>(?:19|20)\\d\\d)-(?<m3>[01]\\d)-(?<d3>[0-3]\\d))(?!\\d)"
     "(?:(?:\\s*(?:[,|@\\x{00B7}\\x{2022}]|\\s-\\s|\\s(?i:at)\\s)?\\s*|T)"
-    "(?<hh>[012]?\\d)[:.](?<mi>[0-5]\\d)(?::[0-5]\\d(?:\\.\\d+)?)?(?!\\d)"
+    "(?<hh>[012]?\\d)[:.](?<mi>[0-5]\\d)(?<se>:[0-5]\\d(?:\\.\\d+)?)?(?!\\d)"
     "(?:\\s*(?<ap>(?i:[ap]\\.?m\\b\\.?)))?"
     "(?:\\s*\\(?(?<zn>[A-Z]{1,5})\\b\\)?|\\s*(?<zo>Z|(?:UTC|GMT)?\\s?[+-\\x{2212}][01]?\\d(?::?[0-5]\\d)?))?"
     ")?";
@@ -679,7 +681,7 @@ static int num_of(const char *s, size_t b, size_t e)
     return v;
 }
 
-static bool zone_offset(const cfg *c, const char *z, size_t n, char off[8])
+static bool zone_offset(const cfg *c, const char *z, size_t n, char off[16])
 {
     for (size_t k = 0, m = list_count(&c->zones); k < m; k++) {
         const char *it = list_item(&c->zones, k);
@@ -698,6 +700,70 @@ static bool valid_ymd(int y, int mo, int d)
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1 || d > days[mo - 1]) return false;
     if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+    return true;
+}
+
+/* The time of a date match: groups hh, mi, ap, zn, zo with the given name
+ * suffix ("" after the date, "0" before it). *tend = end of the time and
+ * of a known zone. */
+static bool parse_time(const regexes *r, const cfg *c, const char *s, size_t b, size_t me,
+                       const char *sfx, int *hh, int *mi, char off[16], size_t *tend)
+{
+    char name[8];
+    size_t gs = 0, ge = 0, g2 = 0, g3 = 0;
+    snprintf(name, sizeof name, "hh%s", sfx);
+    if (!re_group(r, r->date, name, b, &gs, &ge)) return false;
+    *hh = num_of(s, gs, ge);
+    snprintf(name, sizeof name, "mi%s", sfx);
+    re_group(r, r->date, name, b, &g2, &g3);
+    *mi = num_of(s, g2, g3);
+    *tend = g3;
+    snprintf(name, sizeof name, "se%s", sfx);
+    if (re_group(r, r->date, name, b, &g2, &g3)) *tend = g3; /* seconds: in the span, not the value */
+    off[0] = 0;
+    snprintf(name, sizeof name, "ap%s", sfx);
+    if (re_group(r, r->date, name, b, &g2, &g3)) {
+        bool pm = (s[g2] | 32) == 'p';
+        if (*hh > 12 || *hh == 0) *hh = 99;
+        else if (pm && *hh < 12) *hh += 12;
+        else if (!pm && *hh == 12) *hh = 0;
+        *tend = rtrim(s, g2, g3);
+    }
+    snprintf(name, sizeof name, "zn%s", sfx);
+    if (re_group(r, r->date, name, b, &g2, &g3)) {
+        if (zone_offset(c, s + g2, g3 - g2, off)) {
+            *tend = g3;
+            if (*tend < me && s[*tend] == ')') (*tend)++;
+        }
+        return true;
+    }
+    snprintf(name, sizeof name, "zo%s", sfx);
+    if (re_group(r, r->date, name, b, &g2, &g3)) {
+        const char *z = s + g2;
+        size_t zn = g3 - g2;
+        while (zn && ((*z >= 'A' && *z <= 'Z') || *z == ' ')) {
+            if (*z == 'Z' && zn == 1) break;
+            z++, zn--;
+        }
+        if (zn == 1 && *z == 'Z') {
+            strcpy(off, "+00:00");
+        } else if (zn >= 2) {
+            char sign = *z == '-' ? '-' : '+';
+            if ((unsigned char)*z == 0xE2) { /* U+2212 MINUS SIGN */
+                sign = '-';
+                z += 2, zn -= 2;
+            }
+            z++, zn--;
+            int oh = 0, om = 0;
+            size_t p = 0;
+            while (p < zn && z[p] >= '0' && z[p] <= '9' && p < 2) oh = oh * 10 + (z[p++] - '0');
+            if (p < zn && z[p] == ':') p++;
+            while (p < zn && z[p] >= '0' && z[p] <= '9' && p < 4) om = om * 10 + (z[p++] - '0');
+            if (oh <= 14 && om < 60)
+                snprintf(off, 16, "%c%02u:%02u", sign, (unsigned)oh % 100u, (unsigned)om % 100u);
+        }
+        if (off[0]) *tend = g3;
+    }
     return true;
 }
 
@@ -746,57 +812,26 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     size_t date_end = me;
     snprintf(st.value, sizeof st.value, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u,
              (unsigned)d % 100u);
-    if (re_group(r, r->date, "hh", b, &gs, &ge)) {
-        int hh = num_of(s, gs, ge), mi = 0;
-        re_group(r, r->date, "mi", b, &g2, &g3);
-        mi = num_of(s, g2, g3);
-        size_t tend = g3;
-        if (re_group(r, r->date, "ap", b, &g2, &g3)) {
-            bool pm = (s[g2] | 32) == 'p';
-            if (hh > 12 || hh == 0) hh = 99;
-            else if (pm && hh < 12) hh += 12;
-            else if (!pm && hh == 12) hh = 0;
-            tend = rtrim(s, g2, g3);
-        }
-        char off[8] = "";
-        if (re_group(r, r->date, "zn", b, &g2, &g3)) {
-            if (zone_offset(c, s + g2, g3 - g2, off)) {
-                tend = g3;
-                if (tend < me && s[tend] == ')') tend++;
-            }
-        } else if (re_group(r, r->date, "zo", b, &g2, &g3)) {
-            const char *z = s + g2;
-            size_t zn = g3 - g2;
-            while (zn && ((*z >= 'A' && *z <= 'Z') || *z == ' ')) {
-                if (*z == 'Z' && zn == 1) break;
-                z++, zn--;
-            }
-            if (zn == 1 && *z == 'Z') {
-                strcpy(off, "+00:00");
-            } else if (zn >= 2) {
-                char sign = *z == '-' ? '-' : '+';
-                if ((unsigned char)*z == 0xE2) { sign = '-'; z += 2, zn -= 2; } /* U+2212 */
-                z++, zn--;
-                int oh = 0, om = 0;
-                size_t p = 0;
-                while (p < zn && z[p] >= '0' && z[p] <= '9' && p < 2) oh = oh * 10 + (z[p++] - '0');
-                if (p < zn && z[p] == ':') p++;
-                while (p < zn && z[p] >= '0' && z[p] <= '9') om = om * 10 + (z[p++] - '0');
-                if (oh <= 14 && om < 60)
-                    snprintf(off, sizeof off, "%c%02u:%02u", sign, (unsigned)oh % 100u, (unsigned)om % 100u);
-            }
-            if (off[0]) tend = g3;
-        }
+    int hh = 0, mi = 0;
+    char off[16] = "";
+    size_t tend = 0;
+    if (parse_time(r, c, s, b, me, "", &hh, &mi, off, &tend) ||
+        parse_time(r, c, s, b, me, "0", &hh, &mi, off, &tend)) {
         if (hh < 24 && mi < 60) {
             snprintf(st.value, sizeof st.value, "%04u-%02u-%02uT%02u:%02u%.6s", (unsigned)y % 10000u,
                      (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)hh % 100u, (unsigned)mi % 100u, off);
-            date_end = tend;
+            if (re_group(r, r->date, "hh", b, &g2, &g3)) date_end = tend; /* time after the date */
         } else {
-            /* not a time after all: the span stops at the date */
+            /* not a time after all: the span is the date alone */
             size_t ye = 0, yb = 0;
             if (!re_group(r, r->date, "y1", b, &yb, &ye) && !re_group(r, r->date, "y2", b, &yb, &ye))
                 re_group(r, r->date, "d3", b, &yb, &ye);
             date_end = ye;
+            if (re_group(r, r->date, "hh0", b, &g2, &g3)) { /* drop the bad leading time */
+                if (!re_group(r, r->date, "m1", b, &g2, &g3) && !re_group(r, r->date, "d2", b, &g2, &g3))
+                    re_group(r, r->date, "y3", b, &g2, &g3);
+                st.start = g2;
+            }
         }
     }
     st.end = date_end;

@@ -486,3 +486,83 @@ NF_TEST(structure_dateline_with_date_and_credit_after_body)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+/* A summary list before the headline, a time before the date in the
+ * stamp, a numbered "Most read" list after the article. */
+static const char page_h[] =
+    "Key points\n"
+    "\xE2\x80\xA2 Fares will rise by five percent in April\n"
+    "\xE2\x80\xA2 Discounts for students will stay in place\n"
+    "\n"
+    "Bus Fares to Rise in April\n"
+    "By Priya Nair\n"
+    "Published 14:20 GMT, 2 February 2024\n"
+    "\n"
+    "Bus fares across the county will rise by five percent from April, the transport "
+    "authority said on Friday, blaming higher fuel and wage costs.\n"
+    "The authority said discounts for students and pensioners would stay in place, and that "
+    "it would review the increase after a year.\n"
+    "Passenger groups said the rise would hit people who have no other way to get to work.\n"
+    "\n"
+    "Most read\n"
+    "1. Storm closes coastal road\n"
+    "2. School meals to get cheaper\n"
+    "3. New cycle lanes open\n";
+
+NF_TEST(structure_time_before_date_and_summary_list)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, page_h, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        const nf_meta *m = nf_doc_meta(doc);
+        NF_CHECK_EQ_STR(st_text(doc, m->headline.span), "Bus Fares to Rise in April");
+        NF_CHECK_EQ_STR(st_text(doc, m->byline.span), "Priya Nair");
+        NF_CHECK_EQ_STR(st_text(doc, m->published.span), "14:20 GMT, 2 February 2024");
+        NF_CHECK_EQ_STR(m->published.value, "2024-02-02T14:20+00:00");
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "Bus fares across the county"));
+        NF_CHECK(st_ends(doc, b, "no other way to get to work."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_stamp_formats)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    static const struct {
+        const char *line, *span, *value;
+    } cases[] = {
+        {"Updated: Feb. 27, 2025 8:05 a.m. ET", "Feb. 27, 2025 8:05 a.m. ET", "2025-02-27T08:05-05:00"},
+        {"Friday 28 February 2025 09.45 GMT", "Friday 28 February 2025 09.45 GMT",
+         "2025-02-28T09:45+00:00"},
+        {"Posted 2025-02-27 14:03:11", "2025-02-27 14:03:11", "2025-02-27T14:03"},
+        {"Published on 3 Jan 2024, 12:00 am IST", "3 Jan 2024, 12:00 am IST",
+         "2024-01-03T00:00+05:30"},
+        {"Date: 2023-07-04T10:00:00+02:00", "2023-07-04T10:00:00+02:00", "2023-07-04T10:00+02:00"},
+        {"Posted on April 31, 2024", NULL, NULL}, /* no such day */
+        {"Last updated 25:61, 5 May 2022", "5 May 2022", "2022-05-05"}, /* no such time */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "Canal Boats Return to the Old Town\n%s\n\nThe first canal boats of the season "
+                 "returned to the old town on Saturday, and the harbour master said more would "
+                 "follow within days.\n",
+                 cases[i].line);
+        nf_doc *doc = st_extract(rules, text, NULL);
+        NF_CHECK(doc != NULL);
+        if (!doc) continue;
+        const nf_meta *m = nf_doc_meta(doc);
+        if (cases[i].span) {
+            NF_CHECK_EQ_STR(st_text(doc, m->published.span), cases[i].span);
+            NF_CHECK_EQ_STR(m->published.value, cases[i].value);
+        } else {
+            NF_CHECK(m->published.span.start == NF_UNSET);
+        }
+        nf_doc_free(doc);
+    }
+    nf_rules_free(rules);
+}
