@@ -731,6 +731,45 @@ apostrophe:
     }
 }
 
+/* The token array of a document (freed with free()). A large one is
+ * put on transparent huge pages where the system offers them: a
+ * 100 MB text has some 800 MB of tokens, and faulting them in 4 KB pages
+ * costs more than tokenizing. */
+static nf_token *alloc_tokens(size_t cap)
+{
+    size_t bytes = cap * sizeof(nf_token);
+    nf_token *p = malloc(bytes);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    /* malloc maps a block this large on its own, so realloc can still grow
+     * it in place (mremap); advise its 2 MB-aligned interior */
+    if (p && bytes >= (8u << 20)) {
+        uintptr_t huge = 2u << 20;
+        uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+        uintptr_t b = ((uintptr_t)p + bytes) & ~(huge - 1);
+        if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE); /* advice only */
+    }
+#endif
+    return p;
+}
+
+/* Grows a token array; a large one leaves huge pages first, so that the
+ * kernel can move it without copying (no second copy in memory). */
+static nf_token *grow_tokens(nf_token *items, size_t old_cap, size_t cap)
+{
+#if defined(__linux__) && defined(MADV_NOHUGEPAGE)
+    size_t bytes = old_cap * sizeof(nf_token);
+    if (items && bytes >= (8u << 20)) {
+        uintptr_t huge = 2u << 20;
+        uintptr_t a = ((uintptr_t)items + huge - 1) & ~(huge - 1);
+        uintptr_t b = ((uintptr_t)items + bytes) & ~(huge - 1);
+        if (b > a) madvise((void *)a, b - a, MADV_NOHUGEPAGE);
+    }
+#else
+    (void)old_cap;
+#endif
+    return realloc(items, cap * sizeof *items);
+}
+
 static inline bool same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -835,7 +874,7 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
     nf_doc *doc = x->doc;
     if (doc->tokens.len == doc->tokens.cap) {
         size_t cap = doc->tokens.cap ? doc->tokens.cap * 2 : 64;
-        nf_token *items = realloc(doc->tokens.items, cap * sizeof *items);
+        nf_token *items = grow_tokens(doc->tokens.items, doc->tokens.cap, cap);
         if (!items) {
             ws->status = NF_ERR_NOMEM;
             return;
@@ -1197,26 +1236,6 @@ static void chunk(tk_ctx *x, size_t s, size_t e, bool icu, bool maybe_url)
     segment_part(x, s, e, icu);
 }
 
-/* The token array of a document (freed with free()). A large one is
- * aligned for transparent huge pages where the system offers them: a
- * 100 MB text has some 800 MB of tokens, and faulting them in 4 KB pages
- * costs more than tokenizing. */
-static nf_token *alloc_tokens(size_t cap)
-{
-    size_t bytes = cap * sizeof(nf_token);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (bytes >= (8u << 20)) {
-        void *p = NULL;
-        bytes = (bytes + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
-        if (posix_memalign(&p, 2u << 20, bytes) == 0) {
-            madvise(p, bytes, MADV_HUGEPAGE); /* advice only: failure is fine */
-            return p;
-        }
-    }
-#endif
-    return malloc(bytes);
-}
-
 /* Sizes an empty form table for the forms a text of n bytes usually has
  * (about one new form per 12 bytes in short news texts, fewer later), so
  * that it does not rehash again and again. A failure only skips this. */
@@ -1261,7 +1280,11 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
     size_t n = doc->len, i = 0;
     /* room for a typical token density, to grow rarely */
     if (!doc->tokens.cap && n > 64) {
+        /* news prose has a token per 5-7 bytes; a big text gets room for one
+         * per 4 (untouched room costs address space, not memory), since
+         * growing a big array on huge pages copies it */
         size_t cap = n / 6 + 16;
+        if (cap * sizeof(nf_token) >= (8u << 20)) cap = n / 4 + 16;
         nf_token *items = alloc_tokens(cap);
         if (items) {
             doc->tokens.items = items;
