@@ -44,6 +44,15 @@ static const char *const dflt_section_cues[] = {
     "faq", "faqs", "frequently asked questions", "advertisement", "sponsored",
     "subscribe", "sign up", "newsletter", "share", "share this article", "follow us",
     "tags", "topics", "filed under", "about the author", "disclaimer", "copyright"};
+/* section cues that open a list of other content, which usually runs to
+ * the end of the page: the blocks after such a heading are penalised */
+static const char *const dflt_trailing_cues[] = {
+    "related", "related articles", "related stories", "related news", "read more",
+    "also read", "more from", "more on", "more stories", "more news", "recommended",
+    "you may also like", "most read", "most popular", "trending", "latest news",
+    "top stories", "explore more", "next story", "comments", "leave a comment",
+    "post a comment", "key takeaways", "faq", "faqs", "frequently asked questions",
+    "tags", "topics", "filed under", "about the author"};
 static const char *const dflt_credit_cues[] = {
     "reporting by", "additional reporting", "writing by", "written by", "editing by",
     "edited by", "compiled by", "graphics by", "reported by"};
@@ -108,9 +117,9 @@ typedef struct cfg {
         question_max_words, short_words, menu_run, menu_penalty, repeat_penalty,
         clutter_weight, clutter_max_hits, cue_weight, cue_max_words, credit_weight,
         caption_weight, price_weight, copyright_weight, stamp_weight, extra_ratio,
-        min_body_score, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
+        min_body_score, trailing_penalty, trailing_blocks, trailing_max_words, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
         headline_max_words;
-    st_list clutter, cues, credits, captions, copyright, func, agencies, kickers, zones,
+    st_list clutter, cues, trailing, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
     /* phrase lists indexed by their first (lower-cased) byte */
     struct phr *phr, *fw;
@@ -207,6 +216,9 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     NUM(extra_max_gap, "structure.extra_region_max_gap", 6);
     NUM(crosshead_max_words, "structure.crosshead_max_words", 8);
     NUM(crosshead_min_inside, "structure.crosshead_min_inside", 2);
+    NUM(trailing_penalty, "structure.trailing_penalty", 10);
+    NUM(trailing_blocks, "structure.trailing_blocks", 15);
+    NUM(trailing_max_words, "structure.trailing_max_words", 4);
     NUM(extra_before, "structure.extra_region_before", 0);
     NUM(wrap_max_bytes, "structure.wrap_max_bytes", 100);
     NUM(wrap_min_bytes, "structure.wrap_min_bytes", 45);
@@ -217,6 +229,7 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     NUM(headline_max_words, "structure.headline_max_words", 30);
     LIST(clutter, "structure.clutter_words", dflt_clutter);
     LIST(cues, "structure.section_cues", dflt_section_cues);
+    LIST(trailing, "structure.trailing_cues", dflt_trailing_cues);
     LIST(credits, "structure.credit_cues", dflt_credit_cues);
     LIST(captions, "structure.caption_cues", dflt_caption_cues);
     LIST(copyright, "structure.copyright_cues", dflt_copyright);
@@ -385,7 +398,8 @@ enum {
     BF_REPEAT = 1u << 12,
     BF_MENU = 1u << 13,
     BF_COLON = 1u << 14,   /* ends with ':' */
-    BF_DATELINE = 1u << 15 /* a dateline-only line ("ISTANBUL", "Agency CITY") */
+    BF_DATELINE = 1u << 15, /* a dateline-only line ("ISTANBUL", "Agency CITY") */
+    BF_TRAIL = 1u << 16     /* follows a heading like "Related stories" */
 };
 
 typedef struct blk {
@@ -551,6 +565,7 @@ static void score_block(blk *k, const cfg *c, bool list_intro)
     if (k->flags & (BF_STAMP | BF_BYLINE | BF_DATELINE)) sc -= c->stamp_weight;
     if (k->flags & (BF_CAMEL | BF_CRUMB | BF_MENU)) sc -= c->menu_penalty;
     if (k->flags & BF_REPEAT) sc -= c->repeat_penalty;
+    if (k->flags & BF_TRAIL) sc -= c->trailing_penalty;
     k->score = sc;
 }
 
@@ -1087,6 +1102,33 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
         if (j - i >= (size_t)c.menu_run)
             for (size_t q = i; q < j; q++) bk[q].flags |= BF_MENU;
         i = j > i ? j : i + 1;
+    }
+    /* a heading like "Related stories" or "Most read" opens a list of other content */
+    {
+        size_t left = 0;
+        for (size_t i = 0; i < nb; i++) {
+            blk *k = &bk[i];
+            bool heading = (k->flags & BF_CUE) && !(k->flags & BF_SENT) &&
+                           k->words <= (int)c.trailing_max_words;
+            if (heading) {
+                size_t q = skip_space(s, k->start, k->end);
+                heading = false;
+                for (size_t m = 0, n = list_count(&c.trailing); m < n && !heading; m++) {
+                    const char *cue = list_item(&c.trailing, m);
+                    size_t cn = strlen(cue);
+                    heading = cn && q + cn <= k->end && ascii_ieq(s + q, cue, cn) &&
+                              (q + cn == k->end || !ascii_alnum_byte((unsigned char)s[q + cn]));
+                }
+            }
+            if (heading) {
+                left = (size_t)c.trailing_blocks;
+                continue;
+            }
+            if (left) {
+                k->flags |= BF_TRAIL;
+                left--;
+            }
+        }
     }
     for (size_t i = 0; i < nb; i++) {
         /* a list introduced by a line ending with ':' */

@@ -566,3 +566,38 @@ NF_TEST(structure_stamp_formats)
     }
     nf_rules_free(rules);
 }
+
+/* Teasers under "Related stories" are longer than the article itself: the
+ * heading makes them lose. */
+NF_TEST(structure_related_teasers_do_not_win)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] =
+        "Ferry Service Suspended After Engine Fault\n\n"
+        "The island ferry will not sail until Thursday after engineers found a fault in one of "
+        "its engines, the operator said.\n"
+        "Passengers with tickets for the cancelled crossings can travel on the next available "
+        "sailing or ask for a refund.\n"
+        "The operator said a replacement part was on its way from the mainland.\n\n"
+        "Related stories\n"
+        "Harbour tolls to rise next year as the port authority seeks money for new cranes and "
+        "repairs to the old quay.\n"
+        "Island school wins national award for its music programme, which teaches every pupil "
+        "to play an instrument.\n"
+        "Lifeboat crew rescues two walkers cut off by the tide on the north beach late on "
+        "Sunday evening.\n"
+        "Council approves new car park near the ferry terminal despite objections from "
+        "residents and shop owners.\n"
+        "Fishing fleet returns early as storm warnings are issued for the whole coast over the "
+        "weekend.\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "The island ferry will not sail"));
+        NF_CHECK(st_ends(doc, b, "on its way from the mainland."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
