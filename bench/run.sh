@@ -18,3 +18,9 @@ if ls "$shared"/corpus/seeds/*.txt >/dev/null 2>&1; then
 else
     "$B/bench/tokenize_bench" --mb 50 --rules rules examples/data/*.txt
 fi
+
+# --- the whole pipeline (issue 9): throughput at 1 and 2 threads, memory,
+# growth with document size and rule count, per-stage shares; then the npm
+# peers on the same documents. Self-contained scripts; see their headers.
+B="$B" CC="$CC" PKG_CONFIG="$PKG_CONFIG" NF_SHARED="$shared" sh bench/pipeline.sh
+B="$B" NF_SHARED="$shared" sh bench/peers.sh
