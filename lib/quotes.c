@@ -1457,7 +1457,11 @@ static void do_indirect(qctx *c)
         }
         /* backward: CLAUSE, X said [adjuncts]. */
         size_t chunk_start = cu->inverted ? cu->a : (cu->sa != cu->sb ? cu->sa : cu->a);
-        if (chunk_start > ua && p_is(c, chunk_start - 1, ',') && !cu->participle) {
+        /* the comma may sit inside a closing mark: '... "partial," X said' */
+        bool comma_before = chunk_start > ua && p_is(c, chunk_start - 1, ',');
+        bool quote_comma = chunk_start > ua + 1 && c->tok.items[chunk_start - 1].closes &&
+                           p_is(c, chunk_start - 2, ',');
+        if ((comma_before || quote_comma) && !cu->participle) {
             size_t after = skip_adjuncts(c, cu->inverted ? cu->sb : cu->b, ub, told);
             bool at_end = after >= ub || (after + 1 == ub && final_punct_tok(c, after)) ||
                           p_is(c, after, ',');
@@ -1468,13 +1472,14 @@ static void do_indirect(qctx *c)
                     at_end = false; /* "X said that ..., TASS reported": one report */
             }
             if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
-                !(w_is(c, after + 1, "according"))) {
+                !(w_is(c, after + 1, "according")) && comma_before &&
+                clause_at(c, after + 1, ub)) {
                 /* "CLAUSE, X said, CLAUSE": the sentence around the attribution */
                 size_t e = content_end(c, after + 1, ub, cu->a);
                 add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.parenthetical");
             } else if (at_end) {
-                add_indirect(c, trim_content(c, ua, chunk_start - 1), cu,
-                             "quotes.indirect.clause_before");
+                add_indirect(c, trim_content(c, ua, comma_before ? chunk_start - 1 : chunk_start),
+                             cu, "quotes.indirect.clause_before");
             }
         }
     }
