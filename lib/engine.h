@@ -159,6 +159,9 @@ typedef struct nfi_phase {
     const char *name;
     uint32_t *regex_rules, nregex;
     uint32_t *any_rules, nany;
+    /* rules of the any bucket that share their first token test: the test
+     * runs once per token for the group */
+    uint32_t *grp_rule, *grp_test, *grp_start, *grp_count, ngroups;
     /* by vocab id: open hash vocab -> list */
     uint32_t *word_keys;   /* vocab + 1, 0 = empty */
     uint32_t *word_start;  /* list start in lists */
@@ -196,6 +199,7 @@ struct nf_rules {
     pcre2_match_context *mctx;
     uint32_t match_limit, depth_limit;
     uint32_t max_prog, max_caps, max_tokens, max_re_groups;
+    uint64_t lex_indexed; /* lexicons (< 64) some phase index starts with */
 };
 
 /* ------------------------------------------------------------ lexicon.c */
@@ -246,14 +250,20 @@ typedef struct nfi_first {
 } nfi_first;
 nf_status nfi_prog_first(const nfi_prog *p, nfi_first *out);
 uint32_t nfi_type_intern(nf_rules *r, const char *name, size_t n);
+/* The one token test every match of p starts with, or NFI_NONE. */
+uint32_t nfi_prog_first_test(const nfi_prog *p);
+/* A canonical text of test t (equal tests, equal texts); cap when it does
+ * not fit. */
+size_t nfi_test_sig(const nfi_prog *p, uint32_t t, char *buf, size_t cap);
 
 /* ------------------------------------------------------------ match.c */
 
 struct nfi_match {
     uint32_t rule;
-    uint32_t start, end;          /* tokens */
-    uint32_t caps[2 * NFI_MAX_CAPS];   /* token positions (token rules) */
-    size_t bcaps[2 * NFI_MAX_CAPS];    /* byte spans (regex rules) */
+    uint32_t start, end;             /* tokens */
+    uint32_t bcap;                   /* regex rules: index of its byte captures
+                                        (nfi_ws_bcaps), else NFI_NONE */
+    uint32_t caps[2 * NFI_MAX_CAPS]; /* token positions (token rules) */
 };
 typedef struct nfi_match nfi_match;
 typedef NFI_VEC(nfi_match) nfi_match_vec;
@@ -269,7 +279,7 @@ typedef struct nfi_run {
     /* annotations by start token (not removed), before this phase */
     uint32_t *ann_first;  /* ntokens + 1 */
     uint32_t *ann_list;
-    uint32_t phase_ann_limit; /* anns [0, limit) are visible */
+    uint64_t *tokmask;    /* per token: bit l = starts an entry of lexicon l (< 64) */
 } nfi_run;
 
 /* Runs token rule ri anchored at token s; on a match fills m (longest). */
@@ -284,7 +294,10 @@ nfi_match_vec *nfi_ws_matches(nfi_engine_ws *ws);
 /* Vocab id of a doc form id (cached per document in the workspace). */
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
-                           uint32_t form);
+                           uint32_t form, uint64_t *lexmask);
+/* Byte captures of a regex match (2 * NFI_MAX_CAPS offsets, NF_UNSET = none). */
+const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx);
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n);
 /* Recording accepted matches (example checks). */
 void nfi_ws_set_record(nfi_engine_ws *ws, bool on);
 bool nfi_ws_recording(const nfi_engine_ws *ws);

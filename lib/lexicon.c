@@ -13,70 +13,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <unicode/uchar.h>
+#include <unicode/ustring.h>
 
 #include "engine.h"
 
 /* ------------------------------------------------------------ folding */
 
-static size_t put_utf8(uint32_t c, char *o)
-{
-    if (c < 0x80) {
-        o[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (char)(0xC0 | (c >> 6));
-        o[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (char)(0xE0 | (c >> 12));
-        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (c >> 18));
-    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
+/* ASCII fast path; otherwise ICU full case folding (as the tokenizer
+ * folds token norms), with the typographic apostrophe as ASCII. */
 size_t nfi_fold_buf(const char *s, size_t n, char *out, size_t cap)
 {
-    size_t i = 0, o = 0;
-    while (i < n) {
-        unsigned char b = (unsigned char)s[i];
-        uint32_t c;
-        if (b < 0x80) {
-            c = (b >= 'A' && b <= 'Z') ? (uint32_t)(b + 32) : b;
-            i++;
-        } else {
-            size_t l = nfi_utf8_valid_len((const unsigned char *)s + i, n - i);
-            if (!l) {
-                c = b; /* not valid: keep the byte as is */
-                if (o + 1 > cap) return (size_t)-1;
-                out[o++] = (char)b;
-                i++;
-                continue;
-            }
-            c = nfi_utf8_next(s, n, &i);
-            /* typographic apostrophe folds to ASCII so "o’neil" = "o'neil" */
-            if (c == 0x2019) c = '\'';
-            else c = (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT);
-        }
-        if (o + 4 > cap) return (size_t)-1;
-        o += put_utf8(c, out + o);
+    bool ascii = true;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) ascii = false;
+    if (ascii) {
+        if (n + 1 > cap) return (size_t)-1;
+        for (size_t i = 0; i < n; i++)
+            out[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+        out[n] = '\0';
+        return n;
     }
-    if (o >= cap) return (size_t)-1;
-    out[o] = '\0';
-    return o;
+    if (n > 2048 || nfi_utf8_validate(s, n) != n) return (size_t)-1;
+    UChar src[2100], dst[6400];
+    int32_t slen = 0, dlen = 0, olen = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(src, 2100, &slen, s, (int32_t)n, &st);
+    if (U_FAILURE(st)) return (size_t)-1;
+    for (int32_t i = 0; i < slen; i++)
+        if (src[i] == 0x2019) src[i] = '\'';
+    dlen = u_strFoldCase(dst, 6400, src, slen, U_FOLD_CASE_DEFAULT, &st);
+    if (U_FAILURE(st)) return (size_t)-1;
+    u_strToUTF8(out, (int32_t)(cap > INT32_MAX ? INT32_MAX : cap), &olen, dst, dlen, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || (size_t)olen >= cap)
+        return (size_t)-1;
+    return (size_t)olen;
 }
 
 char *nfi_fold(nfi_arena *a, const char *s, size_t n, size_t *outlen)
 {
-    size_t cap = n * 2 + 8;
+    size_t cap = n * 3 + 16;
     char *buf = malloc(cap);
     if (!buf) return NULL;
     size_t len = nfi_fold_buf(s, n, buf, cap);

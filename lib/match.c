@@ -28,7 +28,11 @@ struct nfi_engine_ws {
     uint32_t *bufs[NFI_WS_NBUF];
     size_t caps[NFI_WS_NBUF];
     uint32_t *formvocab;
+    uint64_t *formmask;
     size_t nforms, formcap;
+    uint64_t *u64;
+    size_t u64cap;
+    NFI_VEC(size_t) bcaps;
     /* VM */
     u32vec *buckets;   /* max_tokens + 2 */
     size_t nbuckets;
@@ -65,6 +69,9 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     if (ws->md) pcre2_match_data_free(ws->md);
     for (int i = 0; i < NFI_WS_NBUF; i++) free(ws->bufs[i]);
     free(ws->formvocab);
+    free(ws->formmask);
+    free(ws->u64);
+    nfi_vec_free(&ws->bcaps);
     for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) nfi_vec_free(&ws->buckets[i]);
     free(ws->buckets);
     free(ws->marks);
@@ -111,6 +118,24 @@ size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out)
     return ws->recorded.len;
 }
 
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n)
+{
+    if (n == 0) n = 1;
+    if (ws->u64cap < n) {
+        size_t cap = n + n / 2;
+        uint64_t *p = realloc(ws->u64, cap * sizeof *p);
+        if (!p) return NULL;
+        ws->u64 = p;
+        ws->u64cap = cap;
+    }
+    return ws->u64;
+}
+
+const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx)
+{
+    return ws->bcaps.items + (size_t)idx * 2 * NFI_MAX_CAPS;
+}
+
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc)
 {
     (void)r;
@@ -120,23 +145,46 @@ nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
         uint32_t *p = realloc(ws->formvocab, cap * sizeof *p);
         if (!p) return NF_ERR_NOMEM;
         ws->formvocab = p;
+        uint64_t *q = realloc(ws->formmask, cap * sizeof *q);
+        if (!q) return NF_ERR_NOMEM;
+        ws->formmask = q;
         ws->formcap = cap;
     }
     for (size_t i = 0; i < n; i++) ws->formvocab[i] = UNCOMPUTED;
     ws->nforms = n;
+    ws->bcaps.len = 0;
     return NF_OK;
 }
 
+/* The tokenizer's norms are case-folded already: look them up as they
+ * are, folding only when that fails and the form has upper case. */
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
-                           uint32_t form)
+                           uint32_t form, uint64_t *lexmask)
 {
+    *lexmask = 0;
     if (form >= ws->nforms) return NFI_NONE;
     uint32_t v = ws->formvocab[form];
-    if (v != UNCOMPUTED) return v;
-    size_t fl = nfi_fold_buf(doc->forms.strs[form], doc->forms.lens[form], ws->fold,
-                             sizeof ws->fold);
-    v = fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&r->vocab, ws->fold, fl);
+    if (v != UNCOMPUTED) {
+        *lexmask = ws->formmask[form];
+        return v;
+    }
+    const char *s = doc->forms.strs[form];
+    size_t n = doc->forms.lens[form];
+    v = nfi_strtab_find(&r->vocab, s, n);
+    if (v == NFI_NONE) {
+        size_t fl = nfi_fold_buf(s, n, ws->fold, sizeof ws->fold);
+        if (fl != (size_t)-1 && (fl != n || memcmp(ws->fold, s, n) != 0))
+            v = nfi_strtab_find(&r->vocab, ws->fold, fl);
+    }
+    uint64_t mask = 0;
+    for (uint64_t m = r->lex_indexed; m && v != NFI_NONE; m &= m - 1) {
+        uint32_t l = (uint32_t)__builtin_ctzll(m);
+        if (nfi_trie_child(&r->trie, r->lexicons.items[l]->root, v) != NFI_NONE)
+            mask |= 1ull << l;
+    }
     ws->formvocab[form] = v;
+    ws->formmask[form] = mask;
+    *lexmask = mask;
     return v;
 }
 
@@ -144,6 +192,14 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
 
 static bool cap_test(const char *s, size_t n, uint32_t want)
 {
+    if (n && (unsigned char)s[0] < 0x80) { /* ASCII first letter: decide cheaply */
+        char c = s[0];
+        bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
+        if (want == NFI_CAP_UPPER) return up;
+        if (want == NFI_CAP_LOWER) return lo;
+        if (want == NFI_CAP_TITLE && !up) return false;
+        if (want == NFI_CAP_ALLCAPS && lo) return false;
+    }
     size_t i = 0;
     uint32_t nupper = 0, nlower = 0, nletters = 0;
     int first = 0; /* 1 upper, 2 lower, 3 other */
@@ -218,7 +274,8 @@ static bool bucket_push(u32vec *b, const uint32_t *rec, uint32_t stride)
         b->items = p;
         b->cap = cap;
     }
-    memcpy(b->items + b->len, rec, stride * sizeof *rec);
+    uint32_t *dst = b->items + b->len;
+    for (uint32_t k = 0; k < stride; k++) dst[k] = rec[k];
     b->len += stride;
     return true;
 }
@@ -252,10 +309,10 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
             stamp = ws->stamp = 1;
         }
         for (size_t j = 0; j < b->len; j += stride) {
-            memcpy(rec, b->items + j, stride * sizeof *rec);
-            uint32_t pc = rec[0];
+            uint32_t pc = b->items[j];
             if (ws->marks[pc] == stamp) continue;
             ws->marks[pc] = stamp;
+            for (uint32_t q = 0; q < stride; q++) rec[q] = b->items[j + q];
             const nfi_inst *in = &p->code[pc];
             bool ok = true;
             switch (in->op) {
@@ -366,11 +423,14 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
         m.rule = ri;
         m.start = (uint32_t)ts;
         m.end = (uint32_t)te;
-        uint32_t ng = (uint32_t)rc;
-        for (uint32_t g = 0; g < NFI_MAX_CAPS; g++) {
-            bool set = g < ng && ov[2 * g] != PCRE2_UNSET;
-            m.bcaps[2 * g] = set ? ov[2 * g] : NF_UNSET;
-            m.bcaps[2 * g + 1] = set ? ov[2 * g + 1] : NF_UNSET;
+        nfi_engine_ws *ws = run->ws;
+        m.bcap = (uint32_t)(ws->bcaps.len / (2 * NFI_MAX_CAPS));
+        uint32_t ng = rc == 0 ? (uint32_t)pcre2_get_ovector_count(md) : (uint32_t)rc;
+        for (uint32_t g = 0; g < 2 * NFI_MAX_CAPS; g++) {
+            size_t *slot = nfi_vec_push(&ws->bcaps);
+            if (!slot) return NF_ERR_NOMEM;
+            uint32_t grp = g / 2;
+            *slot = grp < ng && ov[2 * grp] != PCRE2_UNSET ? ov[g] : NF_UNSET;
         }
         nf_status st = add(run, &m);
         if (st != NF_OK) return st;

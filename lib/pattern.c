@@ -91,6 +91,7 @@ typedef struct pnode {
     uint32_t x;         /* test / lexicon / type / capture index */
     uint32_t min, max;  /* repeat; max = UINT32_MAX for none */
     uint32_t first, next; /* children as a linked list (indexes into nodes) */
+    uint32_t last;
     uint32_t nchild;
 } pnode;
 
@@ -141,7 +142,7 @@ static uint32_t new_node(parser *p, int kind)
         return NOPE;
     }
     n->kind = kind;
-    n->first = n->next = NOPE;
+    n->first = n->next = n->last = NOPE;
     return (uint32_t)(p->nodes.len - 1);
 }
 
@@ -149,13 +150,9 @@ static void add_child(parser *p, uint32_t parent, uint32_t child)
 {
     pnode *par = &p->nodes.items[parent];
     par->nchild++;
-    if (par->first == NOPE) {
-        par->first = child;
-        return;
-    }
-    uint32_t c = par->first;
-    while (p->nodes.items[c].next != NOPE) c = p->nodes.items[c].next;
-    p->nodes.items[c].next = child;
+    if (par->first == NOPE) par->first = child;
+    else p->nodes.items[par->last].next = child;
+    par->last = child;
 }
 
 static uint32_t new_test(parser *p, uint8_t op)
@@ -390,7 +387,11 @@ static uint32_t parse_leaf(parser *p)
             return NOPE;
         }
         t = new_test(p, NFI_T_RE);
-        if (t != NOPE) p->tests.items[t].re = re;
+        if (t != NOPE) {
+            p->tests.items[t].re = re;
+            p->tests.items[t].str = val; /* the source: groups rules by first test */
+            p->tests.items[t].len = (uint32_t)vlen;
+        }
     } else {
         perr(p, s, "unknown test '%.*s' (expected text, norm, re, shape, kind, cap, lex or "
                    "flag)", (int)klen, key);
@@ -963,4 +964,57 @@ nf_status nfi_prog_first(const nfi_prog *p, nfi_first *out)
     free(seen);
     free(stack);
     return nomem ? NF_ERR_NOMEM : NF_OK;
+}
+
+uint32_t nfi_prog_first_test(const nfi_prog *p)
+{
+    uint32_t found = NFI_NONE, stack[64], sp = 0;
+    bool *seen = calloc(p->len, sizeof *seen);
+    if (!seen) return NFI_NONE;
+    stack[sp++] = 0;
+    while (sp) {
+        uint32_t pc = stack[--sp];
+        if (seen[pc]) continue;
+        seen[pc] = true;
+        const nfi_inst *in = &p->code[pc];
+        if (in->op == NFI_OP_SPLIT || in->op == NFI_OP_JMP || in->op == NFI_OP_SAVE) {
+            if (sp + 2 > 64) {
+                found = NFI_NONE - 1;
+                break;
+            }
+            if (in->op == NFI_OP_SPLIT) stack[sp++] = in->y;
+            stack[sp++] = in->op == NFI_OP_SAVE ? pc + 1 : in->x;
+            continue;
+        }
+        if (in->op != NFI_OP_TEST || (found != NFI_NONE && found != in->x)) {
+            found = NFI_NONE - 1;
+            break;
+        }
+        found = in->x;
+    }
+    free(seen);
+    return found == NFI_NONE - 1 ? NFI_NONE : found;
+}
+
+size_t nfi_test_sig(const nfi_prog *p, uint32_t t, char *buf, size_t cap)
+{
+    const nfi_test *tt = &p->tests[t];
+    int n = snprintf(buf, cap, "(%u:%u:%u:", tt->op, tt->val, tt->len);
+    if (n < 0 || (size_t)n >= cap) return cap;
+    size_t o = (size_t)n;
+    if (tt->str) {
+        if (o + tt->len + 2 >= cap) return cap;
+        memcpy(buf + o, tt->str, tt->len);
+        o += tt->len;
+    }
+    if (tt->op == NFI_T_AND || tt->op == NFI_T_OR || tt->op == NFI_T_NOT) {
+        o += nfi_test_sig(p, tt->a, buf + o, cap - o);
+        if (o >= cap) return cap;
+        if (tt->op != NFI_T_NOT) o += nfi_test_sig(p, tt->b, buf + o, cap - o);
+        if (o >= cap) return cap;
+    }
+    if (o + 2 >= cap) return cap;
+    buf[o++] = ')';
+    buf[o] = '\0';
+    return o;
 }

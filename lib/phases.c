@@ -127,7 +127,8 @@ static nf_status emit_ann(nfi_run *run, const nfi_match *m, uint32_t phase, nf_e
                 }
             }
         } else {
-            size_t bs = m->bcaps[2 * ea->cap], be = m->bcaps[2 * ea->cap + 1];
+            const size_t *bc = nfi_ws_bcaps(run->ws, m->bcap);
+            size_t bs = bc[2 * ea->cap], be = bc[2 * ea->cap + 1];
             if (bs != NF_UNSET && be != NF_UNSET) {
                 at.span.start = bs;
                 at.span.end = be;
@@ -202,10 +203,10 @@ static nf_status index_anns(nfi_run *run)
     return NF_OK;
 }
 
-static size_t add_list(uint32_t *cand, size_t nc, const uint32_t *lists, uint32_t start,
-                       uint32_t count)
+static size_t add_list(uint32_t *cand, size_t nc, size_t cap, const uint32_t *lists,
+                       uint32_t start, uint32_t count)
 {
-    for (uint32_t k = 0; k < count; k++) cand[nc++] = lists[start + k];
+    for (uint32_t k = 0; k < count && nc < cap; k++) cand[nc++] = lists[start + k];
     return nc;
 }
 
@@ -221,8 +222,8 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     for (uint32_t i = 0; i < P->nregex; i++)
         if ((st = nfi_match_regex(run, P->regex_rules[i], add_match)) != NF_OK) return st;
     size_t nt = doc->tokens.len;
-    size_t maxcand = r->rules.len + 1;
-    uint32_t *cand = nfi_ws_u32(run->ws, NFI_WS_CAND, maxcand * 2 + 8);
+    size_t ccap = 4 * (r->rules.len + 1);
+    uint32_t *cand = nfi_ws_u32(run->ws, NFI_WS_CAND, ccap);
     if (!cand) return NF_ERR_NOMEM;
     bool have_token_rules = P->word_slots || P->nlex || P->ntypes || P->nany;
     for (uint32_t s = 0; s < nt && have_token_rules; s++) {
@@ -232,24 +233,29 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             uint32_t mask = P->word_slots - 1;
             for (uint32_t h = (v * 2654435761u) & mask; P->word_keys[h]; h = (h + 1) & mask)
                 if (P->word_keys[h] == v + 1) {
-                    nc = add_list(cand, nc, P->lists, P->word_start[h], P->word_count[h]);
+                    nc = add_list(cand, nc, ccap, P->lists, P->word_start[h], P->word_count[h]);
                     break;
                 }
         }
+        uint64_t mk = run->tokmask[s];
         for (uint32_t l = 0; l < P->nlex && v != NFI_NONE; l++) {
-            const nfi_lexicon *lex = r->lexicons.items[P->lex_ids[l]];
-            if (nfi_trie_child(&r->trie, lex->root, v) != NFI_NONE)
-                nc = add_list(cand, nc, P->lists, P->lex_start[l], P->lex_count[l]);
+            uint32_t lid = P->lex_ids[l];
+            bool starts = lid < 64 ? ((mk >> lid) & 1) != 0
+                                   : nfi_trie_child(&r->trie, r->lexicons.items[lid]->root, v) !=
+                                         NFI_NONE;
+            if (starts) nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
         }
         if (P->ntypes)
             for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++) {
                 uint32_t ty = doc->anns.items[run->ann_list[a]].type_id;
                 for (uint32_t k = 0; k < P->ntypes; k++)
-                    if (P->type_ids[k] == ty && nc + P->type_count[k] <= maxcand * 2)
-                        nc = add_list(cand, nc, P->lists, P->type_start[k], P->type_count[k]);
+                    if (P->type_ids[k] == ty)
+                        nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
             }
-        nc = add_list(cand, nc, P->any_rules, 0, P->nany);
-        if (nc > maxcand * 2) nc = maxcand * 2;
+        nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
+        for (uint32_t g = 0; g < P->ngroups; g++)
+            if (nfi_token_test(run, r->rules.items[P->grp_rule[g]].prog, P->grp_test[g], s))
+                nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
         /* sort + unique (small lists: insertion sort) */
         for (size_t i = 1; i < nc; i++) {
             uint32_t x = cand[i];
@@ -364,8 +370,11 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     run.sent_end = nfi_ws_u32(run.ws, NFI_WS_SENT_END, nt);
     run.sent_start = nfi_ws_u32(run.ws, NFI_WS_SENT_START, nt);
     if (!run.tokvocab || !run.sent_end || !run.sent_start) return NF_ERR_NOMEM;
+    run.tokmask = nfi_ws_u64(run.ws, nt);
+    if (!run.tokmask) return NF_ERR_NOMEM;
     for (size_t i = 0; i < nt; i++) {
-        run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm);
+        run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm,
+                                            &run.tokmask[i]);
         run.sent_start[i] = 0;
         run.sent_end[i] = (uint32_t)nt;
     }

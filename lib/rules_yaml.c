@@ -1098,6 +1098,19 @@ static uint32_t group_lists(keyrule *kr, size_t n, uint32_t *lists, size_t *lpos
     return nk;
 }
 
+typedef struct sigrule {
+    const char *sig;
+    uint32_t rule, test;
+} sigrule;
+
+static int cmp_sigrule(const void *a, const void *b)
+{
+    const sigrule *x = a, *y = b;
+    int c = strcmp(x->sig, y->sig);
+    if (c) return c;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
 static nf_status build_index(loader *L)
 {
     nf_rules *r = L->r;
@@ -1144,7 +1157,32 @@ static nf_status build_index(loader *L)
             nfi_vec_free(&f.lexes);
             nfi_vec_free(&f.types);
         }
-        size_t total = words.len + lexes.len + types.len + 1;
+        /* any-bucket rules that start with one token test: group equal tests */
+        NFI_VEC(sigrule) sigs = {0};
+        size_t plain = 0;
+        for (size_t k = 0; k < any.len && st == NF_OK; k++) {
+            const nfi_prog *pg = r->rules.items[any.items[k]].prog;
+            uint32_t t = nfi_prog_first_test(pg);
+            char sig[512];
+            if (t == NFI_NONE || nfi_test_sig(pg, t, sig, sizeof sig) >= sizeof sig) {
+                any.items[plain++] = any.items[k];
+                continue;
+            }
+            sigrule *sr = nfi_vec_push(&sigs);
+            char *copy = sr ? nfi_arena_strdup(&L->tmp, sig) : NULL;
+            if (!copy) {
+                st = NF_ERR_NOMEM;
+                break;
+            }
+            sr->sig = copy;
+            sr->rule = any.items[k];
+            sr->test = t;
+        }
+        any.len = plain;
+        if (sigs.len) qsort(sigs.items, sigs.len, sizeof *sigs.items, cmp_sigrule);
+        for (size_t k = 0; k < lexes.len; k++)
+            if (lexes.items[k].key < 64) r->lex_indexed |= 1ull << lexes.items[k].key;
+        size_t total = words.len + lexes.len + types.len + sigs.len + 1;
         nfi_arena *a = &r->arena;
         P->lists = st == NF_OK ? nfi_arena_alloc(a, total * sizeof *P->lists) : NULL;
         size_t nw = words.len + 1;
@@ -1183,6 +1221,24 @@ static nf_status build_index(loader *L)
                     P->word_count[h] = wcount[k];
                 }
             }
+            P->grp_rule = nfi_arena_alloc(a, (sigs.len + 1) * 4 * sizeof *P->grp_rule);
+            if (!P->grp_rule) st = NF_ERR_NOMEM;
+            else {
+                P->grp_test = P->grp_rule + sigs.len + 1;
+                P->grp_start = P->grp_test + sigs.len + 1;
+                P->grp_count = P->grp_start + sigs.len + 1;
+                for (size_t k = 0; k < sigs.len; k++) {
+                    if (!k || strcmp(sigs.items[k].sig, sigs.items[k - 1].sig) != 0) {
+                        uint32_t g = P->ngroups++;
+                        P->grp_rule[g] = sigs.items[k].rule;
+                        P->grp_test[g] = sigs.items[k].test;
+                        P->grp_start[g] = (uint32_t)lpos;
+                        P->grp_count[g] = 0;
+                    }
+                    P->lists[lpos++] = sigs.items[k].rule;
+                    P->grp_count[P->ngroups - 1]++;
+                }
+            }
             if (regex.len) memcpy(P->regex_rules, regex.items, regex.len * sizeof *regex.items);
             P->nregex = (uint32_t)regex.len;
             if (any.len) memcpy(P->any_rules, any.items, any.len * sizeof *any.items);
@@ -1193,6 +1249,7 @@ static nf_status build_index(loader *L)
         nfi_vec_free(&types);
         nfi_vec_free(&regex);
         nfi_vec_free(&any);
+        nfi_vec_free(&sigs);
     }
     return st == NF_OK ? NF_OK : nomem(L, "");
 }
