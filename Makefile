@@ -162,12 +162,12 @@ fuzz:
 	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_FLAGS)" $(FUZZ_B)/libnewsfacts.a
 	@mkdir -p tests/fuzz/crashes-open
 	@st=0; for t in $(FUZZ_TARGETS); do \
-	    d=extract; [ $$t = rules ] && d=rules; \
+	    d=extract; len=16384; [ $$t = rules ] && d=rules && len=65536; \
 	    $(FUZZ_CC) $(NF_CFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_FLAGS) -o $(FUZZ_B)/fuzz_$$t \
 	        tests/fuzz/fuzz_$$t.c $(FUZZ_B)/libnewsfacts.a $(NF_LIBS) || exit 1; \
 	    mkdir -p $(FUZZ_B)/corpus-$$t; \
 	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-	    $(FUZZ_B)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
+	    $(FUZZ_B)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=$$len \
 	        -dict=tests/fuzz/$$d.dict -artifact_prefix=tests/fuzz/crashes-open/$$t- \
 	        -print_final_stats=1 $(FUZZ_B)/corpus-$$t tests/fuzz/corpus/$$t || st=1; \
 	done; exit $$st

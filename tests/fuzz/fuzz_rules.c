@@ -6,6 +6,8 @@
  * without breaking any document invariant, and serialise it to JSON.
  * Limits are lowered so one input costs little: a small file cap (includes
  * of /dev/zero or huge files must stop there), few files, tight regex limits.
+ * The buffer is named rules/fuzz-input.yaml, so relative includes and list
+ * files resolve in the repository's rules/ (the targets run from the top).
  */
 #include "fuzz_common.h"
 
@@ -26,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lo.regex_depth_limit = 1000;
     nf_error err;
     memset(&err, 0x5a, sizeof err); /* the loader must fill what it reports */
-    nf_rules *rules = nf_rules_load_buffer((const char *)data, size, "fuzz/input.yaml", &lo, &err);
+    nf_rules *rules = nf_rules_load_buffer((const char *)data, size, "rules/fuzz-input.yaml", &lo, &err);
     if (!rules) {
         switch (err.code) {
         case NF_ERR_IO:
