@@ -117,7 +117,7 @@ typedef struct cfg {
         question_max_words, short_words, menu_run, menu_penalty, repeat_penalty,
         clutter_weight, clutter_max_hits, cue_weight, cue_max_words, credit_weight,
         caption_weight, price_weight, copyright_weight, stamp_weight, extra_ratio,
-        min_body_score, trailing_penalty, trailing_blocks, trailing_max_words, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
+        min_body_score, headline_repeat_bytes, trailing_penalty, trailing_blocks, trailing_max_words, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
         headline_max_words;
     st_list clutter, cues, trailing, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
@@ -216,6 +216,7 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     NUM(extra_max_gap, "structure.extra_region_max_gap", 6);
     NUM(crosshead_max_words, "structure.crosshead_max_words", 8);
     NUM(crosshead_min_inside, "structure.crosshead_min_inside", 2);
+    NUM(headline_repeat_bytes, "structure.headline_repeat_bytes", 1000000);
     NUM(trailing_penalty, "structure.trailing_penalty", 10);
     NUM(trailing_blocks, "structure.trailing_blocks", 15);
     NUM(trailing_max_words, "structure.trailing_max_words", 4);
@@ -951,47 +952,70 @@ static double best_segment(const blk *k, size_t lo, size_t hi, size_t *a, size_t
 
 /* Extends the body with further runs that score at least floor_score and
  * start (or, to the left, end) within max_gap blocks of the body taken so
- * far: an article interrupted by an advertisement or a "Read more" box. */
-static void extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_score,
+ * far: an article interrupted by an advertisement or a "Read more" box.
+ * pre[i] = sum of the scores of blocks [0, i); smax[i] / sarg[i] = the
+ * largest pre[j] for j >= i and its j (pmin / parg: the smallest for j <= i),
+ * so every candidate start costs O(1). */
+static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_score,
                            size_t max_gap, bool before)
 {
-    for (;;) { /* to the right */
-        size_t lo = b + 1, bs = NF_UNSET, be = NF_UNSET;
+    double *pre = malloc((nb + 1) * sizeof *pre), *ext = malloc((nb + 1) * sizeof *ext);
+    size_t *arg = malloc((nb + 1) * sizeof *arg);
+    if (!pre || !ext || !arg) {
+        free(pre), free(ext), free(arg);
+        return false;
+    }
+    pre[0] = 0;
+    for (size_t i = 0; i < nb; i++) pre[i + 1] = pre[i] + k[i].score;
+    ext[nb] = pre[nb];
+    arg[nb] = nb;
+    for (size_t i = nb; i-- > 0;) {
+        bool take = pre[i] > ext[i + 1];
+        ext[i] = take ? pre[i] : ext[i + 1];
+        arg[i] = take ? i : arg[i + 1];
+    }
+    for (;;) { /* to the right: runs [st, e) with st in (b, b + 1 + max_gap] */
+        size_t bs = NF_UNSET, be = NF_UNSET;
         double best = -1e300;
-        for (size_t st = lo; st < nb && st <= lo + max_gap; st++) {
-            double sum = 0;
-            for (size_t e = st; e < nb; e++) {
-                sum += k[e].score;
-                if (sum > best) {
-                    best = sum;
-                    bs = st;
-                    be = e;
-                }
+        for (size_t st = b + 1; st < nb && st <= b + 1 + max_gap; st++) {
+            double sum = ext[st + 1] - pre[st];
+            if (sum > best) {
+                best = sum;
+                bs = st;
+                be = arg[st + 1] - 1;
             }
         }
         if (bs == NF_UNSET || best < floor_score) break;
         for (size_t i = bs; i <= be; i++) k[i].body = true;
         b = be;
     }
-    for (;;) { /* to the left (summaries and standfirsts sit there: off by default) */
-        if (a == 0 || !before) break;
-        size_t bs = NF_UNSET, be = NF_UNSET;
-        double best = -1e300;
-        for (size_t e = a; e > 0 && a - e <= max_gap; e--) {
-            double sum = 0;
-            for (size_t st = e; st > 0; st--) {
-                sum += k[st - 1].score;
+    if (before && a > 0) { /* to the left (summaries and standfirsts sit there: off by default) */
+        ext[0] = pre[0];
+        arg[0] = 0;
+        for (size_t i = 1; i <= nb; i++) {
+            bool take = pre[i] < ext[i - 1];
+            ext[i] = take ? pre[i] : ext[i - 1];
+            arg[i] = take ? i : arg[i - 1];
+        }
+        for (;;) { /* runs [st, e] with e in [a - 1 - max_gap, a - 1] */
+            size_t bs = NF_UNSET, be = NF_UNSET;
+            double best = -1e300;
+            for (size_t e = a; e > 0 && a - e <= max_gap; e--) {
+                double sum = pre[e] - ext[e - 1];
                 if (sum > best) {
                     best = sum;
-                    bs = st - 1;
+                    bs = arg[e - 1];
                     be = e - 1;
                 }
             }
+            if (bs == NF_UNSET || best < floor_score) break;
+            for (size_t i = bs; i <= be; i++) k[i].body = true;
+            if (bs == 0) break;
+            a = bs;
         }
-        if (bs == NF_UNSET || best < floor_score) break;
-        for (size_t i = bs; i <= be; i++) k[i].body = true;
-        a = bs;
     }
+    free(pre), free(ext), free(arg);
+    return true;
 }
 
 static nf_span mkspan(size_t s, size_t e)
@@ -1150,8 +1174,11 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             double floor_score = best * c.extra_ratio;
             if (floor_score < c.min_body_score) floor_score = c.min_body_score;
             for (size_t i = a; i <= b; i++) bk[i].body = true;
-            extend_regions(bk, nb, a, b, floor_score, (size_t)c.extra_max_gap,
-                           c.extra_before != 0);
+            if (!extend_regions(bk, nb, a, b, floor_score, (size_t)c.extra_max_gap,
+                                c.extra_before != 0)) {
+                st = NF_ERR_NOMEM;
+                goto done;
+            }
             main_a = a;
         }
     }
@@ -1277,7 +1304,7 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
         }
         for (int pass = 0; pass < 2 && !by.found; pass++)
             for (size_t i = 0; i < nb && !by.found; i++) {
-                if (bk[i].body && !(bk[i].flags & BF_CREDIT)) continue;
+                if (!(bk[i].flags & BF_CREDIT)) continue;
                 size_t off = bk[i].start;
                 while (off < bk[i].end && re_match(&re, re.credit, s, off, bk[i].end)) {
                     size_t cs = 0, ce = 0, gs = 0, ge = 0;
@@ -1320,8 +1347,12 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             int occ = 0;
             const char *p = s;
             size_t n = k->end - k->start;
-            while (occ < 4) {
-                const char *hit = find_bytes(p, (size_t)(s + doc->len - p), s + k->start, n);
+            /* repeats of a headline sit in the page's head or near the article */
+            const char *lim = s + (doc->len < (size_t)c.headline_repeat_bytes ? doc->len
+                                                                             : (size_t)c.headline_repeat_bytes);
+            if (lim < s + k->end) lim = s + k->end;
+            while (occ < 4 && p < lim) {
+                const char *hit = find_bytes(p, (size_t)(lim - p), s + k->start, n);
                 if (!hit) break;
                 occ++;
                 p = hit + 1;
