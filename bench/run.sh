@@ -24,3 +24,14 @@ fi
 # peers on the same documents. Self-contained scripts; see their headers.
 B="$B" CC="$CC" PKG_CONFIG="$PKG_CONFIG" NF_SHARED="$shared" sh bench/pipeline.sh
 B="$B" NF_SHARED="$shared" sh bench/peers.sh
+
+# --- the rule engine alone (issue 3): MB/s with 10, 100 and 1,000 generated
+# token rules and a 100,000-entry lexicon, one thread; load time of rules/
+$CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Iinclude -Ilib -Wall -Wextra \
+    $($PKG_CONFIG --cflags libpcre2-8) bench/engine_bench.c -o "$B/bench/engine_bench" \
+    "$B/libnewsfacts.a" $($PKG_CONFIG --libs $DEPS) -lpthread -lm
+if ls "$shared"/corpus/seeds/*.txt >/dev/null 2>&1; then
+    "$B/bench/engine_bench" --mb 50 --rules rules "$shared"/corpus/seeds/*.txt
+else
+    "$B/bench/engine_bench" --mb 50 --rules rules examples/data/*.txt
+fi

@@ -110,7 +110,10 @@ typedef struct nfi_prog {
     /* per capture: lexicons and annotation types inside it (for $cap.key) */
     uint32_t **cap_lexes, *cap_nlexes;
     uint32_t **cap_types, *cap_ntypes;
-    /* everything the pattern uses (for $0.key) */
+    /* prefilter: when pf_n > 0, the token at start + pf_off must have one
+     * of the vocab ids pf_keys (checked before the VM runs) */
+    uint32_t pf_off, pf_n;
+    uint32_t *pf_keys;
 } nfi_prog;
 
 /* ------------------------------------------------------------ rules */
@@ -252,6 +255,8 @@ nf_status nfi_prog_first(const nfi_prog *p, nfi_first *out);
 uint32_t nfi_type_intern(nf_rules *r, const char *name, size_t n);
 /* The one token test every match of p starts with, or NFI_NONE. */
 uint32_t nfi_prog_first_test(const nfi_prog *p);
+/* Sets p->pf_*: a word test at a fixed offset > 0 that every match passes. */
+nf_status nfi_prog_prefilter(nf_rules *r, nfi_prog *p);
 /* A canonical text of test t (equal tests, equal texts); cap when it does
  * not fit. */
 size_t nfi_test_sig(const nfi_prog *p, uint32_t t, char *buf, size_t cap);

@@ -1018,3 +1018,77 @@ size_t nfi_test_sig(const nfi_prog *p, uint32_t t, char *buf, size_t cap)
     buf[o] = '\0';
     return o;
 }
+
+/* Epsilon closure of the pcs in `from` (marks in seen, generation gen):
+ * appends the consuming pcs and MATCH to out. */
+static size_t closure(const nfi_prog *p, const uint32_t *from, size_t nfrom, uint32_t *seen,
+                      uint32_t gen, uint32_t *out, uint32_t *stack)
+{
+    size_t n = 0, sp = 0;
+    for (size_t i = 0; i < nfrom; i++) stack[sp++] = from[i];
+    while (sp) {
+        uint32_t pc = stack[--sp];
+        if (seen[pc] == gen) continue;
+        seen[pc] = gen;
+        const nfi_inst *in = &p->code[pc];
+        switch (in->op) {
+        case NFI_OP_SPLIT:
+            stack[sp++] = in->y;
+            stack[sp++] = in->x;
+            break;
+        case NFI_OP_JMP: stack[sp++] = in->x; break;
+        case NFI_OP_SAVE: stack[sp++] = pc + 1; break;
+        default: out[n++] = pc; break;
+        }
+    }
+    return n;
+}
+
+nf_status nfi_prog_prefilter(nf_rules *r, nfi_prog *p)
+{
+    size_t len = p->len + 1;
+    uint32_t *seen = calloc(len, sizeof *seen);
+    uint32_t *cur = malloc(len * sizeof *cur), *next = malloc(len * sizeof *next);
+    uint32_t *stack = malloc(2 * len * sizeof *stack);
+    nf_status st = NF_OK;
+    if (!seen || !cur || !next || !stack) st = NF_ERR_NOMEM;
+    uint32_t start = 0;
+    size_t ncur = st == NF_OK ? closure(p, &start, 1, seen, 1, cur, stack) : 0;
+    for (uint32_t depth = 0; st == NF_OK && depth < 4 && ncur; depth++) {
+        bool all_tests = true, all_words = depth > 0;
+        nfi_first f;
+        memset(&f, 0, sizeof f);
+        bool nomem = false;
+        for (size_t i = 0; i < ncur; i++) {
+            const nfi_inst *in = &p->code[cur[i]];
+            if (in->op != NFI_OP_TEST) {
+                all_tests = false;
+                break;
+            }
+            size_t wl = f.words.len;
+            if (!all_words) continue;
+            if (!test_keys(p, in->x, &f, &nomem) || f.lexes.len || nomem) all_words = false;
+            (void)wl;
+        }
+        if (nomem) st = NF_ERR_NOMEM;
+        if (st == NF_OK && all_tests && all_words && f.words.len && f.words.len <= 16) {
+            p->pf_off = depth;
+            p->pf_n = (uint32_t)f.words.len;
+            p->pf_keys = nfi_arena_alloc(&r->arena, f.words.len * sizeof *p->pf_keys);
+            if (!p->pf_keys) st = NF_ERR_NOMEM;
+            else memcpy(p->pf_keys, f.words.items, f.words.len * sizeof *p->pf_keys);
+        }
+        bool done = p->pf_n || !all_tests || st != NF_OK;
+        nfi_vec_free(&f.words);
+        nfi_vec_free(&f.lexes);
+        nfi_vec_free(&f.types);
+        if (done) break;
+        for (size_t i = 0; i < ncur; i++) next[i] = cur[i] + 1;
+        ncur = closure(p, next, ncur, seen, depth + 2, cur, stack);
+    }
+    free(seen);
+    free(cur);
+    free(next);
+    free(stack);
+    return st;
+}

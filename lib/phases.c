@@ -268,6 +268,15 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         }
         for (size_t i = 0; i < nc; i++) {
             if (i && cand[i] == cand[i - 1]) continue;
+            const nfi_prog *pg = r->rules.items[cand[i]].prog;
+            if (pg->pf_n) { /* a word every match has at a fixed offset */
+                size_t at = s + pg->pf_off;
+                if (at >= nt) continue;
+                uint32_t tv = run->tokvocab[at];
+                bool ok = false;
+                for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
+                if (!ok) continue;
+            }
             nfi_match m;
             if (nfi_match_at(run, cand[i], s, &m) && (st = add_match(run, &m)) != NF_OK) return st;
         }

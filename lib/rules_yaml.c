@@ -957,6 +957,7 @@ static nf_status compile_rule(loader *L, const rawrule *rr, nfi_strtab *names,
         nfi_pos pp = pos_of(file, pat);
         rule->prog = nfi_pattern_compile(r, pat->val, &pp, rule->name, L->err);
         if (!rule->prog) return L->err ? L->err->code : NF_ERR_RULE;
+        if (nfi_prog_prefilter(r, rule->prog) != NF_OK) return nomem(L, file);
     } else {
         if ((st = want(L, file, re, Y_SCALAR, "regex")) != NF_OK) return st;
         if (!re->len) return lerr(L, NF_ERR_RULE, file, re, "regex: expected a regular expression");
