@@ -356,6 +356,53 @@ static bool needs_tense(const nfi_timex_in *in)
            in->day != NFI_TIMEX_UNSET || in->season[0] || in->quarter != NFI_TIMEX_UNSET;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Day number of a "YYYY-MM" (the 15th) or "YYYY-MM-DD" value; false when
+ * the value is neither. */
+static bool value_day(const char *v, long *out)
+{
+    if (!is_calendar(v) || v[4] != '-') return false;
+    long y = strtol(v, NULL, 10), m = strtol(v + 5, NULL, 10), d = 15;
+    if (v[7] == '-') d = strtol(v + 8, NULL, 10);
+    *out = days_from_civil(y, m, d);
+    return true;
+}
+
+/* A date with a month but no year ("February 27", "in October"): the year
+ * that puts it nearest to the DCT, unless the tense hint points the other
+ * way and that date is at most max_days from the DCT. Returns the
+ * direction to normalise with (-1, +1, or hint). */
+static int yearless_direction(const nfi_timex_in *in, const char *dct, int hint, long max_days)
+{
+    nfi_timex_dct d;
+    if (nfi_timex_parse_dct(dct, &d) != NF_OK) return hint;
+    long now = days_from_civil(d.year, d.month, d.day);
+    nfi_timex_in t = *in;
+    char past[NFI_TIMEX_MAX], fut[NFI_TIMEX_MAX];
+    t.direction = -1;
+    if (nfi_timex_normalize(&t, dct, NULL, past, sizeof past, NULL) != NF_OK) return hint;
+    t.direction = +1;
+    if (nfi_timex_normalize(&t, dct, NULL, fut, sizeof fut, NULL) != NF_OK) return hint;
+    long dp, df;
+    if (!value_day(past, &dp) || !value_day(fut, &df)) return hint;
+    long distp = now - dp, distf = df - now;
+    if (distp < 0) distp = -distp;
+    if (distf < 0) distf = -distf;
+    if (hint < 0 && distp <= max_days) return -1;
+    if (hint > 0 && distf <= max_days) return +1;
+    return distp <= distf ? -1 : +1;
+}
+
 static const char *intern_rule(nf_doc *doc, const char *rule, const char **last_in,
                                const char **last_out)
 {
@@ -374,8 +421,14 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     word_list strip = make_list(rules, "dates.strip_leading", default_strip);
     tense_ctx tc = {make_list(rules, "dates.future_words", default_future),
                     make_list(rules, "dates.past_words", default_past), 8};
-    bool ref_dct = false;
+    bool ref_dct = false, nearest = true;
+    long max_tense_days = 300;
     if (rules) {
+        const nfi_setting *ys = nfi_rules_setting(rules, "dates.yearless");
+        const char *yv = ys ? nfi_setting_str(ys) : NULL;
+        if (yv && !strcmp(yv, "tense")) nearest = false;
+        double md = nfi_rules_number(rules, "dates.tense_max_days", 300);
+        if (md >= 0 && md <= 366) max_tense_days = (long)md;
         double w = nfi_rules_number(rules, "dates.tense_window", 8);
         if (w >= 0 && w <= 100) tc.window = (size_t)w;
         ref_dct = nfi_rules_number(rules, "dates.ref_fallback_dct", 0) != 0;
@@ -405,6 +458,11 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
             size_t n;
             const char *w = tok_text(doc, ts, &n);
             if (doc->tokens.items[ts].span.start < s || !list_has(&strip, w, n)) break;
+            /* "at least", "at most": an approximator, not a preposition */
+            size_t n2;
+            const char *w2 = tok_text(doc, ts + 1, &n2);
+            const char *mod;
+            if (w2 + n2 - w < 32 && mod_of_word(w, (size_t)(w2 + n2 - w), &mod)) break;
             ts++;
             s = doc->tokens.items[ts].span.start;
         }
@@ -480,6 +538,20 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
                 v = "1"; /* the captured words (" and a half") */
                 vn = 1;
             }
+            if (!strcmp(key, "amount") || !strcmp(key, "amount_max")) {
+                /* "a couple of" -> "couple" */
+                if (vn > 3 && ieq(v + vn - 3, 3, " of")) vn -= 3;
+                while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\n')) vn--;
+                if (vn > 2 && (v[0] == 'a' || v[0] == 'A') && v[1] == ' ') {
+                    nfi_timex_in t = in;
+                    if (nfi_timex_in_set(&t, key, v, vn) == NF_OK) {
+                        in = t;
+                        continue;
+                    }
+                    v += 2;
+                    vn -= 2;
+                }
+            }
             if (!strcmp(key, "freq_word")) {
                 if (!set_freq_word(&in, v, vn)) {
                     nfi_doc_warn(doc, "dates: rule %s: unknown freq_word '%.*s'",
@@ -509,6 +581,9 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         }
         if (needs_tense(&in)) {
             int d = tense_at(doc, &tc, c->tok_start, c->tok_end);
+            if (in.month != NFI_TIMEX_UNSET && in.weekday == NFI_TIMEX_UNSET && doc->dct &&
+                nearest)
+                d = yearless_direction(&in, doc->dct, d, max_tense_days);
             if (d) in.direction = d;
         }
         char out[NFI_TIMEX_MAX] = "";

@@ -324,8 +324,9 @@ NF_TEST(dates_resolve_month_tense_past_moves_year)
     add_ann(doc, "DATE", "November", 30, "month=November");
     NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
     NF_CHECK_EQ_INT(doc->dates.len, 2);
-    /* "fell" is not in the past list: no hint, the DCT's year */
-    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-11");
+    /* "fell" is not in the past list: no hint, the nearest November */
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2024-11");
+    /* "will": the next November (204 days ahead, within the limit) */
     NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-11");
     nf_doc_free(doc);
     doc = mkdoc("Exports were lower in November.", "2025-04-10");
@@ -422,6 +423,43 @@ NF_TEST(dates_resolve_mod_word_maps_approximators)
     NF_CHECK_EQ_STR(DATE_AT(doc, 2)->value, "2019");
     NF_CHECK(DATE_AT(doc, 3)->mod == NULL);
     NF_CHECK_EQ_STR(DATE_AT(doc, 3)->value, "P5D");
+    NF_CHECK_EQ_INT(doc->warnings.len, 0);
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_yearless_nearest_and_tense_limit)
+{
+    /* DCT 2026-01-05: "Dec. 20" is 16 days back, "Jan. 20" 15 days ahead */
+    nf_doc *doc = mkdoc("Rates rose on Dec. 20 and the bank meets Jan. 20. "
+                        "Officials said it was agreed on Jan. 3.",
+                        "2026-01-05");
+    add_ann(doc, "DATE", "Dec. 20", 0, "month=Dec.;day=20");
+    add_ann(doc, "DATE", "Jan. 20", 0, "month=Jan.;day=20");
+    add_ann(doc, "DATE", "Jan. 3", 0, "month=Jan.;day=3");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_INT(doc->dates.len, 3);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-12-20");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2026-01-20");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 2)->value, "2026-01-03"); /* past tense, in the past */
+    nf_doc_free(doc);
+    /* a past hint wins up to 300 days back, not beyond */
+    doc = mkdoc("The deal was signed in May. Talks were held on Jan. 9.", "2025-01-05");
+    add_ann(doc, "DATE", "May", 0, "month=May");
+    add_ann(doc, "DATE", "Jan. 9", 0, "month=Jan.;day=9");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2024-05"); /* 235 days back; May 2025 is nearer */
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "2025-01-09"); /* 2024-01-09 is 362 days back */
+    nf_doc_free(doc);
+}
+
+NF_TEST(dates_resolve_amount_words_cleaned)
+{
+    nf_doc *doc = mkdoc("It took a couple of days and a few weeks.", "2025-04-10");
+    add_ann(doc, "DURATION", "a couple of days", 0, "amount=@a couple of;unit=days");
+    add_ann(doc, "DURATION", "a few weeks", 0, "amount=@a few;unit=weeks");
+    NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
+    NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "P2D");
+    NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "PXW");
     NF_CHECK_EQ_INT(doc->warnings.len, 0);
     nf_doc_free(doc);
 }
