@@ -117,7 +117,7 @@ typedef struct cfg {
         question_max_words, short_words, menu_run, menu_penalty, repeat_penalty,
         clutter_weight, clutter_max_hits, cue_weight, cue_max_words, credit_weight,
         caption_weight, price_weight, copyright_weight, stamp_weight, extra_ratio,
-        min_body_score, headline_repeat_bytes, trailing_penalty, trailing_blocks, trailing_max_words, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
+        min_body_score, restate_min_words, restate_share, restate_window, headline_repeat_bytes, trailing_penalty, trailing_blocks, trailing_max_words, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
         headline_max_words;
     st_list clutter, cues, trailing, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
@@ -216,6 +216,9 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     NUM(extra_max_gap, "structure.extra_region_max_gap", 6);
     NUM(crosshead_max_words, "structure.crosshead_max_words", 8);
     NUM(crosshead_min_inside, "structure.crosshead_min_inside", 2);
+    NUM(restate_min_words, "structure.restate_min_words", 6);
+    NUM(restate_share, "structure.restate_share", 0.7);
+    NUM(restate_window, "structure.restate_window", 30);
     NUM(headline_repeat_bytes, "structure.headline_repeat_bytes", 1000000);
     NUM(trailing_penalty, "structure.trailing_penalty", 10);
     NUM(trailing_blocks, "structure.trailing_blocks", 15);
@@ -1018,6 +1021,56 @@ static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_s
     return true;
 }
 
+/* Sorted hashes of the content words (3+ letters, not function words) of
+ * s[b,e), at most cap; returns the count. */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, uint64_t *out,
+                            size_t cap)
+{
+    size_t n = 0, i = b;
+    while (i < e && n < cap) {
+        while (i < e && !ascii_alnum_byte((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80)) i++;
+        size_t ws = i;
+        while (i < e && (ascii_alnum_byte((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80))) i++;
+        if (i - ws < 3 || is_function_word(c, s + ws, i - ws)) continue;
+        uint64_t h = 1469598103934665603ull;
+        for (size_t q = ws; q < i; q++) h = (h ^ lower_byte((unsigned char)s[q])) * 1099511628211ull;
+        out[n++] = h;
+    }
+    qsort(out, n, sizeof *out, cmp_u64);
+    size_t u = 0;
+    for (size_t q = 0; q < n; q++)
+        if (!u || out[u - 1] != out[q]) out[u++] = out[q];
+    return u;
+}
+
+/* Whether block k restates a later block of the body (a standfirst or a
+ * summary): most of its content words recur in one longer block. */
+static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb, size_t k)
+{
+    enum { CAP = 96 };
+    uint64_t a[CAP], o[CAP];
+    size_t na = content_words(c, s, bk[k].start, bk[k].end, a, CAP);
+    if (na < (size_t)c->restate_min_words) return false;
+    for (size_t j = k + 1; j < nb && j <= k + (size_t)c->restate_window; j++) {
+        if (!bk[j].body) continue;
+        size_t no = content_words(c, s, bk[j].start, bk[j].end, o, CAP), hit = 0;
+        for (size_t x = 0, y = 0; x < na && y < no;) {
+            if (a[x] == o[y]) hit++, x++, y++;
+            else if (a[x] < o[y]) x++;
+            else y++;
+        }
+        /* a summary is shorter than what it restates */
+        if ((double)hit >= c->restate_share * (double)na && no >= na + 2) return true;
+    }
+    return false;
+}
+
 static nf_span mkspan(size_t s, size_t e)
 {
     nf_span sp = {s, e};
@@ -1184,6 +1237,13 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
     }
 
     /* 4. meta */
+    /* a standfirst that restates the story is not part of it */
+    for (int tries = 0; main_a != NF_UNSET && tries < 2; tries++) {
+        size_t next = main_a + 1;
+        if (next >= nb || !bk[next].body || !restated_later(&c, s, bk, nb, main_a)) break;
+        bk[main_a].body = false;
+        main_a = next;
+    }
     size_t first_body = main_a; /* the first block of the main run */
     size_t head_end = first_body == NF_UNSET ? (nb < (size_t)c.headline_window ? nb : (size_t)c.headline_window)
                                              : first_body;

@@ -601,3 +601,32 @@ NF_TEST(structure_related_teasers_do_not_win)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+/* A standfirst right before the article, nothing between: it restates the
+ * first paragraph, so it is not body. */
+NF_TEST(structure_standfirst_that_restates_is_not_body)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] =
+        "Orchard Town Plans a New Cider Museum\n\n"
+        "The town will turn its old cider mill into a museum that tells the story of the "
+        "valley's orchards.\n\n"
+        "The town council agreed on Monday to turn the old cider mill into a museum that will "
+        "tell the story of the valley's orchards and the families who ran them.\n"
+        "Work on the building will begin next spring, and the museum should open the year "
+        "after, the council said.\n"
+        "Local growers have offered to lend presses, barrels and photographs for the first "
+        "exhibition.\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span),
+                        "Orchard Town Plans a New Cider Museum");
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "The town council agreed on Monday"));
+        NF_CHECK(st_ends(doc, b, "for the first exhibition."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
