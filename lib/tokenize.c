@@ -566,27 +566,9 @@ static bool forms_simple(const unsigned char *t, size_t s, size_t e, char *norm,
 }
 
 /* Norm (ICU full case folding, ’ -> ') and shape of any token. */
-static nf_status forms_icu(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e,
-                           size_t *nlen, size_t *slen, uint32_t *flags)
+/* Shape and case flags of t[s,e) into shape (at most e - s bytes). */
+static size_t shape_icu(const unsigned char *t, size_t s, size_t e, char *shape, uint32_t *flags)
 {
-    size_t n = e - s;
-    /* fold: up to 3 UTF-16 units per unit, 3 UTF-8 bytes per unit */
-    if (!ensure_u16(ws, 4 * (n + 1)) || !ensure_fold(ws, 10 * (n + 1) + n + 16)) return NF_ERR_NOMEM;
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t u16len = 0;
-    UChar *src = (UChar *)ws->u16, *dst = src + (n + 1);
-    u_strFromUTF8(src, (int32_t)(n + 1), &u16len, (const char *)t + s, (int32_t)n, &st);
-    if (U_FAILURE(st)) return NF_ERR_ICU;
-    int32_t flen = u_strFoldCase(dst, (int32_t)(3 * (n + 1)), src, u16len, U_FOLD_CASE_DEFAULT, &st);
-    if (U_FAILURE(st)) return NF_ERR_ICU;
-    for (int32_t i = 0; i < flen; i++)
-        if (dst[i] == 0x2019 || dst[i] == 0x02BC) dst[i] = '\'';
-    int32_t olen = 0;
-    char *norm = ws->fold;
-    char *shape = ws->fold + 9 * (n + 1) + 8;
-    u_strToUTF8(norm, (int32_t)(9 * (n + 1)), &olen, dst, flen, &st);
-    if (U_FAILURE(st)) return NF_ERR_ICU;
-    *nlen = (size_t)olen;
     shape_acc a = {shape, 0, {0}, 0, 0};
     bool has_upper = false, has_lower = false, first = true;
     for (size_t i = s; i < e;) {
@@ -606,7 +588,60 @@ static nf_status forms_icu(nfi_seg_ws *ws, const unsigned char *t, size_t s, siz
         else shape_put(&a, (const char *)t + at, i - at);
     }
     if (has_upper && !has_lower) *flags |= NF_TOKEN_ALL_UPPER;
-    *slen = a.len;
+    return a.len;
+}
+
+/* Forms of a very long token (a megabyte without white space): simple case
+ * folding code point by code point, in bounded memory. */
+static nf_status forms_long(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e,
+                            char **norm, size_t *nlen, char **shape, size_t *slen,
+                            uint32_t *flags)
+{
+    size_t n = e - s;
+    if (!ensure_fold(ws, 3 * n + 32)) return NF_ERR_NOMEM;
+    char *o = ws->fold;
+    size_t k = 0;
+    for (size_t i = s; i < e;) {
+        UChar32 c;
+        U8_NEXT(t, i, e, c);
+        if (c < 0) c = 0xFFFD;
+        c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+        if (c == 0x2019 || c == 0x02BC) c = '\'';
+        U8_APPEND_UNSAFE(o, k, c); /* simple folding grows a character by 1 byte at most */
+    }
+    *norm = ws->fold;
+    *nlen = k;
+    *shape = ws->fold + 2 * n + 16;
+    *slen = shape_icu(t, s, e, *shape, flags);
+    return NF_OK;
+}
+
+static nf_status forms_icu(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e,
+                           char **normp, size_t *nlen, char **shapep, size_t *slen,
+                           uint32_t *flags)
+{
+    size_t n = e - s;
+    if (n > (1u << 16)) return forms_long(ws, t, s, e, normp, nlen, shapep, slen, flags);
+    /* fold: up to 3 UTF-16 units per unit, 3 UTF-8 bytes per unit */
+    if (!ensure_u16(ws, 4 * (n + 1)) || !ensure_fold(ws, 10 * (n + 1) + n + 16)) return NF_ERR_NOMEM;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t u16len = 0;
+    UChar *src = (UChar *)ws->u16, *dst = src + (n + 1);
+    u_strFromUTF8(src, (int32_t)(n + 1), &u16len, (const char *)t + s, (int32_t)n, &st);
+    if (U_FAILURE(st)) return NF_ERR_ICU;
+    int32_t flen = u_strFoldCase(dst, (int32_t)(3 * (n + 1)), src, u16len, U_FOLD_CASE_DEFAULT, &st);
+    if (U_FAILURE(st)) return NF_ERR_ICU;
+    for (int32_t i = 0; i < flen; i++)
+        if (dst[i] == 0x2019 || dst[i] == 0x02BC) dst[i] = '\'';
+    int32_t olen = 0;
+    char *norm = ws->fold;
+    char *shape = ws->fold + 9 * (n + 1) + 8;
+    u_strToUTF8(norm, (int32_t)(9 * (n + 1)), &olen, dst, flen, &st);
+    if (U_FAILURE(st)) return NF_ERR_ICU;
+    *nlen = (size_t)olen;
+    *slen = shape_icu(t, s, e, shape, flags);
+    *normp = norm;
+    *shapep = shape;
     return NF_OK;
 }
 
@@ -830,13 +865,11 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nf_token *tok, uint32_t *
     uint32_t f = 0;
     if (!forms_simple(x->t, s, e, norm, &nlen, shape, &slen, &f)) {
         f = 0;
-        nf_status st = forms_icu(ws, x->t, s, e, &nlen, &slen, &f);
+        nf_status st = forms_icu(ws, x->t, s, e, &norm, &nlen, &shape, &slen, &f);
         if (st != NF_OK) {
             ws->status = st;
             return false;
         }
-        norm = ws->fold;
-        shape = ws->fold + 9 * (n + 1) + 8;
     }
     tok->norm = nfi_strtab_intern(&doc->forms, norm, nlen);
     tok->shape = NFI_NONE;

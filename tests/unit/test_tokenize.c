@@ -531,3 +531,24 @@ NF_TEST(tokenize_rules_lexicons_win)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+/* A token of 300 KB without white space: one token, folded, in bounded memory. */
+NF_TEST(tokenize_very_long_non_ascii_token)
+{
+    size_t reps = 100000, n = reps * 3;
+    char *text = malloc(n + 1);
+    NF_CHECK(text != NULL);
+    if (!text) return;
+    for (size_t i = 0; i < reps; i++) memcpy(text + 3 * i, "\xC3\x89" "a", 3); /* "Éa" */
+    text[n] = '\0';
+    nf_doc *doc = tk_doc_n(text, n, false);
+    NF_CHECK(doc != NULL);
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_TOKEN), 1);
+    const nf_token *t = nf_doc_token(doc, 0);
+    NF_CHECK(t && t->span.start == 0 && t->span.end == n && t->kind == NF_TOKEN_WORD);
+    const char *norm = t ? nf_doc_form(doc, t->norm) : NULL;
+    NF_CHECK(norm && strlen(norm) == n && !memcmp(norm, "\xC3\xA9" "a", 3));
+    NF_CHECK(t && strncmp(nf_doc_form(doc, t->shape), "XxXx", 4) == 0);
+    nf_doc_free(doc);
+    free(text);
+}
