@@ -7,12 +7,13 @@
  * lower-case word follows), corrected by rules:
  *   - abbreviations (token flag ABBREV, kinds from the "abbreviations"
  *     lexicon): titles ("Mr.", "Gov.", "St.") never end a sentence; other
- *     abbreviations end one before a capitalised word that usually starts
- *     sentences ("sentence_starters": "The", "He", "How"), or - for plain
- *     ones like "Co.", "Inc." - before any capitalised word; initials
- *     ("E.") and acronyms with periods ("U.S.") only before a starter;
- *     "a.m."/"p.m." end one unless the sentence so far is a short fronted
- *     phrase ("At 5 a.m. Mr. Smith ...");
+ *     abbreviations, initials ("E.") and acronyms ("U.S.") end one before a
+ *     capitalised word that usually starts sentences ("sentence_starters":
+ *     "The", "He", "How"), not before other capitalised words ("Acme Inc.
+ *     Chief Executive", "the U.S. Senate"); "a.m."/"p.m." end one before
+ *     any capitalised word but a weekday or a time zone ("9 a.m. Thursday",
+ *     "9 a.m. EST") unless the sentence so far is a short fronted phrase
+ *     ("At 5 a.m. Mr. Smith ...");
  *   - nothing ends before a number after an abbreviation ("p. 55",
  *     "Feb. 27") or after a full stop that follows a symbol ("N°. 12");
  *   - a closing quote or bracket after the terminator belongs to the
@@ -281,6 +282,20 @@ static bool break_before(const sp_ctx *c, size_t i, const marker *cur, size_t li
 static const char *const fronting[] = {"at", "by", "from", "until", "till", "around", "about",
                                       "before", "after", "since", "on", "for"};
 
+/* Words that follow a clock time inside a sentence: "9 a.m. Thursday",
+ * "9 a.m. EST", "9 a.m. GMT+1". */
+static bool time_follower(const sp_ctx *c, size_t w)
+{
+    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+                                       "saturday", "sunday", "today", "tomorrow", "yesterday"};
+    const nf_token *k = &c->tok[w];
+    if (k->kind != NF_TOKEN_WORD) return false;
+    if ((k->flags & NF_TOKEN_ALL_UPPER) && tlen(c, w) >= 2 && tlen(c, w) <= 4) return true;
+    for (size_t d = 0; d < sizeof days / sizeof days[0]; d++)
+        if (tnorm_len(c, w) == strlen(days[d]) && !strcmp(tnorm(c, w), days[d])) return true;
+    return false;
+}
+
 static bool fronted_phrase(const sp_ctx *c, size_t start, size_t i)
 {
     if (i - start > 4) return false;
@@ -330,9 +345,11 @@ static bool ends_here(const sp_ctx *c, size_t start, size_t i, size_t j, term_ki
         if (new_line && wt->kind != NF_TOKEN_PUNCT) return true;
         if (!(wt->flags & NF_TOKEN_CAPITALIZED) && wt->kind != NF_TOKEN_QUOTE) return false;
         if (starter(c, w)) return true;
-        if (ak == NFI_ABBR_TIME) return !fronted_phrase(c, start, i);
-        if (initial || acronym) return false;
-        return true;
+        if (ak == NFI_ABBR_TIME)
+            return !fronted_phrase(c, start, i) && !time_follower(c, w);
+        /* "Acme Inc. Chief Executive ...", "the U.S. Senate", "E. Smith":
+         * a capitalised word that does not usually start sentences goes on */
+        return false;
     }
     case T_NONE:
         break;

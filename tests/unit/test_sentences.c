@@ -66,6 +66,8 @@ NF_TEST(sentences_abbreviations)
                     "They sold it to Lund & Co. || It was cheap.");
     NF_CHECK_EQ_STR(ss("They sold it to Lund & Co. last week."), "They sold it to Lund & Co. last week.");
     NF_CHECK_EQ_STR(ss("Tools, nails, etc. were stolen."), "Tools, nails, etc. were stolen.");
+    NF_CHECK_EQ_STR(ss("Brel Inc. Chief Executive Ada Moss said so. Shares fell."),
+                    "Brel Inc. Chief Executive Ada Moss said so. || Shares fell.");
 }
 
 NF_TEST(sentences_initials_and_times)
@@ -77,6 +79,8 @@ NF_TEST(sentences_initials_and_times)
                     "It ended at 4 p.m. || The next day was calm.");
     NF_CHECK_EQ_STR(ss("By 7 a.m. Mrs. Tan had left. Police arrived at 8 A.M. Mrs. Tan was gone."),
                     "By 7 a.m. Mrs. Tan had left. || Police arrived at 8 A.M. || Mrs. Tan was gone.");
+    NF_CHECK_EQ_STR(ss("Talks resume at 10 a.m. Thursday in Oslo. Vote at 4 p.m. EST on Friday."),
+                    "Talks resume at 10 a.m. Thursday in Oslo. || Vote at 4 p.m. EST on Friday.");
     NF_CHECK_EQ_STR(ss("It was me, said Tomas K. Nobody believed it."),
                     "It was me, said Tomas K. Nobody believed it.");
 }
