@@ -48,6 +48,9 @@ def python_with_dask():
 class DaskExampleTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        if "libasan" in os.environ.get("LD_PRELOAD", ""):
+            raise unittest.SkipTest("not under the sanitizers (make check): the cluster "
+                                    "adds minutes and no library code; make test runs it")
         cls.py = python_with_dask()
         if cls.py is None:
             raise unittest.SkipTest("Dask not installed (Debian: apt-get install "
