@@ -4,7 +4,7 @@
 set -e
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
-for pc in libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev yaml-0.1:libyaml-dev; do
+for pc in libpcre2-8:libpcre2-dev icu-uc:libicu-dev icu-i18n:libicu-dev yaml-0.1:libyaml-dev libxml-2.0:libxml2-dev; do
     mod=${pc%%:*}; pkg=${pc#*:}
     if ! pkg-config --exists "$mod" 2>/dev/null; then
         case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
@@ -16,6 +16,9 @@ command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 optional=""
 [ "${1:-}" = --test ] && [ -z "${NF_NO_BROWSER:-}" ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
     && optional="chromium"
+# With --test: Dask (python3-distributed) for the cluster example's test.
+[ "${1:-}" = --test ] && ! /usr/bin/python3 -c "import distributed" >/dev/null 2>&1 \
+    && command -v apt-get >/dev/null 2>&1 && optional="$optional python3-distributed"
 [ -z "$missing$optional" ] && exit 0
 if [ -n "$missing" ] && ! command -v apt-get >/dev/null 2>&1; then
     echo "install-deps: please install:$missing (no apt-get here)" >&2
