@@ -24,7 +24,7 @@ B ?= build
 
 VERSION := $(shell sed -n 's/^\#define NF_VERSION_STRING "\(.*\)"/\1/p' include/newsfacts.h)
 ABI := 0
-DEPS := libpcre2-8 icu-uc icu-i18n yaml-0.1
+DEPS := libpcre2-8 icu-uc icu-i18n yaml-0.1 libxml-2.0
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
 DEPS_LIBS = $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null)
 

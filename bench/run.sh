@@ -5,7 +5,7 @@ set -e
 B=${B:-build}
 CC=${CC:-cc}
 PKG_CONFIG=${PKG_CONFIG:-pkg-config}
-DEPS="libpcre2-8 icu-uc icu-i18n yaml-0.1"
+DEPS="libpcre2-8 icu-uc icu-i18n yaml-0.1 libxml-2.0"
 shared=${NF_SHARED:-../shared}
 mkdir -p "$B/bench"
 

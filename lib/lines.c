@@ -12,11 +12,15 @@
  * span runs from its first to its last non-space byte, so indentation and
  * trailing spaces are not part of it. Blank lines carry paragraph NFI_NONE.
  *
+ * HTML input (NF_EXTRACT_HTML, or detected) is first projected by html.c
+ * into a text of the same length, whose lines follow the page's blocks.
+ *
  * Scraped pages often put one paragraph on each line without blank lines
  * between; such a run is still one paragraph here (it is what the text
  * says), and structure.c decides per line whether a paragraph is wrapped
  * prose or a stack of separate blocks (docs/structure.md).
  */
+#include "html.h"
 #include "internal.h"
 
 /* Length of the white-space character at s[i] (0 when none). */
@@ -63,6 +67,10 @@ static void trim(const char *s, size_t start, size_t end, size_t *b, size_t *e)
 
 nf_status nfi_lines_split(nf_doc *doc)
 {
+    if (doc->len && nfi_html_is(doc)) { /* HTML: split the same-length text projection */
+        nf_status st = nfi_html_project(doc);
+        if (st != NF_OK) return st;
+    }
     const char *s = doc->work;
     size_t n = doc->len;
     size_t i = 0;

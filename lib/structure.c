@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unicode/uchar.h>
 
+#include "html.h"
 #include "rules.h"
 
 /* ------------------------------------------------------------ settings */
@@ -1431,6 +1432,39 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             }
         }
         if (best != NF_UNSET) doc->meta.headline.span = mkspan(bk[best].start, bk[best].end);
+    }
+
+    /* HTML: the page's own elements (<h1>, <meta> author and publication
+     * time, <time datetime>) */
+    if (nfi_html_is(doc)) {
+        nfi_html_meta hm;
+        if (nfi_html_meta_get(doc, &hm) == NF_OK) {
+            if (hm.h1.start != NF_UNSET) {
+                size_t b = skip_space(s, hm.h1.start, hm.h1.end), e = rtrim(s, b, hm.h1.end);
+                if (e > b) doc->meta.headline.span = mkspan(b, e);
+            } else if (doc->meta.headline.span.start == NF_UNSET && hm.title.start != NF_UNSET) {
+                size_t b = skip_space(s, hm.title.start, hm.title.end), e = rtrim(s, b, hm.title.end);
+                if (e > b) doc->meta.headline.span = mkspan(b, e);
+            }
+            if (doc->meta.byline.span.start == NF_UNSET && hm.author.start != NF_UNSET) {
+                size_t b = skip_space(doc->text, hm.author.start, hm.author.end);
+                if (hm.author.end - b > 3 && ascii_ieq(doc->text + b, "by ", 3)) b = skip_space(doc->text, b + 3, hm.author.end);
+                size_t e = rtrim(doc->text, b, hm.author.end);
+                if (e > b) doc->meta.byline.span = mkspan(b, e);
+            }
+            stamp hs;
+            blk none;
+            memset(&none, 0, sizeof none);
+            if (doc->meta.published.span.start == NF_UNSET && hm.published.start != NF_UNSET &&
+                find_stamp(&re, &c, doc->text, hm.published.start, hm.published.end, &none, &hs)) {
+                doc->meta.published.span = mkspan(hs.start, hs.end);
+                doc->meta.published.value = nfi_arena_strdup(&doc->arena, hs.value);
+                if (!doc->dct && doc->meta.published.value) {
+                    doc->dct = nfi_arena_strdup(&doc->arena, hs.value);
+                    doc->dct_source = NF_DCT_TEXT;
+                }
+            }
+        }
     }
 
     /* a crosshead right before the body, shaped like those inside it */

@@ -630,3 +630,87 @@ NF_TEST(structure_standfirst_that_restates_is_not_body)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+/* ------------------------------------------------------------ HTML input */
+
+static const char page_html[] =
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+    "<title>Pier Plan Approved | Example Gazette</title>\n"
+    "<meta property=\"article:published_time\" content=\"2024-03-03T07:15:00+00:00\">\n"
+    "<script>var pageTitle = \"Subscribe now. The script is not text.\";</script>\n"
+    "<style>p { margin: 0 }</style></head>\n"
+    "<body><nav><a href=\"/\">Home</a> | <a href=\"/w\">World</a></nav>\n"
+    "<article><h1>Harbour Council Approves Plan to Rebuild the Old Ferry Pier</h1>\n"
+    "<p class=\"byline\">By <a rel=\"author\" href=\"/a\">Maribel Okafor</a></p>\n"
+    "<p>The harbour council voted on Tuesday to rebuild the old ferry pier, ending a "
+    "dispute that has lasted almost ten&nbsp;years.</p>\n"
+    "<p>&ldquo;We have waited long enough for this decision,&rdquo; said the "
+    "council&rsquo;s chair, who has pushed for the rebuilding since her election.</p>\n"
+    "<p>Residents who opposed the plan argued that the money should go to the "
+    "town&#8217;s schools instead.</p></article>\n"
+    "<aside><h2>Related</h2><ul><li><a href=\"/x\">Council election results</a></li></ul></aside>\n"
+    "<footer>&copy; 2024 Example Media Ltd. All rights reserved.</footer>\n"
+    "</body></html>\n";
+
+NF_TEST(structure_html_page)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, page_html, NULL); /* detected: <!DOCTYPE html> */
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        const nf_meta *m = nf_doc_meta(doc);
+        NF_CHECK_EQ_INT(nf_doc_bytes(doc), strlen(page_html));
+        NF_CHECK_EQ_STR(st_text(doc, m->headline.span),
+                        "Harbour Council Approves Plan to Rebuild the Old Ferry Pier");
+        NF_CHECK_EQ_STR(st_text(doc, m->byline.span), "Maribel Okafor");
+        NF_CHECK_EQ_STR(st_text(doc, m->published.span), "2024-03-03T07:15:00+00:00");
+        NF_CHECK_EQ_STR(m->published.value, "2024-03-03T07:15+00:00");
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "The harbour council voted")); /* offsets into the HTML */
+        NF_CHECK(st_ends(doc, b, "town&#8217;s schools instead."));
+        /* script, style, nav, aside and footer text are in no paragraph */
+        for (size_t i = 0; i < nf_doc_count(doc, NF_KIND_PARAGRAPH); i++) {
+            const char *p = st_text(doc, nf_doc_paragraph(doc, i)->span);
+            NF_CHECK(!strstr(p, "pageTitle") && !strstr(p, "margin") && !strstr(p, "World") &&
+                     !strstr(p, "election results") && !strstr(p, "Example Media"));
+            NF_CHECK(!strstr(p, "<p"));
+        }
+        /* references decoded in place, the same length */
+        const char *ref = strstr(page_html, "&ldquo;We");
+        size_t at = (size_t)(ref - page_html);
+        NF_CHECK(memcmp(doc->work + at + 4, "\xE2\x80\x9CWe", 5) == 0); /* “ sticks to "We" */
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+NF_TEST(structure_html_only_when_html)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    /* plain text that mentions tags is text; NF_EXTRACT_PLAIN forces text */
+    const char text[] = "Use <p> for paragraphs.\nA second line.\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) NF_CHECK_EQ_INT(doc->lines.len, 2);
+    nf_doc_free(doc);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_PLAIN;
+    nf_error err;
+    doc = nf_extract(rules, NULL, page_html, strlen(page_html), &o, &err);
+    NF_CHECK(doc != NULL);
+    if (doc) NF_CHECK(strstr(doc->work, "<title>") != NULL);
+    nf_doc_free(doc);
+    /* NF_EXTRACT_HTML forces HTML without a doctype */
+    const char frag[] = "<p>One.</p><p>Two.</p>";
+    o.flags = NF_EXTRACT_HTML;
+    doc = nf_extract(rules, NULL, frag, strlen(frag), &o, &err);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_PARAGRAPH), 2);
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_paragraph(doc, 1)->span), "Two.");
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
