@@ -90,7 +90,7 @@ fi
 if echo "$SECTIONS" | grep -q 2; then
     echo "### Growth with document size (one document, seed articles concatenated)"
     echo
-    echo "| size | job | CPU s per doc | MB/s CPU | peak RSS MB | peak / input |"
+    echo "| size | job | CPU s per doc | MB/s CPU | peak RSS MB | (peak - rules) / input |"
     echo "|---:|---|---:|---:|---:|---:|"
     for mode in tokens full; do
         stop=""
@@ -102,19 +102,23 @@ if echo "$SECTIONS" | grep -q 2; then
             mb=$(awk -v s=$size 'BEGIN { m = s / 1e6; print (m < 2 ? 2 : m) }')
             line=$($PB --mode $mode --mb $mb --doc-bytes $size --dct 2025-04-10 $seeds)
             docs=$(field docs "$line"); cpu=$(field cpu_s "$line"); bytes=$(field bytes "$line")
-            peak=$(field peak_mb "$line"); base=$(field rss_base_mb "$line")
+            peak=$(field peak_mb "$line")
+            # the rules' share: RSS after loading them minus RSS before
+            base=$(awk -v b=$(field rss_base_mb "$line") -v i=$(field rss_input_mb "$line") \
+                -v r=$(field rss_rules_mb "$line") 'BEGIN { print b + r - i }')
             per=$(awk -v c=$cpu -v d=$docs 'BEGIN { printf "%.4f", c / d }')
             echo "| $(field doc_bytes "$line") | $mode | $per | \
 $(awk -v b=$bytes -v c=$cpu 'BEGIN { printf "%.2f", b / 1e6 / c }') | $peak | \
-$(awk -v p=$peak -v b=$base -v s=$(field doc_bytes "$line") 'BEGIN { printf "%.1f", (p - b) * 1048576 / s }') |"
+$(awk -v p=$peak -v b=$base -v s=$(field doc_bytes "$line") \
+    'BEGIN { if (s < 5e5) print "-"; else printf "%.1f", (p - b) * 1048576 / s }') |"
             if awk -v c=$per -v m=$GROW_MAX_S 'BEGIN { exit !(c > m) }'; then
                 stop="previous size took $per s"
             fi
         done
     done
     echo
-    echo "peak / input = (peak RSS - RSS at start) / document size, so it includes the"
-    echo "loaded rules and the program's own copy of the document."
+    echo "(peak - rules) / input = (peak RSS - RSS at start - RSS the rules added) /"
+    echo "document size, from 1 MB up; it includes the program's own copy of the document (1x)."
     echo
 fi
 
