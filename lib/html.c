@@ -12,9 +12,11 @@
  *    ends, so paragraphs and lines follow the page's blocks;
  *  - white space inside text becomes spaces (HTML collapses it);
  *  - a character reference (&amp; &rsquo; &#8217;) is decoded at its '&';
- *    the bytes it frees are padded with spaces, or inside a word with
- *    invisible format characters (SOFT HYPHEN, WORD JOINER), which word
- *    segmentation ignores.
+ *    the bytes it frees are padded with spaces, or inside a word (a letter
+ *    between letters: "caf&eacute;s") with invisible format characters
+ *    (SOFT HYPHEN, WORD JOINER), which word segmentation ignores. An
+ *    apostrophe ("Trump&rsquo;s") gets spaces: "Trump’" + "s" tokenize as
+ *    the tokenizer splits a possessive.
  *
  * The parser's byte position (input->cur) after each event gives the end
  * of the raw bytes behind it; text events without references are the raw
@@ -272,8 +274,13 @@ static void on_chars(void *ctx, const xmlChar *ch, int len)
                 pad(h->out + a, cur - a - n, false);
                 memcpy(h->out + cur - n, ch, n);
             } else {
+                /* an apostrophe splits like the tokenizer splits "Trump's" */
+                bool apos = (n == 1 && ch[0] == '\'') ||
+                            (n == 3 && memcmp(ch, "\xE2\x80\x99", 3) == 0) ||
+                            (n == 3 && memcmp(ch, "\xE2\x80\x98", 3) == 0) ||
+                            (n == 2 && memcmp(ch, "\xCA\xBC", 2) == 0);
                 memcpy(h->out + a, ch, n);
-                pad(h->out + a + n, cur - a - n, after_word && before_word);
+                pad(h->out + a + n, cur - a - n, after_word && before_word && !apos);
             }
             for (size_t i = a; i < cur; i++) /* a decoded line end is a space */
                 if (h->out[i] == '\n' || h->out[i] == '\t' || h->out[i] == '\r') h->out[i] = ' ';
