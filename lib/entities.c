@@ -1503,7 +1503,7 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err
     nfi_strtab_init(&groups, &r.scratch);
     nf_status st = NF_OK;
     doc->entities.len = 0;
-    if (!r.text || !doc->anns.len) goto done;
+    if (!r.text || !doc->tokens.len) goto done;
     if (!cfg_init(&r.cfg, rules, &r.scratch)) {
         st = NF_ERR_NOMEM;
         goto done;

@@ -484,3 +484,88 @@ NF_TEST(entities_lower_case_and_ambiguous_names_need_support)
     NF_CHECK_EQ_STR(ent_at(&f, 0)->canonical, "Turkey");
     ent_close(&f);
 }
+
+/* Rules with settings and inline lexicons, for the resolver's data-driven parts. */
+static bool ent_open_rules(ent_fixture *f, const char *text, const char *yaml)
+{
+    nf_error err;
+    memset(f, 0, sizeof *f);
+    f->text = text;
+    f->rules = nf_rules_load_buffer(yaml, strlen(yaml), "<test>", NULL, &err);
+    if (!f->rules) return false;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags |= NF_EXTRACT_NO_RULES;
+    f->doc = nf_extract(f->rules, NULL, text, strlen(text), &o, &err);
+    return f->doc != NULL;
+}
+
+NF_TEST(entities_hyphenated_compounds_split_into_names)
+{
+    static const char yaml[] =
+        "schema: 1\n"
+        "settings:\n"
+        "  entities.compound_parts: [\"lands=GPE\", \"peoples=NORP\"]\n"
+        "  entities.alias_attr: name\n"
+        "lexicons:\n"
+        "  lands: [\"zembla\\tname=Zembla\", \"ruritania\", \"u.k.\\tname=United Kingdom\"]\n"
+        "  peoples: [zemblan, ruritanian]\n";
+    ent_fixture f;
+    NF_CHECK(ent_open_rules(&f, "The U.K.-Zembla pact, Zemblan-Ruritanian ties and a Zembla-based firm.", yaml));
+    /* "Zembla-based" is no compound of names: "based" is in no lexicon */
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 4);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "U.K.");
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->type, NF_ENT_GPE);
+    NF_CHECK_EQ_STR(ent_at(&f, 0)->canonical, "United Kingdom");
+    NF_CHECK_EQ_STR(ent_text(&f, 1, b, sizeof b), "Zembla");
+    NF_CHECK_EQ_STR(ent_text(&f, 2, b, sizeof b), "Zemblan");
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->type, NF_ENT_NORP);
+    NF_CHECK_EQ_STR(ent_text(&f, 3, b, sizeof b), "Ruritanian");
+    ent_close(&f);
+}
+
+NF_TEST(entities_role_ending_in_a_modifier_is_no_title)
+{
+    static const char yaml[] =
+        "schema: 1\n"
+        "settings:\n"
+        "  entities.role_modifiers: [new, former]\n";
+    ent_fixture f;
+    NF_CHECK(ent_open_rules(&f, "the new Zembla envoy met former minister Ada Quist", yaml));
+    size_t a = ann(&f, "PERSON", "new Zembla", 0, 0);
+    attr(&f, a, "name", NULL, "Zembla", 0);
+    attr(&f, a, "role", NULL, "new", 0);
+    a = ann(&f, "PERSON", "former minister Ada Quist", 0, 0);
+    attr(&f, a, "name", NULL, "Ada Quist", 0);
+    attr(&f, a, "role", NULL, "former minister", 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 1);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "Ada Quist");
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->role.start, find_span(&f, "former minister", 0).start);
+    ent_close(&f);
+}
+
+NF_TEST(entities_guesses_need_a_sentence_that_is_no_heading)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Progress In Future Consultations\n\nThey met Ada Quist and the "
+                          "ZPLF and saw BIG NEWS TODAY.\n"));
+    size_t a = ann(&f, "NAME", "Future Consultations", 0, 0);
+    attr(&f, a, "guess", "PERSON", NULL, 0);
+    a = ann(&f, "NAME", "Ada Quist", 0, 0);
+    attr(&f, a, "guess", "PERSON", NULL, 0);
+    a = ann(&f, "NAME", "ZPLF", 0, 0); /* an abbreviation in a normal sentence */
+    attr(&f, a, "guess", "ORG", NULL, 0);
+    a = ann(&f, "NAME", "BIG NEWS TODAY", 0, 0); /* shouted words */
+    attr(&f, a, "guess", "ORG", NULL, 0);
+    NF_CHECK(ent_run(&f));
+    char b[64];
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 2);
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "Ada Quist");
+    NF_CHECK_EQ_STR(ent_text(&f, 1, b, sizeof b), "ZPLF");
+    NF_CHECK_EQ_INT(ent_at(&f, 1)->type, NF_ENT_ORG);
+    ent_close(&f);
+}
