@@ -714,3 +714,24 @@ NF_TEST(structure_html_only_when_html)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+NF_TEST(structure_html_references_inside_words)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char page[] = "<p>Trump&rsquo;s caf&eacute;s</p>";
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_HTML;
+    nf_error err;
+    nf_doc *doc = nf_extract(rules, NULL, page, strlen(page), &o, &err);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        /* "Trump" "’" + spaces + "s": splits like a possessive */
+        NF_CHECK(memcmp(doc->work + 3, "Trump\xE2\x80\x99    s", 13) == 0);
+        /* "caf" "é" + WORD JOINER x2 + "s": one word */
+        NF_CHECK(memcmp(doc->work + 17, "caf\xC3\xA9\xE2\x81\xA0\xE2\x81\xA0s", 12) == 0);
+        NF_CHECK_EQ_INT(nfi_utf8_validate(doc->work, doc->len), doc->len);
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
