@@ -41,7 +41,8 @@ static const char *const default_strip[] = {
 static const char *const default_future[] = {
     "will", "'ll", "’ll", "shall", "wo", "won't", "won’t", "next", "upcoming", "scheduled",
     "expected", "due", "slated", "planned", "plans", "plan", "planning", "intends", "tomorrow",
-    "coming", "aims", "hopes", "would", NULL};
+    "coming", "aims", "hopes", "soon", "resume", "resumes", "meets", "expects", "awaits",
+    NULL};
 static const char *const default_past[] = {
     "said", "was", "were", "had", "did", "ago", "last", "earlier", "told", "announced",
     "reported", "met", "held", "took", "came", "went", "began", "ended", "killed", "died",
@@ -395,6 +396,12 @@ static int yearless_direction(const nfi_timex_in *in, const char *dct, int hint,
     if (nfi_timex_normalize(&t, dct, NULL, fut, sizeof fut, NULL) != NF_OK) return hint;
     long dp, df;
     if (!value_day(past, &dp) || !value_day(fut, &df)) return hint;
+    if (in->weekday != NFI_TIMEX_UNSET && in->day != NFI_TIMEX_UNSET) {
+        /* "Saturday, April 25": the year in which the weekday fits */
+        bool okp = (dp % 7 + 7 + 3) % 7 + 1 == in->weekday;
+        bool okf = (df % 7 + 7 + 3) % 7 + 1 == in->weekday;
+        if (okp != okf) return okp ? -1 : +1;
+    }
     long distp = now - dp, distf = df - now;
     if (distp < 0) distp = -distp;
     if (distf < 0) distf = -distf;
@@ -581,8 +588,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         }
         if (needs_tense(&in)) {
             int d = tense_at(doc, &tc, c->tok_start, c->tok_end);
-            if (in.month != NFI_TIMEX_UNSET && in.weekday == NFI_TIMEX_UNSET && doc->dct &&
-                nearest)
+            if (in.month != NFI_TIMEX_UNSET && doc->dct && nearest)
                 d = yearless_direction(&in, doc->dct, d, max_tense_days);
             if (d) in.direction = d;
         }
