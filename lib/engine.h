@@ -157,6 +157,10 @@ typedef struct nfi_rule {
     nfi_pos pos;
 } nfi_rule;
 
+typedef struct nfi_pfkey {
+    uint32_t off, key, rule;
+} nfi_pfkey;
+
 /* Candidate rules of a phase by first token. */
 typedef struct nfi_phase {
     const char *name;
@@ -165,6 +169,10 @@ typedef struct nfi_phase {
     /* rules of the any bucket that share their first token test: the test
      * runs once per token for the group */
     uint32_t *grp_rule, *grp_test, *grp_start, *grp_count, ngroups;
+    /* group members with a prefilter word: (offset, word, rule) sorted, so a
+     * token finds its candidates by binary search instead of trying each */
+    uint32_t *grp_pf_start, *grp_pf_count;
+    struct nfi_pfkey *pf;
     /* by vocab id: open hash vocab -> list */
     uint32_t *word_keys;   /* vocab + 1, 0 = empty */
     uint32_t *word_start;  /* list start in lists */
@@ -311,6 +319,6 @@ size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out);
 bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_SENT_START, NFI_WS_ANN_FIRST,
-       NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_NBUF };
+       NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_NBUF };
 
 #endif

@@ -171,7 +171,9 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
     const char *s = doc->forms.strs[form];
     size_t n = doc->forms.lens[form];
     v = nfi_strtab_find(&r->vocab, s, n);
-    if (v == NFI_NONE) {
+    bool upper = false;
+    for (size_t i = 0; i < n && !upper; i++) upper = s[i] >= 'A' && s[i] <= 'Z';
+    if (v == NFI_NONE && upper) {
         size_t fl = nfi_fold_buf(s, n, ws->fold, sizeof ws->fold);
         if (fl != (size_t)-1 && (fl != n || memcmp(ws->fold, s, n) != 0))
             v = nfi_strtab_find(&r->vocab, ws->fold, fl);
@@ -199,6 +201,18 @@ static bool cap_test(const char *s, size_t n, uint32_t want)
         if (want == NFI_CAP_LOWER) return lo;
         if (want == NFI_CAP_TITLE && !up) return false;
         if (want == NFI_CAP_ALLCAPS && lo) return false;
+        bool ascii = true;
+        uint32_t nl = 0, nu = 0;
+        for (size_t i = 0; i < n && ascii; i++) {
+            unsigned char b = (unsigned char)s[i];
+            ascii = b < 0x80;
+            nl += b >= 'a' && b <= 'z';
+            nu += b >= 'A' && b <= 'Z';
+        }
+        if (ascii) {
+            if (want == NFI_CAP_TITLE) return nl > 0 || nu == 1;
+            return nu > 0 && nl == 0; /* ALLCAPS */
+        }
     }
     size_t i = 0;
     uint32_t nupper = 0, nlower = 0, nletters = 0;

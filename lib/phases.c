@@ -210,6 +210,29 @@ static size_t add_list(uint32_t *cand, size_t nc, size_t cap, const uint32_t *li
     return nc;
 }
 
+/* Rules of entries (sorted by offset, word) whose word is at s + offset. */
+static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
+                     const nfi_pfkey *pf, uint32_t n, uint32_t s)
+{
+    size_t nt = run->doc->tokens.len;
+    for (uint32_t i = 0; i < n;) {
+        uint32_t off = pf[i].off, j = i;
+        while (j < n && pf[j].off == off) j++; /* [i, j): one offset */
+        if ((size_t)s + off < nt) {
+            uint32_t want = run->tokvocab[s + off];
+            uint32_t lo = i, hi = j;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (pf[mid].key < want) lo = mid + 1;
+                else hi = mid;
+            }
+            for (; lo < j && pf[lo].key == want && nc < cap; lo++) cand[nc++] = pf[lo].rule;
+        }
+        i = j;
+    }
+    return nc;
+}
+
 static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
 {
     const nf_rules *r = run->r;
@@ -224,7 +247,9 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     size_t nt = doc->tokens.len;
     size_t ccap = 4 * (r->rules.len + 1);
     uint32_t *cand = nfi_ws_u32(run->ws, NFI_WS_CAND, ccap);
-    if (!cand) return NF_ERR_NOMEM;
+    uint32_t *seen = nfi_ws_u32(run->ws, NFI_WS_SEEN, r->rules.len + 1);
+    if (!cand || !seen) return NF_ERR_NOMEM;
+    memset(seen, 0, (r->rules.len + 1) * sizeof *seen);
     bool have_token_rules = P->word_slots || P->nlex || P->ntypes || P->nany;
     for (uint32_t s = 0; s < nt && have_token_rules; s++) {
         size_t nc = 0;
@@ -254,20 +279,13 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             }
         nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
         for (uint32_t g = 0; g < P->ngroups; g++)
-            if (nfi_token_test(run, r->rules.items[P->grp_rule[g]].prog, P->grp_test[g], s))
+            if (nfi_token_test(run, r->rules.items[P->grp_rule[g]].prog, P->grp_test[g], s)) {
                 nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
-        /* sort + unique (small lists: insertion sort) */
-        for (size_t i = 1; i < nc; i++) {
-            uint32_t x = cand[i];
-            size_t j = i;
-            while (j > 0 && cand[j - 1] > x) {
-                cand[j] = cand[j - 1];
-                j--;
+                nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
             }
-            cand[j] = x;
-        }
         for (size_t i = 0; i < nc; i++) {
-            if (i && cand[i] == cand[i - 1]) continue;
+            if (seen[cand[i]] == s + 1) continue; /* in two lists */
+            seen[cand[i]] = s + 1;
             const nfi_prog *pg = r->rules.items[cand[i]].prog;
             if (pg->pf_n) { /* a word every match has at a fixed offset */
                 size_t at = s + pg->pf_off;

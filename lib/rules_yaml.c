@@ -1112,6 +1112,14 @@ static int cmp_sigrule(const void *a, const void *b)
     return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+static int cmp_pf(const void *a, const void *b)
+{
+    const nfi_pfkey *x = a, *y = b;
+    if (x->off != y->off) return x->off < y->off ? -1 : 1;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
 static nf_status build_index(loader *L)
 {
     nf_rules *r = L->r;
@@ -1222,22 +1230,44 @@ static nf_status build_index(loader *L)
                     P->word_count[h] = wcount[k];
                 }
             }
-            P->grp_rule = nfi_arena_alloc(a, (sigs.len + 1) * 4 * sizeof *P->grp_rule);
-            if (!P->grp_rule) st = NF_ERR_NOMEM;
+            P->grp_rule = nfi_arena_alloc(a, (sigs.len + 1) * 6 * sizeof *P->grp_rule);
+            size_t npf = 0;
+            for (size_t k = 0; k < sigs.len; k++) npf += r->rules.items[sigs.items[k].rule].prog->pf_n;
+            P->pf = nfi_arena_alloc(a, (npf + 1) * sizeof *P->pf);
+            if (!P->grp_rule || !P->pf) st = NF_ERR_NOMEM;
             else {
                 P->grp_test = P->grp_rule + sigs.len + 1;
                 P->grp_start = P->grp_test + sigs.len + 1;
                 P->grp_count = P->grp_start + sigs.len + 1;
-                for (size_t k = 0; k < sigs.len; k++) {
-                    if (!k || strcmp(sigs.items[k].sig, sigs.items[k - 1].sig) != 0) {
-                        uint32_t g = P->ngroups++;
-                        P->grp_rule[g] = sigs.items[k].rule;
-                        P->grp_test[g] = sigs.items[k].test;
-                        P->grp_start[g] = (uint32_t)lpos;
-                        P->grp_count[g] = 0;
+                P->grp_pf_start = P->grp_count + sigs.len + 1;
+                P->grp_pf_count = P->grp_pf_start + sigs.len + 1;
+                size_t pfpos = 0;
+                for (size_t k = 0; k < sigs.len;) {
+                    size_t k2 = k;
+                    while (k2 < sigs.len && strcmp(sigs.items[k2].sig, sigs.items[k].sig) == 0) k2++;
+                    uint32_t g = P->ngroups++;
+                    P->grp_rule[g] = sigs.items[k].rule;
+                    P->grp_test[g] = sigs.items[k].test;
+                    P->grp_start[g] = (uint32_t)lpos;
+                    P->grp_pf_start[g] = (uint32_t)pfpos;
+                    for (size_t j = k; j < k2; j++) {
+                        const nfi_prog *pg = r->rules.items[sigs.items[j].rule].prog;
+                        if (!pg->pf_n) {
+                            P->lists[lpos++] = sigs.items[j].rule;
+                            continue;
+                        }
+                        for (uint32_t q = 0; q < pg->pf_n; q++) {
+                            P->pf[pfpos].off = pg->pf_off;
+                            P->pf[pfpos].key = pg->pf_keys[q];
+                            P->pf[pfpos].rule = sigs.items[j].rule;
+                            pfpos++;
+                        }
                     }
-                    P->lists[lpos++] = sigs.items[k].rule;
-                    P->grp_count[P->ngroups - 1]++;
+                    P->grp_count[g] = (uint32_t)(lpos - P->grp_start[g]);
+                    P->grp_pf_count[g] = (uint32_t)(pfpos - P->grp_pf_start[g]);
+                    if (P->grp_pf_count[g])
+                        qsort(P->pf + P->grp_pf_start[g], P->grp_pf_count[g], sizeof *P->pf, cmp_pf);
+                    k = k2;
                 }
             }
             if (regex.len) memcpy(P->regex_rules, regex.items, regex.len * sizeof *regex.items);
