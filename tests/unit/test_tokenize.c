@@ -509,11 +509,13 @@ NF_TEST(tokenize_rules_lexicons_win)
     NF_CHECK(doc != NULL);
     /* "zq" is listed, "inc" is not (the built-in list is not used) */
     NF_CHECK_EQ_STR(tk_join(doc), "Ask|Zq.|Ames|about|Inc|.|Zebras|run|.|The|U.S.|Zebras|graze|.");
-    /* "Zebras" starts a sentence after "U.S." (with the built-in starters it does not) */
-    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_SENTENCE), 5);
+    /* "Zebras" starts a sentence after "U.S." (with the built-in starters it
+     * does not), "Inc" is a word with a full stop (built in: an abbreviation) */
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_SENTENCE), 4);
+    NF_CHECK_EQ_INT(nf_doc_sentence(doc, 3)->span.start, (size_t)(strstr(text, "Zebras graze") - text));
     nf_doc_free(doc);
     doc = tk_doc(text);
-    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_SENTENCE), 4);
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_SENTENCE), 3);
     nf_doc_free(doc);
     nf_rules_free(rules);
     /* the repository's rules give the same tokens as the built-in lists */
