@@ -463,3 +463,123 @@ NF_TEST(dates_resolve_amount_words_cleaned)
     NF_CHECK_EQ_INT(doc->warnings.len, 0);
     nf_doc_free(doc);
 }
+
+/* ---------------------------------------------------------------- end to end */
+
+/* Texts written for these tests; DCT Thursday 2025-04-10 unless given.
+ * Each expectation: the exact extent, its value ("" = null) and type. */
+typedef struct e2e_date {
+    const char *text, *value, *type, *mod;
+} e2e_date;
+
+typedef struct e2e_case {
+    const char *text, *dct;
+    e2e_date dates[6];
+    int count; /* expected number of dates, -1: not checked */
+} e2e_case;
+
+static const e2e_case e2e[] = {
+    {"The ministers met on Thursday and will meet again on Monday, officials said.",
+     "2025-04-10",
+     {{"Thursday", "2025-04-10", "DATE", NULL}, {"Monday", "2025-04-14", "DATE", NULL}}, 2},
+    {"The plant, opened on March 3, 2019, shut in February after six days of strikes.",
+     "2025-04-10",
+     {{"March 3, 2019", "2019-03-03", "DATE", NULL},
+      {"February", "2025-02", "DATE", NULL},
+      {"six days", "P6D", "DURATION", NULL}}, 3},
+    {"Prices rose 3% last year and are expected to fall next year.", "2025-04-10",
+     {{"last year", "2024", "DATE", NULL}, {"next year", "2026", "DATE", NULL}}, 2},
+    {"The firm lost money in Q3 2024 and expects a profit in fiscal 2026.", "2025-04-10",
+     {{"Q3 2024", "2024-Q3", "DATE", NULL}, {"fiscal 2026", "2026", "DATE", NULL}}, 2},
+    {"Growth was strong in the 1990s and weak again in mid-2023.", "2025-04-10",
+     {{"the 1990s", "199", "DATE", NULL}, {"mid-2023", "2023", "DATE", "MID"}}, 2},
+    {"The hearing lasted some five hours; the appeal was lodged two weeks ago.", "2025-04-10",
+     {{"some five hours", "PT5H", "DURATION", "APPROX"},
+      {"two weeks ago", "2025-W13", "DATE", NULL}}, 2},
+    {"The bulletin went out at 9:15 PM IST and again at 14:00 GMT.", "2025-04-10",
+     {{"9:15 PM IST", "2025-04-10T21:15+05:30", "TIME", NULL},
+      {"14:00 GMT", "2025-04-10T14:00Z", "TIME", NULL}}, 2},
+    {"Inspectors visit every week and publish their findings annually.", "2025-04-10",
+     {{"every week", "P1W", "SET", NULL}, {"annually", "P1Y", "SET", NULL}}, 2},
+    {"The bridge closed on 12/24/2024 and reopened eight days later.", "2025-04-10",
+     {{"12/24/2024", "2024-12-24", "DATE", NULL},
+      {"eight days later", "2025-01-01", "DATE", NULL}}, 2},
+    {"The river has flooded in recent years; currently it is low, and it should stay so in "
+     "the near term.",
+     "2025-04-10",
+     {{"recent years", "PAST_REF", "DATE", NULL},
+      {"currently", "PRESENT_REF", "DATE", NULL},
+      {"the near term", "FUTURE_REF", "DATE", NULL}}, 3},
+    {"Mayor Tim May said marchers would march again. Details on the date were day-to-day "
+     "matters and the next round of talks is unclear.",
+     "2025-04-10", {{NULL, NULL, NULL, NULL}}, 0},
+    {"Thursday's vote followed years of disputes and five to six hours of debate.",
+     "2025-04-10",
+     {{"Thursday", "2025-04-10", "DATE", NULL},
+      {"years", "PXY", "DURATION", NULL},
+      {"five to six hours", "PT6H", "DURATION", NULL}}, 3},
+    {"The vote is on Tuesday and the report came out last week.", NULL,
+     {{"Tuesday", "XXXX-WXX-2", "DATE", NULL}, {"last week", "", "DATE", NULL}}, 2},
+    {"Rents fell over more than a decade, and the tower was sold a decade ago.", "2025-04-10",
+     {{"more than a decade", "P10Y", "DURATION", "MORE_THAN"},
+      {"a decade ago", "2015", "DATE", NULL}}, 2},
+    {"Last Sunday the club said it will reopen on 9 June at noon.", "2025-04-10",
+     {{"Last Sunday", "2025-04-06", "DATE", NULL},
+      {"9 June", "2025-06-09", "DATE", NULL},
+      {"noon", "2025-04-10T12:00", "TIME", NULL}}, 3},
+    {"Shares slid this week after the third quarter of 2024 and early December results.",
+     "2025-04-10",
+     {{"this week", "2025-W15", "DATE", NULL},
+      {"the third quarter of 2024", "2024-Q3", "DATE", NULL},
+      {"early December", "2024-12", "DATE", "START"}}, 3},
+};
+
+NF_TEST(dates_end_to_end_through_public_api)
+{
+    nf_error err;
+    nf_rules *rules = nf_rules_load_path(NF_SRC("rules"), NULL, &err);
+    NF_CHECK(rules != NULL);
+    if (!rules) return;
+    for (size_t c = 0; c < sizeof e2e / sizeof e2e[0]; c++) {
+        const e2e_case *k = &e2e[c];
+        nf_extract_options opts;
+        nf_extract_options_init(&opts);
+        opts.dct = k->dct;
+        opts.flags |= NF_EXTRACT_ALL_TEXT;
+        nf_doc *doc = nf_extract(rules, NULL, k->text, strlen(k->text), &opts, &err);
+        NF_CHECK(doc != NULL);
+        if (!doc) continue;
+        size_t n = nf_doc_count(doc, NF_KIND_DATE);
+        if (k->count >= 0 && (size_t)k->count != n) {
+            nft_fail(__FILE__, __LINE__, "case %zu: %zu dates, expected %d", c, n, k->count);
+            for (size_t i = 0; i < n; i++) {
+                const nf_date *d = nf_doc_date(doc, i);
+                nft_fail(__FILE__, __LINE__, "  got '%.*s' %s", (int)(d->span.end - d->span.start),
+                         k->text + d->span.start, d->value ? d->value : "null");
+            }
+        }
+        for (int j = 0; j < 6 && k->dates[j].text; j++) {
+            const e2e_date *x = &k->dates[j];
+            const nf_date *hit = NULL;
+            for (size_t i = 0; i < n && !hit; i++) {
+                const nf_date *d = nf_doc_date(doc, i);
+                size_t len = d->span.end - d->span.start;
+                if (len == strlen(x->text) && !memcmp(k->text + d->span.start, x->text, len))
+                    hit = d;
+            }
+            if (!hit) {
+                nft_fail(__FILE__, __LINE__, "case %zu: no date '%s'", c, x->text);
+                continue;
+            }
+            const char *v = hit->value ? hit->value : "";
+            if (strcmp(v, x->value) != 0)
+                nft_fail(__FILE__, __LINE__, "case %zu: '%s' = '%s', expected '%s'", c, x->text, v,
+                         x->value);
+            NF_CHECK_EQ_STR(nf_timex_type_name(hit->type), x->type);
+            if (x->mod) NF_CHECK_EQ_STR(hit->mod, x->mod);
+            else if (hit->mod) nft_fail(__FILE__, __LINE__, "case %zu: '%s' mod %s", c, x->text, hit->mod);
+        }
+        nf_doc_free(doc);
+    }
+    nf_rules_free(rules);
+}
