@@ -54,7 +54,8 @@ typedef struct ent_cfg {
     const nfi_lexicon *alias_lex[8];
     size_t n_alias;
     const char *alias_attr;
-    const nfi_lexicon *legal_lex;
+    const nfi_lexicon *legal_lex;  /* more legal-form words (a lexicon) */
+    const nfi_lexicon *common_lex; /* common words: no short form by a first word */
     /* parts of hyphenated compounds ("U.S.-Russia"): lexicon -> type */
     const nfi_lexicon *part_lex[8];
     uint32_t part_type[8];
@@ -178,6 +179,10 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
             c->part_type[c->n_part++] = t;
         }
     }
+    s = nfi_rules_setting(rules, "entities.legal_suffix_lexicon");
+    if (s && nfi_setting_str(s)) c->legal_lex = nfi_rules_lexicon(rules, nfi_setting_str(s));
+    s = nfi_rules_setting(rules, "entities.common_words_lexicon");
+    if (s && nfi_setting_str(s)) c->common_lex = nfi_rules_lexicon(rules, nfi_setting_str(s));
     s = nfi_rules_setting(rules, "entities.alias_attr");
     c->alias_attr = s && nfi_setting_str(s) ? nfi_setting_str(s) : "canonical";
     return true;
@@ -1212,10 +1217,25 @@ static nf_status merge_and_sweep(resolver *r)
             /* without a legal-form suffix: "acme" of "acme corp" */
             size_t ln;
             const char *lw = last_word(b, &ln);
-            if (nfi_strtab_find(&r->cfg.legal_suffixes, lw, ln) != NFI_NONE) {
+            if (nfi_strtab_find(&r->cfg.legal_suffixes, lw, ln) != NFI_NONE ||
+                (r->cfg.legal_lex && nfi_lexicon_has(r->cfg.legal_lex, lw, ln))) {
                 r->buf.len = 0;
                 nfi_buf_putc(&r->buf, (char)('0' + b->type));
                 nfi_buf_put(&r->buf, b->key, b->last_off ? b->last_off - 1 : 0);
+                if (r->buf.failed) {
+                    st = NF_ERR_NOMEM;
+                    goto done;
+                }
+                if ((st = index_add(r, &shorts, r->buf.data, r->buf.len, g)) != NF_OK) goto done;
+            }
+            /* the first word alone when it is no common word: "Nordvik" of
+             * "Nordvik Shipping ASA" (only with a common-word lexicon) */
+            if (r->cfg.common_lex && b->first_len < b->keylen &&
+                nfi_strtab_find(&r->cfg.function_words, b->key, b->first_len) == NFI_NONE &&
+                !nfi_lexicon_has(r->cfg.common_lex, b->key, b->first_len)) {
+                r->buf.len = 0;
+                nfi_buf_putc(&r->buf, (char)('0' + b->type));
+                nfi_buf_put(&r->buf, b->key, b->first_len);
                 if (r->buf.failed) {
                     st = NF_ERR_NOMEM;
                     goto done;

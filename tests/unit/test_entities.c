@@ -569,3 +569,25 @@ NF_TEST(entities_guesses_need_a_sentence_that_is_no_heading)
     NF_CHECK_EQ_INT(ent_at(&f, 1)->type, NF_ENT_ORG);
     ent_close(&f);
 }
+
+NF_TEST(entities_organisation_first_word_is_a_short_form)
+{
+    static const char yaml[] =
+        "schema: 1\n"
+        "settings:\n"
+        "  entities.common_words_lexicon: words\n"
+        "lexicons:\n"
+        "  words: [general, harbour]\n";
+    ent_fixture f;
+    NF_CHECK(ent_open_rules(&f, "Quorvik Freight Ltd and General Harbour Services met. "
+                                "Quorvik won; General lost.", yaml));
+    ann(&f, "ORG", "Quorvik Freight Ltd", 0, 0);
+    ann(&f, "ORG", "General Harbour Services", 0, 0);
+    ann(&f, "NAME", "Quorvik", 1, 0);
+    ann(&f, "NAME", "General", 1, 0); /* a common word: no short form */
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 3);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, ent_at(&f, 0)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->type, NF_ENT_ORG);
+    ent_close(&f);
+}
