@@ -14,9 +14,10 @@
 nf_status nfi_input_load(nf_doc *doc, const char *text, size_t len, uint32_t flags,
                          nf_error *err)
 {
-    char *copy = nfi_arena_alloc(&doc->arena, len + 1);
+    char *copy = nfi_arena_alloc_raw(&doc->arena, len + 1);
     if (!copy) return nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
     if (len) memcpy(copy, text, len);
+    copy[len] = '\0';
     doc->text = doc->work = copy;
     doc->len = len;
     size_t bad = nfi_utf8_validate(copy, len);
@@ -28,9 +29,9 @@ nf_status nfi_input_load(nf_doc *doc, const char *text, size_t len, uint32_t fla
         if (err) err->offset = bad;
         return st;
     }
-    char *work = nfi_arena_alloc(&doc->arena, len + 1);
+    char *work = nfi_arena_alloc_raw(&doc->arena, len + 1);
     if (!work) return nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
-    memcpy(work, copy, len);
+    memcpy(work, copy, len + 1);
     const unsigned char *u = (const unsigned char *)copy;
     size_t i = bad, replaced = 0;
     while (i < len) {

@@ -49,6 +49,8 @@ void nfi_arena_init(nfi_arena *a);
 void nfi_arena_free(nfi_arena *a);
 /* Zeroed, 16-byte aligned; NULL on OOM (and a->failed set). */
 void *nfi_arena_alloc(nfi_arena *a, size_t n);
+/* Like nfi_arena_alloc, not zeroed: for buffers about to be overwritten. */
+void *nfi_arena_alloc_raw(nfi_arena *a, size_t n);
 char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n);
 char *nfi_arena_strdup(nfi_arena *a, const char *s);
 char *nfi_arena_printf(nfi_arena *a, const char *fmt, ...) NFI_PRINTF(2, 3);

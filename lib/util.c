@@ -98,6 +98,13 @@ void nfi_arena_free(nfi_arena *a)
 
 void *nfi_arena_alloc(nfi_arena *a, size_t n)
 {
+    void *p = nfi_arena_alloc_raw(a, n);
+    if (p) memset(p, 0, n);
+    return p;
+}
+
+void *nfi_arena_alloc_raw(nfi_arena *a, size_t n)
+{
     n = (n + 15) & ~(size_t)15;
     if (n == 0) n = 16;
     if (!a->head || a->used + n > a->cap) {
@@ -117,7 +124,6 @@ void *nfi_arena_alloc(nfi_arena *a, size_t n)
     }
     void *p = a->head->data + a->used;
     a->used += n;
-    memset(p, 0, n);
     return p;
 }
 
