@@ -113,6 +113,54 @@ static char *gen_rules(int nrules, int nlex, bool dense, size_t *len)
     return b.data;
 }
 
+/* Runs the phases of r over the documents until mb MB are done; returns
+ * MB/s (0 on failure) and annotations per KB in *apk. */
+static double measure(const nf_rules *r, char **files, int nfiles, double mb, double *apk)
+{
+    nf_error err;
+    double done = 0, t = 0;
+    size_t anns = 0;
+    nf_workspace *ws = nf_workspace_new(r, &err);
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
+    nf_doc **docs = calloc((size_t)nfiles, sizeof *docs);
+    size_t total_bytes = 0;
+    static char text[1 << 22];
+    for (int i = 0; ws && docs && i < nfiles; i++) {
+        FILE *f = fopen(files[i], "rb");
+        if (!f) continue;
+        size_t n = fread(text, 1, sizeof text, f);
+        fclose(f);
+        docs[i] = nf_extract(r, ws, text, n, &eo, &err);
+        if (docs[i]) total_bytes += n;
+    }
+    double target = mb * 1e6;
+    while (total_bytes && done < target) {
+        for (int i = 0; i < nfiles && done < target; i++) {
+            nf_doc *d = docs[i];
+            if (!d) continue;
+            d->anns.len = 0;
+            d->attrs.len = 0;
+            double s0 = now();
+            nf_status st = nfi_rules_run(r, ws, d, &err);
+            t += now() - s0;
+            if (st != NF_OK) {
+                fprintf(stderr, "engine_bench: run failed: %s\n", err.message);
+                total_bytes = 0;
+                break;
+            }
+            anns += d->anns.len;
+            done += (double)d->len;
+        }
+    }
+    for (int i = 0; docs && i < nfiles; i++) nf_doc_free(docs[i]);
+    free(docs);
+    nf_workspace_free(ws);
+    *apk = done > 0 ? (double)anns / (done / 1e3) : 0;
+    return total_bytes && t > 0 ? done / 1e6 / t : 0;
+}
+
 int main(int argc, char **argv)
 {
     double mb = 50;
@@ -146,6 +194,13 @@ int main(int argc, char **argv)
         loads++;
     }
     printf("engine: load %s: %.1f ms\n", rules_dir, (now() - t0) * 1000 / loads);
+    {
+        nf_rules *r = nf_rules_load_path(rules_dir, NULL, &err);
+        double apk = 0, mbs = r ? measure(r, argv + first, argc - first, mb, &apk) : 0;
+        printf("engine: %s (%zu rules): %.1f MB/s, %.1f annotations/KB\n", rules_dir,
+               nf_rules_count(r), mbs, apk);
+        nf_rules_free(r);
+    }
 
     int counts[] = {10, 100, 1000};
     double base = 0;
@@ -162,53 +217,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "engine_bench: %s\n", msg);
             return 1;
         }
-        nf_workspace *ws = nf_workspace_new(r, &err);
-        nf_extract_options eo;
-        nf_extract_options_init(&eo);
-        eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
-        int ndocs = argc - first;
-        nf_doc **docs = calloc((size_t)ndocs, sizeof *docs);
-        size_t total_bytes = 0;
-        for (int i = 0; i < ndocs; i++) {
-            FILE *f = fopen(argv[first + i], "rb");
-            if (!f) continue;
-            static char text[1 << 22];
-            size_t n = fread(text, 1, sizeof text, f);
-            fclose(f);
-            docs[i] = nf_extract(r, ws, text, n, &eo, &err);
-            if (docs[i]) total_bytes += n;
-        }
-        if (!total_bytes) {
-            fprintf(stderr, "engine_bench: no input\n");
-            return 1;
-        }
-        double target = mb * 1e6, done = 0, t = 0;
-        size_t anns = 0;
-        while (done < target) {
-            for (int i = 0; i < ndocs && done < target; i++) {
-                nf_doc *d = docs[i];
-                if (!d) continue;
-                d->anns.len = 0;
-                d->attrs.len = 0;
-                double s0 = now();
-                nf_status st = nfi_rules_run(r, ws, d, &err);
-                t += now() - s0;
-                if (st != NF_OK) {
-                    fprintf(stderr, "engine_bench: run failed: %s\n", err.message);
-                    return 1;
-                }
-                anns += d->anns.len;
-                done += (double)d->len;
-            }
-        }
-        double mbs = done / 1e6 / t;
+        double apk;
+        double mbs = measure(r, argv + first, argc - first, mb, &apk);
+        if (mbs <= 0) return 1;
+        double done = mb * 1e6, t = done / 1e6 / mbs;
+        size_t anns = (size_t)(apk * done / 1e3);
         if (c == 0) base = mbs;
         printf("engine%s: %4d rules + 100000-entry lexicon: load %.0f ms, %.1f MB in %.2f s = %.1f MB/s"
                " (%.2fx of 10 rules), %.1f annotations/KB\n",
                dense ? " (dense)" : "", counts[c], load_ms, done / 1e6, t, mbs, base / mbs, (double)anns / (done / 1e3));
-        for (int i = 0; i < ndocs; i++) nf_doc_free(docs[i]);
-        free(docs);
-        nf_workspace_free(ws);
         nf_rules_free(r);
     }
     return 0;

@@ -1054,6 +1054,14 @@ nf_status nfi_prog_prefilter(nf_rules *r, nfi_prog *p)
     if (!seen || !cur || !next || !stack) st = NF_ERR_NOMEM;
     uint32_t start = 0;
     size_t ncur = st == NF_OK ? closure(p, &start, 1, seen, 1, cur, stack) : 0;
+    if (st == NF_OK) {
+        p->first_pcs = nfi_arena_alloc(&r->arena, (ncur + 1) * sizeof *p->first_pcs);
+        if (!p->first_pcs) st = NF_ERR_NOMEM;
+        else {
+            memcpy(p->first_pcs, cur, ncur * sizeof *cur);
+            p->nfirst = (uint32_t)ncur;
+        }
+    }
     for (uint32_t depth = 0; st == NF_OK && depth < 4 && ncur; depth++) {
         bool all_tests = true, all_words = depth > 0;
         nfi_first f;

@@ -210,6 +210,33 @@ static size_t add_list(uint32_t *cand, size_t nc, size_t cap, const uint32_t *li
     return nc;
 }
 
+/* Whether one of the instructions a match of p starts with accepts
+ * token s (cheaper than starting the VM). */
+static bool may_start(const nfi_run *run, const nfi_prog *p, uint32_t s)
+{
+    const nf_rules *r = run->r;
+    for (uint32_t i = 0; i < p->nfirst; i++) {
+        const nfi_inst *in = &p->code[p->first_pcs[i]];
+        switch (in->op) {
+        case NFI_OP_TEST:
+            if (nfi_token_test(run, p, in->x, s)) return true;
+            break;
+        case NFI_OP_LEX:
+            if (in->x < 64 ? ((run->tokmask[s] >> in->x) & 1) != 0
+                           : nfi_trie_child(&r->trie, r->lexicons.items[in->x]->root,
+                                            run->tokvocab[s]) != NFI_NONE)
+                return true;
+            break;
+        case NFI_OP_ANN:
+            for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++)
+                if (run->doc->anns.items[run->ann_list[a]].type_id == in->x) return true;
+            break;
+        default: return true;
+        }
+    }
+    return false;
+}
+
 /* Rules of entries (sorted by offset, word) whose word is at s + offset. */
 static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
                      const nfi_pfkey *pf, uint32_t n, uint32_t s)
@@ -295,6 +322,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                 for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
                 if (!ok) continue;
             }
+            if (pg->any_first && !may_start(run, pg, s)) continue;
             nfi_match m;
             if (nfi_match_at(run, cand[i], s, &m) && (st = add_match(run, &m)) != NF_OK) return st;
         }

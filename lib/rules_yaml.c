@@ -1129,7 +1129,7 @@ static nf_status build_index(loader *L)
         NFI_VEC(keyrule) words = {0}, lexes = {0}, types = {0};
         NFI_VEC(uint32_t) regex = {0}, any = {0};
         for (uint32_t i = 0; i < r->rules.len && st == NF_OK; i++) {
-            const nfi_rule *ru = &r->rules.items[i];
+            nfi_rule *ru = &r->rules.items[i];
             if (ru->phase != ph) continue;
             if (ru->re) {
                 uint32_t *s = nfi_vec_push(&regex);
@@ -1141,6 +1141,7 @@ static nf_status build_index(loader *L)
             memset(&f, 0, sizeof f);
             st = nfi_prog_first(ru->prog, &f);
             if (st == NF_OK && f.any) {
+                ru->prog->any_first = true;
                 uint32_t *s = nfi_vec_push(&any);
                 if (!s) st = NF_ERR_NOMEM;
                 else *s = i;
