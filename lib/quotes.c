@@ -1732,15 +1732,24 @@ static char *normalize(qctx *c, nf_span sp)
 {
     nfi_buf b = {0};
     const char *t = c->t;
-    bool space = false;
+    bool space = false, line_start = false;
     for (size_t i = sp.start; i < sp.end;) {
         unsigned char ch = (unsigned char)t[i];
         size_t sl = t[i] == '\n' ? 1 : space_at(t, c->n, i);
         if (sl) {
             space = true;
+            if (t[i] == '\n') line_start = true;
             i += sl;
             continue;
         }
+        uint8_t mcls, mrole;
+        size_t mlen = mark_at(t, c->n, i, &mcls, &mrole);
+        if (line_start && mlen) { /* the opening mark of a continued paragraph */
+            line_start = false;
+            i += mlen;
+            continue;
+        }
+        line_start = false;
         if (space && b.len) nfi_buf_putc(&b, ' ');
         space = false;
         uint8_t cls, role;
@@ -1844,6 +1853,29 @@ static nf_status publish(qctx *c)
         for (size_t i = 0; i < n; i++) order[i] = keys[i].index;
         free(keys);
     }
+    char **norm = n ? calloc(n, sizeof *norm) : NULL;
+    if (n && !norm) {
+        free(ent);
+        free(order);
+        return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n && !c->nomem; i++) norm[i] = normalize(c, c->outs.items[i].span);
+    /* a quote with neither cue nor speaker whose words are quoted or reported
+       elsewhere (a quoted crosshead) takes the speaker of that report */
+    for (size_t i = 0; i < n && !c->nomem; i++) {
+        qout *o = &c->outs.items[i];
+        if (o->sa < o->sb || o->cue.start != NF_UNSET || o->kind != NF_QUOTE_DIRECT) continue;
+        if (!norm[i] || strlen(norm[i]) < 12) continue;
+        for (size_t j = 0; j < n; j++) {
+            const qout *p = &c->outs.items[j];
+            if (j == i || p->sa >= p->sb || !norm[j] || !strstr(norm[j], norm[i])) continue;
+            o->sa = p->sa;
+            o->sb = p->sb;
+            o->inherit = (int64_t)j;
+            o->rule = "quotes.direct.echo";
+            break;
+        }
+    }
     int64_t prev_ent = -1;
     size_t prev_pos = 0;
     for (size_t oi = 0; oi < n; oi++) {
@@ -1856,10 +1888,15 @@ static nf_status publish(qctx *c)
         }
         if (ent[i] < 0 && o->sa < o->sb)
             ent[i] = resolve_speaker(c, o->sa, o->sb, prev_ent, prev_pos, o->span.start);
-        if (ent[i] >= 0) {
+        if (ent[i] >= 0 && o->inherit < 0) {
             prev_ent = ent[i];
             prev_pos = o->span.end;
         }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const qout *o = &c->outs.items[i];
+        if (o->inherit >= 0 && (size_t)o->inherit < n && ent[o->inherit] >= 0)
+            ent[i] = ent[o->inherit];
     }
     for (size_t i = 0; i < n && !c->nomem; i++) {
         qout *o = &c->outs.items[i];
@@ -1880,11 +1917,12 @@ static nf_status publish(qctx *c)
         }
         q->speaker_entity = ent[i];
         q->canonical = ent[i] >= 0 ? d->entities.items[ent[i]].canonical : NULL;
-        q->normalized = normalize(c, o->span);
+        q->normalized = norm[i];
         q->rule = o->rule;
     }
     free(ent);
     free(order);
+    free(norm);
     if (c->nomem) return NF_ERR_NOMEM;
     /* text order */
     if (d->quotes.len > 1) qsort(d->quotes.items, d->quotes.len, sizeof *d->quotes.items, cmp_quote);
