@@ -559,6 +559,26 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
                     vn -= 2;
                 }
             }
+            if (!strncmp(key, "holiday_", 8)) {
+                /* fixed-date holidays: the captured name is only a flag */
+                static const struct {
+                    const char *name, *month, *day;
+                } hol[] = {{"xmas", "12", "25"}, {"eve", "12", "24"}, {"ny", "1", "1"},
+                           {"nye", "12", "31"},  {"hw", "10", "31"},  {"vd", "2", "14"},
+                           {NULL, NULL, NULL}};
+                bool known = false;
+                for (size_t h = 0; hol[h].name; h++) {
+                    if (strcmp(key + 8, hol[h].name) != 0) continue;
+                    known = true;
+                    nfi_timex_in_set(&in, "month", hol[h].month, strlen(hol[h].month));
+                    nfi_timex_in_set(&in, "day", hol[h].day, strlen(hol[h].day));
+                }
+                if (!known) {
+                    nfi_doc_warn(doc, "dates: rule %s: unknown %s", a->rule ? a->rule : "?", key);
+                    bad = true;
+                }
+                continue;
+            }
             if (!strcmp(key, "freq_word")) {
                 if (!set_freq_word(&in, v, vn)) {
                     nfi_doc_warn(doc, "dates: rule %s: unknown freq_word '%.*s'",

@@ -532,6 +532,13 @@ static const e2e_case e2e[] = {
      {{"this week", "2025-W15", "DATE", NULL},
       {"the third quarter of 2024", "2024-Q3", "DATE", NULL},
       {"early December", "2024-12", "DATE", "START"}}, 3},
+    {"Police came on March 3; later that day the road reopened, and shops shut on Christmas Eve "
+     "after a decades-long feud.",
+     "2025-04-10",
+     {{"March 3", "2025-03-03", "DATE", NULL},
+      {"later that day", "2025-03-03", "DATE", NULL},
+      {"Christmas Eve", "2024-12-24", "DATE", NULL},
+      {"decades-long", "PXE", "DURATION", NULL}}, 4},
 };
 
 NF_TEST(dates_end_to_end_through_public_api)
