@@ -500,13 +500,23 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
 
     /* overlapping candidates: keep the preferred ones */
     if (ncand) qsort(cands, ncand, sizeof *cands, cmp_pref);
+    /* a bitmap of the bytes taken: linear in the text, whatever the count */
     size_t kept = 0;
+    unsigned char *taken = ncand ? calloc(doc->len / 8 + 1, 1) : NULL;
+    if (ncand && !taken) {
+        free(cands);
+        return NF_ERR_NOMEM;
+    }
     for (size_t i = 0; i < ncand; i++) {
         bool clash = false;
-        for (size_t k = 0; k < kept && !clash; k++)
-            clash = overlaps(cands[k].span, cands[i].span);
-        if (!clash) cands[kept++] = cands[i];
+        for (size_t b = cands[i].span.start; b < cands[i].span.end && !clash; b++)
+            clash = (taken[b / 8] >> (b % 8)) & 1u;
+        if (clash) continue;
+        for (size_t b = cands[i].span.start; b < cands[i].span.end; b++)
+            taken[b / 8] = (unsigned char)(taken[b / 8] | (1u << (b % 8)));
+        cands[kept++] = cands[i];
     }
+    free(taken);
     if (kept) qsort(cands, kept, sizeof *cands, cmp_text);
 
     nf_status st = NF_OK;
