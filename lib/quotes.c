@@ -1322,14 +1322,17 @@ static nf_span trim_content(const qctx *c, size_t a, size_t b)
 /* Whether the span is (nearly) all one direct quote that was already output. */
 static bool is_mostly_direct(const qctx *c, nf_span sp)
 {
-    for (size_t i = 0; i < c->outs.len; i++) {
-        const qout *o = &c->outs.items[i];
-        if (o->kind != NF_QUOTE_DIRECT) continue;
-        size_t lo = o->span.start > sp.start ? o->span.start : sp.start;
-        size_t hi = o->span.end < sp.end ? o->span.end : sp.end;
-        if (hi <= lo) continue;
+    /* such a quote starts within a few bytes of the content: look at the
+       quotes of its first tokens */
+    for (size_t i = tok_at(c, sp.start), k = 0; i < c->tok.len && k < 3; i++, k++) {
+        if (c->tok.items[i].s > sp.start + 8) break;
+        int32_t qi = c->tok.items[i].inq;
+        if (qi < 0) continue;
+        nf_span o = c->dq.items[qi].span;
+        size_t lo = o.start > sp.start ? o.start : sp.start;
+        size_t hi = o.end < sp.end ? o.end : sp.end;
         /* the quote with its marks covers the content */
-        if ((double)(hi - lo) + 8.0 >= (double)(sp.end - sp.start)) return true;
+        if (hi > lo && (double)(hi - lo) + 8.0 >= (double)(sp.end - sp.start)) return true;
     }
     return false;
 }
@@ -1344,9 +1347,11 @@ static void add_indirect(qctx *c, nf_span sp, const qcue *cu, const char *rule)
     }
     if (words < 2) return;
     if (is_mostly_direct(c, sp)) return;
-    for (size_t i = 0; i < c->outs.len; i++) {
+    /* indirect quotes are made in text order: a repeat is among the last ones */
+    for (size_t i = c->outs.len, seen = 0; i-- > 0 && seen < 32;) {
         const qout *o = &c->outs.items[i];
-        if (o->kind != NF_QUOTE_INDIRECT) continue;
+        if (o->kind != NF_QUOTE_INDIRECT) break;
+        seen++;
         size_t lo = o->span.start > sp.start ? o->span.start : sp.start;
         size_t hi = o->span.end < sp.end ? o->span.end : sp.end;
         if (hi > lo && (double)(hi - lo) >= 0.8 * (double)(sp.end - sp.start)) return;
