@@ -28,6 +28,17 @@ entities=$(grep -o 'class="ent [A-Z]*"' "$tmp/dom.html" | wc -l)
 check "entities are highlighted ($entities)" [ "$entities" -gt 0 ]
 check "a script in the text stays text" grep -q '&lt;script&gt;' "$tmp/hostile-dom.html"
 check "a script in the text does not run" sh -c "! grep -q '<title>pwned' '$tmp/hostile-dom.html'"
+# A real article from ../shared (CI has it): people, quotes tied to speakers, dates.
+seed=${NF_SHARED:-../shared}/corpus/seeds/000_b770208cb639f5e0.txt
+if [ -f "$seed" ]; then
+    $B/newsfacts --rules rules --format html "$seed" > "$tmp/seed.html"
+    timeout 60 "$browser" $flags --dump-dom "file://$tmp/seed.html" > "$tmp/seed-dom.html" 2>/dev/null
+    persons=$(grep -o 'class="ent PERSON"' "$tmp/seed-dom.html" | wc -l)
+    check "seed: people highlighted ($persons)" [ "$persons" -ge 3 ]
+    check "seed: quotes tied to a speaker colour" grep -q 'class="quote" data-quote="q1" style="--c:#' "$tmp/seed-dom.html"
+    check "seed: dates carry their value" grep -q 'class="date" title="DATE 2025-' "$tmp/seed-dom.html"
+    check "seed: clutter is greyed" grep -q 'class="clutter"' "$tmp/seed-dom.html"
+fi
 timeout 60 "$browser" $flags --window-size=1280,900 --screenshot="$tmp/shot.png" "file://$tmp/page.html" >/dev/null 2>&1
 check "a screenshot is taken" [ -s "$tmp/shot.png" ]
 [ -n "$NF_SCREENSHOT" ] && cp "$tmp/shot.png" "$NF_SCREENSHOT"
