@@ -765,7 +765,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
         size_t p = j - 1;
         if (w_is(c, p, "after") || w_is(c, p, "before") || w_is(c, p, "since") ||
             w_is(c, p, "until")) {
-            /* "X in a statement after the talks said": the clause's subject */
+            /* "X in a note after the vote said": the clause's subject */
             size_t k = p;
             while (k > ua && is_word(c, k - 1) && !w_in(c, k - 1, SUBJ_STOP) && k + 20 > p) k--;
             if (k < p && (k == ua || p_is(c, k - 1, ','))) {
@@ -1616,9 +1616,9 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
     const nf_doc *d = c->doc;
     if (sa >= sb) return -1;
     size_t s = c->tok.items[sa].s, e = c->tok.items[sb - 1].e;
-    /* the head noun phrase ends at the first preposition: "Russia's Foreign
-       Ministry", "A U.S. Embassy official" (in Ankara), "Russia's ambassador"
-       (to the US) */
+    /* the head noun phrase ends at the first preposition: "Spain's Foreign
+       Ministry", "A Canadian Embassy official" (in Lima), "France's ambassador"
+       (to Chile) */
     size_t hb = sb;
     for (size_t k = sa + 1; k < sb; k++)
         if (w_in(c, k, PREPS) || w_is(c, k, "of")) {

@@ -236,7 +236,7 @@ done:
 /* ------------------------------------------------------------ decisions */
 
 /* A line that reads as a heading or a menu item: at most three words, or
- * words mostly capitalised ("Diplomatic Engagement in Istanbul"). */
+ * words mostly capitalised ("Harbour Plans in Porthaven"). */
 static bool line_is_heading(const sp_ctx *c, size_t line_first, size_t end)
 {
     size_t words = 0, caps = 0;
