@@ -227,9 +227,9 @@ static void big_full_pipeline(void)
     static const char unit[] = "Mara Okonkwo, the harbour chief, said on Tuesday that the pier "
                                "\"will open by March 3, 2026.\" The U.S. Coast Guard agreed. ";
     size_t len;
-    /* OPEN (reported): quotes.c add_indirect() counts words from the first
-     * token for every cue, so quote-dense text is O(n^2) (1 MB: 5 s, 2 MB:
-     * 17 s, 4 MB: 104 s). 1 MB until it is fixed; then BIG_BYTES / 25. */
+    /* OPEN (reported): quote-dense text is still O(n^2) in quotes.c at
+     * 21406e2 (2 MB: 5 s, 4 MB: 19 s; add_indirect() before). 1 MB until
+     * it is fixed; then BIG_BYTES / 25. */
     char *text = repeat(unit, (BIG_BYTES / 100) / (sizeof unit - 1), &len);
     NF_CHECK(text != NULL);
     if (!text) return;
@@ -253,11 +253,8 @@ static void many_quotes(void)
     NF_CHECK(text != NULL);
     if (text) full_run("500,000 opening curly quotes", text, len);
     free(text);
-    /* OPEN (reported): quotes.c unit_break_after() scans every quote for
-     * each quote mark, so n tiny quotes take O(n^2) (40,000: 9 s; 250,000:
-     * over 5 min). Run at a size that ends until it is fixed; then use
-     * MILLION / 4 here. */
-    size_t tiny = getenv("NF_HOSTILE_FULL") ? MILLION / 4 : 10000;
+    /* was O(n^2) in quotes.c (40,000: 9 s), fixed by 21406e2 */
+    size_t tiny = MILLION / 4;
     text = repeat("\"a\" ", tiny, &len);
     NF_CHECK(text != NULL);
     if (text) full_run("tiny quotes", text, len);
@@ -636,12 +633,10 @@ static void yaml_huge_scalars(void)
     r = nf_rules_load_buffer(yaml, len, "hostile.yaml", NULL, &err);
     if (!r) NF_CHECK(err.code == NF_ERR_REGEX || err.code == NF_ERR_LIMIT || err.code == NF_ERR_RULE);
     nf_rules_free(r);
-    /* a huge token pattern. OPEN (reported): the pattern compiler is
-     * quadratic before it applies its instruction limit (32,768 items:
-     * 4.7 s, 131,072 items = 1 MB: 75 s). 64 KB until it is fixed; then
-     * 1 MB (set NF_HOSTILE_FULL to try). */
+    /* a huge token pattern (1 MB took 75 s before 21406e2: the limit now
+     * applies while compiling) */
     len = (size_t)sprintf(yaml, "schema: 1\nrules:\n  - name: long\n    emit: X\n    pattern: \"");
-    size_t items = (getenv("NF_HOSTILE_FULL") ? (1u << 20) : (64u << 10)) / 8;
+    size_t items = (big < (1u << 20) ? big : (1u << 20)) / 8;
     for (size_t i = 0; i < items; i++) memcpy(yaml + len + 8 * i, "[]? a{2}", 8);
     len += 8 * items;
     len += (size_t)sprintf(yaml + len, "\"\n");
