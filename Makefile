@@ -127,7 +127,7 @@ html-view: test-build
 # same suite under ASan+UBSan.
 test:
 	@sh tools/install-deps.sh --test
-	$(MAKE) --no-print-directory unit cli-tests rules-bad python-tests golden fuzz-replay html-view
+	$(MAKE) --no-print-directory unit cli-tests rules-bad python-tests golden fuzz-replay html-view check-abi
 	$(MAKE) --no-print-directory install-test
 	$(MAKE) --no-print-directory check
 
