@@ -230,5 +230,9 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err);
 nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
 nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
 nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
+/* The same, adding the quotes again; *work (if not NULL) gets the number of
+   inner-loop steps taken (tests check that it grows linearly). */
+nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_error *err,
+                                     uint64_t *work);
 
 #endif

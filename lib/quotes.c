@@ -97,8 +97,27 @@ typedef struct qctx {
     double continue_units;   /* quotes.continue_units */
     double pronoun_window;   /* quotes.pronoun_window */
     double clause_lookahead; /* quotes.clause_lookahead */
+    /* entity indexes (built once, so that a lookup costs O(log E) plus a
+       bounded walk instead of a scan of every entity per quote) */
+    size_t *ent_by_start;    /* entity indices by (start, index) */
+    size_t *ent_reach;       /* ent_reach[j]: largest end of ent_by_start[0..j] */
+    size_t *ent_by_end;      /* entity indices by (end, -index) */
+    size_t *role_by_end;     /* PERSON entities with a role, by (end, -index) */
+    size_t *role_by_start;   /* the same, by (start, index) */
+    size_t nroles;
+    uint64_t work;           /* steps of the inner loops (tests check it grows linearly) */
     bool nomem;
 } qctx;
+
+/* Entities looked at per lookup at most: more than any article has, so
+   results equal a full scan on real text, and a quote-dense document of
+   several MB stays linear. */
+#define ENT_WALK 512
+/* A quote without cue is compared with this many quotes on each side for
+   an echo of its words (a quoted crosshead). */
+#define ECHO_WINDOW 256
+/* Content clauses end after this many tokens at most. */
+#define CONTENT_MAX_TOKENS 400
 
 /* Default word lists (used when the rules define no lexicon of that name). */
 static const char *const DEF_CUES[] = {
@@ -525,6 +544,23 @@ static void add_dq(qctx *c, size_t open, size_t close, size_t last, uint32_t fla
 static void pair_marks(qctx *c)
 {
     size_t n = c->tok.len;
+    /* sclose[j]: the first single mark that can close at or after token j;
+       nlnext[j]: the first line end at or after j (n when none) */
+    size_t *sclose = malloc((n + 1) * sizeof *sclose), *nlnext = malloc((n + 1) * sizeof *nlnext);
+    if (!sclose || !nlnext) {
+        free(sclose);
+        free(nlnext);
+        c->nomem = true;
+        return;
+    }
+    sclose[n] = nlnext[n] = n;
+    for (size_t j = n; j-- > 0;) {
+        const qtok *k = &c->tok.items[j];
+        sclose[j] = k->kind == QT_QUOTE && k->qclass == QM_SINGLE && (mark_role(c, j) & QR_CLOSE)
+                        ? j
+                        : sclose[j + 1];
+        nlnext[j] = k->kind == QT_NL ? j : nlnext[j + 1];
+    }
     for (size_t i = 0; i < n && !c->nomem; i++) {
         qtok *k = &c->tok.items[i];
         if (k->kind != QT_QUOTE) continue;
@@ -537,17 +573,16 @@ static void pair_marks(qctx *c)
             if (!space_or_edge_before(c, i) || !is_word(c, i + 1)) continue;
             unsigned char b = (unsigned char)c->t[c->tok.items[i + 1].s];
             if (b >= '0' && b <= '9') continue;
-            size_t j = i + 1;
-            for (; j < n && !(is_nl(c, j) && c->tok.items[j].para); j++) {
-                if (c->tok.items[j].kind == QT_QUOTE && c->tok.items[j].qclass == QM_SINGLE &&
-                    (mark_role(c, j) & QR_CLOSE) && j > i + 1)
-                    break;
-                if (is_nl(c, j) && (final_punct_tok(c, j - 1) || j - i > 40)) {
-                    j = n;
-                    break;
-                }
+            /* the first closing single mark after the word, unless a line end
+               that stops the quote comes first (a paragraph break, a line after
+               a full stop, a line more than 40 tokens on) */
+            size_t j = sclose[i + 2 <= n ? i + 2 : n];
+            bool stopped = j >= n;
+            for (size_t l = nlnext[i + 1]; l < j && !stopped; l = nlnext[l + 1]) {
+                c->work++;
+                if (c->tok.items[l].para || final_punct_tok(c, l - 1) || l - i > 40) stopped = true;
             }
-            if (j >= n || is_nl(c, j)) continue;
+            if (stopped) continue;
             add_dq(c, i, j, j, 0);
             i = j;
             continue;
@@ -557,6 +592,7 @@ static void pair_marks(qctx *c)
         bool closed = false;
         while (j < n) {
             qtok *m = &c->tok.items[j];
+            c->work++;
             if (m->kind == QT_NL) {
                 size_t nx = j + 1;
                 while (nx < n && is_nl(c, nx)) nx++;
@@ -600,6 +636,8 @@ static void pair_marks(qctx *c)
             i = last;
         }
     }
+    free(sclose);
+    free(nlnext);
 }
 
 /* ------------------------------------------------------------ units */
@@ -940,7 +978,7 @@ static void find_cues(qctx *c)
             if (!(q->a > ua && p_is(c, q->a - 1, ','))) continue;
             bool got = false;
             for (size_t j = k; j-- > first_cue;)
-                if (c->cues.items[j].sa != c->cues.items[j].sb) {
+                if (c->work++, c->cues.items[j].sa != c->cues.items[j].sb) {
                     q->sa = c->cues.items[j].sa;
                     q->sb = c->cues.items[j].sb;
                     got = true;
@@ -985,21 +1023,35 @@ static qout *add_out(qctx *c, nf_span span, uint32_t kind, uint32_t flags, const
 
 /* The cue of a direct quote: after it ("...," X said), before it in its unit
  * (X said: "..."), or anywhere after it in the unit. -1 when none. */
-static int direct_cue(const qctx *c, const dquote *q)
+static int direct_cue(qctx *c, const dquote *q)
 {
     if (q->unit == NFI_NONE) return -1;
     if (q->close == q->open) return -1;
     size_t after = q->close + 1;
     int best_after = -1, best_before = -1;
-    for (size_t k = c->ucue[q->unit]; k < c->ucue[q->unit + 1]; k++) {
-        const qcue *cu = &c->cues.items[k];
-        if (cu->unit != q->unit) continue;
-        if (cu->a >= after) {
-            if (best_after < 0) best_after = (int)k;
-        } else if (cu->b <= q->open) {
-            best_before = (int)k;
-        }
+    /* the cues of a unit are in text order: the first one at or after the
+       closing mark, and the last one ending before the opening mark */
+    size_t lo = c->ucue[q->unit], hi = c->ucue[q->unit + 1];
+    c->work++;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->cues.items[mid].a < after)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    if (lo < c->ucue[q->unit + 1]) best_after = (int)lo;
+    size_t b0 = c->ucue[q->unit];
+    hi = lo;
+    lo = b0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->cues.items[mid].b <= q->open)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > b0) best_before = (int)(lo - 1);
     if (best_after >= 0) {
         const qcue *cu = &c->cues.items[best_after];
         /* close after the quote: only a short chunk between */
@@ -1073,7 +1125,7 @@ static void do_direct(qctx *c)
             /* a lead-in "X said:" as the unit before */
             const qunit *pu = &c->units.items[q->unit - 1];
             if (p_is(c, pu->b - 1, ':') && c->units.items[q->unit].a == q->open) {
-                for (size_t k = c->cues.len; k-- > 0;)
+                for (size_t k = c->ucue[q->unit]; k-- > c->ucue[q->unit - 1];)
                     if (c->cues.items[k].unit == q->unit - 1) {
                         const qcue *pc = &c->cues.items[k];
                         o->cue.start = c->tok.items[pc->a].s;
@@ -1106,17 +1158,18 @@ static void do_blocks(qctx *c)
         size_t end = cu->b;
         size_t uu = u;
         while (end < c->tok.len && !is_nl(c, end) && uu + 1 < c->units.len) {
+            c->work++;
             uu++;
             end = c->units.items[uu].b;
         }
         bool marks = false;
         for (size_t k = cu->a; k < end; k++)
-            if (c->tok.items[k].kind == QT_QUOTE && c->tok.items[k].inq < 0 &&
+            if (c->work++, c->tok.items[k].kind == QT_QUOTE && c->tok.items[k].inq < 0 &&
                 (mark_role(c, k) & QR_OPEN) && c->tok.items[k].qclass == QM_DOUBLE)
                 marks = true;
         if (marks || nwords(c, cu->a, end) < 5) continue;
         int cue = -1;
-        for (size_t k = c->cues.len; k-- > 0;)
+        for (size_t k = c->ucue[u]; k-- > c->ucue[u - 1];)
             if (c->cues.items[k].unit == u - 1) {
                 cue = (int)k;
                 break;
@@ -1212,8 +1265,11 @@ static size_t skip_adjuncts(const qctx *c, size_t k, size_t ub, bool object)
 
 /* End of the content that starts at k: the unit end or a trailing
  * attribution (", according to ...", ", adding ...", ", X said"). */
-static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
+static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
 {
+    /* no sentence reports this much: a run-on "sentence" of a hostile text
+       must not make every cue scan to its end */
+    if (ub > k + CONTENT_MAX_TOKENS) ub = k + CONTENT_MAX_TOKENS;
     size_t end = ub;
     /* a cue inside a non-restrictive relative (", which said that X, ..."):
        the content ends with the relative clause */
@@ -1229,6 +1285,7 @@ static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
         }
     }
     for (size_t j = k; j < ub; j++) {
+        c->work++;
         if (c->tok.items[j].inq >= 0) continue;
         if (p_is(c, j, ';') || (relcl && p_is(c, j, ',') && j > k)) {
             end = j;
@@ -1272,8 +1329,19 @@ static size_t content_end(const qctx *c, size_t k, size_t ub, size_t self_cue)
             /* ", X said" closing the sentence */
             uint32_t un = c->tok.items[j].unit;
             size_t q0 = un == NFI_NONE ? 0 : c->ucue[un], q1 = un == NFI_NONE ? 0 : c->ucue[un + 1];
-            for (size_t q = q0; q < q1; q++) {
+            /* the cues of the unit are in text order: those in (j, j + 10] */
+            c->work++;
+            while (q0 < q1) {
+                size_t mid = q0 + (q1 - q0) / 2;
+                if (c->cues.items[mid].a <= j)
+                    q0 = mid + 1;
+                else
+                    q1 = mid;
+            }
+            q1 = un == NFI_NONE ? 0 : c->ucue[un + 1];
+            for (size_t q = q0; q < q1 && c->cues.items[q].a <= j + 10; q++) {
                 const qcue *cu = &c->cues.items[q];
+                c->work++;
                 if (cu->a == self_cue || cu->a <= j || cu->a > j + 10 || cu->a >= ub) continue;
                 if (cu->type != CUE_VERB) continue;
                 size_t after = skip_adjuncts(c, cu->b, ub, false);
@@ -1361,6 +1429,27 @@ static void add_indirect(qctx *c, nf_span sp, const qcue *cu, const char *rule)
 
 static void do_indirect(qctx *c)
 {
+    /* the first token of the first verb cue of each unit (not one a block
+       quote used), or SIZE_MAX */
+    size_t *first_verb = malloc((c->units.len ? c->units.len : 1) * sizeof *first_verb);
+    if (!first_verb) {
+        c->nomem = true;
+        return;
+    }
+    /* the same for verb cues that take a clause */
+    size_t *first_clause = malloc((c->units.len ? c->units.len : 1) * sizeof *first_clause);
+    if (!first_clause) {
+        free(first_verb);
+        c->nomem = true;
+        return;
+    }
+    for (size_t u = 0; u < c->units.len; u++) first_verb[u] = first_clause[u] = SIZE_MAX;
+    for (size_t k = c->cues.len; k-- > 0;) {
+        const qcue *q = &c->cues.items[k];
+        if (q->type != CUE_VERB) continue;
+        first_verb[q->unit] = q->a;
+        if (!NOCLAUSE(c, q->a)) first_clause[q->unit] = q->a;
+    }
     for (size_t k = 0; k < c->cues.len && !c->nomem; k++) {
         qcue *cu = &c->cues.items[k];
         if (cu->type <= 0) continue;
@@ -1370,6 +1459,7 @@ static void do_indirect(qctx *c)
         if (cu->sa == cu->sb) {
             for (size_t j = k; j-- > 0;) {
                 const qcue *pc = &c->cues.items[j];
+                c->work++;
                 if (pc->unit != cu->unit) break;
                 if (pc->sa != pc->sb) {
                     cu->sa = pc->sa;
@@ -1380,11 +1470,8 @@ static void do_indirect(qctx *c)
         }
         if (cu->type == CUE_ACCORDING) {
             size_t xe = cu->sb;
-            bool other_verb = false;
-            for (size_t j = c->ucue[cu->unit]; j < c->ucue[cu->unit + 1]; j++)
-                if (j != k && c->cues.items[j].unit == cu->unit &&
-                    c->cues.items[j].type == CUE_VERB && c->cues.items[j].a < cu->a)
-                    other_verb = true;
+            /* a verb cue before it in the unit */
+            bool other_verb = first_verb[cu->unit] < cu->a;
             bool conj_after = p_is(c, xe, ',') && (w_is(c, xe + 1, "and") || w_is(c, xe + 1, "but"));
             if (conj_after && !other_verb && cu->a > ua && p_is(c, cu->a - 1, ',')) {
                 /* "CLAUSE, according to X, and ...": the clause before */
@@ -1470,12 +1557,8 @@ static void do_indirect(qctx *c)
             size_t after = skip_adjuncts(c, cu->inverted ? cu->sb : cu->b, ub, told);
             bool at_end = after >= ub || (after + 1 == ub && final_punct_tok(c, after)) ||
                           p_is(c, after, ',');
-            for (size_t j = c->ucue[cu->unit]; j < c->ucue[cu->unit + 1] && at_end; j++) {
-                const qcue *o = &c->cues.items[j];
-                if (o->unit == cu->unit && o->a >= ua && o->a < chunk_start &&
-                    o->type == CUE_VERB && !NOCLAUSE(c, o->a))
-                    at_end = false; /* "X said that ..., TASS reported": one report */
-            }
+            /* "X said that ..., TASS reported": one report */
+            if (first_clause[cu->unit] < chunk_start) at_end = false;
             if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
                 !(w_is(c, after + 1, "according")) && comma_before &&
                 clause_at(c, after + 1, ub)) {
@@ -1488,11 +1571,11 @@ static void do_indirect(qctx *c)
             }
         }
     }
+    free(first_verb);
+    free(first_clause);
 }
 
 /* ------------------------------------------------------------ speakers */
-
-static bool span_overlap(nf_span a, size_t s, size_t e) { return a.start < e && s < a.end; }
 
 static bool inside_direct(const qctx *c, size_t pos)
 {
@@ -1564,53 +1647,224 @@ static bool type_ok(uint32_t type, int want)
     }
 }
 
-/* The nearest entity ending before pos of a compatible kind (outside direct
- * quotes); gender 'm'/'f' when known. -1 when none. */
-static int64_t nearest_before(const qctx *c, size_t pos, int want, char gender,
-                              const char *head)
+/* ------------------------------------------------------------ entity indexes */
+
+typedef struct ekey {
+    size_t k, i;
+} ekey;
+
+static int cmp_ekey(const void *a, const void *b) /* key, then index */
+{
+    const ekey *x = a, *y = b;
+    if (x->k != y->k) return x->k < y->k ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+static int cmp_ekey_rev(const void *a, const void *b) /* key, then index descending */
+{
+    const ekey *x = a, *y = b;
+    if (x->k != y->k) return x->k < y->k ? -1 : 1;
+    return x->i > y->i ? -1 : x->i < y->i;
+}
+
+/* Entity indices (all, or PERSONs with a role) sorted by start or by end. */
+static size_t *entity_index(qctx *c, bool roles, bool by_end, size_t *count)
 {
     const nf_doc *d = c->doc;
-    int64_t best = -1;
-    for (size_t i = 0; i < d->entities.len; i++) {
+    size_t n = d->entities.len, k = 0;
+    *count = 0;
+    ekey *keys = malloc((n ? n : 1) * sizeof *keys);
+    size_t *out = malloc((n ? n : 1) * sizeof *out);
+    if (!keys || !out) {
+        free(keys);
+        free(out);
+        c->nomem = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
         const nf_entity *e = &d->entities.items[i];
-        if (e->span.end > pos) continue;
+        if (roles && (e->type != NF_ENT_PERSON || e->role.start == NF_UNSET)) continue;
+        keys[k].k = by_end ? e->span.end : e->span.start;
+        keys[k].i = i;
+        k++;
+    }
+    if (k > 1) qsort(keys, k, sizeof *keys, by_end ? cmp_ekey_rev : cmp_ekey);
+    for (size_t i = 0; i < k; i++) out[i] = keys[i].i;
+    free(keys);
+    *count = k;
+    return out;
+}
+
+static void build_entity_indexes(qctx *c)
+{
+    size_t n;
+    c->ent_by_start = entity_index(c, false, false, &n);
+    if (!c->nomem) {
+        c->ent_reach = malloc((n ? n : 1) * sizeof *c->ent_reach);
+        if (!c->ent_reach) c->nomem = true;
+        for (size_t j = 0; c->ent_reach && j < n; j++) {
+            size_t e = c->doc->entities.items[c->ent_by_start[j]].span.end;
+            c->ent_reach[j] = j && c->ent_reach[j - 1] > e ? c->ent_reach[j - 1] : e;
+        }
+    }
+    if (!c->nomem) c->ent_by_end = entity_index(c, false, true, &n);
+    if (!c->nomem) c->role_by_end = entity_index(c, true, true, &c->nroles);
+    if (!c->nomem) c->role_by_start = entity_index(c, true, false, &c->nroles);
+}
+
+/* First position in idx[0..n) whose entity's start (or end) is > pos (upper)
+   or >= pos (lower). */
+static size_t ent_bound(const qctx *c, const size_t *idx, size_t n, size_t pos, bool by_end,
+                        bool upper)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const nf_span *sp = &c->doc->entities.items[idx[mid]].span;
+        size_t v = by_end ? sp->end : sp->start;
+        if (upper ? v <= pos : v < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Entities overlapping bytes [s,e), in index order, at most cap. */
+static size_t entities_in(qctx *c, size_t s, size_t e, size_t *out, size_t cap)
+{
+    const nf_doc *d = c->doc;
+    size_t n = d->entities.len, k = 0;
+    size_t lb = ent_bound(c, c->ent_by_start, n, s, false, false);
+    /* starting inside: [lb, first start >= e) */
+    for (size_t j = lb; j < n && k < cap; j++) {
+        c->work++;
+        const nf_entity *en = &d->entities.items[c->ent_by_start[j]];
+        if (en->span.start >= e) break;
+        if (en->span.end > s) out[k++] = c->ent_by_start[j];
+    }
+    /* starting before and reaching into it (nested names) */
+    for (size_t j = lb, w = 0; j > 0 && w < ENT_WALK && k < cap && c->ent_reach[j - 1] > s;
+         j--, w++) {
+        c->work++;
+        const nf_entity *en = &d->entities.items[c->ent_by_start[j - 1]];
+        if (en->span.end > s) out[k++] = c->ent_by_start[j - 1];
+    }
+    /* index order, as a scan of d->entities would see them */
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && out[j - 1] > out[j]; j--) {
+            size_t t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return k;
+}
+
+/* Whether the entity's text or canonical name holds the head word. */
+static bool entity_has_head(const qctx *c, const nf_entity *e, const char *head)
+{
+    size_t hl = strlen(head);
+    const char *txt = e->canonical ? e->canonical : "";
+    for (size_t k = 0; txt[k]; k++) {
+        size_t m = 0;
+        while (m < hl && txt[k + m] &&
+               ((txt[k + m] >= 'A' && txt[k + m] <= 'Z') ? txt[k + m] - 'A' + 'a'
+                                                         : txt[k + m]) == head[m])
+            m++;
+        if (m == hl) return true;
+    }
+    for (size_t k = e->span.start; k + hl <= e->span.end; k++) {
+        size_t m = 0;
+        while (m < hl) {
+            char ch = c->t[k + m];
+            if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+            if (ch != head[m]) break;
+            m++;
+        }
+        if (m == hl) return true;
+    }
+    return false;
+}
+
+/* The nearest entity ending before pos of a compatible kind (outside direct
+ * quotes); gender 'm'/'f' when known. -1 when none. Of entities ending at
+ * the same byte, the first one. */
+static int64_t nearest_before(qctx *c, size_t pos, int want, char gender, const char *head)
+{
+    const nf_doc *d = c->doc;
+    size_t n = d->entities.len;
+    size_t ub = ent_bound(c, c->ent_by_end, n, pos, true, true);
+    for (size_t j = ub, w = 0; j > 0 && w < ENT_WALK; j--, w++) {
+        c->work++;
+        size_t i = c->ent_by_end[j - 1];
+        const nf_entity *e = &d->entities.items[i];
         if (!type_ok(e->type, want)) continue;
         if (inside_direct(c, e->span.start)) continue;
         if (gender && e->type == NF_ENT_PERSON) {
             char g = person_gender(c, e);
             if (g && g != gender) continue;
         }
-        if (head) {
-            /* the entity named with that head word */
-            size_t hl = strlen(head);
-            bool found = false;
-            const char *txt = e->canonical ? e->canonical : "";
-            for (size_t k = 0; txt[k] && !found; k++) {
-                size_t m = 0;
-                while (m < hl && txt[k + m] &&
-                       ((txt[k + m] >= 'A' && txt[k + m] <= 'Z') ? txt[k + m] - 'A' + 'a'
-                                                                 : txt[k + m]) == head[m])
-                    m++;
-                if (m == hl) found = true;
-            }
-            for (size_t k = e->span.start; !found && k + hl <= e->span.end; k++) {
-                size_t m = 0;
-                while (m < hl) {
-                    char ch = c->t[k + m];
-                    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
-                    if (ch != head[m]) break;
-                    m++;
-                }
-                if (m == hl) found = true;
-            }
-            if (!found) continue;
-        }
-        if (best < 0 || e->span.end > d->entities.items[best].span.end) best = (int64_t)i;
+        if (head && !entity_has_head(c, e, head)) continue;
+        return (int64_t)i;
     }
-    return best;
+    return -1;
 }
 
-static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev_ent,
+/* Whether the role of PERSON en holds the word head and the text of the
+ * entity mod: "Russia's ambassador" -> the person with the role "Russia's
+ * ambassador to Chile". */
+static bool role_matches(const qctx *c, const nf_entity *en, const char *head,
+                         const nf_entity *mod)
+{
+    size_t hl = strlen(head);
+    bool has = false;
+    for (size_t k = en->role.start; !has && k + hl <= en->role.end; k++) {
+        size_t m = 0;
+        while (m < hl) {
+            char ch = c->t[k + m];
+            if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+            if (ch != head[m]) break;
+            m++;
+        }
+        has = m == hl && (k + hl == en->role.end || !alnum_at(c->t, c->n, k + hl));
+    }
+    if (!has) return false;
+    /* the role names the same body */
+    size_t ml = mod->span.end - mod->span.start;
+    for (size_t k = en->role.start; k + ml <= en->role.end; k++) {
+        size_t m = 0;
+        while (m < ml) {
+            char x = c->t[k + m], y = c->t[mod->span.start + m];
+            if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
+            if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
+            if (x != y) break;
+            m++;
+        }
+        if (m == ml) return true;
+    }
+    return false;
+}
+
+/* The person given the role head of body mod: the nearest one ending before
+ * byte s, else the first one starting at or after e. -1 when none. */
+static int64_t role_person(qctx *c, size_t s, size_t e, const char *head, const nf_entity *mod)
+{
+    const nf_doc *d = c->doc;
+    size_t ub = ent_bound(c, c->role_by_end, c->nroles, s, true, true);
+    for (size_t j = ub, w = 0; j > 0 && w < ENT_WALK; j--, w++) {
+        c->work++;
+        size_t i = c->role_by_end[j - 1];
+        if (role_matches(c, &d->entities.items[i], head, mod)) return (int64_t)i;
+    }
+    size_t lb = ent_bound(c, c->role_by_start, c->nroles, e, false, false);
+    for (size_t j = lb, w = 0; j < c->nroles && w < ENT_WALK; j++, w++) {
+        c->work++;
+        size_t i = c->role_by_start[j];
+        if (role_matches(c, &d->entities.items[i], head, mod)) return (int64_t)i;
+    }
+    return -1;
+}
+
+static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
                                size_t prev_pos, size_t quote_start)
 {
     const nf_doc *d = c->doc;
@@ -1629,9 +1883,11 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
     /* an entity inside the mention: a person first, else the last one of the
        head phrase, else the first one */
     int64_t person = -1, first = -1, in_head = -1;
-    for (size_t i = 0; i < d->entities.len; i++) {
+    size_t inside[64];
+    size_t ni = entities_in(c, s, e, inside, sizeof inside / sizeof *inside);
+    for (size_t x = 0; x < ni; x++) {
+        size_t i = inside[x];
         const nf_entity *en = &d->entities.items[i];
-        if (!span_overlap(en->span, s, e)) continue;
         if (en->type == NF_ENT_PERSON && person < 0) person = (int64_t)i;
         if (first < 0 && en->type != NF_ENT_NORP) first = (int64_t)i;
         if (en->type != NF_ENT_NORP && en->span.start < he) in_head = (int64_t)i;
@@ -1641,49 +1897,8 @@ static int64_t resolve_speaker(const qctx *c, size_t sa, size_t sb, int64_t prev
     if (in_head >= 0 && d->entities.items[in_head].span.end < he &&
         in_lex(c->lx_role, ROLE_NOUNS, head)) {
         /* "Russia's ambassador": the person given that role in the document */
-        int64_t before = -1, after = -1;
-        size_t hl = strlen(head);
-        for (size_t i = 0; i < d->entities.len; i++) {
-            const nf_entity *en = &d->entities.items[i];
-            if (en->type != NF_ENT_PERSON || en->role.start == NF_UNSET) continue;
-            bool has = false;
-            for (size_t k = en->role.start; !has && k + hl <= en->role.end; k++) {
-                size_t m = 0;
-                while (m < hl) {
-                    char ch = c->t[k + m];
-                    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
-                    if (ch != head[m]) break;
-                    m++;
-                }
-                has = m == hl && (k + hl == en->role.end || !alnum_at(c->t, c->n, k + hl));
-            }
-            if (!has) continue;
-            /* the role names the same body: "Russia's ambassador" */
-            const nf_entity *mod = &d->entities.items[in_head];
-            size_t ml = mod->span.end - mod->span.start;
-            bool same = false;
-            for (size_t k = en->role.start; !same && k + ml <= en->role.end; k++) {
-                size_t m = 0;
-                while (m < ml) {
-                    char x = c->t[k + m], y = c->t[mod->span.start + m];
-                    if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
-                    if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
-                    if (x != y) break;
-                    m++;
-                }
-                same = m == ml;
-            }
-            if (!same) continue;
-            /* the nearest one before the mention, else the first after it */
-            if (en->span.end <= s) {
-                if (before < 0 || en->span.end > d->entities.items[before].span.end)
-                    before = (int64_t)i;
-            } else if (after < 0 && en->span.start >= e) {
-                after = (int64_t)i;
-            }
-        }
-        if (before >= 0) return before;
-        if (after >= 0) return after;
+        int64_t p = role_person(c, s, e, head, &d->entities.items[in_head]);
+        if (p >= 0) return p;
     }
     if (in_head >= 0 && !in_lex(c->lx_statement, STATEMENT_NOUNS, head)) return in_head;
     head = LW(c, sb - 1);
@@ -1871,8 +2086,13 @@ static nf_status publish(qctx *c)
         qout *o = &c->outs.items[i];
         if (o->sa < o->sb || o->cue.start != NF_UNSET || o->kind != NF_QUOTE_DIRECT) continue;
         if (!norm[i] || strlen(norm[i]) < 12) continue;
-        for (size_t j = 0; j < n; j++) {
+        /* bounded: more quotes than any article has, and linear on a
+           document of a million quotes */
+        size_t j0 = i > ECHO_WINDOW ? i - ECHO_WINDOW : 0;
+        size_t j1 = i + ECHO_WINDOW < n ? i + ECHO_WINDOW : n;
+        for (size_t j = j0; j < j1; j++) {
             const qout *p = &c->outs.items[j];
+            c->work++;
             if (j == i || p->sa >= p->sb || !norm[j] || !strstr(norm[j], norm[i])) continue;
             o->sa = p->sa;
             o->sb = p->sb;
@@ -1936,6 +2156,12 @@ static nf_status publish(qctx *c)
 
 nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
 {
+    return nfi_quotes_resolve_counted(doc, rules, err, NULL);
+}
+
+nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_error *err,
+                                     uint64_t *work)
+{
     (void)err;
     if (!doc || !doc->len) return NF_OK;
     qctx c;
@@ -1975,13 +2201,20 @@ nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     if (!c.nomem) do_direct(&c);
     if (!c.nomem) do_blocks(&c);
     if (!c.nomem) do_indirect(&c);
+    if (!c.nomem) build_entity_indexes(&c);
     if (!c.nomem) st = publish(&c);
     if (c.nomem) st = NF_ERR_NOMEM;
+    if (work) *work = c.work + c.tok.len;
     nfi_vec_free(&c.tok);
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);
     nfi_vec_free(&c.cues);
     free(c.ucue);
+    free(c.ent_by_start);
+    free(c.ent_reach);
+    free(c.ent_by_end);
+    free(c.role_by_end);
+    free(c.role_by_start);
     nfi_vec_free(&c.outs);
     nfi_buf_free(&c.low);
     return st;

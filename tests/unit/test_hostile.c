@@ -227,18 +227,20 @@ static void big_full_pipeline(void)
     static const char unit[] = "Mara Okonkwo, the harbour chief, said on Tuesday that the pier "
                                "\"will open by March 3, 2026.\" The U.S. Coast Guard agreed. ";
     size_t len;
-    /* OPEN (reported): quote-dense text is still O(n^2) in quotes.c at
-     * 21406e2 (2 MB: 5 s, 4 MB: 19 s; add_indirect() before). 1 MB until
-     * it is fixed; then BIG_BYTES / 25. */
-    char *text = repeat(unit, (BIG_BYTES / 100) / (sizeof unit - 1), &len);
+    /* was O(n^2) in quotes.c (4 MB: 19 s at 21406e2; entity scans per quote),
+     * linear there since; the unit test quotes_work_is_linear_on_quote_dense_text
+     * checks the quote stage's step count. Still super-linear in the engine
+     * (apply_edits() in lib/phases.c: every "remove:" match scans all
+     * annotations; ent.fix.month fires on each "by March"). */
+    char *text = repeat(unit, (BIG_BYTES / 25) / (sizeof unit - 1), &len);
     NF_CHECK(text != NULL);
     if (!text) return;
     long base = status_kb("VmRSS");
-    full_run("1 MB line, full pipeline", text, len);
-    check_peak("1 MB line, full pipeline", base, (double)len * 40.0 / 1e6 + 128);
+    full_run("4 MB line, full pipeline", text, len);
+    check_peak("4 MB line, full pipeline", base, (double)len * 40.0 / 1e6 + 128);
     free(text);
 }
-NF_TEST(hostile_1mb_line_full_pipeline) { bounded("1 MB line, full pipeline", big_full_pipeline); }
+NF_TEST(hostile_4mb_line_full_pipeline) { bounded("4 MB line, full pipeline", big_full_pipeline); }
 
 /* ------------------------------------------------------------ pathological text */
 

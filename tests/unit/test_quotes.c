@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "internal.h"
 #include "newsfacts.h"
 
 /* Extracts with empty rules (the built-in word lists); every quote is kept,
@@ -328,4 +329,77 @@ NF_TEST(quotes_echoed_crosshead_takes_report_speaker)
         NF_CHECK(q->cue.start == NF_UNSET);
     }
     nf_doc_free(d);
+}
+
+/* ------------------------------------------------------------ linear work */
+
+/* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
+ * counter, so no timing is involved), with the repository rules (1) or
+ * none (0, -1: a text that has no quote). */
+static uint64_t quote_work(const char *unit, size_t times, int repo_rules)
+{
+    static const char yaml[] = "schema: 1\n";
+    nf_error err;
+    nf_rules *r = repo_rules > 0 ? nf_rules_load_path("rules", NULL, &err)
+                             : nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
+    NF_CHECK(r != NULL);
+    if (!r) return 0;
+    size_t u = strlen(unit), len = u * times;
+    char *text = malloc(len + 1);
+    NF_CHECK(text != NULL);
+    uint64_t work = 0;
+    if (text) {
+        for (size_t i = 0; i < times; i++) memcpy(text + i * u, unit, u);
+        text[len] = 0;
+        nf_extract_options opts;
+        nf_extract_options_init(&opts);
+        opts.flags |= NF_EXTRACT_ALL_TEXT;
+        nf_doc *d = nf_extract(r, NULL, text, len, &opts, &err);
+        NF_CHECK(d != NULL);
+        if (d) {
+            size_t nq = d->quotes.len;
+            NF_CHECK(repo_rules < 0 || nq > 0);
+            d->quotes.len = 0;
+            NF_CHECK_EQ_INT(nfi_quotes_resolve_counted(d, r, &err, &work), NF_OK);
+            NF_CHECK_EQ_INT(d->quotes.len, nq);
+        }
+        nf_doc_free(d);
+        free(text);
+    }
+    nf_rules_free(r);
+    return work;
+}
+
+/* Four times the text takes at most 4.5 times the steps (a quadratic part
+ * would take 16 times). */
+static void check_linear(const char *what, const char *unit, size_t times, int repo_rules)
+{
+    uint64_t w1 = quote_work(unit, times, repo_rules);
+    uint64_t w4 = quote_work(unit, times * 4, repo_rules);
+    double ratio = w1 ? (double)w4 / (double)w1 : 0;
+    if (!(ratio > 3.5 && ratio <= 4.5))
+        fprintf(stderr, "%s: %llu -> %llu steps (x%.2f)\n", what, (unsigned long long)w1,
+                (unsigned long long)w4, ratio);
+    NF_CHECK(ratio > 3.5 && ratio <= 4.5);
+}
+
+/* Quote-dense text was O(n^2): 4 MB of this took 19 s (entity scans per
+ * quote); tests/fuzz/regressions/extract/ has it from the issue. */
+NF_TEST(quotes_work_is_linear_on_quote_dense_text)
+{
+    check_linear("cue and quote a sentence",
+                 "Mara Okonkwo, the harbour chief, said on Tuesday that the pier "
+                 "\"will open by March 3, 2026.\" The U.S. Coast Guard agreed. ",
+                 400, 1);
+    check_linear("role of a body", "Brazil's ambassador Ines Moura toured the port. "
+                 "Brazil's ambassador said the cranes were old. ", 400, 1);
+    check_linear("one sentence of many reports", "Ann said the pier was shut, Bob said ", 500, 0);
+    check_linear("one sentence of many quotes", "\"the pier is shut,\" said Ann, and ", 500, 0);
+    check_linear("according to, one sentence", "according to Ann, the pier is shut, ", 500, 0);
+    check_linear("single marks never closed", "'a ", 2000, -1);
+    check_linear("lead-ins", "Ann said:\n\"The pier is shut for the winter now.\"\n", 500, 0);
+    check_linear("uncued quotes", "\"The pier is shut for the winter now.\" ", 1000, 0);
+    check_linear("participles", "Ann wrote the pier was shut, adding it, saying it, ", 500, 0);
+    check_linear("nested reports", "Ann said that ", 500, 0);
+    check_linear("reports and quotes, one sentence", "Ann said that \"the pier\" is shut and ", 500, 0);
 }
