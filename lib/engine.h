@@ -82,6 +82,24 @@ enum { NFI_CAP_UPPER = 1, NFI_CAP_LOWER, NFI_CAP_TITLE, NFI_CAP_ALLCAPS };
 #define NFI_FLAG_SENT_START 0x10000u
 #define NFI_FLAG_SENT_END 0x20000u
 
+/* Feature bits of a token (nfi_run.feat): bits 0-15 its NF_TOKEN_* flags,
+ * NFI_FLAG_SENT_START / _END, one bit per cap:* value and per kind. */
+#define NFI_FEAT_CAP(v) (1ull << (23 + (v)))  /* v = NFI_CAP_*: bits 24-27 */
+#define NFI_FEAT_KIND(k) (1ull << (32 + (k))) /* k < 32 */
+
+/* A token test as a conjunction, checked without walking the test tree:
+ * (feat & fmask) == fwant; the token's one-token-entry bits of lexicons
+ * (< 64) hold all of lyes, none of lno and, when lany != 0, one of lany;
+ * then the tests in rest (evaluated one by one) all pass. never: the parts
+ * contradict each other. */
+typedef struct nfi_ctest {
+    uint64_t fmask, fwant;
+    uint64_t lyes, lno, lany;
+    uint32_t *rest, nrest;
+    bool never;
+    bool ok; /* compiled (tests that instructions run); else use the tree */
+} nfi_ctest;
+
 typedef struct nfi_test {
     uint8_t op;
     uint32_t a, b;     /* children (AND, OR: a, b; NOT: a) */
@@ -118,6 +136,7 @@ typedef struct nfi_prog {
      * rule is tried at every token, so these are checked before the VM */
     uint32_t *first_pcs, nfirst;
     bool any_first;
+    nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 
 /* ------------------------------------------------------------ rules */
@@ -214,6 +233,10 @@ struct nf_rules {
     pcre2_match_context *mctx;
     uint32_t match_limit, depth_limit;
     uint32_t max_prog, max_caps, max_tokens, max_re_groups;
+    /* by vocab id (< nvmask): bit l = starts an entry of lexicon l (< 64) /
+     * is a one-token entry of it */
+    uint64_t *vocab_starts, *vocab_single;
+    uint32_t nvmask;
     uint64_t lex_indexed; /* lexicons (< 64) some phase index starts with */
 };
 
@@ -244,6 +267,8 @@ nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
 size_t nfi_lexicon_walk(const nf_rules *r, const nfi_lexicon *lex, const uint32_t *tokvocab,
                         size_t i, size_t end, uint32_t *lens, uint32_t *entries, size_t cap);
 const char *nfi_lex_entry_attr(const nf_rules *r, uint32_t entry, const char *key);
+/* Fills rules->vocab_starts / vocab_single (after the last lexicon entry). */
+nf_status nfi_lex_vocab_masks(nf_rules *r);
 
 /* ------------------------------------------------------------ pattern.c */
 
@@ -272,6 +297,10 @@ nf_status nfi_prog_prefilter(nf_rules *r, nfi_prog *p);
 /* A canonical text of test t (equal tests, equal texts); cap when it does
  * not fit. */
 size_t nfi_test_sig(const nfi_prog *p, uint32_t t, char *buf, size_t cap);
+/* Compiles the tests that instructions run to conjunctions (nfi_prog.ct)
+ * and fills the vocabulary's lexicon masks; called once when the rules are
+ * loaded. */
+nf_status nfi_engine_prepare(nf_rules *r);
 
 /* ------------------------------------------------------------ match.c */
 
@@ -297,6 +326,7 @@ typedef struct nfi_run {
     uint32_t *ann_first;  /* ntokens + 1 */
     uint32_t *ann_list;
     uint64_t *tokmask;    /* per token: bit l = starts an entry of lexicon l (< 64) */
+    uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
 } nfi_run;
 
 /* Runs token rule ri anchored at token s; on a match fills m (longest). */
@@ -314,13 +344,21 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
                            uint32_t form, uint64_t *lexmask);
 /* Byte captures of a regex match (2 * NFI_MAX_CAPS offsets, NF_UNSET = none). */
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx);
-uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n);
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, int which, size_t n); /* which: 0 or 1 */
 /* Recording accepted matches (example checks). */
 void nfi_ws_set_record(nfi_engine_ws *ws, bool on);
 bool nfi_ws_recording(const nfi_engine_ws *ws);
 nf_status nfi_ws_record(nfi_engine_ws *ws, const nfi_match *m);
 size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out);
 bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
+/* The same through the test's conjunction (nfi_prog.ct) when it has one. */
+/* Feature bits of token tok (needs run->sent_start and sent_end). */
+uint64_t nfi_token_feat(const nfi_run *run, size_t tok);
+bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
+/* Whether token tok starts an entry of lexicon lex / is a one-token entry
+ * (one look-up in rules->vocab_starts / vocab_single for lexicons < 64). */
+bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok);
+bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_SENT_START, NFI_WS_ANN_FIRST,
        NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_NBUF };

@@ -340,6 +340,36 @@ size_t nfi_lexicon_walk(const nf_rules *r, const nfi_lexicon *lex, const uint32_
     return n;
 }
 
+nf_status nfi_lex_vocab_masks(nf_rules *r)
+{
+    const nfi_trie *t = &r->trie;
+    uint32_t nv = r->vocab.count;
+    size_t nnodes = t->node_entry.len;
+    r->nvmask = 0;
+    r->vocab_starts = nfi_arena_alloc(&r->arena, ((size_t)nv + 1) * sizeof *r->vocab_starts);
+    r->vocab_single = nfi_arena_alloc(&r->arena, ((size_t)nv + 1) * sizeof *r->vocab_single);
+    uint8_t *root_lex = malloc(nnodes + 1); /* node -> lexicon (< 64) it is the root of */
+    if (!r->vocab_starts || !r->vocab_single || !root_lex) {
+        free(root_lex);
+        return NF_ERR_NOMEM;
+    }
+    memset(root_lex, 0xff, nnodes + 1);
+    for (size_t l = 0; l < r->lexicons.len && l < 64; l++)
+        if (r->lexicons.items[l]->root < nnodes) root_lex[r->lexicons.items[l]->root] = (uint8_t)l;
+    for (size_t i = 0; i < t->nslots; i++) {
+        if (!t->keys[i]) continue;
+        uint64_t k = t->keys[i] - 1;
+        uint32_t node = (uint32_t)(k >> 32), v = (uint32_t)k, child = t->vals[i];
+        if (node >= nnodes || root_lex[node] == 0xff || v >= nv) continue;
+        uint64_t bit = 1ull << root_lex[node];
+        r->vocab_starts[v] |= bit;
+        if (child < nnodes && t->node_entry.items[child] != NFI_NONE) r->vocab_single[v] |= bit;
+    }
+    free(root_lex);
+    r->nvmask = nv;
+    return NF_OK;
+}
+
 const char *nfi_lex_entry_attr(const nf_rules *r, uint32_t entry, const char *key)
 {
     if (entry >= r->lex_entries.len) return NULL;

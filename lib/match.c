@@ -28,10 +28,10 @@ struct nfi_engine_ws {
     uint32_t *bufs[NFI_WS_NBUF];
     size_t caps[NFI_WS_NBUF];
     uint32_t *formvocab;
-    uint64_t *formmask;
+    uint64_t *formmask;   /* per form: bit l = starts an entry of lexicon l (< 64) */
     size_t nforms, formcap;
-    uint64_t *u64;
-    size_t u64cap;
+    uint64_t *u64[2];
+    size_t u64cap[2];
     NFI_VEC(size_t) bcaps;
     /* VM */
     u32vec *buckets;   /* max_tokens + 2 */
@@ -70,7 +70,8 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     for (int i = 0; i < NFI_WS_NBUF; i++) free(ws->bufs[i]);
     free(ws->formvocab);
     free(ws->formmask);
-    free(ws->u64);
+    free(ws->u64[0]);
+    free(ws->u64[1]);
     nfi_vec_free(&ws->bcaps);
     for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) nfi_vec_free(&ws->buckets[i]);
     free(ws->buckets);
@@ -118,17 +119,17 @@ size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out)
     return ws->recorded.len;
 }
 
-uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n)
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, int which, size_t n)
 {
     if (n == 0) n = 1;
-    if (ws->u64cap < n) {
+    if (ws->u64cap[which] < n) {
         size_t cap = n + n / 2;
-        uint64_t *p = realloc(ws->u64, cap * sizeof *p);
+        uint64_t *p = realloc(ws->u64[which], cap * sizeof *p);
         if (!p) return NULL;
-        ws->u64 = p;
-        ws->u64cap = cap;
+        ws->u64[which] = p;
+        ws->u64cap[which] = cap;
     }
-    return ws->u64;
+    return ws->u64[which];
 }
 
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx)
@@ -178,16 +179,33 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
         if (fl != (size_t)-1 && (fl != n || memcmp(ws->fold, s, n) != 0))
             v = nfi_strtab_find(&r->vocab, ws->fold, fl);
     }
-    uint64_t mask = 0;
-    for (uint64_t m = r->lex_indexed; m && v != NFI_NONE; m &= m - 1) {
-        uint32_t l = (uint32_t)__builtin_ctzll(m);
-        if (nfi_trie_child(&r->trie, r->lexicons.items[l]->root, v) != NFI_NONE)
-            mask |= 1ull << l;
-    }
+    uint64_t mask = v < r->nvmask ? r->vocab_starts[v] : 0;
     ws->formvocab[form] = v;
     ws->formmask[form] = mask;
     *lexmask = mask;
     return v;
+}
+
+/* Trie node of token tok's word under lexicon lex's root, or NFI_NONE. */
+static uint32_t lex_node(const nfi_run *run, uint32_t lex, size_t tok)
+{
+    const nf_rules *r = run->r;
+    return nfi_trie_child(&r->trie, r->lexicons.items[lex]->root, run->tokvocab[tok]);
+}
+
+bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok)
+{
+    uint32_t v = run->tokvocab[tok];
+    if (lex < 64 && v < run->r->nvmask) return (run->r->vocab_starts[v] >> lex) & 1;
+    return lex_node(run, lex, tok) != NFI_NONE;
+}
+
+bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok)
+{
+    uint32_t v = run->tokvocab[tok];
+    if (lex < 64 && v < run->r->nvmask) return (run->r->vocab_single[v] >> lex) & 1;
+    uint32_t node = lex_node(run, lex, tok);
+    return node != NFI_NONE && run->r->trie.node_entry.items[node] != NFI_NONE;
 }
 
 /* ------------------------------------------------------------ token tests */
@@ -260,12 +278,7 @@ bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
         const char *sh = nf_doc_form(doc, tk->shape);
         return sh && strlen(sh) == t->len && memcmp(sh, t->str, t->len) == 0;
     }
-    case NFI_T_LEX1: {
-        const nf_rules *r = run->r;
-        uint32_t node = nfi_trie_child(&r->trie, r->lexicons.items[t->val]->root,
-                                       run->tokvocab[tok]);
-        return node != NFI_NONE && r->trie.node_entry.items[node] != NFI_NONE;
-    }
+    case NFI_T_LEX1: return nfi_lex_single(run, t->val, tok);
     case NFI_T_RE: {
         int rc = pcre2_match(t->re, (PCRE2_SPTR)(doc->work + tk->span.start),
                              tk->span.end - tk->span.start, 0, PCRE2_NO_UTF_CHECK,
@@ -274,6 +287,85 @@ bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
     }
     }
     return false;
+}
+
+/* All four cap:* answers for a token text at once (cap_test's rules). */
+static uint64_t cap_bits(const char *s, size_t n)
+{
+    uint64_t b = 0;
+    bool general_title = true, general_allcaps = true;
+    if (n && (unsigned char)s[0] < 0x80) {
+        char c = s[0];
+        bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
+        if (up) b |= NFI_FEAT_CAP(NFI_CAP_UPPER);
+        if (lo) b |= NFI_FEAT_CAP(NFI_CAP_LOWER);
+        bool ascii = true;
+        uint32_t nl = 0, nu = 0;
+        for (size_t i = 0; i < n && ascii; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            ascii = ch < 0x80;
+            nl += ch >= 'a' && ch <= 'z';
+            nu += ch >= 'A' && ch <= 'Z';
+        }
+        general_title = up && !ascii;
+        general_allcaps = !lo && !ascii;
+        if (ascii && up && (nl > 0 || nu == 1)) b |= NFI_FEAT_CAP(NFI_CAP_TITLE);
+        if (ascii && !lo && nu > 0 && nl == 0) b |= NFI_FEAT_CAP(NFI_CAP_ALLCAPS);
+        if (!general_title && !general_allcaps) return b;
+    } else {
+        for (uint32_t v = NFI_CAP_UPPER; v <= NFI_CAP_LOWER; v++)
+            if (cap_test(s, n, v)) b |= NFI_FEAT_CAP(v);
+    }
+    if (general_title && cap_test(s, n, NFI_CAP_TITLE)) b |= NFI_FEAT_CAP(NFI_CAP_TITLE);
+    if (general_allcaps && cap_test(s, n, NFI_CAP_ALLCAPS)) b |= NFI_FEAT_CAP(NFI_CAP_ALLCAPS);
+    return b;
+}
+
+uint64_t nfi_token_feat(const nfi_run *run, size_t tok)
+{
+    const nf_token *tk = &run->doc->tokens.items[tok];
+    uint64_t f = tk->flags & 0xffffu;
+    if (run->sent_start[tok] == tok) f |= NFI_FLAG_SENT_START;
+    if (run->sent_end[tok] == tok + 1) f |= NFI_FLAG_SENT_END;
+    if (tk->kind < 32) f |= NFI_FEAT_KIND(tk->kind);
+    return f | cap_bits(run->doc->work + tk->span.start, tk->span.end - tk->span.start);
+}
+
+/* The one-token-entry bits of token tok's word for the lexicons in want
+ * (< 64). */
+static uint64_t lex_single_mask(const nfi_run *run, size_t tok, uint64_t want)
+{
+    uint32_t v = run->tokvocab[tok];
+    if (v < run->r->nvmask) return run->r->vocab_single[v];
+    uint64_t b = 0; /* NFI_NONE, or rules without the masks: ask the trie */
+    for (uint64_t m = want; m && v != NFI_NONE; m &= m - 1) {
+        uint32_t l = (uint32_t)__builtin_ctzll(m);
+        uint32_t node = lex_node(run, l, tok);
+        if (node != NFI_NONE && run->r->trie.node_entry.items[node] != NFI_NONE) b |= 1ull << l;
+    }
+    return b;
+}
+
+/* Test ti of p at token tok through its conjunction (p->ct[ti].ok). */
+static bool ctest_eval(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
+{
+    const nfi_ctest *c = &p->ct[ti];
+    if (c->never || (run->feat[tok] & c->fmask) != c->fwant) return false;
+    uint64_t lm = c->lyes | c->lno | c->lany;
+    if (lm) {
+        uint64_t sb = lex_single_mask(run, tok, lm);
+        if ((sb & c->lyes) != c->lyes || (sb & c->lno) || (c->lany && !(sb & c->lany)))
+            return false;
+    }
+    for (uint32_t i = 0; i < c->nrest; i++)
+        if (!nfi_token_test(run, p, c->rest[i], tok)) return false;
+    return true;
+}
+
+bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
+{
+    if (!p->ct || !p->ct[ti].ok || !run->feat) return nfi_token_test(run, p, ti, tok);
+    return ctest_eval(run, p, ti, tok);
 }
 
 /* ------------------------------------------------------------ Pike VM */
@@ -352,7 +444,7 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
                 ok = bucket_push(b, rec, stride);
                 break;
             case NFI_OP_TEST:
-                if (pos < limit && nfi_token_test(run, p, in->x, pos)) {
+                if (pos < limit && nfi_token_test_fast(run, p, in->x, pos)) {
                     rec[0] = pc + 1;
                     ok = bucket_push(&ws->buckets[k + 1], rec, stride);
                     if (k + 1 > far) far = k + 1;

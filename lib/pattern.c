@@ -1019,6 +1019,119 @@ size_t nfi_test_sig(const nfi_prog *p, uint32_t t, char *buf, size_t cap)
     return o;
 }
 
+/* The feature bit (NFI_FEAT_*) a leaf test checks, or 0. */
+static uint64_t leaf_feat(const nfi_test *t)
+{
+    switch (t->op) {
+    case NFI_T_CAP: return t->val >= 1 && t->val <= 4 ? NFI_FEAT_CAP(t->val) : 0;
+    case NFI_T_KIND: return t->val < 32 ? NFI_FEAT_KIND(t->val) : 0;
+    case NFI_T_FLAG:
+        if (t->val == NFI_FLAG_SENT_START || t->val == NFI_FLAG_SENT_END) return t->val;
+        return t->val && t->val <= 0x8000u && !(t->val & (t->val - 1)) ? t->val : 0;
+    }
+    return 0;
+}
+
+/* Lexicon bits of an OR of one-token lexicon tests (< 64), or 0. */
+static uint64_t or_lexes(const nfi_prog *p, uint32_t t)
+{
+    const nfi_test *tt = &p->tests[t];
+    if (tt->op == NFI_T_LEX1) return tt->val < 64 ? 1ull << tt->val : 0;
+    if (tt->op != NFI_T_OR) return 0;
+    uint64_t a = or_lexes(p, tt->a), b = a ? or_lexes(p, tt->b) : 0;
+    return a && b ? a | b : 0;
+}
+
+typedef struct conj {
+    uint64_t fyes, fno, lyes, lno, lany;
+    uint32_t *rest, nrest;
+} conj;
+
+static void flatten(const nfi_prog *p, uint32_t t, conj *c)
+{
+    const nfi_test *tt = &p->tests[t];
+    uint64_t bit;
+    switch (tt->op) {
+    case NFI_T_ANY: return;
+    case NFI_T_AND:
+        flatten(p, tt->a, c);
+        flatten(p, tt->b, c);
+        return;
+    case NFI_T_LEX1:
+        if (tt->val < 64) {
+            c->lyes |= 1ull << tt->val;
+            return;
+        }
+        break;
+    case NFI_T_NOT: {
+        const nfi_test *ch = &p->tests[tt->a];
+        if ((bit = leaf_feat(ch)) != 0) {
+            c->fno |= bit;
+            return;
+        }
+        if (ch->op == NFI_T_LEX1 && ch->val < 64) {
+            c->lno |= 1ull << ch->val;
+            return;
+        }
+        break;
+    }
+    case NFI_T_OR:
+        if (!c->lany && (bit = or_lexes(p, t)) != 0) {
+            c->lany = bit;
+            return;
+        }
+        break;
+    default:
+        if ((bit = leaf_feat(tt)) != 0) {
+            c->fyes |= bit;
+            return;
+        }
+        break;
+    }
+    c->rest[c->nrest++] = t;
+}
+
+nf_status nfi_engine_prepare(nf_rules *r)
+{
+    nf_status st = NF_OK;
+    for (size_t i = 0; i < r->rules.len && st == NF_OK; i++) {
+        nfi_prog *p = r->rules.items[i].prog;
+        if (!p || !p->ntests) continue;
+        p->ct = nfi_arena_alloc(&r->arena, p->ntests * sizeof *p->ct);
+        uint32_t *rest = malloc(p->ntests * sizeof *rest);
+        if (!p->ct || !rest) {
+            free(rest);
+            st = NF_ERR_NOMEM;
+            break;
+        }
+        for (uint32_t pc = 0; pc < p->len && st == NF_OK; pc++) { /* the tests instructions run */
+            uint32_t t = p->code[pc].x;
+            if (p->code[pc].op != NFI_OP_TEST || t >= p->ntests || p->ct[t].ok) continue;
+            conj c;
+            memset(&c, 0, sizeof c);
+            c.rest = rest;
+            flatten(p, t, &c);
+            nfi_ctest *ct = &p->ct[t];
+            ct->fmask = c.fyes | c.fno;
+            ct->fwant = c.fyes;
+            ct->lyes = c.lyes;
+            ct->lno = c.lno;
+            ct->lany = c.lany;
+            ct->nrest = c.nrest;
+            ct->never = (c.fyes & c.fno) || (c.lyes & c.lno);
+            ct->ok = true;
+            if (c.nrest) {
+                ct->rest = nfi_arena_alloc(&r->arena, c.nrest * sizeof *ct->rest);
+                if (!ct->rest) st = NF_ERR_NOMEM;
+                else memcpy(ct->rest, rest, c.nrest * sizeof *rest);
+            }
+        }
+        free(rest);
+    }
+    if (st == NF_OK) st = nfi_lex_vocab_masks(r);
+    return st;
+}
+
 /* Epsilon closure of the pcs in `from` (marks in seen, generation gen):
  * appends the consuming pcs and MATCH to out. */
 static size_t closure(const nfi_prog *p, const uint32_t *from, size_t nfrom, uint32_t *seen,

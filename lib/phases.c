@@ -214,18 +214,14 @@ static size_t add_list(uint32_t *cand, size_t nc, size_t cap, const uint32_t *li
  * token s (cheaper than starting the VM). */
 static bool may_start(const nfi_run *run, const nfi_prog *p, uint32_t s)
 {
-    const nf_rules *r = run->r;
     for (uint32_t i = 0; i < p->nfirst; i++) {
         const nfi_inst *in = &p->code[p->first_pcs[i]];
         switch (in->op) {
         case NFI_OP_TEST:
-            if (nfi_token_test(run, p, in->x, s)) return true;
+            if (nfi_token_test_fast(run, p, in->x, s)) return true;
             break;
         case NFI_OP_LEX:
-            if (in->x < 64 ? ((run->tokmask[s] >> in->x) & 1) != 0
-                           : nfi_trie_child(&r->trie, r->lexicons.items[in->x]->root,
-                                            run->tokvocab[s]) != NFI_NONE)
-                return true;
+            if (nfi_lex_starts(run, in->x, s)) return true;
             break;
         case NFI_OP_ANN:
             for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++)
@@ -306,7 +302,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             }
         nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
         for (uint32_t g = 0; g < P->ngroups; g++)
-            if (nfi_token_test(run, r->rules.items[P->grp_rule[g]].prog, P->grp_test[g], s)) {
+            if (nfi_token_test_fast(run, r->rules.items[P->grp_rule[g]].prog, P->grp_test[g], s)) {
                 nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
                 nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
             }
@@ -425,7 +421,7 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     run.sent_end = nfi_ws_u32(run.ws, NFI_WS_SENT_END, nt);
     run.sent_start = nfi_ws_u32(run.ws, NFI_WS_SENT_START, nt);
     if (!run.tokvocab || !run.sent_end || !run.sent_start) return NF_ERR_NOMEM;
-    run.tokmask = nfi_ws_u64(run.ws, nt);
+    run.tokmask = nfi_ws_u64(run.ws, 0, nt);
     if (!run.tokmask) return NF_ERR_NOMEM;
     for (size_t i = 0; i < nt; i++) {
         run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm,
@@ -442,6 +438,9 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
             run.sent_end[i] = (uint32_t)b;
         }
     }
+    run.feat = nfi_ws_u64(run.ws, 1, nt);
+    if (!run.feat) return NF_ERR_NOMEM;
+    for (size_t i = 0; i < nt; i++) run.feat[i] = nfi_token_feat(&run, i);
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
         st = run_phase(&run, ph, err);
     if (st == NF_OK) st = sort_anns(doc);

@@ -1370,6 +1370,7 @@ static nf_rules *load(src_kind kind, const char *path_or_name, const char *buf, 
     }
     if (st == NF_OK) st = check_types(&L, &L.raw);
     if (st == NF_OK) st = build_index(&L);
+    if (st == NF_OK && nfi_engine_prepare(r) != NF_OK) st = nomem(&L, "");
     if (st == NF_OK) {
         r->mctx = pcre2_match_context_create(NULL);
         if (!r->mctx) st = nomem(&L, "");
