@@ -119,7 +119,7 @@ typedef struct cfg {
         clutter_weight, clutter_max_hits, cue_weight, cue_max_words, credit_weight,
         caption_weight, price_weight, copyright_weight, stamp_weight, extra_ratio,
         min_body_score, restate_min_words, restate_share, restate_window, headline_repeat_bytes, trailing_penalty, trailing_blocks, trailing_max_words, extra_max_gap, extra_before, crosshead_max_words, crosshead_min_inside, wrap_max_bytes, wrap_min_bytes, stamp_max_words, headline_window, headline_min_words,
-        headline_max_words;
+        headline_max_words, continue_min_words, table_min_numbers, table_row, table_gap, table_min_rows, plain_text, plain_header_blocks;
     st_list clutter, cues, trailing, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
     /* phrase lists indexed by their first (lower-cased) byte */
@@ -232,6 +232,13 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     NUM(headline_window, "structure.headline_window", 60);
     NUM(headline_min_words, "structure.headline_min_words", 3);
     NUM(headline_max_words, "structure.headline_max_words", 30);
+    NUM(continue_min_words, "structure.continue_min_words", 3);
+    NUM(table_min_numbers, "structure.table_min_numbers", 2);
+    NUM(table_row, "structure.table_row", 1.0);
+    NUM(table_gap, "structure.table_gap", 3);
+    NUM(table_min_rows, "structure.table_min_rows", 3);
+    NUM(plain_text, "structure.plain_text", 1);
+    NUM(plain_header_blocks, "structure.plain_header_blocks", 4);
     LIST(clutter, "structure.clutter_words", dflt_clutter);
     LIST(cues, "structure.section_cues", dflt_section_cues);
     LIST(trailing, "structure.trailing_cues", dflt_trailing_cues);
@@ -404,13 +411,15 @@ enum {
     BF_MENU = 1u << 13,
     BF_COLON = 1u << 14,   /* ends with ':' */
     BF_DATELINE = 1u << 15, /* a dateline-only line ("ISTANBUL", "Agency CITY") */
-    BF_TRAIL = 1u << 16     /* follows a heading like "Related stories" */
+    BF_TRAIL = 1u << 16,    /* follows a heading like "Related stories" */
+    BF_TABLE = 1u << 17     /* a row of a table of figures, or a line inside such a table */
 };
 
 typedef struct blk {
     size_t start, end;   /* trimmed */
     uint32_t line0, line1; /* lines [line0, line1) */
     int words, caps, lower, allcaps, func, clutter;
+    int nums; /* numeric tokens: 64, 3:31.526, 6-2, .596 */
     uint32_t flags;
     uint64_t hash;
     double score;
@@ -458,7 +467,8 @@ static void analyze(const char *s, blk *k, const cfg *c)
                     has_alpha = true;
                     letters++;
                     if (!is_upper(d)) all_up = false;
-                    if (prev && is_lower(prev) && is_upper(d)) camel = true;
+                    /* "NewsSports", not "McCall" or "MacLeod" */
+                    if (prev && is_lower(prev) && is_upper(d) && letters > 4) camel = true;
                 }
                 prev = d;
                 p = q;
@@ -476,7 +486,10 @@ static void analyze(const char *s, blk *k, const cfg *c)
             break;
         }
         i = p > ws ? p : j;
-        if (!has_alpha) continue;
+        if (!has_alpha) {
+            k->nums++;
+            continue;
+        }
         k->words++;
         if (is_upper(first_cp)) k->caps++;
         if (is_lower(first_cp)) k->lower++;
@@ -1144,6 +1157,24 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
                 k.line1 = (uint32_t)(l + 1);
             }
             analyze(s, &k, &c);
+            /* a line that breaks off mid-sentence and a next line that goes
+             * on in lower case are one block ("Results of the national
+             * | league games played on Sunday .") */
+            while (!wrapped && l + 1 < l1 && k.words >= (int)c.continue_min_words &&
+                   !(k.flags & (BF_SENT | BF_BULLET))) {
+                const nfi_line *nx = &doc->lines.items[l + 1];
+                size_t ns = skip_space(s, nx->span.start, nx->span.end), q = ns;
+                if (ns >= nx->span.end || !is_lower(nfi_utf8_next(s, nx->span.end, &q))) break;
+                l++;
+                size_t ks = k.start;
+                uint32_t l0k = k.line0;
+                memset(&k, 0, sizeof k);
+                k.start = ks;
+                k.end = rtrim(s, ns, nx->span.end);
+                k.line0 = l0k;
+                k.line1 = (uint32_t)(l + 1);
+                analyze(s, &k, &c);
+            }
             if (!blk_push(&bk, &nb, &cap, &k)) {
                 st = NF_ERR_NOMEM;
                 goto done;
@@ -1173,10 +1204,43 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
         if (order[i]->hash == order[i + 1]->hash && order[i]->words >= 2 &&
             order[i]->end - order[i]->start == order[i + 1]->end - order[i + 1]->start)
             order[i]->flags |= BF_REPEAT; /* every occurrence but the last */
+    /* tables of figures (results, standings, prices of a market report):
+     * rows with numbers, at most table_gap other lines apart (sub-heads,
+     * a row broken over two lines), table_min_rows rows or more */
+    const uint32_t not_row = BF_PRICE | BF_STAMP | BF_COPYRIGHT | BF_CUE | BF_CAPTION |
+                             BF_CREDIT | BF_BYLINE | BF_CRUMB | BF_CAMEL;
+#define TABLE_ROW(k) (((k)->nums >= (int)c.table_min_numbers ||                          \
+                       ((k)->nums >= 1 && (!((k)->flags & BF_BULLET) ||                    \
+                                           (s[(k)->start] >= '0' && s[(k)->start] <= '9')))) && \
+                      !((k)->flags & not_row) && !(k)->clutter &&                           \
+                      !(((k)->flags & BF_SENT) && (k)->words >= (int)c.cue_max_words))
+        for (size_t i = 0; i < nb;) {
+            if (!TABLE_ROW(&bk[i])) {
+                i++;
+                continue;
+            }
+            size_t last = i, rows = 1;
+            for (size_t j = i + 1; j < nb && j <= last + 1 + (size_t)c.table_gap; j++) {
+                if ((bk[j].flags & not_row) || bk[j].clutter) break;
+                if (TABLE_ROW(&bk[j])) {
+                    last = j;
+                    rows++;
+                }
+            }
+            if (rows >= (size_t)c.table_min_rows) {
+                /* with its heading: a short line right before the first row */
+                size_t first = i;
+                if (i > 0 && !(bk[i - 1].flags & (not_row | BF_TABLE)) && !bk[i - 1].clutter &&
+                    bk[i - 1].words <= (int)c.crosshead_max_words)
+                    first = i - 1;
+                for (size_t q = first; q <= last; q++) bk[q].flags |= BF_TABLE;
+            }
+            i = last + 1;
+        }
     /* menus: runs of short non-sentence blocks */
     for (size_t i = 0; i < nb;) {
         size_t j = i;
-        while (j < nb && bk[j].words <= (int)c.short_words && !(bk[j].flags & BF_SENT)) j++;
+        while (j < nb && bk[j].words <= (int)c.short_words && !(bk[j].flags & (BF_SENT | BF_TABLE))) j++;
         if (j - i >= (size_t)c.menu_run)
             for (size_t q = i; q < j; q++) bk[q].flags |= BF_MENU;
         i = j > i ? j : i + 1;
@@ -1217,7 +1281,19 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             intro = q > 0 && (bk[q - 1].flags & BF_COLON) && !(bk[q - 1].flags & BF_CUE);
         }
         score_block(&bk[i], &c, intro);
+        if (bk[i].flags & BF_TABLE) {
+            /* a table's rows and the lines among them are the article's,
+             * whatever their shape: no title, bullet, menu or repeat
+             * penalty, and a row scores at least table_row */
+            blk t = bk[i];
+            t.flags &= ~(uint32_t)(BF_BULLET | BF_MENU | BF_REPEAT);
+            t.caps = 0;
+            score_block(&t, &c, false);
+            double floor = TABLE_ROW(&bk[i]) ? c.table_row : 0;
+            bk[i].score = t.score > floor ? t.score : floor;
+        }
     }
+#undef TABLE_ROW
 
     /* 3. body: the best contiguous run, plus good runs close to it */
     size_t main_a = NF_UNSET;
@@ -1234,6 +1310,41 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
                 goto done;
             }
             main_a = a;
+        }
+    }
+
+    /* 3b. plain text: a text without any sign of a web page around it (no
+     * clutter vocabulary, section cue, caption, price list or run-together
+     * menu outside long sentences) is the article from the header to its
+     * end: the body takes the blocks after the main run, except credit,
+     * copyright, stamp and byline lines, and the prose and table blocks
+     * right before it (wire copy, transcripts, result tables) */
+    if (main_a != NF_UNSET && c.plain_text) {
+        bool clean = true;
+        for (size_t i = 0; i < nb && clean; i++) {
+            const blk *k = &bk[i];
+            bool prose = (k->flags & BF_SENT) && k->words >= (int)c.cue_max_words;
+            if (!prose && (k->clutter || (k->flags & (BF_CUE | BF_CAPTION | BF_PRICE | BF_CAMEL))))
+                clean = false;
+        }
+        if (clean) {
+            const uint32_t stop = BF_CREDIT | BF_COPYRIGHT | BF_STAMP | BF_BYLINE;
+            /* the header: up to a stamp or byline among the first blocks,
+             * then on to the first sentence or table row */
+            size_t hz = 0;
+            for (size_t i = 0; i < nb && i < (size_t)c.plain_header_blocks; i++)
+                if (bk[i].flags & (BF_STAMP | BF_BYLINE)) hz = i + 1;
+            while (hz < main_a) {
+                const blk *k = &bk[hz];
+                bool prose = (k->flags & BF_SENT) && !(k->flags & BF_QUESTION) && k->words >= 3 &&
+                             k->caps < c.title_share * k->words;
+                if (prose || ((k->flags & BF_TABLE) && k->nums)) break;
+                hz++;
+            }
+            for (size_t i = hz; i < nb; i++)
+                if (!(bk[i].flags & stop)) bk[i].body = true;
+            if (hz < main_a) main_a = hz;
+            while (main_a < nb && !bk[main_a].body) main_a++;
         }
     }
 

@@ -735,3 +735,84 @@ NF_TEST(structure_html_references_inside_words)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+/* Plain wire copy: a headline, a dateline with a date, a sentence broken
+ * over two lines, a results table with sub-heads and a short line with a
+ * "Mc" name. Nothing of a web page around it, so everything after the
+ * header is the article. */
+NF_TEST(structure_plain_text_with_results_table)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] = "ROWING - REGIONAL REGATTA RESULTS .\n"
+                        "HALDEN 2019-06-02\n"
+                        "Results of the regional\n"
+                        "rowing regatta on the lake on Sunday :\n"
+                        "Single sculls\n"
+                        "1. Maren Tolvsen ( Lakeside ) 7:21.40\n"
+                        "2. Ivo Brandtner ( Northport ) 7:24.02\n"
+                        "3. Kasper Lund ( Lakeside ) 7:30.55\n"
+                        "Double sculls\n"
+                        "1. Lakeside 6:58.10\n"
+                        "2. Northport 7:01.77\n"
+                        "Postponed : coxed fours\n"
+                        "The organisers said strong wind had forced them to move two races to Monday .\n"
+                        "Race referee Dara McKenna\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "Results of the regional"));
+        NF_CHECK(st_ends(doc, b, "Race referee Dara McKenna"));
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->published.span), "2019-06-02");
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+    /* the same text with the plain-text rule switched off: the table is
+     * still body, the lines after the last sentence are not */
+    rules = st_rules("schema: 1\nsettings:\n  structure.plain_text: 0\n");
+    doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "Results of the regional"));
+        NF_CHECK(st_ends(doc, b, "two races to Monday ."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+/* A web page (menu, newsletter box, "Most read" list): the plain-text rule
+ * does not apply, a short results table inside the article stays body and
+ * the teasers after it do not join. */
+NF_TEST(structure_web_page_with_table_keeps_limits)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] =
+        "Home\nNews\nSport\nWeather\n\n"
+        "Lakeside crew wins regatta\n\n"
+        "The Lakeside crew won the regional regatta on Sunday, beating Northport by three seconds "
+        "in the final race of the day.\n"
+        "Results of the final race\n"
+        "Lakeside 6:58.10\n"
+        "Northport 7:01.77\n"
+        "Eastham 7:05.31\n"
+        "The organisers said the next regatta would be held on the same lake in August, weather "
+        "permitting.\n\n"
+        "Subscribe to our newsletter\n"
+        "Most read\n"
+        "Council to close the old pool in 2 weeks\n"
+        "New bus timetable from 1 May\n"
+        "Library opens 3 new rooms\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "The Lakeside crew won"));
+        NF_CHECK(st_ends(doc, b, "weather permitting."));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
