@@ -164,8 +164,8 @@ typedef struct nfi_rule {
     int32_t priority;
     bool cross_sentences, overlap;
     uint32_t max_tokens;
-    nfi_prog *prog;        /* token rule */
-    pcre2_code *re;        /* regex rule */
+    nfi_prog *prog;        /* token rule; for a regex rule with 'anchor:', the anchor */
+    pcre2_code *re;        /* regex rule (compiled PCRE2_ANCHORED when it has an anchor) */
     uint32_t re_ncaps;
     const char **re_cap_names; /* by group number (NULL: unnamed) */
     uint32_t emit;         /* type id or NFI_NONE */
@@ -287,6 +287,7 @@ typedef struct nfi_first {
     NFI_VEC(uint32_t) words;  /* vocab ids */
     NFI_VEC(uint32_t) lexes;  /* lexicon indexes */
     NFI_VEC(uint32_t) types;  /* annotation type ids */
+    NFI_VEC(uint32_t) tests;  /* other first token tests (indexed by their text) */
 } nfi_first;
 nf_status nfi_prog_first(const nfi_prog *p, nfi_first *out);
 uint32_t nfi_type_intern(nf_rules *r, const char *name, size_t n);
@@ -327,6 +328,7 @@ typedef struct nfi_run {
     uint32_t *ann_list;
     uint64_t *tokmask;    /* per token: bit l = starts an entry of lexicon l (< 64) */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
+    uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
 } nfi_run;
 
 /* Runs token rule ri anchored at token s; on a match fills m (longest). */
@@ -335,6 +337,10 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m);
  * Returns NF_OK or NF_ERR_NOMEM (limits give a warning and stop the rule). */
 nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
                           nf_status (*add)(nfi_run *, const nfi_match *));
+/* Runs anchored regex rule ri (one with 'anchor:') at the start of token s;
+ * *ok tells whether m was filled. NF_ERR_NOMEM only; a limit warns once and
+ * turns the rule off for the document. */
+nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m, bool *ok);
 /* Scratch arrays of the workspace. */
 uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n);
 nfi_match_vec *nfi_ws_matches(nfi_engine_ws *ws);
@@ -361,6 +367,6 @@ bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok);
 bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_SENT_START, NFI_WS_ANN_FIRST,
-       NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_NBUF };
+       NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF, NFI_WS_NBUF };
 
 #endif

@@ -491,6 +491,50 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
 
 /* ------------------------------------------------------------ regex rules */
 
+/* The match of regex rule ri over bytes [ms, me) as whole tokens, with its
+ * groups' byte spans stored in the workspace; false when it covers no token
+ * or crosses a sentence end the rule may not cross. */
+static nf_status regex_to_match(nfi_run *run, uint32_t ri, size_t ms, size_t me, int rc,
+                                nfi_match *m, bool *ok)
+{
+    const nfi_rule *rule = &run->r->rules.items[ri];
+    const nf_doc *doc = run->doc;
+    pcre2_match_data *md = run->ws->md;
+    size_t ntok = doc->tokens.len;
+    *ok = false;
+    size_t ts = nfi_doc_token_at(doc, ms);
+    size_t te = nfi_doc_token_at(doc, me - 1);
+    if (te < ntok && doc->tokens.items[te].span.start <= me - 1) te++;
+    if (ts >= te) return NF_OK;
+    if (!rule->cross_sentences && run->sent_end[ts] < te) return NF_OK;
+    memset(m, 0, sizeof *m);
+    m->rule = ri;
+    m->start = (uint32_t)ts;
+    m->end = (uint32_t)te;
+    nfi_engine_ws *ws = run->ws;
+    m->bcap = (uint32_t)(ws->bcaps.len / (2 * NFI_MAX_CAPS));
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    uint32_t ng = rc == 0 ? (uint32_t)pcre2_get_ovector_count(md) : (uint32_t)rc;
+    for (uint32_t g = 0; g < 2 * NFI_MAX_CAPS; g++) {
+        size_t *slot = nfi_vec_push(&ws->bcaps);
+        if (!slot) return NF_ERR_NOMEM;
+        uint32_t grp = g / 2;
+        *slot = grp < ng && ov[2 * grp] != PCRE2_UNSET ? ov[g] : NF_UNSET;
+    }
+    *ok = true;
+    return NF_OK;
+}
+
+/* A regex that stopped on a limit: warn once and skip the rule for the
+ * rest of the document. */
+static void regex_failed(nfi_run *run, const nfi_rule *rule, size_t off, int rc)
+{
+    PCRE2_UCHAR msg[120];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    nfi_doc_warn(run->doc, "rule '%s': regex stopped at byte %zu: %s; rule skipped for the "
+                           "rest of the document", rule->name, off, (char *)msg);
+}
+
 nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
                           nf_status (*add)(nfi_run *, const nfi_match *))
 {
@@ -498,16 +542,13 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
     const nfi_rule *rule = &r->rules.items[ri];
     nf_doc *doc = run->doc;
     pcre2_match_data *md = run->ws->md;
-    size_t off = 0, ntok = doc->tokens.len;
+    size_t off = 0;
     while (off <= doc->len) {
         int rc = pcre2_match(rule->re, (PCRE2_SPTR)doc->work, doc->len, off, PCRE2_NO_UTF_CHECK,
                              md, r->mctx);
         if (rc == PCRE2_ERROR_NOMATCH) break;
         if (rc < 0) {
-            PCRE2_UCHAR msg[120];
-            pcre2_get_error_message(rc, msg, sizeof msg);
-            nfi_doc_warn(doc, "rule '%s': regex stopped at byte %zu: %s; rule skipped for the "
-                              "rest of the document", rule->name, off, (char *)msg);
+            regex_failed(run, rule, off, rc);
             break;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -519,27 +560,32 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
             continue;
         }
         off = me;
-        size_t ts = nfi_doc_token_at(doc, ms);
-        size_t te = nfi_doc_token_at(doc, me - 1);
-        if (te < ntok && doc->tokens.items[te].span.start <= me - 1) te++;
-        if (ts >= te) continue;
-        if (!rule->cross_sentences && run->sent_end[ts] < te) continue;
         nfi_match m;
-        memset(&m, 0, sizeof m);
-        m.rule = ri;
-        m.start = (uint32_t)ts;
-        m.end = (uint32_t)te;
-        nfi_engine_ws *ws = run->ws;
-        m.bcap = (uint32_t)(ws->bcaps.len / (2 * NFI_MAX_CAPS));
-        uint32_t ng = rc == 0 ? (uint32_t)pcre2_get_ovector_count(md) : (uint32_t)rc;
-        for (uint32_t g = 0; g < 2 * NFI_MAX_CAPS; g++) {
-            size_t *slot = nfi_vec_push(&ws->bcaps);
-            if (!slot) return NF_ERR_NOMEM;
-            uint32_t grp = g / 2;
-            *slot = grp < ng && ov[2 * grp] != PCRE2_UNSET ? ov[g] : NF_UNSET;
-        }
-        nf_status st = add(run, &m);
+        bool ok;
+        nf_status st = regex_to_match(run, ri, ms, me, rc, &m, &ok);
+        if (st == NF_OK && ok) st = add(run, &m);
         if (st != NF_OK) return st;
     }
     return NF_OK;
+}
+
+nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m, bool *ok)
+{
+    const nf_rules *r = run->r;
+    const nfi_rule *rule = &r->rules.items[ri];
+    const nf_doc *doc = run->doc;
+    *ok = false;
+    if (run->regex_off && run->regex_off[ri]) return NF_OK; /* failed earlier */
+    size_t off = doc->tokens.items[s].span.start;
+    int rc = pcre2_match(rule->re, (PCRE2_SPTR)doc->work, doc->len, off, PCRE2_NO_UTF_CHECK,
+                         run->ws->md, r->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH) return NF_OK;
+    if (rc < 0) {
+        regex_failed(run, rule, off, rc);
+        if (run->regex_off) run->regex_off[ri] = 1;
+        return NF_OK;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(run->ws->md);
+    if (ov[1] <= ov[0]) return NF_OK;
+    return regex_to_match(run, ri, ov[0], ov[1], rc, m, ok);
 }

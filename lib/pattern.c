@@ -943,9 +943,16 @@ nf_status nfi_prog_first(const nfi_prog *p, nfi_first *out)
             break;
         case NFI_OP_JMP: stack[sp++] = in->x; break;
         case NFI_OP_SAVE: stack[sp++] = pc + 1; break;
-        case NFI_OP_TEST:
-            if (!test_keys(p, in->x, out, &nomem)) out->any = true;
+        case NFI_OP_TEST: {
+            size_t wl = out->words.len, ll = out->lexes.len;
+            if (test_keys(p, in->x, out, &nomem)) break;
+            out->words.len = wl; /* a test with no word key: keyed by itself */
+            out->lexes.len = ll;
+            uint32_t *t = out->tests.len < 16 ? nfi_vec_push(&out->tests) : NULL;
+            if (t) *t = in->x;
+            else out->any = true;
             break;
+        }
         case NFI_OP_LEX: {
             uint32_t *l = nfi_vec_push(&out->lexes);
             if (!l) nomem = true;

@@ -115,7 +115,7 @@ static nf_status emit_ann(nfi_run *run, const nfi_match *m, uint32_t phase, nf_e
         if (ea->kind == NFI_ATTR_LITERAL) {
             at.value = ea->value;
             have = true;
-        } else if (ru->prog) {
+        } else if (!ru->re) {
             uint32_t cs = m->caps[2 * ea->cap], ce = m->caps[2 * ea->cap + 1];
             if (cs != NFI_NONE && ce != NFI_NONE && ce > cs) {
                 if (ea->kind == NFI_ATTR_CAPTURE) {
@@ -320,7 +320,13 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             }
             if (pg->any_first && !may_start(run, pg, s)) continue;
             nfi_match m;
-            if (nfi_match_at(run, cand[i], s, &m) && (st = add_match(run, &m)) != NF_OK) return st;
+            if (!nfi_match_at(run, cand[i], s, &m)) continue;
+            if (r->rules.items[cand[i]].re) { /* m matched the anchor: now the regex */
+                bool ok;
+                if ((st = nfi_match_regex_at(run, cand[i], s, &m, &ok)) != NF_OK) return st;
+                if (!ok) continue;
+            }
+            if ((st = add_match(run, &m)) != NF_OK) return st;
         }
     }
     /* resolve */
@@ -422,7 +428,9 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     run.sent_start = nfi_ws_u32(run.ws, NFI_WS_SENT_START, nt);
     if (!run.tokvocab || !run.sent_end || !run.sent_start) return NF_ERR_NOMEM;
     run.tokmask = nfi_ws_u64(run.ws, 0, nt);
-    if (!run.tokmask) return NF_ERR_NOMEM;
+    run.regex_off = nfi_ws_u32(run.ws, NFI_WS_REGEX_OFF, rules->rules.len);
+    if (!run.tokmask || !run.regex_off) return NF_ERR_NOMEM;
+    memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
     for (size_t i = 0; i < nt; i++) {
         run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm,
                                             &run.tokmask[i]);

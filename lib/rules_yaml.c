@@ -774,7 +774,7 @@ static nf_status compile_attrs(loader *L, const char *file, nfi_rule *rule, cons
         const char *dot = strchr(s + 1, '.');
         size_t nl = dot ? (size_t)(dot - s - 1) : strlen(s + 1);
         uint32_t cap = NFI_NONE;
-        if (rule->prog) {
+        if (!rule->re) {
             for (uint32_t c = 0; c < rule->prog->ncaps; c++)
                 if (strlen(rule->prog->cap_names[c]) == nl &&
                     memcmp(rule->prog->cap_names[c], s + 1, nl) == 0)
@@ -795,14 +795,14 @@ static nf_status compile_attrs(loader *L, const char *file, nfi_rule *rule, cons
         if (cap == NFI_NONE)
             return lerr(L, NF_ERR_RULE, file, val,
                         "attribute '%s': undefined capture '%.*s' (name it in the %s with "
-                        "(?<%.*s> ...))", k->val, (int)nl, s + 1, rule->prog ? "pattern" : "regex",
+                        "(?<%.*s> ...))", k->val, (int)nl, s + 1, rule->re ? "regex" : "pattern",
                         (int)nl, s + 1);
         a->cap = cap;
         if (!dot) {
             a->kind = NFI_ATTR_CAPTURE;
             continue;
         }
-        if (!rule->prog)
+        if (rule->re)
             return lerr(L, NF_ERR_RULE, file, val,
                         "attribute '%s': $capture.key needs a token pattern (regex captures have "
                         "no lexicon attributes)", k->val);
@@ -876,7 +876,7 @@ static nf_status compile_examples(loader *L, const char *file, nfi_rule *rule, c
 }
 
 static const char *const rule_keys =
-    "name, phase, priority, pattern, regex, emit, attrs, remove, retag, cross_sentences, "
+    "name, phase, priority, pattern, regex, anchor, emit, attrs, remove, retag, cross_sentences, "
     "overlap, max_tokens, examples, counter_examples, description";
 
 static nf_status compile_rule(loader *L, const rawrule *rr, nfi_strtab *names,
@@ -885,8 +885,8 @@ static nf_status compile_rule(loader *L, const rawrule *rr, nfi_strtab *names,
     nf_rules *r = L->r;
     const char *file = rr->file;
     const ynode *m = rr->node;
-    static const char *const known[] = {"name", "phase", "priority", "pattern", "regex", "emit",
-                                        "attrs", "remove", "retag", "cross_sentences", "overlap",
+    static const char *const known[] = {"name", "phase", "priority", "pattern", "regex", "anchor",
+                                        "emit", "attrs", "remove", "retag", "cross_sentences", "overlap",
                                         "max_tokens", "examples", "counter_examples",
                                         "description"};
     const ynode *name = map_get(m, "name");
@@ -961,10 +961,27 @@ static nf_status compile_rule(loader *L, const rawrule *rr, nfi_strtab *names,
     } else {
         if ((st = want(L, file, re, Y_SCALAR, "regex")) != NF_OK) return st;
         if (!re->len) return lerr(L, NF_ERR_RULE, file, re, "regex: expected a regular expression");
+        /* With an anchor, the regex is tried only at the tokens where the
+         * anchor pattern matches, anchored there, instead of scanning the
+         * whole text: the anchor is indexed like a token pattern. */
+        const ynode *anchor = map_get(m, "anchor");
+        if (anchor) {
+            if ((st = want(L, file, anchor, Y_SCALAR, "anchor (a token pattern)")) != NF_OK)
+                return st;
+            nfi_pos ap = pos_of(file, anchor);
+            rule->prog = nfi_pattern_compile(r, anchor->val, &ap, rule->name, L->err);
+            if (!rule->prog) return L->err ? L->err->code : NF_ERR_RULE;
+            if (nfi_prog_prefilter(r, rule->prog) != NF_OK) return nomem(L, file);
+        }
         nfi_pos rp = pos_of(file, re);
-        rule->re = nfi_regex_compile(r, re->val, re->len, 0, &rp, re->val, 0, L->err);
+        rule->re = nfi_regex_compile(r, re->val, re->len, anchor ? PCRE2_ANCHORED : 0, &rp,
+                                     re->val, 0, L->err);
         if (!rule->re) return L->err ? L->err->code : NF_ERR_REGEX;
     }
+    if (pat && map_get(m, "anchor"))
+        return lerr(L, NF_ERR_RULE, file, map_get(m, "anchor"),
+                    "rule '%s': 'anchor' belongs to a regex rule (a pattern starts where it "
+                    "matches already)", name->val);
     if (rule->max_tokens > r->max_tokens) r->max_tokens = rule->max_tokens;
     bool action = false;
     if ((v = map_get(m, "emit"))) {
@@ -1103,6 +1120,27 @@ typedef struct sigrule {
     const char *sig;
     uint32_t rule, test;
 } sigrule;
+typedef NFI_VEC(sigrule) sigrule_vec;
+
+/* Files rule ri under the group of its first test t (by the test's text);
+ * NF_ERR_RULE when the text is too long to be a key (the caller then keeps
+ * the rule in the any bucket). */
+static nf_status add_sigrule(loader *L, sigrule_vec *sigs, uint32_t ri, uint32_t t, bool *too_long)
+{
+    nfi_rule *ru = &L->r->rules.items[ri];
+    char sig[512];
+    if (nfi_test_sig(ru->prog, t, sig, sizeof sig) >= sizeof sig) {
+        *too_long = true;
+        return NF_OK;
+    }
+    sigrule *sr = nfi_vec_push(sigs);
+    char *copy = sr ? nfi_arena_strdup(&L->tmp, sig) : NULL;
+    if (!copy) return NF_ERR_NOMEM;
+    sr->sig = copy;
+    sr->rule = ri;
+    sr->test = t;
+    return NF_OK;
+}
 
 static int cmp_sigrule(const void *a, const void *b)
 {
@@ -1128,10 +1166,11 @@ static nf_status build_index(loader *L)
         nfi_phase *P = &r->phases.items[ph];
         NFI_VEC(keyrule) words = {0}, lexes = {0}, types = {0};
         NFI_VEC(uint32_t) regex = {0}, any = {0};
+        sigrule_vec sigs = {0};
         for (uint32_t i = 0; i < r->rules.len && st == NF_OK; i++) {
             nfi_rule *ru = &r->rules.items[i];
             if (ru->phase != ph) continue;
-            if (ru->re) {
+            if (ru->re && !ru->prog) { /* unanchored: scans the text */
                 uint32_t *s = nfi_vec_push(&regex);
                 if (!s) st = NF_ERR_NOMEM;
                 else *s = i;
@@ -1162,13 +1201,24 @@ static nf_status build_index(loader *L)
                     if (!kr) st = NF_ERR_NOMEM;
                     else kr->key = f.types.items[k], kr->rule = i;
                 }
+                /* first tests with no word key: the rule joins the group of
+                 * each (a rule may be a candidate by several keys) */
+                bool too_long = false;
+                for (size_t k = 0; k < f.tests.len && st == NF_OK; k++)
+                    st = add_sigrule(L, &sigs, i, f.tests.items[k], &too_long);
+                if (too_long && st == NF_OK) { /* cannot key it: try it at every token */
+                    ru->prog->any_first = true;
+                    uint32_t *s = nfi_vec_push(&any);
+                    if (!s) st = NF_ERR_NOMEM;
+                    else *s = i;
+                }
             }
             nfi_vec_free(&f.words);
             nfi_vec_free(&f.lexes);
             nfi_vec_free(&f.types);
+            nfi_vec_free(&f.tests);
         }
         /* any-bucket rules that start with one token test: group equal tests */
-        NFI_VEC(sigrule) sigs = {0};
         size_t plain = 0;
         for (size_t k = 0; k < any.len && st == NF_OK; k++) {
             const nfi_prog *pg = r->rules.items[any.items[k]].prog;

@@ -503,6 +503,127 @@ rule('time_oclock',
      [{'text': 'They met at nine o\'clock.', 'match': 'nine o\'clock'}],
      [])
 
+
+# ---------------------------------------------------------------- anchors
+# Each regex rule is tried only at the tokens where its anchor (a token
+# pattern) matches, anchored at the token's first byte, instead of scanning
+# the whole text (docs/RULES.md, "anchor"). An anchor lists every token a
+# match can start with: words (case-folded), digits, and hyphenated tokens
+# ("mid-March", "3rd-quarter", "two-week" are one token each).
+DIGIT = '[re:"[0-9].*"]'
+APOSNUM = '[re:"[\'’][0-9].*"]'
+HYPH = '[re:"[^-]+-.+"]'
+MONTH_WORDS = [m.lower() for m in MONF.split('|')] + [
+    a + dot for a in ('jan', 'feb', 'febr', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept',
+                      'oct', 'nov', 'dec') for dot in ('', '.')]
+WEEKDAY_WORDS = [w.lower() for w in WDF.split('|')] + [
+    a + dot for a in ('mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri', 'sat', 'sun')
+    for dot in ('', '.')]
+NUM_WORDS = NW.split('|')
+MOD_FIRST = ['about', 'around', 'approximately', 'roughly', 'some', 'nearly', 'almost', 'close',
+             'an', 'more', 'over', 'upwards', 'well', 'just', 'less', 'under', 'fewer', 'at',
+             'up', 'no']
+ORD_WORDS = ['first', 'second', 'third', 'fourth']
+CENTURY_ORDS = ['fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth',
+                'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth',
+                'nineteenth', 'twentieth']
+OFF_WORDS = ['this', 'last', 'next', 'past', 'coming', 'previous', 'current']
+MW = ['early', 'mid', 'late']
+AMOUNT = NUM_WORDS + ['a', 'an', 'dozen', 'several', 'few', 'many', 'some', 'couple']
+
+
+def anchor(*parts):
+    """A token pattern: any of the words (lists) or token tests (strings)."""
+    alts = []
+    for p in parts:
+        for a in (p if isinstance(p, list) else [p]):
+            if a not in alts:
+                alts.append(a)
+    return '(' + '|'.join(alts) + ')'
+
+
+ANCHORS = {
+    'date_month_day_year': anchor(WEEKDAY_WORDS, MONTH_WORDS),
+    'date_day_month_year': anchor(WEEKDAY_WORDS, ['the'], DIGIT),
+    'date_month_day': anchor(WEEKDAY_WORDS, MONTH_WORDS),
+    'date_day_month': anchor(WEEKDAY_WORDS, ['the'], DIGIT),
+    'date_month_year': anchor(MONTH_WORDS),
+    'date_month_alone': anchor(OFF_WORDS, MONTH_WORDS),
+    'date_month_ambiguous_offset': anchor(OFF_WORDS),
+    'date_month_ambiguous': anchor(['may', 'march', 'august']),
+    'date_iso': anchor(DIGIT),
+    'date_numeric_mdy': anchor(DIGIT),
+    'date_numeric_dmy': anchor(DIGIT),
+    'date_year': anchor(DIGIT),
+    'date_two_digit_year': anchor(APOSNUM),
+    'date_decade': anchor(['the'], MW, DIGIT, APOSNUM, HYPH),
+    'date_decade_words': anchor(['the']),
+    'date_century': anchor(['the'], MW, ORD_WORDS, CENTURY_ORDS, DIGIT, HYPH),
+    'date_mod_month': anchor(MW, HYPH),
+    'date_mod_year': anchor(MW, HYPH),
+    'date_part_of': anchor(['the']),
+    'date_part_of_relative': anchor(['the']),
+    'date_part_of_the_unit': anchor(['the']),
+    'date_quarter': anchor(['the', 'fiscal', 'calendar'], ORD_WORDS, DIGIT),
+    'date_quarter_adjective': anchor(ORD_WORDS, DIGIT, HYPH),
+    'date_quarter_relative': anchor(['the'], ORD_WORDS, DIGIT, HYPH),
+    'date_q_code': anchor('[re:"Q[1-4].*"]'),
+    'date_half': anchor(['the', 'first', 'second'], DIGIT, HYPH),
+    'date_h_code': anchor('[re:"H[12]"]'),
+    'date_fiscal_year': anchor(['the', 'fiscal']),
+    'date_fy_code': anchor('[re:"FY.*"]'),
+    'date_season': anchor(OFF_WORDS, ['the', 'spring', 'summer', 'autumn', 'winter'], MW, HYPH),
+    'date_season_fall': anchor(OFF_WORDS, ['fall']),
+    'date_relative_unit': anchor(OFF_WORDS),
+    'date_the_weekend': anchor(['the']),
+    'date_the_past_unit': anchor(['the']),
+    'date_the_current_unit': anchor(['the']),
+    'date_relative_anchored': anchor(['the']),
+    'date_day_before_after': anchor(['the']),
+    'date_day_before_yesterday': anchor(['the']),
+    'date_ago': anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH),
+    'ref_ago_vague': anchor(['many', 'several', 'a', 'few', 'some', 'years', 'months', 'weeks',
+                             'days', 'decades', 'centuries']),
+    'date_a_year_earlier': anchor(['a', 'one']),
+    'date_the_quarter': anchor(['the']),
+    'date_that_unit': anchor(['earlier', 'later', 'that']),
+    'date_holiday': anchor(OFF_WORDS, ['christmas', 'new', 'halloween', 'valentine'],
+                           '[re:"(?i)valentine.*"]'),
+    'date_later_earlier': anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH),
+    'date_year_earlier': anchor(['the'], HYPH),
+    'date_deictic_day': anchor(['today', 'yesterday', 'tomorrow']),
+    'date_deictic_part_of_day': anchor(['today', 'yesterday', 'tomorrow', 'this', 'last']),
+    'date_tonight': anchor(['tonight']),
+    'date_mod_relative': anchor(MW, ['earlier', 'later']),
+    'date_weekday': anchor(MW, ['earlier', 'later'], OFF_WORDS,
+                           [w.lower() for w in WDF.split('|')]),
+    'set_weekday_plural': anchor([w.lower() + 's' for w in WDF.split('|')]),
+    'ref_present': anchor(['now', 'currently', 'nowadays', 'presently', 'these', 'at', 'right']),
+    'ref_past': anchor(['recently', 'lately', 'recent', 'past', 'the']),
+    'ref_future': anchor(['soon', 'the', 'coming']),
+    'duration': anchor(MOD_FIRST, ['the'], AMOUNT, DIGIT, HYPH),
+    'duration_adjective': anchor(DIGIT, HYPH),
+    'duration_half': anchor(MOD_FIRST, ['half'], HYPH),
+    'duration_span': anchor(['the']),
+    'duration_vague': anchor(['years', 'decades', 'months', 'weeks', 'days', 'hours', 'minutes',
+                              'centuries']),
+    'duration_vague_long': anchor(HYPH),
+    'duration_many': anchor(['many', 'several', 'a', 'few', 'some', 'dozens', 'hundreds']),
+    'set_every_weekday': anchor(['every', 'each']),
+    'set_every': anchor(['every', 'each']),
+    'set_every_month': anchor(['every', 'each']),
+    'set_adverb': anchor(['daily', 'weekly', 'monthly', 'annually', 'yearly', 'hourly', 'nightly',
+                          'biweekly', 'biannually', 'fortnightly']),
+    'set_times_per': anchor(['once', 'twice', 'thrice'], AMOUNT, DIGIT, HYPH),
+    'set_per_unit': anchor(['a', 'per']),
+    'time_clock_ampm': anchor(DIGIT),
+    'time_clock_24': anchor(DIGIT),
+    'time_with_weekday': anchor(DIGIT, ['noon', 'midnight']),
+    'time_with_deictic': anchor(DIGIT, ['noon', 'midnight']),
+    'time_named': anchor(['noon', 'midnight', 'midday']),
+    'time_oclock': anchor(NUM_WORDS, DIGIT, HYPH),
+}
+
 # -------------------------------------------------------------- output
 out = sys.stdout
 STRIP = ['on', 'in', 'at', 'by', 'since', 'until', 'till', 'til', 'during', 'from', 'for', 'of',
@@ -560,6 +681,7 @@ for (name, regex, emit, attrs, examples, counter, priority, desc) in rules:
     if priority is not None:
         print('    priority: %d' % priority)
     print('    regex: %s' % q(regex))
+    print('    anchor: %s' % q(ANCHORS[name]))
     print('    emit: %s' % emit)
     if attrs:
         print('    attrs:')

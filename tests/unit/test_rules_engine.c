@@ -167,6 +167,83 @@ NF_TEST(rules_regex_rule_snaps_and_captures)
     nf_rules_free(r);
 }
 
+/* An anchored regex runs only where its anchor matches, anchored at the
+ * token start: the same regex unanchored also finds the third number. */
+NF_TEST(rules_regex_anchor_limits_where_it_runs)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: price\n"
+                       "    regex: '(?:EUR|USD) ?(?<n>[0-9]+)'\n"
+                       "    anchor: '(eur|usd)'\n"
+                       "    emit: PRICE\n"
+                       "    attrs: {amount: $n}\n"
+                       "  - name: any.price\n"
+                       "    regex: '(?:EUR|USD) ?[0-9]+'\n"
+                       "    overlap: true\n"
+                       "    emit: ANYPRICE\n");
+    NF_CHECK(r != NULL);
+    char buf[300], b2[64];
+    nf_doc *d = run(r, "It cost EUR 40, then USD 75, and XEUR 9 in the end.");
+    NF_CHECK_EQ_STR(anns(d, "PRICE", buf, sizeof buf), "PRICE:EUR 40|PRICE:USD 75");
+    NF_CHECK_EQ_STR(attr(d, first_ann(d, "PRICE"), "amount", b2, sizeof b2), "40");
+    NF_CHECK_EQ_STR(anns(d, "ANYPRICE", buf, sizeof buf),
+                    "ANYPRICE:EUR 40|ANYPRICE:USD 75|ANYPRICE:XEUR 9");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* A pattern whose first token is one of several tests (no word to key it
+ * by) is still found at each: the index files it under every test. */
+NF_TEST(rules_first_token_tests_each_indexed)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: code\n"
+                       "    pattern: '([re:\"[0-9]+\"] | [shape:XX] | gate) ok'\n"
+                       "    emit: HIT\n");
+    NF_CHECK(r != NULL);
+    char buf[300];
+    nf_doc *d = run(r, "We saw 12 ok and AB ok and gate ok but cd ok .");
+    NF_CHECK_EQ_STR(anns(d, "HIT", buf, sizeof buf), "HIT:12 ok|HIT:AB ok|HIT:gate ok");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* An anchored regex that hits the match limit warns and stops for the
+ * document, without trying again at every later anchor. */
+NF_TEST(rules_anchored_regex_limit_warns_once)
+{
+    nf_load_options lo;
+    nf_load_options_init(&lo);
+    lo.regex_match_limit = 1000;
+    const char *yaml = "schema: 1\n"
+                       "rules:\n"
+                       "  - name: evil\n"
+                       "    regex: '(a+)+[bc]'\n"
+                       "    anchor: '[]'\n"
+                       "    emit: EVIL\n";
+    nf_error err;
+    nf_rules *r = nf_rules_load_buffer(yaml, strlen(yaml), "<t>", &lo, &err);
+    NF_CHECK(r != NULL);
+    char text[800];
+    size_t n = 0;
+    for (int k = 0; k < 10; k++) {
+        memset(text + n, 'a', 60);
+        n += 60;
+        text[n++] = 'd';
+        text[n++] = ' ';
+    }
+    text[n] = '\0';
+    nf_doc *d = run(r, text);
+    NF_CHECK(d != NULL);
+    NF_CHECK_EQ_INT((long)nf_doc_count(d, NF_KIND_WARNING), 1);
+    const char *w = nf_doc_warning(d, 0);
+    NF_CHECK(w && strstr(w, "evil") != NULL);
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 NF_TEST(rules_regex_limit_warns_not_hangs)
 {
     nf_load_options lo;
