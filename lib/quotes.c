@@ -759,6 +759,44 @@ static size_t leading_np(const qctx *c, size_t a, size_t lim)
     return j;
 }
 
+static size_t ent_bound(const qctx *c, const size_t *idx, size_t n, size_t pos, bool by_end,
+                        bool upper);
+
+/* Whether tokens [k, p) name a source: at most three title words ("Rep.",
+ * "Sen.") then a PERSON or ORG entity, and after it nothing but a
+ * bracketed tag ("(D-Mass.)"); no verb. The name's tokens go to *ns, *ne. */
+static bool segment_names_source(const qctx *c, size_t k, size_t p, size_t *ns, size_t *ne)
+{
+    if (k >= p || p - k > 10 || !c->ent_by_start) return false;
+    const nf_doc *d = c->doc;
+    for (size_t x = k; x < p && x < k + 4; x++) {
+        if (!is_word(c, x) || !c->tok.items[x].cap) return false;
+        size_t i = ent_bound(c, c->ent_by_start, d->entities.len, c->tok.items[x].s, false, false);
+        for (; i < d->entities.len; i++) {
+            const nf_entity *en = &d->entities.items[c->ent_by_start[i]];
+            if (en->span.start != c->tok.items[x].s) break;
+            if (en->type != NF_ENT_PERSON && en->type != NF_ENT_ORG) continue;
+            if (en->span.end > c->tok.items[p - 1].e) continue;
+            size_t y = x;
+            while (y < p && c->tok.items[y].e <= en->span.end) y++;
+            size_t e = y;
+            /* a bracketed tag after the name */
+            if (y < p && p_is(c, y, '(')) {
+                while (y < p && !p_is(c, y, ')')) y++;
+                if (y < p) e = y + 1;
+                y = e;
+            }
+            if (y != p) continue;
+            for (size_t z = k; z < p; z++)
+                if (w_in(c, z, AUX)) return false;
+            *ns = k;
+            *ne = e;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Subject chunk before the cue at token cue, within [ua, cue). */
 static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, size_t *sb)
 {
@@ -770,7 +808,32 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
                        strlen(LW(c, j - 1)) > 4 &&
                        strcmp(LW(c, j - 1) + strlen(LW(c, j - 1)) - 2, "ly") == 0)))
         j--;
+    /* "X, who said ...": the relative pronoun (resolved to X) */
+    if (j > ua && (w_is(c, j - 1, "who") || w_is(c, j - 1, "which")) && j - 1 > ua &&
+        p_is(c, j - 2, ',')) {
+        *sa = j - 1;
+        *sb = j;
+        return;
+    }
     if (j > ua && p_is(c, j - 1, ',')) {
+        /* "NAME, a long appositive (with commas), said": the comma-separated
+           piece that is a name, up to 40 tokens and five pieces back */
+        size_t p = j - 1, lim40 = p > ua + 40 ? p - 40 : ua;
+        for (int pieces = 0; p > lim40 && pieces < 5; pieces++) {
+            size_t k = p;
+            while (k > lim40 && !p_is(c, k - 1, ',') && c->tok.items[k - 1].kind != QT_QUOTE &&
+                   c->tok.items[k - 1].inq < 0 && !final_punct_tok(c, k - 1))
+                k--;
+            if (k == lim40 && lim40 > ua) break;
+            size_t ns, ne;
+            if (segment_names_source(c, k, p, &ns, &ne)) {
+                *sa = ns;
+                *sb = ne;
+                return;
+            }
+            if (k <= ua || !p_is(c, k - 1, ',')) break;
+            p = k - 1;
+        }
         /* appositive "X, the minister, said": the name before it */
         size_t k = j - 1;
         size_t lim = k > ua + 15 ? k - 15 : ua;
@@ -823,6 +886,17 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
             if (is_pron(c, p) && !w_is(c, p, "us")) break;
         } else if (k->kind == QT_PUNCT) {
             char ch = c->t[k->s];
+            if (ch == ')' && j == b) {
+                /* "Rep. Ann Lee (D-Ore.) said": over a bracketed tag */
+                size_t o = p;
+                while (o > ua && o + 8 > p && !p_is(c, o, '(')) o--;
+                if (p_is(c, o, '(') && o > ua && is_word(c, o - 1) && c->tok.items[o - 1].cap) {
+                    j = o;
+                    cnt++;
+                    continue;
+                }
+                break;
+            }
             if (!(ch == '-' || ch == '&' || ch == '\'' || ch == '.')) break;
             if (ch == '.' && !(p > ua && is_word(c, p - 1))) break;
         } else {
@@ -1067,6 +1141,41 @@ static int direct_cue(qctx *c, const dquote *q)
     return best_after;
 }
 
+/* A dash token: ― — – or -. */
+static bool dash_tok(const qctx *c, size_t i)
+{
+    if (i >= c->tok.len || c->tok.items[i].kind != QT_PUNCT) return false;
+    const qtok *k = &c->tok.items[i];
+    const unsigned char *b = (const unsigned char *)c->t + k->s;
+    if (k->e - k->s == 1) return b[0] == '-';
+    return k->e - k->s == 3 && b[0] == 0xE2 && b[1] == 0x80 && b[2] >= 0x93 && b[2] <= 0x95;
+}
+
+/* "“...” ― Ann Lee" (also on the next line, also "-- Ann Lee, a nurse"): a
+ * name after a dash that follows the closing mark names the source. Sets
+ * the dash token and the name's tokens. */
+static bool dash_source(const qctx *c, const dquote *q, size_t *dash, size_t *sa, size_t *sb)
+{
+    if (q->close == q->open) return false;
+    size_t j = q->close + 1;
+    if (is_nl(c, j)) j++;
+    if (!dash_tok(c, j)) return false;
+    *dash = j++;
+    if (dash_tok(c, j)) j++; /* "--" */
+    size_t a = j, words = 0;
+    while (j < c->tok.len && words < 6 && is_word(c, j) &&
+           (c->tok.items[j].cap || (words > 0 && (w_is(c, j, "de") || w_is(c, j, "van") ||
+                                                  w_is(c, j, "von") || w_is(c, j, "al")))))
+        j++, words++;
+    if (words == 0 || j == a) return false;
+    if (j < c->tok.len && !is_nl(c, j) && !p_is(c, j, ',') &&
+        !(final_punct_tok(c, j) && (j + 1 >= c->tok.len || is_nl(c, j + 1))))
+        return false;
+    *sa = a;
+    *sb = j;
+    return true;
+}
+
 static size_t quote_words(const qctx *c, const dquote *q)
 {
     size_t k = 0;
@@ -1112,7 +1221,15 @@ static void do_direct(qctx *c)
         qout *o = add_out(c, q->span, NF_QUOTE_DIRECT, q->flags, cu >= 0 ? &c->cues.items[cu] : NULL,
                           "quotes.direct");
         if (!o) return;
-        if (cu < 0 && prev_out >= 0 && q->unit != NFI_NONE && !unit_has_cue(c, q->unit) &&
+        size_t dash, dsa, dsb;
+        if (cu < 0 && dash_source(c, q, &dash, &dsa, &dsb)) {
+            /* the source after a dash */
+            o->cue.start = c->tok.items[dash].s;
+            o->cue.end = c->tok.items[dash].e;
+            o->sa = dsa;
+            o->sb = dsb;
+            o->rule = "quotes.direct.dash_source";
+        } else if (cu < 0 && prev_out >= 0 && q->unit != NFI_NONE && !unit_has_cue(c, q->unit) &&
             prev_unit <= q->unit && (double)(q->unit - prev_unit) <= c->continue_units) {
             /* a quote that goes on after an attributed one: same cue and speaker */
             const qout *p = &c->outs.items[prev_out];
@@ -1553,7 +1670,8 @@ static void do_indirect(qctx *c)
         bool comma_before = chunk_start > ua && p_is(c, chunk_start - 1, ',');
         bool quote_comma = chunk_start > ua + 1 && c->tok.items[chunk_start - 1].closes &&
                            p_is(c, chunk_start - 2, ',');
-        if ((comma_before || quote_comma) && !cu->participle) {
+        bool rel_speaker = cu->sb == cu->sa + 1 && (w_is(c, cu->sa, "who") || w_is(c, cu->sa, "which"));
+        if ((comma_before || quote_comma) && !cu->participle && !rel_speaker) {
             size_t after = skip_adjuncts(c, cu->inverted ? cu->sb : cu->b, ub, told);
             bool at_end = after >= ub || (after + 1 == ub && final_punct_tok(c, after)) ||
                           p_is(c, after, ',');
@@ -1880,6 +1998,12 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
             break;
         }
     size_t he = c->tok.items[hb - 1].e;
+    if (sb - sa == 1 && (w_is(c, sa, "who") || w_is(c, sa, "which"))) {
+        /* "X, who said": the entity right before the relative */
+        int64_t a = nearest_before(c, s, w_is(c, sa, "who") ? 't' : 'o', 0, NULL);
+        if (a >= 0 && d->entities.items[a].span.end + 80 > s) return a;
+        return -1;
+    }
     /* an entity inside the mention: a person first, else the last one of the
        head phrase, else the first one */
     int64_t person = -1, first = -1, in_head = -1;
@@ -2188,6 +2312,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
     scan(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
+    if (!c.nomem) build_entity_indexes(&c);
     if (!c.nomem) find_cues(&c);
     if (!c.nomem) {
         c.ucue = calloc(c.units.len + 2, sizeof *c.ucue);
@@ -2201,7 +2326,6 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
     if (!c.nomem) do_direct(&c);
     if (!c.nomem) do_blocks(&c);
     if (!c.nomem) do_indirect(&c);
-    if (!c.nomem) build_entity_indexes(&c);
     if (!c.nomem) st = publish(&c);
     if (c.nomem) st = NF_ERR_NOMEM;
     if (work) *work = c.work + c.tok.len;

@@ -331,6 +331,74 @@ NF_TEST(quotes_echoed_crosshead_takes_report_speaker)
     nf_doc_free(d);
 }
 
+/* Extracts with the repository rules (entities found), all text kept. */
+static nf_doc *rextract(const char *text)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path(NF_SRC("rules"), NULL, &err);
+    if (!r) return NULL;
+    nf_extract_options opts;
+    nf_extract_options_init(&opts);
+    opts.flags |= NF_EXTRACT_ALL_TEXT;
+    nf_doc *d = nf_extract(r, NULL, text, strlen(text), &opts, &err);
+    nf_rules_free(r);
+    return d;
+}
+
+NF_TEST(quotes_source_after_a_dash)
+{
+    nf_doc *d = rextract("Readers wrote to us about the new tram line.\n"
+                         "\xe2\x80\x9cThe tram has cut my commute in half and I love it.\xe2\x80\x9d "
+                         "\xe2\x80\x95 Teodora Vasquez\n"
+                         "\xe2\x80\x9cIt is far too loud at night for the people on Elm Road.\xe2\x80\x9d\n"
+                         "\xe2\x80\x94 Bruno Keller, a baker\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "The tram") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Teodora Vasquez");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "\xe2\x80\x95");
+    }
+    q = d ? find_q(d, NF_QUOTE_DIRECT, "It is far") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "Bruno Keller");
+    nf_doc_free(d);
+    /* a dash that goes on with a sentence is no source */
+    d = rextract("She called it \"a clear win for the town council\" \xe2\x80\x94 Mayor Lind "
+                 "disagreed on Monday.\n");
+    q = d ? find_q(d, NF_QUOTE_DIRECT, "a clear win") : NULL;
+    if (q) NF_CHECK(strcmp(sp(d, q->speaker), "Mayor Lind") != 0);
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_speaker_over_long_appositive_and_party_tag)
+{
+    nf_doc *d = rextract("The bridge will reopen in May, Harriet Okafor, 61, of Dunmore, a retired "
+                         "engineer who inspected it last year, said on Friday.\n"
+                         "Rep. Colin Marsh (D-Ore.) said the repairs had cost too much.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "The bridge") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "The bridge will reopen in May");
+        NF_CHECK(strncmp(sp(d, q->speaker), "Harriet Okafor", 14) == 0);
+    }
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "the repairs") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK(strstr(sp(d, q->speaker), "Colin Marsh") != NULL);
+    nf_doc_free(d);
+}
+
+NF_TEST(quotes_relative_who_is_the_speaker)
+{
+    nf_doc *d = rextract("The plan was backed by Nadia Brandt, who said the port needed new cranes.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the port") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "who");
+        NF_CHECK(q->canonical != NULL && strstr(q->canonical, "Brandt") != NULL);
+    }
+    nf_doc_free(d);
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
@@ -340,7 +408,7 @@ static uint64_t quote_work(const char *unit, size_t times, int repo_rules)
 {
     static const char yaml[] = "schema: 1\n";
     nf_error err;
-    nf_rules *r = repo_rules > 0 ? nf_rules_load_path("rules", NULL, &err)
+    nf_rules *r = repo_rules > 0 ? nf_rules_load_path(NF_SRC("rules"), NULL, &err)
                              : nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
     NF_CHECK(r != NULL);
     if (!r) return 0;
