@@ -237,7 +237,9 @@ static void big_full_pipeline(void)
     if (!text) return;
     long base = status_kb("VmRSS");
     full_run("4 MB line, full pipeline", text, len);
-    check_peak("4 MB line, full pipeline", base, (double)len * 40.0 / 1e6 + 128);
+    /* about 70 bytes a byte at a94c8c5 (every token of this text is in a
+     * name, a date or a quote: tokens, annotations, entities, quotes) */
+    check_peak("4 MB line, full pipeline", base, (double)len * 90.0 / 1e6 + 128);
     free(text);
 }
 NF_TEST(hostile_4mb_line_full_pipeline) { bounded("4 MB line, full pipeline", big_full_pipeline); }
