@@ -326,7 +326,6 @@ typedef struct nfi_run {
     /* annotations by start token (not removed), before this phase */
     uint32_t *ann_first;  /* ntokens + 1 */
     uint32_t *ann_list;
-    uint64_t *tokmask;    /* per token: bit l = starts an entry of lexicon l (< 64) */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
 } nfi_run;
@@ -347,10 +346,10 @@ nfi_match_vec *nfi_ws_matches(nfi_engine_ws *ws);
 /* Vocab id of a doc form id (cached per document in the workspace). */
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
-                           uint32_t form, uint64_t *lexmask);
+                           uint32_t form);
 /* Byte captures of a regex match (2 * NFI_MAX_CAPS offsets, NF_UNSET = none). */
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx);
-uint64_t *nfi_ws_u64(nfi_engine_ws *ws, int which, size_t n); /* which: 0 or 1 */
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n);
 /* Recording accepted matches (example checks). */
 void nfi_ws_set_record(nfi_engine_ws *ws, bool on);
 bool nfi_ws_recording(const nfi_engine_ws *ws);

@@ -28,10 +28,9 @@ struct nfi_engine_ws {
     uint32_t *bufs[NFI_WS_NBUF];
     size_t caps[NFI_WS_NBUF];
     uint32_t *formvocab;
-    uint64_t *formmask;   /* per form: bit l = starts an entry of lexicon l (< 64) */
     size_t nforms, formcap;
-    uint64_t *u64[2];
-    size_t u64cap[2];
+    uint64_t *u64;
+    size_t u64cap;
     NFI_VEC(size_t) bcaps;
     /* VM */
     u32vec *buckets;   /* max_tokens + 2 */
@@ -69,9 +68,7 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     if (ws->md) pcre2_match_data_free(ws->md);
     for (int i = 0; i < NFI_WS_NBUF; i++) free(ws->bufs[i]);
     free(ws->formvocab);
-    free(ws->formmask);
-    free(ws->u64[0]);
-    free(ws->u64[1]);
+    free(ws->u64);
     nfi_vec_free(&ws->bcaps);
     for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) nfi_vec_free(&ws->buckets[i]);
     free(ws->buckets);
@@ -119,17 +116,17 @@ size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out)
     return ws->recorded.len;
 }
 
-uint64_t *nfi_ws_u64(nfi_engine_ws *ws, int which, size_t n)
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n)
 {
     if (n == 0) n = 1;
-    if (ws->u64cap[which] < n) {
+    if (ws->u64cap < n) {
         size_t cap = n + n / 2;
-        uint64_t *p = realloc(ws->u64[which], cap * sizeof *p);
+        uint64_t *p = realloc(ws->u64, cap * sizeof *p);
         if (!p) return NULL;
-        ws->u64[which] = p;
-        ws->u64cap[which] = cap;
+        ws->u64 = p;
+        ws->u64cap = cap;
     }
-    return ws->u64[which];
+    return ws->u64;
 }
 
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx)
@@ -146,9 +143,6 @@ nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
         uint32_t *p = realloc(ws->formvocab, cap * sizeof *p);
         if (!p) return NF_ERR_NOMEM;
         ws->formvocab = p;
-        uint64_t *q = realloc(ws->formmask, cap * sizeof *q);
-        if (!q) return NF_ERR_NOMEM;
-        ws->formmask = q;
         ws->formcap = cap;
     }
     for (size_t i = 0; i < n; i++) ws->formvocab[i] = UNCOMPUTED;
@@ -160,15 +154,11 @@ nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
 /* The tokenizer's norms are case-folded already: look them up as they
  * are, folding only when that fails and the form has upper case. */
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
-                           uint32_t form, uint64_t *lexmask)
+                           uint32_t form)
 {
-    *lexmask = 0;
     if (form >= ws->nforms) return NFI_NONE;
     uint32_t v = ws->formvocab[form];
-    if (v != UNCOMPUTED) {
-        *lexmask = ws->formmask[form];
-        return v;
-    }
+    if (v != UNCOMPUTED) return v;
     const char *s = doc->forms.strs[form];
     size_t n = doc->forms.lens[form];
     v = nfi_strtab_find(&r->vocab, s, n);
@@ -179,10 +169,7 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
         if (fl != (size_t)-1 && (fl != n || memcmp(ws->fold, s, n) != 0))
             v = nfi_strtab_find(&r->vocab, ws->fold, fl);
     }
-    uint64_t mask = v < r->nvmask ? r->vocab_starts[v] : 0;
     ws->formvocab[form] = v;
-    ws->formmask[form] = mask;
-    *lexmask = mask;
     return v;
 }
 

@@ -285,7 +285,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                     break;
                 }
         }
-        uint64_t mk = run->tokmask[s];
+        uint64_t mk = v < r->nvmask ? r->vocab_starts[v] : 0; /* lexicons it starts */
         for (uint32_t l = 0; l < P->nlex && v != NFI_NONE; l++) {
             uint32_t lid = P->lex_ids[l];
             bool starts = lid < 64 ? ((mk >> lid) & 1) != 0
@@ -427,13 +427,11 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     run.sent_end = nfi_ws_u32(run.ws, NFI_WS_SENT_END, nt);
     run.sent_start = nfi_ws_u32(run.ws, NFI_WS_SENT_START, nt);
     if (!run.tokvocab || !run.sent_end || !run.sent_start) return NF_ERR_NOMEM;
-    run.tokmask = nfi_ws_u64(run.ws, 0, nt);
     run.regex_off = nfi_ws_u32(run.ws, NFI_WS_REGEX_OFF, rules->rules.len);
-    if (!run.tokmask || !run.regex_off) return NF_ERR_NOMEM;
+    if (!run.regex_off) return NF_ERR_NOMEM;
     memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
     for (size_t i = 0; i < nt; i++) {
-        run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm,
-                                            &run.tokmask[i]);
+        run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm);
         run.sent_start[i] = 0;
         run.sent_end[i] = (uint32_t)nt;
     }
@@ -446,7 +444,7 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
             run.sent_end[i] = (uint32_t)b;
         }
     }
-    run.feat = nfi_ws_u64(run.ws, 1, nt);
+    run.feat = nfi_ws_u64(run.ws, nt);
     if (!run.feat) return NF_ERR_NOMEM;
     for (size_t i = 0; i < nt; i++) run.feat[i] = nfi_token_feat(&run, i);
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
