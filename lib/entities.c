@@ -404,6 +404,7 @@ typedef struct mention {
     bool candidate;     /* a NAME candidate: typed by its guess or by the cluster it joins */
     bool adopt;         /* takes the type of the cluster it joined */
     bool drop;          /* lost to an overlapping candidate */
+    bool sticky;        /* its type holds for the document's places of that name */
 } mention;
 
 
@@ -703,6 +704,7 @@ static nf_status collect(resolver *r)
         }
         at = nfi_ann_attr(doc, a, "canonical");
         if (at && at->value && at->value[0]) m->hint = at->value;
+        m->sticky = type && !candidate && attr_true(doc, a, "sticky");
     }
     return split_compounds(r);
 }
@@ -856,6 +858,37 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
         if (!m->candidate || !m->type) continue;
         uint32_t id = nfi_strtab_find(&plain, m->key, m->keylen);
         if (id != NFI_NONE) m->type = plain_type.items[id];
+    }
+    /* a sticky type ("sticky" attribute: a club in a results line) holds
+     * for the places and candidates of the same name in the document:
+     * "Northfield 2 Eastham 1" makes "Northfield" in "Northfield beat them
+     * again" the club too */
+    nfi_strtab_free(&plain);
+    nfi_strtab_init(&plain, &r->scratch);
+    plain_type.len = 0;
+    const uint32_t gpe = type_from_name("GPE"), loc = type_from_name("LOC");
+    for (size_t i = 0; i < r->m.len && st == NF_OK; i++) {
+        const mention *m = &r->m.items[i];
+        if (!m->sticky || m->drop) continue;
+        uint32_t id = nfi_strtab_intern(&plain, m->key, m->keylen);
+        if (id == NFI_NONE) {
+            st = NF_ERR_NOMEM;
+        } else if (id == plain_type.len) {
+            uint32_t *t = nfi_vec_push(&plain_type);
+            if (t)
+                *t = m->type;
+            else
+                st = NF_ERR_NOMEM;
+        }
+    }
+    for (size_t i = 0; i < r->m.len && st == NF_OK && plain_type.len; i++) {
+        mention *m = &r->m.items[i];
+        if (m->sticky || m->drop) continue;
+        if (!(m->candidate || m->type == gpe || m->type == loc)) continue;
+        uint32_t id = nfi_strtab_find(&plain, m->key, m->keylen);
+        if (id == NFI_NONE) continue;
+        m->type = plain_type.items[id];
+        m->hint = NULL;
     }
     nfi_vec_free(&plain_type);
     nfi_strtab_free(&plain);

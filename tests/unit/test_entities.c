@@ -591,3 +591,30 @@ NF_TEST(entities_organisation_first_word_is_a_short_form)
     NF_CHECK_EQ_INT(ent_at(&f, 2)->type, NF_ENT_ORG);
     ent_close(&f);
 }
+
+/* A sticky type (a club found in a results line) holds for the places and
+ * candidates of that name in the document; other names and countries do
+ * not follow it. */
+NF_TEST(entities_sticky_type_holds_for_places_of_that_name)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Westbury 2 Eastham 1. Westbury beat them again in Westbury, "
+                          "and Eastham went home to Lindau."));
+    size_t a = ann(&f, "ORG", "Westbury", 0, 5);
+    attr(&f, a, "sticky", "1", NULL, 0);
+    a = ann(&f, "ORG", "Eastham", 0, 5); /* not sticky */
+    ann(&f, "GPE", "Westbury", 1, 0);
+    ann(&f, "GPE", "Westbury", 2, 0);
+    a = ann(&f, "NAME", "Eastham", 1, 0);
+    attr(&f, a, "guess", "GPE", NULL, 0);
+    ann(&f, "GPE", "Lindau", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 6);
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->type, NF_ENT_ORG);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->type, NF_ENT_ORG); /* "Westbury beat" */
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->type, NF_ENT_ORG); /* "in Westbury": one sense a document */
+    NF_CHECK_EQ_INT(ent_at(&f, 0)->cluster, ent_at(&f, 2)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 4)->type, NF_ENT_ORG); /* candidate joins the ORG by name */
+    NF_CHECK_EQ_INT(ent_at(&f, 5)->type, NF_ENT_GPE); /* Lindau */
+    ent_close(&f);
+}
