@@ -771,6 +771,7 @@ static bool segment_names_source(const qctx *c, size_t k, size_t p, size_t *ns, 
     const nf_doc *d = c->doc;
     for (size_t x = k; x < p && x < k + 4; x++) {
         if (!is_word(c, x) || !c->tok.items[x].cap) return false;
+        if (x > k && w_in(c, x - 1, SUBJ_STOP)) return false; /* "But Ann Lee" */
         size_t i = ent_bound(c, c->ent_by_start, d->entities.len, c->tok.items[x].s, false, false);
         for (; i < d->entities.len; i++) {
             const nf_entity *en = &d->entities.items[c->ent_by_start[i]];
@@ -1303,18 +1304,49 @@ static void do_blocks(qctx *c)
 }
 
 /* Whether a clause starts at token k (a content clause, not a noun phrase). */
+/* A subject pronoun with a contracted verb: "she'll", "they're", "it's". */
+static bool pron_contraction(const qctx *c, size_t k)
+{
+    if (!is_word(c, k)) return false;
+    const char *w = LW(c, k), *ap = strchr(w, '\'');
+    if (!ap || ap == w) return false;
+    static const char *const subj[] = {"he", "she", "it", "they", "we", "i", "you", "there", NULL};
+    static const char *const tail[] = {"ll", "s", "re", "d", "ve", "m", NULL};
+    char head[8];
+    size_t L = (size_t)(ap - w);
+    if (L >= sizeof head) return false;
+    memcpy(head, w, L);
+    head[L] = 0;
+    return in_list(head, subj) && in_list(ap + 1, tail);
+}
+
 static bool clause_at(const qctx *c, size_t k, size_t ub)
 {
     if (k >= ub) return false;
     if (w_is(c, k, "that")) return true;
     if (is_pron(c, k) && !w_is(c, k, "him") && !w_is(c, k, "them") && !w_is(c, k, "us"))
         return true;
+    if (pron_contraction(c, k)) return true;
     if (w_in(c, k, AUX)) return true; /* "something it said would ..." */
     if (c->tok.items[k].kind == QT_QUOTE) return true;
+    bool aside = false;
     for (size_t j = k, cnt = 0; j < ub && (double)cnt < c->clause_lookahead; j++, cnt++) {
         const qtok *t = &c->tok.items[j];
         if (t->kind == QT_PUNCT) {
             char ch = c->t[t->s];
+            if (ch == ',' && !aside && j > k) {
+                /* "the program, run by the agency, has brought": over one
+                   aside between commas */
+                size_t x = j + 1;
+                while (x < ub && x < j + 10 && !p_is(c, x, ',') && !final_punct_tok(c, x) &&
+                       c->tok.items[x].kind != QT_QUOTE)
+                    x++;
+                if (p_is(c, x, ',') && x > j + 1) {
+                    aside = true;
+                    j = x;
+                    continue;
+                }
+            }
             if (ch == ',' || ch == ';' || ch == ':' || ch == '.' || ch == '(') return false;
             continue;
         }
@@ -1327,10 +1359,41 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
             !w_in(c, j - 1, DETS) && !w_in(c, j - 1, PREPS) && !w_is(c, j - 1, "of") &&
             !w_is(c, j - 1, "and"))
             return true;
-        if (j > k && (w_in(c, j, SUBJ_STOP) && !w_is(c, j, "and") && !w_is(c, j, "or")))
+        if (j > k && (w_in(c, j, SUBJ_STOP) && !w_is(c, j, "and") && !w_is(c, j, "or") &&
+                      !w_is(c, j, "nor")))
             return false;
     }
     return false;
+}
+
+/* "say" and its forms: a bare clause after them is their content
+ * ("many residents say the plan obscures ..."), whatever its verb. */
+static bool say_form(const qctx *c, size_t i)
+{
+    return w_is(c, i, "say") || w_is(c, i, "says") || w_is(c, i, "said") || w_is(c, i, "saying");
+}
+
+/* Words after "say" that are its object, not a clause: "said so". */
+static const char *const SAY_OBJECT[] = {"so", "nothing", "little", "much", "something",
+                                         "anything", "everything", "goodbye", "hello", "yes",
+                                         "no", "more", "less", "otherwise", "what", "how",
+                                         "why", "whether", "if", "when", "where", "who",
+                                         "which", "as", "to", "the", "a", "an", "this",
+                                         "these", "those", "his", "her", "its", "their",
+                                         "our", "my", "your", "some", "any", "each", NULL};
+
+static bool say_clause_at(const qctx *c, size_t k, size_t ub)
+{
+    if (!is_word(c, k) || w_in(c, k, SAY_OBJECT) || w_in(c, k, PREPS)) {
+        /* a determiner starts a subject as well: "say the program has" */
+        if (!(w_in(c, k, DETS) && !w_is(c, k, "no") && !w_is(c, k, "what"))) return false;
+    }
+    size_t words = 0;
+    for (size_t j = k; j < ub && words < 3; j++) {
+        if (c->tok.items[j].kind == QT_WORD) words++;
+        else if (!p_is(c, j, '-') && !p_is(c, j, '\'')) break;
+    }
+    return words >= 3;
 }
 
 /* Skips adjuncts after a cue: "on Friday", "in a statement", "to reporters",
@@ -1422,6 +1485,8 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                 end = j;
                 break;
             }
+            /* ", and that ...": a second content clause of the same cue */
+            if ((w_is(c, nx, "and") || w_is(c, nx, "but")) && w_is(c, nx + 1, "that")) continue;
             /* ", while X said ...", ", in what he said ...": another report */
             {
                 size_t x = nx, words = 0;
@@ -1430,7 +1495,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                     words++;
                 }
                 if (words > 0 && x < ub && is_cue_word(c, x) && x != self_cue &&
-                    c->tok.items[x].inq < 0 && !NOCLAUSE(c, x)) {
+                    c->tok.items[x].inq < 0 && !NOCLAUSE(c, x) && !w_in(c, x - 1, DETS)) {
                     end = j;
                     break;
                 }
@@ -1544,6 +1609,28 @@ static void add_indirect(qctx *c, nf_span sp, const qcue *cu, const char *rule)
     add_out(c, sp, NF_QUOTE_INDIRECT, 0, cu, rule);
 }
 
+/* Whether a direct quote opens at token k and only final punctuation
+ * follows it up to ub. */
+static bool lone_quote_to_end(const qctx *c, size_t k, size_t ub)
+{
+    if (k + 1 >= ub || c->tok.items[k].kind != QT_QUOTE) return false;
+    int32_t qi = c->tok.items[k + 1].inq;
+    if (qi < 0 || c->dq.items[qi].open != k) return false;
+    const dquote *dq = &c->dq.items[qi];
+    size_t after = dq->close != dq->open ? dq->close + 1 : ub;
+    while (after < ub && (final_punct_tok(c, after) || p_is(c, after, ','))) after++;
+    return after >= ub;
+}
+
+/* A lower-case past form at token k ("celebrated"): a verb phrase starts. */
+static bool verb_like(const qctx *c, size_t k)
+{
+    if (!is_word(c, k) || c->tok.items[k].cap) return false;
+    const char *w = LW(c, k);
+    size_t L = strlen(w);
+    return L > 4 && strcmp(w + L - 2, "ed") == 0;
+}
+
 static void do_indirect(qctx *c)
 {
     /* the first token of the first verb cue of each unit (not one a block
@@ -1620,7 +1707,18 @@ static void do_indirect(qctx *c)
                 break;
             }
             if (c->tok.items[j].kind != QT_WORD && !p_is(c, j, '-') && !p_is(c, j, ',')) break;
-            if (p_is(c, j, ',') && !w_is(c, j + 1, "that")) break;
+            if (p_is(c, j, ',') && !w_is(c, j + 1, "that")) {
+                /* "cautioned, as did the campaign, that ...": over an aside */
+                size_t x = j + 1;
+                while (x < ub && x < j + 9 && !p_is(c, x, ',') && !final_punct_tok(c, x) &&
+                       c->tok.items[x].kind != QT_QUOTE)
+                    x++;
+                if (p_is(c, x, ',') && w_is(c, x + 1, "that") && w_in(c, j + 1, SUBJ_STOP)) {
+                    j = x;
+                    continue;
+                }
+                break;
+            }
             if (w_in(c, j, AUX) || is_cue_word(c, j)) break;
         }
         bool fwd = false;
@@ -1638,7 +1736,7 @@ static void do_indirect(qctx *c)
         } else if (!cu->inverted) {
             size_t j = skip_adjuncts(c, s, ub, told);
             if (!told || j > s) {
-                if (clause_at(c, j, ub)) {
+                if (clause_at(c, j, ub) || (say_form(c, cu->a) && say_clause_at(c, j, ub))) {
                     cs = j;
                     fwd = true;
                 }
@@ -1677,9 +1775,15 @@ static void do_indirect(qctx *c)
                           p_is(c, after, ',');
             /* "X said that ..., TASS reported": one report */
             if (first_clause[cu->unit] < chunk_start) at_end = false;
-            if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
+            size_t rest = after + 1;
+            bool rest_quote = at_end && p_is(c, after, ',') && lone_quote_to_end(c, rest, ub);
+            if (rest_quote) {
+                /* "As the phone rang, she said, "..."": the direct quote is the
+                   content; no indirect one */
+            } else if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
                 !(w_is(c, after + 1, "according")) && comma_before &&
-                clause_at(c, after + 1, ub)) {
+                !(w_in(c, rest, SUBJ_STOP) && !w_is(c, rest, "that")) &&
+                (clause_at(c, after + 1, ub) || verb_like(c, rest))) {
                 /* "CLAUSE, X said, CLAUSE": the sentence around the attribution */
                 size_t e = content_end(c, after + 1, ub, cu->a);
                 add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.parenthetical");
