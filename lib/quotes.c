@@ -93,6 +93,7 @@ typedef struct qctx {
     size_t *ucue;            /* cues of unit u: [ucue[u], ucue[u + 1]) */
     NFI_VEC(qout) outs;
     const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
+    const nfi_lexicon *lx_infinitive;
     double scare_max_words;  /* quotes.scare_max_words */
     double continue_units;   /* quotes.continue_units */
     double pronoun_window;   /* quotes.pronoun_window */
@@ -145,12 +146,26 @@ static const char *const DEF_CUES[] = {
     "predicting", "quipped", "asserts", "announced", "informed", "assured",
     "reminded", "acknowledged", "learned", "learnt", "testified", "explained",
     "cited", "quoted", "quoting", "citing", "show", "shows", "showed", "found", "finds",
-    "believe", "believes", "believed", "think", "thinks", "concluded", "concludes", NULL};
+    "believe", "believes", "believed", "think", "thinks", "concluded", "concludes",
+    "pledge", "pledges", "pledged", "pledging", "demand", "demands", "demanded", "demanding",
+    "ask", "asks", "asked", "asking", "encouraged", "encourages", "threatened", "threatens",
+    "wondered", "countered", "retorted", "recounted", "proposed", "proposes", "pointed",
+    "urging", NULL};
 
 /* Cues that take a noun phrase, not a content clause: direct quotes only. */
 static const char *const NO_CLAUSE[] = {"hailed", "hails", "described", "describes",
                                         "urged", "urges", "cited", "quoted", "called",
-                                        "praised", NULL};
+                                        "praised", "ask", "asks", "asked", "asking",
+                                        "encouraged", "encourages", "urging", NULL};
+
+/* Cues whose content can be an infinitive with its object, directives
+ * ("urged the council to act", "called on voters to stay home"); not
+ * commitments ("vowed to fight", "pledging to end the war"), which the
+ * annotation guide's gold leaves out. */
+static const char *const INF_CUES[] = {
+    "urge", "urges", "urged", "urging", "warn", "warns", "warned", "warning", "tell", "tells",
+    "told", "telling", "ask", "asks", "asked", "asking", "encouraged", "encourages",
+    "demanded", "demands", "called", "calls", "calling", "call", NULL};
 
 static const char *const PRONOUNS[] = {"he", "she", "it", "they", "we", "i", "you",
                                        "him", "her", "them", "us", "there", NULL};
@@ -1351,7 +1366,9 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
             continue;
         }
         if (t->kind != QT_WORD) continue;
-        if (j > k && (w_in(c, j, AUX) || (is_cue_word(c, j) && !NOCLAUSE(c, j))))
+        if (j > k && (w_in(c, j, AUX) ||
+                      (is_cue_word(c, j) && !NOCLAUSE(c, j) && !w_in(c, j - 1, DETS) &&
+                       !w_in(c, j - 1, PREPS) && !w_is(c, j - 1, "of"))))
             return true;
         const char *w = LW(c, j);
         size_t L = strlen(w);
@@ -1692,6 +1709,28 @@ static void do_indirect(qctx *c)
             }
             continue;
         }
+        if (cu->type == CUE_VERB && !cu->inverted && is_word(c, cu->a) &&
+            in_lex(c->lx_infinitive, INF_CUES, LW(c, cu->a))) {
+            /* "urged the council to act", "called on X to": the object and
+               the infinitive */
+            size_t j = cu->b;
+            if (w_is(c, cu->a, "called") || w_is(c, cu->a, "calls") || w_is(c, cu->a, "call") ||
+                w_is(c, cu->a, "calling")) {
+                if (!w_is(c, j, "on")) goto no_inf;
+                j++;
+            }
+            size_t t = j, words = 0;
+            while (t < ub && words < 6 && is_word(c, t) && !w_is(c, t, "to") &&
+                   !w_in(c, t, AUX) && !is_cue_word(c, t) && c->tok.items[t].inq < 0)
+                t++, words++;
+            if (w_is(c, t, "to") && is_word(c, t + 1) && !c->tok.items[t + 1].cap &&
+                !w_in(c, t + 1, DETS) && !is_pron(c, t + 1) && c->tok.items[t].inq < 0) {
+                size_t e = content_end(c, j, ub, cu->a);
+                add_indirect(c, trim_content(c, j, e), cu, "quotes.indirect.infinitive");
+                continue;
+            }
+        }
+    no_inf:
         if (NOCLAUSE(c, cu->a) && cu->type == CUE_VERB) continue;
         /* forward: CUE [adjuncts] [that] CLAUSE */
         bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||
@@ -2405,6 +2444,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
     if (rules) {
         c.lx_cues = nfi_rules_lexicon(rules, "quotes.cues");
         c.lx_noclause = nfi_rules_lexicon(rules, "quotes.no_clause");
+        c.lx_infinitive = nfi_rules_lexicon(rules, "quotes.infinitive");
         c.lx_statement = nfi_rules_lexicon(rules, "quotes.statement_nouns");
         c.lx_role = nfi_rules_lexicon(rules, "quotes.role_nouns");
         c.lx_names = nfi_rules_lexicon(rules, "quotes.first_names");

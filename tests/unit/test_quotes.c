@@ -399,6 +399,29 @@ NF_TEST(quotes_relative_who_is_the_speaker)
     nf_doc_free(d);
 }
 
+NF_TEST(quotes_say_takes_any_clause_and_directives_take_infinitives)
+{
+    nf_doc *d = qextract("Many growers say the new levy hurts small farms the most.\n"
+                         "The union urged its members to stay away from the depot.\n"
+                         "The mayor vowed to rebuild the harbour wall.\n"
+                         "The board cautioned, as did the auditors, that costs might rise.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the new levy") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->span), "the new levy hurts small farms the most");
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "its members") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->cue), "urged");
+    /* a commitment is no report (the annotation guide) */
+    NF_CHECK(d && find_q(d, NF_QUOTE_INDIRECT, "to rebuild") == NULL);
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "costs") : NULL;
+    NF_CHECK(q != NULL);
+    nf_doc_free(d);
+    /* "said so" is no clause */
+    d = qextract("The minister said so in a radio interview on Monday morning.\n");
+    NF_CHECK(d && nf_doc_count(d, NF_KIND_QUOTE) == 0);
+    nf_doc_free(d);
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
