@@ -612,7 +612,11 @@ def build_demonyms(ctx):
         adjs = [x for x in row[1].split("|") if x] if len(row) > 1 else []
         plurals = [x for x in row[2].split("|") if x] if len(row) > 2 else []
         cname = country_name(ctx, code)
-        for form, lst in (("adj", adjs), ("plural", plurals)):
+        # the singular noun of a plural that is no adjective + s:
+        # "Swedes" -> "Swede", "Britons" -> "Briton" ("Arubans" has "Aruban")
+        nouns = [p[:-1] for p in plurals
+                 if p.endswith("s") and len(p) > 4 and norm(p[:-1]) not in {norm(x) for x in adjs}]
+        for form, lst in (("adj", adjs), ("plural", plurals), ("noun", nouns)):
             for d in lst:
                 if norm(d) in country_names:
                     continue     # "New Zealand", "Luxembourg": a GPE
@@ -624,8 +628,9 @@ def build_demonyms(ctx):
     return lex, [
         "source: tools/lexicons/seeds/demonyms.csv (" + OWN_WORK + ")",
         "country names: " + iso_header()[0][len("source: "):],
-        "form=adj (adjective, also the singular noun) or plural; forms equal "
-        "to a country name are left out (they are GPE)",
+        "form=adj (adjective, also the singular noun), plural, or noun (the "
+        "singular of a plural that is no adjective + s: Swede, Briton); forms "
+        "equal to a country name are left out (they are GPE)",
     ] + words_header()
 
 
