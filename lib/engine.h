@@ -326,6 +326,7 @@ typedef struct nfi_run {
     /* annotations by start token (not removed), before this phase */
     uint32_t *ann_first;  /* ntokens + 1 */
     uint32_t *ann_list;
+    uint32_t ann_maxlen;  /* longest of them (tokens), at least 1 */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
 } nfi_run;

@@ -156,25 +156,37 @@ static nf_status emit_ann(nfi_run *run, const nfi_match *m, uint32_t phase, nf_e
     return NF_OK;
 }
 
+/* Remove/retag of rule ru on annotation a when it overlaps m. */
+static void edit_ann(const nfi_run *run, const nfi_rule *ru, const nfi_match *m, nfi_ann *a)
+{
+    if ((a->flags & NFI_ANN_REMOVED) || a->tok_end <= m->start || a->tok_start >= m->end) return;
+    for (uint32_t k = 0; k < ru->nremove; k++)
+        if (a->type_id == ru->remove[k]) a->flags |= NFI_ANN_REMOVED;
+    if (a->flags & NFI_ANN_REMOVED) return;
+    for (uint32_t k = 0; k < ru->nretag; k++)
+        if (a->type_id == ru->retag_from[k]) {
+            a->type_id = ru->retag_to[k];
+            a->type = run->r->types.items[a->type_id];
+            break;
+        }
+}
+
+/* Each annotation's edit depends on it and the match only, so the
+ * overlapping ones can come from the start-token index (annotations that
+ * start at most ann_maxlen - 1 tokens before the match) instead of a scan of
+ * all nold: linear in the document, not quadratic. */
 static void apply_edits(nfi_run *run, const nfi_match *m, size_t nold)
 {
     const nfi_rule *ru = &run->r->rules.items[m->rule];
     nf_doc *doc = run->doc;
     if (!ru->nremove && !ru->nretag) return;
-    for (size_t i = 0; i < nold; i++) {
-        nfi_ann *a = &doc->anns.items[i];
-        if ((a->flags & NFI_ANN_REMOVED) || a->tok_end <= m->start || a->tok_start >= m->end)
-            continue;
-        for (uint32_t k = 0; k < ru->nremove; k++)
-            if (a->type_id == ru->remove[k]) a->flags |= NFI_ANN_REMOVED;
-        if (a->flags & NFI_ANN_REMOVED) continue;
-        for (uint32_t k = 0; k < ru->nretag; k++)
-            if (a->type_id == ru->retag_from[k]) {
-                a->type_id = ru->retag_to[k];
-                a->type = run->r->types.items[a->type_id];
-                break;
-            }
+    uint32_t lo = m->start >= run->ann_maxlen ? m->start - run->ann_maxlen + 1 : 0;
+    if ((size_t)(m->end - lo) + (run->ann_first[m->end] - run->ann_first[lo]) < nold) {
+        for (uint32_t a = run->ann_first[lo]; a < run->ann_first[m->end]; a++)
+            edit_ann(run, ru, m, &doc->anns.items[run->ann_list[a]]);
+        return;
     }
+    for (size_t i = 0; i < nold; i++) edit_ann(run, ru, m, &doc->anns.items[i]);
 }
 
 /* Index of the visible annotations by start token. */
@@ -186,9 +198,13 @@ static nf_status index_anns(nfi_run *run)
     uint32_t *list = nfi_ws_u32(run->ws, NFI_WS_ANN_LIST, na + 1);
     if (!first || !list) return NF_ERR_NOMEM;
     memset(first, 0, (nt + 2) * sizeof *first);
+    uint32_t maxlen = 1;
     for (size_t i = 0; i < na; i++) {
         const nfi_ann *a = &doc->anns.items[i];
-        if (!(a->flags & NFI_ANN_REMOVED) && a->tok_start < nt) first[a->tok_start + 1]++;
+        if (!(a->flags & NFI_ANN_REMOVED) && a->tok_start < nt) {
+            first[a->tok_start + 1]++;
+            if (a->tok_end > a->tok_start + maxlen) maxlen = (uint32_t)(a->tok_end - a->tok_start);
+        }
     }
     for (size_t t = 0; t < nt + 1; t++) first[t + 1] += first[t];
     /* fill using first[t] as cursor, then shift back */
@@ -200,6 +216,7 @@ static nf_status index_anns(nfi_run *run)
     first[0] = 0;
     run->ann_first = first;
     run->ann_list = list;
+    run->ann_maxlen = maxlen;
     return NF_OK;
 }
 
