@@ -107,6 +107,14 @@ typedef struct nfi_test {
     const char *str;
     uint32_t len;
     pcre2_code *re;
+    /* re: what every token it matches has (from pcre2_pattern_info; checked
+     * before pcre2_match): at least re_minlen bytes, a first byte in
+     * re_first (256 bits, when not NULL), the byte re_req (an ASCII
+     * character without case, when >= 0) */
+    uint32_t re_minlen;
+    int32_t re_req;
+    const uint8_t *re_first;
+    uint32_t re_id; /* equal sources, equal ids (< 64: results cached per token) */
 } nfi_test;
 
 enum nfi_op { NFI_OP_TEST = 1, NFI_OP_LEX, NFI_OP_ANN, NFI_OP_SPLIT, NFI_OP_JMP,
@@ -136,6 +144,9 @@ typedef struct nfi_prog {
      * rule is tried at every token, so these are checked before the VM */
     uint32_t *first_pcs, nfirst;
     bool any_first;
+    /* no captures, and every match is one of the first instructions (all
+     * one-token tests) followed by the end: matched without the VM */
+    bool one_token;
     nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 
@@ -357,10 +368,31 @@ bool nfi_ws_recording(const nfi_engine_ws *ws);
 nf_status nfi_ws_record(nfi_engine_ws *ws, const nfi_match *m);
 size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out);
 bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
-/* The same through the test's conjunction (nfi_prog.ct) when it has one. */
 /* Feature bits of token tok (needs run->sent_start and sent_end). */
 uint64_t nfi_token_feat(const nfi_run *run, size_t tok);
-bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
+/* One-token-entry bits (lexicons in want) of a token whose word has no
+ * vocab mask. */
+uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want);
+
+/* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has
+ * one: the feature bits, the lexicon bits, then the other parts. */
+static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t ti,
+                                       size_t tok)
+{
+    const nfi_ctest *c = p->ct ? &p->ct[ti] : NULL;
+    if (!c || !c->ok || !run->feat) return nfi_token_test(run, p, ti, tok);
+    if (c->never || (run->feat[tok] & c->fmask) != c->fwant) return false;
+    uint64_t lm = c->lyes | c->lno | c->lany;
+    if (lm) {
+        uint32_t v = run->tokvocab[tok];
+        uint64_t sb = v < run->r->nvmask ? run->r->vocab_single[v] : nfi_lex_single_slow(run, tok, lm);
+        if ((sb & c->lyes) != c->lyes || (sb & c->lno) || (c->lany && !(sb & c->lany)))
+            return false;
+    }
+    for (uint32_t i = 0; i < c->nrest; i++)
+        if (!nfi_token_test(run, p, c->rest[i], tok)) return false;
+    return true;
+}
 /* Whether token tok starts an entry of lexicon lex / is a one-token entry
  * (one look-up in rules->vocab_starts / vocab_single for lexicons < 64). */
 bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok);

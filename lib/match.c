@@ -37,11 +37,14 @@ struct nfi_engine_ws {
     size_t nbuckets;
     uint32_t *marks;   /* per pc */
     uint32_t stamp;
-    uint32_t *tmp;     /* one thread record */
     nfi_match_vec matches;
     bool record;
     nfi_match_vec recorded;
     char fold[1024];
+    /* regex token test results by re_id (< 64): a ring of rows by token
+     * (tok & re_mask), each tagged with its token: bits known, bits true */
+    uint32_t *re_tag, re_mask;
+    uint64_t *re_known, *re_val;
 };
 
 nfi_engine_ws *nfi_engine_ws_new(const nf_rules *r, nf_error *err)
@@ -53,8 +56,15 @@ nfi_engine_ws *nfi_engine_ws_new(const nf_rules *r, nf_error *err)
     ws->nbuckets = (size_t)r->max_tokens + 2;
     ws->buckets = calloc(ws->nbuckets, sizeof *ws->buckets);
     ws->marks = calloc((size_t)r->max_prog + 1, sizeof *ws->marks);
-    ws->tmp = calloc(1 + 2 * (size_t)NFI_MAX_CAPS, sizeof *ws->tmp);
-    if (!ws->md || !ws->buckets || !ws->marks || !ws->tmp) goto nomem;
+    if (!ws->md || !ws->buckets || !ws->marks) goto nomem;
+    size_t rows = 64; /* the ring spans the longest match */
+    while (rows < (size_t)r->max_tokens + 2) rows *= 2;
+    ws->re_mask = (uint32_t)rows - 1;
+    ws->re_tag = malloc(rows * sizeof *ws->re_tag);
+    ws->re_known = malloc(rows * sizeof *ws->re_known);
+    ws->re_val = malloc(rows * sizeof *ws->re_val);
+    if (!ws->re_tag || !ws->re_known || !ws->re_val) goto nomem;
+    memset(ws->re_tag, 0xff, rows * sizeof *ws->re_tag);
     return ws;
 nomem:
     nfi_engine_ws_free(ws);
@@ -73,7 +83,9 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) nfi_vec_free(&ws->buckets[i]);
     free(ws->buckets);
     free(ws->marks);
-    free(ws->tmp);
+    free(ws->re_tag);
+    free(ws->re_known);
+    free(ws->re_val);
     nfi_vec_free(&ws->matches);
     nfi_vec_free(&ws->recorded);
     free(ws);
@@ -147,6 +159,7 @@ nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
     }
     for (size_t i = 0; i < n; i++) ws->formvocab[i] = UNCOMPUTED;
     ws->nforms = n;
+    memset(ws->re_tag, 0xff, ((size_t)ws->re_mask + 1) * sizeof *ws->re_tag);
     ws->bcaps.len = 0;
     return NF_OK;
 }
@@ -267,9 +280,29 @@ bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
     }
     case NFI_T_LEX1: return nfi_lex_single(run, t->val, tok);
     case NFI_T_RE: {
+        size_t n = tk->span.end - tk->span.start;
+        const unsigned char *u = (const unsigned char *)doc->work + tk->span.start;
+        if (n < t->re_minlen || (n && t->re_first && !((t->re_first[u[0] >> 3] >> (u[0] & 7)) & 1)) ||
+            (t->re_req >= 0 && !memchr(u, t->re_req, n)))
+            return false; /* what every match has, missing */
+        nfi_engine_ws *ws = run->ws;
+        size_t slot = tok & ws->re_mask;
+        uint64_t bit = t->re_id < 64 ? 1ull << t->re_id : 0;
+        if (bit) {
+            if (ws->re_tag[slot] != (uint32_t)tok) {
+                ws->re_tag[slot] = (uint32_t)tok;
+                ws->re_known[slot] = ws->re_val[slot] = 0;
+            } else if (ws->re_known[slot] & bit) {
+                return (ws->re_val[slot] & bit) != 0;
+            }
+        }
         int rc = pcre2_match(t->re, (PCRE2_SPTR)(doc->work + tk->span.start),
                              tk->span.end - tk->span.start, 0, PCRE2_NO_UTF_CHECK,
-                             run->ws->md, run->r->mctx);
+                             ws->md, run->r->mctx);
+        if (bit) {
+            ws->re_known[slot] |= bit;
+            if (rc >= 0) ws->re_val[slot] |= bit;
+        }
         return rc >= 0;
     }
     }
@@ -318,13 +351,10 @@ uint64_t nfi_token_feat(const nfi_run *run, size_t tok)
     return f | cap_bits(run->doc->work + tk->span.start, tk->span.end - tk->span.start);
 }
 
-/* The one-token-entry bits of token tok's word for the lexicons in want
- * (< 64). */
-static uint64_t lex_single_mask(const nfi_run *run, size_t tok, uint64_t want)
+uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want)
 {
     uint32_t v = run->tokvocab[tok];
-    if (v < run->r->nvmask) return run->r->vocab_single[v];
-    uint64_t b = 0; /* NFI_NONE, or rules without the masks: ask the trie */
+    uint64_t b = 0;
     for (uint64_t m = want; m && v != NFI_NONE; m &= m - 1) {
         uint32_t l = (uint32_t)__builtin_ctzll(m);
         uint32_t node = lex_node(run, l, tok);
@@ -333,42 +363,29 @@ static uint64_t lex_single_mask(const nfi_run *run, size_t tok, uint64_t want)
     return b;
 }
 
-/* Test ti of p at token tok through its conjunction (p->ct[ti].ok). */
-static bool ctest_eval(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
-{
-    const nfi_ctest *c = &p->ct[ti];
-    if (c->never || (run->feat[tok] & c->fmask) != c->fwant) return false;
-    uint64_t lm = c->lyes | c->lno | c->lany;
-    if (lm) {
-        uint64_t sb = lex_single_mask(run, tok, lm);
-        if ((sb & c->lyes) != c->lyes || (sb & c->lno) || (c->lany && !(sb & c->lany)))
-            return false;
-    }
-    for (uint32_t i = 0; i < c->nrest; i++)
-        if (!nfi_token_test(run, p, c->rest[i], tok)) return false;
-    return true;
-}
-
-bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
-{
-    if (!p->ct || !p->ct[ti].ok || !run->feat) return nfi_token_test(run, p, ti, tok);
-    return ctest_eval(run, p, ti, tok);
-}
-
 /* ------------------------------------------------------------ Pike VM */
 
-static bool bucket_push(u32vec *b, const uint32_t *rec, uint32_t stride)
+/* Room for n more words at the end of b (NULL on OOM); b->len unchanged. */
+static inline uint32_t *bucket_room(u32vec *b, size_t n)
 {
-    if (b->len + stride > b->cap) {
+    if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->len + stride) cap *= 2;
+        while (cap < b->len + n) cap *= 2;
         uint32_t *p = realloc(b->items, cap * sizeof *p);
-        if (!p) return false;
+        if (!p) return NULL;
         b->items = p;
         b->cap = cap;
     }
-    uint32_t *dst = b->items + b->len;
-    for (uint32_t k = 0; k < stride; k++) dst[k] = rec[k];
+    return b->items + b->len;
+}
+
+/* Appends a copy of record src (stride words) with its pc set to pc. */
+static inline bool bucket_copy(u32vec *b, const uint32_t *src, uint32_t stride, uint32_t pc)
+{
+    uint32_t *dst = bucket_room(b, stride);
+    if (!dst) return false;
+    dst[0] = pc;
+    for (uint32_t q = 1; q < stride; q++) dst[q] = src[q];
     b->len += stride;
     return true;
 }
@@ -383,14 +400,26 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
     size_t ntok = doc->tokens.len;
     uint32_t limit = rule->cross_sentences ? (uint32_t)ntok : run->sent_end[s];
     if (limit > s + rule->max_tokens) limit = s + rule->max_tokens;
+    if (p->one_token) { /* what the VM would find: one of the first tests at s */
+        if (s >= limit) return false;
+        for (uint32_t i = 0; i < p->nfirst; i++)
+            if (nfi_token_test_fast(run, p, p->code[p->first_pcs[i]].x, s)) {
+                m->rule = ri;
+                m->start = s;
+                m->end = s + 1;
+                return true;
+            }
+        return false;
+    }
     uint32_t stride = 1 + 2 * p->ncaps;
-    uint32_t *rec = ws->tmp;
     uint32_t best_end = NFI_NONE;
     uint32_t lens[32], ents[32];
 
-    for (uint32_t k = 0; k < stride; k++) rec[k] = NFI_NONE;
-    rec[0] = 0;
-    if (!bucket_push(&ws->buckets[0], rec, stride)) return false;
+    uint32_t *first = bucket_room(&ws->buckets[0], stride);
+    if (!first) return false;
+    first[0] = 0;
+    for (uint32_t k = 1; k < stride; k++) first[k] = NFI_NONE;
+    ws->buckets[0].len += stride;
     uint32_t far = 0; /* furthest bucket in use */
     for (uint32_t k = 0; k <= far; k++) {
         u32vec *b = &ws->buckets[k];
@@ -401,39 +430,36 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
             memset(ws->marks, 0, ((size_t)r->max_prog + 1) * sizeof *ws->marks);
             stamp = ws->stamp = 1;
         }
+        /* records are copied straight from the bucket; an append to b itself
+         * reserves room first, as it may move b->items */
         for (size_t j = 0; j < b->len; j += stride) {
             uint32_t pc = b->items[j];
             if (ws->marks[pc] == stamp) continue;
             ws->marks[pc] = stamp;
-            for (uint32_t q = 0; q < stride; q++) rec[q] = b->items[j + q];
             const nfi_inst *in = &p->code[pc];
             bool ok = true;
             switch (in->op) {
             case NFI_OP_MATCH:
                 if (best_end == NFI_NONE || pos > best_end) {
                     best_end = pos;
-                    for (uint32_t c = 0; c < 2 * p->ncaps; c++) m->caps[c] = rec[1 + c];
+                    for (uint32_t c = 0; c < 2 * p->ncaps; c++) m->caps[c] = b->items[j + 1 + c];
                 }
                 break;
             case NFI_OP_JMP:
-                rec[0] = in->x;
-                ok = bucket_push(b, rec, stride);
+                ok = bucket_room(b, stride) && bucket_copy(b, b->items + j, stride, in->x);
                 break;
             case NFI_OP_SPLIT:
-                rec[0] = in->x;
-                ok = bucket_push(b, rec, stride);
-                rec[0] = in->y;
-                ok = ok && bucket_push(b, rec, stride);
+                ok = bucket_room(b, 2 * (size_t)stride) &&
+                     bucket_copy(b, b->items + j, stride, in->x) &&
+                     bucket_copy(b, b->items + j, stride, in->y);
                 break;
             case NFI_OP_SAVE:
-                rec[1 + in->x] = pos;
-                rec[0] = pc + 1;
-                ok = bucket_push(b, rec, stride);
+                ok = bucket_room(b, stride) && bucket_copy(b, b->items + j, stride, pc + 1);
+                if (ok) b->items[b->len - stride + 1 + in->x] = pos;
                 break;
             case NFI_OP_TEST:
                 if (pos < limit && nfi_token_test_fast(run, p, in->x, pos)) {
-                    rec[0] = pc + 1;
-                    ok = bucket_push(&ws->buckets[k + 1], rec, stride);
+                    ok = bucket_copy(&ws->buckets[k + 1], b->items + j, stride, pc + 1);
                     if (k + 1 > far) far = k + 1;
                 }
                 break;
@@ -441,22 +467,20 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
                 if (pos < limit) {
                     size_t n = nfi_lexicon_walk(r, r->lexicons.items[in->x], run->tokvocab, pos,
                                                 limit, lens, ents, 32);
-                    rec[0] = pc + 1;
                     for (size_t e = 0; e < n && ok; e++) {
-                        ok = bucket_push(&ws->buckets[k + lens[e]], rec, stride);
+                        ok = bucket_copy(&ws->buckets[k + lens[e]], b->items + j, stride, pc + 1);
                         if (k + lens[e] > far) far = k + lens[e];
                     }
                 }
                 break;
             case NFI_OP_ANN:
                 if (pos < limit) {
-                    rec[0] = pc + 1;
                     for (uint32_t a = run->ann_first[pos]; a < run->ann_first[pos + 1] && ok; a++) {
                         const nfi_ann *an = &doc->anns.items[run->ann_list[a]];
                         if (an->type_id != in->x || (an->flags & NFI_ANN_REMOVED)) continue;
                         if (an->tok_end > limit || an->tok_end <= pos) continue;
                         uint32_t to = (uint32_t)(an->tok_end - s);
-                        ok = bucket_push(&ws->buckets[to], rec, stride);
+                        ok = bucket_copy(&ws->buckets[to], b->items + j, stride, pc + 1);
                         if (to > far) far = to;
                     }
                 }

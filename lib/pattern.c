@@ -1098,12 +1098,69 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
     c->rest[c->nrest++] = t;
 }
 
+static size_t closure(const nfi_prog *p, const uint32_t *from, size_t nfrom, uint32_t *seen,
+                      uint32_t gen, uint32_t *out, uint32_t *stack);
+
+/* Sets p->one_token (see engine.h). */
+static nf_status check_one_token(nfi_prog *p)
+{
+    p->one_token = false;
+    if (p->ncaps || !p->nfirst || !p->first_pcs) return NF_OK;
+    size_t len = p->len + 1;
+    uint32_t *seen = calloc(len, sizeof *seen);
+    uint32_t *out = malloc(len * sizeof *out), *stack = malloc(2 * len * sizeof *stack);
+    nf_status st = seen && out && stack ? NF_OK : NF_ERR_NOMEM;
+    bool one = st == NF_OK;
+    for (uint32_t i = 0; i < p->nfirst && one; i++) {
+        uint32_t pc = p->first_pcs[i];
+        if (p->code[pc].op != NFI_OP_TEST) one = false;
+        else {
+            uint32_t from = pc + 1;
+            size_t n = closure(p, &from, 1, seen, i + 1, out, stack);
+            one = n == 1 && p->code[out[0]].op == NFI_OP_MATCH;
+        }
+    }
+    p->one_token = one;
+    free(seen);
+    free(out);
+    free(stack);
+    return st;
+}
+
+/* The re_* prefilter of a regex token test (see engine.h). */
+static void re_prefilter(nfi_test *t)
+{
+    uint32_t minlen = 0, lct = 0, lcu = 0;
+    const uint8_t *bm = NULL;
+    t->re_minlen = 0;
+    t->re_req = -1;
+    t->re_first = NULL;
+    if (pcre2_pattern_info(t->re, PCRE2_INFO_MINLENGTH, &minlen) == 0) t->re_minlen = minlen;
+    if (minlen >= 1 && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTBITMAP, &bm) == 0) t->re_first = bm;
+    if (pcre2_pattern_info(t->re, PCRE2_INFO_LASTCODETYPE, &lct) == 0 && lct == 1 &&
+        pcre2_pattern_info(t->re, PCRE2_INFO_LASTCODEUNIT, &lcu) == 0 && lcu < 0x80 &&
+        !((lcu >= 'A' && lcu <= 'Z') || (lcu >= 'a' && lcu <= 'z')))
+        t->re_req = (int32_t)lcu;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
+    nfi_arena tmp;
+    nfi_arena_init(&tmp);
+    nfi_strtab res; /* regex sources -> re_id */
+    nfi_strtab_init(&res, &tmp);
     for (size_t i = 0; i < r->rules.len && st == NF_OK; i++) {
         nfi_prog *p = r->rules.items[i].prog;
         if (!p || !p->ntests) continue;
+        for (uint32_t t = 0; t < p->ntests && st == NF_OK; t++) {
+            nfi_test *tt = &p->tests[t];
+            if (tt->op != NFI_T_RE || !tt->re) continue;
+            re_prefilter(tt);
+            tt->re_id = tt->str ? nfi_strtab_intern(&res, tt->str, tt->len) : NFI_NONE;
+            if (tt->str && tt->re_id == NFI_NONE) st = NF_ERR_NOMEM;
+        }
+        if (st != NF_OK) break;
         p->ct = nfi_arena_alloc(&r->arena, p->ntests * sizeof *p->ct);
         uint32_t *rest = malloc(p->ntests * sizeof *rest);
         if (!p->ct || !rest) {
@@ -1134,7 +1191,10 @@ nf_status nfi_engine_prepare(nf_rules *r)
             }
         }
         free(rest);
+        if (st == NF_OK) st = check_one_token(p);
     }
+    nfi_strtab_free(&res);
+    nfi_arena_free(&tmp);
     if (st == NF_OK) st = nfi_lex_vocab_masks(r);
     return st;
 }
