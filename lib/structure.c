@@ -1379,6 +1379,12 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
                     if (s[z] >= 'a' && s[z] <= 'z') caps = false;
                 if (!caps && !has_agency) continue;
                 if (list_has_word(&c.kickers, s + gs, ge - gs)) continue;
+                /* "SOCCER - LEEDS WIN AGAIN": a section and a headline in capitals */
+                PCRE2_SIZE *ov0 = pcre2_get_ovector_pointer(re.md);
+                bool lower_after = false;
+                for (size_t z = k->start + ov0[1]; z < k->end && !lower_after; z++)
+                    lower_after = s[z] >= 'a' && s[z] <= 'z';
+                if (!has_agency && !lower_after) continue;
                 doc->meta.dateline.span = mkspan(gs, ge);
                 if (has_agency) doc->meta.source.span = mkspan(as, rtrim(s, as, ae));
                 PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re.md);
@@ -1413,6 +1419,29 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             } else if (city != k->start) {
                 doc->meta.source.span = mkspan(NF_UNSET, NF_UNSET);
             }
+        }
+    }
+
+    /* wire copy: "LONDON 2019-06-02", "LA PAZ , Bolivia 2019-06-02": the
+     * city before the date of a stamp line among the first blocks */
+    for (size_t i = 0; doc->meta.dateline.span.start == NF_UNSET && i < nb && i < 4 &&
+                       (first_body == NF_UNSET || i < first_body);
+         i++) {
+        if (!(bk[i].flags & BF_STAMP) || !stamps[i].found || stamps[i].start <= bk[i].start) continue;
+        size_t cs = bk[i].start, ce = rtrim(s, cs, stamps[i].start);
+        const char *comma = memchr(s + cs, ',', ce - cs);
+        size_t city_end = rtrim(s, cs, comma ? (size_t)(comma - s) : ce);
+        int letters = 0, words = 1;
+        bool caps = city_end > cs;
+        for (size_t z = cs; z < city_end && caps; z++) {
+            unsigned char ch = (unsigned char)s[z];
+            if (ch >= 'A' && ch <= 'Z') letters++;
+            else if (ch == ' ') words++;
+            else if (!(ch == '.' || ch == '-' || ch == '\'' || ch >= 0x80)) caps = false;
+        }
+        if (caps && letters >= 3 && words <= 4 && !list_has_word(&c.kickers, s + cs, city_end - cs)) {
+            doc->meta.dateline.span = mkspan(cs, city_end);
+            break;
         }
     }
 
@@ -1508,7 +1537,12 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
                             BF_CRUMB | BF_CAMEL | BF_COPYRIGHT | BF_PRICE | BF_MENU))
                 continue;
             if (k->clutter) continue;
-            if ((k->flags & BF_SENT) && !(k->flags & BF_QUESTION)) continue;
+            /* a sentence end is allowed only to the text's first block right
+             * before a stamp or dateline line: "LEEDS WIN AGAIN ." */
+            bool wire_head = i == 0 && i + 1 < nb && (bk[i + 1].flags & BF_STAMP) &&
+                             doc->meta.dateline.span.start >= bk[i + 1].start &&
+                             doc->meta.dateline.span.start < bk[i + 1].end;
+            if ((k->flags & BF_SENT) && !(k->flags & BF_QUESTION) && !wire_head) continue;
             if (k->end - k->start > 300) continue;
             if (doc->meta.dateline.span.start >= k->start && doc->meta.dateline.span.end <= k->end)
                 continue;

@@ -765,6 +765,10 @@ NF_TEST(structure_plain_text_with_results_table)
         NF_CHECK(st_starts(doc, b, "Results of the regional"));
         NF_CHECK(st_ends(doc, b, "Race referee Dara McKenna"));
         NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->published.span), "2019-06-02");
+        /* the wire header: a headline in capitals with a period, "CITY <date>" */
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span),
+                        "ROWING - REGIONAL REGATTA RESULTS .");
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->dateline.span), "HALDEN");
     }
     nf_doc_free(doc);
     nf_rules_free(rules);
@@ -813,6 +817,40 @@ NF_TEST(structure_web_page_with_table_keeps_limits)
         NF_CHECK(st_starts(doc, b, "The Lakeside crew won"));
         NF_CHECK(st_ends(doc, b, "weather permitting."));
     }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+/* Wire copy with a region after the city, and a section kicker in the
+ * headline: the kicker is no dateline. */
+NF_TEST(structure_wire_header_city_region_date)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    const char text[] = "Ferry - New timetable for the island route .\n"
+                        "PORT ELLEN , Islay 2020-03-14\n"
+                        "The island ferry will sail twice a day from Monday, the operator said "
+                        "in a statement on Saturday, after the winter timetable ends.\n"
+                        "Tickets for the new crossings can be booked from next week at the "
+                        "harbour office or on the operator's website.\n";
+    nf_doc *doc = st_extract(rules, text, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->dateline.span), "PORT ELLEN");
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span),
+                        "Ferry - New timetable for the island route .");
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->published.span), "2020-03-14");
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        NF_CHECK(st_starts(doc, nf_doc_body(doc, 0), "The island ferry"));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+    /* a headline in capitals after a section kicker is no "CITY -" dateline */
+    const char text2[] = "ROWING - LAKESIDE WIN AGAIN .\n\n"
+                         "The Lakeside crew won the regional regatta on Sunday, beating Northport "
+                         "by three seconds in the final race of the day.\n";
+    doc = st_extract(rules = st_rules("schema: 1\n"), text2, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) NF_CHECK(nf_doc_meta(doc)->dateline.span.start == NF_UNSET);
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
