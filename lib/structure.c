@@ -14,6 +14,7 @@
  * lines, so JIT compilation would cost more than it saves) and freed
  * before returning; the rules handle stays immutable and shareable.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -634,10 +635,6 @@ typedef struct regexes {
 
 static void re_free(regexes *r)
 {
-    pcre2_code_free(r->date);
-    pcre2_code_free(r->byline);
-    pcre2_code_free(r->credit);
-    pcre2_code_free(r->dateline);
     pcre2_match_data_free(r->md);
 }
 
@@ -645,18 +642,32 @@ static pcre2_code *re_compile(const char *src)
 {
     int code;
     PCRE2_SIZE off;
-    return pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP |
-                                                                      PCRE2_NO_UTF_CHECK,
-                         &code, &off, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &code, &off, NULL);
+    if (re) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* else: the interpreter */
+    return re;
 }
+
+/* The patterns are compiled once per process (read-only afterwards, shared
+ * by every thread), not once per document. */
+static pthread_mutex_t re_lock = PTHREAD_MUTEX_INITIALIZER;
+static pcre2_code *re_date, *re_byline, *re_credit, *re_dateline;
 
 static nf_status re_init(regexes *r)
 {
     memset(r, 0, sizeof *r);
-    r->date = re_compile(re_date_src);
-    r->byline = re_compile(re_byline_src);
-    r->credit = re_compile(re_credit_src);
-    r->dateline = re_compile(re_dateline_src);
+    pthread_mutex_lock(&re_lock);
+    if (!re_date || !re_byline || !re_credit || !re_dateline) {
+        if (!re_date) re_date = re_compile(re_date_src);
+        if (!re_byline) re_byline = re_compile(re_byline_src);
+        if (!re_credit) re_credit = re_compile(re_credit_src);
+        if (!re_dateline) re_dateline = re_compile(re_dateline_src);
+    }
+    r->date = re_date;
+    r->byline = re_byline;
+    r->credit = re_credit;
+    r->dateline = re_dateline;
+    pthread_mutex_unlock(&re_lock);
     r->md = pcre2_match_data_create(24, NULL);
     if (!r->date || !r->byline || !r->credit || !r->dateline || !r->md) {
         re_free(r);
@@ -666,10 +677,12 @@ static nf_status re_init(regexes *r)
     return NF_OK;
 }
 
-/* Match re in s[b,e) (anchored at b when the pattern says ^). */
 static bool re_match(const regexes *r, pcre2_code *re, const char *s, size_t b, size_t e)
 {
     int rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, 0, PCRE2_NO_UTF_CHECK, r->md, NULL);
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* what the interpreter would find */
+        rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, 0, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT,
+                         r->md, NULL);
     return rc > 0;
 }
 
