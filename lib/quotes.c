@@ -1404,6 +1404,7 @@ static bool say_clause_at(const qctx *c, size_t k, size_t ub)
     if (!is_word(c, k) || w_in(c, k, SAY_OBJECT) || w_in(c, k, PREPS)) {
         /* a determiner starts a subject as well: "say the program has" */
         if (!(w_in(c, k, DETS) && !w_is(c, k, "no") && !w_is(c, k, "what"))) return false;
+        if (w_is(c, k + 1, "same") || w_is(c, k + 1, "following")) return false;
     }
     size_t words = 0;
     for (size_t j = k; j < ub && words < 3; j++) {
@@ -1460,6 +1461,15 @@ static size_t skip_adjuncts(const qctx *c, size_t k, size_t ub, bool object)
     return k;
 }
 
+/* A lower-case past form at token k ("celebrated"): a verb phrase starts. */
+static bool verb_like(const qctx *c, size_t k)
+{
+    if (!is_word(c, k) || c->tok.items[k].cap) return false;
+    const char *w = LW(c, k);
+    size_t L = strlen(w);
+    return L > 4 && strcmp(w + L - 2, "ed") == 0;
+}
+
 /* End of the content that starts at k: the unit end or a trailing
  * attribution (", according to ...", ", adding ...", ", X said"). */
 static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
@@ -1499,6 +1509,39 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                                 p_is(c, j + 1, ',') == false && is_cue_word(c, j + 1))) {
             size_t nx = j + 1;
             if (w_is(c, nx, "according") && w_is(c, nx + 1, "to")) {
+                end = j;
+                break;
+            }
+            /* ", implicitly putting ...", ", sending him ...": an adjunct of the
+               reporter's */
+            {
+                size_t v = nx;
+                if (is_word(c, v) && !c->tok.items[v].cap && strlen(LW(c, v)) > 4 &&
+                    strcmp(LW(c, v) + strlen(LW(c, v)) - 2, "ly") == 0)
+                    v++;
+                if (is_word(c, v) && !c->tok.items[v].cap && j > k + 3) {
+                    const char *w = LW(c, v);
+                    size_t L = strlen(w);
+                    if (L > 5 && strcmp(w + L - 3, "ing") == 0 && strcmp(w, "including") != 0 &&
+                        strcmp(w, "according") != 0 && strcmp(w, "nothing") != 0 &&
+                        strcmp(w, "something") != 0 && strcmp(w, "everything") != 0 &&
+                        strcmp(w, "anything") != 0 &&
+                        (w_in(c, v + 1, DETS) || is_pron(c, v + 1) || w_in(c, v + 1, PREPS) ||
+                         w_is(c, v + 1, "of") || verb_like(c, v + 1))) {
+                        /* a verb: an object or a preposition follows ("putting
+                           his", "engaging in"); not a noun ("housing and") */
+                        end = j;
+                        break;
+                    }
+                }
+            }
+            /* ", yet refuses ...", ", but was ...": a second predicate of the
+               speaker, not the content */
+            if ((w_is(c, nx, "yet") || w_is(c, nx, "but")) &&
+                (w_in(c, nx + 1, AUX) || verb_like(c, nx + 1) ||
+                 (is_word(c, nx + 1) && !c->tok.items[nx + 1].cap &&
+                  LW(c, nx + 1)[strlen(LW(c, nx + 1)) - 1] == 's' && !w_in(c, nx + 1, DETS) &&
+                  !is_pron(c, nx + 1)))) {
                 end = j;
                 break;
             }
@@ -1639,14 +1682,6 @@ static bool lone_quote_to_end(const qctx *c, size_t k, size_t ub)
     return after >= ub;
 }
 
-/* A lower-case past form at token k ("celebrated"): a verb phrase starts. */
-static bool verb_like(const qctx *c, size_t k)
-{
-    if (!is_word(c, k) || c->tok.items[k].cap) return false;
-    const char *w = LW(c, k);
-    size_t L = strlen(w);
-    return L > 4 && strcmp(w + L - 2, "ed") == 0;
-}
 
 static void do_indirect(qctx *c)
 {
@@ -1695,9 +1730,9 @@ static void do_indirect(qctx *c)
             bool other_verb = first_verb[cu->unit] < cu->a;
             bool conj_after = p_is(c, xe, ',') && (w_is(c, xe + 1, "and") || w_is(c, xe + 1, "but"));
             if (conj_after && !other_verb && cu->a > ua && p_is(c, cu->a - 1, ',')) {
-                /* "CLAUSE, according to X, and ...": the clause before */
-                add_indirect(c, trim_content(c, ua, cu->a - 1), cu,
-                             "quotes.indirect.according_to");
+                /* "CLAUSE, according to X, and CLAUSE": the sentence around it */
+                size_t e = content_end(c, xe + 1, ub, cu->a);
+                add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.according_to");
             } else if (p_is(c, xe, ',')) {
                 /* "According to X, CLAUSE" or "..., according to X, CLAUSE" */
                 size_t s = xe + 1;
@@ -1775,7 +1810,10 @@ static void do_indirect(qctx *c)
         } else if (!cu->inverted) {
             size_t j = skip_adjuncts(c, s, ub, told);
             if (!told || j > s) {
-                if (clause_at(c, j, ub) || (say_form(c, cu->a) && say_clause_at(c, j, ub))) {
+                /* the say rule: not after adjuncts ("said at the gala dinner in
+                   ...": the skipping may stop inside a long one) */
+                if (clause_at(c, j, ub) ||
+                    (say_form(c, cu->a) && j == s && say_clause_at(c, j, ub))) {
                     cs = j;
                     fwd = true;
                 }
@@ -1821,8 +1859,8 @@ static void do_indirect(qctx *c)
                    content; no indirect one */
             } else if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
                 !(w_is(c, after + 1, "according")) && comma_before &&
-                !(w_in(c, rest, SUBJ_STOP) && !w_is(c, rest, "that")) &&
-                (clause_at(c, after + 1, ub) || verb_like(c, rest))) {
+                (clause_at(c, after + 1, ub) || verb_like(c, rest) ||
+                 (w_in(c, rest, SUBJ_STOP) && !w_is(c, rest, "as")))) {
                 /* "CLAUSE, X said, CLAUSE": the sentence around the attribution */
                 size_t e = content_end(c, after + 1, ub, cu->a);
                 add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.parenthetical");

@@ -422,6 +422,23 @@ NF_TEST(quotes_say_takes_any_clause_and_directives_take_infinitives)
     nf_doc_free(d);
 }
 
+NF_TEST(quotes_content_stops_before_the_reporters_additions)
+{
+    nf_doc *d = qextract("The coach told the players the final would be hard, quietly putting "
+                         "the captain under pressure.\n"
+                         "The ferry was late, the harbour master said, until the new engine "
+                         "arrived.\n"
+                         "The council demands lower fares from the operator, yet refuses to "
+                         "fund the buses.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the final") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->span), "the final would be hard");
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "The ferry") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK(strstr(sp(d, q->span), "until the new engine arrived") != NULL);
+    nf_doc_free(d);
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
