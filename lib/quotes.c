@@ -956,7 +956,10 @@ static void np_after(const qctx *c, size_t from, size_t ub, size_t *sa, size_t *
     while (j < ub && cnt < 10) {
         const qtok *k = &c->tok.items[j];
         if (k->kind == QT_WORD) {
-            if (w_in(c, j, SUBJ_STOP) || is_cue_word(c, j) || w_in(c, j, AUX)) break;
+            /* a cue word after a determiner or an adjective is a noun: "a new
+               report by ..." */
+            bool noun = cnt > 0 && (w_in(c, j - 1, DETS) || (is_word(c, j - 1) && !c->tok.items[j - 1].cap));
+            if (w_in(c, j, SUBJ_STOP) || (is_cue_word(c, j) && !noun) || w_in(c, j, AUX)) break;
             if (cnt > 0 && (w_in(c, j, PREPS) && !w_is(c, j, "for") && !w_is(c, j, "to")))
                 break;
             if (w_in(c, j, PREPS) && cnt == 0) break;
@@ -1500,8 +1503,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
         }
         /* "... and suggested that ...": a second report of the same speaker */
         if (j > k && (w_is(c, j, "and") || w_is(c, j, "but")) &&
-            ((is_cue_word(c, j + 1) && !NOCLAUSE(c, j + 1)) ||
-             (w_in(c, j + 1, SKIP_ADV) && is_cue_word(c, j + 2) && !NOCLAUSE(c, j + 2)))) {
+            (is_cue_word(c, j + 1) || (w_in(c, j + 1, SKIP_ADV) && is_cue_word(c, j + 2)))) {
             end = j;
             break;
         }
@@ -1726,6 +1728,15 @@ static void do_indirect(qctx *c)
         }
         if (cu->type == CUE_ACCORDING) {
             size_t xe = cu->sb;
+            /* "According to a new report by the Tribune, CLAUSE": the source
+               phrase runs on to the comma (no verb on the way) */
+            if (!p_is(c, xe, ',') && cu->a == ua) {
+                size_t x = xe;
+                while (x < ub && x < xe + 10 && (is_word(c, x) || p_is(c, x, '-')) &&
+                       !w_in(c, x, AUX) && !w_in(c, x, SUBJ_STOP))
+                    x++;
+                if (p_is(c, x, ',')) xe = cu->sb = x;
+            }
             /* a verb cue before it in the unit */
             bool other_verb = first_verb[cu->unit] < cu->a;
             bool conj_after = p_is(c, xe, ',') && (w_is(c, xe + 1, "and") || w_is(c, xe + 1, "but"));
@@ -1738,7 +1749,8 @@ static void do_indirect(qctx *c)
                 size_t s = xe + 1;
                 size_t e = content_end(c, s, ub, cu->a);
                 add_indirect(c, trim_content(c, s, e), cu, "quotes.indirect.according_to");
-            } else if (!other_verb && cu->a > ua && p_is(c, cu->a - 1, ',')) {
+            } else if (!other_verb && cu->a > ua && (p_is(c, cu->a - 1, ',') || dash_tok(c, cu->a - 1))) {
+                /* "CLAUSE, according to X." (also after a dash) */
                 add_indirect(c, trim_content(c, ua, cu->a - 1), cu,
                              "quotes.indirect.according_to");
             }
@@ -1787,7 +1799,10 @@ static void do_indirect(qctx *c)
                 while (x < ub && x < j + 9 && !p_is(c, x, ',') && !final_punct_tok(c, x) &&
                        c->tok.items[x].kind != QT_QUOTE)
                     x++;
-                if (p_is(c, x, ',') && w_is(c, x + 1, "that") && w_in(c, j + 1, SUBJ_STOP)) {
+                bool place = x > j + 1 && x <= j + 4;
+                for (size_t y = j + 1; y < x && place; y++)
+                    if (!is_word(c, y) || !c->tok.items[y].cap) place = false;
+                if (p_is(c, x, ',') && w_is(c, x + 1, "that") && (w_in(c, j + 1, SUBJ_STOP) || place)) {
                     j = x;
                     continue;
                 }
@@ -1843,6 +1858,15 @@ static void do_indirect(qctx *c)
         size_t chunk_start = cu->inverted ? cu->a : (cu->sa != cu->sb ? cu->sa : cu->a);
         /* the comma may sit inside a closing mark: '... "partial," X said' */
         bool comma_before = chunk_start > ua && p_is(c, chunk_start - 1, ',');
+        /* "CLAUSE, as police have said.": the clause before ", as" */
+        if (!comma_before && !cu->inverted && chunk_start > ua + 1 && w_is(c, chunk_start - 1, "as") &&
+            p_is(c, chunk_start - 2, ',')) {
+            size_t after = skip_adjuncts(c, cu->b, ub, false);
+            if (after >= ub || (after + 1 == ub && final_punct_tok(c, after)))
+                add_indirect(c, trim_content(c, ua, chunk_start - 2), cu,
+                             "quotes.indirect.as_said");
+            continue;
+        }
         bool quote_comma = chunk_start > ua + 1 && c->tok.items[chunk_start - 1].closes &&
                            p_is(c, chunk_start - 2, ',');
         bool rel_speaker = cu->sb == cu->sa + 1 && (w_is(c, cu->sa, "who") || w_is(c, cu->sa, "which"));

@@ -439,6 +439,29 @@ NF_TEST(quotes_content_stops_before_the_reporters_additions)
     nf_doc_free(d);
 }
 
+NF_TEST(quotes_as_said_according_to_a_report_and_a_place_aside)
+{
+    nf_doc *d = qextract("It does not settle whether the driver had a phone, as police have said.\n"
+                         "According to a new survey by the Herald, most tenants want the rent cap.\n"
+                         "The mayor said at a rally in Dunmore, Ohio, that the bridge will close.\n"
+                         "Half of the claims are unsupported \xe2\x80\x94 or wrong \xe2\x80\x94 "
+                         "according to the review.\n");
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "It does not") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "It does not settle whether the driver had a phone");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "police");
+    }
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "most tenants") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK(strstr(sp(d, q->speaker), "survey") != NULL);
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "the bridge will close") : NULL;
+    NF_CHECK(q != NULL);
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "Half of the claims") : NULL;
+    NF_CHECK(q != NULL);
+    nf_doc_free(d);
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
