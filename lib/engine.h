@@ -11,6 +11,8 @@
 #ifndef NEWSFACTS_ENGINE_H
 #define NEWSFACTS_ENGINE_H
 
+#include <string.h>
+
 #include "rules.h"
 
 #define NFI_MAX_CAPS 16          /* named captures per token rule */
@@ -88,13 +90,20 @@ enum { NFI_CAP_UPPER = 1, NFI_CAP_LOWER, NFI_CAP_TITLE, NFI_CAP_ALLCAPS };
 #define NFI_FEAT_KIND(k) (1ull << (32 + (k))) /* k < 32 */
 
 /* A token test as a conjunction, checked without walking the test tree:
- * (feat & fmask) == fwant; the token's one-token-entry bits of lexicons
+ * (feat & fmask) == fwant; the vocab id is norm (unless NFI_NONE); the
+ * token's one-token-entry bits of lexicons
  * (< 64) hold all of lyes, none of lno and, when lany != 0, one of lany;
  * then the tests in rest (evaluated one by one) all pass. never: the parts
  * contradict each other. */
 typedef struct nfi_ctest {
     uint64_t fmask, fwant;
     uint64_t lyes, lno, lany;
+    uint32_t norm; /* the token's vocab id must be this one (NFI_NONE: any) */
+    /* of a regex part (the first): what every token it matches has (see
+     * nfi_test.re_*; re_minlen 0, re_first NULL, re_req -1: nothing) */
+    uint32_t re_minlen;
+    int32_t re_req, re_unit;
+    const uint8_t *re_first;
     uint32_t *rest, nrest;
     bool never;
     bool ok; /* compiled (tests that instructions run); else use the tree */
@@ -114,6 +123,7 @@ typedef struct nfi_test {
     uint32_t re_minlen;
     int32_t re_req;
     const uint8_t *re_first;
+    int32_t re_unit; /* the first byte (ASCII) when fixed, else -1 */
     uint32_t re_id; /* equal sources, equal ids (< 64: results cached per token) */
 } nfi_test;
 
@@ -382,6 +392,16 @@ static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, ui
     const nfi_ctest *c = p->ct ? &p->ct[ti] : NULL;
     if (!c || !c->ok || !run->feat) return nfi_token_test(run, p, ti, tok);
     if (c->never || (run->feat[tok] & c->fmask) != c->fwant) return false;
+    if (c->norm != NFI_NONE && run->tokvocab[tok] != c->norm) return false;
+    if (c->re_minlen || c->re_first || c->re_req >= 0 || c->re_unit >= 0) {
+        const nf_token *tk = &run->doc->tokens.items[tok];
+        size_t n = tk->span.end - tk->span.start;
+        const unsigned char *u = (const unsigned char *)run->doc->work + tk->span.start;
+        if (n < c->re_minlen || (n && c->re_first && !((c->re_first[u[0] >> 3] >> (u[0] & 7)) & 1)) ||
+            (n && c->re_unit >= 0 && u[0] != c->re_unit) ||
+            (c->re_req >= 0 && !memchr(u, c->re_req, n)))
+            return false;
+    }
     uint64_t lm = c->lyes | c->lno | c->lany;
     if (lm) {
         uint32_t v = run->tokvocab[tok];

@@ -283,6 +283,7 @@ bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
         size_t n = tk->span.end - tk->span.start;
         const unsigned char *u = (const unsigned char *)doc->work + tk->span.start;
         if (n < t->re_minlen || (n && t->re_first && !((t->re_first[u[0] >> 3] >> (u[0] & 7)) & 1)) ||
+            (n && t->re_unit >= 0 && u[0] != t->re_unit) ||
             (t->re_req >= 0 && !memchr(u, t->re_req, n)))
             return false; /* what every match has, missing */
         nfi_engine_ws *ws = run->ws;

@@ -1051,6 +1051,8 @@ static uint64_t or_lexes(const nfi_prog *p, uint32_t t)
 
 typedef struct conj {
     uint64_t fyes, fno, lyes, lno, lany;
+    uint32_t norm; /* NFI_NONE: none yet */
+    bool never;
     uint32_t *rest, nrest;
 } conj;
 
@@ -1070,6 +1072,10 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
             return;
         }
         break;
+    case NFI_T_NORM: /* val NFI_NONE: a word no token has */
+        if (tt->val == NFI_NONE || (c->norm != NFI_NONE && c->norm != tt->val)) c->never = true;
+        c->norm = tt->val;
+        return;
     case NFI_T_NOT: {
         const nfi_test *ch = &p->tests[tt->a];
         if ((bit = leaf_feat(ch)) != 0) {
@@ -1132,9 +1138,18 @@ static void re_prefilter(nfi_test *t)
 {
     uint32_t minlen = 0, lct = 0, lcu = 0;
     const uint8_t *bm = NULL;
+    uint32_t fct = 0, fcu = 0;
     t->re_minlen = 0;
-    t->re_req = -1;
+    t->re_req = t->re_unit = -1;
     t->re_first = NULL;
+    /* a fixed first byte may be caseless ("(?i)x"): trusted only when the
+     * source sets no option inline */
+    bool inline_opts = false;
+    for (uint32_t k = 0; t->str && k + 1 < t->len && !inline_opts; k++)
+        inline_opts = t->str[k] == '(' && (t->str[k + 1] == '?' || t->str[k + 1] == '*');
+    if (!inline_opts && t->str && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTCODETYPE, &fct) == 0 &&
+        fct == 1 && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTCODEUNIT, &fcu) == 0 && fcu < 0x80)
+        t->re_unit = (int32_t)fcu;
     if (pcre2_pattern_info(t->re, PCRE2_INFO_MINLENGTH, &minlen) == 0) t->re_minlen = minlen;
     if (minlen >= 1 && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTBITMAP, &bm) == 0) t->re_first = bm;
     if (pcre2_pattern_info(t->re, PCRE2_INFO_LASTCODETYPE, &lct) == 0 && lct == 1 &&
@@ -1173,6 +1188,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
             if (p->code[pc].op != NFI_OP_TEST || t >= p->ntests || p->ct[t].ok) continue;
             conj c;
             memset(&c, 0, sizeof c);
+            c.norm = NFI_NONE;
             c.rest = rest;
             flatten(p, t, &c);
             nfi_ctest *ct = &p->ct[t];
@@ -1182,7 +1198,18 @@ nf_status nfi_engine_prepare(nf_rules *r)
             ct->lno = c.lno;
             ct->lany = c.lany;
             ct->nrest = c.nrest;
-            ct->never = (c.fyes & c.fno) || (c.lyes & c.lno);
+            ct->norm = c.norm;
+            ct->re_req = ct->re_unit = -1;
+            for (uint32_t k = 0; k < c.nrest; k++) { /* the first regex part's prefilter */
+                const nfi_test *rt = &p->tests[c.rest[k]];
+                if (rt->op != NFI_T_RE || !rt->re) continue;
+                ct->re_minlen = rt->re_minlen;
+                ct->re_req = rt->re_req;
+                ct->re_unit = rt->re_unit;
+                ct->re_first = rt->re_first;
+                break;
+            }
+            ct->never = c.never || (c.fyes & c.fno) || (c.lyes & c.lno);
             ct->ok = true;
             if (c.nrest) {
                 ct->rest = nfi_arena_alloc(&r->arena, c.nrest * sizeof *ct->rest);
