@@ -1172,21 +1172,34 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
             analyze(s, &k, &c);
             /* a line that breaks off mid-sentence and a next line that goes
              * on in lower case are one block ("Results of the national
-             * | league games played on Sunday .") */
-            while (!wrapped && l + 1 < l1 && k.words >= (int)c.continue_min_words &&
-                   !(k.flags & (BF_SENT | BF_BULLET))) {
-                const nfi_line *nx = &doc->lines.items[l + 1];
-                size_t ns = skip_space(s, nx->span.start, nx->span.end), q = ns;
-                if (ns >= nx->span.end || !is_lower(nfi_utf8_next(s, nx->span.end, &q))) break;
-                l++;
-                size_t ks = k.start;
-                uint32_t l0k = k.line0;
-                memset(&k, 0, sizeof k);
-                k.start = ks;
-                k.end = rtrim(s, ns, nx->span.end);
-                k.line0 = l0k;
-                k.line1 = (uint32_t)(l + 1);
-                analyze(s, &k, &c);
+             * | league games played on Sunday ."); each line is analysed
+             * once for the test and the joined block once more, so a long
+             * run of such lines costs linear time */
+            if (!wrapped && !(k.flags & BF_BULLET)) {
+                blk tail = k;
+                int words = k.words;
+                size_t last = l;
+                while (last + 1 < l1 && words >= (int)c.continue_min_words && !(tail.flags & BF_SENT)) {
+                    const nfi_line *nx = &doc->lines.items[last + 1];
+                    size_t ns = skip_space(s, nx->span.start, nx->span.end), q = ns;
+                    if (ns >= nx->span.end || !is_lower(nfi_utf8_next(s, nx->span.end, &q))) break;
+                    last++;
+                    memset(&tail, 0, sizeof tail);
+                    tail.start = ns;
+                    tail.end = rtrim(s, ns, nx->span.end);
+                    analyze(s, &tail, &c);
+                    words += tail.words;
+                }
+                if (last > l) {
+                    size_t ks = k.start;
+                    memset(&k, 0, sizeof k);
+                    k.start = ks;
+                    k.end = tail.end;
+                    k.line0 = (uint32_t)l;
+                    k.line1 = (uint32_t)(last + 1);
+                    l = last;
+                    analyze(s, &k, &c);
+                }
             }
             if (!blk_push(&bk, &nb, &cap, &k)) {
                 st = NF_ERR_NOMEM;

@@ -2,6 +2,7 @@
  * (structure.c). Every page below is invented for these tests. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "internal.h"
@@ -852,5 +853,36 @@ NF_TEST(structure_wire_header_city_region_date)
     NF_CHECK(doc != NULL);
     if (doc) NF_CHECK(nf_doc_meta(doc)->dateline.span.start == NF_UNSET);
     nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
+/* 60,000 lines that each go on in lower case: one block, built in linear
+ * time (each line is looked at once for the join, the block once more). */
+NF_TEST(structure_long_run_of_continued_lines)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    size_t cap = 60000 * 24 + 64, n = 0;
+    char *text = malloc(cap);
+    NF_CHECK(text != NULL);
+    if (!text) return;
+    n += (size_t)snprintf(text + n, cap - n, "Quiet Report\n");
+    for (int i = 0; i < 60000; i++) n += (size_t)snprintf(text + n, cap - n, "the river runs on\n");
+    n += (size_t)snprintf(text + n, cap - n, "and ends here.\n");
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    nf_error err;
+    clock_t t0 = clock();
+    nf_doc *doc = nf_extract(rules, NULL, text, n, &o, &err);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "the river runs on"));
+        NF_CHECK(st_ends(doc, b, "and ends here."));
+    }
+    NF_CHECK(secs < 5.0);
+    nf_doc_free(doc);
+    free(text);
     nf_rules_free(rules);
 }
