@@ -65,7 +65,17 @@ typedef struct qcue {
     size_t sa, sb;      /* speaker tokens [sa,sb), sa == sb when none */
     uint32_t unit;
     bool inverted;      /* speaker after the verb */
+    bool ruled;         /* from a QUOTE_CUE annotation of the rules */
+    bool noclause;      /* ruled, clause: none */
 } qcue;
+
+/* A cue that a rule of the rules found (annotation QUOTE_CUE). */
+typedef struct rcue {
+    size_t a, b;        /* cue tokens */
+    size_t sa, sb;      /* speaker tokens, sa == sb when the rule gave none */
+    int type;
+    bool noclause;
+} rcue;
 
 typedef struct qunit {
     size_t a, b; /* tokens [a,b) */
@@ -90,6 +100,7 @@ typedef struct qctx {
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
+    NFI_VEC(rcue) rcues;     /* rule cues, by first token */
     size_t *ucue;            /* cues of unit u: [ucue[u], ucue[u + 1]) */
     NFI_VEC(qout) outs;
     const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
@@ -993,12 +1004,95 @@ static void add_cue(qctx *c, size_t a, size_t b, int type, uint32_t unit)
     q->sa = q->sb = a;
 }
 
+static int cmp_rcue(const void *x, const void *y)
+{
+    const rcue *a = x, *b = y;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return a->b > b->b ? -1 : a->b < b->b; /* longer first */
+}
+
+/* Token range of bytes [s, e) in the scanner's tokens; false when empty. */
+static bool tok_range(const qctx *c, size_t s, size_t e, size_t *a, size_t *b)
+{
+    if (s == NF_UNSET || e <= s) return false;
+    *a = tok_at(c, s);
+    *b = tok_at(c, e - 1) + 1;
+    if (*b > c->tok.len) *b = c->tok.len;
+    return *a < *b && c->tok.items[*a].s < e;
+}
+
+/* QUOTE_CUE annotations of the rules (attributes cue, speaker, form,
+ * clause; docs/quotes.md) as rule cues. */
+static void rule_cues(qctx *c)
+{
+    const nf_doc *d = c->doc;
+    const char *type = c->rules ? nfi_rules_type(c->rules, "QUOTE_CUE") : NULL;
+    if (!type) return;
+    for (size_t i = 0; i < d->anns.len && !c->nomem; i++) {
+        const nfi_ann *an = &d->anns.items[i];
+        if ((an->flags & NFI_ANN_REMOVED) || strcmp(an->type, "QUOTE_CUE") != 0) continue;
+        const nfi_attr *cue = nfi_ann_attr(d, an, "cue");
+        const nfi_attr *spk = nfi_ann_attr(d, an, "speaker");
+        const nfi_attr *form = nfi_ann_attr(d, an, "form");
+        const nfi_attr *clause = nfi_ann_attr(d, an, "clause");
+        nf_span cs = cue && cue->span.start != NF_UNSET ? cue->span : an->span;
+        rcue r;
+        memset(&r, 0, sizeof r);
+        if (!tok_range(c, cs.start, cs.end, &r.a, &r.b)) continue;
+        r.sa = r.sb = r.a;
+        if (spk && spk->span.start != NF_UNSET &&
+            !tok_range(c, spk->span.start, spk->span.end, &r.sa, &r.sb))
+            r.sa = r.sb = r.a;
+        r.type = CUE_VERB;
+        if (form && form->value && !strcmp(form->value, "according")) r.type = CUE_ACCORDING;
+        if (form && form->value && !strcmp(form->value, "cite")) r.type = CUE_CITE;
+        r.noclause = clause && clause->value && !strcmp(clause->value, "none");
+        rcue *slot = nfi_vec_push(&c->rcues);
+        if (!slot) {
+            c->nomem = true;
+            return;
+        }
+        *slot = r;
+    }
+    if (c->rcues.len > 1) qsort(c->rcues.items, c->rcues.len, sizeof *c->rcues.items, cmp_rcue);
+}
+
 static void find_cues(qctx *c)
 {
+    size_t rk = 0; /* next rule cue */
     for (size_t u = 0; u < c->units.len && !c->nomem; u++) {
         size_t ua = c->units.items[u].a, ub = c->units.items[u].b;
         size_t first_cue = c->cues.len;
         for (size_t i = ua; i < ub; i++) {
+            while (rk < c->rcues.len && c->rcues.items[rk].a < i) rk++;
+            if (rk < c->rcues.len && c->rcues.items[rk].a == i && c->rcues.items[rk].b <= ub &&
+                c->tok.items[i].inq < 0) {
+                /* a rule's cue: its speaker, else the subject before it or the
+                   noun phrase after it, as for a cue verb */
+                const rcue *r = &c->rcues.items[rk];
+                add_cue(c, r->a, r->b, r->type, (uint32_t)u);
+                if (c->nomem) return;
+                qcue *q = &c->cues.items[c->cues.len - 1];
+                q->ruled = true;
+                q->noclause = r->noclause;
+                q->participle = false;
+                if (r->sa < r->sb) {
+                    q->sa = r->sa;
+                    q->sb = r->sb;
+                    q->inverted = r->sa >= r->b;
+                } else if (r->type == CUE_ACCORDING) {
+                    np_after(c, r->b, ub, &q->sa, &q->sb);
+                    q->inverted = true;
+                } else {
+                    subject_before(c, ua, r->a, &q->sa, &q->sb);
+                    if (q->sa == q->sb && r->a > ua && p_is(c, r->a - 1, ',')) {
+                        np_after(c, r->b, ub, &q->sa, &q->sb);
+                        q->inverted = q->sa != q->sb;
+                    }
+                }
+                i = r->b - 1;
+                continue;
+            }
             if (c->tok.items[i].inq >= 0 || !is_word(c, i)) continue;
             if (w_is(c, i, "according") && w_is(c, i + 1, "to") && i + 2 < ub) {
                 add_cue(c, i, i + 2, CUE_ACCORDING, (uint32_t)u);
@@ -1778,7 +1872,7 @@ static void do_indirect(qctx *c)
             }
         }
     no_inf:
-        if (NOCLAUSE(c, cu->a) && cu->type == CUE_VERB) continue;
+        if (cu->ruled ? cu->noclause : (NOCLAUSE(c, cu->a) && cu->type == CUE_VERB)) continue;
         /* forward: CUE [adjuncts] [that] CLAUSE */
         bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||
                     strcmp(LW(c, cu->a), "informed") == 0 || strcmp(LW(c, cu->a), "assured") == 0 ||
@@ -2519,6 +2613,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
     if (!c.nomem) build_entity_indexes(&c);
+    if (!c.nomem) rule_cues(&c);
     if (!c.nomem) find_cues(&c);
     if (!c.nomem) {
         c.ucue = calloc(c.units.len + 2, sizeof *c.ucue);
@@ -2539,6 +2634,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);
     nfi_vec_free(&c.cues);
+    nfi_vec_free(&c.rcues);
     free(c.ucue);
     free(c.ent_by_start);
     free(c.ent_reach);

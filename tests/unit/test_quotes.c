@@ -462,6 +462,52 @@ NF_TEST(quotes_as_said_according_to_a_report_and_a_place_aside)
     nf_doc_free(d);
 }
 
+/* The example of docs/quotes.md, "Attribution patterns in the rules". */
+NF_TEST(quotes_rule_cues_from_quote_cue_annotations)
+{
+    static const char yaml[] =
+        "schema: 1\n"
+        "phases: [quotes]\n"
+        "rules:\n"
+        "  - name: per.source\n"
+        "    phase: quotes\n"
+        "    pattern: '(?<cue>\"Per\") (?<speaker>[cap:upper]{1,3}) \",\"'\n"
+        "    emit: QUOTE_CUE\n"
+        "    attrs: {cue: $cue, speaker: $speaker, form: according}\n"
+        "  - name: as.put.it\n"
+        "    phase: quotes\n"
+        "    pattern: 'as (?<speaker>[cap:upper]{1,3}) (?<cue>put it)'\n"
+        "    emit: QUOTE_CUE\n"
+        "    attrs: {cue: $cue, speaker: $speaker, clause: none}\n";
+    nf_error err;
+    nf_rules *r = nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
+    NF_CHECK(r != NULL);
+    if (!r) return;
+    const char *text = "Per Ann Lee, the ferry will run again in March.\n"
+                       "It was, as Bo Chen put it, \"a very long winter for everyone.\"\n";
+    nf_extract_options opts;
+    nf_extract_options_init(&opts);
+    opts.flags |= NF_EXTRACT_ALL_TEXT;
+    nf_doc *d = nf_extract(r, NULL, text, strlen(text), &opts, &err);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the ferry") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "the ferry will run again in March");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "Per");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Ann Lee");
+    }
+    q = d ? find_q(d, NF_QUOTE_DIRECT, "a very long") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->cue), "put it");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Bo Chen");
+    }
+    /* clause: none - no indirect quote from "put it" */
+    NF_CHECK(d && find_q(d, NF_QUOTE_INDIRECT, "a very long") == NULL);
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
