@@ -90,7 +90,8 @@ enum { NFI_CAP_UPPER = 1, NFI_CAP_LOWER, NFI_CAP_TITLE, NFI_CAP_ALLCAPS };
 #define NFI_FEAT_KIND(k) (1ull << (32 + (k))) /* k < 32 */
 
 /* A token test as a conjunction, checked without walking the test tree:
- * (feat & fmask) == fwant; the vocab id is norm (unless NFI_NONE); the
+ * (feat & fmask) == fwant; the vocab id is norm (unless NFI_NONE), the text
+ * and shape as given (when given); the
  * token's one-token-entry bits of lexicons
  * (< 64) hold all of lyes, none of lno and, when lany != 0, one of lany;
  * then the tests in rest (evaluated one by one) all pass. never: the parts
@@ -99,6 +100,8 @@ typedef struct nfi_ctest {
     uint64_t fmask, fwant;
     uint64_t lyes, lno, lany;
     uint32_t norm; /* the token's vocab id must be this one (NFI_NONE: any) */
+    const char *text, *shape; /* the token's text / shape must be this (NULL: any) */
+    uint32_t text_len, shape_len;
     /* of a regex part (the first): what every token it matches has (see
      * nfi_test.re_*; re_minlen 0, re_first NULL, re_req -1: nothing) */
     uint32_t re_minlen;
@@ -157,6 +160,12 @@ typedef struct nfi_prog {
     /* no captures, and every match is one of the first instructions (all
      * one-token tests) followed by the end: matched without the VM */
     bool one_token;
+    /* nx_n > 0: no match ends after its first token when that token went
+     * through a one-token test, and the instructions nx_pcs[0, nx_n) are
+     * the ones that can take the second token then; so a start where no
+     * other first instruction (lexicon, annotation) takes the token and
+     * none of these takes the next one cannot match (phases.c) */
+    uint32_t *nx_pcs, nx_n;
     nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 
@@ -393,6 +402,17 @@ static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, ui
     if (!c || !c->ok || !run->feat) return nfi_token_test(run, p, ti, tok);
     if (c->never || (run->feat[tok] & c->fmask) != c->fwant) return false;
     if (c->norm != NFI_NONE && run->tokvocab[tok] != c->norm) return false;
+    if (c->text || c->shape) {
+        const nf_token *tk = &run->doc->tokens.items[tok];
+        if (c->text && (tk->span.end - tk->span.start != c->text_len ||
+                        memcmp(run->doc->work + tk->span.start, c->text, c->text_len) != 0))
+            return false;
+        if (c->shape) {
+            const char *sh = tk->shape < run->doc->forms.count ? run->doc->forms.strs[tk->shape] : NULL;
+            if (!sh || strlen(sh) != c->shape_len || memcmp(sh, c->shape, c->shape_len) != 0)
+                return false;
+        }
+    }
     if (c->re_minlen || c->re_first || c->re_req >= 0 || c->re_unit >= 0) {
         const nf_token *tk = &run->doc->tokens.items[tok];
         size_t n = tk->span.end - tk->span.start;

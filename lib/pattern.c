@@ -1053,6 +1053,8 @@ typedef struct conj {
     uint64_t fyes, fno, lyes, lno, lany;
     uint32_t norm; /* NFI_NONE: none yet */
     bool never;
+    const char *text, *shape;
+    uint32_t text_len, shape_len;
     uint32_t *rest, nrest;
 } conj;
 
@@ -1069,6 +1071,20 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
     case NFI_T_LEX1:
         if (tt->val < 64) {
             c->lyes |= 1ull << tt->val;
+            return;
+        }
+        break;
+    case NFI_T_TEXT:
+        if (!c->text && tt->str) {
+            c->text = tt->str;
+            c->text_len = tt->len;
+            return;
+        }
+        break;
+    case NFI_T_SHAPE:
+        if (!c->shape && tt->str) {
+            c->shape = tt->str;
+            c->shape_len = tt->len;
             return;
         }
         break;
@@ -1158,6 +1174,55 @@ static void re_prefilter(nfi_test *t)
         t->re_req = (int32_t)lcu;
 }
 
+/* Sets p->nx_pcs / nx_n (see engine.h). */
+static nf_status second_tokens(nf_rules *r, nfi_prog *p)
+{
+    p->nx_pcs = NULL;
+    p->nx_n = 0;
+    if (!p->nfirst || !p->first_pcs) return NF_OK;
+    size_t len = p->len + 1;
+    uint32_t *seen = calloc(len, sizeof *seen), *out = malloc(len * sizeof *out);
+    uint32_t *stack = malloc(2 * len * sizeof *stack), *u = malloc(len * sizeof *u);
+    bool *in_u = calloc(len, sizeof *in_u);
+    nf_status st = seen && out && stack && u && in_u ? NF_OK : NF_ERR_NOMEM;
+    size_t nu = 0;
+    bool ok = st == NF_OK, any_test = false;
+    for (uint32_t i = 0; i < p->nfirst && ok; i++) {
+        uint32_t pc = p->first_pcs[i];
+        uint8_t op = p->code[pc].op;
+        if (op == NFI_OP_LEX || op == NFI_OP_ANN) continue; /* checked at the start token */
+        if (op != NFI_OP_TEST) {
+            ok = false;
+            break;
+        }
+        any_test = true;
+        uint32_t from = pc + 1;
+        size_t n = closure(p, &from, 1, seen, i + 1, out, stack);
+        for (size_t k = 0; k < n && ok; k++) {
+            uint8_t o2 = p->code[out[k]].op;
+            if (o2 != NFI_OP_TEST && o2 != NFI_OP_LEX && o2 != NFI_OP_ANN) ok = false;
+            else if (!in_u[out[k]]) {
+                in_u[out[k]] = true;
+                u[nu++] = out[k];
+            }
+        }
+    }
+    if (ok && any_test && nu) {
+        p->nx_pcs = nfi_arena_alloc(&r->arena, nu * sizeof *p->nx_pcs);
+        if (!p->nx_pcs) st = NF_ERR_NOMEM;
+        else {
+            memcpy(p->nx_pcs, u, nu * sizeof *u);
+            p->nx_n = (uint32_t)nu;
+        }
+    }
+    free(seen);
+    free(out);
+    free(stack);
+    free(u);
+    free(in_u);
+    return st;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -1199,6 +1264,10 @@ nf_status nfi_engine_prepare(nf_rules *r)
             ct->lany = c.lany;
             ct->nrest = c.nrest;
             ct->norm = c.norm;
+            ct->text = c.text;
+            ct->text_len = c.text_len;
+            ct->shape = c.shape;
+            ct->shape_len = c.shape_len;
             ct->re_req = ct->re_unit = -1;
             for (uint32_t k = 0; k < c.nrest; k++) { /* the first regex part's prefilter */
                 const nfi_test *rt = &p->tests[c.rest[k]];
@@ -1219,6 +1288,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         }
         free(rest);
         if (st == NF_OK) st = check_one_token(p);
+        if (st == NF_OK && !p->one_token) st = second_tokens(r, p);
     }
     nfi_strtab_free(&res);
     nfi_arena_free(&tmp);

@@ -250,6 +250,35 @@ static bool may_start(const nfi_run *run, const nfi_prog *p, uint32_t s)
     return false;
 }
 
+/* Whether instruction in of p can take token s (a necessary condition). */
+static bool may_take(const nfi_run *run, const nfi_prog *p, const nfi_inst *in, uint32_t s)
+{
+    switch (in->op) {
+    case NFI_OP_TEST: return nfi_token_test_fast(run, p, in->x, s);
+    case NFI_OP_LEX: return nfi_lex_starts(run, in->x, s);
+    case NFI_OP_ANN:
+        for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++)
+            if (run->doc->anns.items[run->ann_list[a]].type_id == in->x) return true;
+        return false;
+    default: return true;
+    }
+}
+
+/* False when p cannot match at s (p->nx_n > 0, see engine.h): no lexicon
+ * or annotation instruction takes token s, and no instruction that can
+ * follow a one-token test takes s + 1 (below limit). */
+static bool second_ok(const nfi_run *run, const nfi_prog *p, uint32_t s, uint32_t limit)
+{
+    for (uint32_t i = 0; i < p->nfirst; i++) {
+        const nfi_inst *in = &p->code[p->first_pcs[i]];
+        if (in->op != NFI_OP_TEST && may_take(run, p, in, s)) return true;
+    }
+    if (s + 1 >= limit) return false;
+    for (uint32_t i = 0; i < p->nx_n; i++)
+        if (may_take(run, p, &p->code[p->nx_pcs[i]], s + 1)) return true;
+    return false;
+}
+
 /* Rules of entries (sorted by offset, word) whose word is at s + offset. */
 static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
                      const nfi_pfkey *pf, uint32_t n, uint32_t s)
@@ -336,6 +365,12 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                 if (!ok) continue;
             }
             if (pg->any_first && !may_start(run, pg, s)) continue;
+            if (pg->nx_n) {
+                const nfi_rule *ru = &r->rules.items[cand[i]];
+                uint32_t limit = ru->cross_sentences ? (uint32_t)nt : run->sent_end[s];
+                if (limit > s + ru->max_tokens) limit = s + ru->max_tokens;
+                if (!second_ok(run, pg, s, limit)) continue;
+            }
             nfi_match m;
             if (!nfi_match_at(run, cand[i], s, &m)) continue;
             if (r->rules.items[cand[i]].re) { /* m matched the anchor: now the regex */
