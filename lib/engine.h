@@ -344,6 +344,17 @@ struct nfi_match {
 };
 typedef struct nfi_match nfi_match;
 typedef NFI_VEC(nfi_match) nfi_match_vec;
+/* A match kept for resolution (a phase's candidates): the captures of a
+ * token rule live in nfi_found_list.caps from capoff (2 per capture). */
+typedef struct nfi_found {
+    uint32_t rule, start, end;
+    uint32_t bcap;   /* regex rules: as nfi_match.bcap */
+    uint32_t capoff; /* token rules with captures, else NFI_NONE */
+} nfi_found;
+typedef struct nfi_found_list {
+    NFI_VEC(nfi_found) items;
+    NFI_VEC(uint32_t) caps;
+} nfi_found_list;
 
 /* Per-document state the phases share with the matcher. */
 typedef struct nfi_run {
@@ -373,7 +384,7 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
 nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m, bool *ok);
 /* Scratch arrays of the workspace. */
 uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n);
-nfi_match_vec *nfi_ws_matches(nfi_engine_ws *ws);
+nfi_found_list *nfi_ws_found(nfi_engine_ws *ws);
 /* Vocab id of a doc form id (cached per document in the workspace). */
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,

@@ -37,7 +37,7 @@ struct nfi_engine_ws {
     size_t nbuckets;
     uint32_t *marks;   /* per pc */
     uint32_t stamp;
-    nfi_match_vec matches;
+    nfi_found_list found;
     bool record;
     nfi_match_vec recorded;
     char fold[1024];
@@ -86,7 +86,8 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     free(ws->re_tag);
     free(ws->re_known);
     free(ws->re_val);
-    nfi_vec_free(&ws->matches);
+    nfi_vec_free(&ws->found.items);
+    nfi_vec_free(&ws->found.caps);
     nfi_vec_free(&ws->recorded);
     free(ws);
 }
@@ -104,9 +105,9 @@ uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n)
     return ws->bufs[which];
 }
 
-nfi_match_vec *nfi_ws_matches(nfi_engine_ws *ws)
+nfi_found_list *nfi_ws_found(nfi_engine_ws *ws)
 {
-    return &ws->matches;
+    return &ws->found;
 }
 
 void nfi_ws_set_record(nfi_engine_ws *ws, bool on)

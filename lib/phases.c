@@ -19,10 +19,22 @@
 
 static nf_status add_match(nfi_run *run, const nfi_match *m)
 {
-    nfi_match_vec *v = nfi_ws_matches(run->ws);
-    nfi_match *slot = nfi_vec_push(v);
+    nfi_found_list *f = nfi_ws_found(run->ws);
+    const nfi_rule *ru = &run->r->rules.items[m->rule];
+    uint32_t ncap = !ru->re && ru->prog ? 2 * ru->prog->ncaps : 0;
+    if (f->caps.len + ncap > UINT32_MAX - 1) return NF_ERR_NOMEM;
+    nfi_found *slot = nfi_vec_push(&f->items);
     if (!slot) return NF_ERR_NOMEM;
-    *slot = *m;
+    slot->rule = m->rule;
+    slot->start = m->start;
+    slot->end = m->end;
+    slot->bcap = m->bcap;
+    slot->capoff = ncap ? (uint32_t)f->caps.len : NFI_NONE;
+    for (uint32_t c = 0; c < ncap; c++) {
+        uint32_t *cp = nfi_vec_push(&f->caps);
+        if (!cp) return NF_ERR_NOMEM;
+        *cp = m->caps[c];
+    }
     return NF_OK;
 }
 
@@ -98,8 +110,9 @@ static bool capkey(const nfi_run *run, const nfi_rule *ru, uint32_t cap, uint32_
     return false;
 }
 
-static nf_status emit_ann(nfi_run *run, const nfi_match *m, uint32_t phase, nf_error *err)
+static nf_status emit_ann(nfi_run *run, const nfi_found *m, uint32_t phase, nf_error *err)
 {
+    const uint32_t *caps = m->capoff != NFI_NONE ? nfi_ws_found(run->ws)->caps.items + m->capoff : NULL;
     const nf_rules *r = run->r;
     const nfi_rule *ru = &r->rules.items[m->rule];
     nf_doc *doc = run->doc;
@@ -116,7 +129,8 @@ static nf_status emit_ann(nfi_run *run, const nfi_match *m, uint32_t phase, nf_e
             at.value = ea->value;
             have = true;
         } else if (!ru->re) {
-            uint32_t cs = m->caps[2 * ea->cap], ce = m->caps[2 * ea->cap + 1];
+            if (!caps) continue;
+            uint32_t cs = caps[2 * ea->cap], ce = caps[2 * ea->cap + 1];
             if (cs != NFI_NONE && ce != NFI_NONE && ce > cs) {
                 if (ea->kind == NFI_ATTR_CAPTURE) {
                     at.span = tok_span(doc, cs, ce);
@@ -157,7 +171,7 @@ static nf_status emit_ann(nfi_run *run, const nfi_match *m, uint32_t phase, nf_e
 }
 
 /* Remove/retag of rule ru on annotation a when it overlaps m. */
-static void edit_ann(const nfi_run *run, const nfi_rule *ru, const nfi_match *m, nfi_ann *a)
+static void edit_ann(const nfi_run *run, const nfi_rule *ru, const nfi_found *m, nfi_ann *a)
 {
     if ((a->flags & NFI_ANN_REMOVED) || a->tok_end <= m->start || a->tok_start >= m->end) return;
     for (uint32_t k = 0; k < ru->nremove; k++)
@@ -175,7 +189,7 @@ static void edit_ann(const nfi_run *run, const nfi_rule *ru, const nfi_match *m,
  * overlapping ones can come from the start-token index (annotations that
  * start at most ann_maxlen - 1 tokens before the match) instead of a scan of
  * all nold: linear in the document, not quadratic. */
-static void apply_edits(nfi_run *run, const nfi_match *m, size_t nold)
+static void apply_edits(nfi_run *run, const nfi_found *m, size_t nold)
 {
     const nfi_rule *ru = &run->r->rules.items[m->rule];
     nf_doc *doc = run->doc;
@@ -307,8 +321,8 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     const nf_rules *r = run->r;
     const nfi_phase *P = &r->phases.items[ph];
     nf_doc *doc = run->doc;
-    nfi_match_vec *mv = nfi_ws_matches(run->ws);
-    mv->len = 0;
+    nfi_found_list *fl = nfi_ws_found(run->ws);
+    fl->items.len = fl->caps.len = 0;
     nf_status st = index_anns(run);
     if (st != NF_OK) return st;
     for (uint32_t i = 0; i < P->nregex; i++)
@@ -382,7 +396,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         }
     }
     /* resolve */
-    size_t nm = mv->len;
+    size_t nm = fl->items.len;
     if (!nm) return NF_OK;
     ord *o = malloc(nm * sizeof *o);
     uint32_t *occ = nfi_ws_u32(run->ws, NFI_WS_STAMP, nt + 1);
@@ -392,7 +406,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     }
     memset(occ, 0, (nt + 1) * sizeof *occ);
     for (size_t i = 0; i < nm; i++) {
-        const nfi_match *m = &mv->items[i];
+        const nfi_found *m = &fl->items.items[i];
         o[i].prio = r->rules.items[m->rule].priority;
         o[i].len = m->end - m->start;
         o[i].rule = m->rule;
@@ -402,7 +416,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     qsort(o, nm, sizeof *o, cmp_ord);
     size_t kept = 0;
     for (size_t i = 0; i < nm; i++) {
-        const nfi_match *m = &mv->items[o[i].idx];
+        const nfi_found *m = &fl->items.items[o[i].idx];
         if (!r->rules.items[m->rule].overlap) {
             bool clash = false;
             for (uint32_t t = m->start; t < m->end && !clash; t++) clash = occ[t] != 0;
@@ -413,10 +427,18 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     }
     qsort(o, kept, sizeof *o, cmp_emit);
     size_t nold = doc->anns.len;
-    for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &mv->items[o[i].idx], nold);
+    for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &fl->items.items[o[i].idx], nold);
     for (size_t i = 0; i < kept && st == NF_OK; i++) {
-        const nfi_match *m = &mv->items[o[i].idx];
-        if (nfi_ws_recording(run->ws)) st = nfi_ws_record(run->ws, m);
+        const nfi_found *m = &fl->items.items[o[i].idx];
+        if (nfi_ws_recording(run->ws)) {
+            nfi_match rm;
+            memset(&rm, 0, sizeof rm);
+            rm.rule = m->rule;
+            rm.start = m->start;
+            rm.end = m->end;
+            rm.bcap = m->bcap;
+            st = nfi_ws_record(run->ws, &rm);
+        }
         if (st == NF_OK && r->rules.items[m->rule].emit != NFI_NONE) st = emit_ann(run, m, ph, err);
     }
     free(o);
