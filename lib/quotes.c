@@ -1436,6 +1436,9 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
 {
     if (k >= ub) return false;
     if (w_is(c, k, "that")) return true;
+    /* "said when she resigned ...", "said as he entered": an adjunct of the
+       report, not its content */
+    if (w_in(c, k, SUBJ_STOP) && !w_is(c, k, "whether") && !w_is(c, k, "if")) return false;
     if (is_pron(c, k) && !w_is(c, k, "him") && !w_is(c, k, "them") && !w_is(c, k, "us"))
         return true;
     if (pron_contraction(c, k)) return true;
