@@ -886,3 +886,42 @@ NF_TEST(structure_long_run_of_continued_lines)
     free(text);
     nf_rules_free(rules);
 }
+
+/* The plain-text rule is for plain text: an HTML page keeps its short
+ * trailing block out of the body, the same words as plain text take it. */
+NF_TEST(structure_plain_text_rule_not_for_html)
+{
+    static const char body[] =
+        "<p>The harbour council voted on Monday to rebuild the old ferry pier before the "
+        "summer season, the mayor said after the meeting.</p>\n"
+        "<p>Work will start in April and the pier will reopen in June, she added, if the "
+        "weather allows the divers to finish the repairs in time.</p>\n"
+        "<p>Printed from the archive</p>\n";
+    char html[2048], plain[2048];
+    snprintf(html, sizeof html, "<!DOCTYPE html><html><body>\n%s</body></html>\n", body);
+    size_t n = 0;
+    for (const char *p = body; *p; p++) { /* the same text without tags */
+        if (*p == '<') {
+            while (*p && *p != '>') p++;
+            continue;
+        }
+        plain[n++] = *p;
+    }
+    plain[n] = 0;
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules, html, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        NF_CHECK(st_ends(doc, nf_doc_body(doc, 0), "repairs in time."));
+    }
+    nf_doc_free(doc);
+    doc = st_extract(rules, plain, NULL);
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        NF_CHECK(st_ends(doc, nf_doc_body(doc, 0), "Printed from the archive"));
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
