@@ -88,6 +88,7 @@ enum { NFI_CAP_UPPER = 1, NFI_CAP_LOWER, NFI_CAP_TITLE, NFI_CAP_ALLCAPS };
  * NFI_FLAG_SENT_START / _END, one bit per cap:* value and per kind. */
 #define NFI_FEAT_CAP(v) (1ull << (23 + (v)))  /* v = NFI_CAP_*: bits 24-27 */
 #define NFI_FEAT_KIND(k) (1ull << (32 + (k))) /* k < 32 */
+#define NFI_FEAT_NEVER (1ull << 20)           /* no token has it */
 
 /* A token test as a conjunction, checked without walking the test tree:
  * (feat & fmask) == fwant; the vocab id is norm (unless NFI_NONE), the text
@@ -404,45 +405,19 @@ uint64_t nfi_token_feat(const nfi_run *run, size_t tok);
  * vocab mask. */
 uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want);
 
+/* The parts of a compiled test after its feature bits (match.c). */
+bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok);
+
 /* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has
- * one: the feature bits, the lexicon bits, then the other parts. */
+ * one: the feature bits here (most tokens stop at them), the rest in
+ * nfi_ctest_rest(). */
 static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t ti,
                                        size_t tok)
 {
     const nfi_ctest *c = p->ct ? &p->ct[ti] : NULL;
     if (!c || !c->ok || !run->feat) return nfi_token_test(run, p, ti, tok);
-    if (c->never || (run->feat[tok] & c->fmask) != c->fwant) return false;
-    if (c->norm != NFI_NONE && run->tokvocab[tok] != c->norm) return false;
-    if (c->text || c->shape) {
-        const nf_token *tk = &run->doc->tokens.items[tok];
-        if (c->text && (tk->span.end - tk->span.start != c->text_len ||
-                        memcmp(run->doc->work + tk->span.start, c->text, c->text_len) != 0))
-            return false;
-        if (c->shape) {
-            const char *sh = tk->shape < run->doc->forms.count ? run->doc->forms.strs[tk->shape] : NULL;
-            if (!sh || strlen(sh) != c->shape_len || memcmp(sh, c->shape, c->shape_len) != 0)
-                return false;
-        }
-    }
-    if (c->re_minlen || c->re_first || c->re_req >= 0 || c->re_unit >= 0) {
-        const nf_token *tk = &run->doc->tokens.items[tok];
-        size_t n = tk->span.end - tk->span.start;
-        const unsigned char *u = (const unsigned char *)run->doc->work + tk->span.start;
-        if (n < c->re_minlen || (n && c->re_first && !((c->re_first[u[0] >> 3] >> (u[0] & 7)) & 1)) ||
-            (n && c->re_unit >= 0 && u[0] != c->re_unit) ||
-            (c->re_req >= 0 && !memchr(u, c->re_req, n)))
-            return false;
-    }
-    uint64_t lm = c->lyes | c->lno | c->lany;
-    if (lm) {
-        uint32_t v = run->tokvocab[tok];
-        uint64_t sb = v < run->r->nvmask ? run->r->vocab_single[v] : nfi_lex_single_slow(run, tok, lm);
-        if ((sb & c->lyes) != c->lyes || (sb & c->lno) || (c->lany && !(sb & c->lany)))
-            return false;
-    }
-    for (uint32_t i = 0; i < c->nrest; i++)
-        if (!nfi_token_test(run, p, c->rest[i], tok)) return false;
-    return true;
+    if ((run->feat[tok] & c->fmask) != c->fwant) return false;
+    return nfi_ctest_rest(run, p, ti, tok);
 }
 /* Whether token tok starts an entry of lexicon lex / is a one-token entry
  * (one look-up in rules->vocab_starts / vocab_single for lexicons < 64). */

@@ -365,6 +365,42 @@ uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want)
     return b;
 }
 
+bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
+{
+    const nfi_ctest *c = &p->ct[ti];
+    if (c->norm != NFI_NONE && run->tokvocab[tok] != c->norm) return false;
+    if (c->text || c->shape) {
+        const nf_token *tk = &run->doc->tokens.items[tok];
+        if (c->text && (tk->span.end - tk->span.start != c->text_len ||
+                        memcmp(run->doc->work + tk->span.start, c->text, c->text_len) != 0))
+            return false;
+        if (c->shape) {
+            const char *sh = tk->shape < run->doc->forms.count ? run->doc->forms.strs[tk->shape] : NULL;
+            if (!sh || strlen(sh) != c->shape_len || memcmp(sh, c->shape, c->shape_len) != 0)
+                return false;
+        }
+    }
+    if (c->re_minlen || c->re_first || c->re_req >= 0 || c->re_unit >= 0) {
+        const nf_token *tk = &run->doc->tokens.items[tok];
+        size_t n = tk->span.end - tk->span.start;
+        const unsigned char *u = (const unsigned char *)run->doc->work + tk->span.start;
+        if (n < c->re_minlen || (n && c->re_first && !((c->re_first[u[0] >> 3] >> (u[0] & 7)) & 1)) ||
+            (n && c->re_unit >= 0 && u[0] != c->re_unit) ||
+            (c->re_req >= 0 && !memchr(u, c->re_req, n)))
+            return false;
+    }
+    uint64_t lm = c->lyes | c->lno | c->lany;
+    if (lm) {
+        uint32_t v = run->tokvocab[tok];
+        uint64_t sb = v < run->r->nvmask ? run->r->vocab_single[v] : nfi_lex_single_slow(run, tok, lm);
+        if ((sb & c->lyes) != c->lyes || (sb & c->lno) || (c->lany && !(sb & c->lany)))
+            return false;
+    }
+    for (uint32_t i = 0; i < c->nrest; i++)
+        if (!nfi_token_test(run, p, c->rest[i], tok)) return false;
+    return true;
+}
+
 /* ------------------------------------------------------------ Pike VM */
 
 /* Room for n more words at the end of b (NULL on OOM); b->len unchanged. */

@@ -1279,6 +1279,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
                 break;
             }
             ct->never = c.never || (c.fyes & c.fno) || (c.lyes & c.lno);
+            if (ct->never) ct->fmask = ct->fwant = NFI_FEAT_NEVER; /* fails the first check */
             ct->ok = true;
             if (c.nrest) {
                 ct->rest = nfi_arena_alloc(&r->arena, c.nrest * sizeof *ct->rest);
