@@ -1320,15 +1320,25 @@ static void do_direct(qctx *c)
             bool alone = q->unit != NFI_NONE && c->units.items[q->unit].a == q->open;
             if (!(alone && prev_out >= 0 && words >= 2)) continue;
         }
-        if ((double)words <= c->scare_max_words && cu >= 0) {
+        if ((double)words <= 2 * c->scare_max_words + 2 && cu >= 0 && q->close != q->open) {
+            /* a title in quotation marks ("Fox News Sunday," "The Morning
+               Show"): every word capitalised but small words, no punctuation
+               except a comma before the closing mark; a name, not a quote */
             bool allcap = true;
-            size_t stop = q->close != q->open ? q->close : q->open + 1;
+            size_t stop = q->close;
+            if (stop > q->open + 1 && p_is(c, stop - 1, ',')) stop--;
             for (size_t k = q->open + 1; k < stop; k++) {
                 if (is_word(c, k) && !c->tok.items[k].cap && !w_in(c, k, SUBJ_STOP) &&
-                    !w_is(c, k, "of") && !w_is(c, k, "the"))
+                    !w_is(c, k, "of") && !w_is(c, k, "the") && !w_is(c, k, "a") &&
+                    !w_is(c, k, "in") && !w_is(c, k, "on") && !w_is(c, k, "to") &&
+                    !w_is(c, k, "for"))
                     allcap = false;
-                if (c->tok.items[k].kind == QT_PUNCT) allcap = false;
+                if (c->tok.items[k].kind == QT_PUNCT && !p_is(c, k, '-') && !p_is(c, k, '\''))
+                    allcap = false;
+                if (c->tok.items[k].kind == QT_QUOTE) allcap = false;
             }
+            /* a short all-capitalised quote that is a sentence of its own
+               stays ("Thank You America!" has its "!") */
             if (allcap) continue;
         }
         qout *o = add_out(c, q->span, NF_QUOTE_DIRECT, q->flags, cu >= 0 ? &c->cues.items[cu] : NULL,

@@ -462,6 +462,17 @@ NF_TEST(quotes_as_said_according_to_a_report_and_a_place_aside)
     nf_doc_free(d);
 }
 
+NF_TEST(quotes_titles_in_quotation_marks_are_names)
+{
+    nf_doc *d = qextract("On this week's \"Harbour Talk With Mina Okoro,\" the mayor said the "
+                         "pier would reopen.\n"
+                         "\"Thank You Voters!\" the mayor said.\n");
+    NF_CHECK(d && find_q(d, NF_QUOTE_DIRECT, "Harbour Talk") == NULL);
+    NF_CHECK(d && find_q(d, NF_QUOTE_INDIRECT, "the pier would reopen") != NULL);
+    NF_CHECK(d && find_q(d, NF_QUOTE_DIRECT, "Thank You") != NULL);
+    nf_doc_free(d);
+}
+
 /* The example of docs/quotes.md, "Attribution patterns in the rules". */
 NF_TEST(quotes_rule_cues_from_quote_cue_annotations)
 {
