@@ -421,6 +421,9 @@ typedef struct resolver {
     size_t *first_start; /* group root -> earliest mention start */
     size_t *last_seen;   /* group root -> latest mention start passed in the sweep */
     bool *seen;
+    /* per sentence, computed on first use (0 unknown, 1 no, 2 yes), so
+     * that many names in one long sentence do not each walk it */
+    unsigned char *sent_heading, *sent_lower;
 } resolver;
 
 /* An index from a string key to group ids: pairs sorted by key id. */
@@ -503,6 +506,8 @@ static bool at_sentence_start(const nf_doc *doc, size_t start)
 /* Whether the sentence holding byte start reads like a heading: no
  * sentence-final mark and most words capitalised ("Challenges in Local
  * Employment"), where capitals say nothing about names. */
+static bool sentence_is_heading(const resolver *r, uint32_t si);
+
 static bool in_heading(const resolver *r, size_t start)
 {
     const nf_doc *doc = r->doc;
@@ -510,6 +515,15 @@ static bool in_heading(const resolver *r, size_t start)
     if (ti >= doc->tokens.len) return false;
     uint32_t si = doc->tokens.items[ti].sentence;
     if (si >= doc->sentences.len) return false;
+    if (r->sent_heading && r->sent_heading[si]) return r->sent_heading[si] == 2;
+    bool h = sentence_is_heading(r, si);
+    if (r->sent_heading) r->sent_heading[si] = h ? 2 : 1;
+    return h;
+}
+
+static bool sentence_is_heading(const resolver *r, uint32_t si)
+{
+    const nf_doc *doc = r->doc;
     const nf_sentence *se = &doc->sentences.items[si];
     if (!se->token_count) return false;
     const nf_token *last = &doc->tokens.items[se->first_token + se->token_count - 1];
@@ -612,22 +626,26 @@ static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
 
 /* Whether the sentence holding byte start has a word with a lower-case
  * letter (it is not a shouted headline). */
-static bool sentence_has_lower(const nf_doc *doc, size_t start)
+static bool sentence_has_lower(const resolver *r, size_t start)
 {
+    const nf_doc *doc = r->doc;
     size_t ti = nfi_doc_token_at(doc, start);
     if (ti >= doc->tokens.len) return false;
     uint32_t si = doc->tokens.items[ti].sentence;
     if (si >= doc->sentences.len) return false;
+    if (r->sent_lower && r->sent_lower[si]) return r->sent_lower[si] == 2;
     const nf_sentence *se = &doc->sentences.items[si];
-    for (size_t k = 0; k < se->token_count; k++) {
+    bool found = false;
+    for (size_t k = 0; k < se->token_count && !found; k++) {
         const nf_token *t = &doc->tokens.items[se->first_token + k];
         if (t->kind == NF_TOKEN_WORD && !(t->flags & NF_TOKEN_ALL_UPPER)) {
             bool up, low;
             letter_cases(doc->work + t->span.start, t->span.end - t->span.start, &up, &low);
-            if (low) return true;
+            found = low;
         }
     }
-    return false;
+    if (r->sent_lower) r->sent_lower[si] = found ? 2 : 1;
+    return found;
 }
 
 static nf_status collect(resolver *r)
@@ -663,7 +681,7 @@ static nf_status collect(resolver *r)
             bool up, low;
             letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
             bool acro = !low && is_acronym(&r->cfg, r->text + sp.start, sp.end - sp.start);
-            if (!up || (!low && !(acro && sentence_has_lower(doc, sp.start))) ||
+            if (!up || (!low && !(acro && sentence_has_lower(r, sp.start))) ||
                 in_heading(r, sp.start))
                 type = 0;
         } else if (type && !candidate) {
@@ -1561,6 +1579,14 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err
         st = NF_ERR_NOMEM;
         goto done;
     }
+    if (doc->sentences.len) {
+        r.sent_heading = calloc(doc->sentences.len, 1);
+        r.sent_lower = calloc(doc->sentences.len, 1);
+        if (!r.sent_heading || !r.sent_lower) {
+            st = NF_ERR_NOMEM;
+            goto done;
+        }
+    }
     if ((st = collect(&r)) != NF_OK) goto done;
     if ((st = resolve_overlaps(&r)) != NF_OK) goto done;
     if ((st = make_keys(&r, &groups)) != NF_OK) goto done;
@@ -1582,6 +1608,8 @@ done:
     free(r.first_start);
     free(r.last_seen);
     free(r.seen);
+    free(r.sent_heading);
+    free(r.sent_lower);
     nfi_arena_free(&r.scratch);
     return st;
 }

@@ -329,6 +329,22 @@ static void odd_runs(void)
 }
 NF_TEST(hostile_long_runs_of_one_thing) { bounded("long runs", odd_runs); }
 
+/* One 5 MB sentence without a final mark, full of guessed names: the
+ * entity resolver asks once per sentence whether it is a heading (it asked
+ * once per name, walking the whole sentence: 20,000 repeats took 6 s, so
+ * 100,000 would take some 150 s, over the budget). */
+static void guessed_names_in_one_sentence(void)
+{
+    size_t len;
+    char *text = repeat("Later Qorvath said the pier was shut, Zellwig said ", 100000, &len);
+    if (text) full_run("100,000 guessed names in one sentence", text, len);
+    free(text);
+}
+NF_TEST(hostile_guessed_names_in_one_long_sentence)
+{
+    bounded("guessed names in one sentence", guessed_names_in_one_sentence);
+}
+
 static void deep_html(void)
 {
     size_t len;
