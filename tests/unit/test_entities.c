@@ -618,3 +618,43 @@ NF_TEST(entities_sticky_type_holds_for_places_of_that_name)
     NF_CHECK_EQ_INT(ent_at(&f, 5)->type, NF_ENT_GPE); /* Lindau */
     ent_close(&f);
 }
+
+/* With the repository rules: the type of the first entity whose text is
+ * `text`, or 0 when there is none. */
+static uint32_t repo_type_of(const nf_doc *d, const char *src, const char *text)
+{
+    size_t n = strlen(text);
+    for (size_t i = 0; i < nf_doc_count(d, NF_KIND_ENTITY); i++) {
+        const nf_entity *e = nf_doc_entity(d, i);
+        if (e->span.end - e->span.start == n && memcmp(src + e->span.start, text, n) == 0)
+            return e->type;
+    }
+    return 0;
+}
+
+/* Lower-cased place names are still places unless they are also English
+ * words; an unknown surname opening a sentence before "told" is a person. */
+NF_TEST(entities_repo_rules_lower_case_places_and_sentence_start_speakers)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path(NF_SRC("rules"), NULL, &err);
+    NF_CHECK(r != NULL);
+    if (!r) return;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags |= NF_EXTRACT_ALL_TEXT;
+    const char *text = "Aid workers in nairobi waited for news on Tuesday. Their trucks had "
+                       "come from lusaka, with turkey and rice for the camps. Qorvath told "
+                       "reporters that more would follow. Officials said nothing.\n";
+    nf_doc *d = nf_extract(r, NULL, text, strlen(text), &o, &err);
+    NF_CHECK(d != NULL);
+    if (d) {
+        NF_CHECK_EQ_INT(repo_type_of(d, text, "nairobi"), NF_ENT_GPE);
+        NF_CHECK_EQ_INT(repo_type_of(d, text, "lusaka"), NF_ENT_GPE);
+        NF_CHECK_EQ_INT(repo_type_of(d, text, "turkey"), 0);
+        NF_CHECK_EQ_INT(repo_type_of(d, text, "Qorvath"), NF_ENT_PERSON);
+        NF_CHECK_EQ_INT(repo_type_of(d, text, "Officials"), 0);
+    }
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
