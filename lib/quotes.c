@@ -9,16 +9,18 @@
  *      several paragraphs, unclosed quotes ended at the paragraph);
  *   2. cut the text into units: sentences in which a direct quote is one
  *      piece, so that "..., ... ," she said. is one unit;
- *   3. find cues (speech verbs, "according to", "cited X as saying") and
- *      the speaker chunk of each (the subject before the verb, the noun
- *      phrase after an inverted verb, the object of "cited ... as saying");
+ *   3. cues: the QUOTE_CUE annotations of the attribution rules
+ *      (rules/30-quotes.yaml: speech verbs, "according to", "cited X as
+ *      saying", ...), with the speaker the rule names, else the subject
+ *      before the verb or the noun phrase after an inverted verb;
  *   4. attribute direct quotes (cue after, cue before, the previous quote's
  *      speaker for a quote that continues); drop scare quotes; block quotes;
  *   5. indirect quotes: the content clause of each cue that has one;
  *   6. resolve speakers to doc->entities (overlap, pronouns, descriptions),
  *      and normalise the quote text for matching across documents.
  * Word lists come from the rules (lexicons named in rules/30-quotes.yaml)
- * with built-in defaults when the rules have none.
+ * with built-in defaults when the rules have none; a rule set without
+ * QUOTE_CUE rules gives direct quotes without cues.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +67,7 @@ typedef struct qcue {
     size_t sa, sb;      /* speaker tokens [sa,sb), sa == sb when none */
     uint32_t unit;
     bool inverted;      /* speaker after the verb */
-    bool ruled;         /* from a QUOTE_CUE annotation of the rules */
-    bool noclause;      /* ruled, clause: none */
+    bool noclause;      /* its rule says clause: none */
 } qcue;
 
 /* A cue that a rule of the rules found (annotation QUOTE_CUE). */
@@ -1008,7 +1009,10 @@ static int cmp_rcue(const void *x, const void *y)
 {
     const rcue *a = x, *b = y;
     if (a->a != b->a) return a->a < b->a ? -1 : 1;
-    return a->b > b->b ? -1 : a->b < b->b; /* longer first */
+    if (a->b != b->b) return a->b > b->b ? -1 : 1; /* longer first */
+    /* of equal cues, one whose rule names the speaker ("quoted X:" over the
+       plain verb "quoted") */
+    return (b->sa < b->sb) - (a->sa < a->sb);
 }
 
 /* Token range of bytes [s, e) in the scanner's tokens; false when empty. */
@@ -1057,6 +1061,35 @@ static void rule_cues(qctx *c)
     if (c->rcues.len > 1) qsort(c->rcues.items, c->rcues.len, sizeof *c->rcues.items, cmp_rcue);
 }
 
+/* The speaker of a rule cue that names none: for "according to", the noun
+ * phrase after it; else the subject before the cue (an appositive name, a
+ * pronoun, a relative "who"), or after a comma or a quotation mark the noun
+ * phrase after it when it ends the clause ("..., said the minister." - not
+ * "..., said he would ..."). */
+static void find_speaker(const qctx *c, qcue *q, size_t ua, size_t ub)
+{
+    if (q->type == CUE_ACCORDING) {
+        np_after(c, q->b, ub, &q->sa, &q->sb);
+        q->inverted = true;
+        return;
+    }
+    subject_before(c, ua, q->a, &q->sa, &q->sb);
+    if (q->sa != q->sb || q->a <= ua || q->participle ||
+        !(p_is(c, q->a - 1, ',') || c->tok.items[q->a - 1].kind == QT_QUOTE))
+        return;
+    np_after(c, q->b, ub, &q->sa, &q->sb);
+    size_t e = q->sb;
+    bool ends = e >= ub || c->tok.items[e].kind != QT_WORD || w_in(c, e, PREPS) ||
+                w_in(c, e, TIME_WORDS);
+    if (q->sa != q->sb && ends && !(is_pron(c, q->sa) && q->sb - q->sa > 1))
+        q->inverted = true;
+    else
+        q->sa = q->sb = q->a;
+}
+
+/* The cues of each unit, from the QUOTE_CUE annotations of the rules
+ * (rule_cues): the cue outside direct quotes that starts at a token (the
+ * longest), with the rule's speaker or one found here. */
 static void find_cues(qctx *c)
 {
     size_t rk = 0; /* next rule cue */
@@ -1065,98 +1098,24 @@ static void find_cues(qctx *c)
         size_t first_cue = c->cues.len;
         for (size_t i = ua; i < ub; i++) {
             while (rk < c->rcues.len && c->rcues.items[rk].a < i) rk++;
-            if (rk < c->rcues.len && c->rcues.items[rk].a == i && c->rcues.items[rk].b <= ub &&
-                c->tok.items[i].inq < 0) {
-                /* a rule's cue: its speaker, else the subject before it or the
-                   noun phrase after it, as for a cue verb */
-                const rcue *r = &c->rcues.items[rk];
-                add_cue(c, r->a, r->b, r->type, (uint32_t)u);
-                if (c->nomem) return;
-                qcue *q = &c->cues.items[c->cues.len - 1];
-                q->ruled = true;
-                q->noclause = r->noclause;
-                q->participle = false;
-                if (r->sa < r->sb) {
-                    q->sa = r->sa;
-                    q->sb = r->sb;
-                    q->inverted = r->sa >= r->b;
-                } else if (r->type == CUE_ACCORDING) {
-                    np_after(c, r->b, ub, &q->sa, &q->sb);
-                    q->inverted = true;
-                } else {
-                    subject_before(c, ua, r->a, &q->sa, &q->sb);
-                    if (q->sa == q->sb && r->a > ua && p_is(c, r->a - 1, ',')) {
-                        np_after(c, r->b, ub, &q->sa, &q->sb);
-                        q->inverted = q->sa != q->sb;
-                    }
-                }
-                i = r->b - 1;
+            if (!(rk < c->rcues.len && c->rcues.items[rk].a == i && c->rcues.items[rk].b <= ub &&
+                  c->tok.items[i].inq < 0))
                 continue;
-            }
-            if (c->tok.items[i].inq >= 0 || !is_word(c, i)) continue;
-            if (w_is(c, i, "according") && w_is(c, i + 1, "to") && i + 2 < ub) {
-                add_cue(c, i, i + 2, CUE_ACCORDING, (uint32_t)u);
-                qcue *q = &c->cues.items[c->cues.len - 1];
-                np_after(c, i + 2, ub, &q->sa, &q->sb);
-                q->inverted = true;
-                i++;
-                continue;
-            }
-            if (!is_cue_word(c, i)) continue;
-            /* a capitalised cue word inside a sentence is part of a name */
-            if (c->tok.items[i].cap && i > ua && c->tok.items[i - 1].kind != QT_QUOTE &&
-                !p_is(c, i - 1, ',') && !p_is(c, i - 1, ':'))
-                continue;
-            /* a noun or adjective: "the claims", "a noted author" */
-            if (i > ua && w_in(c, i - 1, DETS) && !w_is(c, i - 1, "that")) continue;
-            const char *w = LW(c, i);
-            bool cite = strcmp(w, "cited") == 0 || strcmp(w, "quoted") == 0 ||
-                        strcmp(w, "quoting") == 0 || strcmp(w, "citing") == 0 ||
-                        strcmp(w, "quotes") == 0 || strcmp(w, "cites") == 0;
-            if (cite) {
-                /* "cited X as saying" / "quoted X:" / "quoted X as saying" */
-                size_t j = i + 1, lim = i + 12 < ub ? i + 12 : ub;
-                while (j < lim && !w_is(c, j, "as") && !p_is(c, j, ':') && !p_is(c, j, ',') &&
-                       !p_is(c, j, '.') && c->tok.items[j].kind != QT_QUOTE && !is_nl(c, j))
-                    j++;
-                if (j > i + 1 && j < ub && w_is(c, j, "as") &&
-                    (w_is(c, j + 1, "saying") || w_is(c, j + 1, "telling"))) {
-                    add_cue(c, i, j + 2, CUE_CITE, (uint32_t)u);
-                    qcue *q = &c->cues.items[c->cues.len - 1];
-                    q->sa = i + 1;
-                    q->sb = j;
-                    q->participle = false;
-                    i = j + 1;
-                    continue;
-                }
-                if (j > i + 1 && (j >= ub || p_is(c, j, ':')) &&
-                    (strcmp(w, "quoted") == 0 || strcmp(w, "cited") == 0)) {
-                    add_cue(c, i, i + 1, CUE_CITE, (uint32_t)u);
-                    qcue *q = &c->cues.items[c->cues.len - 1];
-                    q->sa = i + 1;
-                    q->sb = j;
-                    q->participle = false;
-                    continue;
-                }
-                if (strcmp(w, "citing") == 0 || strcmp(w, "quoting") == 0) continue;
-            }
-            add_cue(c, i, i + 1, CUE_VERB, (uint32_t)u);
+            const rcue *r = &c->rcues.items[rk];
+            add_cue(c, r->a, r->b, r->type, (uint32_t)u);
+            if (c->nomem) return;
             qcue *q = &c->cues.items[c->cues.len - 1];
-            if (strcmp(w, "described") == 0 && w_is(c, i + 1, "as")) q->b = i + 2;
-            subject_before(c, ua, i, &q->sa, &q->sb);
-            if (q->sa == q->sb && i > ua &&
-                (p_is(c, i - 1, ',') || c->tok.items[i - 1].kind == QT_QUOTE) &&
-                !q->participle) {
-                np_after(c, i + 1, ub, &q->sa, &q->sb);
-                /* "..., said the minister." - not "..., said he would ..." */
-                size_t e = q->sb;
-                bool ends = e >= ub || c->tok.items[e].kind != QT_WORD || w_in(c, e, PREPS) ||
-                            w_in(c, e, TIME_WORDS);
-                if (q->sa != q->sb && ends && !(is_pron(c, q->sa) && q->sb - q->sa > 1))
-                    q->inverted = true;
-                else
-                    q->sa = q->sb = i;
+            q->noclause = r->noclause;
+            /* a participle ("adding", "saying") is a one-word verb cue */
+            if (r->type != CUE_VERB || r->b != r->a + 1) q->participle = false;
+            if (r->sa < r->sb) {
+                q->sa = r->sa;
+                q->sb = r->sb;
+                q->inverted = r->type != CUE_CITE && r->sa >= r->b;
+            } else {
+                find_speaker(c, q, ua, ub);
             }
+            i = r->b - 1;
         }
         /* ", adding ...", ", saying ...": the speaker of the sentence */
         for (size_t k = first_cue; k < c->cues.len; k++) {
@@ -1792,6 +1751,14 @@ static bool lone_quote_to_end(const qctx *c, size_t k, size_t ub)
 }
 
 
+/* Whether a cue gives a content clause: not when its rule says clause: none,
+ * nor for a one-word verb cue of quotes.no_clause ("hailed the deal"). */
+static bool cue_takes_clause(const qctx *c, const qcue *q)
+{
+    if (q->noclause) return false;
+    return !(q->type == CUE_VERB && q->b == q->a + 1 && NOCLAUSE(c, q->a));
+}
+
 static void do_indirect(qctx *c)
 {
     /* the first token of the first verb cue of each unit (not one a block
@@ -1813,7 +1780,7 @@ static void do_indirect(qctx *c)
         const qcue *q = &c->cues.items[k];
         if (q->type != CUE_VERB) continue;
         first_verb[q->unit] = q->a;
-        if (!NOCLAUSE(c, q->a)) first_clause[q->unit] = q->a;
+        if (cue_takes_clause(c, q)) first_clause[q->unit] = q->a;
     }
     for (size_t k = 0; k < c->cues.len && !c->nomem; k++) {
         qcue *cu = &c->cues.items[k];
@@ -1885,7 +1852,7 @@ static void do_indirect(qctx *c)
             }
         }
     no_inf:
-        if (cu->ruled ? cu->noclause : (NOCLAUSE(c, cu->a) && cu->type == CUE_VERB)) continue;
+        if (!cue_takes_clause(c, cu)) continue;
         /* forward: CUE [adjuncts] [that] CLAUSE */
         bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||
                     strcmp(LW(c, cu->a), "informed") == 0 || strcmp(LW(c, cu->a), "assured") == 0 ||

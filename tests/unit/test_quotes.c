@@ -7,13 +7,14 @@
 #include "internal.h"
 #include "newsfacts.h"
 
-/* Extracts with empty rules (the built-in word lists); every quote is kept,
- * also where the structure stage would not count a line as body. */
+/* Extracts with the quote rules alone (rules/30-quotes.yaml: the
+ * attribution patterns and word lists; no entity rules, so gender comes
+ * from the built-in lists); every quote is kept, also where the structure
+ * stage would not count a line as body. */
 static nf_doc *qextract(const char *text)
 {
-    static const char yaml[] = "schema: 1\n";
     nf_error err;
-    nf_rules *r = nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
+    nf_rules *r = nf_rules_load_path(NF_SRC("rules/30-quotes.yaml"), NULL, &err);
     if (!r) return NULL;
     nf_extract_options opts;
     nf_extract_options_init(&opts);
@@ -473,29 +474,41 @@ NF_TEST(quotes_titles_in_quotation_marks_are_names)
     nf_doc_free(d);
 }
 
-/* The example of docs/quotes.md, "Attribution patterns in the rules". */
-NF_TEST(quotes_rule_cues_from_quote_cue_annotations)
+/* The cues are rules: without QUOTE_CUE rules a direct quote has no cue. */
+NF_TEST(quotes_without_cue_rules_have_no_cues)
 {
-    static const char yaml[] =
-        "schema: 1\n"
-        "phases: [quotes]\n"
-        "rules:\n"
-        "  - name: per.source\n"
-        "    phase: quotes\n"
-        "    pattern: '(?<cue>\"Per\") (?<speaker>[cap:upper]{1,3}) \",\"'\n"
-        "    emit: QUOTE_CUE\n"
-        "    attrs: {cue: $cue, speaker: $speaker, form: according}\n"
-        "  - name: as.put.it\n"
-        "    phase: quotes\n"
-        "    pattern: 'as (?<speaker>[cap:upper]{1,3}) (?<cue>put it)'\n"
-        "    emit: QUOTE_CUE\n"
-        "    attrs: {cue: $cue, speaker: $speaker, clause: none}\n";
+    static const char yaml[] = "schema: 1\n";
     nf_error err;
     nf_rules *r = nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
     NF_CHECK(r != NULL);
     if (!r) return;
+    const char *text = "\"The pier will reopen in May after the storm,\" Mara Lind said.\n";
+    nf_extract_options opts;
+    nf_extract_options_init(&opts);
+    opts.flags |= NF_EXTRACT_ALL_TEXT;
+    nf_doc *d = nf_extract(r, NULL, text, strlen(text), &opts, &err);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "The pier") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->cue), "");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "");
+    }
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* The example of docs/quotes.md and docs/RULES.md (docs/examples/quote-cues.yaml):
+ * attribution forms added in YAML alone, beside the stock quote rules. */
+NF_TEST(quotes_rule_cues_from_quote_cue_annotations)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path(NF_SRC("docs/examples/quote-cues.yaml"), NULL, &err);
+    NF_CHECK(r != NULL);
+    if (!r) return;
     const char *text = "Per Ann Lee, the ferry will run again in March.\n"
-                       "It was, as Bo Chen put it, \"a very long winter for everyone.\"\n";
+                       "It was, as Bo Chen put it, \"a very long winter for everyone.\"\n"
+                       "The harbour stays shut for now, in the words of Ines Duarte.\n"
+                       "Mara Lind said the tugs were sold.\n";
     nf_extract_options opts;
     nf_extract_options_init(&opts);
     opts.flags |= NF_EXTRACT_ALL_TEXT;
@@ -515,6 +528,17 @@ NF_TEST(quotes_rule_cues_from_quote_cue_annotations)
     }
     /* clause: none - no indirect quote from "put it" */
     NF_CHECK(d && find_q(d, NF_QUOTE_INDIRECT, "a very long") == NULL);
+    /* a form after its content; and the stock forms still hold */
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "The harbour stays") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "The harbour stays shut for now");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "in the words of");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Ines Duarte");
+    }
+    q = d ? find_q(d, NF_QUOTE_INDIRECT, "the tugs") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "Mara Lind");
     nf_doc_free(d);
     nf_rules_free(r);
 }
@@ -522,14 +546,15 @@ NF_TEST(quotes_rule_cues_from_quote_cue_annotations)
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
- * counter, so no timing is involved), with the repository rules (1) or
- * none (0, -1: a text that has no quote). */
+ * counter, so no timing is involved), with the repository rules (1), the
+ * quote rules alone (0) or none (-1: a text that has no quote). */
 static uint64_t quote_work(const char *unit, size_t times, int repo_rules)
 {
     static const char yaml[] = "schema: 1\n";
     nf_error err;
-    nf_rules *r = repo_rules > 0 ? nf_rules_load_path(NF_SRC("rules"), NULL, &err)
-                             : nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
+    nf_rules *r = repo_rules > 0    ? nf_rules_load_path(NF_SRC("rules"), NULL, &err)
+                  : repo_rules == 0 ? nf_rules_load_path(NF_SRC("rules/30-quotes.yaml"), NULL, &err)
+                                    : nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
     NF_CHECK(r != NULL);
     if (!r) return 0;
     size_t u = strlen(unit), len = u * times;
