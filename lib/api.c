@@ -80,7 +80,8 @@ nf_workspace *nf_workspace_new(const nf_rules *rules, nf_error *err)
     ws->rules = rules;
     ws->seg = nfi_seg_ws_new(rules, err);
     ws->engine = ws->seg ? nfi_engine_ws_new(rules, err) : NULL;
-    if (!ws->seg || !ws->engine) {
+    ws->structure = ws->engine ? nfi_structure_ws_new(rules, err) : NULL;
+    if (!ws->seg || !ws->engine || !ws->structure) {
         nf_workspace_free(ws);
         return NULL;
     }
@@ -92,6 +93,7 @@ void nf_workspace_free(nf_workspace *ws)
     if (!ws) return;
     nfi_seg_ws_free(ws->seg);
     nfi_engine_ws_free(ws->engine);
+    nfi_structure_ws_free(ws->structure);
     free(ws);
 }
 
@@ -268,7 +270,7 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if ((st = nfi_sentences_split(doc, rules, ws, err)) != NF_OK) return st;
     if (doc->extract_flags & NF_EXTRACT_NO_RULES) return NF_OK;
     if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
-    if ((st = nfi_structure(doc, rules, err)) != NF_OK) return st;
+    if ((st = nfi_structure(doc, ws->structure, err)) != NF_OK) return st;
     if ((st = nfi_entities_resolve(doc, rules, err)) != NF_OK) return st;
     if ((st = nfi_dates_resolve(doc, rules, err)) != NF_OK) return st;
     if ((st = nfi_quotes_resolve(doc, rules, err)) != NF_OK) return st;

@@ -201,10 +201,17 @@ typedef struct nfi_engine_ws nfi_engine_ws;
 nfi_engine_ws *nfi_engine_ws_new(const nf_rules *rules, nf_error *err);
 void nfi_engine_ws_free(nfi_engine_ws *ws);
 
+/* Per-thread state of the structure stage (its settings, compiled regexes
+ * and match data). */
+typedef struct nfi_structure_ws nfi_structure_ws;
+nfi_structure_ws *nfi_structure_ws_new(const nf_rules *rules, nf_error *err);
+void nfi_structure_ws_free(nfi_structure_ws *ws);
+
 struct nf_workspace {
     const nf_rules *rules;
     nfi_seg_ws *seg;
     nfi_engine_ws *engine;
+    nfi_structure_ws *structure;
 };
 
 /* ------------------------------------------------------------ stages */
@@ -225,7 +232,7 @@ nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *
 /* the rule engine: runs every phase, filling doc->anns. */
 nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err);
 /* structure.c: meta, body, dct (when not given by the caller). */
-nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err);
+nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *ws, nf_error *err);
 /* resolvers: annotations -> public facts. */
 nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
 nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);

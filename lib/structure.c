@@ -10,11 +10,10 @@
  * the C defaults below equal the shipped YAML values, and the YAML wins
  * when present. docs/structure.md explains the method and every key.
  *
- * Regexes: compiled once per call (not JIT: they run over a few short
- * lines, so JIT compilation would cost more than it saves) and freed
- * before returning; the rules handle stays immutable and shareable.
+ * The settings and the stage's four regexes are read and compiled once per
+ * workspace (nfi_structure_ws, freed with it), not once per document; the
+ * rules handle stays immutable and shareable.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,8 +123,8 @@ typedef struct cfg {
     st_list clutter, cues, trailing, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
     /* phrase lists indexed by their first (lower-cased) byte */
-    struct phr *phr, *fw;
-    uint32_t phr_start[257], fw_start[257];
+    struct phr *phr, *fw, *cue;
+    uint32_t phr_start[257], fw_start[257], cue_start[257];
 } cfg;
 
 enum { PL_CLUTTER, PL_COPYRIGHT, PL_CREDIT, PL_CAPTION, PL_COUNT };
@@ -134,6 +133,7 @@ typedef struct phr {
     const char *p;
     uint32_t len;
     uint8_t list, edge_l, edge_r;
+    uint8_t second; /* p[1] lower-cased (0 when len is 1): a cheap first test */
 } phr;
 
 static bool ascii_alnum_byte(unsigned char c);
@@ -146,8 +146,9 @@ static int phr_cmp(const void *a, const void *b)
     return cx < cy ? -1 : cx > cy;
 }
 
-/* Builds an index of the phrases of lists[0..n) by first byte. */
-static phr *phr_index(const st_list *const *lists, size_t n, uint32_t start[257])
+/* Builds an index of the phrases of lists[0..n) by first byte (phrases
+ * longer than max_len bytes left out). */
+static phr *phr_index(const st_list *const *lists, size_t n, size_t max_len, uint32_t start[257])
 {
     size_t total = 0;
     for (size_t l = 0; l < n; l++) total += list_count(lists[l]);
@@ -158,9 +159,10 @@ static phr *phr_index(const st_list *const *lists, size_t n, uint32_t start[257]
         for (size_t i = 0, m = list_count(lists[l]); i < m; i++) {
             const char *it = list_item(lists[l], i);
             size_t len = strlen(it);
-            if (!len || len > 200) continue;
+            if (!len || len > max_len) continue;
             v[k].p = it;
             v[k].len = (uint32_t)len;
+            v[k].second = len > 1 ? lower_byte((unsigned char)it[1]) : 0;
             v[k].list = (uint8_t)l;
             v[k].edge_l = ascii_alnum_byte((unsigned char)it[0]);
             v[k].edge_r = ascii_alnum_byte((unsigned char)it[len - 1]);
@@ -180,7 +182,8 @@ static void cfg_free(cfg *c)
 {
     free(c->phr);
     free(c->fw);
-    c->phr = c->fw = NULL;
+    free(c->cue);
+    c->phr = c->fw = c->cue = NULL;
 }
 
 #define LIST(field, key, arr) \
@@ -253,10 +256,11 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     LIST(upd_labels, "structure.updated_labels", dflt_updated_labels);
     LIST(pub_labels, "structure.published_labels", dflt_published_labels);
     const st_list *pl[PL_COUNT] = {&c->clutter, &c->copyright, &c->credits, &c->captions};
-    const st_list *fl[1] = {&c->func};
-    c->phr = phr_index(pl, PL_COUNT, c->phr_start);
-    c->fw = phr_index(fl, 1, c->fw_start);
-    if (!c->phr || !c->fw) {
+    const st_list *fl[1] = {&c->func}, *cl[1] = {&c->cues};
+    c->phr = phr_index(pl, PL_COUNT, 200, c->phr_start);
+    c->fw = phr_index(fl, 1, 200, c->fw_start);
+    c->cue = phr_index(cl, 1, SIZE_MAX, c->cue_start);
+    if (!c->phr || !c->fw || !c->cue) {
         cfg_free(c);
         return false;
     }
@@ -361,19 +365,44 @@ static int phrase_count(const char *s, size_t b, size_t e, const char *phrase, i
     return hits;
 }
 
-/* Counts hits of every indexed phrase list in s[b,e) (at most max each). */
-static void phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[PL_COUNT], int max)
+/* The breadcrumb separators " > ", " » " and " / ": each counted like
+ * phrase_count (non-overlapping, at most CRUMB_MAX), all in one pass. */
+enum { CRUMB_MAX = 4 };
+static const char *const crumb_seps[] = {" > ", " \xc2\xbb ", " / "};
+static const size_t crumb_lens[] = {3, 4, 3};
+
+/* Counts hits of every indexed phrase list in s[b,e) (at most max each)
+ * and returns the number of breadcrumb separators. A phrase that begins
+ * with a letter or digit must begin a word, so positions inside a word
+ * are skipped without looking the phrases up. */
+static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[PL_COUNT], int max)
 {
+    size_t crumb_from[3] = {b, b, b};
+    int crumbs[3] = {0, 0, 0};
     for (size_t i = b; i < e; i++) {
-        unsigned char ch = lower_byte((unsigned char)s[i]);
+        unsigned char raw = (unsigned char)s[i];
+        if (ascii_alnum_byte(raw) && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
+        if (raw == ' ' && i + 1 < e && (s[i + 1] == '>' || s[i + 1] == '/' || s[i + 1] == '\xc2'))
+            for (int k = 0; k < 3; k++) {
+                size_t pn = crumb_lens[k];
+                if (crumbs[k] < CRUMB_MAX && i >= crumb_from[k] && i + pn <= e &&
+                    memcmp(s + i, crumb_seps[k], pn) == 0) {
+                    crumbs[k]++;
+                    crumb_from[k] = i + pn;
+                }
+            }
+        unsigned char ch = lower_byte(raw);
         for (uint32_t j = c->phr_start[ch]; j < c->phr_start[ch + 1]; j++) {
             const phr *p = &c->phr[j];
-            if (counts[p->list] >= max || i + p->len > e || !ascii_ieq(s + i, p->p, p->len)) continue;
+            if (counts[p->list] >= max || i + p->len > e) continue;
+            if (p->len > 1 && lower_byte((unsigned char)s[i + 1]) != p->second) continue;
+            if (!ascii_ieq(s + i, p->p, p->len)) continue;
             if (p->edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
             if (p->edge_r && i + p->len < e && ascii_alnum_byte((unsigned char)s[i + p->len])) continue;
             counts[p->list]++;
         }
     }
+    return crumbs[0] + crumbs[1] + crumbs[2];
 }
 
 static bool is_function_word(const cfg *c, const char *w, size_t n)
@@ -427,26 +456,59 @@ typedef struct blk {
     bool body;
 } blk;
 
+static inline uint32_t next_cp(const char *s, size_t e, size_t *i)
+{
+    unsigned char ch = (unsigned char)s[*i];
+    if (ch < 0x80) {
+        (*i)++;
+        return ch;
+    }
+    return nfi_utf8_next(s, e, i);
+}
+
+/* The flags that depend only on how s[b,e) begins and ends: BF_BULLET,
+ * BF_SENT, BF_QUESTION, BF_COLON. */
+static uint32_t edge_flags(const char *s, size_t b, size_t e)
+{
+    uint32_t f = 0;
+    if (b < e) {
+        size_t j = b;
+        uint32_t cp = next_cp(s, e, &j);
+        if (cp == 0x2022 || cp == 0x00B7 || cp == 0x25AA || cp == 0x25E6 || cp == 0x25CF ||
+            cp == 0x2023 || cp == 0x25BA || cp == '*' || cp == 0x2013 || cp == 0x2014 ||
+            (cp == '-' && j < e && s[j] == ' '))
+            f |= BF_BULLET;
+        else if (cp >= '0' && cp <= '9') {
+            size_t q = j;
+            while (q < e && s[q] >= '0' && s[q] <= '9') q++;
+            if (q + 1 < e && (s[q] == '.' || s[q] == ')') && s[q + 1] == ' ') f |= BF_BULLET;
+        }
+    }
+    size_t pos;
+    uint32_t last = prev_cp(s, b, e, &pos);
+    if (last == ')' || last == ']') last = prev_cp(s, b, pos, &pos);
+    if (last == '.' || last == '!' || last == 0x2026 || last == ';')
+        f |= BF_SENT;
+    else if (last == '?')
+        f |= BF_SENT | BF_QUESTION;
+    else if (last == ':')
+        f |= BF_SENT | BF_COLON;
+    else if (last == '"' || last == 0x201D || last == 0x2019 || last == '\'' || last == 0xBB) {
+        uint32_t before = prev_cp(s, b, pos, NULL);
+        if (before == '.' || before == '!' || before == '?' || before == ',' || before == 0x2026)
+            f |= BF_SENT;
+    }
+    return f;
+}
+
+/* Words, their shapes and the block's vocabulary. */
 static void analyze(const char *s, blk *k, const cfg *c)
 {
     size_t i = k->start, e = k->end;
-    bool first = true;
+    k->flags |= edge_flags(s, i, e);
     while (i < e) {
         size_t j = i;
-        uint32_t cp = nfi_utf8_next(s, e, &j);
-        if (first) {
-            first = false;
-            if (cp == 0x2022 || cp == 0x00B7 || cp == 0x25AA || cp == 0x25E6 ||
-                cp == 0x25CF || cp == 0x2023 || cp == 0x25BA || cp == '*' || cp == 0x2013 ||
-                cp == 0x2014 || (cp == '-' && j < e && s[j] == ' '))
-                k->flags |= BF_BULLET;
-            else if (cp >= '0' && cp <= '9') {
-                size_t q = j;
-                while (q < e && s[q] >= '0' && s[q] <= '9') q++;
-                if (q + 1 < e && (s[q] == '.' || s[q] == ')') && s[q + 1] == ' ')
-                    k->flags |= BF_BULLET;
-            }
-        }
+        uint32_t cp = next_cp(s, e, &j);
         if (!is_alnum(cp)) {
             if ((cp == '$' || cp == 0x20B9 || cp == 0x20AC || cp == 0xA3 || cp == 0xA5) &&
                 j < e && s[j] >= '0' && s[j] <= '9')
@@ -462,7 +524,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
         size_t p = i;
         while (p < e) {
             size_t q = p;
-            uint32_t d = nfi_utf8_next(s, e, &q);
+            uint32_t d = next_cp(s, e, &q);
             if (is_alnum(d)) {
                 if (is_alpha(d)) {
                     has_alpha = true;
@@ -477,7 +539,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
             }
             if ((d == '\'' || d == 0x2019 || d == '-' || d == '.' || d == '&') && q < e) {
                 size_t r = q;
-                uint32_t nx = nfi_utf8_next(s, e, &r);
+                uint32_t nx = next_cp(s, e, &r);
                 if (is_alnum(nx)) {
                     prev = d;
                     p = q;
@@ -498,28 +560,10 @@ static void analyze(const char *s, blk *k, const cfg *c)
         if (camel && letters >= 6 && !all_up) k->flags |= BF_CAMEL;
         if (is_function_word(c, s + ws, p - ws)) k->func++;
     }
-    /* how it ends */
-    size_t pos;
-    uint32_t last = prev_cp(s, k->start, e, &pos);
-    if (last == ')' || last == ']') last = prev_cp(s, k->start, pos, &pos);
-    if (last == '.' || last == '!' || last == 0x2026 || last == ';')
-        k->flags |= BF_SENT;
-    else if (last == '?')
-        k->flags |= BF_SENT | BF_QUESTION;
-    else if (last == ':')
-        k->flags |= BF_SENT | BF_COLON;
-    else if (last == '"' || last == 0x201D || last == 0x2019 || last == '\'' || last == 0xBB) {
-        uint32_t before = prev_cp(s, k->start, pos, NULL);
-        if (before == '.' || before == '!' || before == '?' || before == ',' || before == 0x2026)
-            k->flags |= BF_SENT;
-    }
-    /* breadcrumbs: "Home > Section > Title" */
-    int seps = phrase_count(s, k->start, e, " > ", 4) + phrase_count(s, k->start, e, " \xc2\xbb ", 4) +
-               phrase_count(s, k->start, e, " / ", 4);
-    if (seps >= 2) k->flags |= BF_CRUMB;
-    /* vocabulary */
+    /* vocabulary, and breadcrumbs: "Home > Section > Title" */
     int counts[PL_COUNT] = {0};
-    phr_scan(c, s, k->start, e, counts, (int)c->clutter_max_hits);
+    int seps = phr_scan(c, s, k->start, e, counts, (int)c->clutter_max_hits);
+    if (seps >= 2) k->flags |= BF_CRUMB;
     k->clutter = counts[PL_CLUTTER];
     if (counts[PL_COPYRIGHT]) k->flags |= BF_COPYRIGHT;
     if (counts[PL_CAPTION]) k->flags |= BF_CAPTION;
@@ -538,21 +582,21 @@ static void analyze(const char *s, blk *k, const cfg *c)
     size_t q = k->start;
     while (q < e) {
         size_t r = q;
-        uint32_t d = nfi_utf8_next(s, e, &r);
+        uint32_t d = next_cp(s, e, &r);
         if (is_alnum(d)) break;
         q = r;
     }
-    if (!((k->flags & BF_SENT) && !(k->flags & BF_QUESTION) && k->words > (int)c->cue_max_words)) {
-        for (size_t m = 0, n = list_count(&c->cues); m < n; m++) {
-            const char *cue = list_item(&c->cues, m);
-            size_t cn = strlen(cue);
-            if (cn && q + cn <= e && ascii_ieq(s + q, cue, cn) &&
+    if (q < e && !((k->flags & BF_SENT) && !(k->flags & BF_QUESTION) && k->words > (int)c->cue_max_words) &&
+        (k->words <= (int)c->cue_max_words + 2 || !(k->flags & BF_SENT))) {
+        unsigned char ch = lower_byte((unsigned char)s[q]);
+        for (uint32_t m = c->cue_start[ch]; m < c->cue_start[ch + 1]; m++) {
+            const phr *cue = &c->cue[m];
+            size_t cn = cue->len;
+            if (q + cn <= e && ascii_ieq(s + q, cue->p, cn) &&
                 (q + cn == e || !ascii_alnum_byte((unsigned char)s[q + cn]) ||
                  is_upper((unsigned char)s[q + cn]))) {
-                if (k->words <= (int)c->cue_max_words + 2 || !(k->flags & BF_SENT)) {
-                    k->flags |= BF_CUE;
-                    break;
-                }
+                k->flags |= BF_CUE;
+                break;
             }
         }
     }
@@ -635,7 +679,12 @@ typedef struct regexes {
 
 static void re_free(regexes *r)
 {
+    pcre2_code_free(r->date);
+    pcre2_code_free(r->byline);
+    pcre2_code_free(r->credit);
+    pcre2_code_free(r->dateline);
     pcre2_match_data_free(r->md);
+    memset(r, 0, sizeof *r);
 }
 
 static pcre2_code *re_compile(const char *src)
@@ -648,33 +697,16 @@ static pcre2_code *re_compile(const char *src)
     return re;
 }
 
-/* The patterns are compiled once per process (read-only afterwards, shared
- * by every thread), not once per document. */
-static pthread_mutex_t re_lock = PTHREAD_MUTEX_INITIALIZER;
-static pcre2_code *re_date, *re_byline, *re_credit, *re_dateline;
-
-static nf_status re_init(regexes *r)
+static bool re_init(regexes *r)
 {
-    memset(r, 0, sizeof *r);
-    pthread_mutex_lock(&re_lock);
-    if (!re_date || !re_byline || !re_credit || !re_dateline) {
-        if (!re_date) re_date = re_compile(re_date_src);
-        if (!re_byline) re_byline = re_compile(re_byline_src);
-        if (!re_credit) re_credit = re_compile(re_credit_src);
-        if (!re_dateline) re_dateline = re_compile(re_dateline_src);
-    }
-    r->date = re_date;
-    r->byline = re_byline;
-    r->credit = re_credit;
-    r->dateline = re_dateline;
-    pthread_mutex_unlock(&re_lock);
+    r->date = re_compile(re_date_src);
+    r->byline = re_compile(re_byline_src);
+    r->credit = re_compile(re_credit_src);
+    r->dateline = re_compile(re_dateline_src);
     r->md = pcre2_match_data_create(24, NULL);
-    if (!r->date || !r->byline || !r->credit || !r->dateline || !r->md) {
-        re_free(r);
-        memset(r, 0, sizeof *r);
-        return NF_ERR_NOMEM;
-    }
-    return NF_OK;
+    if (r->date && r->byline && r->credit && r->dateline && r->md) return true;
+    re_free(r);
+    return false;
 }
 
 static bool re_match(const regexes *r, pcre2_code *re, const char *s, size_t b, size_t e)
@@ -1111,18 +1143,38 @@ typedef struct bylinfo {
     size_t start, end;
 } bylinfo;
 
-nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
+struct nfi_structure_ws {
+    cfg c;
+    regexes re;
+};
+
+nfi_structure_ws *nfi_structure_ws_new(const nf_rules *rules, nf_error *err)
+{
+    nfi_structure_ws *w = calloc(1, sizeof *w);
+    if (w && cfg_load(&w->c, rules)) {
+        if (re_init(&w->re)) return w;
+        cfg_free(&w->c);
+    }
+    free(w);
+    nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
+    return NULL;
+}
+
+void nfi_structure_ws_free(nfi_structure_ws *w)
+{
+    if (!w) return;
+    cfg_free(&w->c);
+    re_free(&w->re);
+    free(w);
+}
+
+nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
 {
     (void)err;
     const char *s = doc->work;
     if (!doc->lines.len) return NF_OK;
-    cfg c;
-    if (!cfg_load(&c, rules)) return NF_ERR_NOMEM;
-    regexes re;
-    if (re_init(&re) != NF_OK) {
-        cfg_free(&c);
-        return NF_ERR_NOMEM;
-    }
+    const cfg c = w->c;
+    regexes re = w->re;
     nf_status st = NF_OK;
     blk *bk = NULL;
     size_t nb = 0, cap = 0;
@@ -1148,8 +1200,8 @@ nf_status nfi_structure(nf_doc *doc, const nf_rules *rules, nf_error *err)
                 t.end = rtrim(s, t.start, doc->lines.items[l].span.end);
                 if (t.end - t.start > (size_t)c.wrap_max_bytes) narrow = false;
                 if (l + 1 == l1 || !narrow) continue;
-                analyze(s, &t, &c);
-                if (t.end - t.start >= (size_t)c.wrap_min_bytes && !(t.flags & (BF_SENT | BF_BULLET)))
+                if (t.end - t.start >= (size_t)c.wrap_min_bytes &&
+                    !(edge_flags(s, t.start, t.end) & (BF_SENT | BF_BULLET)))
                     filled++;
             }
             wrapped = narrow && filled * 10 >= (l1 - l0 - 1) * 8;
@@ -1689,7 +1741,5 @@ done:
     free(bk);
     free(order);
     free(stamps);
-    re_free(&re);
-    cfg_free(&c);
     return st;
 }
