@@ -167,6 +167,11 @@ typedef struct nfi_prog {
      * other first instruction (lexicon, annotation) takes the token and
      * none of these takes the next one cannot match (phases.c) */
     uint32_t *nx_pcs, nx_n;
+    /* consuming instructions one of which every match runs (a cut of the
+     * program), by which the rule can be skipped at a start where no token
+     * before its limit passes any of them (phases.c); req_n 0: none worth
+     * checking */
+    uint32_t *req_pcs, req_n;
     nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 
@@ -371,6 +376,9 @@ typedef struct nfi_run {
     uint32_t ann_maxlen;  /* longest of them (tokens), at least 1 */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
+    /* per rule, for its req_pc (phases.c): the next token known to pass it
+     * (NFI_NONE: none known), and how far tokens have been looked at */
+    uint32_t *req_next, *req_scanned;
 } nfi_run;
 
 /* Runs token rule ri anchored at token s; on a match fills m (longest). */
@@ -425,6 +433,7 @@ bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok);
 bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_SENT_START, NFI_WS_ANN_FIRST,
-       NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF, NFI_WS_NBUF };
+       NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF,
+       NFI_WS_REQ_NEXT, NFI_WS_REQ_SCANNED, NFI_WS_NBUF };
 
 #endif

@@ -1223,6 +1223,113 @@ static nf_status second_tokens(nf_rules *r, nfi_prog *p)
     return st;
 }
 
+/* Whether MATCH can be reached from pc 0 without running an instruction
+ * marked in cut (depth-first over the jumps and the consuming steps). */
+static bool match_reachable_without(const nfi_prog *p, const uint8_t *cut, uint8_t *seen,
+                                    uint32_t *stack)
+{
+    memset(seen, 0, p->len + 1);
+    size_t sp = 0;
+    stack[sp++] = 0;
+    while (sp) {
+        uint32_t pc = stack[--sp];
+        if (pc >= p->len || cut[pc] || seen[pc]) continue;
+        seen[pc] = 1;
+        const nfi_inst *in = &p->code[pc];
+        switch (in->op) {
+        case NFI_OP_MATCH: return true;
+        case NFI_OP_SPLIT:
+            stack[sp++] = in->x;
+            stack[sp++] = in->y;
+            break;
+        case NFI_OP_JMP: stack[sp++] = in->x; break;
+        default: stack[sp++] = pc + 1; break;
+        }
+    }
+    return false;
+}
+
+/* How rarely instruction in is likely to pass, for choosing p->req_pcs:
+ * 3 a word, a text or a lexicon entry; 2 an annotation; 0 feature tests
+ * only (capitalisation, kind), which most tokens pass. */
+static int req_rank(const nfi_prog *p, const nfi_inst *in)
+{
+    if (in->op == NFI_OP_LEX) return 3;
+    if (in->op == NFI_OP_ANN) return 2;
+    if (in->op != NFI_OP_TEST || !p->ct || !p->ct[in->x].ok) return 0;
+    const nfi_ctest *c = &p->ct[in->x];
+    return c->norm != NFI_NONE || c->text || c->lyes || c->lany ? 3 : 0;
+}
+
+/* Sets p->req_pcs (see engine.h). The candidate cuts are each consuming
+ * instruction alone and the consuming instructions an alternation (a
+ * SPLIT) leads to; the chosen one has the best rank of its weakest member,
+ * then the fewest members. A cut that is just the first instructions adds
+ * nothing to the start index and is not taken. */
+static nf_status required_instructions(nf_rules *r, nfi_prog *p)
+{
+    enum { REQ_MAX = 4 }; /* a larger cut costs more to look for than it saves */
+    p->req_pcs = NULL;
+    p->req_n = 0;
+    if (p->one_token || !p->len) return NF_OK;
+    size_t len = (size_t)p->len + 1;
+    uint8_t *seen = malloc(len), *cut = calloc(len, 1);
+    uint32_t *stack = malloc(2 * len * sizeof *stack), *set = malloc(len * sizeof *set);
+    uint32_t *best = malloc(len * sizeof *best), *gen = calloc(len, sizeof *gen);
+    nf_status st = seen && cut && stack && set && best && gen ? NF_OK : NF_ERR_NOMEM;
+    int best_rank = 0;
+    size_t nbest = 0;
+    for (uint32_t pc = 0; pc < p->len && st == NF_OK; pc++) {
+        uint8_t op = p->code[pc].op;
+        size_t n;
+        if (op == NFI_OP_TEST || op == NFI_OP_LEX || op == NFI_OP_ANN) {
+            set[0] = pc;
+            n = 1;
+        } else if (op == NFI_OP_SPLIT) {
+            n = closure(p, &pc, 1, gen, pc + 1, set, stack);
+        } else {
+            continue;
+        }
+        int rank = 3;
+        bool all_first = n == p->nfirst;
+        for (size_t k = 0; k < n && rank; k++) {
+            if (p->code[set[k]].op == NFI_OP_MATCH) rank = 0;
+            else {
+                int rk = req_rank(p, &p->code[set[k]]);
+                if (rk < rank) rank = rk;
+            }
+            bool first = false;
+            for (uint32_t i = 0; i < p->nfirst && !first; i++) first = p->first_pcs[i] == set[k];
+            all_first = all_first && first;
+        }
+        if (!rank || all_first || n > REQ_MAX || rank < best_rank ||
+            (rank == best_rank && n >= nbest))
+            continue;
+        for (size_t k = 0; k < n; k++) cut[set[k]] = 1;
+        bool is_cut = !match_reachable_without(p, cut, seen, stack);
+        for (size_t k = 0; k < n; k++) cut[set[k]] = 0;
+        if (!is_cut) continue;
+        best_rank = rank;
+        nbest = n;
+        memcpy(best, set, n * sizeof *set);
+    }
+    if (st == NF_OK && nbest) {
+        p->req_pcs = nfi_arena_alloc(&r->arena, nbest * sizeof *p->req_pcs);
+        if (!p->req_pcs) st = NF_ERR_NOMEM;
+        else {
+            memcpy(p->req_pcs, best, nbest * sizeof *best);
+            p->req_n = (uint32_t)nbest;
+        }
+    }
+    free(seen);
+    free(cut);
+    free(stack);
+    free(set);
+    free(best);
+    free(gen);
+    return st;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -1232,7 +1339,11 @@ nf_status nfi_engine_prepare(nf_rules *r)
     nfi_strtab_init(&res, &tmp);
     for (size_t i = 0; i < r->rules.len && st == NF_OK; i++) {
         nfi_prog *p = r->rules.items[i].prog;
-        if (!p || !p->ntests) continue;
+        if (!p) continue;
+        if (!p->ntests) { /* lexicons and annotations only */
+            st = required_instructions(r, p);
+            continue;
+        }
         for (uint32_t t = 0; t < p->ntests && st == NF_OK; t++) {
             nfi_test *tt = &p->tests[t];
             if (tt->op != NFI_T_RE || !tt->re) continue;
@@ -1290,6 +1401,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         free(rest);
         if (st == NF_OK) st = check_one_token(p);
         if (st == NF_OK && !p->one_token) st = second_tokens(r, p);
+        if (st == NF_OK) st = required_instructions(r, p);
     }
     nfi_strtab_free(&res);
     nfi_arena_free(&tmp);

@@ -293,6 +293,34 @@ static bool second_ok(const nfi_run *run, const nfi_prog *p, uint32_t s, uint32_
     return false;
 }
 
+/* The last token (exclusive) a match of rule ru starting at s may take. */
+static uint32_t match_limit(const nfi_run *run, const nfi_rule *ru, uint32_t s)
+{
+    uint32_t limit = ru->cross_sentences ? (uint32_t)run->doc->tokens.len : run->sent_end[s];
+    return limit > s + ru->max_tokens ? s + ru->max_tokens : limit;
+}
+
+/* False when no token in [s, limit) passes one of rule ri's required
+ * instructions (p->req_pcs), so that it cannot match at s. Starts only grow within a
+ * phase, so each token is looked at once per rule: the next passing token
+ * and the end of the looked-at range are kept per rule. */
+static bool required_ahead(const nfi_run *run, uint32_t ri, const nfi_prog *p, uint32_t s,
+                           uint32_t limit)
+{
+    uint32_t *next = run->req_next, *scanned = run->req_scanned;
+    if (next[ri] != NFI_NONE && next[ri] >= s) return next[ri] < limit;
+    for (uint32_t t = scanned[ri] > s ? scanned[ri] : s; t < limit; t++)
+        for (uint32_t k = 0; k < p->req_n; k++)
+            if (may_take(run, p, &p->code[p->req_pcs[k]], t)) {
+                next[ri] = t;
+                scanned[ri] = t + 1;
+                return true;
+            }
+    next[ri] = NFI_NONE;
+    if (limit > scanned[ri]) scanned[ri] = limit;
+    return false;
+}
+
 /* Rules of entries (sorted by offset, word) whose word is at s + offset. */
 static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
                      const nfi_pfkey *pf, uint32_t n, uint32_t s)
@@ -379,11 +407,10 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                 if (!ok) continue;
             }
             if (pg->any_first && !may_start(run, pg, s)) continue;
-            if (pg->nx_n) {
-                const nfi_rule *ru = &r->rules.items[cand[i]];
-                uint32_t limit = ru->cross_sentences ? (uint32_t)nt : run->sent_end[s];
-                if (limit > s + ru->max_tokens) limit = s + ru->max_tokens;
-                if (!second_ok(run, pg, s, limit)) continue;
+            if (pg->nx_n || pg->req_n) {
+                uint32_t limit = match_limit(run, &r->rules.items[cand[i]], s);
+                if (pg->nx_n && !second_ok(run, pg, s, limit)) continue;
+                if (pg->req_n && !required_ahead(run, cand[i], pg, s, limit)) continue;
             }
             nfi_match m;
             if (!nfi_match_at(run, cand[i], s, &m)) continue;
@@ -504,6 +531,11 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     run.regex_off = nfi_ws_u32(run.ws, NFI_WS_REGEX_OFF, rules->rules.len);
     if (!run.regex_off) return NF_ERR_NOMEM;
     memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
+    run.req_next = nfi_ws_u32(run.ws, NFI_WS_REQ_NEXT, rules->rules.len);
+    run.req_scanned = nfi_ws_u32(run.ws, NFI_WS_REQ_SCANNED, rules->rules.len);
+    if (!run.req_next || !run.req_scanned) return NF_ERR_NOMEM;
+    memset(run.req_next, 0xff, rules->rules.len * sizeof *run.req_next);
+    memset(run.req_scanned, 0, rules->rules.len * sizeof *run.req_scanned);
     for (size_t i = 0; i < nt; i++) {
         run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm);
         run.sent_start[i] = 0;
