@@ -542,6 +542,17 @@ def anchor(*parts):
     return '(' + '|'.join(alts) + ')'
 
 
+def then(word, *parts):
+    """A two-token anchor: word, then any of parts (as in anchor()). Rules
+    whose matches all start with a common word ("the") are tried only where
+    the next token can continue them."""
+    return word + ' ' + anchor(*parts)
+
+
+PART_WORDS = ['end', 'beginning', 'start', 'middle', 'close']
+DECADE_WORDS = ['twenties', 'thirties', 'forties', 'fifties', 'sixties', 'seventies', 'eighties',
+                'nineties']
+
 ANCHORS = {
     'date_month_day_year': anchor(WEEKDAY_WORDS, MONTH_WORDS),
     'date_day_month_year': anchor(WEEKDAY_WORDS, ['the'], DIGIT),
@@ -557,13 +568,13 @@ ANCHORS = {
     'date_year': anchor(DIGIT),
     'date_two_digit_year': anchor(APOSNUM),
     'date_decade': anchor(['the'], MW, DIGIT, APOSNUM, HYPH),
-    'date_decade_words': anchor(['the']),
+    'date_decade_words': then('the', MW, DECADE_WORDS, HYPH),
     'date_century': anchor(['the'], MW, ORD_WORDS, CENTURY_ORDS, DIGIT, HYPH),
     'date_mod_month': anchor(MW, HYPH),
     'date_mod_year': anchor(MW, HYPH),
-    'date_part_of': anchor(['the']),
-    'date_part_of_relative': anchor(['the']),
-    'date_part_of_the_unit': anchor(['the']),
+    'date_part_of': then('the', PART_WORDS),
+    'date_part_of_relative': then('the', PART_WORDS),
+    'date_part_of_the_unit': then('the', PART_WORDS),
     'date_quarter': anchor(['the', 'fiscal', 'calendar'], ORD_WORDS, DIGIT),
     'date_quarter_adjective': anchor(ORD_WORDS, DIGIT, HYPH),
     'date_quarter_relative': anchor(['the'], ORD_WORDS, DIGIT, HYPH),
@@ -575,17 +586,19 @@ ANCHORS = {
     'date_season': anchor(OFF_WORDS, ['the', 'spring', 'summer', 'autumn', 'winter'], MW, HYPH),
     'date_season_fall': anchor(OFF_WORDS, ['fall']),
     'date_relative_unit': anchor(OFF_WORDS),
-    'date_the_weekend': anchor(['the']),
-    'date_the_past_unit': anchor(['the']),
-    'date_the_current_unit': anchor(['the']),
-    'date_relative_anchored': anchor(['the']),
-    'date_day_before_after': anchor(['the']),
-    'date_day_before_yesterday': anchor(['the']),
+    'date_the_weekend': then('the', ['weekend']),
+    'date_the_past_unit': then('the', ['past', 'last']),
+    'date_the_current_unit': then('the', ['current', 'present']),
+    'date_relative_anchored': then('the', ['following', 'previous', 'prior', 'next',
+                                                 'preceding']),
+    'date_day_before_after': then('the', ['day', 'week', 'month', 'year']),
+    'date_day_before_yesterday': then('the', ['day']),
     'date_ago': anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH),
     'ref_ago_vague': anchor(['many', 'several', 'a', 'few', 'some', 'years', 'months', 'weeks',
                              'days', 'decades', 'centuries']),
     'date_a_year_earlier': anchor(['a', 'one']),
-    'date_the_quarter': anchor(['the']),
+    'date_the_quarter': then('the', ['latest', 'most', 'just-ended', 'recent', 'last', 'previous',
+                                           'past', 'fiscal', 'quarter']),
     'date_that_unit': anchor(['earlier', 'later', 'that']),
     'date_holiday': anchor(OFF_WORDS, ['christmas', 'new', 'halloween', 'valentine'],
                            '[re:"(?i)valentine.*"]'),
@@ -604,7 +617,8 @@ ANCHORS = {
     'duration': anchor(MOD_FIRST, ['the'], AMOUNT, DIGIT, HYPH),
     'duration_adjective': anchor(DIGIT, HYPH),
     'duration_half': anchor(MOD_FIRST, ['half'], HYPH),
-    'duration_span': anchor(['the']),
+    'duration_span': then('the', ['past', 'last', 'next', 'first', 'coming', 'previous', 'final',
+                                        'latest', 'following', 'initial']),
     'duration_vague': anchor(['years', 'decades', 'months', 'weeks', 'days', 'hours', 'minutes',
                               'centuries']),
     'duration_vague_long': anchor(HYPH),
