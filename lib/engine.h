@@ -101,6 +101,7 @@ typedef struct nfi_ctest {
     uint64_t fmask, fwant;
     uint64_t lyes, lno, lany;
     uint32_t norm; /* the token's vocab id must be this one (NFI_NONE: any) */
+    uint32_t *words, nwords; /* nwords > 0: its vocab id must be one of these (sorted) */
     const char *text, *shape; /* the token's text / shape must be this (NULL: any) */
     uint32_t text_len, shape_len;
     /* of a regex part (the first): what every token it matches has (see

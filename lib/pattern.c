@@ -721,6 +721,59 @@ static uint32_t emit(parser *p, uint8_t op, uint32_t x, uint32_t y)
     return (uint32_t)(p->code.len - 1);
 }
 
+/* The test of alternative c when it is one word and nothing else
+ * ("(for | of | to)"), else NOPE. */
+static uint32_t word_alternative(const parser *p, uint32_t c)
+{
+    const pnode *seq = &p->nodes.items[c];
+    if (seq->kind != N_SEQ || seq->nchild != 1) return NOPE;
+    const pnode *a = &p->nodes.items[seq->first];
+    if (a->kind != N_ATOM_TEST || p->tests.items[a->x].op != NFI_T_NORM) return NOPE;
+    return a->x;
+}
+
+/* The alternatives from first on, with those that are one word each
+ * replaced by one alternative testing an OR of the words (first in the
+ * list). One instruction instead of a SPLIT chain with a thread per word,
+ * and a word set for the compiled test (flatten below); the index files it
+ * under each word as before. NOPE on failure. */
+static uint32_t merge_word_alternatives(parser *p, uint32_t first)
+{
+    uint32_t nwords = 0, any = NOPE;
+    for (uint32_t c = first; c != NOPE; c = p->nodes.items[c].next)
+        nwords += word_alternative(p, c) != NOPE;
+    if (nwords < 2) return first;
+    for (uint32_t c = first; c != NOPE; c = p->nodes.items[c].next) {
+        uint32_t t = word_alternative(p, c);
+        if (t == NOPE) continue;
+        if (any == NOPE) {
+            any = t;
+            continue;
+        }
+        uint32_t o = new_test(p, NFI_T_OR);
+        if (o == NOPE) return NOPE;
+        p->tests.items[o].a = any;
+        p->tests.items[o].b = t;
+        any = o;
+    }
+    uint32_t seq = new_node(p, N_SEQ), atom = atom_node(p, N_ATOM_TEST, any);
+    if (seq == NOPE || atom == NOPE) return NOPE;
+    add_child(p, seq, atom);
+    for (uint32_t c = first; c != NOPE; c = p->nodes.items[c].next)
+        if (word_alternative(p, c) == NOPE) {
+            /* nodes are linked through next: copy the alternative's node */
+            uint32_t copy = new_node(p, N_SEQ);
+            if (copy == NOPE) return NOPE;
+            uint32_t keep = p->nodes.items[copy].next;
+            p->nodes.items[copy] = p->nodes.items[c];
+            p->nodes.items[copy].next = keep;
+            uint32_t last = seq;
+            while (p->nodes.items[last].next != NOPE) last = p->nodes.items[last].next;
+            p->nodes.items[last].next = copy;
+        }
+    return seq;
+}
+
 static bool gen(parser *p, uint32_t n)
 {
     if (p->st != NF_OK) return false;
@@ -738,7 +791,9 @@ static bool gen(parser *p, uint32_t n)
                emit(p, NFI_OP_SAVE, 2 * nd.x + 1, 0) != NOPE;
     case N_ALT: {
         uint32_t jumps[256], nj = 0;
-        for (uint32_t c = nd.first; c != NOPE; c = p->nodes.items[c].next) {
+        uint32_t first = merge_word_alternatives(p, nd.first);
+        if (first == NOPE) return false;
+        for (uint32_t c = first; c != NOPE; c = p->nodes.items[c].next) {
             uint32_t split = NOPE;
             if (p->nodes.items[c].next != NOPE) {
                 split = emit(p, NFI_OP_SPLIT, 0, 0);
@@ -1051,12 +1106,39 @@ static uint64_t or_lexes(const nfi_prog *p, uint32_t t)
 
 typedef struct conj {
     uint64_t fyes, fno, lyes, lno, lany;
+    NFI_VEC(uint32_t) words; /* an OR of words: the token is one of them */
+    bool have_words, nomem;
     uint32_t norm; /* NFI_NONE: none yet */
     bool never;
     const char *text, *shape;
     uint32_t text_len, shape_len;
     uint32_t *rest, nrest;
 } conj;
+
+/* Whether test t is an OR of words only; if so appends their vocab ids
+ * to c->words (a word no token has is left out). */
+static bool or_words(const nfi_prog *p, uint32_t t, conj *c)
+{
+    const nfi_test *tt = &p->tests[t];
+    if (tt->op == NFI_T_NORM) {
+        if (tt->val == NFI_NONE) return true;
+        uint32_t *w = nfi_vec_push(&c->words);
+        if (!w) c->nomem = true;
+        else *w = tt->val;
+        return true;
+    }
+    if (tt->op != NFI_T_OR) return false;
+    size_t mark = c->words.len;
+    if (or_words(p, tt->a, c) && or_words(p, tt->b, c)) return true;
+    c->words.len = mark;
+    return false;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
 
 static void flatten(const nfi_prog *p, uint32_t t, conj *c)
 {
@@ -1105,6 +1187,10 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
         break;
     }
     case NFI_T_OR:
+        if (!c->have_words && or_words(p, t, c)) {
+            c->have_words = true;
+            return;
+        }
         if (!c->lany && (bit = or_lexes(p, t)) != 0) {
             c->lany = bit;
             return;
@@ -1258,7 +1344,7 @@ static int req_rank(const nfi_prog *p, const nfi_inst *in)
     if (in->op == NFI_OP_ANN) return 2;
     if (in->op != NFI_OP_TEST || !p->ct || !p->ct[in->x].ok) return 0;
     const nfi_ctest *c = &p->ct[in->x];
-    return c->norm != NFI_NONE || c->text || c->lyes || c->lany ? 3 : 0;
+    return c->norm != NFI_NONE || c->nwords || c->text || c->lyes || c->lany ? 3 : 0;
 }
 
 /* Sets p->req_pcs (see engine.h). The candidate cuts are each consuming
@@ -1389,7 +1475,17 @@ nf_status nfi_engine_prepare(nf_rules *r)
                 ct->re_first = rt->re_first;
                 break;
             }
-            ct->never = c.never || (c.fyes & c.fno) || (c.lyes & c.lno);
+            if (c.have_words && c.words.len) {
+                qsort(c.words.items, c.words.len, sizeof *c.words.items, cmp_u32);
+                ct->words = nfi_arena_alloc(&r->arena, c.words.len * sizeof *ct->words);
+                if (!ct->words) st = NF_ERR_NOMEM;
+                else memcpy(ct->words, c.words.items, c.words.len * sizeof *ct->words);
+                ct->nwords = (uint32_t)c.words.len;
+            }
+            if (c.nomem) st = NF_ERR_NOMEM;
+            nfi_vec_free(&c.words);
+            ct->never = c.never || (c.have_words && !ct->nwords) || (c.fyes & c.fno) ||
+                        (c.lyes & c.lno);
             if (ct->never) ct->fmask = ct->fwant = NFI_FEAT_NEVER; /* fails the first check */
             ct->ok = true;
             if (c.nrest) {

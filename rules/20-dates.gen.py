@@ -532,14 +532,21 @@ MW = ['early', 'mid', 'late']
 AMOUNT = NUM_WORDS + ['a', 'an', 'dozen', 'several', 'few', 'many', 'some', 'couple']
 
 
-def anchor(*parts):
-    """A token pattern: any of the words (lists) or token tests (strings)."""
+def anchor(*parts, the_next=None):
+    """A token pattern: any of the words (lists) or token tests (strings).
+    A leading "the" is so common that it is taken only before a token that
+    can continue the match: by default one of the other alternatives (the
+    regexes here say "(?:the\\s+)?X"), else the words of the_next."""
     alts = []
     for p in parts:
         for a in (p if isinstance(p, list) else [p]):
             if a not in alts:
                 alts.append(a)
-    return '(' + '|'.join(alts) + ')'
+    if 'the' not in alts:
+        return '(' + '|'.join(alts) + ')'
+    alts.remove('the')
+    nxt = alts if the_next is None else the_next
+    return '(' + '|'.join(alts) + ' | the (' + '|'.join(nxt) + '))'
 
 
 def then(word, *parts):
@@ -613,7 +620,10 @@ ANCHORS = {
     'set_weekday_plural': anchor([w.lower() + 's' for w in WDF.split('|')]),
     'ref_present': anchor(['now', 'currently', 'nowadays', 'presently', 'these', 'at', 'right']),
     'ref_past': anchor(['recently', 'lately', 'recent', 'past', 'the']),
-    'ref_future': anchor(['soon', 'the', 'coming']),
+    'ref_future': anchor(['soon', 'the', 'coming'],
+                         the_next=['near', 'distant', 'foreseeable', 'immediate', 'future',
+                                   'short', 'medium', 'long', 'coming', 'weeks', 'months',
+                                   'years', 'days']),
     'duration': anchor(MOD_FIRST, ['the'], AMOUNT, DIGIT, HYPH),
     'duration_adjective': anchor(DIGIT, HYPH),
     'duration_half': anchor(MOD_FIRST, ['half'], HYPH),

@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "internal.h"
+#include "engine.h"
 #include "rules.h"
 
 static nf_rules *load(const char *yaml)
@@ -206,6 +207,63 @@ NF_TEST(rules_first_token_tests_each_indexed)
     char buf[300];
     nf_doc *d = run(r, "We saw 12 ok and AB ok and gate ok but cd ok .");
     NF_CHECK_EQ_STR(anns(d, "HIT", buf, sizeof buf), "HIT:12 ok|HIT:AB ok|HIT:gate ok");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* One-word alternatives become one test over a word set (fewer
+ * instructions than a SPLIT chain), mixed with other alternatives, inside
+ * captures and repeats, and the matches stay those of the alternation. */
+NF_TEST(rules_word_alternatives_one_test)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: words\n"
+                       "    pattern: '(?<w>(alpha | beta | gamma | [re:\"[0-9]+\"] | delta epsilon)) ok'\n"
+                       "    emit: HIT\n"
+                       "    attrs: {w: $w}\n"
+                       "  - name: repeat\n"
+                       "    pattern: 'go (left | right | up){1,3} now'\n"
+                       "    emit: WAY\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    uint32_t tests = 0;
+    for (uint32_t pc = 0; p && pc < p->len; pc++) tests += p->code[pc].op == NFI_OP_TEST;
+    NF_CHECK_EQ_INT(tests, 5); /* word set, digits, delta, epsilon, ok */
+    char buf[300], b2[64];
+    nf_doc *d = run(r, "alpha ok , Beta ok , 42 ok , delta epsilon ok , delta ok , zeta ok");
+    NF_CHECK_EQ_STR(anns(d, "HIT", buf, sizeof buf),
+                    "HIT:alpha ok|HIT:Beta ok|HIT:42 ok|HIT:delta epsilon ok");
+    NF_CHECK_EQ_STR(attr(d, first_ann(d, "HIT"), "w", b2, sizeof b2), "alpha");
+    nf_doc_free(d);
+    d = run(r, "go left up right now and go down now");
+    NF_CHECK_EQ_STR(anns(d, "WAY", buf, sizeof buf), "WAY:go left up right now");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* A rule whose every match needs a word beyond its first token is skipped
+ * where that word does not follow within the rule's reach, and still
+ * matches where it does, many times in one sentence (the look-ahead keeps
+ * state per rule as starts move on). */
+NF_TEST(rules_required_word_ahead)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: body_of\n"
+                       "    pattern: '[cap:title]{1,3} (ministry | office) of [cap:title]'\n"
+                       "    emit: BODY\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    NF_CHECK(p && p->req_n >= 1);
+    char buf[300];
+    nf_doc *d = run(r, "Alpha Beta Gamma Delta said Office of Trade and Kel Ministry of Oil "
+                       "met Vox Ministry Of Art and Lee Lan");
+    NF_CHECK_EQ_STR(anns(d, "BODY", buf, sizeof buf),
+                    "BODY:Kel Ministry of Oil|BODY:Vox Ministry Of Art");
+    nf_doc_free(d);
+    d = run(r, "Alpha Beta Gamma Delta Epsilon . Ministry of Oil");
+    NF_CHECK_EQ_STR(anns(d, "BODY", buf, sizeof buf), "");
     nf_doc_free(d);
     nf_rules_free(r);
 }
