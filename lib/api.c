@@ -233,6 +233,13 @@ static nf_status publish_annotations(nf_doc *doc)
 {
     nfi_strtab names;
     nfi_strtab_init(&names, &doc->arena);
+    /* the names are interned in the rules, so a few pointers recur over
+     * and over: remember the copy made for each (direct-mapped) */
+    enum { SEEN = 256 };
+    struct {
+        const char *src, *copy;
+    } seen[SEEN];
+    memset(seen, 0, sizeof seen);
     nf_status st = NF_OK;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
@@ -249,12 +256,19 @@ static nf_status publish_annotations(nf_doc *doc)
         const char **dst[3] = {&p->type, &p->rule, &p->phase};
         for (int k = 0; k < 3; k++) {
             if (!src[k]) continue;
+            size_t slot = ((uintptr_t)src[k] >> 3) % SEEN;
+            if (seen[slot].src == src[k]) {
+                *dst[k] = seen[slot].copy;
+                continue;
+            }
             uint32_t id = nfi_strtab_intern(&names, src[k], strlen(src[k]));
             if (id == NFI_NONE) {
                 st = NF_ERR_NOMEM;
                 break;
             }
             *dst[k] = names.strs[id];
+            seen[slot].src = src[k];
+            seen[slot].copy = names.strs[id];
         }
     }
     nfi_strtab_free(&names);

@@ -354,6 +354,11 @@ static void put_utf8(nfi_buf *b, uint32_t c)
     nfi_buf_put(b, u, n);
 }
 
+static bool ascii_alnum(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
 /* The matching key of a name: case-folded letters and digits, words
  * separated by one space; periods dropped ("U.S." = "us"), apostrophes
  * kept inside words, hyphens and other marks separate words. */
@@ -363,12 +368,19 @@ static void name_key(nfi_buf *b, const char *s, size_t n)
     bool pending_space = false;
     size_t start = b->len;
     while (i < n) {
-        uint32_t c = nfi_utf8_next(s, n, &i);
+        uint32_t c = (unsigned char)s[i];
+        if (c < 0x80) /* ASCII: what ICU would answer, without asking it */
+            i++;
+        else
+            c = nfi_utf8_next(s, n, &i);
         if (c == '.' ) continue;
-        if (u_isalnum((UChar32)c)) {
+        if (c < 0x80 ? ascii_alnum(c) : u_isalnum((UChar32)c)) {
             if (pending_space && b->len > start) nfi_buf_putc(b, ' ');
             pending_space = false;
-            put_utf8(b, (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT));
+            if (c < 0x80)
+                nfi_buf_putc(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+            else
+                put_utf8(b, (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT));
         } else if ((c == '\'' || c == 0x2019) && b->len > start && !pending_space && i < n &&
                    u_isalnum((UChar32)(unsigned char)s[i])) {
             nfi_buf_putc(b, '\'');
@@ -399,6 +411,7 @@ typedef struct mention {
     uint32_t first_len; /* bytes of the first word of the key */
     uint32_t last_off;  /* offset of the last word in key */
     bool acronym;
+    uint8_t quality;    /* case_quality + 1, or 0 before its first use */
     bool alias;         /* ident comes from a hint */
     uint32_t group;     /* exact-name group, then union-find root */
     bool candidate;     /* a NAME candidate: typed by its guess or by the cluster it joins */
@@ -479,6 +492,13 @@ static void letter_cases(const char *s, size_t n, bool *upper, bool *lower)
 {
     *upper = *lower = false;
     for (size_t i = 0; i < n;) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80) {
+            i++;
+            if (ch >= 'A' && ch <= 'Z') *upper = true;
+            if (ch >= 'a' && ch <= 'z') *lower = true;
+            continue;
+        }
         uint32_t c = nfi_utf8_next(s, n, &i);
         if (u_isupper((UChar32)c)) *upper = true;
         if (u_islower((UChar32)c)) *lower = true;
@@ -946,6 +966,7 @@ static uint32_t find(resolver *r, uint32_t g)
 /* 0 = lower case or shouting, 1 = mixed, 2 = proper capitals (or an acronym). */
 static int case_quality(const resolver *r, const mention *m)
 {
+    if (m->acronym) return 2;
     const char *s = r->text + m->span.start;
     size_t n = m->span.end - m->span.start, i = 0;
     size_t upper = 0, lower = 0, lower_words = 0, words = 0;
@@ -972,20 +993,26 @@ static int case_quality(const resolver *r, const mention *m)
             word_start = false;
         }
     }
-    if (m->acronym) return 2;
     if (!upper) return 0;
     if (!lower) return upper > (size_t)r->cfg.acronym_max ? 0 : 1;
     return lower_words ? 1 : 2;
 }
 
+/* case_quality, computed on first use (spans and keys are final by then). */
+static int quality_of(const resolver *r, mention *m)
+{
+    if (!m->quality) m->quality = (uint8_t)(case_quality(r, m) + 1);
+    return m->quality - 1;
+}
+
 /* Whether mention a makes a better canonical name than mention b. */
-static bool better(const resolver *r, const mention *a, const mention *b)
+static bool better(const resolver *r, mention *a, mention *b)
 {
     if ((a->type == 0) != (b->type == 0)) return a->type != 0; /* typed before candidates */
     if (a->acronym != b->acronym) return !a->acronym;
     if (a->ncontent != b->ncontent) return a->ncontent > b->ncontent;
     if (a->nwords != b->nwords) return a->nwords > b->nwords;
-    int qa = case_quality(r, a), qb = case_quality(r, b);
+    int qa = quality_of(r, a), qb = quality_of(r, b);
     if (qa != qb) return qa > qb;
     if (a->keylen != b->keylen) return a->keylen > b->keylen;
     return a->span.start < b->span.start;

@@ -805,6 +805,20 @@ static nf_token *grow_tokens(nf_token *items, size_t old_cap, size_t cap)
     return realloc(items, cap * sizeof *items);
 }
 
+/* Gives back the room a big text did not use: the estimate above errs
+ * high (a token per 4 bytes where news has one per 6), and the later
+ * stages hold the array at the document's peak memory. Shrinking a block
+ * this large is done in place (mremap), without a copy. */
+static void shrink_tokens(nf_doc *doc)
+{
+    size_t len = doc->tokens.len, cap = doc->tokens.cap;
+    if (!len || cap * sizeof(nf_token) < (1u << 20) || cap - len <= len / 8) return;
+    nf_token *p = realloc(doc->tokens.items, len * sizeof *p);
+    if (!p) return; /* the bigger block is still valid */
+    doc->tokens.items = p;
+    doc->tokens.cap = len;
+}
+
 static inline bool same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -1365,6 +1379,7 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
         nf_status st = sw->status;
         return nfi_error_set(err, st, "", 0, 0, "tokenizer: %s", nf_status_str(st));
     }
+    shrink_tokens(doc);
     return NF_OK;
 }
 
