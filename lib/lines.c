@@ -20,6 +20,8 @@
  * says), and structure.c decides per line whether a paragraph is wrapped
  * prose or a stack of separate blocks (docs/structure.md).
  */
+#include <string.h>
+
 #include "html.h"
 #include "internal.h"
 
@@ -51,6 +53,10 @@ static void trim(const char *s, size_t start, size_t end, size_t *b, size_t *e)
     *b = i;
     size_t last = i; /* end of the last non-space character seen */
     while (i < end) {
+        if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80) { /* the common case */
+            last = ++i;
+            continue;
+        }
         size_t k = space_len(s, end, i);
         if (k) {
             i += k;
@@ -78,9 +84,17 @@ nf_status nfi_lines_split(nf_doc *doc)
         (unsigned char)s[2] == 0xBF)
         i = 3;
     bool in_para = false;
+    bool nl_known = false;
+    size_t next_nl = 0; /* when nl_known and >= i: the first '\n' at or after i, or n */
     while (i < n) {
         size_t start = i;
-        while (i < n && s[i] != '\n' && s[i] != '\r') i++;
+        if (!nl_known || next_nl < i) { /* kept across lines: a text of lone \r stays linear */
+            const char *nl = memchr(s + i, '\n', n - i);
+            next_nl = nl ? (size_t)(nl - s) : n;
+            nl_known = true;
+        }
+        const char *cr = memchr(s + start, '\r', next_nl - start);
+        i = cr ? (size_t)(cr - s) : next_nl;
         size_t end = i;
         if (i < n) {
             if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')

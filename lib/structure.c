@@ -125,6 +125,7 @@ typedef struct cfg {
     /* phrase lists indexed by their first (lower-cased) byte */
     struct phr *phr, *fw, *cue;
     uint32_t phr_start[257], fw_start[257], cue_start[257];
+    uint32_t fw_lens[256]; /* by first byte: bit n set when a function word has n bytes (n < 32) */
 } cfg;
 
 enum { PL_CLUTTER, PL_COPYRIGHT, PL_CREDIT, PL_CAPTION, PL_COUNT };
@@ -259,6 +260,10 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     const st_list *fl[1] = {&c->func}, *cl[1] = {&c->cues};
     c->phr = phr_index(pl, PL_COUNT, 200, c->phr_start);
     c->fw = phr_index(fl, 1, 200, c->fw_start);
+    memset(c->fw_lens, 0, sizeof c->fw_lens);
+    for (uint32_t ch = 0; c->fw && ch < 256; ch++)
+        for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
+            if (c->fw[j].len < 32) c->fw_lens[ch] |= 1u << c->fw[j].len;
     c->cue = phr_index(cl, 1, SIZE_MAX, c->cue_start);
     if (!c->phr || !c->fw || !c->cue) {
         cfg_free(c);
@@ -299,6 +304,10 @@ static size_t rtrim(const char *s, size_t b, size_t e)
 {
     size_t last = b, i = b;
     while (i < e) {
+        if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80) { /* the common case */
+            last = ++i;
+            continue;
+        }
         size_t k = space_len(s, e, i);
         if (k) {
             i += k;
@@ -408,6 +417,7 @@ static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[
 static bool is_function_word(const cfg *c, const char *w, size_t n)
 {
     unsigned char ch = lower_byte((unsigned char)w[0]);
+    if (n < 32 && !(c->fw_lens[ch] >> n & 1)) return false;
     for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
         if (c->fw[j].len == n && ascii_ieq(c->fw[j].p, w, n)) return true;
     return false;
@@ -519,10 +529,26 @@ static void analyze(const char *s, blk *k, const cfg *c)
         /* a word: letters, digits, inner ' ’ - . */
         size_t ws = i;
         bool has_alpha = false, all_up = true, camel = false;
-        uint32_t first_cp = cp, prev = 0;
+        bool prev_lower = false; /* the code point before is a lower-case letter */
+        uint32_t first_cp = cp;
         int letters = 0;
         size_t p = i;
         while (p < e) {
+            unsigned char b = (unsigned char)s[p];
+            if (b < 0x80 && ascii_alnum_byte(b)) { /* the common case, without decoding */
+                if (b > '9') {
+                    bool up = b <= 'Z';
+                    has_alpha = true;
+                    letters++;
+                    if (!up) all_up = false;
+                    if (up && prev_lower && letters > 4) camel = true;
+                    prev_lower = !up;
+                } else {
+                    prev_lower = false;
+                }
+                p++;
+                continue;
+            }
             size_t q = p;
             uint32_t d = next_cp(s, e, &q);
             if (is_alnum(d)) {
@@ -531,9 +557,9 @@ static void analyze(const char *s, blk *k, const cfg *c)
                     letters++;
                     if (!is_upper(d)) all_up = false;
                     /* "NewsSports", not "McCall" or "MacLeod" */
-                    if (prev && is_lower(prev) && is_upper(d) && letters > 4) camel = true;
+                    if (prev_lower && is_upper(d) && letters > 4) camel = true;
                 }
-                prev = d;
+                prev_lower = is_lower(d);
                 p = q;
                 continue;
             }
@@ -541,7 +567,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
                 size_t r = q;
                 uint32_t nx = next_cp(s, e, &r);
                 if (is_alnum(nx)) {
-                    prev = d;
+                    prev_lower = false;
                     p = q;
                     continue;
                 }
