@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "newsfacts.h"
 
@@ -66,8 +67,19 @@ char *nfi_arena_printf(nfi_arena *a, const char *fmt, ...) NFI_PRINTF(2, 3);
 /* Returns a pointer to a new zeroed slot at the end, or NULL on OOM.
  * v is any NFI_VEC; elem = sizeof element. */
 void *nfi_vec_grow(void *items_ptr, size_t *len, size_t *cap, size_t elem);
+/* nfi_vec_grow with its common case inline (room left: no call, and a
+ * memset of a size known at compile time). */
+static inline void *nfi_vec_push_at(void *items_ptr, size_t *len, size_t *cap, size_t elem)
+{
+    if (*len < *cap) {
+        char *slot = *(char **)items_ptr + (*len)++ * elem;
+        memset(slot, 0, elem);
+        return slot;
+    }
+    return nfi_vec_grow(items_ptr, len, cap, elem);
+}
 #define nfi_vec_push(v) \
-    nfi_vec_grow(&(v)->items, &(v)->len, &(v)->cap, sizeof *(v)->items)
+    nfi_vec_push_at(&(v)->items, &(v)->len, &(v)->cap, sizeof *(v)->items)
 #define nfi_vec_free(v) (free((v)->items), (v)->items = NULL, (v)->len = (v)->cap = 0)
 
 /* ------------------------------------------------------------ strings */
@@ -98,7 +110,17 @@ typedef struct nfi_buf {
 } nfi_buf;
 void nfi_buf_put(nfi_buf *b, const char *s, size_t n);
 void nfi_buf_puts(nfi_buf *b, const char *s);
-void nfi_buf_putc(nfi_buf *b, char c);
+/* nfi_buf_putc when the buffer must grow (or has failed). */
+void nfi_buf_putc_grow(nfi_buf *b, char c);
+static inline void nfi_buf_putc(nfi_buf *b, char c)
+{
+    if (!b->failed && b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    nfi_buf_putc_grow(b, c);
+}
 void nfi_buf_printf(nfi_buf *b, const char *fmt, ...) NFI_PRINTF(2, 3);
 void nfi_buf_free(nfi_buf *b);
 
@@ -108,8 +130,19 @@ void nfi_buf_free(nfi_buf *b);
 size_t nfi_utf8_valid_len(const unsigned char *s, size_t n);
 /* Offset of the first invalid byte in s[0,n), or n when all valid. */
 size_t nfi_utf8_validate(const char *s, size_t n);
-/* Decodes one code point at s[*i] (valid UTF-8 assumed), advancing *i. */
-uint32_t nfi_utf8_next(const char *s, size_t n, size_t *i);
+/* nfi_utf8_next for a lead byte of 0x80 or more. */
+uint32_t nfi_utf8_decode(const char *s, size_t n, size_t *i);
+/* Decodes one code point at s[*i] (valid UTF-8 assumed), advancing *i;
+ * ASCII inline. */
+static inline uint32_t nfi_utf8_next(const char *s, size_t n, size_t *i)
+{
+    unsigned char c = (unsigned char)s[*i];
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    return nfi_utf8_decode(s, n, i);
+}
 /* Code points in s[0,n) (for error columns). */
 size_t nfi_utf8_count(const char *s, size_t n);
 

@@ -466,16 +466,6 @@ typedef struct blk {
     bool body;
 } blk;
 
-static inline uint32_t next_cp(const char *s, size_t e, size_t *i)
-{
-    unsigned char ch = (unsigned char)s[*i];
-    if (ch < 0x80) {
-        (*i)++;
-        return ch;
-    }
-    return nfi_utf8_next(s, e, i);
-}
-
 /* The flags that depend only on how s[b,e) begins and ends: BF_BULLET,
  * BF_SENT, BF_QUESTION, BF_COLON. */
 static uint32_t edge_flags(const char *s, size_t b, size_t e)
@@ -483,7 +473,7 @@ static uint32_t edge_flags(const char *s, size_t b, size_t e)
     uint32_t f = 0;
     if (b < e) {
         size_t j = b;
-        uint32_t cp = next_cp(s, e, &j);
+        uint32_t cp = nfi_utf8_next(s, e, &j);
         if (cp == 0x2022 || cp == 0x00B7 || cp == 0x25AA || cp == 0x25E6 || cp == 0x25CF ||
             cp == 0x2023 || cp == 0x25BA || cp == '*' || cp == 0x2013 || cp == 0x2014 ||
             (cp == '-' && j < e && s[j] == ' '))
@@ -518,7 +508,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
     k->flags |= edge_flags(s, i, e);
     while (i < e) {
         size_t j = i;
-        uint32_t cp = next_cp(s, e, &j);
+        uint32_t cp = nfi_utf8_next(s, e, &j);
         if (!is_alnum(cp)) {
             if ((cp == '$' || cp == 0x20B9 || cp == 0x20AC || cp == 0xA3 || cp == 0xA5) &&
                 j < e && s[j] >= '0' && s[j] <= '9')
@@ -550,7 +540,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
                 continue;
             }
             size_t q = p;
-            uint32_t d = next_cp(s, e, &q);
+            uint32_t d = nfi_utf8_next(s, e, &q);
             if (is_alnum(d)) {
                 if (is_alpha(d)) {
                     has_alpha = true;
@@ -565,7 +555,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
             }
             if ((d == '\'' || d == 0x2019 || d == '-' || d == '.' || d == '&') && q < e) {
                 size_t r = q;
-                uint32_t nx = next_cp(s, e, &r);
+                uint32_t nx = nfi_utf8_next(s, e, &r);
                 if (is_alnum(nx)) {
                     prev_lower = false;
                     p = q;
@@ -608,7 +598,7 @@ static void analyze(const char *s, blk *k, const cfg *c)
     size_t q = k->start;
     while (q < e) {
         size_t r = q;
-        uint32_t d = next_cp(s, e, &r);
+        uint32_t d = nfi_utf8_next(s, e, &r);
         if (is_alnum(d)) break;
         q = r;
     }

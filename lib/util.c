@@ -293,7 +293,7 @@ void nfi_buf_put(nfi_buf *b, const char *s, size_t n)
 
 void nfi_buf_puts(nfi_buf *b, const char *s) { nfi_buf_put(b, s, strlen(s)); }
 
-void nfi_buf_putc(nfi_buf *b, char c)
+void nfi_buf_putc_grow(nfi_buf *b, char c)
 {
     if (!buf_reserve(b, 1)) return;
     b->data[b->len++] = c;
@@ -373,7 +373,7 @@ size_t nfi_utf8_validate(const char *s, size_t n)
     return n;
 }
 
-uint32_t nfi_utf8_next(const char *s, size_t n, size_t *i)
+uint32_t nfi_utf8_decode(const char *s, size_t n, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s + *i;
     size_t left = n - *i;
