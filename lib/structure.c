@@ -861,6 +861,27 @@ static bool parse_time(const regexes *r, const cfg *c, const char *s, size_t b, 
     return true;
 }
 
+/* Whether s[b,e) may hold a match of the date pattern, which needs a
+ * month name (its first three letters, caseless: ASCII, or U+017F for
+ * 's') or an ISO date, whose month begins "-0" or "-1": a line with
+ * neither cannot match, and the pattern need not run. */
+static bool may_hold_date(const char *s, size_t b, size_t e)
+{
+    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    for (size_t i = b; i + 1 < e; i++) {
+        if (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1')) return true;
+        if ((unsigned char)s[i] == 0xC5 && (unsigned char)s[i + 1] == 0xBF) return true;
+    }
+    for (size_t i = b; i + 3 <= e; i++) {
+        char c0 = (char)lower_byte((unsigned char)s[i]);
+        for (size_t m = 0; m < 36; m += 3)
+            if (c0 == months[m] && lower_byte((unsigned char)s[i + 1]) == months[m + 1] &&
+                lower_byte((unsigned char)s[i + 2]) == months[m + 2])
+                return true;
+    }
+    return false;
+}
+
 /* Finds a publication stamp on line s[b,e) (trimmed). Words of the line
  * outside the stamp must be few, so a sentence that mentions a date is not
  * a stamp. */
@@ -873,7 +894,7 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     for (size_t i = b; i + 4 <= e && !year; i++)
         year = (s[i] == '1' || s[i] == '2') && (s[i + 1] == '9' || s[i + 1] == '0') &&
                s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9';
-    if (!year || !re_match(r, r->date, s, b, e)) return false;
+    if (!year || !may_hold_date(s, b, e) || !re_match(r, r->date, s, b, e)) return false;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     size_t ms = b + ov[0], me = b + ov[1];
     size_t gs = 0, ge = 0, g2 = 0, g3 = 0;
@@ -1096,50 +1117,77 @@ static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_s
     return true;
 }
 
-/* Sorted hashes of the content words (3+ letters, not function words) of
- * s[b,e), at most cap; returns the count. */
-static int cmp_u64(const void *a, const void *b)
+/* A set of word hashes for restated_later: open addressing, emptied by
+ * a new generation. */
+enum { CW_CAP = 96, CW_SLOTS = 256 };
+typedef struct word_set {
+    uint64_t key[CW_SLOTS];
+    uint32_t gen[CW_SLOTS];
+    uint32_t cur;
+    size_t n;
+} word_set;
+
+static void wset_clear(word_set *w)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    w->cur++;
+    w->n = 0;
 }
 
-static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, uint64_t *out,
-                            size_t cap)
+static size_t wset_slot(const word_set *w, uint64_t k)
 {
-    size_t n = 0, i = b;
-    while (i < e && n < cap) {
+    size_t i = (size_t)(k ^ (k >> 29)) & (CW_SLOTS - 1);
+    while (w->gen[i] == w->cur && w->key[i] != k) i = (i + 1) & (CW_SLOTS - 1);
+    return i;
+}
+
+static bool wset_has(const word_set *w, uint64_t k) { return w->gen[wset_slot(w, k)] == w->cur; }
+
+/* Adds k; whether it was new. */
+static bool wset_add(word_set *w, uint64_t k)
+{
+    size_t i = wset_slot(w, k);
+    if (w->gen[i] == w->cur) return false;
+    w->gen[i] = w->cur;
+    w->key[i] = k;
+    w->n++;
+    return true;
+}
+
+/* Adds to w the content words (3+ letters, not function words; hashed,
+ * case-folded) among the first CW_CAP of s[b,e); returns how many of the
+ * new ones are in ref (when given). */
+static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, word_set *w,
+                            const word_set *ref)
+{
+    size_t n = 0, i = b, hits = 0;
+    while (i < e && n < CW_CAP) {
         while (i < e && !ascii_alnum_byte((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80)) i++;
         size_t ws = i;
         while (i < e && (ascii_alnum_byte((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80))) i++;
         if (i - ws < 3 || is_function_word(c, s + ws, i - ws)) continue;
         uint64_t h = 1469598103934665603ull;
         for (size_t q = ws; q < i; q++) h = (h ^ lower_byte((unsigned char)s[q])) * 1099511628211ull;
-        out[n++] = h;
+        n++;
+        if (wset_add(w, h) && ref && wset_has(ref, h)) hits++;
     }
-    qsort(out, n, sizeof *out, cmp_u64);
-    size_t u = 0;
-    for (size_t q = 0; q < n; q++)
-        if (!u || out[u - 1] != out[q]) out[u++] = out[q];
-    return u;
+    return hits;
 }
 
 /* Whether block k restates a later block of the body (a standfirst or a
  * summary): most of its content words recur in one longer block. */
 static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb, size_t k)
 {
-    enum { CAP = 96 };
-    uint64_t a[CAP], o[CAP];
-    size_t na = content_words(c, s, bk[k].start, bk[k].end, a, CAP);
+    word_set sets[2];
+    memset(sets, 0, sizeof sets);
+    word_set *a = &sets[0], *o = &sets[1];
+    wset_clear(a);
+    content_words(c, s, bk[k].start, bk[k].end, a, NULL);
+    size_t na = a->n;
     if (na < (size_t)c->restate_min_words) return false;
     for (size_t j = k + 1; j < nb && j <= k + (size_t)c->restate_window; j++) {
         if (!bk[j].body) continue;
-        size_t no = content_words(c, s, bk[j].start, bk[j].end, o, CAP), hit = 0;
-        for (size_t x = 0, y = 0; x < na && y < no;) {
-            if (a[x] == o[y]) hit++, x++, y++;
-            else if (a[x] < o[y]) x++;
-            else y++;
-        }
+        wset_clear(o);
+        size_t hit = content_words(c, s, bk[j].start, bk[j].end, o, a), no = o->n;
         /* a summary is shorter than what it restates */
         if ((double)hit >= c->restate_share * (double)na && no >= na + 2) return true;
     }
