@@ -402,6 +402,10 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
 /* Byte captures of a regex match (2 * NFI_MAX_CAPS offsets, NF_UNSET = none). */
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx);
 uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n);
+/* Frees the scratch arrays a large document grew past NFI_WS_KEEP_BYTES
+ * each, so that the later stages of that document do not hold them and a
+ * workspace kept for small documents stays small. */
+void nfi_ws_trim(nfi_engine_ws *ws);
 /* Recording accepted matches (example checks). */
 void nfi_ws_set_record(nfi_engine_ws *ws, bool on);
 bool nfi_ws_recording(const nfi_engine_ws *ws);

@@ -81,6 +81,10 @@ static inline void *nfi_vec_push_at(void *items_ptr, size_t *len, size_t *cap, s
 #define nfi_vec_push(v) \
     nfi_vec_push_at(&(v)->items, &(v)->len, &(v)->cap, sizeof *(v)->items)
 #define nfi_vec_free(v) (free((v)->items), (v)->items = NULL, (v)->len = (v)->cap = 0)
+/* Gives back the unused capacity of a vector (after it has stopped
+ * growing); keeps it as it is when realloc fails. */
+void nfi_vec_shrink_raw(void *items_ptr, size_t len, size_t *cap, size_t elem);
+#define nfi_vec_shrink(v) nfi_vec_shrink_raw(&(v)->items, (v)->len, &(v)->cap, sizeof *(v)->items)
 
 /* ------------------------------------------------------------ strings */
 

@@ -142,6 +142,39 @@ uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n)
     return ws->u64;
 }
 
+/* Scratch arrays above this size are freed after each document: 1 MiB is
+ * a document of about 250,000 tokens (about 1.5 MB of text). */
+#define NFI_WS_KEEP_BYTES ((size_t)1 << 20)
+
+#define TRIM_VEC(v)                                                   \
+    do {                                                              \
+        if ((v).cap * sizeof *(v).items > NFI_WS_KEEP_BYTES) nfi_vec_free(&(v)); \
+        else (v).len = 0;                                             \
+    } while (0)
+
+void nfi_ws_trim(nfi_engine_ws *ws)
+{
+    for (int i = 0; i < NFI_WS_NBUF; i++)
+        if (ws->caps[i] * sizeof *ws->bufs[i] > NFI_WS_KEEP_BYTES) {
+            free(ws->bufs[i]);
+            ws->bufs[i] = NULL;
+            ws->caps[i] = 0;
+        }
+    if (ws->formcap * sizeof *ws->formvocab > NFI_WS_KEEP_BYTES) {
+        free(ws->formvocab);
+        ws->formvocab = NULL;
+        ws->formcap = ws->nforms = 0;
+    }
+    if (ws->u64cap * sizeof *ws->u64 > NFI_WS_KEEP_BYTES) {
+        free(ws->u64);
+        ws->u64 = NULL;
+        ws->u64cap = 0;
+    }
+    TRIM_VEC(ws->bcaps);
+    TRIM_VEC(ws->found.items);
+    TRIM_VEC(ws->found.caps);
+}
+
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx)
 {
     return ws->bcaps.items + (size_t)idx * 2 * NFI_MAX_CAPS;

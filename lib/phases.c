@@ -556,6 +556,9 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
         st = run_phase(&run, ph, err);
     if (st == NF_OK) st = sort_anns(doc);
+    nfi_ws_trim(run.ws);
+    nfi_vec_shrink(&doc->anns); /* later stages add none: up to half of them was spare */
+    nfi_vec_shrink(&doc->attrs);
     return st;
 }
 

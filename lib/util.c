@@ -158,6 +158,16 @@ char *nfi_arena_printf(nfi_arena *a, const char *fmt, ...)
 
 /* ------------------------------------------------------------ vectors */
 
+void nfi_vec_shrink_raw(void *items_ptr, size_t len, size_t *cap, size_t elem)
+{
+    char **items = items_ptr;
+    if (!len || len == *cap) return;
+    char *p = realloc(*items, len * elem);
+    if (!p) return;
+    *items = p;
+    *cap = len;
+}
+
 void *nfi_vec_grow(void *items_ptr, size_t *len, size_t *cap, size_t elem)
 {
     char **items = items_ptr;
