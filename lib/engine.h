@@ -229,6 +229,9 @@ typedef struct nfi_phase {
     /* rules of the any bucket that share their first token test: the test
      * runs once per token for the group */
     uint32_t *grp_rule, *grp_test, *grp_start, *grp_count, ngroups;
+    /* per group: the feature bits of its compiled test (nfi_ctest.fmask,
+     * fwant; 0, 0 when it has none), checked in the token loop itself */
+    uint64_t *grp_fmask, *grp_fwant;
     /* group members with a prefilter word: (offset, word, rule) sorted, so a
      * token finds its candidates by binary search instead of trying each */
     uint32_t *grp_pf_start, *grp_pf_count;

@@ -1416,6 +1416,25 @@ static nf_status required_instructions(nf_rules *r, nfi_prog *p)
     return st;
 }
 
+/* Sets each phase's grp_fmask / grp_fwant from its groups' compiled tests. */
+static nf_status group_features(nf_rules *r)
+{
+    for (size_t ph = 0; ph < r->phases.len; ph++) {
+        nfi_phase *P = &r->phases.items[ph];
+        if (!P->ngroups) continue;
+        P->grp_fmask = nfi_arena_alloc(&r->arena, P->ngroups * sizeof *P->grp_fmask);
+        P->grp_fwant = nfi_arena_alloc(&r->arena, P->ngroups * sizeof *P->grp_fwant);
+        if (!P->grp_fmask || !P->grp_fwant) return NF_ERR_NOMEM;
+        for (uint32_t g = 0; g < P->ngroups; g++) {
+            const nfi_prog *p = r->rules.items[P->grp_rule[g]].prog;
+            const nfi_ctest *c = p->ct && p->ct[P->grp_test[g]].ok ? &p->ct[P->grp_test[g]] : NULL;
+            P->grp_fmask[g] = c ? c->fmask : 0;
+            P->grp_fwant[g] = c ? c->fwant : 0;
+        }
+    }
+    return NF_OK;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -1501,6 +1520,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
     }
     nfi_strtab_free(&res);
     nfi_arena_free(&tmp);
+    if (st == NF_OK) st = group_features(r);
     if (st == NF_OK) st = nfi_lex_vocab_masks(r);
     return st;
 }

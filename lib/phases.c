@@ -321,6 +321,14 @@ static bool required_ahead(const nfi_run *run, uint32_t ri, const nfi_prog *p, u
     return false;
 }
 
+/* Group g's test at token s past its feature bits (checked by the caller). */
+static bool group_test_rest(const nfi_run *run, const nfi_phase *P, uint32_t g, uint32_t s)
+{
+    const nfi_prog *p = run->r->rules.items[P->grp_rule[g]].prog;
+    uint32_t t = P->grp_test[g];
+    return p->ct && p->ct[t].ok ? nfi_ctest_rest(run, p, t, s) : nfi_token_test(run, p, t, s);
+}
+
 /* Rules of entries (sorted by offset, word) whose word is at s + offset. */
 static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
                      const nfi_pfkey *pf, uint32_t n, uint32_t s)
@@ -389,8 +397,9 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                         nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
             }
         nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
+        uint64_t fs = run->feat[s];
         for (uint32_t g = 0; g < P->ngroups; g++)
-            if (nfi_token_test_fast(run, r->rules.items[P->grp_rule[g]].prog, P->grp_test[g], s)) {
+            if ((fs & P->grp_fmask[g]) == P->grp_fwant[g] && group_test_rest(run, P, g, s)) {
                 nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
                 nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
             }
