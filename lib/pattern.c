@@ -721,15 +721,16 @@ static uint32_t emit(parser *p, uint8_t op, uint32_t x, uint32_t y)
     return (uint32_t)(p->code.len - 1);
 }
 
-/* The test of alternative c when it is one word and nothing else
- * ("(for | of | to)"), else NOPE. */
+/* The test of alternative c when it is one word or one exact text and
+ * nothing else ("(for | of | to)", '("Says" | "Said")'), else NOPE. */
 static uint32_t word_alternative(const parser *p, uint32_t c)
 {
     const pnode *seq = &p->nodes.items[c];
     if (seq->kind != N_SEQ || seq->nchild != 1) return NOPE;
     const pnode *a = &p->nodes.items[seq->first];
-    if (a->kind != N_ATOM_TEST || p->tests.items[a->x].op != NFI_T_NORM) return NOPE;
-    return a->x;
+    if (a->kind != N_ATOM_TEST) return NOPE;
+    uint8_t op = p->tests.items[a->x].op;
+    return op == NFI_T_NORM || op == NFI_T_TEXT ? a->x : NOPE;
 }
 
 /* The alternatives from first on, with those that are one word each
@@ -1115,13 +1116,16 @@ typedef struct conj {
     uint32_t *rest, nrest;
 } conj;
 
-/* Whether test t is an OR of words only; if so appends their vocab ids
- * to c->words (a word no token has is left out). */
-static bool or_words(const nfi_prog *p, uint32_t t, conj *c)
+/* Whether test t is an OR of words and exact texts only; if so appends
+ * their vocab ids (a text's is its case-folded form's) to c->words (a word
+ * no token has is left out) and clears *exact when there is a text, for
+ * which the id is only a necessary condition. */
+static bool or_words(const nfi_prog *p, uint32_t t, conj *c, bool *exact)
 {
     const nfi_test *tt = &p->tests[t];
-    if (tt->op == NFI_T_NORM) {
-        if (tt->val == NFI_NONE) return true;
+    if (tt->op == NFI_T_NORM || tt->op == NFI_T_TEXT) {
+        if (tt->val == NFI_NONE) return tt->op == NFI_T_NORM; /* a text: no id to go by */
+        if (tt->op == NFI_T_TEXT) *exact = false;
         uint32_t *w = nfi_vec_push(&c->words);
         if (!w) c->nomem = true;
         else *w = tt->val;
@@ -1129,7 +1133,7 @@ static bool or_words(const nfi_prog *p, uint32_t t, conj *c)
     }
     if (tt->op != NFI_T_OR) return false;
     size_t mark = c->words.len;
-    if (or_words(p, tt->a, c) && or_words(p, tt->b, c)) return true;
+    if (or_words(p, tt->a, c, exact) && or_words(p, tt->b, c, exact)) return true;
     c->words.len = mark;
     return false;
 }
@@ -1186,16 +1190,19 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
         }
         break;
     }
-    case NFI_T_OR:
-        if (!c->have_words && or_words(p, t, c)) {
+    case NFI_T_OR: {
+        bool exact = true;
+        if (!c->have_words && or_words(p, t, c, &exact)) {
             c->have_words = true;
-            return;
+            if (exact) return;
+            break; /* the texts themselves are checked with the rest */
         }
         if (!c->lany && (bit = or_lexes(p, t)) != 0) {
             c->lany = bit;
             return;
         }
         break;
+    }
     default:
         if ((bit = leaf_feat(tt)) != 0) {
             c->fyes |= bit;

@@ -242,6 +242,26 @@ NF_TEST(rules_word_alternatives_one_test)
     nf_rules_free(r);
 }
 
+/* Exact-text alternatives merge too: the word set is only a necessary
+ * condition for them, the case must still be the written one; and the rule
+ * is skipped where none of the texts follows. */
+NF_TEST(rules_text_alternatives_keep_case)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: says\n"
+                       "    pattern: '[cap:upper]{1,2} (\"Says\" | \"Said\" | \"Warns\")'\n"
+                       "    emit: CUE\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    NF_CHECK(p && p->req_n == 1);
+    char buf[300];
+    nf_doc *d = run(r, "Port Will Reopen , Mayor Says ; Mayor says no ; Chief SAID so ; Ann Lee Warns");
+    NF_CHECK_EQ_STR(anns(d, "CUE", buf, sizeof buf), "CUE:Mayor Says|CUE:Ann Lee Warns");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* A rule whose every match needs a word beyond its first token is skipped
  * where that word does not follow within the rule's reach, and still
  * matches where it does, many times in one sentence (the look-ahead keeps
