@@ -89,6 +89,10 @@ enum { NFI_CAP_UPPER = 1, NFI_CAP_LOWER, NFI_CAP_TITLE, NFI_CAP_ALLCAPS };
 #define NFI_FEAT_CAP(v) (1ull << (23 + (v)))  /* v = NFI_CAP_*: bits 24-27 */
 #define NFI_FEAT_KIND(k) (1ull << (32 + (k))) /* k < 32 */
 #define NFI_FEAT_NEVER (1ull << 20)           /* no token has it */
+/* what a regex test's prefilter can demand of a token, as feature bits
+ * (pattern.c derives them, nfi_token_feat sets them) */
+#define NFI_FEAT_DIGIT_FIRST (1ull << 21) /* its first byte is 0-9 */
+#define NFI_FEAT_HYPHEN (1ull << 22)      /* it has a '-' */
 
 /* A token test as a conjunction, checked without walking the test tree:
  * (feat & fmask) == fwant; the vocab id is norm (unless NFI_NONE), the text

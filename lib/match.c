@@ -383,7 +383,11 @@ uint64_t nfi_token_feat(const nfi_run *run, size_t tok)
     if (run->sent_start[tok] == tok) f |= NFI_FLAG_SENT_START;
     if (run->sent_end[tok] == tok + 1) f |= NFI_FLAG_SENT_END;
     if (tk->kind < 32) f |= NFI_FEAT_KIND(tk->kind);
-    return f | cap_bits(run->doc->work + tk->span.start, tk->span.end - tk->span.start);
+    const char *text = run->doc->work + tk->span.start;
+    size_t n = tk->span.end - tk->span.start;
+    if (n && text[0] >= '0' && text[0] <= '9') f |= NFI_FEAT_DIGIT_FIRST;
+    if (n && memchr(text, '-', n)) f |= NFI_FEAT_HYPHEN;
+    return f | cap_bits(text, n);
 }
 
 uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want)

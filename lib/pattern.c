@@ -1423,6 +1423,27 @@ static nf_status required_instructions(nf_rules *r, nfi_prog *p)
     return st;
 }
 
+/* Feature bits every token that regex test t matches has, from its
+ * prefilter: a first byte that can only be a digit (or only an ASCII
+ * capital), a '-' every match has. Checked with the other feature bits of
+ * a conjunction, before any regex runs. */
+static uint64_t regex_features(const nfi_test *t)
+{
+    uint64_t f = 0;
+    if (t->re_req == '-') f |= NFI_FEAT_HYPHEN;
+    if (!t->re_first) return f;
+    bool any = false, digits = true, capitals = true;
+    for (int b = 0; b < 256; b++) {
+        if (!((t->re_first[b >> 3] >> (b & 7)) & 1)) continue;
+        any = true;
+        digits = digits && b >= '0' && b <= '9';
+        capitals = capitals && b >= 'A' && b <= 'Z';
+    }
+    if (any && digits) f |= NFI_FEAT_DIGIT_FIRST;
+    if (any && capitals) f |= NFI_FEAT_CAP(NFI_CAP_UPPER);
+    return f;
+}
+
 /* Sets each phase's grp_fmask / grp_fwant from its groups' compiled tests. */
 static nf_status group_features(nf_rules *r)
 {
@@ -1499,6 +1520,9 @@ nf_status nfi_engine_prepare(nf_rules *r)
                 ct->re_req = rt->re_req;
                 ct->re_unit = rt->re_unit;
                 ct->re_first = rt->re_first;
+                uint64_t rf = regex_features(rt);
+                ct->fmask |= rf;
+                ct->fwant |= rf;
                 break;
             }
             if (c.have_words && c.words.len) {
