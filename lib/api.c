@@ -81,7 +81,8 @@ nf_workspace *nf_workspace_new(const nf_rules *rules, nf_error *err)
     ws->seg = nfi_seg_ws_new(rules, err);
     ws->engine = ws->seg ? nfi_engine_ws_new(rules, err) : NULL;
     ws->structure = ws->engine ? nfi_structure_ws_new(rules, err) : NULL;
-    if (!ws->seg || !ws->engine || !ws->structure) {
+    ws->entities = ws->structure ? nfi_entities_ws_new(rules, err) : NULL;
+    if (!ws->seg || !ws->engine || !ws->structure || !ws->entities) {
         nf_workspace_free(ws);
         return NULL;
     }
@@ -94,6 +95,7 @@ void nf_workspace_free(nf_workspace *ws)
     nfi_seg_ws_free(ws->seg);
     nfi_engine_ws_free(ws->engine);
     nfi_structure_ws_free(ws->structure);
+    nfi_entities_ws_free(ws->entities);
     free(ws);
 }
 
@@ -147,7 +149,7 @@ const nfi_attr *nfi_ann_attr(const nf_doc *doc, const nfi_ann *a, const char *ke
 {
     for (uint32_t i = 0; i < a->attr_count; i++) {
         const nfi_attr *at = &doc->attrs.items[a->attr_start + i];
-        if (at->key == key || strcmp(at->key, key) == 0) return at;
+        if (at->key == key || (at->key[0] == key[0] && strcmp(at->key, key) == 0)) return at;
     }
     return NULL;
 }
@@ -285,7 +287,7 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if (doc->extract_flags & NF_EXTRACT_NO_RULES) return NF_OK;
     if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
     if ((st = nfi_structure(doc, ws->structure, err)) != NF_OK) return st;
-    if ((st = nfi_entities_resolve(doc, rules, err)) != NF_OK) return st;
+    if ((st = nfi_entities_resolve(doc, ws->entities, err)) != NF_OK) return st;
     if ((st = nfi_dates_resolve(doc, rules, err)) != NF_OK) return st;
     if ((st = nfi_quotes_resolve(doc, rules, err)) != NF_OK) return st;
     apply_body(doc);

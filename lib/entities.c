@@ -424,7 +424,7 @@ typedef struct mention {
 typedef struct resolver {
     nf_doc *doc;
     const char *text;
-    ent_cfg cfg;
+    const ent_cfg *cfg; /* the workspace's */
     nfi_arena scratch;
     nfi_buf buf;
     NFI_VEC(mention) m;
@@ -556,7 +556,7 @@ static bool sentence_is_heading(const resolver *r, uint32_t si)
         words++;
         if (t->flags & NF_TOKEN_CAPITALIZED) caps++;
     }
-    return words >= 3 && (double)caps >= r->cfg.heading_share * (double)words;
+    return words >= 3 && (double)caps >= r->cfg->heading_share * (double)words;
 }
 
 /* Case-folds s[0,n) into out (cap bytes); returns the length or 0. */
@@ -579,7 +579,7 @@ static size_t fold_into(const char *s, size_t n, char *out, size_t cap)
 static nf_status split_compounds(resolver *r)
 {
     const nf_doc *doc = r->doc;
-    if (!r->cfg.n_part) return NF_OK;
+    if (!r->cfg->n_part) return NF_OK;
     for (size_t ti = 0; ti < doc->tokens.len; ti++) {
         const nf_token *t = &doc->tokens.items[ti];
         if (t->kind != NF_TOKEN_WORD || !(t->flags & NF_TOKEN_CAPITALIZED)) continue;
@@ -599,12 +599,12 @@ static nf_status split_compounds(resolver *r)
             ok = fl > 0 && np < 8 && ((unsigned char)w[p] >= 'A' && (unsigned char)w[p] <= 'Z');
             if (ok) {
                 ok = false;
-                for (size_t l = 0; l < r->cfg.n_part && !ok; l++) {
-                    if (nfi_lexicon_has(r->cfg.part_lex[l], f, fl)) {
+                for (size_t l = 0; l < r->cfg->n_part && !ok; l++) {
+                    if (nfi_lexicon_has(r->cfg->part_lex[l], f, fl)) {
                         part_s[np] = t->span.start + p;
                         part_e[np] = t->span.start + q;
-                        part_t[np] = r->cfg.part_type[l];
-                        part_l[np] = r->cfg.part_lex[l];
+                        part_t[np] = r->cfg->part_type[l];
+                        part_l[np] = r->cfg->part_lex[l];
                         np++;
                         ok = true;
                     }
@@ -624,7 +624,7 @@ static nf_status split_compounds(resolver *r)
             m->rule = "entities.compound";
             char f[64];
             size_t fl = fold_into(r->text + part_s[k], part_e[k] - part_s[k], f, sizeof f);
-            const char *h = fl ? nfi_lexicon_attr(part_l[k], f, fl, r->cfg.alias_attr) : NULL;
+            const char *h = fl ? nfi_lexicon_attr(part_l[k], f, fl, r->cfg->alias_attr) : NULL;
             if (h && h[0]) m->hint = h;
         }
     }
@@ -677,7 +677,7 @@ static nf_status collect(resolver *r)
         uint32_t type = type_from_name(a->type);
         bool candidate = false;
         if (!type) {
-            if (!a->type || nfi_strtab_find(&r->cfg.candidate_types, a->type,
+            if (!a->type || nfi_strtab_find(&r->cfg->candidate_types, a->type,
                                             strlen(a->type)) == NFI_NONE)
                 continue;
             candidate = true;
@@ -691,7 +691,7 @@ static nf_status collect(resolver *r)
             at->span.start < at->span.end)
             sp = at->span;
         if (sp.start == NF_UNSET || sp.end > doc->len || sp.start >= sp.end) continue;
-        sp = trim_span(r->text, sp, &r->cfg.determiners, true);
+        sp = trim_span(r->text, sp, &r->cfg->determiners, true);
         if (sp.start == NF_UNSET) continue;
         /* a name written without capitals, or a name that is also a common
          * word where every word has a capital, is only a candidate: it
@@ -700,7 +700,7 @@ static nf_status collect(resolver *r)
             /* a guess needs capitals in a sentence that is not a heading */
             bool up, low;
             letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
-            bool acro = !low && is_acronym(&r->cfg, r->text + sp.start, sp.end - sp.start);
+            bool acro = !low && is_acronym(r->cfg, r->text + sp.start, sp.end - sp.start);
             if (!up || (!low && !(acro && sentence_has_lower(r, sp.start))) ||
                 in_heading(r, sp.start))
                 type = 0;
@@ -726,7 +726,7 @@ static nf_status collect(resolver *r)
         at = nfi_ann_attr(doc, a, "role");
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end) {
-            nf_span role = trim_span(r->text, at->span, &r->cfg.role_determiners, false);
+            nf_span role = trim_span(r->text, at->span, &r->cfg->role_determiners, false);
             if (role.start != NF_UNSET && (role.end <= sp.start || role.start >= sp.end))
                 m->role = role;
             /* a role that ends in a modifier was no title: "the new U.S. ..." */
@@ -735,7 +735,7 @@ static nf_status collect(resolver *r)
                    !is_space((unsigned char)r->text[w - 1]))
                 w--;
             if (role.start != NF_UNSET &&
-                word_in(&r->cfg.role_modifiers, r->text + w, role.end - w)) {
+                word_in(&r->cfg->role_modifiers, r->text + w, role.end - w)) {
                 r->m.len--;
                 continue;
             }
@@ -828,16 +828,16 @@ static const char *keep_key(resolver *r, size_t from, uint32_t *len)
 static const char *alias_hint(resolver *r, const mention *m)
 {
     const nf_doc *doc = r->doc;
-    if (!r->cfg.n_alias || !doc->tokens.len) return NULL;
+    if (!r->cfg->n_alias || !doc->tokens.len) return NULL;
     size_t ti = nfi_doc_token_at(doc, m->span.start);
     if (ti >= doc->tokens.len || doc->tokens.items[ti].span.start != m->span.start)
         return NULL;
-    for (size_t l = 0; l < r->cfg.n_alias; l++) {
+    for (size_t l = 0; l < r->cfg->n_alias; l++) {
         const void *entry = NULL;
-        size_t k = nfi_lexicon_match(r->cfg.alias_lex[l], doc, ti, &entry);
+        size_t k = nfi_lexicon_match(r->cfg->alias_lex[l], doc, ti, &entry);
         if (!k || ti + k > doc->tokens.len) continue;
         if (doc->tokens.items[ti + k - 1].span.end != m->span.end) continue;
-        const char *v = nfi_lexicon_entry_attr(r->cfg.alias_lex[l], entry, r->cfg.alias_attr);
+        const char *v = nfi_lexicon_entry_attr(r->cfg->alias_lex[l], entry, r->cfg->alias_attr);
         if (v && v[0]) return v;
     }
     return NULL;
@@ -861,14 +861,14 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
                 if (!words) m->first_len = q - p;
                 m->last_off = p;
                 words++;
-                if (nfi_strtab_find(&r->cfg.function_words, m->key + p, q - p) == NFI_NONE)
+                if (nfi_strtab_find(&r->cfg->function_words, m->key + p, q - p) == NFI_NONE)
                     content++;
             }
             p = q + 1;
         }
         m->nwords = words;
         m->ncontent = content;
-        m->acronym = words == 1 && is_acronym(&r->cfg, s, n);
+        m->acronym = words == 1 && is_acronym(r->cfg, s, n);
         if (!m->hint) m->hint = alias_hint(r, m);
         if (!m->keylen) m->drop = true; /* no letter or digit: not a name */
     }
@@ -986,7 +986,7 @@ static int case_quality(const resolver *r, const mention *m)
             size_t we = ws;
             while (we < n && !is_space((unsigned char)s[we]) && s[we] != '-') we++;
             words++;
-            if (u_islower((UChar32)c) && !word_in(&r->cfg.function_words, s + ws, we - ws))
+            if (u_islower((UChar32)c) && !word_in(&r->cfg->function_words, s + ws, we - ws))
                 lower_words++;
             word_start = false;
         } else if (word_start) {
@@ -994,7 +994,7 @@ static int case_quality(const resolver *r, const mention *m)
         }
     }
     if (!upper) return 0;
-    if (!lower) return upper > (size_t)r->cfg.acronym_max ? 0 : 1;
+    if (!lower) return upper > (size_t)r->cfg->acronym_max ? 0 : 1;
     return lower_words ? 1 : 2;
 }
 
@@ -1139,14 +1139,14 @@ static nf_status merge_full_names(resolver *r, uint32_t *list, size_t nlist)
         const mention *a = &r->m.items[r->best[list[i]]];
         size_t al;
         const char *as = last_word(a, &al);
-        size_t from = i > r->cfg.fuzzy_window ? i - r->cfg.fuzzy_window : 0;
+        size_t from = i > r->cfg->fuzzy_window ? i - r->cfg->fuzzy_window : 0;
         for (size_t j = from; j < i; j++) {
             const mention *b = &r->m.items[r->best[list[j]]];
             size_t bl;
             const char *bs = last_word(b, &bl);
             if (!first_compatible(a, b)) continue;
             bool same = al == bl && memcmp(as, bs, al) == 0;
-            if (same || (r->cfg.fuzzy_type[a->type] && fuzzy_same(&r->cfg, as, al, bs, bl)))
+            if (same || (r->cfg->fuzzy_type[a->type] && fuzzy_same(r->cfg, as, al, bs, bl)))
                 unite(r, list[i], list[j]);
         }
     }
@@ -1276,13 +1276,13 @@ static nf_status merge_and_sweep(resolver *r)
             const char *lw = last_word(b, &ln);
             if ((st = index_add(r, &surnames, lw, ln, g)) != NF_OK) goto done;
         }
-        if (r->cfg.short_type[b->type]) {
+        if (r->cfg->short_type[b->type]) {
             /* trailing words: "state department" of "us state department" */
             uint32_t w = 0;
             for (uint32_t p = 0; p < b->keylen; p++) {
                 if (b->key[p] != ' ') continue;
                 w++;
-                if (b->nwords - w < (uint32_t)r->cfg.short_min_words) break;
+                if (b->nwords - w < (uint32_t)r->cfg->short_min_words) break;
                 r->buf.len = 0;
                 nfi_buf_putc(&r->buf, (char)('0' + b->type));
                 nfi_buf_put(&r->buf, b->key + p + 1, b->keylen - p - 1);
@@ -1295,8 +1295,8 @@ static nf_status merge_and_sweep(resolver *r)
             /* without a legal-form suffix: "acme" of "acme corp" */
             size_t ln;
             const char *lw = last_word(b, &ln);
-            if (nfi_strtab_find(&r->cfg.legal_suffixes, lw, ln) != NFI_NONE ||
-                (r->cfg.legal_lex && nfi_lexicon_has(r->cfg.legal_lex, lw, ln))) {
+            if (nfi_strtab_find(&r->cfg->legal_suffixes, lw, ln) != NFI_NONE ||
+                (r->cfg->legal_lex && nfi_lexicon_has(r->cfg->legal_lex, lw, ln))) {
                 r->buf.len = 0;
                 nfi_buf_putc(&r->buf, (char)('0' + b->type));
                 nfi_buf_put(&r->buf, b->key, b->last_off ? b->last_off - 1 : 0);
@@ -1308,9 +1308,9 @@ static nf_status merge_and_sweep(resolver *r)
             }
             /* the first word alone when it is no common word: "Nordvik" of
              * "Nordvik Shipping ASA" (only with a common-word lexicon) */
-            if (r->cfg.common_lex && b->first_len < b->keylen &&
-                nfi_strtab_find(&r->cfg.function_words, b->key, b->first_len) == NFI_NONE &&
-                !nfi_lexicon_has(r->cfg.common_lex, b->key, b->first_len)) {
+            if (r->cfg->common_lex && b->first_len < b->keylen &&
+                nfi_strtab_find(&r->cfg->function_words, b->key, b->first_len) == NFI_NONE &&
+                !nfi_lexicon_has(r->cfg->common_lex, b->key, b->first_len)) {
                 r->buf.len = 0;
                 nfi_buf_putc(&r->buf, (char)('0' + b->type));
                 nfi_buf_put(&r->buf, b->key, b->first_len);
@@ -1321,14 +1321,14 @@ static nf_status merge_and_sweep(resolver *r)
                 if ((st = index_add(r, &shorts, r->buf.data, r->buf.len, g)) != NF_OK) goto done;
             }
         }
-        if (r->cfg.acronym_type[b->type]) {
+        if (r->cfg->acronym_type[b->type]) {
             /* initials of every word, and of the content words */
             for (int pass = 0; pass < 2; pass++) {
                 r->buf.len = 0;
                 for (uint32_t p = 0; p < b->keylen;) {
                     uint32_t q = p;
                     while (q < b->keylen && b->key[q] != ' ') q++;
-                    bool fw = nfi_strtab_find(&r->cfg.function_words, b->key + p, q - p) != NFI_NONE;
+                    bool fw = nfi_strtab_find(&r->cfg->function_words, b->key + p, q - p) != NFI_NONE;
                     if ((pass == 0 || !fw) && b->key[p] != '&') nfi_buf_putc(&r->buf, b->key[p]);
                     p = q + 1;
                 }
@@ -1382,13 +1382,13 @@ static nf_status merge_and_sweep(resolver *r)
         if (!cands.g.len && m->nwords == 1 && b->nwords == 1 &&
             (m->type == NF_ENT_PERSON || untyped)) {
             if ((st = cands_from(&cands, &surnames, m->key, m->keylen)) != NF_OK) goto done;
-            if (!cands.g.len && r->cfg.fuzzy_type[NF_ENT_PERSON]) {
-                size_t from = npersons > r->cfg.fuzzy_window ? npersons - r->cfg.fuzzy_window : 0;
+            if (!cands.g.len && r->cfg->fuzzy_type[NF_ENT_PERSON]) {
+                size_t from = npersons > r->cfg->fuzzy_window ? npersons - r->cfg->fuzzy_window : 0;
                 for (size_t k = from; k < npersons; k++) {
                     const mention *p = &r->m.items[r->best[persons[k]]];
                     size_t ln;
                     const char *lw = last_word(p, &ln);
-                    if (!fuzzy_same(&r->cfg, m->key, m->keylen, lw, ln)) continue;
+                    if (!fuzzy_same(r->cfg, m->key, m->keylen, lw, ln)) continue;
                     uint32_t *slot = nfi_vec_push(&cands.g);
                     if (!slot) {
                         st = NF_ERR_NOMEM;
@@ -1402,7 +1402,7 @@ static nf_status merge_and_sweep(resolver *r)
         if (!cands.g.len && b->keylen == m->keylen && !m->alias) {
             /* a short form of a longer name of a type that has short forms */
             for (uint32_t t = 1; t < ENT_NTYPES; t++) {
-                if (!r->cfg.short_type[t] || (!untyped && t != m->type)) continue;
+                if (!r->cfg->short_type[t] || (!untyped && t != m->type)) continue;
                 r->buf.len = 0;
                 nfi_buf_putc(&r->buf, (char)('0' + t));
                 nfi_buf_put(&r->buf, m->key, m->keylen);
@@ -1416,7 +1416,7 @@ static nf_status merge_and_sweep(resolver *r)
             how = 2;
         }
         if (!cands.g.len && m->acronym && b->nwords == 1 && !m->alias &&
-            (untyped || r->cfg.acronym_type[m->type])) {
+            (untyped || r->cfg->acronym_type[m->type])) {
             if ((st = cands_from(&cands, &initials, m->key, m->keylen)) != NF_OK) goto done;
             how = 3;
         }
@@ -1478,7 +1478,7 @@ static char *canonical_text(resolver *r, const mention *m)
         while (i < n && !is_space((unsigned char)s[i])) i++;
         size_t we = i;
         if (!first_word) nfi_buf_putc(&r->buf, ' ');
-        bool fw = word_in(&r->cfg.function_words, s + ws, we - ws);
+        bool fw = word_in(&r->cfg->function_words, s + ws, we - ws);
         size_t letters = 0, uppers = 0;
         bool dotted = false;
         for (size_t k = ws; k < we;) {
@@ -1590,11 +1590,38 @@ done:
 
 /* ------------------------------------------------------------ entry */
 
-nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
+/* The settings, read once per workspace: word tables in their own arena. */
+struct nfi_entities_ws {
+    nfi_arena arena;
+    ent_cfg cfg;
+};
+
+nfi_entities_ws *nfi_entities_ws_new(const nf_rules *rules, nf_error *err)
+{
+    nfi_entities_ws *w = calloc(1, sizeof *w);
+    if (w) {
+        nfi_arena_init(&w->arena);
+        if (cfg_init(&w->cfg, rules, &w->arena) && !w->arena.failed) return w;
+        nfi_entities_ws_free(w);
+    }
+    nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
+    return NULL;
+}
+
+void nfi_entities_ws_free(nfi_entities_ws *w)
+{
+    if (!w) return;
+    cfg_free(&w->cfg);
+    nfi_arena_free(&w->arena);
+    free(w);
+}
+
+nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error *err)
 {
     resolver r;
     memset(&r, 0, sizeof r);
     r.doc = doc;
+    r.cfg = &ws->cfg;
     r.text = doc->work ? doc->work : doc->text;
     nfi_arena_init(&r.scratch);
     nfi_strtab groups;
@@ -1602,10 +1629,6 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err
     nf_status st = NF_OK;
     doc->entities.len = 0;
     if (!r.text || !doc->tokens.len) goto done;
-    if (!cfg_init(&r.cfg, rules, &r.scratch)) {
-        st = NF_ERR_NOMEM;
-        goto done;
-    }
     if (doc->sentences.len) {
         r.sent_heading = calloc(doc->sentences.len, 1);
         r.sent_lower = calloc(doc->sentences.len, 1);
@@ -1626,7 +1649,6 @@ done:
         doc->entities.len = 0;
         nfi_error_set(err, st, "", 0, 0, "entities: %s", nf_status_str(st));
     }
-    cfg_free(&r.cfg);
     nfi_strtab_free(&groups);
     nfi_vec_free(&r.m);
     nfi_buf_free(&r.buf);

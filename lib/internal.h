@@ -244,11 +244,17 @@ typedef struct nfi_structure_ws nfi_structure_ws;
 nfi_structure_ws *nfi_structure_ws_new(const nf_rules *rules, nf_error *err);
 void nfi_structure_ws_free(nfi_structure_ws *ws);
 
+/* Per-thread state of the entity resolver (its settings and word tables). */
+typedef struct nfi_entities_ws nfi_entities_ws;
+nfi_entities_ws *nfi_entities_ws_new(const nf_rules *rules, nf_error *err);
+void nfi_entities_ws_free(nfi_entities_ws *ws);
+
 struct nf_workspace {
     const nf_rules *rules;
     nfi_seg_ws *seg;
     nfi_engine_ws *engine;
     nfi_structure_ws *structure;
+    nfi_entities_ws *entities;
 };
 
 /* ------------------------------------------------------------ stages */
@@ -271,7 +277,7 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
 /* structure.c: meta, body, dct (when not given by the caller). */
 nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *ws, nf_error *err);
 /* resolvers: annotations -> public facts. */
-nf_status nfi_entities_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
+nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error *err);
 nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
 nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
 /* The same, adding the quotes again; *work (if not NULL) gets the number of

@@ -82,7 +82,10 @@ static void attr(ent_fixture *f, size_t i, const char *key, const char *value, c
 static bool ent_run(ent_fixture *f)
 {
     nf_error err;
-    return nfi_entities_resolve(f->doc, f->rules, &err) == NF_OK;
+    nfi_entities_ws *ws = nfi_entities_ws_new(f->rules, &err);
+    bool ok = ws && nfi_entities_resolve(f->doc, ws, &err) == NF_OK;
+    nfi_entities_ws_free(ws);
+    return ok;
 }
 
 static const nf_entity *ent_at(const ent_fixture *f, size_t i)
