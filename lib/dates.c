@@ -52,7 +52,10 @@ static const char *const default_past[] = {
 typedef struct word_list {
     const nfi_setting *setting; /* from the rules, or NULL: builtin */
     const char *const *builtin;
+    uint32_t lens;              /* bit n: a word of n bytes (n < 31); bit 31: a longer one */
 } word_list;
+
+static uint32_t len_bit(size_t n) { return n < 31 ? 1u << n : 1u << 31; }
 
 static bool ieq(const char *a, size_t n, const char *b)
 {
@@ -69,6 +72,7 @@ static bool ieq(const char *a, size_t n, const char *b)
 
 static bool list_has(const word_list *l, const char *s, size_t n)
 {
+    if (!(l->lens & len_bit(n))) return false; /* no word of that length */
     if (l->setting) {
         size_t c = nfi_setting_count(l->setting);
         for (size_t i = 0; i < c; i++) {
@@ -84,10 +88,18 @@ static bool list_has(const word_list *l, const char *s, size_t n)
 
 static word_list make_list(const nf_rules *rules, const char *key, const char *const *builtin)
 {
-    word_list l = {NULL, builtin};
+    word_list l = {NULL, builtin, 0};
     if (rules) {
         const nfi_setting *s = nfi_rules_setting(rules, key);
         if (s && nfi_setting_count(s)) l.setting = s;
+    }
+    if (l.setting) {
+        for (size_t i = 0, c = nfi_setting_count(l.setting); i < c; i++) {
+            const char *w = nfi_setting_item(l.setting, i);
+            if (w) l.lens |= len_bit(strlen(w));
+        }
+    } else {
+        for (size_t i = 0; builtin[i]; i++) l.lens |= len_bit(strlen(builtin[i]));
     }
     return l;
 }
