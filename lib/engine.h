@@ -114,6 +114,7 @@ typedef struct nfi_ctest {
     int32_t re_req, re_unit;
     const uint8_t *re_first;
     uint32_t *rest, nrest;
+    bool slow; /* more than feature and lexicon bits: nfi_ctest_rest has work */
     bool never;
     bool ok; /* compiled (tests that instructions run); else use the tree */
 } nfi_ctest;
@@ -383,6 +384,7 @@ typedef struct nfi_run {
     uint32_t *ann_list;
     uint32_t ann_maxlen;  /* longest of them (tokens), at least 1 */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
+    uint64_t *lexbits;    /* per token: the lexicons (< 64) it is a one-token entry of */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
     /* per rule, for its req_pc (phases.c): the next token known to pass it
      * (NFI_NONE: none known), and how far tokens have been looked at */
@@ -421,12 +423,24 @@ size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out);
 bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
 /* Feature bits of token tok (needs run->sent_start and sent_end). */
 uint64_t nfi_token_feat(const nfi_run *run, size_t tok);
+/* The lexicons (< 64) token tok is a one-token entry of (nfi_run.lexbits). */
+uint64_t nfi_token_lexbits(const nfi_run *run, size_t tok);
 /* One-token-entry bits (lexicons in want) of a token whose word has no
  * vocab mask. */
 uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want);
 
 /* The parts of a compiled test after its feature bits (match.c). */
 bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok);
+
+/* The lexicon bits of compiled test c at token tok, then the rest of it
+ * (its feature bits passed). */
+static inline bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, const nfi_ctest *c,
+                                        uint32_t ti, size_t tok)
+{
+    uint64_t lb = run->lexbits[tok];
+    if ((lb & c->lyes) != c->lyes || (lb & c->lno) || (c->lany && !(lb & c->lany))) return false;
+    return !c->slow || nfi_ctest_rest(run, p, ti, tok);
+}
 
 /* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has
  * one: the feature bits here (most tokens stop at them), the rest in
@@ -437,7 +451,7 @@ static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, ui
     const nfi_ctest *c = p->ct ? &p->ct[ti] : NULL;
     if (!c || !c->ok || !run->feat) return nfi_token_test(run, p, ti, tok);
     if ((run->feat[tok] & c->fmask) != c->fwant) return false;
-    return nfi_ctest_rest(run, p, ti, tok);
+    return nfi_ctest_after_feat(run, p, c, ti, tok);
 }
 /* Whether token tok starts an entry of lexicon lex / is a one-token entry
  * (one look-up in rules->vocab_starts / vocab_single for lexicons < 64). */

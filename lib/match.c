@@ -414,6 +414,15 @@ static bool in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
     return lo < n && a[lo] == v;
 }
 
+uint64_t nfi_token_lexbits(const nfi_run *run, size_t tok)
+{
+    uint32_t v = run->tokvocab[tok];
+    if (v == NFI_NONE) return 0;
+    if (v < run->r->nvmask) return run->r->vocab_single[v];
+    size_t n = run->r->lexicons.len;
+    return nfi_lex_single_slow(run, tok, n >= 64 ? ~0ull : (1ull << n) - 1);
+}
+
 bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
 {
     const nfi_ctest *c = &p->ct[ti];
@@ -439,13 +448,7 @@ bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
             (c->re_req >= 0 && !memchr(u, c->re_req, n)))
             return false;
     }
-    uint64_t lm = c->lyes | c->lno | c->lany;
-    if (lm) {
-        uint32_t v = run->tokvocab[tok];
-        uint64_t sb = v < run->r->nvmask ? run->r->vocab_single[v] : nfi_lex_single_slow(run, tok, lm);
-        if ((sb & c->lyes) != c->lyes || (sb & c->lno) || (c->lany && !(sb & c->lany)))
-            return false;
-    }
+    /* lexicon bits: nfi_ctest_after_feat */
     for (uint32_t i = 0; i < c->nrest; i++)
         if (!nfi_token_test(run, p, c->rest[i], tok)) return false;
     return true;

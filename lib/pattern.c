@@ -1537,6 +1537,9 @@ nf_status nfi_engine_prepare(nf_rules *r)
             ct->never = c.never || (c.have_words && !ct->nwords) || (c.fyes & c.fno) ||
                         (c.lyes & c.lno);
             if (ct->never) ct->fmask = ct->fwant = NFI_FEAT_NEVER; /* fails the first check */
+            ct->slow = ct->norm != NFI_NONE || ct->nwords || ct->text || ct->shape ||
+                       ct->re_minlen || ct->re_first || ct->re_req >= 0 || ct->re_unit >= 0 ||
+                       c.nrest;
             ct->ok = true;
             if (c.nrest) {
                 ct->rest = nfi_arena_alloc(&r->arena, c.nrest * sizeof *ct->rest);

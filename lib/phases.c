@@ -326,7 +326,8 @@ static bool group_test_rest(const nfi_run *run, const nfi_phase *P, uint32_t g, 
 {
     const nfi_prog *p = run->r->rules.items[P->grp_rule[g]].prog;
     uint32_t t = P->grp_test[g];
-    return p->ct && p->ct[t].ok ? nfi_ctest_rest(run, p, t, s) : nfi_token_test(run, p, t, s);
+    return p->ct && p->ct[t].ok ? nfi_ctest_after_feat(run, p, &p->ct[t], t, s)
+                                : nfi_token_test(run, p, t, s);
 }
 
 /* Rules of entries (sorted by offset, word) whose word is at s + offset. */
@@ -559,9 +560,13 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
             run.sent_end[i] = (uint32_t)b;
         }
     }
-    run.feat = nfi_ws_u64(run.ws, nt);
+    run.feat = nfi_ws_u64(run.ws, 2 * nt);
     if (!run.feat) return NF_ERR_NOMEM;
-    for (size_t i = 0; i < nt; i++) run.feat[i] = nfi_token_feat(&run, i);
+    run.lexbits = run.feat + nt;
+    for (size_t i = 0; i < nt; i++) {
+        run.feat[i] = nfi_token_feat(&run, i);
+        run.lexbits[i] = nfi_token_lexbits(&run, i);
+    }
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
         st = run_phase(&run, ph, err);
     if (st == NF_OK) st = sort_anns(doc);
