@@ -248,6 +248,8 @@ typedef struct nfi_phase {
     uint32_t word_slots;
     /* by lexicon first token: lexicon index -> list */
     uint32_t *lex_ids, *lex_start, *lex_count, nlex;
+    /* the lexicons of lex_ids as bits when they are all < 64 (else ~0) */
+    uint64_t lex_mask;
     /* by annotation type at the start */
     uint32_t *type_ids, *type_start, *type_count, ntypes;
     uint32_t *lists;

@@ -1444,11 +1444,15 @@ static uint64_t regex_features(const nfi_test *t)
     return f;
 }
 
-/* Sets each phase's grp_fmask / grp_fwant from its groups' compiled tests. */
+/* Sets each phase's lex_mask, and grp_fmask / grp_fwant from its groups'
+ * compiled tests. */
 static nf_status group_features(nf_rules *r)
 {
     for (size_t ph = 0; ph < r->phases.len; ph++) {
         nfi_phase *P = &r->phases.items[ph];
+        P->lex_mask = 0;
+        for (uint32_t l = 0; l < P->nlex; l++)
+            P->lex_mask |= P->lex_ids[l] < 64 ? 1ull << P->lex_ids[l] : ~0ull;
         if (!P->ngroups) continue;
         P->grp_fmask = nfi_arena_alloc(&r->arena, P->ngroups * sizeof *P->grp_fmask);
         P->grp_fwant = nfi_arena_alloc(&r->arena, P->ngroups * sizeof *P->grp_fwant);

@@ -383,7 +383,9 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                 }
         }
         uint64_t mk = v < r->nvmask ? r->vocab_starts[v] : 0; /* lexicons it starts */
-        for (uint32_t l = 0; l < P->nlex && v != NFI_NONE; l++) {
+        bool lex_maybe = v != NFI_NONE && (P->lex_mask == ~0ull || (mk & P->lex_mask) ||
+                                           v >= r->nvmask);
+        for (uint32_t l = 0; l < P->nlex && lex_maybe; l++) {
             uint32_t lid = P->lex_ids[l];
             bool starts = lid < 64 ? ((mk >> lid) & 1) != 0
                                    : nfi_trie_child(&r->trie, r->lexicons.items[lid]->root, v) !=
