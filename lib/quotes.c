@@ -58,7 +58,8 @@ typedef struct dquote {
     size_t inh_from;    /* quote it took its speaker from */
 } dquote;
 
-enum { CUE_VERB = 1, CUE_ACCORDING, CUE_CITE };
+/* CUE_NONE: a rule says these tokens are no cue ("show up") */
+enum { CUE_NONE = 0, CUE_VERB = 1, CUE_ACCORDING, CUE_CITE };
 
 typedef struct qcue {
     size_t a, b;        /* cue tokens [a,b) */
@@ -877,8 +878,11 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
             *sb = j - 1;
             return;
         }
+        /* the name before an appositive; a piece that opens with a
+           conjunction is a clause, not an appositive (", and the meeting
+           ended there, said X") */
         if (k > lim && p_is(c, k - 1, ',') && k - 1 > ua && is_word(c, k - 2) &&
-            c->tok.items[k - 2].cap)
+            c->tok.items[k - 2].cap && !w_in(c, k, SUBJ_STOP))
             j = k - 1;
         else
             return;
@@ -1050,6 +1054,7 @@ static void rule_cues(qctx *c)
         r.type = CUE_VERB;
         if (form && form->value && !strcmp(form->value, "according")) r.type = CUE_ACCORDING;
         if (form && form->value && !strcmp(form->value, "cite")) r.type = CUE_CITE;
+        if (form && form->value && !strcmp(form->value, "none")) r.type = CUE_NONE;
         r.noclause = clause && clause->value && !strcmp(clause->value, "none");
         rcue *slot = nfi_vec_push(&c->rcues);
         if (!slot) {
@@ -1102,12 +1107,17 @@ static void find_cues(qctx *c)
                   c->tok.items[i].inq < 0))
                 continue;
             const rcue *r = &c->rcues.items[rk];
+            if (r->type == CUE_NONE) {
+                /* an exception of the rules: no cue starts inside it */
+                i = r->b - 1;
+                continue;
+            }
             add_cue(c, r->a, r->b, r->type, (uint32_t)u);
             if (c->nomem) return;
             qcue *q = &c->cues.items[c->cues.len - 1];
             q->noclause = r->noclause;
-            /* a participle ("adding", "saying") is a one-word verb cue */
-            if (r->type != CUE_VERB || r->b != r->a + 1) q->participle = false;
+            /* a participle ("adding", "pointing out") is a verb cue */
+            if (r->type != CUE_VERB) q->participle = false;
             if (r->sa < r->sb) {
                 q->sa = r->sa;
                 q->sb = r->sb;
@@ -1466,7 +1476,8 @@ static const char *const SAY_OBJECT[] = {"so", "nothing", "little", "much", "som
                                          "why", "whether", "if", "when", "where", "who",
                                          "which", "as", "to", "the", "a", "an", "this",
                                          "these", "those", "his", "her", "its", "their",
-                                         "our", "my", "your", "some", "any", "each", NULL};
+                                         "our", "my", "your", "some", "any", "each",
+                                         "of", NULL}; /* "said of the plan": about it */
 
 static bool say_clause_at(const qctx *c, size_t k, size_t ub)
 {
@@ -1613,6 +1624,19 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                 end = j;
                 break;
             }
+            /* "..., the alliance that ...": an appositive after a name that runs
+               to the end of the sentence glosses the name for the reader */
+            if (j > k + 2 && is_word(c, j - 1) && c->tok.items[j - 1].cap &&
+                (w_is(c, nx, "the") || w_is(c, nx, "a") || w_is(c, nx, "an"))) {
+                size_t x = nx;
+                while (x < ub && !p_is(c, x, ',') && c->tok.items[x].kind != QT_QUOTE &&
+                       !final_punct_tok(c, x) && !w_in(c, x, AUX))
+                    x++;
+                if (x >= ub || (final_punct_tok(c, x) && x + 1 >= ub)) {
+                    end = j;
+                    break;
+                }
+            }
             /* ", and that ...": a second content clause of the same cue */
             if ((w_is(c, nx, "and") || w_is(c, nx, "but")) && w_is(c, nx + 1, "that")) continue;
             /* ", while X said ...", ", in what he said ...": another report */
@@ -1751,6 +1775,20 @@ static bool lone_quote_to_end(const qctx *c, size_t k, size_t ub)
 }
 
 
+/* "did not say when ...", "would not say why": after a negated cue a wh-word
+ * opens the content (an embedded question), not an adjunct ("said when she
+ * left" is one). */
+static bool negated_wh(const qctx *c, size_t cue, size_t k)
+{
+    static const char *const WH[] = {"when", "where", "why", "how", "what", "who", "which", NULL};
+    if (!w_in(c, k, WH) || cue == 0) return false;
+    size_t p = cue - 1;
+    if (p > 0 && (w_is(c, p, "yet") || w_is(c, p, "publicly") || w_is(c, p, "immediately")))
+        p--;
+    return w_is(c, p, "not") || w_is(c, p, "never") || strstr(LW(c, p), "n't") != NULL ||
+           strstr(LW(c, p), "n\xe2\x80\x99t") != NULL;
+}
+
 /* Whether a cue gives a content clause: not when its rule says clause: none,
  * nor for a one-word verb cue of quotes.no_clause ("hailed the deal"). */
 static bool cue_takes_clause(const qctx *c, const qcue *q)
@@ -1818,8 +1856,12 @@ static void do_indirect(qctx *c)
                 /* "CLAUSE, according to X, and CLAUSE": the sentence around it */
                 size_t e = content_end(c, xe + 1, ub, cu->a);
                 add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.according_to");
-            } else if (p_is(c, xe, ',')) {
-                /* "According to X, CLAUSE" or "..., according to X, CLAUSE" */
+            } else if (p_is(c, xe, ',') &&
+                       !(cu->a > ua + 1 && p_is(c, cu->a - 1, ',') && !other_verb &&
+                         !w_in(c, cu->a - 2, SUBJ_STOP) && !clause_at(c, xe + 1, ub))) {
+                /* "According to X, CLAUSE" or "..., according to X, CLAUSE"
+                   ("restrictions that, according to X, make ..."); not
+                   "CLAUSE, according to X, a gloss of X.": below */
                 size_t s = xe + 1;
                 size_t e = content_end(c, s, ub, cu->a);
                 add_indirect(c, trim_content(c, s, e), cu, "quotes.indirect.according_to");
@@ -1902,7 +1944,8 @@ static void do_indirect(qctx *c)
                 /* the say rule: not after adjuncts ("said at the gala dinner in
                    ...": the skipping may stop inside a long one) */
                 if (clause_at(c, j, ub) ||
-                    (say_form(c, cu->a) && j == s && say_clause_at(c, j, ub))) {
+                    (say_form(c, cu->a) && j == s && say_clause_at(c, j, ub)) ||
+                    (j == s && negated_wh(c, cu->a, j))) {
                     cs = j;
                     fwd = true;
                 }
@@ -1938,6 +1981,12 @@ static void do_indirect(qctx *c)
             size_t after = skip_adjuncts(c, cu->b, ub, false);
             if (after >= ub || (after + 1 == ub && final_punct_tok(c, after)))
                 add_indirect(c, trim_content(c, ua, chunk_start - 2), cu,
+                             "quotes.indirect.as_said");
+            else if (p_is(c, after, ',') && after + 1 < ub &&
+                     (clause_at(c, after + 1, ub) || verb_like(c, after + 1)))
+                /* "Hawaii, as his adviser pointed out, rarely gets ...": the
+                   sentence around the aside, as for "CLAUSE, X said, CLAUSE" */
+                add_indirect(c, trim_content(c, ua, content_end(c, after + 1, ub, cu->a)), cu,
                              "quotes.indirect.as_said");
             continue;
         }

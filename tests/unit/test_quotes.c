@@ -474,6 +474,53 @@ NF_TEST(quotes_titles_in_quotation_marks_are_names)
     nf_doc_free(d);
 }
 
+/* Content boundaries and cue forms of the annotation guide (texts written
+ * for this test). */
+NF_TEST(quotes_content_boundaries_and_phrasal_cues)
+{
+    nf_doc *d = qextract(
+        "The harbour master failed to show up at the hearing he was called to last week.\n\n"
+        "Ann Lee pointed out that the pier was built in 1910.\n\n"
+        "\"We will not wait,\" Bo Chen said of the council's plan.\n\n"
+        "Ferry fares rose by a third last year, according to the Harbour Trust, a "
+        "charity that runs the pier.\n\n"
+        "The pier, as the engineers pointed out, has rarely flooded in winter.\n\n"
+        "The council has not said when the pier will reopen.\n\n"
+        "The mayor said he did not back Tom Reyes, the candidate of the port unions.\n\n"
+        "Fees that, according to the Harbour Trust, have doubled are a burden.\n");
+    NF_CHECK(d != NULL);
+    if (!d) return;
+    /* "show up" is no speech; "pointed out" is one cue */
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "up at the hearing") == NULL);
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "at the hearing") == NULL);
+    const nf_quote *q = find_q(d, NF_QUOTE_INDIRECT, "the pier was built");
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->cue), "pointed out");
+    /* "said of X": X is what it was said about, no content */
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "of the council") == NULL);
+    /* "CLAUSE, according to X, a gloss of X.": the clause before */
+    q = find_q(d, NF_QUOTE_INDIRECT, "Ferry fares");
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->span), "Ferry fares rose by a third last year");
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "a charity") == NULL);
+    /* "X, as Y pointed out, CLAUSE": the sentence */
+    q = find_q(d, NF_QUOTE_INDIRECT, "The pier, as");
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "The pier, as the engineers pointed out, has rarely flooded in winter");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "the engineers");
+    }
+    /* a negated cue: the wh-clause is its content */
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "when the pier will reopen") != NULL);
+    /* the reporter's gloss of a name ends the content */
+    q = find_q(d, NF_QUOTE_INDIRECT, "he did not back");
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->span), "he did not back Tom Reyes");
+    /* "that, according to X, VERB ...": the relative clause goes on after it */
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "have doubled") != NULL);
+    nf_doc_free(d);
+}
+
 /* The cues are rules: without QUOTE_CUE rules a direct quote has no cue. */
 NF_TEST(quotes_without_cue_rules_have_no_cues)
 {
