@@ -1292,10 +1292,16 @@ static void do_direct(qctx *c)
         if ((double)words <= 2 * c->scare_max_words + 2 && cu >= 0 && q->close != q->open) {
             /* a title in quotation marks ("Fox News Sunday," "The Morning
                Show"): every word capitalised but small words, no punctuation
-               except a comma before the closing mark; a name, not a quote */
+               except a comma before the closing mark, or a period when the
+               sentence began before the mark and no comma or colon opens the
+               quote ('said on CNN's "State of the Union."'; not 'added the
+               words, "Ann Lee."'); a name, not a quote */
             bool allcap = true;
             size_t stop = q->close;
-            if (stop > q->open + 1 && p_is(c, stop - 1, ',')) stop--;
+            bool inside = q->unit != NFI_NONE && c->units.items[q->unit].a < q->open &&
+                          !p_is(c, q->open - 1, ',') && !p_is(c, q->open - 1, ':');
+            if (stop > q->open + 1 && (p_is(c, stop - 1, ',') || (inside && p_is(c, stop - 1, '.'))))
+                stop--;
             for (size_t k = q->open + 1; k < stop; k++) {
                 if (is_word(c, k) && !c->tok.items[k].cap && !w_in(c, k, SUBJ_STOP) &&
                     !w_is(c, k, "of") && !w_is(c, k, "the") && !w_is(c, k, "a") &&

@@ -487,7 +487,9 @@ NF_TEST(quotes_content_boundaries_and_phrasal_cues)
         "The pier, as the engineers pointed out, has rarely flooded in winter.\n\n"
         "The council has not said when the pier will reopen.\n\n"
         "The mayor said he did not back Tom Reyes, the candidate of the port unions.\n\n"
-        "Fees that, according to the Harbour Trust, have doubled are a burden.\n");
+        "Fees that, according to the Harbour Trust, have doubled are a burden.\n\n"
+        "The mayor said on Harbour Radio's \"Morning Tide Show.\"\n\n"
+        "He read it on Ann Lee's show, \"Harbour Nights Tonight.\"\n");
     NF_CHECK(d != NULL);
     if (!d) return;
     /* "show up" is no speech; "pointed out" is one cue */
@@ -518,6 +520,10 @@ NF_TEST(quotes_content_boundaries_and_phrasal_cues)
     if (q) NF_CHECK_EQ_STR(sp(d, q->span), "he did not back Tom Reyes");
     /* "that, according to X, VERB ...": the relative clause goes on after it */
     NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "have doubled") != NULL);
+    /* a show's name with the sentence's period inside the marks is a title;
+       "show" after a possessive is a noun, no cue */
+    NF_CHECK(find_q(d, NF_QUOTE_DIRECT, "Morning Tide") == NULL);
+    NF_CHECK(find_q(d, NF_QUOTE_DIRECT, "Harbour Nights") == NULL);
     nf_doc_free(d);
 }
 
