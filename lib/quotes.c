@@ -34,18 +34,44 @@ enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
 #define QR_OPEN 1u
 #define QR_CLOSE 2u
 
+/* 28 bytes: a document has about one token per 5 bytes, and this array is
+   the stage's largest allocation (the stage runs on texts below 4 GiB). */
 typedef struct qtok {
-    size_t s, e;     /* bytes */
+    uint32_t s, e;   /* bytes */
+    uint32_t low;    /* offset of the lower-cased form in ctx.low (0: none) */
+    int32_t inq;     /* index of the direct quote whose content holds it, or -1 */
+    uint32_t unit;   /* unit index (NFI_NONE for line ends between units) */
+    uint16_t lists;  /* L_* bits: the word lists its lower-cased form is in */
     uint8_t kind;    /* QT_* */
     uint8_t qclass;  /* QM_* for quote marks */
     uint8_t role;    /* QR_* possible roles of a quote mark */
     uint8_t cap;     /* word starts with an upper-case letter */
     uint8_t para;    /* QT_NL: a blank line follows (paragraph break) */
-    uint32_t low;    /* offset of the lower-cased form in ctx.low */
-    int32_t inq;     /* index of the direct quote whose content holds it, or -1 */
-    uint32_t unit;   /* unit index (NFI_NONE for line ends between units) */
     bool closes;     /* the closing mark of a direct quote */
 } qtok;
+
+/* The word lists a token is tested against, as bits of qtok.lists: looked up
+   once per token (a hash probe), so that each of the many tests is an AND
+   instead of a walk of a list with strcmp. */
+enum {
+    L_PRON = 1u << 0,   /* PRONOUNS */
+    L_DET = 1u << 1,    /* DETS */
+    L_AUX = 1u << 2,    /* AUX */
+    L_PREP = 1u << 3,   /* PREPS */
+    L_SUBJ = 1u << 4,   /* SUBJ_STOP */
+    L_SKIP = 1u << 5,   /* SKIP_ADV */
+    L_TIME = 1u << 6,   /* TIME_WORDS */
+    L_SAYOBJ = 1u << 7, /* SAY_OBJECT */
+    L_CUE = 1u << 8,    /* quotes.cues (or DEF_CUES) */
+    L_NOCLAUSE = 1u << 9 /* quotes.no_clause (or NO_CLAUSE) */
+};
+
+/* Open-addressing table from a list word to its L_* bits. */
+#define WORD_SLOTS 1024u
+typedef struct wslot {
+    const char *w;
+    uint16_t bits;
+} wslot;
 
 typedef struct dquote {
     size_t open, close; /* tokens of the marks; close == open when unclosed */
@@ -99,6 +125,7 @@ typedef struct qctx {
     size_t n;
     NFI_VEC(qtok) tok;
     nfi_buf low;
+    wslot *words;            /* WORD_SLOTS: the built-in lists by word */
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
@@ -265,9 +292,9 @@ static bool w_is(const qctx *c, size_t i, const char *w)
 {
     return is_word(c, i) && strcmp(LW(c, i), w) == 0;
 }
-static bool w_in(const qctx *c, size_t i, const char *const *list)
+static bool w_in(const qctx *c, size_t i, unsigned bit)
 {
-    return is_word(c, i) && in_list(LW(c, i), list);
+    return is_word(c, i) && (c->tok.items[i].lists & bit);
 }
 static bool p_is(const qctx *c, size_t i, char ch)
 {
@@ -285,15 +312,9 @@ static bool in_lex(const nfi_lexicon *lex, const char *const *dflt, const char *
     if (lex) return nfi_lexicon_has(lex, w, strlen(w));
     return in_list(w, dflt);
 }
-#define NOCLAUSE(c, i) (is_word(c, i) && in_lex((c)->lx_noclause, NO_CLAUSE, LW(c, i)))
+#define NOCLAUSE(c, i) w_in(c, i, L_NOCLAUSE)
 
-static bool is_cue_word(const qctx *c, size_t i)
-{
-    if (!is_word(c, i)) return false;
-    const char *w = LW(c, i);
-    if (c->lx_cues) return nfi_lexicon_has(c->lx_cues, w, strlen(w));
-    return in_list(w, DEF_CUES);
-}
+static bool is_cue_word(const qctx *c, size_t i) { return w_in(c, i, L_CUE); }
 
 /* Length of a white-space character at t[i] (not a line end), else 0. */
 static size_t space_at(const char *t, size_t n, size_t i)
@@ -383,32 +404,41 @@ static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
         c->nomem = true;
         return false;
     }
-    k->s = s;
-    k->e = e;
+    k->s = (uint32_t)s;
+    k->e = (uint32_t)e;
     k->kind = kind;
     k->inq = -1;
     k->unit = NFI_NONE;
-    k->low = (uint32_t)c->low.len;
-    if (kind == QT_WORD) {
-        unsigned char b0 = (unsigned char)c->t[s];
-        k->cap = (b0 >= 'A' && b0 <= 'Z') ||
-                 (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
-                  (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
-        for (size_t i = s; i < e; i++) {
-            char ch = c->t[i];
-            if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
-            /* curly apostrophe -> ' so that lists match both forms */
-            if ((unsigned char)ch == 0xE2 && i + 2 < e && (unsigned char)c->t[i + 1] == 0x80 &&
-                (unsigned char)c->t[i + 2] == 0x99) {
-                nfi_buf_putc(&c->low, '\'');
-                i += 2;
-                continue;
-            }
-            nfi_buf_putc(&c->low, ch);
-        }
+    k->low = 0; /* the empty string at the start of ctx.low */
+    if (kind != QT_WORD) return true;
+    unsigned char b0 = (unsigned char)c->t[s];
+    k->cap = (b0 >= 'A' && b0 <= 'Z') ||
+             (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
+              (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
+    /* the word, then lower-cased in place (a curly apostrophe becomes ' so
+       that lists match both forms) */
+    size_t at = c->low.len, n = e - s;
+    nfi_buf_put(&c->low, c->t + s, n);
+    if (c->low.failed) {
+        c->nomem = true;
+        return false;
     }
+    char *d = c->low.data + at, *w = d;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)d[i];
+        if (ch >= 'A' && ch <= 'Z') {
+            ch = (unsigned char)(ch - 'A' + 'a');
+        } else if (ch == 0xE2 && i + 2 < n && (unsigned char)d[i + 1] == 0x80 &&
+                   (unsigned char)d[i + 2] == 0x99) {
+            ch = '\'';
+            i += 2;
+        }
+        *w++ = (char)ch;
+    }
+    c->low.len = at + (size_t)(w - d);
     nfi_buf_putc(&c->low, '\0');
     if (c->low.failed) c->nomem = true;
+    k->low = (uint32_t)at;
     return !c->nomem;
 }
 
@@ -433,6 +463,16 @@ static void scan(qctx *c)
 {
     const char *t = c->t;
     size_t n = c->n, i = 0;
+    /* room for about one token per 4 bytes (news text has one per 5 or 6),
+       so that the array is allocated once on most texts */
+    size_t est = n / 4 + 16;
+    c->tok.items = malloc(est * sizeof *c->tok.items);
+    if (!c->tok.items) {
+        c->nomem = true;
+        return;
+    }
+    c->tok.cap = est;
+    nfi_buf_putc(&c->low, '\0'); /* offset 0: the form of non-words */
     while (i < n && !c->nomem) {
         size_t sp;
         if (t[i] == '\n') {
@@ -750,7 +790,7 @@ static void make_units(qctx *c)
 
 static bool is_pron(const qctx *c, size_t i)
 {
-    if (!w_in(c, i, PRONOUNS)) return false;
+    if (!w_in(c, i, L_PRON)) return false;
     /* "US" is the country, not the pronoun */
     const qtok *k = &c->tok.items[i];
     return !(k->e - k->s >= 2 && c->t[k->s + 1] >= 'A' && c->t[k->s + 1] <= 'Z');
@@ -770,10 +810,10 @@ static size_t nwords(const qctx *c, size_t a, size_t b)
 static size_t leading_np(const qctx *c, size_t a, size_t lim)
 {
     size_t j = a, cnt = 0;
-    if (w_in(c, j, DETS)) j++;
+    if (w_in(c, j, L_DET)) j++;
     while (j < lim && cnt < 6 && is_word(c, j)) {
-        if (w_in(c, j, PREPS) || w_in(c, j, AUX) || w_in(c, j, SUBJ_STOP) || is_cue_word(c, j) ||
-            w_in(c, j, TIME_WORDS) || w_is(c, j, "this") || w_is(c, j, "last"))
+        if (w_in(c, j, L_PREP) || w_in(c, j, L_AUX) || w_in(c, j, L_SUBJ) || is_cue_word(c, j) ||
+            w_in(c, j, L_TIME) || w_is(c, j, "this") || w_is(c, j, "last"))
             break;
         const char *w = LW(c, j);
         size_t L = strlen(w);
@@ -799,7 +839,7 @@ static bool segment_names_source(const qctx *c, size_t k, size_t p, size_t *ns, 
     const nf_doc *d = c->doc;
     for (size_t x = k; x < p && x < k + 4; x++) {
         if (!is_word(c, x) || !c->tok.items[x].cap) return false;
-        if (x > k && w_in(c, x - 1, SUBJ_STOP)) return false; /* "But Ann Lee" */
+        if (x > k && w_in(c, x - 1, L_SUBJ)) return false; /* "But Ann Lee" */
         size_t i = ent_bound(c, c->ent_by_start, d->entities.len, c->tok.items[x].s, false, false);
         for (; i < d->entities.len; i++) {
             const nf_entity *en = &d->entities.items[c->ent_by_start[i]];
@@ -817,7 +857,7 @@ static bool segment_names_source(const qctx *c, size_t k, size_t p, size_t *ns, 
             }
             if (y != p) continue;
             for (size_t z = k; z < p; z++)
-                if (w_in(c, z, AUX)) return false;
+                if (w_in(c, z, L_AUX)) return false;
             *ns = k;
             *ne = e;
             return true;
@@ -832,7 +872,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
     *sa = *sb = cue;
     if (cue <= ua) return;
     size_t j = cue;
-    while (j > ua && (w_in(c, j - 1, SKIP_ADV) ||
+    while (j > ua && (w_in(c, j - 1, L_SKIP) ||
                       (is_word(c, j - 1) && !c->tok.items[j - 1].cap &&
                        strlen(LW(c, j - 1)) > 4 &&
                        strcmp(LW(c, j - 1) + strlen(LW(c, j - 1)) - 2, "ly") == 0)))
@@ -882,7 +922,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
            conjunction is a clause, not an appositive (", and the meeting
            ended there, said X") */
         if (k > lim && p_is(c, k - 1, ',') && k - 1 > ua && is_word(c, k - 2) &&
-            c->tok.items[k - 2].cap && !w_in(c, k, SUBJ_STOP))
+            c->tok.items[k - 2].cap && !w_in(c, k, L_SUBJ))
             j = k - 1;
         else
             return;
@@ -900,7 +940,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
             w_is(c, p, "until")) {
             /* "X in a note after the vote said": the clause's subject */
             size_t k = p;
-            while (k > ua && is_word(c, k - 1) && !w_in(c, k - 1, SUBJ_STOP) && k + 20 > p) k--;
+            while (k > ua && is_word(c, k - 1) && !w_in(c, k - 1, L_SUBJ) && k + 20 > p) k--;
             if (k < p && (k == ua || p_is(c, k - 1, ','))) {
                 size_t e = leading_np(c, k, p);
                 if (e > k) {
@@ -914,7 +954,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
         const qtok *k = &c->tok.items[p];
         if (k->inq >= 0) break;
         if (k->kind == QT_WORD) {
-            if (w_in(c, p, SUBJ_STOP) || is_cue_word(c, p) || w_in(c, p, AUX)) break;
+            if (w_in(c, p, L_SUBJ) || is_cue_word(c, p) || w_in(c, p, L_AUX)) break;
             if (is_pron(c, p) && !w_is(c, p, "us")) break;
         } else if (k->kind == QT_PUNCT) {
             char ch = c->t[k->s];
@@ -938,25 +978,25 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
         cnt++;
     }
     /* drop a leading preposition phrase: "On Friday the ministry" */
-    while (j < b && w_in(c, j, PREPS)) {
+    while (j < b && w_in(c, j, L_PREP)) {
         size_t k = j + 1;
-        while (k < b && !w_in(c, k, DETS) && !(is_word(c, k) && c->tok.items[k].cap &&
-                                               !w_in(c, k, TIME_WORDS)))
+        while (k < b && !w_in(c, k, L_DET) && !(is_word(c, k) && c->tok.items[k].cap &&
+                                               !w_in(c, k, L_TIME)))
             k++;
         j = k;
     }
     while (j < b && !is_word(c, j)) j++;
     /* drop trailing time words: "Trump this week", "the ministry on Friday" */
-    while (b > j + 1 && w_in(c, b - 1, TIME_WORDS)) {
+    while (b > j + 1 && w_in(c, b - 1, L_TIME)) {
         b--;
-        while (b > j + 1 && (w_in(c, b - 1, PREPS) || w_is(c, b - 1, "this") ||
+        while (b > j + 1 && (w_in(c, b - 1, L_PREP) || w_is(c, b - 1, "this") ||
                              w_is(c, b - 1, "last") || w_is(c, b - 1, "next")))
             b--;
     }
     if (j >= b) return;
     /* a trailing adjunct is not part of the mention: "X in a statement" */
     for (size_t k = j + 1; k < b; k++)
-        if (w_in(c, k, PREPS) && !w_is(c, k, "for") && !w_is(c, k, "to")) {
+        if (w_in(c, k, L_PREP) && !w_is(c, k, "for") && !w_is(c, k, "to")) {
             b = k;
             break;
         }
@@ -974,11 +1014,11 @@ static void np_after(const qctx *c, size_t from, size_t ub, size_t *sa, size_t *
         if (k->kind == QT_WORD) {
             /* a cue word after a determiner or an adjective is a noun: "a new
                report by ..." */
-            bool noun = cnt > 0 && (w_in(c, j - 1, DETS) || (is_word(c, j - 1) && !c->tok.items[j - 1].cap));
-            if (w_in(c, j, SUBJ_STOP) || (is_cue_word(c, j) && !noun) || w_in(c, j, AUX)) break;
-            if (cnt > 0 && (w_in(c, j, PREPS) && !w_is(c, j, "for") && !w_is(c, j, "to")))
+            bool noun = cnt > 0 && (w_in(c, j - 1, L_DET) || (is_word(c, j - 1) && !c->tok.items[j - 1].cap));
+            if (w_in(c, j, L_SUBJ) || (is_cue_word(c, j) && !noun) || w_in(c, j, L_AUX)) break;
+            if (cnt > 0 && (w_in(c, j, L_PREP) && !w_is(c, j, "for") && !w_is(c, j, "to")))
                 break;
-            if (w_in(c, j, PREPS) && cnt == 0) break;
+            if (w_in(c, j, L_PREP) && cnt == 0) break;
         } else if (k->kind == QT_PUNCT) {
             char ch = c->t[k->s];
             if (!(ch == '-' || ch == '&')) break;
@@ -1084,8 +1124,8 @@ static void find_speaker(const qctx *c, qcue *q, size_t ua, size_t ub)
         return;
     np_after(c, q->b, ub, &q->sa, &q->sb);
     size_t e = q->sb;
-    bool ends = e >= ub || c->tok.items[e].kind != QT_WORD || w_in(c, e, PREPS) ||
-                w_in(c, e, TIME_WORDS);
+    bool ends = e >= ub || c->tok.items[e].kind != QT_WORD || w_in(c, e, L_PREP) ||
+                w_in(c, e, L_TIME);
     if (q->sa != q->sb && ends && !(is_pron(c, q->sa) && q->sb - q->sa > 1))
         q->inverted = true;
     else
@@ -1303,7 +1343,7 @@ static void do_direct(qctx *c)
             if (stop > q->open + 1 && (p_is(c, stop - 1, ',') || (inside && p_is(c, stop - 1, '.'))))
                 stop--;
             for (size_t k = q->open + 1; k < stop; k++) {
-                if (is_word(c, k) && !c->tok.items[k].cap && !w_in(c, k, SUBJ_STOP) &&
+                if (is_word(c, k) && !c->tok.items[k].cap && !w_in(c, k, L_SUBJ) &&
                     !w_is(c, k, "of") && !w_is(c, k, "the") && !w_is(c, k, "a") &&
                     !w_is(c, k, "in") && !w_is(c, k, "on") && !w_is(c, k, "to") &&
                     !w_is(c, k, "for"))
@@ -1423,11 +1463,11 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
     if (w_is(c, k, "that")) return true;
     /* "said when she resigned ...", "said as he entered": an adjunct of the
        report, not its content */
-    if (w_in(c, k, SUBJ_STOP) && !w_is(c, k, "whether") && !w_is(c, k, "if")) return false;
+    if (w_in(c, k, L_SUBJ) && !w_is(c, k, "whether") && !w_is(c, k, "if")) return false;
     if (is_pron(c, k) && !w_is(c, k, "him") && !w_is(c, k, "them") && !w_is(c, k, "us"))
         return true;
     if (pron_contraction(c, k)) return true;
-    if (w_in(c, k, AUX)) return true; /* "something it said would ..." */
+    if (w_in(c, k, L_AUX)) return true; /* "something it said would ..." */
     if (c->tok.items[k].kind == QT_QUOTE) return true;
     bool aside = false;
     for (size_t j = k, cnt = 0; j < ub && (double)cnt < c->clause_lookahead; j++, cnt++) {
@@ -1451,17 +1491,17 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
             continue;
         }
         if (t->kind != QT_WORD) continue;
-        if (j > k && (w_in(c, j, AUX) ||
-                      (is_cue_word(c, j) && !NOCLAUSE(c, j) && !w_in(c, j - 1, DETS) &&
-                       !w_in(c, j - 1, PREPS) && !w_is(c, j - 1, "of"))))
+        if (j > k && (w_in(c, j, L_AUX) ||
+                      (is_cue_word(c, j) && !NOCLAUSE(c, j) && !w_in(c, j - 1, L_DET) &&
+                       !w_in(c, j - 1, L_PREP) && !w_is(c, j - 1, "of"))))
             return true;
         const char *w = LW(c, j);
         size_t L = strlen(w);
         if (j > k && L > 4 && strcmp(w + L - 2, "ed") == 0 && !t->cap &&
-            !w_in(c, j - 1, DETS) && !w_in(c, j - 1, PREPS) && !w_is(c, j - 1, "of") &&
+            !w_in(c, j - 1, L_DET) && !w_in(c, j - 1, L_PREP) && !w_is(c, j - 1, "of") &&
             !w_is(c, j - 1, "and"))
             return true;
-        if (j > k && (w_in(c, j, SUBJ_STOP) && !w_is(c, j, "and") && !w_is(c, j, "or") &&
+        if (j > k && (w_in(c, j, L_SUBJ) && !w_is(c, j, "and") && !w_is(c, j, "or") &&
                       !w_is(c, j, "nor")))
             return false;
     }
@@ -1487,9 +1527,9 @@ static const char *const SAY_OBJECT[] = {"so", "nothing", "little", "much", "som
 
 static bool say_clause_at(const qctx *c, size_t k, size_t ub)
 {
-    if (!is_word(c, k) || w_in(c, k, SAY_OBJECT) || w_in(c, k, PREPS)) {
+    if (!is_word(c, k) || w_in(c, k, L_SAYOBJ) || w_in(c, k, L_PREP)) {
         /* a determiner starts a subject as well: "say the program has" */
-        if (!(w_in(c, k, DETS) && !w_is(c, k, "no") && !w_is(c, k, "what"))) return false;
+        if (!(w_in(c, k, L_DET) && !w_is(c, k, "no") && !w_is(c, k, "what"))) return false;
         if (w_is(c, k + 1, "same") || w_is(c, k + 1, "following")) return false;
     }
     size_t words = 0;
@@ -1505,35 +1545,35 @@ static bool say_clause_at(const qctx *c, size_t k, size_t ub)
 static size_t skip_adjuncts(const qctx *c, size_t k, size_t ub, bool object)
 {
     for (int guard = 0; guard < 6 && k < ub; guard++) {
-        if (w_in(c, k, SKIP_ADV) && !w_is(c, k, "had") && !w_is(c, k, "has") &&
+        if (w_in(c, k, L_SKIP) && !w_is(c, k, "had") && !w_is(c, k, "has") &&
             !w_is(c, k, "was") && !w_is(c, k, "is") && !w_is(c, k, "would") &&
             !w_is(c, k, "will") && !w_is(c, k, "were")) {
             k++;
             continue;
         }
-        if (w_in(c, k, TIME_WORDS) || w_is(c, k, "last") || w_is(c, k, "this")) {
-            if ((w_is(c, k, "last") || w_is(c, k, "this")) && w_in(c, k + 1, TIME_WORDS))
+        if (w_in(c, k, L_TIME) || w_is(c, k, "last") || w_is(c, k, "this")) {
+            if ((w_is(c, k, "last") || w_is(c, k, "this")) && w_in(c, k + 1, L_TIME))
                 k += 2;
-            else if (w_in(c, k, TIME_WORDS))
+            else if (w_in(c, k, L_TIME))
                 k++;
             else
                 break;
             continue;
         }
-        bool prep = w_in(c, k, PREPS) && !w_is(c, k, "while");
+        bool prep = w_in(c, k, L_PREP) && !w_is(c, k, "while");
         if (prep || object) {
             size_t j = k + (prep ? 1 : 0);
-            if (w_in(c, j, DETS) && !w_is(c, j, "that")) j++;
+            if (w_in(c, j, L_DET) && !w_is(c, j, "that")) j++;
             size_t words = 0;
             while (j < ub && words < 4 && is_word(c, j) && !w_is(c, j, "that") &&
-                   !is_pron(c, j) && !w_in(c, j, AUX) && !w_in(c, j, PREPS) &&
-                   !(words > 0 && w_in(c, j, DETS))) {
-                bool tw = w_in(c, j, TIME_WORDS);
+                   !is_pron(c, j) && !w_in(c, j, L_AUX) && !w_in(c, j, L_PREP) &&
+                   !(words > 0 && w_in(c, j, L_DET))) {
+                bool tw = w_in(c, j, L_TIME);
                 if (words > 0 && c->tok.items[j].cap && !c->tok.items[j - 1].cap) break;
                 j++;
                 words++;
                 if (tw && !(j < ub && is_word(c, j) && !c->tok.items[j].cap && !is_pron(c, j) &&
-                            !w_in(c, j, DETS) && !w_in(c, j, AUX) && !w_is(c, j, "that")))
+                            !w_in(c, j, L_DET) && !w_in(c, j, L_AUX) && !w_is(c, j, "that")))
                     break;
             }
             if (words == 0) break;
@@ -1586,7 +1626,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
         }
         /* "... and suggested that ...": a second report of the same speaker */
         if (j > k && (w_is(c, j, "and") || w_is(c, j, "but")) &&
-            (is_cue_word(c, j + 1) || (w_in(c, j + 1, SKIP_ADV) && is_cue_word(c, j + 2)))) {
+            (is_cue_word(c, j + 1) || (w_in(c, j + 1, L_SKIP) && is_cue_word(c, j + 2)))) {
             end = j;
             break;
         }
@@ -1611,7 +1651,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                         strcmp(w, "according") != 0 && strcmp(w, "nothing") != 0 &&
                         strcmp(w, "something") != 0 && strcmp(w, "everything") != 0 &&
                         strcmp(w, "anything") != 0 &&
-                        (w_in(c, v + 1, DETS) || is_pron(c, v + 1) || w_in(c, v + 1, PREPS) ||
+                        (w_in(c, v + 1, L_DET) || is_pron(c, v + 1) || w_in(c, v + 1, L_PREP) ||
                          w_is(c, v + 1, "of") || verb_like(c, v + 1))) {
                         /* a verb: an object or a preposition follows ("putting
                            his", "engaging in"); not a noun ("housing and") */
@@ -1623,9 +1663,9 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
             /* ", yet refuses ...", ", but was ...": a second predicate of the
                speaker, not the content */
             if ((w_is(c, nx, "yet") || w_is(c, nx, "but")) &&
-                (w_in(c, nx + 1, AUX) || verb_like(c, nx + 1) ||
+                (w_in(c, nx + 1, L_AUX) || verb_like(c, nx + 1) ||
                  (is_word(c, nx + 1) && !c->tok.items[nx + 1].cap &&
-                  LW(c, nx + 1)[strlen(LW(c, nx + 1)) - 1] == 's' && !w_in(c, nx + 1, DETS) &&
+                  LW(c, nx + 1)[strlen(LW(c, nx + 1)) - 1] == 's' && !w_in(c, nx + 1, L_DET) &&
                   !is_pron(c, nx + 1)))) {
                 end = j;
                 break;
@@ -1636,7 +1676,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                 (w_is(c, nx, "the") || w_is(c, nx, "a") || w_is(c, nx, "an"))) {
                 size_t x = nx;
                 while (x < ub && !p_is(c, x, ',') && c->tok.items[x].kind != QT_QUOTE &&
-                       !final_punct_tok(c, x) && !w_in(c, x, AUX))
+                       !final_punct_tok(c, x) && !w_in(c, x, L_AUX))
                     x++;
                 if (x >= ub || (final_punct_tok(c, x) && x + 1 >= ub)) {
                     end = j;
@@ -1653,7 +1693,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                     words++;
                 }
                 if (words > 0 && x < ub && is_cue_word(c, x) && x != self_cue &&
-                    c->tok.items[x].inq < 0 && !NOCLAUSE(c, x) && !w_in(c, x - 1, DETS)) {
+                    c->tok.items[x].inq < 0 && !NOCLAUSE(c, x) && !w_in(c, x - 1, L_DET)) {
                     end = j;
                     break;
                 }
@@ -1787,7 +1827,7 @@ static bool lone_quote_to_end(const qctx *c, size_t k, size_t ub)
 static bool negated_wh(const qctx *c, size_t cue, size_t k)
 {
     static const char *const WH[] = {"when", "where", "why", "how", "what", "who", "which", NULL};
-    if (!w_in(c, k, WH) || cue == 0) return false;
+    if (!is_word(c, k) || !in_list(LW(c, k), WH) || cue == 0) return false;
     size_t p = cue - 1;
     if (p > 0 && (w_is(c, p, "yet") || w_is(c, p, "publicly") || w_is(c, p, "immediately")))
         p--;
@@ -1851,7 +1891,7 @@ static void do_indirect(qctx *c)
             if (!p_is(c, xe, ',') && cu->a == ua) {
                 size_t x = xe;
                 while (x < ub && x < xe + 10 && (is_word(c, x) || p_is(c, x, '-')) &&
-                       !w_in(c, x, AUX) && !w_in(c, x, SUBJ_STOP))
+                       !w_in(c, x, L_AUX) && !w_in(c, x, L_SUBJ))
                     x++;
                 if (p_is(c, x, ',')) xe = cu->sb = x;
             }
@@ -1864,7 +1904,7 @@ static void do_indirect(qctx *c)
                 add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.according_to");
             } else if (p_is(c, xe, ',') &&
                        !(cu->a > ua + 1 && p_is(c, cu->a - 1, ',') && !other_verb &&
-                         !w_in(c, cu->a - 2, SUBJ_STOP) && !clause_at(c, xe + 1, ub))) {
+                         !w_in(c, cu->a - 2, L_SUBJ) && !clause_at(c, xe + 1, ub))) {
                 /* "According to X, CLAUSE" or "..., according to X, CLAUSE"
                    ("restrictions that, according to X, make ..."); not
                    "CLAUSE, according to X, a gloss of X.": below */
@@ -1890,10 +1930,10 @@ static void do_indirect(qctx *c)
             }
             size_t t = j, words = 0;
             while (t < ub && words < 6 && is_word(c, t) && !w_is(c, t, "to") &&
-                   !w_in(c, t, AUX) && !is_cue_word(c, t) && c->tok.items[t].inq < 0)
+                   !w_in(c, t, L_AUX) && !is_cue_word(c, t) && c->tok.items[t].inq < 0)
                 t++, words++;
             if (w_is(c, t, "to") && is_word(c, t + 1) && !c->tok.items[t + 1].cap &&
-                !w_in(c, t + 1, DETS) && !is_pron(c, t + 1) && c->tok.items[t].inq < 0) {
+                !w_in(c, t + 1, L_DET) && !is_pron(c, t + 1) && c->tok.items[t].inq < 0) {
                 size_t e = content_end(c, j, ub, cu->a);
                 add_indirect(c, trim_content(c, j, e), cu, "quotes.indirect.infinitive");
                 continue;
@@ -1924,13 +1964,13 @@ static void do_indirect(qctx *c)
                 bool place = x > j + 1 && x <= j + 4;
                 for (size_t y = j + 1; y < x && place; y++)
                     if (!is_word(c, y) || !c->tok.items[y].cap) place = false;
-                if (p_is(c, x, ',') && w_is(c, x + 1, "that") && (w_in(c, j + 1, SUBJ_STOP) || place)) {
+                if (p_is(c, x, ',') && w_is(c, x + 1, "that") && (w_in(c, j + 1, L_SUBJ) || place)) {
                     j = x;
                     continue;
                 }
                 break;
             }
-            if (w_in(c, j, AUX) || is_cue_word(c, j)) break;
+            if (w_in(c, j, L_AUX) || is_cue_word(c, j)) break;
         }
         bool fwd = false;
         size_t cs = 0;
@@ -2013,7 +2053,7 @@ static void do_indirect(qctx *c)
             } else if (at_end && p_is(c, after, ',') && after + 1 < ub && !is_cue_word(c, after + 1) &&
                 !(w_is(c, after + 1, "according")) && comma_before &&
                 (clause_at(c, after + 1, ub) || verb_like(c, rest) ||
-                 (w_in(c, rest, SUBJ_STOP) && !w_is(c, rest, "as")))) {
+                 (w_in(c, rest, L_SUBJ) && !w_is(c, rest, "as")))) {
                 /* "CLAUSE, X said, CLAUSE": the sentence around the attribution */
                 size_t e = content_end(c, after + 1, ub, cu->a);
                 add_indirect(c, trim_content(c, ua, e), cu, "quotes.indirect.parenthetical");
@@ -2327,7 +2367,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
        (to Chile) */
     size_t hb = sb;
     for (size_t k = sa + 1; k < sb; k++)
-        if (w_in(c, k, PREPS) || w_is(c, k, "of")) {
+        if (w_in(c, k, L_PREP) || w_is(c, k, "of")) {
             hb = k;
             break;
         }
@@ -2389,13 +2429,13 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
         if (h >= 0) return h;
         if (in_lex(c->lx_role, ROLE_NOUNS, head)) {
             /* "a state department spokesperson": the body named by the modifier */
-            if (sb - sa >= 2 && is_word(c, sb - 2) && !w_in(c, sb - 2, DETS)) {
+            if (sb - sa >= 2 && is_word(c, sb - 2) && !w_in(c, sb - 2, L_DET)) {
                 int64_t m = nearest_before(c, before, 'o', 0, LW(c, sb - 2));
                 if (m >= 0) return m;
             }
             if (prev_near) return prev_ent;
         }
-        if (w_in(c, sa, DETS) && (w_is(c, sa, "the") || w_is(c, sa, "its")) &&
+        if (w_in(c, sa, L_DET) && (w_is(c, sa, "the") || w_is(c, sa, "its")) &&
             !in_lex(c->lx_role, ROLE_NOUNS, head)) {
             size_t L = strlen(head);
             if (L > 3 && head[L - 1] != 's') return nearest_before(c, before, 'o', 0, NULL);
@@ -2479,6 +2519,102 @@ static char *normalize(qctx *c, nf_span sp)
     nfi_buf_free(&b);
     if (!out) c->nomem = true;
     return out;
+}
+
+/* ------------------------------------------------------------ word lists */
+
+static uint32_t word_slot(const char *w)
+{
+    return (uint32_t)nfi_hash(w, strlen(w)) & (WORD_SLOTS - 1);
+}
+
+static void add_words(wslot *t, const char *const *list, unsigned bit)
+{
+    for (; *list; list++) {
+        uint32_t h = word_slot(*list);
+        while (t[h].w && strcmp(t[h].w, *list) != 0) h = (h + 1) & (WORD_SLOTS - 1);
+        t[h].w = *list;
+        t[h].bits = (uint16_t)(t[h].bits | bit);
+    }
+}
+
+/* The L_* bits of a lower-cased form: the built-in lists through the table
+ * made once per call (about 260 words), the cue lexicons of the rules by one
+ * probe each. */
+static unsigned form_bits(const qctx *c, const char *w, size_t len)
+{
+    unsigned bits = 0;
+    for (uint32_t h = word_slot(w); c->words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
+        if (strcmp(c->words[h].w, w) == 0) {
+            bits = c->words[h].bits;
+            break;
+        }
+    if (c->lx_cues ? nfi_lexicon_has(c->lx_cues, w, len) : in_list(w, DEF_CUES)) bits |= L_CUE;
+    if (in_lex(c->lx_noclause, NO_CLAUSE, w)) bits |= L_NOCLAUSE;
+    return bits;
+}
+
+/* The L_* bits of every word token, computed once per distinct form (a text
+ * repeats its words: a lexicon probe folds the word and walks a trie). */
+static void mark_lists(qctx *c)
+{
+    c->words = calloc(WORD_SLOTS, sizeof *c->words);
+    if (!c->words) {
+        c->nomem = true;
+        return;
+    }
+    static const struct {
+        const char *const *list;
+        unsigned bit;
+    } lists[] = {{PRONOUNS, L_PRON}, {DETS, L_DET},       {AUX, L_AUX},
+                 {PREPS, L_PREP},    {SUBJ_STOP, L_SUBJ}, {SKIP_ADV, L_SKIP},
+                 {TIME_WORDS, L_TIME}, {SAY_OBJECT, L_SAYOBJ}};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        add_words(c->words, lists[k].list, lists[k].bit);
+    /* the forms seen: token index + 1 of the first token of each form, in an
+       open-addressing table kept at most half full */
+    size_t cap = 1024, used = 0;
+    uint32_t *seen = calloc(cap, sizeof *seen);
+    if (!seen) {
+        c->nomem = true;
+        return;
+    }
+    for (size_t i = 0; i < c->tok.len; i++) {
+        qtok *k = &c->tok.items[i];
+        if (k->kind != QT_WORD) continue;
+        const char *w = c->low.data + k->low;
+        size_t len = strlen(w);
+        uint64_t hv = nfi_hash(w, len);
+        size_t h = (size_t)hv & (cap - 1);
+        while (seen[h] && strcmp(c->low.data + c->tok.items[seen[h] - 1].low, w) != 0)
+            h = (h + 1) & (cap - 1);
+        if (seen[h]) {
+            k->lists = c->tok.items[seen[h] - 1].lists;
+            continue;
+        }
+        k->lists = (uint16_t)form_bits(c, w, len);
+        seen[h] = (uint32_t)(i + 1);
+        if (++used * 2 <= cap) continue;
+        /* grow: rehash the first tokens of the forms */
+        size_t ncap = cap * 2;
+        uint32_t *ns = calloc(ncap, sizeof *ns);
+        if (!ns) {
+            free(seen);
+            c->nomem = true;
+            return;
+        }
+        for (size_t x = 0; x < cap; x++) {
+            if (!seen[x]) continue;
+            const char *fw = c->low.data + c->tok.items[seen[x] - 1].low;
+            size_t y = (size_t)nfi_hash(fw, strlen(fw)) & (ncap - 1);
+            while (ns[y]) y = (y + 1) & (ncap - 1);
+            ns[y] = seen[x];
+        }
+        free(seen);
+        seen = ns;
+        cap = ncap;
+    }
+    free(seen);
 }
 
 /* ------------------------------------------------------------ driver */
@@ -2644,7 +2780,14 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
         if (!c.lx_honor) c.lx_honor = nfi_rules_lexicon(rules, "honorifics");
     }
     nf_status st = NF_OK;
+    if (c.n >= UINT32_MAX) {
+        /* token offsets are 32-bit; the default max_input_bytes is 1 GiB */
+        nfi_doc_warn(doc, "quotes: text of %zu bytes is too long for the quote stage "
+                          "(4 GiB at most); no quotes", c.n);
+        return NF_OK;
+    }
     scan(&c);
+    if (!c.nomem) mark_lists(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
     if (!c.nomem) build_entity_indexes(&c);
@@ -2678,5 +2821,6 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
     free(c.role_by_start);
     nfi_vec_free(&c.outs);
     nfi_buf_free(&c.low);
+    free(c.words);
     return st;
 }
