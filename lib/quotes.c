@@ -95,6 +95,7 @@ typedef struct qcue {
     uint32_t unit;
     bool inverted;      /* speaker after the verb */
     bool noclause;      /* its rule says clause: none */
+    bool question;      /* its rule says clause: question */
 } qcue;
 
 /* A cue that a rule of the rules found (annotation QUOTE_CUE). */
@@ -103,6 +104,7 @@ typedef struct rcue {
     size_t sa, sb;      /* speaker tokens, sa == sb when the rule gave none */
     int type;
     bool noclause;
+    bool question;
 } rcue;
 
 typedef struct qunit {
@@ -1096,6 +1098,7 @@ static void rule_cues(qctx *c)
         if (form && form->value && !strcmp(form->value, "cite")) r.type = CUE_CITE;
         if (form && form->value && !strcmp(form->value, "none")) r.type = CUE_NONE;
         r.noclause = clause && clause->value && !strcmp(clause->value, "none");
+        r.question = clause && clause->value && !strcmp(clause->value, "question");
         rcue *slot = nfi_vec_push(&c->rcues);
         if (!slot) {
             c->nomem = true;
@@ -1156,6 +1159,7 @@ static void find_cues(qctx *c)
             if (c->nomem) return;
             qcue *q = &c->cues.items[c->cues.len - 1];
             q->noclause = r->noclause;
+            q->question = r->question;
             /* a participle ("adding", "pointing out") is a verb cue */
             if (r->type != CUE_VERB) q->participle = false;
             if (r->sa < r->sb) {
@@ -1940,6 +1944,18 @@ static void do_indirect(qctx *c)
             }
         }
     no_inf:
+        if (cu->question) {
+            /* "asked whether ...", "questioned why ...": the embedded question
+               right after the cue, with its wh-word */
+            static const char *const QW[] = {"whether", "if", "why", "what", "how", "when",
+                                             "where", "who", NULL};
+            if (cu->b < ub && is_word(c, cu->b) && in_list(LW(c, cu->b), QW) &&
+                c->tok.items[cu->b].inq < 0) {
+                size_t e = content_end(c, cu->b, ub, cu->a);
+                add_indirect(c, trim_content(c, cu->b, e), cu, "quotes.indirect.question");
+            }
+            continue;
+        }
         if (!cue_takes_clause(c, cu)) continue;
         /* forward: CUE [adjuncts] [that] CLAUSE */
         bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||

@@ -489,7 +489,9 @@ NF_TEST(quotes_content_boundaries_and_phrasal_cues)
         "The mayor said he did not back Tom Reyes, the candidate of the port unions.\n\n"
         "Fees that, according to the Harbour Trust, have doubled are a burden.\n\n"
         "The mayor said on Harbour Radio's \"Morning Tide Show.\"\n\n"
-        "He read it on Ann Lee's show, \"Harbour Nights Tonight.\"\n");
+        "He read it on Ann Lee's show, \"Harbour Nights Tonight.\"\n\n"
+        "The ferry union questioned whether the pier could reopen in May.\n\n"
+        "The mayor faced charges that could end her term.\n");
     NF_CHECK(d != NULL);
     if (!d) return;
     /* "show up" is no speech; "pointed out" is one cue */
@@ -524,6 +526,16 @@ NF_TEST(quotes_content_boundaries_and_phrasal_cues)
        "show" after a possessive is a noun, no cue */
     NF_CHECK(find_q(d, NF_QUOTE_DIRECT, "Morning Tide") == NULL);
     NF_CHECK(find_q(d, NF_QUOTE_DIRECT, "Harbour Nights") == NULL);
+    /* a reported question, with its wh-word; "charges that could" is a
+       relative clause, no report */
+    q = find_q(d, NF_QUOTE_INDIRECT, "whether the pier");
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_STR(sp(d, q->span), "whether the pier could reopen in May");
+        NF_CHECK_EQ_STR(sp(d, q->cue), "questioned");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "The ferry union");
+    }
+    NF_CHECK(find_q(d, NF_QUOTE_INDIRECT, "could end her term") == NULL);
     nf_doc_free(d);
 }
 
