@@ -34,20 +34,20 @@ enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
 #define QR_OPEN 1u
 #define QR_CLOSE 2u
 
-/* 28 bytes: a document has about one token per 5 bytes, and this array is
+/* 24 bytes: a document has about one token per 5 bytes, and this array is
    the stage's largest allocation (the stage runs on texts below 4 GiB). */
 typedef struct qtok {
-    uint32_t s, e;   /* bytes */
-    uint32_t low;    /* offset of the lower-cased form in ctx.low (0: none) */
-    int32_t inq;     /* index of the direct quote whose content holds it, or -1 */
-    uint32_t unit;   /* unit index (NFI_NONE for line ends between units) */
-    uint16_t lists;  /* L_* bits: the word lists its lower-cased form is in */
-    uint8_t kind;    /* QT_* */
-    uint8_t qclass;  /* QM_* for quote marks */
-    uint8_t role;    /* QR_* possible roles of a quote mark */
-    uint8_t cap;     /* word starts with an upper-case letter */
-    uint8_t para;    /* QT_NL: a blank line follows (paragraph break) */
-    bool closes;     /* the closing mark of a direct quote */
+    uint32_t s, e;       /* bytes */
+    uint32_t low;        /* offset of the lower-cased form in ctx.low (0: none) */
+    int32_t inq;         /* index of the direct quote whose content holds it, or -1 */
+    uint32_t unit;       /* unit index (NFI_NONE for line ends between units) */
+    unsigned lists : 10; /* L_* bits: the word lists its lower-cased form is in */
+    unsigned kind : 3;   /* QT_* */
+    unsigned qclass : 2; /* QM_* for quote marks */
+    unsigned role : 2;   /* QR_* possible roles of a quote mark */
+    unsigned cap : 1;    /* word starts with an upper-case letter */
+    unsigned para : 1;   /* QT_NL: a blank line follows (paragraph break) */
+    unsigned closes : 1; /* the closing mark of a direct quote */
 } qtok;
 
 /* The word lists a token is tested against, as bits of qtok.lists: looked up
@@ -65,6 +65,7 @@ enum {
     L_CUE = 1u << 8,    /* quotes.cues (or DEF_CUES) */
     L_NOCLAUSE = 1u << 9 /* quotes.no_clause (or NO_CLAUSE) */
 };
+_Static_assert(L_NOCLAUSE < (1u << 10), "qtok.lists has 10 bits");
 
 /* Open-addressing table from a list word to its L_* bits. */
 #define WORD_SLOTS 1024u
@@ -408,7 +409,7 @@ static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
     }
     k->s = (uint32_t)s;
     k->e = (uint32_t)e;
-    k->kind = kind;
+    k->kind = kind & 7u;
     k->inq = -1;
     k->unit = NFI_NONE;
     k->low = 0; /* the empty string at the start of ctx.low */
@@ -504,8 +505,8 @@ static void scan(qctx *c)
             /* apostrophes inside words belong to the word (handled below) */
             if (push_tok(c, i, i + ml, QT_QUOTE)) {
                 qtok *k = &c->tok.items[c->tok.len - 1];
-                k->qclass = cls;
-                k->role = role;
+                k->qclass = cls & 3u;
+                k->role = role & 3u;
             }
             i += ml;
             continue;
@@ -2608,7 +2609,7 @@ static void mark_lists(qctx *c)
             k->lists = c->tok.items[seen[h] - 1].lists;
             continue;
         }
-        k->lists = (uint16_t)form_bits(c, w, len);
+        k->lists = form_bits(c, w, len) & 0x3FFu;
         seen[h] = (uint32_t)(i + 1);
         if (++used * 2 <= cap) continue;
         /* grow: rehash the first tokens of the forms */
