@@ -503,22 +503,30 @@ static nf_status sort_anns(nf_doc *doc)
     size_t n = doc->anns.len;
     if (n < 2) return NF_OK;
     ann_key *k = malloc(n * sizeof *k);
-    nfi_ann *copy = malloc(n * sizeof *copy);
-    if (!k || !copy) {
-        free(k);
-        free(copy);
-        return NF_ERR_NOMEM;
-    }
+    if (!k) return NF_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         k[i].start = doc->anns.items[i].span.start;
         k[i].end = doc->anns.items[i].span.end;
         k[i].idx = i;
     }
     qsort(k, n, sizeof *k, cmp_ann_key);
-    memcpy(copy, doc->anns.items, n * sizeof *copy);
-    for (size_t i = 0; i < n; i++) doc->anns.items[i] = copy[k[i].idx];
+    /* slot i takes annotation k[i].idx: follow each cycle of that
+     * permutation with one annotation in hand (no copy of the array) */
+    nfi_ann *a = doc->anns.items;
+    for (size_t i = 0; i < n; i++) {
+        if (k[i].idx == i || k[i].idx == (size_t)-1) continue;
+        nfi_ann held = a[i];
+        size_t j = i;
+        while (k[j].idx != i) {
+            size_t from = k[j].idx;
+            a[j] = a[from];
+            k[j].idx = (size_t)-1;
+            j = from;
+        }
+        a[j] = held;
+        k[j].idx = (size_t)-1;
+    }
     free(k);
-    free(copy);
     return NF_OK;
 }
 
@@ -571,8 +579,8 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     }
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
         st = run_phase(&run, ph, err);
+    nfi_ws_trim(run.ws); /* before sort_anns allocates */
     if (st == NF_OK) st = sort_anns(doc);
-    nfi_ws_trim(run.ws);
     nfi_vec_shrink(&doc->anns); /* later stages add none: up to half of them was spare */
     nfi_vec_shrink(&doc->attrs);
     return st;
