@@ -330,7 +330,7 @@ static nf_status sax_pass(const char *src, size_t len, char *out, nfi_html_meta 
 
 nf_status nfi_html_project(nf_doc *doc)
 {
-    char *out = nfi_arena_alloc(&doc->arena, doc->len + 1);
+    char *out = nfi_arena_alloc(&doc->arena, doc->len + 1 + NFI_TEXT_PAD); /* zeroed */
     if (!out) return NF_ERR_NOMEM;
     memset(out, ' ', doc->len);
     nf_status st = sax_pass(doc->work, doc->len, out, NULL);

@@ -14,10 +14,12 @@
 nf_status nfi_input_load(nf_doc *doc, const char *text, size_t len, uint32_t flags,
                          nf_error *err)
 {
-    char *copy = nfi_arena_alloc_raw(&doc->arena, len + 1);
+    if (len > SIZE_MAX - 1 - NFI_TEXT_PAD)
+        return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0, "input too large");
+    char *copy = nfi_arena_alloc_raw(&doc->arena, len + 1 + NFI_TEXT_PAD);
     if (!copy) return nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
     if (len) memcpy(copy, text, len);
-    copy[len] = '\0';
+    memset(copy + len, 0, 1 + NFI_TEXT_PAD);
     doc->text = doc->work = copy;
     doc->len = len;
     size_t bad = nfi_utf8_validate(copy, len);
@@ -29,9 +31,9 @@ nf_status nfi_input_load(nf_doc *doc, const char *text, size_t len, uint32_t fla
         if (err) err->offset = bad;
         return st;
     }
-    char *work = nfi_arena_alloc_raw(&doc->arena, len + 1);
+    char *work = nfi_arena_alloc_raw(&doc->arena, len + 1 + NFI_TEXT_PAD);
     if (!work) return nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
-    memcpy(work, copy, len + 1);
+    memcpy(work, copy, len + 1 + NFI_TEXT_PAD);
     const unsigned char *u = (const unsigned char *)copy;
     size_t i = bad, replaced = 0;
     while (i < len) {

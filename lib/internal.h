@@ -52,6 +52,11 @@ void nfi_arena_free(nfi_arena *a);
 void *nfi_arena_alloc(nfi_arena *a, size_t n);
 /* Like nfi_arena_alloc, not zeroed: for buffers about to be overwritten. */
 void *nfi_arena_alloc_raw(nfi_arena *a, size_t n);
+/* Zeroed bytes kept after a document's text (past its NUL): PCRE2's JIT
+ * reads a subject in SIMD-sized chunks and may look a little past its
+ * end; the bytes there must be initialised (Valgrind), whatever follows
+ * the text in the arena. */
+#define NFI_TEXT_PAD 64
 char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n);
 char *nfi_arena_strdup(nfi_arena *a, const char *s);
 char *nfi_arena_printf(nfi_arena *a, const char *fmt, ...) NFI_PRINTF(2, 3);
