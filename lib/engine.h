@@ -264,6 +264,9 @@ struct nfi_setting {
 
 struct nf_rules {
     nfi_arena arena;
+    /* the structure stage's settings and compiled patterns, made once at
+     * load and shared (read-only) by every workspace (structure.c) */
+    nfi_structure_ws *structure;
     nfi_strtab vocab;  /* case-folded token forms */
     nfi_strtab names;  /* type names, attribute keys, lexicon names */
     nfi_trie trie;

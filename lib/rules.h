@@ -32,6 +32,9 @@ const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry,
 /* A setting from the rule files' top-level `settings:` map (resolver knobs),
  * by its key. Scalars: nfi_setting_str. Lists: count + item. NULL/0 when absent. */
 typedef struct nfi_setting nfi_setting;
+/* The structure stage's settings and patterns made when the rules loaded
+ * (NULL while they load). */
+const nfi_structure_ws *nfi_rules_structure(const nf_rules *rules);
 const nfi_setting *nfi_rules_setting(const nf_rules *rules, const char *key);
 const char *nfi_setting_str(const nfi_setting *s);
 size_t nfi_setting_count(const nfi_setting *s);

@@ -1341,6 +1341,7 @@ static nf_status build_index(loader *L)
 void nf_rules_free(nf_rules *r)
 {
     if (!r) return;
+    nfi_structure_ws_free(r->structure);
     for (size_t i = 0; i < r->codes.len; i++) pcre2_code_free(r->codes.items[i]);
     nfi_vec_free(&r->codes);
     if (r->mctx) pcre2_match_context_free(r->mctx);
@@ -1429,6 +1430,7 @@ static nf_rules *load(src_kind kind, const char *path_or_name, const char *buf, 
             pcre2_set_depth_limit(r->mctx, r->depth_limit);
         }
     }
+    if (st == NF_OK && !(r->structure = nfi_structure_ws_new(r, err))) st = NF_ERR_NOMEM;
     if (st == NF_OK && r->arena.failed) st = nomem(&L, "");
     nfi_vec_free(&L.raw);
     nfi_vec_free(&L.stack);
@@ -1472,6 +1474,11 @@ const nfi_setting *nfi_rules_setting(const nf_rules *rules, const char *key)
     for (size_t i = 0; i < rules->settings.len; i++)
         if (strcmp(rules->settings.items[i].key, key) == 0) return &rules->settings.items[i];
     return NULL;
+}
+
+const nfi_structure_ws *nfi_rules_structure(const nf_rules *rules)
+{
+    return rules ? rules->structure : NULL;
 }
 
 const char *nfi_setting_str(const nfi_setting *s) { return s ? s->scalar : NULL; }
