@@ -1362,9 +1362,13 @@ static int req_rank(const nfi_prog *p, const nfi_inst *in)
 static nf_status required_instructions(nf_rules *r, nfi_prog *p)
 {
     enum { REQ_MAX = 4 }; /* a larger cut costs more to look for than it saves */
+    /* the search is quadratic in the program: a hostile rule file of long
+     * patterns (up to 20,000 instructions each) must still load quickly;
+     * the default rules' longest is under 200 */
+    enum { REQ_MAX_PROG = 1024 };
     p->req_pcs = NULL;
     p->req_n = 0;
-    if (p->one_token || !p->len) return NF_OK;
+    if (p->one_token || !p->len || p->len > REQ_MAX_PROG) return NF_OK;
     size_t len = (size_t)p->len + 1;
     uint8_t *seen = malloc(len), *cut = calloc(len, 1);
     uint32_t *stack = malloc(2 * len * sizeof *stack), *set = malloc(len * sizeof *set);
