@@ -842,6 +842,28 @@ static const char *alias_hint(resolver *r, const mention *m)
     }
     return NULL;
 }
+/* The type of the first mention of each name (by key) into names / types:
+ * of the typed, kept mentions that are not candidates, or (sticky) of the
+ * kept mentions with a sticky type. */
+typedef NFI_VEC(uint32_t) type_list;
+
+static nf_status first_type_by_name(const resolver *r, bool sticky, nfi_strtab *names,
+                                    type_list *types)
+{
+    for (size_t i = 0; i < r->m.len; i++) {
+        const mention *m = &r->m.items[i];
+        if (m->drop || (sticky ? !m->sticky : m->candidate || !m->type)) continue;
+        uint32_t id = nfi_strtab_intern(names, m->key, m->keylen);
+        if (id == NFI_NONE) return NF_ERR_NOMEM;
+        if (id == types->len) {
+            uint32_t *t = nfi_vec_push(types);
+            if (!t) return NF_ERR_NOMEM;
+            *t = m->type;
+        }
+    }
+    return NF_OK;
+}
+
 
 static nf_status make_keys(resolver *r, nfi_strtab *groups)
 {
@@ -874,23 +896,10 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
     }
     /* a guessed candidate whose name the rules typed elsewhere takes that type */
     nfi_strtab plain;
-    NFI_VEC(uint32_t) plain_type = {0};
+    type_list plain_type = {0};
     nfi_strtab_init(&plain, &r->scratch);
     nf_status st = NF_OK;
-    for (size_t i = 0; i < r->m.len && st == NF_OK; i++) {
-        const mention *m = &r->m.items[i];
-        if (m->candidate || m->drop || !m->type) continue;
-        uint32_t id = nfi_strtab_intern(&plain, m->key, m->keylen);
-        if (id == NFI_NONE) {
-            st = NF_ERR_NOMEM;
-        } else if (id == plain_type.len) {
-            uint32_t *t = nfi_vec_push(&plain_type);
-            if (t)
-                *t = m->type;
-            else
-                st = NF_ERR_NOMEM;
-        }
-    }
+    st = first_type_by_name(r, false, &plain, &plain_type);
     for (size_t i = 0; i < r->m.len && st == NF_OK; i++) {
         mention *m = &r->m.items[i];
         if (!m->candidate || !m->type) continue;
@@ -905,20 +914,7 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
     nfi_strtab_init(&plain, &r->scratch);
     plain_type.len = 0;
     const uint32_t gpe = type_from_name("GPE"), loc = type_from_name("LOC");
-    for (size_t i = 0; i < r->m.len && st == NF_OK; i++) {
-        const mention *m = &r->m.items[i];
-        if (!m->sticky || m->drop) continue;
-        uint32_t id = nfi_strtab_intern(&plain, m->key, m->keylen);
-        if (id == NFI_NONE) {
-            st = NF_ERR_NOMEM;
-        } else if (id == plain_type.len) {
-            uint32_t *t = nfi_vec_push(&plain_type);
-            if (t)
-                *t = m->type;
-            else
-                st = NF_ERR_NOMEM;
-        }
-    }
+    if (st == NF_OK) st = first_type_by_name(r, true, &plain, &plain_type);
     for (size_t i = 0; i < r->m.len && st == NF_OK && plain_type.len; i++) {
         mention *m = &r->m.items[i];
         if (m->sticky || m->drop) continue;
