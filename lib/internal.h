@@ -118,6 +118,9 @@ typedef struct nfi_buf {
     bool failed;
 } nfi_buf;
 void nfi_buf_put(nfi_buf *b, const char *s, size_t n);
+/* Room for extra more bytes and a NUL after them; false (and failed set)
+ * on OOM. For writing into data + len directly. */
+bool nfi_buf_reserve(nfi_buf *b, size_t extra);
 void nfi_buf_puts(nfi_buf *b, const char *s);
 /* nfi_buf_putc when the buffer must grow (or has failed). */
 void nfi_buf_putc_grow(nfi_buf *b, char c);

@@ -25,15 +25,20 @@
  * folds token norms), with the typographic apostrophe as ASCII. */
 size_t nfi_fold_buf(const char *s, size_t n, char *out, size_t cap)
 {
-    bool ascii = true;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80) ascii = false;
-    if (ascii) {
-        if (n + 1 > cap) return (size_t)-1;
-        for (size_t i = 0; i < n; i++)
-            out[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
-        out[n] = '\0';
-        return n;
+    /* ASCII: lower-cased while copied, in one pass that stops at the first
+       byte of a multi-byte character (then ICU folds the whole text) */
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    if (n + 1 <= cap) {
+        for (; i < n && u[i] < 0x80; i++)
+            out[i] = (char)(u[i] - 'A' < 26u ? u[i] + 32 : u[i]);
+        if (i == n) {
+            out[n] = '\0';
+            return n;
+        }
+    } else {
+        while (i < n && u[i] < 0x80) i++;
+        if (i == n) return (size_t)-1; /* ASCII that does not fit */
     }
     if (n > 2048 || nfi_utf8_validate(s, n) != n) return (size_t)-1;
     UChar src[2100], dst[6400];
@@ -407,6 +412,21 @@ static uint32_t single_entry(const nfi_lexicon *lex, const char *s, size_t n)
 bool nfi_lexicon_has(const nfi_lexicon *lex, const char *s, size_t n)
 {
     return single_entry(lex, s, n) != NFI_NONE;
+}
+
+uint32_t nfi_lexicon_word(const nf_rules *rules, const char *s, size_t n)
+{
+    char fold[512];
+    size_t fl = nfi_fold_buf(s, n, fold, sizeof fold);
+    return fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&rules->vocab, fold, fl);
+}
+
+bool nfi_lexicon_has_word(const nfi_lexicon *lex, uint32_t word)
+{
+    if (!lex || word == NFI_NONE) return false;
+    const nf_rules *r = lex->rules;
+    uint32_t node = nfi_trie_child(&r->trie, lex->root, word);
+    return node != NFI_NONE && r->trie.node_entry.items[node] != NFI_NONE;
 }
 
 const char *nfi_lexicon_attr(const nfi_lexicon *lex, const char *s, size_t n, const char *key)

@@ -389,6 +389,17 @@ static size_t punct_at(const char *t, size_t n, size_t i)
     return 0;
 }
 
+/* ASCII letters and digits, by byte (the common case of the scan). */
+static const bool ASCII_ALNUM[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
+
 static bool alnum_at(const char *t, size_t n, size_t i)
 {
     if (i >= n) return false;
@@ -397,7 +408,18 @@ static bool alnum_at(const char *t, size_t n, size_t i)
         uint8_t cls, role;
         return !space_at(t, n, i) && !mark_at(t, n, i, &cls, &role) && !punct_at(t, n, i);
     }
-    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9');
+    return ASCII_ALNUM[b];
+}
+
+/* End of the run of word characters from i. */
+static size_t alnum_run(const char *t, size_t n, size_t i)
+{
+    while (i < n) {
+        unsigned char b = (unsigned char)t[i];
+        if (b < 0x80 ? !ASCII_ALNUM[b] : !alnum_at(t, n, i)) break;
+        i++;
+    }
+    return i;
 }
 
 static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
@@ -418,31 +440,29 @@ static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
     k->cap = (b0 >= 'A' && b0 <= 'Z') ||
              (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
               (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
-    /* the word, then lower-cased in place (a curly apostrophe becomes ' so
-       that lists match both forms) */
+    /* the word lower-cased (a curly apostrophe becomes ' so that lists
+       match both forms), written straight into ctx.low */
     size_t at = c->low.len, n = e - s;
-    nfi_buf_put(&c->low, c->t + s, n);
-    if (c->low.failed) {
+    if (!nfi_buf_reserve(&c->low, n + 1)) {
         c->nomem = true;
         return false;
     }
-    char *d = c->low.data + at, *w = d;
+    const unsigned char *src = (const unsigned char *)c->t + s;
+    char *w = c->low.data + at;
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)d[i];
+        unsigned char ch = src[i];
         if (ch >= 'A' && ch <= 'Z') {
             ch = (unsigned char)(ch - 'A' + 'a');
-        } else if (ch == 0xE2 && i + 2 < n && (unsigned char)d[i + 1] == 0x80 &&
-                   (unsigned char)d[i + 2] == 0x99) {
+        } else if (ch == 0xE2 && i + 2 < n && src[i + 1] == 0x80 && src[i + 2] == 0x99) {
             ch = '\'';
             i += 2;
         }
         *w++ = (char)ch;
     }
-    c->low.len = at + (size_t)(w - d);
-    nfi_buf_putc(&c->low, '\0');
-    if (c->low.failed) c->nomem = true;
+    *w = '\0';
+    c->low.len = (size_t)(w - c->low.data) + 1;
     k->low = (uint32_t)at;
-    return !c->nomem;
+    return true;
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -495,38 +515,46 @@ static void scan(qctx *c)
             i = j;
             continue;
         }
-        if ((sp = space_at(t, n, i)) != 0) {
-            i += sp;
+        unsigned char b = (unsigned char)t[i];
+        if (b == ' ') { /* the common cases first: a space, a word */
+            i++;
             continue;
         }
-        uint8_t cls, role;
-        size_t ml = mark_at(t, n, i, &cls, &role);
-        if (ml) {
-            /* apostrophes inside words belong to the word (handled below) */
-            if (push_tok(c, i, i + ml, QT_QUOTE)) {
-                qtok *k = &c->tok.items[c->tok.len - 1];
-                k->qclass = cls & 3u;
-                k->role = role & 3u;
+        if (b >= 0x80 || !ASCII_ALNUM[b]) {
+            if ((sp = space_at(t, n, i)) != 0) {
+                i += sp;
+                continue;
             }
-            i += ml;
-            continue;
-        }
-        size_t pl = punct_at(t, n, i);
-        if (pl) {
-            push_tok(c, i, i + pl, QT_PUNCT);
-            i += pl;
-            continue;
+            uint8_t cls, role;
+            size_t ml = mark_at(t, n, i, &cls, &role);
+            if (ml) {
+                /* apostrophes inside words belong to the word (handled below) */
+                if (push_tok(c, i, i + ml, QT_QUOTE)) {
+                    qtok *k = &c->tok.items[c->tok.len - 1];
+                    k->qclass = cls & 3u;
+                    k->role = role & 3u;
+                }
+                i += ml;
+                continue;
+            }
+            size_t pl = punct_at(t, n, i);
+            if (pl) {
+                push_tok(c, i, i + pl, QT_PUNCT);
+                i += pl;
+                continue;
+            }
         }
         size_t s = i;
         for (;;) {
-            while (i < n && alnum_at(t, n, i)) i += (unsigned char)t[i] < 0x80 ? 1 : 1;
+            i = alnum_run(t, n, i);
             if (i >= n) break;
             /* inner connectors: . ' ’ - & / between word characters */
             size_t cl = 0;
             uint8_t c2, r2;
             if (t[i] == '.' || t[i] == '-' || t[i] == '&' || t[i] == '/' || t[i] == '\'')
                 cl = 1;
-            else if (mark_at(t, n, i, &c2, &r2) == 3 && c2 == QM_SINGLE && r2 == QR_CLOSE)
+            else if ((unsigned char)t[i] == 0xE2 &&
+                     mark_at(t, n, i, &c2, &r2) == 3 && c2 == QM_SINGLE && r2 == QR_CLOSE)
                 cl = 3; /* ’ */
             if (cl && alnum_at(t, n, i + cl) && i > s) {
                 i += cl;
@@ -2566,8 +2594,10 @@ static unsigned form_bits(const qctx *c, const char *w, size_t len)
             bits = c->words[h].bits;
             break;
         }
-    if (c->lx_cues ? nfi_lexicon_has(c->lx_cues, w, len) : in_list(w, DEF_CUES)) bits |= L_CUE;
-    if (in_lex(c->lx_noclause, NO_CLAUSE, w)) bits |= L_NOCLAUSE;
+    uint32_t word = c->lx_cues || c->lx_noclause ? nfi_lexicon_word(c->rules, w, len) : NFI_NONE;
+    if (c->lx_cues ? nfi_lexicon_has_word(c->lx_cues, word) : in_list(w, DEF_CUES)) bits |= L_CUE;
+    if (c->lx_noclause ? nfi_lexicon_has_word(c->lx_noclause, word) : in_list(w, NO_CLAUSE))
+        bits |= L_NOCLAUSE;
     return bits;
 }
 

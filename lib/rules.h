@@ -17,6 +17,13 @@ const nfi_lexicon *nfi_rules_lexicon(const nf_rules *rules, const char *name);
  * (NULL lex: false). */
 bool nfi_lexicon_has(const nfi_lexicon *lex, const char *s, size_t n);
 
+/* The same test for several lexicons with one folding and one look-up:
+ * nfi_lexicon_word gives the rules' id of the case-folded form s[0,n)
+ * (NFI_NONE when no lexicon has that word), nfi_lexicon_has_word tests an
+ * id against lex (NULL lex or NFI_NONE: false). */
+uint32_t nfi_lexicon_word(const nf_rules *rules, const char *s, size_t n);
+bool nfi_lexicon_has_word(const nfi_lexicon *lex, uint32_t word);
+
 /* The value of attribute key for the single-token entry s[0,n), or NULL. */
 const char *nfi_lexicon_attr(const nfi_lexicon *lex, const char *s, size_t n,
                              const char *key);

@@ -306,7 +306,7 @@ uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
 
 /* ------------------------------------------------------------ buffers */
 
-static bool buf_reserve(nfi_buf *b, size_t extra)
+bool nfi_buf_reserve(nfi_buf *b, size_t extra)
 {
     if (b->failed) return false;
     if (b->len + extra + 1 <= b->cap) return true;
@@ -330,7 +330,7 @@ static bool buf_reserve(nfi_buf *b, size_t extra)
 
 void nfi_buf_put(nfi_buf *b, const char *s, size_t n)
 {
-    if (!buf_reserve(b, n)) return;
+    if (!nfi_buf_reserve(b, n)) return;
     if (n) memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
@@ -340,7 +340,7 @@ void nfi_buf_puts(nfi_buf *b, const char *s) { nfi_buf_put(b, s, strlen(s)); }
 
 void nfi_buf_putc_grow(nfi_buf *b, char c)
 {
-    if (!buf_reserve(b, 1)) return;
+    if (!nfi_buf_reserve(b, 1)) return;
     b->data[b->len++] = c;
     b->data[b->len] = '\0';
 }
@@ -357,7 +357,7 @@ void nfi_buf_printf(nfi_buf *b, const char *fmt, ...)
         nfi_buf_put(b, small, (size_t)n);
         return;
     }
-    if (!buf_reserve(b, (size_t)n)) return;
+    if (!nfi_buf_reserve(b, (size_t)n)) return;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
