@@ -511,7 +511,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     }
 
     /* overlapping candidates: keep the preferred ones */
-    if (ncand) qsort(cands, ncand, sizeof *cands, cmp_pref);
+    if (ncand) nfi_sort(cands, ncand, sizeof *cands, cmp_pref);
     /* a bitmap of the bytes taken: linear in the text, whatever the count */
     size_t kept = 0;
     unsigned char *taken = ncand ? calloc(doc->len / 8 + 1, 1) : NULL;
@@ -529,7 +529,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         cands[kept++] = cands[i];
     }
     free(taken);
-    if (kept) qsort(cands, kept, sizeof *cands, cmp_text);
+    if (kept) nfi_sort(cands, kept, sizeof *cands, cmp_text);
 
     nf_status st = NF_OK;
     char prev[NFI_TIMEX_MAX] = "";

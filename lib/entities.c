@@ -754,7 +754,7 @@ static nf_status resolve_overlaps(resolver *r)
     mention *m = r->m.items;
     size_t n = r->m.len;
     if (!n) return NF_OK;
-    qsort(m, n, sizeof *m, cmp_by_start);
+    nfi_sort(m, n, sizeof *m, cmp_by_start);
     mention **comp = NULL;
     nf_span *acc = NULL;
     size_t cap = 0;
@@ -779,7 +779,7 @@ static nf_status resolve_overlaps(resolver *r)
                 cap = k;
             }
             for (size_t t = 0; t < k; t++) comp[t] = &m[i + t];
-            qsort(comp, k, sizeof *comp, cmp_pref);
+            nfi_sort(comp, k, sizeof *comp, cmp_pref);
             size_t nacc = 0;
             for (size_t t = 0; t < k; t++) {
                 nf_span s = comp[t]->span;
@@ -1164,7 +1164,7 @@ static nf_status index_add(resolver *r, key_index *ix, const char *s, size_t n, 
 static void index_sort(key_index *ix)
 {
     if (!ix->pairs.len) return;
-    qsort(ix->pairs.items, ix->pairs.len, sizeof(key_pair), cmp_pair);
+    nfi_sort(ix->pairs.items, ix->pairs.len, sizeof(key_pair), cmp_pair);
     size_t k = 1;
     for (size_t i = 1; i < ix->pairs.len; i++) {
         key_pair *p = &ix->pairs.items[i], *q = &ix->pairs.items[k - 1];

@@ -91,6 +91,14 @@ static inline void *nfi_vec_push_at(void *items_ptr, size_t *len, size_t *cap, s
 void nfi_vec_shrink_raw(void *items_ptr, size_t len, size_t *cap, size_t elem);
 #define nfi_vec_shrink(v) nfi_vec_shrink_raw(&(v)->items, (v)->len, &(v)->cap, sizeof *(v)->items)
 
+/* ------------------------------------------------------------ sorting */
+
+/* qsort for the arrays of the stages, which are mostly in order already or
+ * short: an ordered array costs n - 1 comparisons, a short one is sorted by
+ * insertion, a long one by qsort. cmp must be a total order (no two
+ * different elements equal), so that the result is the one qsort gives. */
+void nfi_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* ------------------------------------------------------------ strings */
 
 /* An interning table: equal strings get equal ids (0, 1, 2, ...). */

@@ -2224,7 +2224,7 @@ static size_t *entity_index(qctx *c, bool roles, bool by_end, size_t *count)
         keys[k].i = i;
         k++;
     }
-    if (k > 1) qsort(keys, k, sizeof *keys, by_end ? cmp_ekey_rev : cmp_ekey);
+    if (k > 1) nfi_sort(keys, k, sizeof *keys, by_end ? cmp_ekey_rev : cmp_ekey);
     for (size_t i = 0; i < k; i++) out[i] = keys[i].i;
     free(keys);
     *count = k;
@@ -2710,7 +2710,7 @@ static nf_status publish(qctx *c)
             keys[i].start = c->outs.items[i].span.start;
             keys[i].index = i;
         }
-        if (n > 1) qsort(keys, n, sizeof *keys, cmp_okey);
+        if (n > 1) nfi_sort(keys, n, sizeof *keys, cmp_okey);
         for (size_t i = 0; i < n; i++) order[i] = keys[i].index;
         free(keys);
     }

@@ -184,6 +184,33 @@ void *nfi_vec_grow(void *items_ptr, size_t *len, size_t *cap, size_t elem)
     return slot;
 }
 
+/* ------------------------------------------------------------ sorting */
+
+void nfi_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    char *a = base;
+    if (n < 2) return;
+    size_t i = 1;
+    while (i < n && cmp(a + (i - 1) * size, a + i * size) <= 0) i++;
+    if (i == n) return; /* in order already: the common case of the stages */
+    enum { SHORT = 24, ELEM_MAX = 256 };
+    if (n > SHORT || size > ELEM_MAX) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    /* insertion sort from the first element out of order */
+    char tmp[ELEM_MAX];
+    for (; i < n; i++) {
+        char *x = a + i * size;
+        if (cmp(x - size, x) <= 0) continue;
+        memcpy(tmp, x, size);
+        size_t j = i - 1;
+        while (j > 0 && cmp(a + (j - 1) * size, tmp) > 0) j--;
+        memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
+        memcpy(a + j * size, tmp, size);
+    }
+}
+
 /* ------------------------------------------------------------ strings */
 
 static inline uint64_t load_u64(const unsigned char *p)
