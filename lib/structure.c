@@ -126,6 +126,10 @@ typedef struct cfg {
     struct phr *phr, *fw, *cue;
     uint32_t phr_start[257], fw_start[257], cue_start[257];
     uint32_t fw_lens[256]; /* by first byte: bit n set when a function word has n bytes (n < 32) */
+    /* by first byte: the second bytes of the phrases (a bit set of 256),
+       bit 0 standing for a phrase of one byte; phr_scan skips a position
+       whose two bytes begin no phrase */
+    uint8_t phr_second[256][32];
 } cfg;
 
 enum { PL_CLUTTER, PL_COPYRIGHT, PL_CREDIT, PL_CAPTION, PL_COUNT };
@@ -259,6 +263,12 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     const st_list *pl[PL_COUNT] = {&c->clutter, &c->copyright, &c->credits, &c->captions};
     const st_list *fl[1] = {&c->func}, *cl[1] = {&c->cues};
     c->phr = phr_index(pl, PL_COUNT, 200, c->phr_start);
+    memset(c->phr_second, 0, sizeof c->phr_second);
+    for (uint32_t ch = 0; c->phr && ch < 256; ch++)
+        for (uint32_t j = c->phr_start[ch]; j < c->phr_start[ch + 1]; j++) {
+            unsigned char second = c->phr[j].second; /* 0 for a phrase of one byte */
+            c->phr_second[ch][second >> 3] |= (uint8_t)(1u << (second & 7));
+        }
     c->fw = phr_index(fl, 1, 200, c->fw_start);
     memset(c->fw_lens, 0, sizeof c->fw_lens);
     for (uint32_t ch = 0; c->fw && ch < 256; ch++)
@@ -299,9 +309,21 @@ static size_t skip_space(const char *s, size_t i, size_t e)
     return i;
 }
 
-/* End of s[b,e) without trailing white space. */
+/* The end of s[b,e) without trailing white space (as space_len reads it). */
 static size_t rtrim(const char *s, size_t b, size_t e)
 {
+    /* the common case from the end: ASCII white space after an ASCII
+       character that no multi-byte sequence of the 3 bytes before can
+       take in (then the scan from b below would end at the same place) */
+    const unsigned char *u = (const unsigned char *)s;
+    size_t j = e;
+    while (j > b && (u[j - 1] == ' ' || u[j - 1] == '\t' || u[j - 1] == '\n' ||
+                     u[j - 1] == '\r' || u[j - 1] == '\f' || u[j - 1] == '\v'))
+        j--;
+    if (j == b) return b;
+    bool alone = u[j - 1] < 0x80;
+    for (size_t k = 2; alone && k <= 4 && j >= b + k; k++) alone = u[j - k] < 0x80;
+    if (alone) return j;
     size_t last = b, i = b;
     while (i < e) {
         if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80) { /* the common case */
@@ -395,7 +417,11 @@ static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[
     int crumbs[3] = {0, 0, 0};
     for (size_t i = b; i < e; i++) {
         unsigned char raw = (unsigned char)s[i];
-        if (ascii_alnum_byte(raw) && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
+        if (ascii_alnum_byte(raw) && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) {
+            /* inside a word: on to the byte after it */
+            while (i + 1 < e && ascii_alnum_byte((unsigned char)s[i + 1])) i++;
+            continue;
+        }
         if (raw == ' ' && i + 1 < e && (s[i + 1] == '>' || s[i + 1] == '/' || s[i + 1] == '\xc2'))
             for (int k = 0; k < 3; k++) {
                 size_t pn = crumb_lens[k];
@@ -406,6 +432,10 @@ static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[
                 }
             }
         unsigned char ch = lower_byte(raw);
+        /* a phrase of one byte, or one whose second byte follows */
+        unsigned char next = i + 1 < e ? lower_byte((unsigned char)s[i + 1]) : 0;
+        if (!(c->phr_second[ch][0] & 1) && !(c->phr_second[ch][next >> 3] >> (next & 7) & 1))
+            continue;
         for (uint32_t j = c->phr_start[ch]; j < c->phr_start[ch + 1]; j++) {
             const phr *p = &c->phr[j];
             if (counts[p->list] >= max || i + p->len > e) continue;
