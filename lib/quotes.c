@@ -2498,6 +2498,16 @@ static char *normalize(qctx *c, nf_span sp)
     bool space = false, line_start = false;
     for (size_t i = sp.start; i < sp.end;) {
         unsigned char ch = (unsigned char)t[i];
+        if (ch < 0x80 && ASCII_ALNUM[ch] && (i + 1 >= sp.end || t[i + 1] != '.')) {
+            /* the common case: a letter or digit that starts no acronym
+               (neither a space nor a mark: the tests below would pass it on) */
+            line_start = false;
+            if (space && b.len) nfi_buf_putc(&b, ' ');
+            space = false;
+            nfi_buf_putc(&b, (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch));
+            i++;
+            continue;
+        }
         size_t sl = t[i] == '\n' ? 1 : space_at(t, c->n, i);
         if (sl) {
             space = true;
@@ -2505,18 +2515,16 @@ static char *normalize(qctx *c, nf_span sp)
             i += sl;
             continue;
         }
-        uint8_t mcls, mrole;
-        size_t mlen = mark_at(t, c->n, i, &mcls, &mrole);
-        if (line_start && mlen) { /* the opening mark of a continued paragraph */
+        uint8_t cls, role;
+        size_t ml = mark_at(t, c->n, i, &cls, &role);
+        if (line_start && ml) { /* the opening mark of a continued paragraph */
             line_start = false;
-            i += mlen;
+            i += ml;
             continue;
         }
         line_start = false;
         if (space && b.len) nfi_buf_putc(&b, ' ');
         space = false;
-        uint8_t cls, role;
-        size_t ml = mark_at(t, c->n, i, &cls, &role);
         if (ml) {
             nfi_buf_putc(&b, cls == QM_DOUBLE ? '"' : '\'');
             i += ml;
