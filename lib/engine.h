@@ -167,12 +167,17 @@ typedef struct nfi_prog {
     /* no captures, and every match is one of the first instructions (all
      * one-token tests) followed by the end: matched without the VM */
     bool one_token;
-    /* nx_n > 0: no match ends after its first token when that token went
-     * through a one-token test, and the instructions nx_pcs[0, nx_n) are
-     * the ones that can take the second token then; so a start where no
-     * other first instruction (lexicon, annotation) takes the token and
-     * none of these takes the next one cannot match (phases.c) */
-    uint32_t *nx_pcs, nx_n;
+    /* for the first instruction first_pcs[i] when it is a one-token test:
+     * fs_ends[i], whether a match can end right after it, and
+     * fs_pcs[fs_start[i], fs_start[i + 1]), the instructions that can take
+     * the next token; fs_ends is true for a lexicon or annotation. So a
+     * start where no first instruction takes the token, or only tests
+     * after which no match ends and none of whose next instructions takes
+     * the next token, cannot match (phases.c first_steps_ok). fs_check:
+     * some first test has !fs_ends, so the check can rule out starts. */
+    uint32_t *fs_start, *fs_pcs;
+    bool *fs_ends;
+    bool fs_check;
     /* consuming instructions one of which every match runs (a cut of the
      * program), by which the rule can be skipped at a start where no token
      * before its limit passes any of them (phases.c); req_n 0: none worth

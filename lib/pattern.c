@@ -1267,52 +1267,51 @@ static void re_prefilter(nfi_test *t)
         t->re_req = (int32_t)lcu;
 }
 
-/* Sets p->nx_pcs / nx_n (see engine.h). */
-static nf_status second_tokens(nf_rules *r, nfi_prog *p)
+/* Sets p->fs_* (see engine.h): for each first instruction that is a
+ * one-token test, whether a match can end after it and which instructions
+ * can take the next token. */
+static nf_status first_steps(nf_rules *r, nfi_prog *p)
 {
-    p->nx_pcs = NULL;
-    p->nx_n = 0;
+    p->fs_start = p->fs_pcs = NULL;
+    p->fs_ends = NULL;
+    p->fs_check = false;
     if (!p->nfirst || !p->first_pcs) return NF_OK;
     size_t len = p->len + 1;
     uint32_t *seen = calloc(len, sizeof *seen), *out = malloc(len * sizeof *out);
-    uint32_t *stack = malloc(2 * len * sizeof *stack), *u = malloc(len * sizeof *u);
-    bool *in_u = calloc(len, sizeof *in_u);
-    nf_status st = seen && out && stack && u && in_u ? NF_OK : NF_ERR_NOMEM;
-    size_t nu = 0;
-    bool ok = st == NF_OK, any_test = false;
-    for (uint32_t i = 0; i < p->nfirst && ok; i++) {
+    uint32_t *stack = malloc(2 * len * sizeof *stack);
+    NFI_VEC(uint32_t) pcs = {0};
+    p->fs_start = nfi_arena_alloc(&r->arena, (p->nfirst + 1) * sizeof *p->fs_start);
+    p->fs_ends = nfi_arena_alloc(&r->arena, p->nfirst * sizeof *p->fs_ends);
+    nf_status st = seen && out && stack && p->fs_start && p->fs_ends ? NF_OK : NF_ERR_NOMEM;
+    for (uint32_t i = 0; i < p->nfirst && st == NF_OK; i++) {
         uint32_t pc = p->first_pcs[i];
-        uint8_t op = p->code[pc].op;
-        if (op == NFI_OP_LEX || op == NFI_OP_ANN) continue; /* checked at the start token */
-        if (op != NFI_OP_TEST) {
-            ok = false;
-            break;
-        }
-        any_test = true;
+        p->fs_start[i] = (uint32_t)pcs.len;
+        p->fs_ends[i] = true; /* a lexicon or annotation: checked at the start token only */
+        if (p->code[pc].op != NFI_OP_TEST) continue;
         uint32_t from = pc + 1;
         size_t n = closure(p, &from, 1, seen, i + 1, out, stack);
-        for (size_t k = 0; k < n && ok; k++) {
-            uint8_t o2 = p->code[out[k]].op;
-            if (o2 != NFI_OP_TEST && o2 != NFI_OP_LEX && o2 != NFI_OP_ANN) ok = false;
-            else if (!in_u[out[k]]) {
-                in_u[out[k]] = true;
-                u[nu++] = out[k];
+        p->fs_ends[i] = false;
+        for (size_t k = 0; k < n && st == NF_OK; k++) {
+            if (p->code[out[k]].op == NFI_OP_MATCH) p->fs_ends[i] = true;
+            else {
+                uint32_t *slot = nfi_vec_push(&pcs);
+                if (slot) *slot = out[k];
+                else st = NF_ERR_NOMEM;
             }
         }
+        /* a test after which every match goes on can rule out a start */
+        if (!p->fs_ends[i]) p->fs_check = true;
     }
-    if (ok && any_test && nu) {
-        p->nx_pcs = nfi_arena_alloc(&r->arena, nu * sizeof *p->nx_pcs);
-        if (!p->nx_pcs) st = NF_ERR_NOMEM;
-        else {
-            memcpy(p->nx_pcs, u, nu * sizeof *u);
-            p->nx_n = (uint32_t)nu;
-        }
+    if (st == NF_OK) {
+        p->fs_start[p->nfirst] = (uint32_t)pcs.len;
+        p->fs_pcs = nfi_arena_alloc(&r->arena, (pcs.len + 1) * sizeof *p->fs_pcs);
+        if (!p->fs_pcs) st = NF_ERR_NOMEM;
+        else if (pcs.len) memcpy(p->fs_pcs, pcs.items, pcs.len * sizeof *pcs.items);
     }
+    nfi_vec_free(&pcs);
     free(seen);
     free(out);
     free(stack);
-    free(u);
-    free(in_u);
     return st;
 }
 
@@ -1557,7 +1556,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         }
         free(rest);
         if (st == NF_OK) st = check_one_token(p);
-        if (st == NF_OK && !p->one_token) st = second_tokens(r, p);
+        if (st == NF_OK && !p->one_token) st = first_steps(r, p);
         if (st == NF_OK) st = required_instructions(r, p);
     }
     nfi_strtab_free(&res);

@@ -241,29 +241,6 @@ static size_t add_list(uint32_t *cand, size_t nc, size_t cap, const uint32_t *li
     return nc;
 }
 
-/* Whether one of the instructions a match of p starts with accepts
- * token s (cheaper than starting the VM). */
-static bool may_start(const nfi_run *run, const nfi_prog *p, uint32_t s)
-{
-    for (uint32_t i = 0; i < p->nfirst; i++) {
-        const nfi_inst *in = &p->code[p->first_pcs[i]];
-        switch (in->op) {
-        case NFI_OP_TEST:
-            if (nfi_token_test_fast(run, p, in->x, s)) return true;
-            break;
-        case NFI_OP_LEX:
-            if (nfi_lex_starts(run, in->x, s)) return true;
-            break;
-        case NFI_OP_ANN:
-            for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++)
-                if (run->doc->anns.items[run->ann_list[a]].type_id == in->x) return true;
-            break;
-        default: return true;
-        }
-    }
-    return false;
-}
-
 /* Whether instruction in of p can take token s (a necessary condition). */
 static bool may_take(const nfi_run *run, const nfi_prog *p, const nfi_inst *in, uint32_t s)
 {
@@ -278,18 +255,20 @@ static bool may_take(const nfi_run *run, const nfi_prog *p, const nfi_inst *in, 
     }
 }
 
-/* False when p cannot match at s (p->nx_n > 0, see engine.h): no lexicon
- * or annotation instruction takes token s, and no instruction that can
- * follow a one-token test takes s + 1 (below limit). */
-static bool second_ok(const nfi_run *run, const nfi_prog *p, uint32_t s, uint32_t limit)
+/* False when p cannot match at s (see fs_* in engine.h): no first
+ * instruction takes token s, or only one-token tests after which every
+ * match goes on and none of whose next instructions takes s + 1 (below
+ * limit). Cheaper than starting the VM. */
+static bool first_steps_ok(const nfi_run *run, const nfi_prog *p, uint32_t s, uint32_t limit)
 {
     for (uint32_t i = 0; i < p->nfirst; i++) {
         const nfi_inst *in = &p->code[p->first_pcs[i]];
-        if (in->op != NFI_OP_TEST && may_take(run, p, in, s)) return true;
+        if (!may_take(run, p, in, s)) continue;
+        if (in->op != NFI_OP_TEST || p->fs_ends[i]) return true;
+        if (s + 1 >= limit) continue;
+        for (uint32_t k = p->fs_start[i]; k < p->fs_start[i + 1]; k++)
+            if (may_take(run, p, &p->code[p->fs_pcs[k]], s + 1)) return true;
     }
-    if (s + 1 >= limit) return false;
-    for (uint32_t i = 0; i < p->nx_n; i++)
-        if (may_take(run, p, &p->code[p->nx_pcs[i]], s + 1)) return true;
     return false;
 }
 
@@ -418,11 +397,10 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                 for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
                 if (!ok) continue;
             }
-            if (pg->any_first && !may_start(run, pg, s)) continue;
-            if (pg->nx_n || pg->req_n) {
+            if (pg->any_first || pg->fs_check || pg->req_n) {
                 uint32_t limit = match_limit(run, &r->rules.items[cand[i]], s);
-                if (pg->nx_n && !second_ok(run, pg, s, limit)) continue;
                 if (pg->req_n && !required_ahead(run, cand[i], pg, s, limit)) continue;
+                if ((pg->any_first || pg->fs_check) && !first_steps_ok(run, pg, s, limit)) continue;
             }
             nfi_match m;
             if (!nfi_match_at(run, cand[i], s, &m)) continue;

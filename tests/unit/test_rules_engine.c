@@ -288,6 +288,32 @@ NF_TEST(rules_required_word_ahead)
     nf_rules_free(r);
 }
 
+/* A start is ruled out by its first two tokens per first test: after
+ * "the" a match must go on with "weekend" or a digit, while "sunday" is a
+ * match by itself (so the check must not ask "sunday" for a next token). */
+NF_TEST(rules_first_steps_per_first_test)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: when\n"
+                       "    pattern: '(the (weekend | [re:\"[0-9]+\"]) | sunday [re:\"[0-9]+\"]?)'\n"
+                       "    emit: WHEN\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    NF_CHECK(p && p->fs_check && p->nfirst == 2);
+    for (uint32_t i = 0; p && i < p->nfirst; i++) {
+        bool the = i == 0; /* the first alternative's test comes first */
+        NF_CHECK(p->fs_ends[i] == !the);
+        NF_CHECK_EQ_INT(p->fs_start[i + 1] - p->fs_start[i], the ? 2 : 1);
+    }
+    char buf[300];
+    nf_doc *d = run(r, "the park , the weekend , the 5 , Sunday , sunday 3 , the");
+    NF_CHECK_EQ_STR(anns(d, "WHEN", buf, sizeof buf),
+                    "WHEN:the weekend|WHEN:the 5|WHEN:Sunday|WHEN:sunday 3");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* Rules holding the catastrophic regex '(a+)+[bc]' (rule 'evil'), with an
  * optional anchor line, loaded under a low match limit. */
 static nf_rules *load_evil(const char *anchor_line)
