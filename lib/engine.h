@@ -106,6 +106,7 @@ typedef struct nfi_ctest {
     uint64_t lyes, lno, lany;
     uint32_t norm; /* the token's vocab id must be this one (NFI_NONE: any) */
     uint32_t *words, nwords; /* nwords > 0: its vocab id must be one of these (sorted) */
+    uint64_t words_bits; /* bit (id % 64) of each of words: a quick necessary check */
     const char *text, *shape; /* the token's text / shape must be this (NULL: any) */
     uint32_t text_len, shape_len;
     /* of a regex part (the first): what every token it matches has (see
@@ -114,6 +115,10 @@ typedef struct nfi_ctest {
     int32_t re_req, re_unit;
     const uint8_t *re_first;
     uint32_t *rest, nrest;
+    /* per rest test: feature bits every token it can fail on has (for
+     * "!re:X", those every match of X has): a token missing one passes it
+     * without running it; 0: always run */
+    uint64_t *rest_skip;
     bool slow; /* more than feature and lexicon bits: nfi_ctest_rest has work */
     bool never;
     bool ok; /* compiled (tests that instructions run); else use the tree */
@@ -183,6 +188,10 @@ typedef struct nfi_prog {
      * before its limit passes any of them (phases.c); req_n 0: none worth
      * checking */
     uint32_t *req_pcs, req_n;
+    /* the look-ahead state of req_pcs (phases.c required_ahead) is kept in
+     * slot req_slot, shared by the rules of a phase whose required tests
+     * are the same (they pass at the same tokens) */
+    uint32_t req_slot;
     nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 
@@ -288,6 +297,7 @@ struct nf_rules {
     pcre2_match_context *mctx;
     uint32_t match_limit, depth_limit;
     uint32_t max_prog, max_caps, max_tokens, max_re_groups;
+    uint32_t nreq_slots; /* look-ahead slots (nfi_prog.req_slot) */
     /* by vocab id (< nvmask): bit l = starts an entry of lexicon l (< 64) /
      * is a one-token entry of it */
     uint64_t *vocab_starts, *vocab_single;
@@ -449,7 +459,12 @@ static inline bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, c
 {
     uint64_t lb = run->lexbits[tok];
     if ((lb & c->lyes) != c->lyes || (lb & c->lno) || (c->lany && !(lb & c->lany))) return false;
-    return !c->slow || nfi_ctest_rest(run, p, ti, tok);
+    if (!c->slow) return true;
+    /* the word tests that reject most tokens, before the call */
+    uint32_t v = run->tokvocab[tok];
+    if ((c->norm != NFI_NONE && v != c->norm) || (c->nwords && !((c->words_bits >> (v & 63)) & 1)))
+        return false;
+    return nfi_ctest_rest(run, p, ti, tok);
 }
 
 /* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has

@@ -449,8 +449,10 @@ bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
             return false;
     }
     /* lexicon bits: nfi_ctest_after_feat */
+    uint64_t feat = run->feat[tok];
     for (uint32_t i = 0; i < c->nrest; i++)
-        if (!nfi_token_test(run, p, c->rest[i], tok)) return false;
+        if ((feat & c->rest_skip[i]) == c->rest_skip[i] && !nfi_token_test(run, p, c->rest[i], tok))
+            return false;
     return true;
 }
 

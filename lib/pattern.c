@@ -1114,6 +1114,7 @@ typedef struct conj {
     const char *text, *shape;
     uint32_t text_len, shape_len;
     uint32_t *rest, nrest;
+    uint64_t *rest_skip; /* per rest test: see nfi_ctest.rest_skip */
 } conj;
 
 /* Whether test t is an OR of words and exact texts only; if so appends
@@ -1143,6 +1144,8 @@ static int cmp_u32(const void *a, const void *b)
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
+
+static uint64_t regex_features(const nfi_test *t);
 
 static void flatten(const nfi_prog *p, uint32_t t, conj *c)
 {
@@ -1188,6 +1191,11 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
             c->lno |= 1ull << ch->val;
             return;
         }
+        if (ch->op == NFI_T_RE && ch->re) { /* true at once where the regex cannot match */
+            c->rest_skip[c->nrest] = regex_features(ch);
+            c->rest[c->nrest++] = t;
+            return;
+        }
         break;
     }
     case NFI_T_OR: {
@@ -1210,6 +1218,7 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
         }
         break;
     }
+    c->rest_skip[c->nrest] = 0;
     c->rest[c->nrest++] = t;
 }
 
@@ -1470,6 +1479,58 @@ static nf_status group_features(nf_rules *r)
     return NF_OK;
 }
 
+/* Whether instruction a of p and b of q pass at the same tokens, as far as
+ * their compiled form shows (lexicon and annotation steps by id, tests by
+ * a conjunction of bits and words with nothing else to run). */
+static bool same_step(const nfi_prog *p, const nfi_inst *a, const nfi_prog *q, const nfi_inst *b)
+{
+    if (a->op != b->op) return false;
+    if (a->op == NFI_OP_LEX || a->op == NFI_OP_ANN) return a->x == b->x;
+    if (a->op != NFI_OP_TEST || !p->ct || !q->ct) return false;
+    const nfi_ctest *x = &p->ct[a->x], *y = &q->ct[b->x];
+    if (!x->ok || !y->ok || x->nrest || y->nrest || x->text || y->text || x->shape || y->shape ||
+        x->re_minlen || y->re_minlen || x->re_first || y->re_first || x->re_req >= 0 ||
+        y->re_req >= 0 || x->re_unit >= 0 || y->re_unit >= 0)
+        return false;
+    return x->fmask == y->fmask && x->fwant == y->fwant && x->lyes == y->lyes &&
+           x->lno == y->lno && x->lany == y->lany && x->norm == y->norm &&
+           x->nwords == y->nwords &&
+           (!x->nwords || memcmp(x->words, y->words, x->nwords * sizeof *x->words) == 0);
+}
+
+/* Whether every required step of p has its like among q's and back. */
+static bool same_required(const nfi_prog *p, const nfi_prog *q)
+{
+    if (p->req_n != q->req_n) return false;
+    for (uint32_t i = 0; i < p->req_n; i++) {
+        bool found = false;
+        for (uint32_t j = 0; j < q->req_n && !found; j++)
+            found = same_step(p, &p->code[p->req_pcs[i]], q, &q->code[q->req_pcs[j]]);
+        if (!found) return false;
+    }
+    return true;
+}
+
+/* Gives each rule with required steps its look-ahead slot: rules of one
+ * phase with the same steps share one, so the tokens ahead are tested once
+ * for all of them (quadratic in the rules of a phase, a few hundred). */
+static void share_required_slots(nf_rules *r)
+{
+    r->nreq_slots = 0;
+    for (size_t i = 0; i < r->rules.len; i++) {
+        nfi_rule *ru = &r->rules.items[i];
+        nfi_prog *p = ru->prog;
+        if (!p || !p->req_n) continue;
+        p->req_slot = NFI_NONE;
+        for (size_t j = 0; j < i && p->req_slot == NFI_NONE; j++) {
+            const nfi_rule *rj = &r->rules.items[j];
+            if (rj->phase == ru->phase && rj->prog && rj->prog->req_n && same_required(p, rj->prog))
+                p->req_slot = rj->prog->req_slot;
+        }
+        if (p->req_slot == NFI_NONE) p->req_slot = r->nreq_slots++;
+    }
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -1494,8 +1555,10 @@ nf_status nfi_engine_prepare(nf_rules *r)
         if (st != NF_OK) break;
         p->ct = nfi_arena_alloc(&r->arena, p->ntests * sizeof *p->ct);
         uint32_t *rest = malloc(p->ntests * sizeof *rest);
-        if (!p->ct || !rest) {
+        uint64_t *rest_skip = malloc(p->ntests * sizeof *rest_skip);
+        if (!p->ct || !rest || !rest_skip) {
             free(rest);
+            free(rest_skip);
             st = NF_ERR_NOMEM;
             break;
         }
@@ -1506,6 +1569,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
             memset(&c, 0, sizeof c);
             c.norm = NFI_NONE;
             c.rest = rest;
+            c.rest_skip = rest_skip;
             flatten(p, t, &c);
             nfi_ctest *ct = &p->ct[t];
             ct->fmask = c.fyes | c.fno;
@@ -1538,6 +1602,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
                 if (!ct->words) st = NF_ERR_NOMEM;
                 else memcpy(ct->words, c.words.items, c.words.len * sizeof *ct->words);
                 ct->nwords = (uint32_t)c.words.len;
+                for (size_t k = 0; k < c.words.len; k++) ct->words_bits |= 1ull << (c.words.items[k] & 63);
             }
             if (c.nomem) st = NF_ERR_NOMEM;
             nfi_vec_free(&c.words);
@@ -1550,17 +1615,23 @@ nf_status nfi_engine_prepare(nf_rules *r)
             ct->ok = true;
             if (c.nrest) {
                 ct->rest = nfi_arena_alloc(&r->arena, c.nrest * sizeof *ct->rest);
-                if (!ct->rest) st = NF_ERR_NOMEM;
-                else memcpy(ct->rest, rest, c.nrest * sizeof *rest);
+                ct->rest_skip = nfi_arena_alloc(&r->arena, c.nrest * sizeof *ct->rest_skip);
+                if (!ct->rest || !ct->rest_skip) st = NF_ERR_NOMEM;
+                else {
+                    memcpy(ct->rest, rest, c.nrest * sizeof *rest);
+                    memcpy(ct->rest_skip, rest_skip, c.nrest * sizeof *rest_skip);
+                }
             }
         }
         free(rest);
+        free(rest_skip);
         if (st == NF_OK) st = check_one_token(p);
         if (st == NF_OK && !p->one_token) st = first_steps(r, p);
         if (st == NF_OK) st = required_instructions(r, p);
     }
     nfi_strtab_free(&res);
     nfi_arena_free(&tmp);
+    if (st == NF_OK) share_required_slots(r);
     if (st == NF_OK) st = group_features(r);
     if (st == NF_OK) st = nfi_lex_vocab_masks(r);
     return st;

@@ -279,14 +279,16 @@ static uint32_t match_limit(const nfi_run *run, const nfi_rule *ru, uint32_t s)
     return limit > s + ru->max_tokens ? s + ru->max_tokens : limit;
 }
 
-/* False when no token in [s, limit) passes one of rule ri's required
- * instructions (p->req_pcs), so that it cannot match at s. Starts only grow within a
- * phase, so each token is looked at once per rule: the next passing token
- * and the end of the looked-at range are kept per rule. */
-static bool required_ahead(const nfi_run *run, uint32_t ri, const nfi_prog *p, uint32_t s,
-                           uint32_t limit)
+/* False when no token in [s, limit) passes one of p's required
+ * instructions (p->req_pcs), so that it cannot match at s. Starts only grow
+ * within a phase, so each token is looked at once per look-ahead slot (rules
+ * with the same required tests share one): the next passing token and the
+ * end of the looked-at range, with none passing before it but that one, are
+ * kept per slot. Rules of one slot may have different limits; the state
+ * holds for any. */
+static bool required_ahead(const nfi_run *run, const nfi_prog *p, uint32_t s, uint32_t limit)
 {
-    uint32_t *next = run->req_next, *scanned = run->req_scanned;
+    uint32_t *next = run->req_next, *scanned = run->req_scanned, ri = p->req_slot;
     if (next[ri] != NFI_NONE && next[ri] >= s) return next[ri] < limit;
     for (uint32_t t = scanned[ri] > s ? scanned[ri] : s; t < limit; t++)
         for (uint32_t k = 0; k < p->req_n; k++)
@@ -399,7 +401,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             }
             if (pg->any_first || pg->fs_check || pg->req_n) {
                 uint32_t limit = match_limit(run, &r->rules.items[cand[i]], s);
-                if (pg->req_n && !required_ahead(run, cand[i], pg, s, limit)) continue;
+                if (pg->req_n && !required_ahead(run, pg, s, limit)) continue;
                 if ((pg->any_first || pg->fs_check) && !first_steps_ok(run, pg, s, limit)) continue;
             }
             nfi_match m;
@@ -529,11 +531,12 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     run.regex_off = nfi_ws_u32(run.ws, NFI_WS_REGEX_OFF, rules->rules.len);
     if (!run.regex_off) return NF_ERR_NOMEM;
     memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
-    run.req_next = nfi_ws_u32(run.ws, NFI_WS_REQ_NEXT, rules->rules.len);
-    run.req_scanned = nfi_ws_u32(run.ws, NFI_WS_REQ_SCANNED, rules->rules.len);
+    size_t nslots = rules->nreq_slots + 1;
+    run.req_next = nfi_ws_u32(run.ws, NFI_WS_REQ_NEXT, nslots);
+    run.req_scanned = nfi_ws_u32(run.ws, NFI_WS_REQ_SCANNED, nslots);
     if (!run.req_next || !run.req_scanned) return NF_ERR_NOMEM;
-    memset(run.req_next, 0xff, rules->rules.len * sizeof *run.req_next);
-    memset(run.req_scanned, 0, rules->rules.len * sizeof *run.req_scanned);
+    memset(run.req_next, 0xff, nslots * sizeof *run.req_next);
+    memset(run.req_scanned, 0, nslots * sizeof *run.req_scanned);
     for (size_t i = 0; i < nt; i++) {
         run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm);
         run.sent_start[i] = 0;

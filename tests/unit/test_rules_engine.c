@@ -288,6 +288,55 @@ NF_TEST(rules_required_word_ahead)
     nf_rules_free(r);
 }
 
+/* "!re:X" is true at once for a token that lacks what every match of X
+ * has (here a hyphen), and is still run on the tokens that have it. */
+NF_TEST(rules_negated_regex_skipped_by_features)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: place\n"
+                       "    pattern: '[cap:title & !re:\".*-\\p{Ll}+\"]'\n"
+                       "    emit: PLACE\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    NF_CHECK(p && p->ct && p->ct[p->code[p->first_pcs[0]].x].nrest == 1 &&
+             p->ct[p->code[p->first_pcs[0]].x].rest_skip[0] != 0);
+    char buf[300];
+    nf_doc *d = run(r, "Paris-based Lyon , Rome-Ostia Nice-born Oslo");
+    NF_CHECK_EQ_STR(anns(d, "PLACE", buf, sizeof buf), "PLACE:Lyon|PLACE:Rome-Ostia|PLACE:Oslo");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* Rules of a phase with the same required word share one look-ahead
+ * state, though their reach differs: the short rule (tried first, as its
+ * first token is a word) looks at three tokens and finds none, and the
+ * long one must still see the word further on. */
+NF_TEST(rules_required_word_ahead_shared)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: near\n"
+                       "    pattern: 'alpha []{0,2} ministry'\n"
+                       "    max_tokens: 3\n"
+                       "    emit: NEAR\n"
+                       "  - name: far\n"
+                       "    pattern: '[cap:upper] []{0,6} ministry'\n"
+                       "    max_tokens: 8\n"
+                       "    emit: FAR\n"
+                       "    overlap: true\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *a = r ? r->rules.items[0].prog : NULL, *b = r ? r->rules.items[1].prog : NULL;
+    NF_CHECK(a && b && a->req_n == 1 && b->req_n == 1 && a->req_slot == b->req_slot);
+    char buf[300];
+    nf_doc *d = run(r, "Alpha b c d e f ministry ; Alpha x ministry");
+    NF_CHECK_EQ_STR(anns(d, "FAR", buf, sizeof buf),
+                    "FAR:Alpha b c d e f ministry|FAR:Alpha x ministry");
+    NF_CHECK_EQ_STR(anns(d, "NEAR", buf, sizeof buf), "NEAR:Alpha x ministry");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* A start is ruled out by its first two tokens per first test: after
  * "the" a match must go on with "weekend" or a digit, while "sunday" is a
  * match by itself (so the check must not ask "sunday" for a next token). */
