@@ -49,10 +49,18 @@ static const char *const default_past[] = {
     "yesterday", "previous", "previously", "wrote", "saw", "made", "gave", "left", "arrived",
     NULL};
 
+/* A list of up to LIST_SLOTS / 2 words of fewer than LIST_WORD_MAX bytes
+ * is also hashed (lower-cased), so that a test costs one probe instead of
+ * a comparison with every word (the tense words are tested for every word
+ * near a date). */
+enum { LIST_SLOTS = 256, LIST_WORD_MAX = 64 };
+
 typedef struct word_list {
     const nfi_setting *setting; /* from the rules, or NULL: builtin */
     const char *const *builtin;
     uint32_t lens;              /* bit n: a word of n bytes (n < 31); bit 31: a longer one */
+    bool hashed;                /* slot is filled */
+    uint16_t slot[LIST_SLOTS];  /* word index + 1 by hash, 0: empty */
 } word_list;
 
 static uint32_t len_bit(size_t n) { return n < 31 ? 1u << n : 1u << 31; }
@@ -70,9 +78,31 @@ static bool ieq(const char *a, size_t n, const char *b)
     return true;
 }
 
+static const char *list_word(const word_list *l, size_t i)
+{
+    return l->setting ? nfi_setting_item(l->setting, i) : l->builtin[i];
+}
+
+/* Hash of s[0,n) lower-cased (ASCII, as ieq compares); n < LIST_WORD_MAX. */
+static uint32_t list_hash(const char *s, size_t n)
+{
+    char low[LIST_WORD_MAX];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    return (uint32_t)nfi_hash(low, n) & (LIST_SLOTS - 1);
+}
+
 static bool list_has(const word_list *l, const char *s, size_t n)
 {
     if (!(l->lens & len_bit(n))) return false; /* no word of that length */
+    if (l->hashed) {
+        if (n >= LIST_WORD_MAX) return false;
+        for (uint32_t h = list_hash(s, n); l->slot[h]; h = (h + 1) & (LIST_SLOTS - 1))
+            if (ieq(s, n, list_word(l, l->slot[h] - 1u))) return true;
+        return false;
+    }
     if (l->setting) {
         size_t c = nfi_setting_count(l->setting);
         for (size_t i = 0; i < c; i++) {
@@ -88,7 +118,7 @@ static bool list_has(const word_list *l, const char *s, size_t n)
 
 static word_list make_list(const nf_rules *rules, const char *key, const char *const *builtin)
 {
-    word_list l = {NULL, builtin, 0};
+    word_list l = {NULL, builtin, 0, false, {0}};
     if (rules) {
         const nfi_setting *s = nfi_rules_setting(rules, key);
         if (s && nfi_setting_count(s)) l.setting = s;
@@ -101,6 +131,24 @@ static word_list make_list(const nf_rules *rules, const char *key, const char *c
     } else {
         for (size_t i = 0; builtin[i]; i++) l.lens |= len_bit(strlen(builtin[i]));
     }
+    size_t count = 0;
+    if (l.setting)
+        count = nfi_setting_count(l.setting);
+    else
+        while (builtin[count]) count++;
+    if (count > LIST_SLOTS / 2) return l;
+    for (size_t i = 0; i < count; i++) {
+        const char *w = list_word(&l, i);
+        if (w && strlen(w) >= LIST_WORD_MAX) return l; /* too long to hash: compared one by one */
+    }
+    for (size_t i = 0; i < count; i++) {
+        const char *w = list_word(&l, i);
+        if (!w) continue;
+        uint32_t h = list_hash(w, strlen(w));
+        while (l.slot[h]) h = (h + 1) & (LIST_SLOTS - 1);
+        l.slot[h] = (uint16_t)(i + 1);
+    }
+    l.hashed = true;
     return l;
 }
 
