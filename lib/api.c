@@ -231,7 +231,7 @@ static void apply_body(nf_doc *doc)
 
 /* Copies the engine's annotations into public structs that hold no pointer
  * into the rules (R8: a document may outlive its rules). */
-static nf_status publish_annotations(nf_doc *doc)
+static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
 {
     nfi_strtab names;
     nfi_strtab_init(&names, &doc->arena);
@@ -251,10 +251,10 @@ static nf_status publish_annotations(nf_doc *doc)
             st = NF_ERR_NOMEM;
             break;
         }
-        p->span = a->span;
+        p->span = nfi_ann_span(doc, a);
         p->first_token = a->tok_start;
         p->token_count = a->tok_end - a->tok_start;
-        const char *src[3] = {a->type, a->rule, a->phase};
+        const char *src[3] = {a->type, nfi_ann_rule_name(a), nfi_ann_phase_name(rules, a)};
         const char **dst[3] = {&p->type, &p->rule, &p->phase};
         for (int k = 0; k < 3; k++) {
             if (!src[k]) continue;
@@ -291,7 +291,7 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if ((st = nfi_dates_resolve(doc, rules, err)) != NF_OK) return st;
     if ((st = nfi_quotes_resolve(doc, rules, err)) != NF_OK) return st;
     apply_body(doc);
-    return publish_annotations(doc);
+    return publish_annotations(doc, rules);
 }
 
 nf_doc *nf_extract(const nf_rules *rules, nf_workspace *ws, const char *text, size_t len,

@@ -514,12 +514,12 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         bool is_timex;
         nf_timex_type t = ann_timex_type(a->type, &is_timex);
         if (!is_timex) continue;
-        if (a->span.start == NF_UNSET || a->span.end <= a->span.start || a->span.end > doc->len)
-            continue;
+        nf_span as = nfi_ann_span(doc, a);
+        if (as.start == NF_UNSET || as.end <= as.start || as.end > doc->len) continue;
         size_t ts = a->tok_start, te = a->tok_end;
         if (te > doc->tokens.len) te = doc->tokens.len;
         if (ts > te) ts = te;
-        size_t s = a->span.start, e = a->span.end;
+        size_t s = as.start, e = as.end;
         /* leading prepositions (whole tokens inside the extent) */
         while (ts + 1 < te) {
             size_t n;
@@ -554,7 +554,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         c->span = (nf_span){s, e};
         c->tok_start = ts;
         c->tok_end = te;
-        c->priority = a->priority;
+        c->priority = nfi_ann_priority(a);
         c->type = t;
     }
 
@@ -585,6 +585,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     for (size_t i = 0; i < kept && st == NF_OK; i++) {
         const cand *c = &cands[i];
         const nfi_ann *a = &doc->anns.items[c->ann];
+        const char *rule_name = nfi_ann_rule_name(a);
         nfi_timex_in in;
         nfi_timex_in_init(&in);
         bool bad = false, has_type = false;
@@ -644,7 +645,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
                     nfi_timex_in_set(&in, "day", hol[h].day, strlen(hol[h].day));
                 }
                 if (!known) {
-                    nfi_doc_warn(doc, "dates: rule %s: unknown %s", a->rule ? a->rule : "?", key);
+                    nfi_doc_warn(doc, "dates: rule %s: unknown %s", rule_name ? rule_name : "?", key);
                     bad = true;
                 }
                 continue;
@@ -652,7 +653,7 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
             if (!strcmp(key, "freq_word")) {
                 if (!set_freq_word(&in, v, vn)) {
                     nfi_doc_warn(doc, "dates: rule %s: unknown freq_word '%.*s'",
-                                 a->rule ? a->rule : "?", (int)(vn > 40 ? 40 : vn), v);
+                                 rule_name ? rule_name : "?", (int)(vn > 40 ? 40 : vn), v);
                     bad = true;
                 }
                 continue;
@@ -661,14 +662,14 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
                 const char *mod = NULL;
                 if (!mod_of_word(v, vn, &mod))
                     nfi_doc_warn(doc, "dates: rule %s: unknown mod_word '%.*s'",
-                                 a->rule ? a->rule : "?", (int)(vn > 40 ? 40 : vn), v);
+                                 rule_name ? rule_name : "?", (int)(vn > 40 ? 40 : vn), v);
                 else if (mod && !in.mod[0])
                     nfi_timex_in_set(&in, "mod", mod, strlen(mod));
                 continue;
             }
             if (nfi_timex_in_set(&in, key, v, vn) != NF_OK) {
                 nfi_doc_warn(doc, "dates: rule %s: attribute %s=%.*s rejected",
-                             a->rule ? a->rule : "?", at->key, (int)(vn > 40 ? 40 : vn), v);
+                             rule_name ? rule_name : "?", at->key, (int)(vn > 40 ? 40 : vn), v);
                 bad = true;
             }
         }
@@ -702,8 +703,8 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         d->flags = 0;
         d->value = out[0] ? nfi_arena_strdup(&doc->arena, out) : NULL;
         d->mod = in.mod[0] ? nfi_arena_strdup(&doc->arena, in.mod) : NULL;
-        d->rule = intern_rule(doc, a->rule, &rule_in, &rule_out);
-        if ((out[0] && !d->value) || (in.mod[0] && !d->mod) || (a->rule && !d->rule))
+        d->rule = intern_rule(doc, rule_name, &rule_in, &rule_out);
+        if ((out[0] && !d->value) || (in.mod[0] && !d->mod) || (rule_name && !d->rule))
             st = NF_ERR_NOMEM;
         if ((type == NF_TIMEX_DATE || type == NF_TIMEX_TIME) && is_calendar(out))
             memcpy(prev, out, sizeof prev);

@@ -685,7 +685,7 @@ static nf_status collect(resolver *r)
             type = g && g->value ? type_from_name(g->value) : 0;
         }
         bool from_guess = candidate && type;
-        nf_span sp = a->span;
+        nf_span sp = nfi_ann_span(doc, a);
         const nfi_attr *at = nfi_ann_attr(doc, a, "name");
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end)
@@ -720,9 +720,9 @@ static nf_status collect(resolver *r)
         m->role.start = m->role.end = NF_UNSET;
         m->type = type;
         m->candidate = candidate;
-        m->priority = a->priority;
+        m->priority = nfi_ann_priority(a);
         m->order = i;
-        m->rule = a->rule;
+        m->rule = nfi_ann_rule_name(a);
         at = nfi_ann_attr(doc, a, "role");
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end) {

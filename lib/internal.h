@@ -179,19 +179,20 @@ typedef struct nfi_attr {
 #define NFI_ANN_REMOVED 0x0001u
 
 /* What a rule found: a typed token range. Written by the rule engine,
- * read by later phases, structure and the resolvers. */
+ * read by later phases, structure and the resolvers. Kept small (40
+ * bytes): a large document has about one per four tokens, so what can be
+ * looked up is not stored: the byte span comes from the tokens
+ * (nfi_ann_span), the rule's name, phase and priority from the rule. */
+struct nfi_rule;
 typedef struct nfi_ann {
     const char *type;  /* type name, interned in the rules: compare pointers
                           from nfi_rules_type(), or strcmp */
+    const struct nfi_rule *rule; /* the rule that made it (nfi_ann_rule_name) */
     uint32_t type_id;  /* the same, as an id in the rules' type table */
     uint32_t flags;    /* NFI_ANN_* */
-    size_t tok_start;  /* token range [tok_start, tok_end) */
-    size_t tok_end;
-    nf_span span;      /* bytes */
-    const char *rule;  /* rule name (in rules) */
-    const char *phase; /* phase name (in rules) */
+    uint32_t tok_start; /* token range [tok_start, tok_end), never empty */
+    uint32_t tok_end;
     uint32_t attr_start, attr_count; /* into doc->attrs */
-    int32_t priority;
 } nfi_ann;
 
 /* ------------------------------------------------------------ the document */
@@ -237,6 +238,18 @@ struct nf_doc {
 
 /* Adds a warning message to the document (copied). */
 void nfi_doc_warn(nf_doc *doc, const char *fmt, ...) NFI_PRINTF(2, 3);
+/* Bytes of an annotation: its first token's start to its last token's end. */
+static inline nf_span nfi_ann_span(const nf_doc *doc, const nfi_ann *a)
+{
+    nf_span sp = {doc->tokens.items[a->tok_start].span.start,
+                  doc->tokens.items[a->tok_end - 1].span.end};
+    return sp;
+}
+/* Name, priority and phase name of the rule that made an annotation
+ * (phases.c). */
+const char *nfi_ann_rule_name(const nfi_ann *a);
+int32_t nfi_ann_priority(const nfi_ann *a);
+const char *nfi_ann_phase_name(const nf_rules *rules, const nfi_ann *a);
 /* Attribute of an annotation by key, or NULL. */
 const nfi_attr *nfi_ann_attr(const nf_doc *doc, const nfi_ann *a, const char *key);
 /* Index of the token containing or following byte offset, in [0, ntokens]. */

@@ -110,7 +110,7 @@ static bool capkey(const nfi_run *run, const nfi_rule *ru, uint32_t cap, uint32_
     return false;
 }
 
-static nf_status emit_ann(nfi_run *run, const nfi_found *m, uint32_t phase, nf_error *err)
+static nf_status emit_ann(nfi_run *run, const nfi_found *m, nf_error *err)
 {
     const uint32_t *caps = m->capoff != NFI_NONE ? nfi_ws_found(run->ws)->caps.items + m->capoff : NULL;
     const nf_rules *r = run->r;
@@ -120,6 +120,10 @@ static nf_status emit_ann(nfi_run *run, const nfi_found *m, uint32_t phase, nf_e
         return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0,
                              "rule '%s': more than max_results (%llu) annotations", ru->name,
                              (unsigned long long)doc->max_results);
+    if (doc->anns.len >= UINT32_MAX - 1 || doc->attrs.len + ru->nattrs >= UINT32_MAX)
+        return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0,
+                             "rule '%s': more annotations or attributes than 32-bit indexes hold",
+                             ru->name);
     uint32_t astart = (uint32_t)doc->attrs.len, acount = 0;
     for (uint32_t i = 0; i < ru->nattrs; i++) {
         const nfi_emit_attr *ea = &ru->attrs[i];
@@ -159,15 +163,19 @@ static nf_status emit_ann(nfi_run *run, const nfi_found *m, uint32_t phase, nf_e
     if (!a) return NF_ERR_NOMEM;
     a->type = r->types.items[ru->emit];
     a->type_id = ru->emit;
+    a->rule = ru;
     a->tok_start = m->start;
     a->tok_end = m->end;
-    a->span = tok_span(doc, m->start, m->end);
-    a->rule = ru->name;
-    a->phase = r->phases.items[phase].name;
     a->attr_start = astart;
     a->attr_count = acount;
-    a->priority = ru->priority;
     return NF_OK;
+}
+
+const char *nfi_ann_rule_name(const nfi_ann *a) { return a->rule->name; }
+int32_t nfi_ann_priority(const nfi_ann *a) { return a->rule->priority; }
+const char *nfi_ann_phase_name(const nf_rules *rules, const nfi_ann *a)
+{
+    return rules->phases.items[a->rule->phase].name;
 }
 
 /* Remove/retag of rule ru on annotation a when it overlaps m. */
@@ -458,14 +466,16 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             rm.bcap = m->bcap;
             st = nfi_ws_record(run->ws, &rm);
         }
-        if (st == NF_OK && r->rules.items[m->rule].emit != NFI_NONE) st = emit_ann(run, m, ph, err);
+        if (st == NF_OK && r->rules.items[m->rule].emit != NFI_NONE) st = emit_ann(run, m, err);
     }
     free(o);
     return st;
 }
 
+/* Token positions order annotations as their bytes would (tokens are
+ * ordered, never empty and do not overlap), in half the room. */
 typedef struct ann_key {
-    size_t start, end, idx;
+    uint32_t start, end, idx;
 } ann_key;
 
 static int cmp_ann_key(const void *a, const void *b)
@@ -485,26 +495,26 @@ static nf_status sort_anns(nf_doc *doc)
     ann_key *k = malloc(n * sizeof *k);
     if (!k) return NF_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
-        k[i].start = doc->anns.items[i].span.start;
-        k[i].end = doc->anns.items[i].span.end;
-        k[i].idx = i;
+        k[i].start = doc->anns.items[i].tok_start;
+        k[i].end = doc->anns.items[i].tok_end;
+        k[i].idx = (uint32_t)i;
     }
     qsort(k, n, sizeof *k, cmp_ann_key);
     /* slot i takes annotation k[i].idx: follow each cycle of that
      * permutation with one annotation in hand (no copy of the array) */
     nfi_ann *a = doc->anns.items;
     for (size_t i = 0; i < n; i++) {
-        if (k[i].idx == i || k[i].idx == (size_t)-1) continue;
+        if (k[i].idx == i || k[i].idx == NFI_NONE) continue;
         nfi_ann held = a[i];
         size_t j = i;
         while (k[j].idx != i) {
             size_t from = k[j].idx;
             a[j] = a[from];
-            k[j].idx = (size_t)-1;
+            k[j].idx = NFI_NONE;
             j = from;
         }
         a[j] = held;
-        k[j].idx = (size_t)-1;
+        k[j].idx = NFI_NONE;
     }
     free(k);
     return NF_OK;
@@ -585,9 +595,10 @@ static void found_text(const nf_rules *r, uint32_t ri, const nf_doc *doc, nfi_en
     if (ru->emit != NFI_NONE) {
         for (size_t i = 0; i < doc->anns.len && o + 8 < n; i++) {
             const nfi_ann *a = &doc->anns.items[i];
-            if (a->rule != ru->name || (a->flags & NFI_ANN_REMOVED)) continue;
+            if (a->rule != ru || (a->flags & NFI_ANN_REMOVED)) continue;
+            nf_span sp = nfi_ann_span(doc, a);
             int w = snprintf(buf + o, n - o, "%s\"%.*s\" (%s)", o ? ", " : "",
-                             (int)(a->span.end - a->span.start), doc->text + a->span.start, a->type);
+                             (int)(sp.end - sp.start), doc->text + sp.start, a->type);
             if (w < 0) break;
             o += (size_t)w < n - o ? (size_t)w : n - o - 1;
         }
@@ -612,9 +623,9 @@ static bool example_hit(const nf_rules *r, uint32_t ri, const nfi_example *x, co
     if (ru->emit != NFI_NONE) {
         for (size_t i = 0; i < doc->anns.len; i++) {
             const nfi_ann *a = &doc->anns.items[i];
-            if (a->rule != ru->name || (a->flags & NFI_ANN_REMOVED)) continue;
+            if (a->rule != ru || (a->flags & NFI_ANN_REMOVED)) continue;
             if (!x->match) return true;
-            if (span_is(doc, a->span, x->match) && (x->type == NFI_NONE || a->type_id == x->type))
+            if (span_is(doc, nfi_ann_span(doc, a), x->match) && (x->type == NFI_NONE || a->type_id == x->type))
                 return true;
         }
         return false;

@@ -1114,7 +1114,7 @@ static void rule_cues(qctx *c)
         const nfi_attr *spk = nfi_ann_attr(d, an, "speaker");
         const nfi_attr *form = nfi_ann_attr(d, an, "form");
         const nfi_attr *clause = nfi_ann_attr(d, an, "clause");
-        nf_span cs = cue && cue->span.start != NF_UNSET ? cue->span : an->span;
+        nf_span cs = cue && cue->span.start != NF_UNSET ? cue->span : nfi_ann_span(d, an);
         rcue r;
         memset(&r, 0, sizeof r);
         if (!tok_range(c, cs.start, cs.end, &r.a, &r.b)) continue;

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "internal.h"
+#include "engine.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -71,11 +72,12 @@ static nfi_ann *add_ann(nf_doc *doc, const char *type, const char *what, size_t 
     if (!p) return NULL;
     size_t s = (size_t)(p - doc->text), e = s + strlen(what);
     nfi_ann *a = nfi_vec_push(&doc->anns);
+    nfi_rule *ru = nfi_arena_alloc(&doc->arena, sizeof *ru); /* its own: a test sets its priority */
+    ru->name = "test_rule";
     a->type = type;
-    a->span = (nf_span){s, e};
-    a->tok_start = nfi_doc_token_at(doc, s);
-    a->tok_end = nfi_doc_token_at(doc, e);
-    a->rule = "test_rule";
+    a->rule = ru;
+    a->tok_start = (uint32_t)nfi_doc_token_at(doc, s);
+    a->tok_end = (uint32_t)nfi_doc_token_at(doc, e);
     a->attr_start = (uint32_t)doc->attrs.len;
     const char *q = attrs;
     while (q && *q) {
@@ -128,7 +130,7 @@ NF_TEST(dates_resolve_basic_value_type_and_rule)
     NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2025-04-10");
     NF_CHECK_EQ_INT(DATE_AT(doc, 0)->type, NF_TIMEX_DATE);
     NF_CHECK_EQ_STR(DATE_AT(doc, 0)->rule, "test_rule");
-    NF_CHECK(DATE_AT(doc, 0)->rule != doc->anns.items[0].rule); /* a copy, not the rules' */
+    NF_CHECK(DATE_AT(doc, 0)->rule != nfi_ann_rule_name(&doc->anns.items[0])); /* a copy */
     NF_CHECK_EQ_STR(span_text(doc, DATE_AT(doc, 1)->span, b, sizeof b), "two weeks");
     NF_CHECK_EQ_STR(DATE_AT(doc, 1)->value, "P2W");
     NF_CHECK_EQ_INT(DATE_AT(doc, 1)->type, NF_TIMEX_DURATION);
@@ -218,7 +220,7 @@ NF_TEST(dates_resolve_overlaps_longest_then_priority_then_order)
     add_ann(doc, "DATE", "June 2, 2022", 0, "month=June;day=2;year=2022");
     /* same extent twice: the higher priority wins */
     nfi_ann *a = add_ann(doc, "DATE", "June 2, 2022", 0, "year=2022;month=6");
-    a->priority = 5;
+    ((nfi_rule *)a->rule)->priority = 5;
     NF_CHECK_EQ_INT(nfi_dates_resolve(doc, NULL, NULL), NF_OK);
     NF_CHECK_EQ_INT(doc->dates.len, 1);
     NF_CHECK_EQ_STR(DATE_AT(doc, 0)->value, "2022-06");

@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "internal.h"
+#include "engine.h"
 
 typedef struct ent_fixture {
     nf_rules *rules;
@@ -56,12 +57,15 @@ static nf_span find_span(const ent_fixture *f, const char *needle, int nth)
 static size_t ann(ent_fixture *f, const char *type, const char *needle, int nth, int32_t prio)
 {
     nfi_ann *a = nfi_vec_push(&f->doc->anns);
-    if (!a) return 0;
+    nfi_rule *ru = nfi_arena_alloc(&f->doc->arena, sizeof *ru);
+    if (!a || !ru) return 0;
+    ru->name = "test.rule";
+    ru->priority = prio;
+    nf_span sp = find_span(f, needle, nth);
     a->type = type;
-    a->span = find_span(f, needle, nth);
-    a->rule = "test.rule";
-    a->phase = "test";
-    a->priority = prio;
+    a->rule = ru;
+    a->tok_start = (uint32_t)nfi_doc_token_at(f->doc, sp.start);
+    a->tok_end = (uint32_t)nfi_doc_token_at(f->doc, sp.end);
     a->attr_start = (uint32_t)f->doc->attrs.len;
     return f->doc->anns.len - 1;
 }
@@ -406,12 +410,6 @@ NF_TEST(entities_empty_and_degenerate_spans)
 {
     ent_fixture f;
     NF_CHECK(ent_open(&f, "the \"\" 's"));
-    nfi_ann *a = nfi_vec_push(&f.doc->anns);
-    NF_CHECK(a != NULL);
-    if (a) {
-        a->type = "ORG";
-        a->span.start = a->span.end = NF_UNSET;
-    }
     ann(&f, "ORG", "the", 0, 0);
     ann(&f, "ORG", "\"\"", 0, 0);
     ann(&f, "ORG", "'s", 0, 0);
