@@ -644,21 +644,22 @@ static void pair_marks(qctx *c)
 {
     size_t n = c->tok.len;
     /* sclose[j]: the first single mark that can close at or after token j;
-       nlnext[j]: the first line end at or after j (n when none) */
-    size_t *sclose = malloc((n + 1) * sizeof *sclose), *nlnext = malloc((n + 1) * sizeof *nlnext);
+       nlnext[j]: the first line end at or after j (n when none); 32-bit
+       like the token offsets (the stage's peak memory is here) */
+    uint32_t *sclose = malloc((n + 1) * sizeof *sclose), *nlnext = malloc((n + 1) * sizeof *nlnext);
     if (!sclose || !nlnext) {
         free(sclose);
         free(nlnext);
         c->nomem = true;
         return;
     }
-    sclose[n] = nlnext[n] = n;
+    sclose[n] = nlnext[n] = (uint32_t)n;
     for (size_t j = n; j-- > 0;) {
         const qtok *k = &c->tok.items[j];
         sclose[j] = k->kind == QT_QUOTE && k->qclass == QM_SINGLE && (mark_role(c, j) & QR_CLOSE)
-                        ? j
+                        ? (uint32_t)j
                         : sclose[j + 1];
-        nlnext[j] = k->kind == QT_NL ? j : nlnext[j + 1];
+        nlnext[j] = k->kind == QT_NL ? (uint32_t)j : nlnext[j + 1];
     }
     for (size_t i = 0; i < n && !c->nomem; i++) {
         qtok *k = &c->tok.items[i];
