@@ -373,8 +373,8 @@ nf_status nfi_engine_prepare(nf_rules *r);
 struct nfi_match {
     uint32_t rule;
     uint32_t start, end;             /* tokens */
-    uint32_t bcap;                   /* regex rules: index of its byte captures
-                                        (nfi_ws_bcaps), else NFI_NONE */
+    uint32_t bcap;                   /* regex rules: where its byte captures
+                                        start (nfi_ws_bcaps), else NFI_NONE */
     uint32_t caps[2 * NFI_MAX_CAPS]; /* token positions (token rules) */
 };
 typedef struct nfi_match nfi_match;
@@ -397,8 +397,9 @@ typedef struct nfi_run {
     nfi_engine_ws *ws;
     nf_doc *doc;
     uint32_t *tokvocab;   /* per token: rules vocab id or NFI_NONE */
-    uint32_t *sent_end;   /* per token: end token of its sentence */
-    uint32_t *sent_start; /* per token: first token of its sentence */
+    uint32_t *sent_end;   /* per token: end token of its sentence (the sentences
+                             cover the tokens in order: a sentence starts at
+                             token 0 and where the one before ends) */
     /* annotations by start token (not removed), before this phase */
     uint32_t *ann_first;  /* ntokens + 1 */
     uint32_t *ann_list;
@@ -428,7 +429,8 @@ nfi_found_list *nfi_ws_found(nfi_engine_ws *ws);
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
                            uint32_t form);
-/* Byte captures of a regex match (2 * NFI_MAX_CAPS offsets, NF_UNSET = none). */
+/* Byte captures of a regex match: start and end of each group up to the
+ * highest one its rule's attributes take (NF_UNSET = none). */
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx);
 uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n);
 /* Frees the scratch arrays a large document grew past NFI_WS_KEEP_BYTES
@@ -441,7 +443,7 @@ bool nfi_ws_recording(const nfi_engine_ws *ws);
 nf_status nfi_ws_record(nfi_engine_ws *ws, const nfi_match *m);
 size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out);
 bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
-/* Feature bits of token tok (needs run->sent_start and sent_end). */
+/* Feature bits of token tok (needs run->sent_end). */
 uint64_t nfi_token_feat(const nfi_run *run, size_t tok);
 /* The lexicons (< 64) token tok is a one-token entry of (nfi_run.lexbits). */
 uint64_t nfi_token_lexbits(const nfi_run *run, size_t tok);
@@ -483,7 +485,7 @@ static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, ui
 bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok);
 bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok);
 
-enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_SENT_START, NFI_WS_ANN_FIRST,
+enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_ANN_FIRST,
        NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF,
        NFI_WS_REQ_NEXT, NFI_WS_REQ_SCANNED, NFI_WS_NBUF };
 

@@ -177,7 +177,7 @@ void nfi_ws_trim(nfi_engine_ws *ws)
 
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx)
 {
-    return ws->bcaps.items + (size_t)idx * 2 * NFI_MAX_CAPS;
+    return ws->bcaps.items + idx;
 }
 
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc)
@@ -303,7 +303,7 @@ bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
     case NFI_T_NOT: return !nfi_token_test(run, p, t->a, tok);
     case NFI_T_KIND: return tk->kind == t->val;
     case NFI_T_FLAG:
-        if (t->val == NFI_FLAG_SENT_START) return run->sent_start[tok] == tok;
+        if (t->val == NFI_FLAG_SENT_START) return tok == 0 || run->sent_end[tok - 1] == tok;
         if (t->val == NFI_FLAG_SENT_END) return run->sent_end[tok] == tok + 1;
         return (tk->flags & t->val) != 0;
     case NFI_T_CAP:
@@ -380,7 +380,7 @@ uint64_t nfi_token_feat(const nfi_run *run, size_t tok)
 {
     const nf_token *tk = &run->doc->tokens.items[tok];
     uint64_t f = tk->flags & 0xffffu;
-    if (run->sent_start[tok] == tok) f |= NFI_FLAG_SENT_START;
+    if (tok == 0 || run->sent_end[tok - 1] == tok) f |= NFI_FLAG_SENT_START;
     if (run->sent_end[tok] == tok + 1) f |= NFI_FLAG_SENT_END;
     if (tk->kind < 32) f |= NFI_FEAT_KIND(tk->kind);
     const char *text = run->doc->work + tk->span.start;
@@ -616,10 +616,17 @@ static nf_status regex_to_match(nfi_run *run, uint32_t ri, size_t ms, size_t me,
     m->start = (uint32_t)ts;
     m->end = (uint32_t)te;
     nfi_engine_ws *ws = run->ws;
-    m->bcap = (uint32_t)(ws->bcaps.len / (2 * NFI_MAX_CAPS));
+    /* only the groups the rule's attributes take are kept: a phase's
+     * candidates are many, and most regex rules take one group or none */
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < rule->nattrs; i++)
+        if (rule->attrs[i].kind != NFI_ATTR_LITERAL && rule->attrs[i].cap + 1 > keep)
+            keep = rule->attrs[i].cap + 1;
+    if (ws->bcaps.len > UINT32_MAX - 2 * NFI_MAX_CAPS) return NF_ERR_NOMEM;
+    m->bcap = (uint32_t)ws->bcaps.len;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     uint32_t ng = rc == 0 ? (uint32_t)pcre2_get_ovector_count(md) : (uint32_t)rc;
-    for (uint32_t g = 0; g < 2 * NFI_MAX_CAPS; g++) {
+    for (uint32_t g = 0; g < 2 * keep; g++) {
         size_t *slot = nfi_vec_push(&ws->bcaps);
         if (!slot) return NF_ERR_NOMEM;
         uint32_t grp = g / 2;

@@ -426,7 +426,8 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     size_t nm = fl->items.len;
     if (!nm) return NF_OK;
     ord *o = malloc(nm * sizeof *o);
-    uint32_t *occ = nfi_ws_u32(run->ws, NFI_WS_STAMP, nt + 1);
+    /* tokens taken by a kept match: a byte each (a quarter of the room) */
+    uint8_t *occ = (uint8_t *)nfi_ws_u32(run->ws, NFI_WS_STAMP, nt / 4 + 1);
     if (!o || !occ) {
         free(o);
         return NF_ERR_NOMEM;
@@ -536,8 +537,7 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     if (st != NF_OK) return st;
     run.tokvocab = nfi_ws_u32(run.ws, NFI_WS_TOKVOCAB, nt);
     run.sent_end = nfi_ws_u32(run.ws, NFI_WS_SENT_END, nt);
-    run.sent_start = nfi_ws_u32(run.ws, NFI_WS_SENT_START, nt);
-    if (!run.tokvocab || !run.sent_end || !run.sent_start) return NF_ERR_NOMEM;
+    if (!run.tokvocab || !run.sent_end) return NF_ERR_NOMEM;
     run.regex_off = nfi_ws_u32(run.ws, NFI_WS_REGEX_OFF, rules->rules.len);
     if (!run.regex_off) return NF_ERR_NOMEM;
     memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
@@ -549,17 +549,13 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     memset(run.req_scanned, 0, nslots * sizeof *run.req_scanned);
     for (size_t i = 0; i < nt; i++) {
         run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm);
-        run.sent_start[i] = 0;
         run.sent_end[i] = (uint32_t)nt;
     }
     for (size_t s = 0; s < doc->sentences.len; s++) {
         const nf_sentence *se = &doc->sentences.items[s];
         size_t a = se->first_token, b = se->first_token + se->token_count;
         if (b > nt) b = nt;
-        for (size_t i = a; i < b; i++) {
-            run.sent_start[i] = (uint32_t)a;
-            run.sent_end[i] = (uint32_t)b;
-        }
+        for (size_t i = a; i < b; i++) run.sent_end[i] = (uint32_t)b;
     }
     run.feat = nfi_ws_u64(run.ws, 2 * nt);
     if (!run.feat) return NF_ERR_NOMEM;
