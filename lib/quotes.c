@@ -640,26 +640,35 @@ static void add_dq(qctx *c, size_t open, size_t close, size_t last, uint32_t fla
     for (size_t k = open + 1; k < stop; k++) c->tok.items[k].inq = (int32_t)(c->dq.len - 1);
 }
 
+/* Index of the first entry of the ascending list a[0, len) that is x or
+   more (len when none). */
+static size_t first_at_least(const uint32_t *a, size_t len, size_t x)
+{
+    size_t lo = 0, hi = len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 static void pair_marks(qctx *c)
 {
     size_t n = c->tok.len;
-    /* sclose[j]: the first single mark that can close at or after token j;
-       nlnext[j]: the first line end at or after j (n when none); 32-bit
-       like the token offsets (the stage's peak memory is here) */
-    uint32_t *sclose = malloc((n + 1) * sizeof *sclose), *nlnext = malloc((n + 1) * sizeof *nlnext);
-    if (!sclose || !nlnext) {
-        free(sclose);
-        free(nlnext);
-        c->nomem = true;
-        return;
-    }
-    sclose[n] = nlnext[n] = (uint32_t)n;
-    for (size_t j = n; j-- > 0;) {
+    /* the single marks that can close and the line ends, in token order: a
+       look-up is a binary search (not two arrays of a slot per token, the
+       stage's largest allocation) */
+    NFI_VEC(uint32_t) sc = {NULL, 0, 0}, nl = {NULL, 0, 0};
+    for (size_t j = 0; j < n && !c->nomem; j++) {
         const qtok *k = &c->tok.items[j];
-        sclose[j] = k->kind == QT_QUOTE && k->qclass == QM_SINGLE && (mark_role(c, j) & QR_CLOSE)
-                        ? (uint32_t)j
-                        : sclose[j + 1];
-        nlnext[j] = k->kind == QT_NL ? (uint32_t)j : nlnext[j + 1];
+        uint32_t *slot;
+        if (k->kind == QT_NL) slot = nfi_vec_push(&nl);
+        else if (k->kind == QT_QUOTE && k->qclass == QM_SINGLE && (mark_role(c, j) & QR_CLOSE))
+            slot = nfi_vec_push(&sc);
+        else continue;
+        if (slot) *slot = (uint32_t)j;
+        else c->nomem = true;
     }
     for (size_t i = 0; i < n && !c->nomem; i++) {
         qtok *k = &c->tok.items[i];
@@ -676,9 +685,12 @@ static void pair_marks(qctx *c)
             /* the first closing single mark after the word, unless a line end
                that stops the quote comes first (a paragraph break, a line after
                a full stop, a line more than 40 tokens on) */
-            size_t j = sclose[i + 2 <= n ? i + 2 : n];
+            size_t at = first_at_least(sc.items, sc.len, i + 2);
+            size_t j = at < sc.len ? sc.items[at] : n;
             bool stopped = j >= n;
-            for (size_t l = nlnext[i + 1]; l < j && !stopped; l = nlnext[l + 1]) {
+            for (size_t p = first_at_least(nl.items, nl.len, i + 1);
+                 p < nl.len && nl.items[p] < j && !stopped; p++) {
+                size_t l = nl.items[p];
                 c->work++;
                 if (c->tok.items[l].para || final_punct_tok(c, l - 1) || l - i > 40) stopped = true;
             }
@@ -736,8 +748,8 @@ static void pair_marks(qctx *c)
             i = last;
         }
     }
-    free(sclose);
-    free(nlnext);
+    nfi_vec_free(&sc);
+    nfi_vec_free(&nl);
 }
 
 /* ------------------------------------------------------------ units */
