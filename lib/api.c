@@ -242,6 +242,13 @@ static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
         const char *src, *copy;
     } seen[SEEN];
     memset(seen, 0, sizeof seen);
+    size_t live = 0;
+    for (size_t i = 0; i < doc->anns.len; i++) live += !(doc->anns.items[i].flags & NFI_ANN_REMOVED);
+    if (live) { /* the exact room: the array does not grow by doubling */
+        doc->pub_anns.items = malloc(live * sizeof *doc->pub_anns.items);
+        if (!doc->pub_anns.items) return NF_ERR_NOMEM;
+        doc->pub_anns.cap = live;
+    }
     nf_status st = NF_OK;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
@@ -277,6 +284,38 @@ static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
     return st;
 }
 
+/* After the date stage, the only reader of annotation attributes is the
+ * quote stage, and it reads those of QUOTE_CUE annotations only (rule_cues
+ * in quotes.c): the others are freed before its large scratch arrays are
+ * made. On a big document the attributes take about as much room as the
+ * annotations. */
+static nf_status keep_quote_cue_attrs(nf_doc *doc)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < doc->anns.len; i++) {
+        const nfi_ann *a = &doc->anns.items[i];
+        if (!(a->flags & NFI_ANN_REMOVED) && a->type && !strcmp(a->type, "QUOTE_CUE"))
+            keep += a->attr_count;
+    }
+    nfi_attr *kept = keep ? malloc(keep * sizeof *kept) : NULL;
+    if (keep && !kept) return NF_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < doc->anns.len; i++) {
+        nfi_ann *a = &doc->anns.items[i];
+        if (!(a->flags & NFI_ANN_REMOVED) && a->type && !strcmp(a->type, "QUOTE_CUE")) {
+            memcpy(kept + k, doc->attrs.items + a->attr_start, a->attr_count * sizeof *kept);
+            a->attr_start = (uint32_t)k;
+            k += a->attr_count;
+        } else {
+            a->attr_start = a->attr_count = 0;
+        }
+    }
+    free(doc->attrs.items);
+    doc->attrs.items = kept;
+    doc->attrs.len = doc->attrs.cap = keep;
+    return NF_OK;
+}
+
 static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
                               nf_error *err)
 {
@@ -289,6 +328,7 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if ((st = nfi_structure(doc, ws->structure, err)) != NF_OK) return st;
     if ((st = nfi_entities_resolve(doc, ws->entities, err)) != NF_OK) return st;
     if ((st = nfi_dates_resolve(doc, rules, err)) != NF_OK) return st;
+    if ((st = keep_quote_cue_attrs(doc)) != NF_OK) return st;
     if ((st = nfi_quotes_resolve(doc, rules, err)) != NF_OK) return st;
     apply_body(doc);
     return publish_annotations(doc, rules);

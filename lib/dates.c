@@ -502,12 +502,9 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
     }
     nf_span stamp = doc->meta.published.span;
 
-    size_t ncand = 0;
-    cand *cands = NULL;
-    if (doc->anns.len) {
-        cands = malloc(doc->anns.len * sizeof *cands);
-        if (!cands) return NF_ERR_NOMEM;
-    }
+    /* grown as timexes are found (a few of the annotations), not sized by
+     * all of them */
+    NFI_VEC(cand) found = {NULL, 0, 0};
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
@@ -549,7 +546,11 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         trim_tail(doc->work, s, &e);
         if (e <= s) continue;
         if (stamp.start != NF_UNSET && overlaps((nf_span){s, e}, stamp)) continue;
-        cand *c = &cands[ncand++];
+        cand *c = nfi_vec_push(&found);
+        if (!c) {
+            nfi_vec_free(&found);
+            return NF_ERR_NOMEM;
+        }
         c->ann = i;
         c->span = (nf_span){s, e};
         c->tok_start = ts;
@@ -557,6 +558,8 @@ nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
         c->priority = nfi_ann_priority(a);
         c->type = t;
     }
+    cand *cands = found.items;
+    size_t ncand = found.len;
 
     /* overlapping candidates: keep the preferred ones */
     if (ncand) nfi_sort(cands, ncand, sizeof *cands, cmp_pref);

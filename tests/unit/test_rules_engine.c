@@ -21,14 +21,23 @@ static nf_rules *load(const char *yaml)
     return r;
 }
 
+/* The rule engine alone over text (tokens and sentences first): what it
+ * leaves in doc->anns and doc->attrs, before the later stages free the
+ * attributes they no longer read. */
 static nf_doc *run(const nf_rules *r, const char *text)
 {
     nf_error err;
     nf_extract_options o;
     nf_extract_options_init(&o);
-    o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT;
-    nf_doc *d = nf_extract(r, NULL, text, strlen(text), &o, &err);
+    o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT | NF_EXTRACT_NO_RULES;
+    nf_workspace *ws = nf_workspace_new(r, &err);
+    nf_doc *d = ws ? nf_extract(r, ws, text, strlen(text), &o, &err) : NULL;
+    if (d && nfi_rules_run(r, ws, d, &err) != NF_OK) {
+        nf_doc_free(d);
+        d = NULL;
+    }
     if (!d) fprintf(stderr, "extract failed: %s\n", err.message);
+    nf_workspace_free(ws);
     return d;
 }
 
