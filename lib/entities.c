@@ -238,7 +238,7 @@ static bool is_edge_punct(unsigned char ch)
 static bool word_in(const nfi_strtab *t, const char *s, size_t n)
 {
     char buf[64];
-    if (n == 0 || n >= sizeof buf) return false;
+    if (n == 0 || n >= sizeof buf || n > t->maxlen) return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         buf[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);

@@ -108,6 +108,7 @@ typedef struct nfi_strtab {
     uint32_t count, cap;
     uint32_t *slots;  /* open addressing: id+1, 0 = empty */
     uint32_t nslots;
+    uint32_t maxlen;  /* of the strings: a longer one is absent without a probe */
     nfi_arena *arena;
 } nfi_strtab;
 

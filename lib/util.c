@@ -266,7 +266,7 @@ void nfi_strtab_free(nfi_strtab *t)
     t->strs = NULL;
     t->lens = NULL;
     t->slots = NULL;
-    t->count = t->cap = t->nslots = 0;
+    t->count = t->cap = t->nslots = t->maxlen = 0;
 }
 
 static uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, size_t n, uint64_t hash)
@@ -283,7 +283,7 @@ static uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, size_t n,
 
 uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n)
 {
-    if (!t->nslots) return NFI_NONE;
+    if (!t->nslots || n > t->maxlen) return NFI_NONE;
     return strtab_find_hashed(t, s, n, nfi_hash(s, n));
 }
 
@@ -325,6 +325,7 @@ uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
     id = t->count++;
     t->strs[id] = copy;
     t->lens[id] = (uint32_t)n;
+    if (n > t->maxlen) t->maxlen = (uint32_t)n;
     uint32_t i = (uint32_t)hash & (t->nslots - 1);
     while (t->slots[i]) i = (i + 1) & (t->nslots - 1);
     t->slots[i] = id + 1;
