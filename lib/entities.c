@@ -33,6 +33,20 @@
 static const char *const ent_type_names[ENT_NTYPES] = {NULL,  "PERSON", "ORG",  "GPE",
                                                         "LOC", "FAC",    "NORP", "EVENT"};
 
+/* ICU's character properties, answered without the call for ASCII (the
+ * letters of most names): the same answers, A-Z upper, a-z lower. */
+static inline bool cp_upper(uint32_t c) { return c < 0x80 ? c - 'A' < 26u : u_isupper((UChar32)c); }
+static inline bool cp_lower(uint32_t c) { return c < 0x80 ? c - 'a' < 26u : u_islower((UChar32)c); }
+static inline bool cp_alpha(uint32_t c) { return c < 0x80 ? (c | 32u) - 'a' < 26u : u_isalpha((UChar32)c); }
+static inline uint32_t cp_toupper(uint32_t c)
+{
+    return c < 0x80 ? (c - 'a' < 26u ? c - 32u : c) : (uint32_t)u_toupper((UChar32)c);
+}
+static inline uint32_t cp_tolower(uint32_t c)
+{
+    return c < 0x80 ? (c - 'A' < 26u ? c + 32u : c) : (uint32_t)u_tolower((UChar32)c);
+}
+
 /* ------------------------------------------------------------ settings */
 
 typedef struct ent_cfg {
@@ -330,12 +344,13 @@ static nf_span trim_span(const char *text, nf_span sp, const nfi_strtab *dets, b
 
 static void put_utf8(nfi_buf *b, uint32_t c)
 {
+    if (c < 0x80) {
+        nfi_buf_putc(b, (char)c);
+        return;
+    }
     char u[4];
     size_t n;
-    if (c < 0x80) {
-        u[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
+    if (c < 0x800) {
         u[0] = (char)(0xC0 | (c >> 6));
         u[1] = (char)(0x80 | (c & 0x3F));
         n = 2;
@@ -975,14 +990,14 @@ static int case_quality(const resolver *r, const mention *m)
             word_start = true;
             continue;
         }
-        if (u_isupper((UChar32)c)) upper++;
-        if (u_islower((UChar32)c)) lower++;
-        if (word_start && u_isalpha((UChar32)c)) {
+        if (cp_upper(c)) upper++;
+        if (cp_lower(c)) lower++;
+        if (word_start && cp_alpha(c)) {
             ws = at;
             size_t we = ws;
             while (we < n && !is_space((unsigned char)s[we]) && s[we] != '-') we++;
             words++;
-            if (u_islower((UChar32)c) && !word_in(&r->cfg->function_words, s + ws, we - ws))
+            if (cp_lower(c) && !word_in(&r->cfg->function_words, s + ws, we - ws))
                 lower_words++;
             word_start = false;
         } else if (word_start) {
@@ -1459,7 +1474,7 @@ static char *canonical_text(resolver *r, const mention *m)
     bool any_lower = false;
     for (size_t i = 0; i < n;) {
         uint32_t c = nfi_utf8_next(s, n, &i);
-        if (u_islower((UChar32)c)) {
+        if (cp_lower(c)) {
             any_lower = true;
             break;
         }
@@ -1479,8 +1494,8 @@ static char *canonical_text(resolver *r, const mention *m)
         bool dotted = false;
         for (size_t k = ws; k < we;) {
             uint32_t c = nfi_utf8_next(s, we, &k);
-            if (u_isalpha((UChar32)c)) letters++;
-            if (u_isupper((UChar32)c)) uppers++;
+            if (cp_alpha(c)) letters++;
+            if (cp_upper(c)) uppers++;
             if (c == '.') dotted = true;
         }
         bool shout = !any_lower && letters > 4 && !dotted && !m->acronym;
@@ -1490,11 +1505,11 @@ static char *canonical_text(resolver *r, const mention *m)
         for (size_t k = ws; k < we;) {
             uint32_t c = nfi_utf8_next(s, we, &k);
             uint32_t out = c;
-            if (u_isalpha((UChar32)c)) {
+            if (cp_alpha(c)) {
                 if (word_begin && cap_next)
-                    out = (uint32_t)u_toupper((UChar32)c);
+                    out = cp_toupper(c);
                 else if (shout || (fw && !first_word && !any_lower))
-                    out = (uint32_t)u_tolower((UChar32)c);
+                    out = cp_tolower(c);
                 word_begin = false;
             } else if (c == '-' || c == '/') {
                 word_begin = true; /* "Bosnia-herzegovina" -> capital after the hyphen */
