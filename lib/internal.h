@@ -25,8 +25,11 @@
 
 #if defined(__GNUC__)
 #define NFI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+/* for the few small functions of the matcher's inner loops */
+#define NFI_HOT_INLINE inline __attribute__((always_inline))
 #else
 #define NFI_PRINTF(a, b)
+#define NFI_HOT_INLINE inline
 #endif
 
 /* ------------------------------------------------------------ errors */

@@ -250,7 +250,7 @@ static size_t add_list(uint32_t *cand, size_t nc, size_t cap, const uint32_t *li
 }
 
 /* Whether instruction in of p can take token s (a necessary condition). */
-static bool may_take(const nfi_run *run, const nfi_prog *p, const nfi_inst *in, uint32_t s)
+static NFI_HOT_INLINE bool may_take(const nfi_run *run, const nfi_prog *p, const nfi_inst *in, uint32_t s)
 {
     switch (in->op) {
     case NFI_OP_TEST: return nfi_token_test_fast(run, p, in->x, s);
