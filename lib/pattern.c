@@ -1147,6 +1147,20 @@ static int cmp_u32(const void *a, const void *b)
 
 static uint64_t regex_features(const nfi_test *t);
 
+/* Whether only the text itself folds to the text's folded form: ASCII
+ * without letters (which have case) or apostrophes (the typographic one
+ * folds to it). For such a text the exact-text test is a word test. */
+static bool caseless_text(const char *s, uint32_t n)
+{
+    if (!s || !n) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x80 || ch == '\'' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
+            return false;
+    }
+    return true;
+}
+
 static void flatten(const nfi_prog *p, uint32_t t, conj *c)
 {
     const nfi_test *tt = &p->tests[t];
@@ -1164,6 +1178,11 @@ static void flatten(const nfi_prog *p, uint32_t t, conj *c)
         }
         break;
     case NFI_T_TEXT:
+        if (tt->val != NFI_NONE) { /* the text's folded form: a necessary condition */
+            if (c->norm != NFI_NONE && c->norm != tt->val) c->never = true;
+            c->norm = tt->val;
+            if (caseless_text(tt->str, tt->len)) return; /* and a sufficient one */
+        }
         if (!c->text && tt->str) {
             c->text = tt->str;
             c->text_len = tt->len;
@@ -1443,6 +1462,8 @@ static uint64_t regex_features(const nfi_test *t)
 {
     uint64_t f = 0;
     if (t->re_req == '-') f |= NFI_FEAT_HYPHEN;
+    if (t->re_unit >= '0' && t->re_unit <= '9') f |= NFI_FEAT_DIGIT_FIRST;
+    if (t->re_unit >= 'A' && t->re_unit <= 'Z') f |= NFI_FEAT_CAP(NFI_CAP_UPPER);
     if (!t->re_first) return f;
     bool any = false, digits = true, capitals = true;
     for (int b = 0; b < 256; b++) {

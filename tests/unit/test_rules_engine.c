@@ -298,6 +298,43 @@ NF_TEST(rules_required_word_ahead)
     nf_rules_free(r);
 }
 
+/* Tests compile to bits and word ids where they can: a regex whose first
+ * byte is a fixed capital needs a capitalised token, and an exact text
+ * without letters is the word test of its form; a text with letters keeps
+ * its case check. */
+NF_TEST(rules_tests_compile_to_bits_and_words)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: quarter\n"
+                       "    pattern: '[re:\"Q[1-4]\"]'\n"
+                       "    emit: QUARTER\n"
+                       "  - name: amp\n"
+                       "    pattern: '[cap:upper] \"&\" [cap:upper]'\n"
+                       "    emit: AMP\n"
+                       "  - name: says\n"
+                       "    pattern: '\"Says\"'\n"
+                       "    emit: SAYS\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *q = r ? r->rules.items[0].prog : NULL, *a = r ? r->rules.items[1].prog : NULL;
+    const nfi_prog *w = r ? r->rules.items[2].prog : NULL;
+    NF_CHECK(q && q->ct && (q->ct[q->code[q->first_pcs[0]].x].fmask & NFI_FEAT_CAP(NFI_CAP_UPPER)));
+    bool amp_as_word = false;
+    for (uint32_t pc = 0; a && a->ct && pc < a->len; pc++) {
+        const nfi_ctest *c = a->code[pc].op == NFI_OP_TEST ? &a->ct[a->code[pc].x] : NULL;
+        if (c && c->norm != NFI_NONE && !c->text) amp_as_word = true;
+    }
+    NF_CHECK(amp_as_word);
+    NF_CHECK(w && w->ct && w->ct[w->code[w->first_pcs[0]].x].text != NULL);
+    char buf[300];
+    nf_doc *d = run(r, "Q3 q3 Q5 , AT & T and at & t , says Says SAYS");
+    NF_CHECK_EQ_STR(anns(d, "QUARTER", buf, sizeof buf), "QUARTER:Q3");
+    NF_CHECK_EQ_STR(anns(d, "AMP", buf, sizeof buf), "AMP:AT & T");
+    NF_CHECK_EQ_STR(anns(d, "SAYS", buf, sizeof buf), "SAYS:Says");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* "!re:X" is true at once for a token that lacks what every match of X
  * has (here a hyphen), and is still run on the tokens that have it. */
 NF_TEST(rules_negated_regex_skipped_by_features)
