@@ -172,6 +172,11 @@ typedef struct nfi_prog {
     /* no captures, and every match is one of the first instructions (all
      * one-token tests) followed by the end: matched without the VM */
     bool one_token;
+    /* the whole program is one lexicon step (in a capture or not): the
+     * match is the longest entry at the start, found without the VM;
+     * lex_only_lex is the lexicon */
+    bool lex_only;
+    uint32_t lex_only_lex;
     /* for the first instruction first_pcs[i] when it is a one-token test:
      * fs_ends[i], whether a match can end right after it, and
      * fs_pcs[fs_start[i], fs_start[i + 1]), the instructions that can take

@@ -504,9 +504,26 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
             }
         return false;
     }
+    uint32_t lens[32], ents[32];
+    if (p->lex_only) { /* what the VM would find: the longest entry */
+        if (s >= limit) return false;
+        size_t n = nfi_lexicon_walk(r, r->lexicons.items[p->lex_only_lex], run->tokvocab, s, limit,
+                                    lens, ents, 32);
+        uint32_t longest = 0;
+        for (size_t e = 0; e < n; e++)
+            if (lens[e] > longest) longest = lens[e];
+        if (!longest) return false;
+        m->rule = ri;
+        m->start = s;
+        m->end = s + longest;
+        if (p->ncaps) {
+            m->caps[0] = s;
+            m->caps[1] = s + longest;
+        }
+        return true;
+    }
     uint32_t stride = 1 + 2 * p->ncaps;
     uint32_t best_end = NFI_NONE;
-    uint32_t lens[32], ents[32];
 
     uint32_t *first = bucket_room(&ws->buckets[0], stride);
     if (!first) return false;

@@ -1270,6 +1270,24 @@ static nf_status check_one_token(nfi_prog *p)
     return st;
 }
 
+/* Sets p->lex_only (see engine.h): the code is "LEX; MATCH" or, with one
+ * capture around it, "SAVE 0; LEX; SAVE 1; MATCH". */
+static void check_lex_only(nfi_prog *p)
+{
+    const nfi_inst *c = p->code;
+    p->lex_only = false;
+    if (p->ncaps == 0 && p->len == 2 && c[0].op == NFI_OP_LEX && c[1].op == NFI_OP_MATCH) {
+        p->lex_only = true;
+        p->lex_only_lex = c[0].x;
+    }
+    if (p->ncaps == 1 && p->len == 4 && c[0].op == NFI_OP_SAVE && c[0].x == 0 &&
+        c[1].op == NFI_OP_LEX && c[2].op == NFI_OP_SAVE && c[2].x == 1 &&
+        c[3].op == NFI_OP_MATCH) {
+        p->lex_only = true;
+        p->lex_only_lex = c[1].x;
+    }
+}
+
 /* The re_* prefilter of a regex token test (see engine.h). */
 static void re_prefilter(nfi_test *t)
 {
@@ -1563,6 +1581,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         nfi_prog *p = r->rules.items[i].prog;
         if (!p) continue;
         if (!p->ntests) { /* lexicons and annotations only */
+            check_lex_only(p);
             st = required_instructions(r, p);
             continue;
         }
@@ -1647,6 +1666,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         free(rest);
         free(rest_skip);
         if (st == NF_OK) st = check_one_token(p);
+        if (st == NF_OK) check_lex_only(p);
         if (st == NF_OK && !p->one_token) st = first_steps(r, p);
         if (st == NF_OK) st = required_instructions(r, p);
     }

@@ -94,6 +94,7 @@ NF_TEST(rules_lexicon_longest_multiword_with_attrs)
                        "    emit: PLACE\n"
                        "    attrs: {kind: $p.kind, where: $p}\n");
     NF_CHECK(r != NULL);
+    NF_CHECK(r && r->rules.items[0].prog->lex_only); /* matched without the VM */
     nf_doc *d = run(r, "we sailed from Port Elwin Harbour to port elwin and then Elwin");
     char buf[300], b2[64];
     NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf),
