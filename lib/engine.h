@@ -177,6 +177,10 @@ typedef struct nfi_prog {
      * lex_only_lex is the lexicon */
     bool lex_only;
     uint32_t lex_only_lex;
+    /* run_max > 0: the whole program is test run_test repeated
+     * run_min..run_max times (in a capture or not), as "[cap:upper]{1,8}"
+     * compiles: the match is the longest run, found without the VM */
+    uint32_t run_test, run_min, run_max;
     /* for the first instruction first_pcs[i] when it is a one-token test:
      * fs_ends[i], whether a match can end right after it, and
      * fs_pcs[fs_start[i], fs_start[i + 1]), the instructions that can take

@@ -522,6 +522,20 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
         }
         return true;
     }
+    if (p->run_max) { /* what the VM would find: the longest run */
+        uint32_t k = 0;
+        while (k < p->run_max && s + k < limit && nfi_token_test_fast(run, p, p->run_test, s + k))
+            k++;
+        if (k < p->run_min) return false;
+        m->rule = ri;
+        m->start = s;
+        m->end = s + k;
+        if (p->ncaps) {
+            m->caps[0] = s;
+            m->caps[1] = s + k;
+        }
+        return true;
+    }
     uint32_t stride = 1 + 2 * p->ncaps;
     uint32_t best_end = NFI_NONE;
 

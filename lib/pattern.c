@@ -1288,6 +1288,39 @@ static void check_lex_only(nfi_prog *p)
     }
 }
 
+/* Sets p->run_test, run_min, run_max (see engine.h): the code is, inside
+ * "SAVE 0 ... SAVE 1" when there is one capture, TEST t repeated run_min
+ * times, then run_max - run_min times "SPLIT next, end; TEST t", then
+ * MATCH. */
+static void check_token_run(nfi_prog *p)
+{
+    const nfi_inst *c = p->code;
+    uint32_t pc = 0, n = p->len, t = NFI_NONE, min = 0, opt = 0, end = NFI_NONE;
+    p->run_test = NFI_NONE;
+    p->run_max = 0;
+    if (p->ncaps > 1 || p->one_token) return;
+    if (p->ncaps == 1) {
+        if (!n || c[0].op != NFI_OP_SAVE || c[0].x != 0) return;
+        pc = 1;
+    }
+    for (; pc < n && c[pc].op == NFI_OP_TEST && (t == NFI_NONE || c[pc].x == t); pc++, min++)
+        t = c[pc].x;
+    if (!min) return;
+    for (; pc + 1 < n && c[pc].op == NFI_OP_SPLIT && c[pc].x == pc + 1 &&
+           c[pc + 1].op == NFI_OP_TEST && c[pc + 1].x == t && (end == NFI_NONE || c[pc].y == end);
+         pc += 2, opt++)
+        end = c[pc].y;
+    if (end != NFI_NONE && end != pc) return;
+    if (p->ncaps == 1) {
+        if (pc >= n || c[pc].op != NFI_OP_SAVE || c[pc].x != 1) return;
+        pc++;
+    }
+    if (pc + 1 != n || c[pc].op != NFI_OP_MATCH) return;
+    p->run_test = t;
+    p->run_min = min;
+    p->run_max = min + opt;
+}
+
 /* The re_* prefilter of a regex token test (see engine.h). */
 static void re_prefilter(nfi_test *t)
 {
@@ -1667,6 +1700,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         free(rest_skip);
         if (st == NF_OK) st = check_one_token(p);
         if (st == NF_OK) check_lex_only(p);
+        if (st == NF_OK) check_token_run(p);
         if (st == NF_OK && !p->one_token) st = first_steps(r, p);
         if (st == NF_OK) st = required_instructions(r, p);
     }

@@ -299,6 +299,27 @@ NF_TEST(rules_required_word_ahead)
     nf_rules_free(r);
 }
 
+/* A rule that is one test repeated ("[cap:upper]{2,3}") takes the longest
+ * run at a start without the VM, within its bounds. */
+NF_TEST(rules_token_run_longest)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: caps\n"
+                       "    pattern: '(?<n>[cap:upper]{2,3})'\n"
+                       "    emit: CAPS\n"
+                       "    attrs: {n: $n}\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    NF_CHECK(p && p->run_min == 2 && p->run_max == 3);
+    char buf[300], b2[64];
+    nf_doc *d = run(r, "Alpha Beta Gamma Delta x Eps y Zeta Eta");
+    NF_CHECK_EQ_STR(anns(d, "CAPS", buf, sizeof buf), "CAPS:Alpha Beta Gamma|CAPS:Zeta Eta");
+    NF_CHECK_EQ_STR(attr(d, first_ann(d, "CAPS"), "n", b2, sizeof b2), "Alpha Beta Gamma");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* Tests compile to bits and word ids where they can: a regex whose first
  * byte is a fixed capital needs a capitalised token, and an exact text
  * without letters is the word test of its form; a text with letters keeps
