@@ -1421,15 +1421,21 @@ static bool match_reachable_without(const nfi_prog *p, const uint8_t *cut, uint8
 }
 
 /* How rarely instruction in is likely to pass, for choosing p->req_pcs:
- * 3 a word, a text or a lexicon entry; 2 an annotation; 0 feature tests
- * only (capitalisation, kind), which most tokens pass. */
+ * 3 a word, a text or a lexicon entry; 2 an annotation; 1 a rare kind of
+ * token (a number, a symbol); 0 other feature tests (capitalisation, a
+ * word), which most tokens pass. */
 static int req_rank(const nfi_prog *p, const nfi_inst *in)
 {
     if (in->op == NFI_OP_LEX) return 3;
     if (in->op == NFI_OP_ANN) return 2;
     if (in->op != NFI_OP_TEST || !p->ct || !p->ct[in->x].ok) return 0;
     const nfi_ctest *c = &p->ct[in->x];
-    return c->norm != NFI_NONE || c->nwords || c->text || c->lyes || c->lany ? 3 : 0;
+    if (c->norm != NFI_NONE || c->nwords || c->text || c->lyes || c->lany) return 3;
+    /* a number, a symbol, a quote mark, a first digit: a few tokens in a hundred */
+    const uint64_t rare = NFI_FEAT_KIND(NF_TOKEN_NUMBER) | NFI_FEAT_KIND(NF_TOKEN_SYMBOL) |
+                          NFI_FEAT_KIND(NF_TOKEN_QUOTE) | NFI_FEAT_KIND(NF_TOKEN_URL) |
+                          NFI_FEAT_KIND(NF_TOKEN_EMAIL) | NFI_FEAT_DIGIT_FIRST;
+    return c->fwant & rare ? 1 : 0;
 }
 
 /* Sets p->req_pcs (see engine.h). The candidate cuts are each consuming

@@ -299,6 +299,25 @@ NF_TEST(rules_required_word_ahead)
     nf_rules_free(r);
 }
 
+/* A number is rare enough to look ahead for: a rule of capitalised words
+ * then a number is skipped where no number follows in the sentence. */
+NF_TEST(rules_required_number_ahead)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: score\n"
+                       "    pattern: '[cap:upper]{1,3} [kind:number]'\n"
+                       "    emit: SCORE\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    NF_CHECK(p && p->req_n == 1);
+    char buf[300];
+    nf_doc *d = run(r, "Alpha Beta Gamma Delta went home . Eastham Rovers 2 and Kel 7");
+    NF_CHECK_EQ_STR(anns(d, "SCORE", buf, sizeof buf), "SCORE:Eastham Rovers 2|SCORE:Kel 7");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* A rule that is one test repeated ("[cap:upper]{2,3}") takes the longest
  * run at a start without the VM, within its bounds. */
 NF_TEST(rules_token_run_longest)
