@@ -143,11 +143,12 @@ typedef struct qctx {
     double clause_lookahead; /* quotes.clause_lookahead */
     /* entity indexes (built once, so that a lookup costs O(log E) plus a
        bounded walk instead of a scan of every entity per quote) */
-    size_t *ent_by_start;    /* entity indices by (start, index) */
-    size_t *ent_reach;       /* ent_reach[j]: largest end of ent_by_start[0..j] */
-    size_t *ent_by_end;      /* entity indices by (end, -index) */
-    size_t *role_by_end;     /* PERSON entities with a role, by (end, -index) */
-    size_t *role_by_start;   /* the same, by (start, index) */
+    /* (32-bit: entities are annotations, and the stage takes texts below 4 GiB) */
+    uint32_t *ent_by_start;  /* entity indices by (start, index) */
+    uint32_t *ent_reach;     /* ent_reach[j]: largest end of ent_by_start[0..j] */
+    uint32_t *ent_by_end;    /* entity indices by (end, -index) */
+    uint32_t *role_by_end;   /* PERSON entities with a role, by (end, -index) */
+    uint32_t *role_by_start; /* the same, by (start, index) */
     size_t nroles;
     uint64_t work;           /* steps of the inner loops (tests check it grows linearly) */
     bool nomem;
@@ -871,7 +872,7 @@ static size_t leading_np(const qctx *c, size_t a, size_t lim)
     return j;
 }
 
-static size_t ent_bound(const qctx *c, const size_t *idx, size_t n, size_t pos, bool by_end,
+static size_t ent_bound(const qctx *c, const uint32_t *idx, size_t n, size_t pos, bool by_end,
                         bool upper);
 
 /* Whether tokens [k, p) name a source: at most three title words ("Rep.",
@@ -2200,7 +2201,7 @@ static bool type_ok(uint32_t type, int want)
 /* ------------------------------------------------------------ entity indexes */
 
 typedef struct ekey {
-    size_t k, i;
+    uint32_t k, i;
 } ekey;
 
 static int cmp_ekey(const void *a, const void *b) /* key, then index */
@@ -2217,13 +2218,13 @@ static int cmp_ekey_rev(const void *a, const void *b) /* key, then index descend
 }
 
 /* Entity indices (all, or PERSONs with a role) sorted by start or by end. */
-static size_t *entity_index(qctx *c, bool roles, bool by_end, size_t *count)
+static uint32_t *entity_index(qctx *c, bool roles, bool by_end, size_t *count)
 {
     const nf_doc *d = c->doc;
     size_t n = d->entities.len, k = 0;
     *count = 0;
     ekey *keys = malloc((n ? n : 1) * sizeof *keys);
-    size_t *out = malloc((n ? n : 1) * sizeof *out);
+    uint32_t *out = malloc((n ? n : 1) * sizeof *out);
     if (!keys || !out) {
         free(keys);
         free(out);
@@ -2233,8 +2234,8 @@ static size_t *entity_index(qctx *c, bool roles, bool by_end, size_t *count)
     for (size_t i = 0; i < n; i++) {
         const nf_entity *e = &d->entities.items[i];
         if (roles && (e->type != NF_ENT_PERSON || e->role.start == NF_UNSET)) continue;
-        keys[k].k = by_end ? e->span.end : e->span.start;
-        keys[k].i = i;
+        keys[k].k = (uint32_t)(by_end ? e->span.end : e->span.start);
+        keys[k].i = (uint32_t)i;
         k++;
     }
     if (k > 1) nfi_sort(keys, k, sizeof *keys, by_end ? cmp_ekey_rev : cmp_ekey);
@@ -2252,7 +2253,7 @@ static void build_entity_indexes(qctx *c)
         c->ent_reach = malloc((n ? n : 1) * sizeof *c->ent_reach);
         if (!c->ent_reach) c->nomem = true;
         for (size_t j = 0; c->ent_reach && j < n; j++) {
-            size_t e = c->doc->entities.items[c->ent_by_start[j]].span.end;
+            uint32_t e = (uint32_t)c->doc->entities.items[c->ent_by_start[j]].span.end;
             c->ent_reach[j] = j && c->ent_reach[j - 1] > e ? c->ent_reach[j - 1] : e;
         }
     }
@@ -2263,7 +2264,7 @@ static void build_entity_indexes(qctx *c)
 
 /* First position in idx[0..n) whose entity's start (or end) is > pos (upper)
    or >= pos (lower). */
-static size_t ent_bound(const qctx *c, const size_t *idx, size_t n, size_t pos, bool by_end,
+static size_t ent_bound(const qctx *c, const uint32_t *idx, size_t n, size_t pos, bool by_end,
                         bool upper)
 {
     size_t lo = 0, hi = n;
