@@ -267,8 +267,8 @@ static const char *const ROLE_NOUNS[] = {
 
 static bool in_list(const char *w, const char *const *list)
 {
-    for (; *list; list++)
-        if (strcmp(w, *list) == 0) return true;
+    for (; *list; list++) /* the first byte before the call */
+        if (**list == *w && strcmp(w, *list) == 0) return true;
     return false;
 }
 
@@ -2608,10 +2608,11 @@ static void add_words(wslot *t, const char *const *list, unsigned bit)
 /* The L_* bits of a lower-cased form: the built-in lists through the table
  * made once per call (about 260 words), the cue lexicons of the rules by one
  * probe each. */
-static unsigned form_bits(const qctx *c, const char *w, size_t len)
+static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t hash)
 {
     unsigned bits = 0;
-    for (uint32_t h = word_slot(w); c->words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
+    /* hash is nfi_hash(w, len): word_slot(w) without hashing again */
+    for (uint32_t h = (uint32_t)hash & (WORD_SLOTS - 1); c->words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
         if (strcmp(c->words[h].w, w) == 0) {
             bits = c->words[h].bits;
             break;
@@ -2661,7 +2662,7 @@ static void mark_lists(qctx *c)
             k->lists = c->tok.items[seen[h] - 1].lists;
             continue;
         }
-        k->lists = form_bits(c, w, len) & 0x3FFu;
+        k->lists = form_bits(c, w, len, hv) & 0x3FFu;
         seen[h] = (uint32_t)(i + 1);
         if (++used * 2 <= cap) continue;
         /* grow: rehash the first tokens of the forms */
