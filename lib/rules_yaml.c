@@ -974,8 +974,16 @@ static nf_status compile_rule(loader *L, const rawrule *rr, nfi_strtab *names,
             if (nfi_prog_prefilter(r, rule->prog) != NF_OK) return nomem(L, file);
         }
         nfi_pos rp = pos_of(file, re);
-        rule->re = nfi_regex_compile(r, re->val, re->len, anchor ? PCRE2_ANCHORED : 0, &rp,
-                                     re->val, 0, L->err);
+        /* anchored at a token: PCRE2's search for a required character
+         * ahead (up to thousands of bytes) costs more than it saves; it
+         * changes no match unless a backtracking verb "(*...)" is used */
+        bool verb = false;
+        for (size_t k = 0; k + 1 < re->len && !verb; k++)
+            verb = re->val[k] == '(' && re->val[k + 1] == '*';
+        uint32_t opts = !anchor ? 0
+                        : verb  ? PCRE2_ANCHORED
+                                : PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
+        rule->re = nfi_regex_compile(r, re->val, re->len, opts, &rp, re->val, 0, L->err);
         if (!rule->re) return L->err ? L->err->code : NF_ERR_REGEX;
     }
     if (pat && map_get(m, "anchor"))
