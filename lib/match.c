@@ -353,7 +353,7 @@ static uint64_t cap_bits(const char *s, size_t n)
         char c = s[0];
         bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
         if (up) b |= NFI_FEAT_CAP(NFI_CAP_UPPER);
-        if (lo) b |= NFI_FEAT_CAP(NFI_CAP_LOWER);
+        if (lo) return b | NFI_FEAT_CAP(NFI_CAP_LOWER); /* so neither title nor all caps */
         bool ascii = true;
         uint32_t nl = 0, nu = 0;
         for (size_t i = 0; i < n && ascii; i++) {
