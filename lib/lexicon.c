@@ -31,7 +31,7 @@ size_t nfi_fold_buf(const char *s, size_t n, char *out, size_t cap)
     size_t i = 0;
     if (n + 1 <= cap) {
         for (; i < n && u[i] < 0x80; i++)
-            out[i] = (char)(u[i] - 'A' < 26u ? u[i] + 32 : u[i]);
+            out[i] = (char)((unsigned)(u[i] - 'A') < 26u ? u[i] + 32 : u[i]);
         if (i == n) {
             out[n] = '\0';
             return n;
@@ -46,8 +46,8 @@ size_t nfi_fold_buf(const char *s, size_t n, char *out, size_t cap)
     UErrorCode st = U_ZERO_ERROR;
     u_strFromUTF8(src, 2100, &slen, s, (int32_t)n, &st);
     if (U_FAILURE(st)) return (size_t)-1;
-    for (int32_t i = 0; i < slen; i++)
-        if (src[i] == 0x2019) src[i] = '\'';
+    for (int32_t k = 0; k < slen; k++)
+        if (src[k] == 0x2019) src[k] = '\'';
     dlen = u_strFoldCase(dst, 6400, src, slen, U_FOLD_CASE_DEFAULT, &st);
     if (U_FAILURE(st)) return (size_t)-1;
     u_strToUTF8(out, (int32_t)(cap > INT32_MAX ? INT32_MAX : cap), &olen, dst, dlen, &st);
