@@ -293,7 +293,9 @@ rule('date_ago',
      'DATE', {'mod_word': '$mw', 'amount': '$a', 'amount_max': '$a2', 'unit': '$u', 'offset': '$off'},
      [{'text': 'The bridge fell two years ago.', 'match': 'two years ago'},
       {'text': 'A decade ago the town had no school.', 'match': 'A decade ago'},
-      {'text': 'It opened more than 30 years ago.', 'match': 'more than 30 years ago'}],
+      {'text': 'It opened more than 30 years ago.', 'match': 'more than 30 years ago'},
+      {'text': 'It closed no more than twenty one or twenty two years ago.',
+       'match': 'no more than twenty one or twenty two years ago'}],
      [])
 rule('ref_ago_vague',
      r'(?i)\b(?:(?:many|several|a\s+few|few|some|a\s+couple\s+of)\s+)?(?:years|months|weeks|days|decades|centuries)\s+ago\b',
@@ -556,6 +558,14 @@ def then(word, *parts):
     return word + ' ' + anchor(*parts)
 
 
+def then_within(start, words, reach=14):
+    """An anchor that also needs one of words within reach tokens after its
+    first token: the rule is tried only where that word comes later in the
+    sentence (the engine looks ahead for it). reach must cover every token a
+    match can have before the word."""
+    return '%s []{0,%d} (%s)' % (start, reach, '|'.join(words))
+
+
 PART_WORDS = ['end', 'beginning', 'start', 'middle', 'close']
 DECADE_WORDS = ['twenties', 'thirties', 'forties', 'fifties', 'sixties', 'seventies', 'eighties',
                 'nineties']
@@ -600,7 +610,8 @@ ANCHORS = {
                                                  'preceding']),
     'date_day_before_after': then('the', ['day', 'week', 'month', 'year']),
     'date_day_before_yesterday': then('the', ['day']),
-    'date_ago': anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH),
+    # before "ago" / "later": at most 3 (MODW) + 3 (NUMC) + 4 ("or" NUMC) + 1 (unit) tokens
+    'date_ago': then_within(anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH), ['ago']),
     'ref_ago_vague': anchor(['many', 'several', 'a', 'few', 'some', 'years', 'months', 'weeks',
                              'days', 'decades', 'centuries']),
     'date_a_year_earlier': anchor(['a', 'one']),
@@ -609,7 +620,8 @@ ANCHORS = {
     'date_that_unit': anchor(['earlier', 'later', 'that']),
     'date_holiday': anchor(OFF_WORDS, ['christmas', 'new', 'halloween', 'valentine'],
                            '[re:"(?i)valentine.*"]'),
-    'date_later_earlier': anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH),
+    'date_later_earlier': then_within(anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH),
+                                      ['later', 'earlier']),
     'date_year_earlier': anchor(['the'], HYPH),
     'date_deictic_day': anchor(['today', 'yesterday', 'tomorrow']),
     'date_deictic_part_of_day': anchor(['today', 'yesterday', 'tomorrow', 'this', 'last']),
