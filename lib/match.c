@@ -483,6 +483,20 @@ static inline bool bucket_copy(u32vec *b, const uint32_t *src, uint32_t stride, 
     return true;
 }
 
+/* Fills m with the match [s, end) of rule ri, whose one capture (if any)
+ * is the whole match (the direct scans of nfi_match_at); true. */
+static bool whole_match(nfi_match *m, const nfi_prog *p, uint32_t ri, uint32_t s, uint32_t end)
+{
+    m->rule = ri;
+    m->start = s;
+    m->end = end;
+    if (p->ncaps) {
+        m->caps[0] = s;
+        m->caps[1] = end;
+    }
+    return true;
+}
+
 bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
 {
     const nf_rules *r = run->r;
@@ -512,29 +526,13 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
         uint32_t longest = 0;
         for (size_t e = 0; e < n; e++)
             if (lens[e] > longest) longest = lens[e];
-        if (!longest) return false;
-        m->rule = ri;
-        m->start = s;
-        m->end = s + longest;
-        if (p->ncaps) {
-            m->caps[0] = s;
-            m->caps[1] = s + longest;
-        }
-        return true;
+        return longest && whole_match(m, p, ri, s, s + longest);
     }
     if (p->run_max) { /* what the VM would find: the longest run */
         uint32_t k = 0;
         while (k < p->run_max && s + k < limit && nfi_token_test_fast(run, p, p->run_test, s + k))
             k++;
-        if (k < p->run_min) return false;
-        m->rule = ri;
-        m->start = s;
-        m->end = s + k;
-        if (p->ncaps) {
-            m->caps[0] = s;
-            m->caps[1] = s + k;
-        }
-        return true;
+        return k >= p->run_min && whole_match(m, p, ri, s, s + k);
     }
     uint32_t stride = 1 + 2 * p->ncaps;
     uint32_t best_end = NFI_NONE;
