@@ -82,7 +82,10 @@ nf_workspace *nf_workspace_new(const nf_rules *rules, nf_error *err)
     ws->engine = ws->seg ? nfi_engine_ws_new(rules, err) : NULL;
     ws->structure = ws->engine ? nfi_structure_ws_new(rules, err) : NULL;
     ws->entities = ws->structure ? nfi_entities_ws_new(rules, err) : NULL;
-    if (!ws->seg || !ws->engine || !ws->structure || !ws->entities) {
+    ws->dates = ws->entities ? nfi_dates_ws_new(rules, err) : NULL;
+    ws->quotes = ws->dates ? nfi_quotes_ws_new(rules, err) : NULL;
+    if (!ws->seg || !ws->engine || !ws->structure || !ws->entities || !ws->dates ||
+        !ws->quotes) {
         nf_workspace_free(ws);
         return NULL;
     }
@@ -96,6 +99,8 @@ void nf_workspace_free(nf_workspace *ws)
     nfi_engine_ws_free(ws->engine);
     nfi_structure_ws_free(ws->structure);
     nfi_entities_ws_free(ws->entities);
+    nfi_dates_ws_free(ws->dates);
+    nfi_quotes_ws_free(ws->quotes);
     free(ws);
 }
 
@@ -327,9 +332,9 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
     if ((st = nfi_structure(doc, ws->structure, err)) != NF_OK) return st;
     if ((st = nfi_entities_resolve(doc, ws->entities, err)) != NF_OK) return st;
-    if ((st = nfi_dates_resolve(doc, rules, err)) != NF_OK) return st;
+    if ((st = nfi_dates_resolve(doc, ws->dates, err)) != NF_OK) return st;
     if ((st = keep_quote_cue_attrs(doc)) != NF_OK) return st;
-    if ((st = nfi_quotes_resolve(doc, rules, err)) != NF_OK) return st;
+    if ((st = nfi_quotes_resolve(doc, ws->quotes, err)) != NF_OK) return st;
     apply_body(doc);
     return publish_annotations(doc, rules);
 }

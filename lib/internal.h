@@ -282,12 +282,26 @@ typedef struct nfi_entities_ws nfi_entities_ws;
 nfi_entities_ws *nfi_entities_ws_new(const nf_rules *rules, nf_error *err);
 void nfi_entities_ws_free(nfi_entities_ws *ws);
 
+/* The date resolver's settings and word lists (rules NULL: the built-in
+ * defaults); read-only once made. */
+typedef struct nfi_dates_ws nfi_dates_ws;
+nfi_dates_ws *nfi_dates_ws_new(const nf_rules *rules, nf_error *err);
+void nfi_dates_ws_free(nfi_dates_ws *ws);
+
+/* The quote stage's settings, lexicons and word table (rules NULL: the
+ * built-in defaults); read-only once made. */
+typedef struct nfi_quotes_ws nfi_quotes_ws;
+nfi_quotes_ws *nfi_quotes_ws_new(const nf_rules *rules, nf_error *err);
+void nfi_quotes_ws_free(nfi_quotes_ws *ws);
+
 struct nf_workspace {
     const nf_rules *rules;
     nfi_seg_ws *seg;
     nfi_engine_ws *engine;
     nfi_structure_ws *structure;
     nfi_entities_ws *entities;
+    nfi_dates_ws *dates;
+    nfi_quotes_ws *quotes;
 };
 
 /* ------------------------------------------------------------ stages */
@@ -311,11 +325,12 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
 nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *ws, nf_error *err);
 /* resolvers: annotations -> public facts. */
 nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error *err);
-nf_status nfi_dates_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
-nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err);
+/* ws NULL: the built-in defaults, made for the call. */
+nf_status nfi_dates_resolve(nf_doc *doc, const nfi_dates_ws *ws, nf_error *err);
+nf_status nfi_quotes_resolve(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err);
 /* The same, adding the quotes again; *work (if not NULL) gets the number of
    inner-loop steps taken (tests check that it grows linearly). */
-nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_error *err,
+nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err,
                                      uint64_t *work);
 
 #endif

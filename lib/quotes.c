@@ -74,6 +74,22 @@ typedef struct wslot {
     uint16_t bits;
 } wslot;
 
+/* What the stage takes from the rules (settings, lexicons, the QUOTE_CUE
+ * type) and its table of the built-in word lists: made once per workspace,
+ * read-only afterwards (made per document they cost about 40 K
+ * instructions, a fifth of the stage on a 1 KB document). */
+struct nfi_quotes_ws {
+    const nf_rules *rules;   /* NULL: the built-in defaults */
+    const char *cue_type;    /* the interned QUOTE_CUE, NULL when no rule emits it */
+    const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
+    const nfi_lexicon *lx_infinitive;
+    double scare_max_words;  /* quotes.scare_max_words */
+    double continue_units;   /* quotes.continue_units */
+    double pronoun_window;   /* quotes.pronoun_window */
+    double clause_lookahead; /* quotes.clause_lookahead */
+    wslot words[WORD_SLOTS]; /* the built-in lists by word */
+};
+
 typedef struct dquote {
     size_t open, close; /* tokens of the marks; close == open when unclosed */
     nf_span span;
@@ -126,21 +142,15 @@ typedef struct qctx {
     const nf_rules *rules;
     const char *t;
     size_t n;
+    const nfi_quotes_ws *cf;  /* settings, lexicons, word table (per workspace) */
     NFI_VEC(qtok) tok;
     nfi_buf low;
-    wslot *words;            /* WORD_SLOTS: the built-in lists by word */
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
     NFI_VEC(rcue) rcues;     /* rule cues, by first token */
     size_t *ucue;            /* cues of unit u: [ucue[u], ucue[u + 1]) */
     NFI_VEC(qout) outs;
-    const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
-    const nfi_lexicon *lx_infinitive;
-    double scare_max_words;  /* quotes.scare_max_words */
-    double continue_units;   /* quotes.continue_units */
-    double pronoun_window;   /* quotes.pronoun_window */
-    double clause_lookahead; /* quotes.clause_lookahead */
     /* entity indexes (built once, so that a lookup costs O(log E) plus a
        bounded walk instead of a scan of every entity per quote) */
     /* (32-bit: entities are annotations, and the stage takes texts below 4 GiB) */
@@ -1119,11 +1129,12 @@ static bool tok_range(const qctx *c, size_t s, size_t e, size_t *a, size_t *b)
 static void rule_cues(qctx *c)
 {
     const nf_doc *d = c->doc;
-    const char *type = c->rules ? nfi_rules_type(c->rules, "QUOTE_CUE") : NULL;
+    const char *type = c->cf->cue_type;
     if (!type) return;
     for (size_t i = 0; i < d->anns.len && !c->nomem; i++) {
         const nfi_ann *an = &d->anns.items[i];
-        if ((an->flags & NFI_ANN_REMOVED) || strcmp(an->type, "QUOTE_CUE") != 0) continue;
+        /* types are interned in the rules: a pointer comparison */
+        if ((an->flags & NFI_ANN_REMOVED) || an->type != type) continue;
         const nfi_attr *cue = nfi_ann_attr(d, an, "cue");
         const nfi_attr *spk = nfi_ann_attr(d, an, "speaker");
         const nfi_attr *form = nfi_ann_attr(d, an, "form");
@@ -1370,13 +1381,13 @@ static void do_direct(qctx *c)
         if (q->span.end <= q->span.start) continue;
         int cu = direct_cue(c, q);
         size_t words = quote_words(c, q);
-        if ((double)words <= c->scare_max_words && cu < 0) {
+        if ((double)words <= c->cf->scare_max_words && cu < 0) {
             /* scare quotes and quoted names; a short quote of its own unit right
                after an attributed one still counts */
             bool alone = q->unit != NFI_NONE && c->units.items[q->unit].a == q->open;
             if (!(alone && prev_out >= 0 && words >= 2)) continue;
         }
-        if ((double)words <= 2 * c->scare_max_words + 2 && cu >= 0 && q->close != q->open) {
+        if ((double)words <= 2 * c->cf->scare_max_words + 2 && cu >= 0 && q->close != q->open) {
             /* a title in quotation marks ("Fox News Sunday," "The Morning
                Show"): every word capitalised but small words, no punctuation
                except a comma before the closing mark, or a period when the
@@ -1415,7 +1426,7 @@ static void do_direct(qctx *c)
             o->sb = dsb;
             o->rule = "quotes.direct.dash_source";
         } else if (cu < 0 && prev_out >= 0 && q->unit != NFI_NONE && !unit_has_cue(c, q->unit) &&
-            prev_unit <= q->unit && (double)(q->unit - prev_unit) <= c->continue_units) {
+            prev_unit <= q->unit && (double)(q->unit - prev_unit) <= c->cf->continue_units) {
             /* a quote that goes on after an attributed one: same cue and speaker */
             const qout *p = &c->outs.items[prev_out];
             o->cue = p->cue;
@@ -1517,7 +1528,7 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
     if (w_in(c, k, L_AUX)) return true; /* "something it said would ..." */
     if (c->tok.items[k].kind == QT_QUOTE) return true;
     bool aside = false;
-    for (size_t j = k, cnt = 0; j < ub && (double)cnt < c->clause_lookahead; j++, cnt++) {
+    for (size_t j = k, cnt = 0; j < ub && (double)cnt < c->cf->clause_lookahead; j++, cnt++) {
         const qtok *t = &c->tok.items[j];
         if (t->kind == QT_PUNCT) {
             char ch = c->t[t->s];
@@ -1966,7 +1977,7 @@ static void do_indirect(qctx *c)
             continue;
         }
         if (cu->type == CUE_VERB && !cu->inverted && is_word(c, cu->a) &&
-            in_lex(c->lx_infinitive, INF_CUES, LW(c, cu->a))) {
+            in_lex(c->cf->lx_infinitive, INF_CUES, LW(c, cu->a))) {
             /* "urged the council to act", "called on X to": the object and
                the infinitive */
             size_t j = cu->b;
@@ -2160,7 +2171,7 @@ static char person_gender(const qctx *c, const nf_entity *e)
                 buf[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
             }
             buf[L] = 0;
-            const char *g = lex_attr(c->lx_honor, buf, L, "gender");
+            const char *g = lex_attr(c->cf->lx_honor, buf, L, "gender");
             if (g) return g[0] == 'm' ? 'm' : g[0] == 'f' ? 'f' : 0;
             {
                 if (!strcmp(buf, "mr.") || !strcmp(buf, "mr") || !strcmp(buf, "sir")) return 'm';
@@ -2182,7 +2193,7 @@ static char person_gender(const qctx *c, const nf_entity *e)
         buf[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
     }
     buf[nlen] = 0;
-    const char *g = lex_attr(c->lx_names, buf, nlen, "gender");
+    const char *g = lex_attr(c->cf->lx_names, buf, nlen, "gender");
     if (g && (g[0] == 'm' || g[0] == 'f')) return g[0];
     return 0;
 }
@@ -2452,18 +2463,18 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
     if (person >= 0) return person;
     const char *head = LW(c, hb - 1);
     if (in_head >= 0 && d->entities.items[in_head].span.end < he &&
-        in_lex(c->lx_role, ROLE_NOUNS, head)) {
+        in_lex(c->cf->lx_role, ROLE_NOUNS, head)) {
         /* "Russia's ambassador": the person given that role in the document */
         int64_t p = role_person(c, s, e, head, &d->entities.items[in_head]);
         if (p >= 0) return p;
     }
-    if (in_head >= 0 && !in_lex(c->lx_statement, STATEMENT_NOUNS, head)) return in_head;
+    if (in_head >= 0 && !in_lex(c->cf->lx_statement, STATEMENT_NOUNS, head)) return in_head;
     head = LW(c, sb - 1);
     bool pron = sb - sa == 1 && is_pron(c, sa);
-    if (first >= 0 && !in_lex(c->lx_statement, STATEMENT_NOUNS, head)) return first;
+    if (first >= 0 && !in_lex(c->cf->lx_statement, STATEMENT_NOUNS, head)) return first;
     size_t before = quote_start < s ? quote_start : s;
     bool prev_near = prev_ent >= 0 && before >= prev_pos &&
-                     (double)(before - prev_pos) < c->pronoun_window;
+                     (double)(before - prev_pos) < c->cf->pronoun_window;
     if (pron) {
         char g = 0;
         int want = 't';
@@ -2477,7 +2488,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
         }
         return nearest_before(c, before, want, g, NULL);
     }
-    if (in_lex(c->lx_statement, STATEMENT_NOUNS, head)) {
+    if (in_lex(c->cf->lx_statement, STATEMENT_NOUNS, head)) {
         if (first >= 0) return first;
         if (prev_near) return prev_ent;
         return nearest_before(c, before, 'o', 0, NULL);
@@ -2486,7 +2497,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
     if (nwords(c, sa, sb) <= 4 && !c->tok.items[sb - 1].cap) {
         int64_t h = nearest_before(c, before, 'o', 0, head);
         if (h >= 0) return h;
-        if (in_lex(c->lx_role, ROLE_NOUNS, head)) {
+        if (in_lex(c->cf->lx_role, ROLE_NOUNS, head)) {
             /* "a state department spokesperson": the body named by the modifier */
             if (sb - sa >= 2 && is_word(c, sb - 2) && !w_in(c, sb - 2, L_DET)) {
                 int64_t m = nearest_before(c, before, 'o', 0, LW(c, sb - 2));
@@ -2495,7 +2506,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
             if (prev_near) return prev_ent;
         }
         if (w_in(c, sa, L_DET) && (w_is(c, sa, "the") || w_is(c, sa, "its")) &&
-            !in_lex(c->lx_role, ROLE_NOUNS, head)) {
+            !in_lex(c->cf->lx_role, ROLE_NOUNS, head)) {
             size_t L = strlen(head);
             if (L > 3 && head[L - 1] != 's') return nearest_before(c, before, 'o', 0, NULL);
         }
@@ -2605,21 +2616,22 @@ static void add_words(wslot *t, const char *const *list, unsigned bit)
     }
 }
 
-/* The L_* bits of a lower-cased form: the built-in lists through the table
- * made once per call (about 260 words), the cue lexicons of the rules by one
+/* The L_* bits of a lower-cased form: the built-in lists through the
+ * workspace's table (about 260 words), the cue lexicons of the rules by one
  * probe each. */
 static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t hash)
 {
     unsigned bits = 0;
+    const wslot *words = c->cf->words;
     /* hash is nfi_hash(w, len): word_slot(w) without hashing again */
-    for (uint32_t h = (uint32_t)hash & (WORD_SLOTS - 1); c->words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
-        if (strcmp(c->words[h].w, w) == 0) {
-            bits = c->words[h].bits;
+    for (uint32_t h = (uint32_t)hash & (WORD_SLOTS - 1); words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
+        if (strcmp(words[h].w, w) == 0) {
+            bits = words[h].bits;
             break;
         }
-    uint32_t word = c->lx_cues || c->lx_noclause ? nfi_lexicon_word(c->rules, w, len) : NFI_NONE;
-    if (c->lx_cues ? nfi_lexicon_has_word(c->lx_cues, word) : in_list(w, DEF_CUES)) bits |= L_CUE;
-    if (c->lx_noclause ? nfi_lexicon_has_word(c->lx_noclause, word) : in_list(w, NO_CLAUSE))
+    uint32_t word = c->cf->lx_cues || c->cf->lx_noclause ? nfi_lexicon_word(c->cf->rules, w, len) : NFI_NONE;
+    if (c->cf->lx_cues ? nfi_lexicon_has_word(c->cf->lx_cues, word) : in_list(w, DEF_CUES)) bits |= L_CUE;
+    if (c->cf->lx_noclause ? nfi_lexicon_has_word(c->cf->lx_noclause, word) : in_list(w, NO_CLAUSE))
         bits |= L_NOCLAUSE;
     return bits;
 }
@@ -2628,19 +2640,6 @@ static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t has
  * repeats its words: a lexicon probe folds the word and walks a trie). */
 static void mark_lists(qctx *c)
 {
-    c->words = calloc(WORD_SLOTS, sizeof *c->words);
-    if (!c->words) {
-        c->nomem = true;
-        return;
-    }
-    static const struct {
-        const char *const *list;
-        unsigned bit;
-    } lists[] = {{PRONOUNS, L_PRON}, {DETS, L_DET},       {AUX, L_AUX},
-                 {PREPS, L_PREP},    {SUBJ_STOP, L_SUBJ}, {SKIP_ADV, L_SKIP},
-                 {TIME_WORDS, L_TIME}, {SAY_OBJECT, L_SAYOBJ}};
-    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
-        add_words(c->words, lists[k].list, lists[k].bit);
     /* the forms seen: token index + 1 of the first token of each form, in an
        open-addressing table kept at most half full */
     size_t cap = 1024, used = 0;
@@ -2818,37 +2817,59 @@ static nf_status publish(qctx *c)
     return NF_OK;
 }
 
-nf_status nfi_quotes_resolve(nf_doc *doc, const nf_rules *rules, nf_error *err)
+nfi_quotes_ws *nfi_quotes_ws_new(const nf_rules *rules, nf_error *err)
 {
-    return nfi_quotes_resolve_counted(doc, rules, err, NULL);
+    nfi_quotes_ws *w = calloc(1, sizeof *w);
+    if (!w) {
+        nfi_error_set(err, NF_ERR_NOMEM, "", 0, 0, "out of memory");
+        return NULL;
+    }
+    w->rules = rules;
+    w->scare_max_words = rules ? nfi_rules_number(rules, "quotes.scare_max_words", 3) : 3;
+    w->continue_units = rules ? nfi_rules_number(rules, "quotes.continue_units", 2) : 2;
+    w->pronoun_window = rules ? nfi_rules_number(rules, "quotes.pronoun_window", 800) : 800;
+    w->clause_lookahead = rules ? nfi_rules_number(rules, "quotes.clause_lookahead", 20) : 20;
+    if (rules) {
+        w->cue_type = nfi_rules_type(rules, "QUOTE_CUE");
+        w->lx_cues = nfi_rules_lexicon(rules, "quotes.cues");
+        w->lx_noclause = nfi_rules_lexicon(rules, "quotes.no_clause");
+        w->lx_infinitive = nfi_rules_lexicon(rules, "quotes.infinitive");
+        w->lx_statement = nfi_rules_lexicon(rules, "quotes.statement_nouns");
+        w->lx_role = nfi_rules_lexicon(rules, "quotes.role_nouns");
+        w->lx_names = nfi_rules_lexicon(rules, "quotes.first_names");
+        if (!w->lx_names) w->lx_names = nfi_rules_lexicon(rules, "first_names");
+        w->lx_honor = nfi_rules_lexicon(rules, "quotes.honorifics");
+        if (!w->lx_honor) w->lx_honor = nfi_rules_lexicon(rules, "honorifics");
+    }
+    static const struct {
+        const char *const *list;
+        unsigned bit;
+    } lists[] = {{PRONOUNS, L_PRON}, {DETS, L_DET},       {AUX, L_AUX},
+                 {PREPS, L_PREP},    {SUBJ_STOP, L_SUBJ}, {SKIP_ADV, L_SKIP},
+                 {TIME_WORDS, L_TIME}, {SAY_OBJECT, L_SAYOBJ}};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        add_words(w->words, lists[k].list, lists[k].bit);
+    return w;
 }
 
-nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_error *err,
+void nfi_quotes_ws_free(nfi_quotes_ws *ws) { free(ws); }
+
+nf_status nfi_quotes_resolve(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err)
+{
+    return nfi_quotes_resolve_counted(doc, ws, err, NULL);
+}
+
+nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err,
                                      uint64_t *work)
 {
-    (void)err;
     if (!doc || !doc->len) return NF_OK;
+    if (!ws) return nfi_error_set(err, NF_ERR_INVALID, "", 0, 0, "quotes: no workspace");
     qctx c;
     memset(&c, 0, sizeof c);
     c.doc = doc;
-    c.rules = rules;
+    c.cf = ws;
     c.t = doc->work;
     c.n = doc->len;
-    c.scare_max_words = rules ? nfi_rules_number(rules, "quotes.scare_max_words", 3) : 3;
-    c.continue_units = rules ? nfi_rules_number(rules, "quotes.continue_units", 2) : 2;
-    c.pronoun_window = rules ? nfi_rules_number(rules, "quotes.pronoun_window", 800) : 800;
-    c.clause_lookahead = rules ? nfi_rules_number(rules, "quotes.clause_lookahead", 20) : 20;
-    if (rules) {
-        c.lx_cues = nfi_rules_lexicon(rules, "quotes.cues");
-        c.lx_noclause = nfi_rules_lexicon(rules, "quotes.no_clause");
-        c.lx_infinitive = nfi_rules_lexicon(rules, "quotes.infinitive");
-        c.lx_statement = nfi_rules_lexicon(rules, "quotes.statement_nouns");
-        c.lx_role = nfi_rules_lexicon(rules, "quotes.role_nouns");
-        c.lx_names = nfi_rules_lexicon(rules, "quotes.first_names");
-        if (!c.lx_names) c.lx_names = nfi_rules_lexicon(rules, "first_names");
-        c.lx_honor = nfi_rules_lexicon(rules, "quotes.honorifics");
-        if (!c.lx_honor) c.lx_honor = nfi_rules_lexicon(rules, "honorifics");
-    }
     nf_status st = NF_OK;
     if (c.n >= UINT32_MAX) {
         /* token offsets are 32-bit; the default max_input_bytes is 1 GiB */
@@ -2891,6 +2912,5 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nf_rules *rules, nf_erro
     free(c.role_by_start);
     nfi_vec_free(&c.outs);
     nfi_buf_free(&c.low);
-    free(c.words);
     return st;
 }

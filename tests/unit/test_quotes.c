@@ -638,7 +638,10 @@ static uint64_t quote_work(const char *unit, size_t times, int repo_rules)
             size_t nq = d->quotes.len;
             NF_CHECK(repo_rules < 0 || nq > 0);
             d->quotes.len = 0;
-            NF_CHECK_EQ_INT(nfi_quotes_resolve_counted(d, r, &err, &work), NF_OK);
+            nfi_quotes_ws *qws = nfi_quotes_ws_new(r, &err);
+            NF_CHECK(qws != NULL);
+            NF_CHECK_EQ_INT(nfi_quotes_resolve_counted(d, qws, &err, &work), NF_OK);
+            nfi_quotes_ws_free(qws);
             NF_CHECK_EQ_INT(d->quotes.len, nq);
         }
         nf_doc_free(d);
