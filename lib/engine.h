@@ -493,6 +493,11 @@ static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, ui
  * (one look-up in rules->vocab_starts / vocab_single for lexicons < 64). */
 bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok);
 bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok);
+/* Whether an entry of lexicon lex can match at token tok: a one-token entry
+ * is there, or a longer one whose second word is token tok + 1. A stronger
+ * test than nfi_lex_starts for the many words that begin only longer
+ * entries ("the" of "the Hague"), one more trie probe for those. */
+bool nfi_lex_may_match(const nfi_run *run, uint32_t lex, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_ANN_FIRST,
        NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF,

@@ -234,6 +234,15 @@ bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok)
     return lex_node(run, lex, tok) != NFI_NONE;
 }
 
+bool nfi_lex_may_match(const nfi_run *run, uint32_t lex, size_t tok)
+{
+    if (!nfi_lex_starts(run, lex, tok)) return false;
+    if (nfi_lex_single(run, lex, tok)) return true;
+    if (tok + 1 >= run->doc->tokens.len) return false;
+    uint32_t node = lex_node(run, lex, tok);
+    return nfi_trie_child(&run->r->trie, node, run->tokvocab[tok + 1]) != NFI_NONE;
+}
+
 bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok)
 {
     uint32_t v = run->tokvocab[tok];

@@ -254,7 +254,7 @@ static NFI_HOT_INLINE bool may_take(const nfi_run *run, const nfi_prog *p, const
 {
     switch (in->op) {
     case NFI_OP_TEST: return nfi_token_test_fast(run, p, in->x, s);
-    case NFI_OP_LEX: return nfi_lex_starts(run, in->x, s);
+    case NFI_OP_LEX: return nfi_lex_may_match(run, in->x, s);
     case NFI_OP_ANN:
         for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++)
             if (run->doc->anns.items[run->ann_list[a]].type_id == in->x) return true;
@@ -376,9 +376,9 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                                            v >= r->nvmask);
         for (uint32_t l = 0; l < P->nlex && lex_maybe; l++) {
             uint32_t lid = P->lex_ids[l];
-            bool starts = lid < 64 ? ((mk >> lid) & 1) != 0
-                                   : nfi_trie_child(&r->trie, r->lexicons.items[lid]->root, v) !=
-                                         NFI_NONE;
+            bool starts = lid < 64 ? ((mk >> lid) & 1) != 0 && ((run->lexbits[s] >> lid) & 1 ||
+                                                                nfi_lex_may_match(run, lid, s))
+                                   : nfi_lex_may_match(run, lid, s);
             if (starts) nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
         }
         if (P->ntypes)

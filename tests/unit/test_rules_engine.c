@@ -451,6 +451,42 @@ NF_TEST(rules_first_steps_per_first_test)
     nf_rules_free(r);
 }
 
+/* A lexicon is tried at a token only where one of its entries can match:
+ * a one-token entry is there, or a longer entry's second word follows
+ * ("the" begins "the hague" but not "the city"). The pruning must keep
+ * every match: entries of one, two and three words, one word that is both
+ * an entry and the start of longer ones, a start on the last token, and a
+ * lexicon behind a capture and before another word (the VM, not the
+ * one-lexicon scan). */
+NF_TEST(rules_lexicon_tried_where_an_entry_can_match)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "lexicons:\n"
+                       "  PLACE:\n"
+                       "    entries: [the hague, port elwin harbour, elwin, new elwin, new]\n"
+                       "rules:\n"
+                       "  - name: place\n"
+                       "    pattern: '@PLACE'\n"
+                       "    overlap: true\n"
+                       "    emit: PLACE\n"
+                       "  - name: place_port\n"
+                       "    pattern: '(?<p>@PLACE) port'\n"
+                       "    overlap: true\n"
+                       "    emit: PORT\n");
+    NF_CHECK(r != NULL);
+    char buf[400];
+    nf_doc *d = run(r, "the city and the Hague , port elwin , Port Elwin Harbour port , "
+                       "new elwin port , New , Elwin port , the");
+    NF_CHECK_EQ_STR(anns(d, "PLACE", buf, sizeof buf),
+                    "PLACE:the Hague|PLACE:elwin|PLACE:Port Elwin Harbour|PLACE:Elwin|"
+                    "PLACE:new elwin|PLACE:elwin|PLACE:New|PLACE:Elwin");
+    NF_CHECK_EQ_STR(anns(d, "PORT", buf, sizeof buf),
+                    "PORT:Port Elwin Harbour port|PORT:new elwin port|PORT:elwin port|"
+                    "PORT:Elwin port");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* Rules holding the catastrophic regex '(a+)+[bc]' (rule 'evil'), with an
  * optional anchor line, loaded under a low match limit. */
 static nf_rules *load_evil(const char *anchor_line)
