@@ -425,6 +425,9 @@ bool nfi_lexicon_has_word(const nfi_lexicon *lex, uint32_t word)
 {
     if (!lex || word == NFI_NONE) return false;
     const nf_rules *r = lex->rules;
+    /* the one-token entries of the first 64 lexicons are bits by word, made
+       at load (nfi_lex_vocab_masks): one load instead of a trie probe */
+    if (lex->index < 64 && word < r->nvmask) return (r->vocab_single[word] >> lex->index) & 1;
     uint32_t node = nfi_trie_child(&r->trie, lex->root, word);
     return node != NFI_NONE && r->trie.node_entry.items[node] != NFI_NONE;
 }

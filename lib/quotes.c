@@ -38,7 +38,8 @@ enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
    the stage's largest allocation (the stage runs on texts below 4 GiB). */
 typedef struct qtok {
     uint32_t s, e;       /* bytes */
-    uint32_t low;        /* offset of the lower-cased form in ctx.low (0: none) */
+    uint32_t low;        /* offset of the lower-cased form in ctx.low (0: none);
+                            tokens of the same form share it */
     int32_t inq;         /* index of the direct quote whose content holds it, or -1 */
     uint32_t unit;       /* unit index (NFI_NONE for line ends between units) */
     unsigned lists : 10; /* L_* bits: the word lists its lower-cased form is in */
@@ -89,6 +90,12 @@ struct nfi_quotes_ws {
     double clause_lookahead; /* quotes.clause_lookahead */
     wslot words[WORD_SLOTS]; /* the built-in lists by word */
 };
+
+/* A distinct lower-cased form of the document (scan interns each word's). */
+typedef struct qform {
+    uint32_t low, len;   /* in ctx.low */
+    uint16_t lists;      /* L_* bits */
+} qform;
 
 typedef struct dquote {
     size_t open, close; /* tokens of the marks; close == open when unclosed */
@@ -144,7 +151,10 @@ typedef struct qctx {
     size_t n;
     const nfi_quotes_ws *cf;  /* settings, lexicons, word table (per workspace) */
     NFI_VEC(qtok) tok;
-    nfi_buf low;
+    nfi_buf low;             /* the distinct lower-cased forms, NUL-terminated */
+    NFI_VEC(qform) forms;    /* the same, with their L_* bits */
+    uint32_t *form_slots;    /* form index + 1 by hash, 0: empty; at most half full */
+    size_t nform_slots;
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
@@ -433,6 +443,57 @@ static size_t alnum_run(const char *t, size_t n, size_t i)
     return i;
 }
 
+static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t hash);
+
+/* Gives token k the form just written at ctx.low + at (len bytes and a NUL,
+ * not yet counted in ctx.low): the offset and L_* bits of the same form
+ * seen before, else the new form's, with its bits looked up once (a text
+ * repeats its words: a lexicon probe folds the word and walks a trie). */
+static bool intern_form(qctx *c, qtok *k, size_t at, size_t len)
+{
+    const char *w = c->low.data + at;
+    uint64_t hv = nfi_hash(w, len);
+    size_t mask = c->nform_slots - 1, h = (size_t)hv & mask;
+    for (; c->form_slots[h]; h = (h + 1) & mask) {
+        const qform *f = &c->forms.items[c->form_slots[h] - 1];
+        if (f->len == len && memcmp(c->low.data + f->low, w, len) == 0) {
+            k->low = f->low;
+            k->lists = f->lists & 0x3FFu;
+            return true;
+        }
+    }
+    qform *f = nfi_vec_push(&c->forms);
+    if (!f) {
+        c->nomem = true;
+        return false;
+    }
+    f->low = (uint32_t)at;
+    f->len = (uint32_t)len;
+    f->lists = (uint16_t)(form_bits(c, w, len, hv) & 0x3FFu);
+    c->low.len = at + len + 1;
+    c->form_slots[h] = (uint32_t)c->forms.len;
+    k->low = f->low;
+    k->lists = f->lists & 0x3FFu;
+    if (c->forms.len * 2 <= c->nform_slots) return true;
+    /* grow: rehash the forms */
+    size_t ncap = c->nform_slots * 2;
+    uint32_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns) {
+        c->nomem = true;
+        return false;
+    }
+    for (size_t x = 0; x < c->forms.len; x++) {
+        const qform *g = &c->forms.items[x];
+        size_t y = (size_t)nfi_hash(c->low.data + g->low, g->len) & (ncap - 1);
+        while (ns[y]) y = (y + 1) & (ncap - 1);
+        ns[y] = (uint32_t)(x + 1);
+    }
+    free(c->form_slots);
+    c->form_slots = ns;
+    c->nform_slots = ncap;
+    return true;
+}
+
 static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
 {
     qtok *k = nfi_vec_push(&c->tok);
@@ -471,9 +532,7 @@ static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
         *w++ = (char)ch;
     }
     *w = '\0';
-    c->low.len = (size_t)(w - c->low.data) + 1;
-    k->low = (uint32_t)at;
-    return true;
+    return intern_form(c, k, at, (size_t)(w - (c->low.data + at)));
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -506,6 +565,12 @@ static void scan(qctx *c)
         return;
     }
     c->tok.cap = est;
+    c->nform_slots = 1024;
+    c->form_slots = calloc(c->nform_slots, sizeof *c->form_slots);
+    if (!c->form_slots) {
+        c->nomem = true;
+        return;
+    }
     nfi_buf_putc(&c->low, '\0'); /* offset 0: the form of non-words */
     while (i < n && !c->nomem) {
         size_t sp;
@@ -2636,56 +2701,6 @@ static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t has
     return bits;
 }
 
-/* The L_* bits of every word token, computed once per distinct form (a text
- * repeats its words: a lexicon probe folds the word and walks a trie). */
-static void mark_lists(qctx *c)
-{
-    /* the forms seen: token index + 1 of the first token of each form, in an
-       open-addressing table kept at most half full */
-    size_t cap = 1024, used = 0;
-    uint32_t *seen = calloc(cap, sizeof *seen);
-    if (!seen) {
-        c->nomem = true;
-        return;
-    }
-    for (size_t i = 0; i < c->tok.len; i++) {
-        qtok *k = &c->tok.items[i];
-        if (k->kind != QT_WORD) continue;
-        const char *w = c->low.data + k->low;
-        size_t len = strlen(w);
-        uint64_t hv = nfi_hash(w, len);
-        size_t h = (size_t)hv & (cap - 1);
-        while (seen[h] && strcmp(c->low.data + c->tok.items[seen[h] - 1].low, w) != 0)
-            h = (h + 1) & (cap - 1);
-        if (seen[h]) {
-            k->lists = c->tok.items[seen[h] - 1].lists;
-            continue;
-        }
-        k->lists = form_bits(c, w, len, hv) & 0x3FFu;
-        seen[h] = (uint32_t)(i + 1);
-        if (++used * 2 <= cap) continue;
-        /* grow: rehash the first tokens of the forms */
-        size_t ncap = cap * 2;
-        uint32_t *ns = calloc(ncap, sizeof *ns);
-        if (!ns) {
-            free(seen);
-            c->nomem = true;
-            return;
-        }
-        for (size_t x = 0; x < cap; x++) {
-            if (!seen[x]) continue;
-            const char *fw = c->low.data + c->tok.items[seen[x] - 1].low;
-            size_t y = (size_t)nfi_hash(fw, strlen(fw)) & (ncap - 1);
-            while (ns[y]) y = (y + 1) & (ncap - 1);
-            ns[y] = seen[x];
-        }
-        free(seen);
-        seen = ns;
-        cap = ncap;
-    }
-    free(seen);
-}
-
 /* ------------------------------------------------------------ driver */
 
 static int cmp_quote(const void *a, const void *b)
@@ -2878,7 +2893,6 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_er
         return NF_OK;
     }
     scan(&c);
-    if (!c.nomem) mark_lists(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
     if (!c.nomem) build_entity_indexes(&c);
@@ -2912,5 +2926,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_er
     free(c.role_by_start);
     nfi_vec_free(&c.outs);
     nfi_buf_free(&c.low);
+    nfi_vec_free(&c.forms);
+    free(c.form_slots);
     return st;
 }
