@@ -132,7 +132,7 @@ static double measure(const nf_rules *r, char **files, int nfiles, double mb, do
         if (!f) continue;
         size_t n = fread(text, 1, sizeof text, f);
         fclose(f);
-        docs[i] = nf_extract(r, ws, text, n, &eo, &err);
+        docs[i] = nfi_extract_unpublished(r, ws, text, n, &eo, &err);
         if (docs[i]) total_bytes += n;
     }
     double target = mb * 1e6;

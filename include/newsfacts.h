@@ -221,7 +221,9 @@ typedef struct nf_extract_options {
     const char *dct;          /* document creation time "YYYY-MM-DD[Thh:mm]" or NULL
                                  (then the publication stamp found in the text) */
     const char *doc_id;       /* copied into the document ("doc.id"), or NULL */
-    uint64_t max_input_bytes; /* larger input gives NF_ERR_LIMIT (default 1 GiB) */
+    uint64_t max_input_bytes; /* larger input gives NF_ERR_LIMIT (default 1 GiB; 0: no
+                                 limit of the caller's, but a text of 4 GiB - 1 bytes
+                                 or more always gives NF_ERR_LIMIT) */
     uint64_t max_results;     /* annotations per document (default 50,000,000) */
 } nf_extract_options;
 

@@ -122,6 +122,7 @@ void nf_doc_free(nf_doc *doc)
 {
     if (!doc) return;
     nfi_vec_free(&doc->tokens);
+    nfi_vec_free(&doc->pub_tokens);
     nfi_vec_free(&doc->sentences);
     nfi_vec_free(&doc->paragraphs);
     nfi_vec_free(&doc->lines);
@@ -339,8 +340,18 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     return publish_annotations(doc, rules);
 }
 
-nf_doc *nf_extract(const nf_rules *rules, nf_workspace *ws, const char *text, size_t len,
-                   const nf_extract_options *opts, nf_error *err)
+/* The last step of nf_extract: the public tokens are made from the
+ * stages' ones, which every stage (and nfi_ann_span) reads, so the engine
+ * annotations go first; the public annotations were copied from them. */
+static nf_status publish_tokens(nf_doc *doc)
+{
+    nfi_vec_free(&doc->anns);
+    nfi_vec_free(&doc->attrs);
+    return nfi_tokens_publish(doc);
+}
+
+static nf_doc *extract(const nf_rules *rules, nf_workspace *ws, const char *text, size_t len,
+                       const nf_extract_options *opts, nf_error *err, bool publish)
 {
     nf_extract_options defaults;
     nfi_error_clear(err);
@@ -370,6 +381,12 @@ nf_doc *nf_extract(const nf_rules *rules, nf_workspace *ws, const char *text, si
                       (unsigned long long)opts->max_input_bytes);
         return NULL;
     }
+    if (len > NFI_MAX_TEXT) { /* whatever max_input_bytes says */
+        nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0,
+                      "input of %zu bytes is larger than the %zu bytes a document can have "
+                      "(4 GiB: token offsets are 32-bit)", len, NFI_MAX_TEXT);
+        return NULL;
+    }
     char dct[40] = "";
     if (opts->dct && nfi_dct_normalize(opts->dct, dct, sizeof dct) != NF_OK) {
         nfi_error_set(err, NF_ERR_INVALID, "", 0, 0,
@@ -392,6 +409,7 @@ nf_doc *nf_extract(const nf_rules *rules, nf_workspace *ws, const char *text, si
     if (!ws) ws = tmp_ws = nf_workspace_new(rules, err);
     nf_status st = ws ? nfi_input_load(doc, text, len, opts->flags, err) : NF_ERR_NOMEM;
     if (ws && st == NF_OK) st = run_pipeline(doc, rules, ws, err);
+    if (st == NF_OK && publish) st = publish_tokens(doc);
     if (st == NF_OK && doc->arena.failed) st = NF_ERR_NOMEM;
     nf_workspace_free(tmp_ws);
     if (st != NF_OK) {
@@ -403,13 +421,25 @@ nf_doc *nf_extract(const nf_rules *rules, nf_workspace *ws, const char *text, si
     return doc;
 }
 
+nf_doc *nf_extract(const nf_rules *rules, nf_workspace *ws, const char *text, size_t len,
+                   const nf_extract_options *opts, nf_error *err)
+{
+    return extract(rules, ws, text, len, opts, err, true);
+}
+
+nf_doc *nfi_extract_unpublished(const nf_rules *rules, nf_workspace *ws, const char *text,
+                                size_t len, const nf_extract_options *opts, nf_error *err)
+{
+    return extract(rules, ws, text, len, opts, err, false);
+}
+
 /* ------------------------------------------------------------ accessors */
 
 size_t nf_doc_count(const nf_doc *doc, nf_kind kind)
 {
     if (!doc) return 0;
     switch (kind) {
-    case NF_KIND_TOKEN: return doc->tokens.len;
+    case NF_KIND_TOKEN: return doc->pub_tokens.len;
     case NF_KIND_SENTENCE: return doc->sentences.len;
     case NF_KIND_PARAGRAPH: return doc->paragraphs.len;
     case NF_KIND_ENTITY: return doc->entities.len;
@@ -431,7 +461,7 @@ const char *nf_doc_text(const nf_doc *doc) { return doc ? doc->text : NULL; }
     {                                                                    \
         return doc && i < doc->field.len ? &doc->field.items[i] : NULL;  \
     }
-ACCESSOR(nf_doc_token, nf_token, tokens)
+ACCESSOR(nf_doc_token, nf_token, pub_tokens)
 ACCESSOR(nf_doc_sentence, nf_sentence, sentences)
 ACCESSOR(nf_doc_paragraph, nf_paragraph, paragraphs)
 ACCESSOR(nf_doc_entity, nf_entity, entities)

@@ -261,7 +261,7 @@ static nf_timex_type ann_timex_type(const char *t, bool *is_timex)
 
 static const char *tok_text(const nf_doc *doc, size_t i, size_t *n)
 {
-    const nf_token *t = &doc->tokens.items[i];
+    const nfi_token *t = &doc->tokens.items[i];
     *n = t->span.end - t->span.start;
     return doc->work + t->span.start;
 }
@@ -562,7 +562,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
         while (ts + 1 < te) {
             size_t n;
             const char *w = tok_text(doc, te - 1, &n);
-            const nf_token *tk = &doc->tokens.items[te - 1];
+            const nfi_token *tk = &doc->tokens.items[te - 1];
             /* a final period is left to trim_tail, which knows abbreviations */
             bool drop = is_possessive(w, n) ||
                         (tk->kind == NF_TOKEN_PUNCT && !(n == 1 && w[0] == '.'));

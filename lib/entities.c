@@ -536,7 +536,7 @@ static bool at_sentence_start(const nf_doc *doc, size_t start)
 {
     size_t ti = nfi_doc_token_at(doc, start);
     if (ti >= doc->tokens.len || doc->tokens.items[ti].span.start != start) return false;
-    const nf_token *t = &doc->tokens.items[ti];
+    const nfi_token *t = &doc->tokens.items[ti];
     if (t->flags & (NF_TOKEN_LINE_START | NF_TOKEN_PARA_START)) return true;
     /* skip opening quotes and brackets before the name */
     size_t k = ti;
@@ -572,12 +572,12 @@ static bool sentence_is_heading(const resolver *r, uint32_t si)
     const nf_doc *doc = r->doc;
     const nf_sentence *se = &doc->sentences.items[si];
     if (!se->token_count) return false;
-    const nf_token *last = &doc->tokens.items[se->first_token + se->token_count - 1];
+    const nfi_token *last = &doc->tokens.items[se->first_token + se->token_count - 1];
     char lc = doc->work[last->span.end - 1];
     if (lc == '.' || lc == '!' || lc == '?' || last->kind == NF_TOKEN_QUOTE) return false;
     size_t words = 0, caps = 0;
     for (size_t k = 0; k < se->token_count; k++) {
-        const nf_token *t = &doc->tokens.items[se->first_token + k];
+        const nfi_token *t = &doc->tokens.items[se->first_token + k];
         if (t->kind != NF_TOKEN_WORD) continue;
         words++;
         if (t->flags & NF_TOKEN_CAPITALIZED) caps++;
@@ -607,7 +607,7 @@ static nf_status split_compounds(resolver *r)
     const nf_doc *doc = r->doc;
     if (!r->cfg->n_part) return NF_OK;
     for (size_t ti = 0; ti < doc->tokens.len; ti++) {
-        const nf_token *t = &doc->tokens.items[ti];
+        const nfi_token *t = &doc->tokens.items[ti];
         if (t->kind != NF_TOKEN_WORD || !(t->flags & NF_TOKEN_CAPITALIZED)) continue;
         const char *w = r->text + t->span.start;
         size_t n = t->span.end - t->span.start;
@@ -683,7 +683,7 @@ static bool sentence_has_lower(const resolver *r, size_t start)
     const nf_sentence *se = &doc->sentences.items[si];
     bool found = false;
     for (size_t k = 0; k < se->token_count && !found; k++) {
-        const nf_token *t = &doc->tokens.items[se->first_token + k];
+        const nfi_token *t = &doc->tokens.items[se->first_token + k];
         if (t->kind == NF_TOKEN_WORD && !(t->flags & NF_TOKEN_ALL_UPPER)) {
             bool up, low;
             letter_cases(doc->work + t->span.start, t->span.end - t->span.start, &up, &low);

@@ -199,6 +199,28 @@ typedef struct nfi_ann {
     uint32_t attr_start, attr_count; /* into doc->attrs */
 } nfi_ann;
 
+/* ------------------------------------------------------------ tokens */
+
+/* A token as the stages read it: 24 bytes where the public nf_token takes
+ * 40 (a large document has one per six bytes of text, so the token array
+ * is the biggest thing alive at the document's peak). Its fields mean what
+ * nf_token's do; byte offsets are 32-bit, so nf_extract refuses a text longer
+ * than NFI_MAX_TEXT bytes. The public array is made from this one at
+ * the end of nf_extract (nfi_tokens_publish), once the stages' scratch is
+ * freed. */
+typedef struct nfi_tspan {
+    uint32_t start, end;
+} nfi_tspan;
+typedef struct nfi_token {
+    nfi_tspan span;
+    uint32_t norm, shape; /* form ids: nf_doc_form */
+    uint32_t sentence;
+    uint16_t flags;       /* NF_TOKEN_* (all below 0x10000) */
+    uint8_t kind;         /* nf_token_kind */
+    uint8_t unused;
+} nfi_token;
+#define NFI_MAX_TEXT ((size_t)UINT32_MAX - 1) /* bytes; UINT32_MAX stays NFI_NONE */
+
 /* ------------------------------------------------------------ the document */
 
 typedef struct nfi_line {
@@ -217,7 +239,8 @@ struct nf_doc {
     uint32_t extract_flags;
 
     nfi_strtab forms;      /* token norms and shapes */
-    NFI_VEC(nf_token) tokens;
+    NFI_VEC(nfi_token) tokens; /* the stages' tokens; empty once published */
+    NFI_VEC(nf_token) pub_tokens; /* what nf_doc_token returns (nfi_tokens_publish) */
     NFI_VEC(nf_sentence) sentences;
     NFI_VEC(nf_paragraph) paragraphs;
     NFI_VEC(nfi_line) lines;
@@ -306,6 +329,13 @@ struct nf_workspace {
 
 /* ------------------------------------------------------------ stages */
 
+/* nf_extract without its last step (publish_tokens in api.c): the
+ * document keeps what the stages read (doc->tokens, doc->anns, doc->attrs)
+ * and has no public tokens. For the rule examples' check and for tests that
+ * run a stage again on an extracted document. */
+nf_doc *nfi_extract_unpublished(const nf_rules *rules, nf_workspace *ws, const char *text,
+                                size_t len, const nf_extract_options *opts, nf_error *err);
+
 /* input.c: validates and copies text into doc (text, work, len). */
 nf_status nfi_input_load(nf_doc *doc, const char *text, size_t len, uint32_t flags,
                          nf_error *err);
@@ -316,6 +346,10 @@ nf_status nfi_dct_normalize(const char *dct, char *out, size_t n);
 nf_status nfi_lines_split(nf_doc *doc);
 /* tokenize.c: doc->tokens and doc->forms. */
 nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_error *err);
+/* tokenize.c: turns doc->tokens into doc->pub_tokens in place (the array
+ * grows to 40 bytes a token; the internal one is gone after). The last
+ * step of nf_extract: nothing that reads doc->tokens may run after it. */
+nf_status nfi_tokens_publish(nf_doc *doc);
 /* sentences.c: doc->sentences (and token.sentence). */
 nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
                               nf_error *err);

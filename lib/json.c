@@ -230,8 +230,8 @@ static void put_tokens(nfi_buf *b, const nf_doc *doc)
 {
     static const char *const kinds[] = {"?", "word", "number", "punct", "symbol", "quote", "url", "email"};
     nfi_buf_puts(b, ",\"tokens\":[");
-    for (size_t i = 0; i < doc->tokens.len; i++) {
-        const nf_token *t = &doc->tokens.items[i];
+    for (size_t i = 0; i < doc->pub_tokens.len; i++) {
+        const nf_token *t = &doc->pub_tokens.items[i];
         nfi_buf_printf(b, "%s{\"start\":%zu,\"end\":%zu,\"kind\":\"%s\",\"norm\":", i ? "," : "",
                        t->span.start, t->span.end, t->kind < 8 ? kinds[t->kind] : "?");
         put_cstr(b, nf_doc_form(doc, t->norm));

@@ -448,7 +448,7 @@ size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
     size_t best = 0;
     char fold[512];
     for (size_t k = i; k < doc->tokens.len && k - i < lex->max_tokens; k++) {
-        const nf_token *t = &doc->tokens.items[k];
+        const nfi_token *t = &doc->tokens.items[k];
         const char *form = nf_doc_form(doc, t->norm);
         size_t fl = form ? nfi_fold_buf(form, strlen(form), fold, sizeof fold) : (size_t)-1;
         uint32_t v = fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&r->vocab, fold, fl);

@@ -300,7 +300,7 @@ bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
 {
     const nfi_test *t = &p->tests[ti];
     const nf_doc *doc = run->doc;
-    const nf_token *tk = &doc->tokens.items[tok];
+    const nfi_token *tk = &doc->tokens.items[tok];
     switch (t->op) {
     case NFI_T_ANY: return true;
     case NFI_T_NORM: return t->val != NFI_NONE && run->tokvocab[tok] == t->val;
@@ -387,7 +387,7 @@ static uint64_t cap_bits(const char *s, size_t n)
 
 uint64_t nfi_token_feat(const nfi_run *run, size_t tok)
 {
-    const nf_token *tk = &run->doc->tokens.items[tok];
+    const nfi_token *tk = &run->doc->tokens.items[tok];
     uint64_t f = tk->flags & 0xffffu;
     if (tok == 0 || run->sent_end[tok - 1] == tok) f |= NFI_FLAG_SENT_START;
     if (run->sent_end[tok] == tok + 1) f |= NFI_FLAG_SENT_END;
@@ -438,7 +438,7 @@ bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
     if (c->norm != NFI_NONE && run->tokvocab[tok] != c->norm) return false;
     if (c->nwords && !in_sorted(c->words, c->nwords, run->tokvocab[tok])) return false;
     if (c->text || c->shape) {
-        const nf_token *tk = &run->doc->tokens.items[tok];
+        const nfi_token *tk = &run->doc->tokens.items[tok];
         if (c->text && (tk->span.end - tk->span.start != c->text_len ||
                         memcmp(run->doc->work + tk->span.start, c->text, c->text_len) != 0))
             return false;
@@ -449,7 +449,7 @@ bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
         }
     }
     if (c->re_minlen || c->re_first || c->re_req >= 0 || c->re_unit >= 0) {
-        const nf_token *tk = &run->doc->tokens.items[tok];
+        const nfi_token *tk = &run->doc->tokens.items[tok];
         size_t n = tk->span.end - tk->span.start;
         const unsigned char *u = (const unsigned char *)run->doc->work + tk->span.start;
         if (n < c->re_minlen || (n && c->re_first && !((c->re_first[u[0] >> 3] >> (u[0] & 7)) & 1)) ||

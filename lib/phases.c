@@ -655,7 +655,7 @@ nf_status nf_rules_check_examples(const nf_rules *rules, nf_example_report repor
         for (uint32_t k = 0; k < ru->nexamples && st == NF_OK; k++) {
             const nfi_example *x = &ru->examples[k];
             nf_error e2;
-            nf_doc *doc = nf_extract(rules, ws, x->text, strlen(x->text), &eo, &e2);
+            nf_doc *doc = nfi_extract_unpublished(rules, ws, x->text, strlen(x->text), &eo, &e2);
             if (!doc) {
                 st = e2.code;
                 if (err) *err = e2;

@@ -50,7 +50,7 @@ typedef enum term_kind {
 typedef struct sp_ctx {
     nf_doc *doc;
     nfi_seg_ws *ws;
-    const nf_token *tok;
+    const nfi_token *tok;
     size_t n;
     const unsigned char *t;
 } sp_ctx;
@@ -85,7 +85,7 @@ static bool is_bullet_tok(const sp_ctx *c, size_t i)
 
 static term_kind term_of(const sp_ctx *c, size_t i)
 {
-    const nf_token *k = &c->tok[i];
+    const nfi_token *k = &c->tok[i];
     if (k->flags & NF_TOKEN_ABBREV) return T_ABBREV;
     if (k->kind != NF_TOKEN_PUNCT) return T_NONE;
     const unsigned char *s = tstr(c, i);
@@ -103,7 +103,7 @@ static term_kind term_of(const sp_ctx *c, size_t i)
 /* Closing marks that stay with the sentence before them. */
 static bool closer(const sp_ctx *c, size_t i)
 {
-    const nf_token *k = &c->tok[i];
+    const nfi_token *k = &c->tok[i];
     if (k->flags & NF_TOKEN_SPACE_BEFORE) return false;
     if (k->kind == NF_TOKEN_QUOTE) return !(k->flags & NF_TOKEN_QUOTE_OPEN);
     if (k->kind != NF_TOKEN_PUNCT) return false;
@@ -114,7 +114,7 @@ static bool closer(const sp_ctx *c, size_t i)
 
 static bool starts_lower(const sp_ctx *c, size_t i)
 {
-    const nf_token *k = &c->tok[i];
+    const nfi_token *k = &c->tok[i];
     if (k->kind != NF_TOKEN_WORD || (k->flags & NF_TOKEN_CAPITALIZED)) return false;
     unsigned char ch = tstr(c, i)[0];
     if (ch < 0x80) return ch >= 'a' && ch <= 'z';
@@ -125,7 +125,7 @@ static bool starts_lower(const sp_ctx *c, size_t i)
 static size_t next_word(const sp_ctx *c, size_t i)
 {
     while (i < c->n) {
-        const nf_token *k = &c->tok[i];
+        const nfi_token *k = &c->tok[i];
         if (k->kind == NF_TOKEN_QUOTE && (k->flags & NF_TOKEN_QUOTE_OPEN)) {
             i++;
             continue;
@@ -180,7 +180,7 @@ static marker marker_at(const sp_ctx *c, size_t i)
     marker m = {0, 0, 0};
     if (i < c->n && is_bullet_tok(c, i)) i++;
     if (i >= c->n) return m;
-    const nf_token *k = &c->tok[i];
+    const nfi_token *k = &c->tok[i];
     const unsigned char *s = tstr(c, i);
     size_t n = tlen(c, i);
     int value = 0, letter = 0;
@@ -251,7 +251,7 @@ static bool line_is_heading(const sp_ctx *c, size_t line_first, size_t end)
  * regardless of punctuation: paragraphs, bullets, list items, lines. */
 static bool break_before(const sp_ctx *c, size_t i, const marker *cur, size_t line_first)
 {
-    const nf_token *k = &c->tok[i];
+    const nfi_token *k = &c->tok[i];
     if (k->flags & NF_TOKEN_PARA_START) return true;
     if (is_bullet_tok(c, i) && (k->flags & (NF_TOKEN_SPACE_BEFORE | NF_TOKEN_LINE_START))) return true;
     if (cur->value && (k->flags & NF_TOKEN_SPACE_BEFORE)) {
@@ -261,7 +261,7 @@ static bool break_before(const sp_ctx *c, size_t i, const marker *cur, size_t li
     if (!(k->flags & NF_TOKEN_LINE_START)) return false;
     /* a line break */
     size_t p = i - 1;
-    const nf_token *prev = &c->tok[p];
+    const nfi_token *prev = &c->tok[p];
     term_kind pt = term_of(c, p);
     if (pt != T_NONE || closer(c, p)) return false; /* punctuation decides */
     bool colon = false;
@@ -288,7 +288,7 @@ static bool time_follower(const sp_ctx *c, size_t w)
 {
     static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
                                        "saturday", "sunday", "today", "tomorrow", "yesterday"};
-    const nf_token *k = &c->tok[w];
+    const nfi_token *k = &c->tok[w];
     if (k->kind != NF_TOKEN_WORD) return false;
     if ((k->flags & NF_TOKEN_ALL_UPPER) && tlen(c, w) >= 2 && tlen(c, w) <= 4) return true;
     for (size_t d = 0; d < sizeof days / sizeof days[0]; d++)
@@ -310,10 +310,10 @@ static bool ends_here(const sp_ctx *c, size_t start, size_t i, size_t j, term_ki
 {
     size_t nx = j + 1;
     if (nx >= c->n) return true;
-    const nf_token *nt = &c->tok[nx];
+    const nfi_token *nt = &c->tok[nx];
     size_t w = next_word(c, nx);
     if (w >= c->n) return true;
-    const nf_token *wt = &c->tok[w];
+    const nfi_token *wt = &c->tok[w];
     bool lower = starts_lower(c, w);
     bool new_line = (nt->flags & NF_TOKEN_LINE_START) != 0;
     switch (tk) {
@@ -323,7 +323,7 @@ static bool ends_here(const sp_ctx *c, size_t start, size_t i, size_t j, term_ki
     case T_ELLIPSIS4:
         if (lower) return false;
         if (wt->kind == NF_TOKEN_NUMBER && tk == T_FULL && i > start) {
-            const nf_token *pv = &c->tok[i - 1];
+            const nfi_token *pv = &c->tok[i - 1];
             bool word = (pv->kind == NF_TOKEN_WORD && tlen(c, i - 1) >= 2) ||
                         pv->kind == NF_TOKEN_NUMBER || pv->kind == NF_TOKEN_URL ||
                         pv->kind == NF_TOKEN_EMAIL || closer(c, i - 1);

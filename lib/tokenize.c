@@ -37,6 +37,7 @@
 #include <string.h>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
@@ -766,43 +767,42 @@ apostrophe:
     }
 }
 
-/* The token array of a document (freed with free()). A large one is
- * put on transparent huge pages where the system offers them: a
- * 100 MB text has some 800 MB of tokens, and faulting them in 4 KB pages
- * costs more than tokenizing. */
-static nf_token *alloc_tokens(size_t cap)
+/* A large token block is put on transparent huge pages where the system
+ * offers them: a 100 MB text has some 400 MB of tokens, and faulting them
+ * in 4 KB pages costs more than tokenizing. The advice covers the block's pages whole,
+ * so that the block (mapped on its own by malloc) stays one mapping:
+ * realloc grows one mapping in place or moves it (mremap), where advice on
+ * its interior alone would split it in three and make realloc copy it. */
+static void *advise_token_block(void *p, size_t bytes)
 {
-    size_t bytes = cap * sizeof(nf_token);
-    nf_token *p = malloc(bytes);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-    /* malloc maps a block this large on its own, so realloc can still grow
-     * it in place (mremap); advise its 2 MB-aligned interior */
-    if (p && bytes >= (8u << 20)) {
-        uintptr_t huge = 2u << 20;
-        uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-        uintptr_t b = ((uintptr_t)p + bytes) & ~(huge - 1);
-        if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE); /* advice only */
-    }
+    long page = sysconf(_SC_PAGESIZE);
+    if (!p || bytes < (8u << 20) || page <= 0) return p;
+    uintptr_t a = (uintptr_t)p & ~((uintptr_t)page - 1);
+    uintptr_t b = ((uintptr_t)p + bytes + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    madvise((void *)a, b - a, MADV_HUGEPAGE); /* advice only: its failure changes nothing */
+#else
+    (void)bytes;
 #endif
     return p;
 }
 
-/* Grows a token array; a large one leaves huge pages first, so that the
- * kernel can move it without copying (no second copy in memory). */
-static nf_token *grow_tokens(nf_token *items, size_t old_cap, size_t cap)
+/* The token array of a document (freed with free()). */
+static nfi_token *alloc_tokens(size_t cap)
 {
-#if defined(__linux__) && defined(MADV_NOHUGEPAGE)
-    size_t bytes = old_cap * sizeof(nf_token);
-    if (items && bytes >= (8u << 20)) {
-        uintptr_t huge = 2u << 20;
-        uintptr_t a = ((uintptr_t)items + huge - 1) & ~(huge - 1);
-        uintptr_t b = ((uintptr_t)items + bytes) & ~(huge - 1);
-        if (b > a) madvise((void *)a, b - a, MADV_NOHUGEPAGE);
-    }
-#else
-    (void)old_cap;
-#endif
-    return realloc(items, cap * sizeof *items);
+    return advise_token_block(malloc(cap * sizeof(nfi_token)), cap * sizeof(nfi_token));
+}
+
+/* Grows or shrinks a token block to bytes (in place or moved, without a
+ * copy when large); NULL when realloc fails (the block is still valid). */
+static void *resize_token_block(void *items, size_t bytes)
+{
+    return advise_token_block(realloc(items, bytes), bytes);
+}
+
+static nfi_token *grow_tokens(nfi_token *items, size_t cap)
+{
+    return resize_token_block(items, cap * sizeof *items);
 }
 
 /* Gives back the room a big text did not use: the estimate above errs
@@ -812,11 +812,41 @@ static nf_token *grow_tokens(nf_token *items, size_t old_cap, size_t cap)
 static void shrink_tokens(nf_doc *doc)
 {
     size_t len = doc->tokens.len, cap = doc->tokens.cap;
-    if (!len || cap * sizeof(nf_token) < (1u << 20) || cap - len <= len / 8) return;
-    nf_token *p = realloc(doc->tokens.items, len * sizeof *p);
+    if (!len || cap * sizeof(nfi_token) < (1u << 20) || cap - len <= len / 8) return;
+    nfi_token *p = realloc(doc->tokens.items, len * sizeof *p);
     if (!p) return; /* the bigger block is still valid */
     doc->tokens.items = p;
     doc->tokens.cap = len;
+}
+
+/* The block grows to n public tokens (in place for a large one: mremap),
+ * then each token is widened from the last one back: public token i covers
+ * bytes [40i, 40i + 40), which hold only internal tokens i and after, so
+ * none is overwritten before it is read. The copies go through memcpy
+ * because the two views of the block have different types. */
+_Static_assert(sizeof(nfi_token) <= sizeof(nf_token), "publishing widens tokens in place");
+nf_status nfi_tokens_publish(nf_doc *doc)
+{
+    size_t n = doc->tokens.len;
+    char *block = NULL;
+    if (n) {
+        block = resize_token_block(doc->tokens.items, n * sizeof(nf_token));
+        if (!block) return NF_ERR_NOMEM; /* doc->tokens is still valid */
+        for (size_t i = n; i-- > 0;) {
+            nfi_token in;
+            memcpy(&in, block + i * sizeof in, sizeof in);
+            nf_token out = {{in.span.start, in.span.end}, in.kind, in.flags, in.norm,
+                            in.shape, in.sentence, 0};
+            memcpy(block + i * sizeof out, &out, sizeof out);
+        }
+    } else {
+        free(doc->tokens.items);
+    }
+    doc->tokens.items = NULL;
+    doc->tokens.len = doc->tokens.cap = 0;
+    doc->pub_tokens.items = (nf_token *)(void *)block;
+    doc->pub_tokens.len = doc->pub_tokens.cap = n;
+    return NF_OK;
 }
 
 static inline bool same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
@@ -857,7 +887,7 @@ static inline uint32_t surface_hash(const unsigned char *s, size_t n)
 }
 
 /* Norm, shape and the case flags of t[s,e): from the cache or computed. */
-static bool token_forms(tk_ctx *x, size_t s, size_t e, nf_token *tok, uint32_t *flags)
+static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t *flags)
 {
     nfi_seg_ws *ws = x->ws;
     nf_doc *doc = x->doc;
@@ -921,7 +951,7 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
     nf_doc *doc = x->doc;
     if (doc->tokens.len == doc->tokens.cap) {
         size_t cap = doc->tokens.cap ? doc->tokens.cap * 2 : 64;
-        nf_token *items = grow_tokens(doc->tokens.items, doc->tokens.cap, cap);
+        nfi_token *items = grow_tokens(doc->tokens.items, cap);
         if (!items) {
             ws->status = NF_ERR_NOMEM;
             return;
@@ -929,11 +959,11 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
         doc->tokens.items = items;
         doc->tokens.cap = cap;
     }
-    nf_token *tok = &doc->tokens.items[doc->tokens.len];
-    tok->span.start = s;
-    tok->span.end = e;
+    nfi_token *tok = &doc->tokens.items[doc->tokens.len];
+    tok->span.start = (uint32_t)s; /* the text is below NFI_MAX_TEXT bytes */
+    tok->span.end = (uint32_t)e;
     tok->sentence = 0;
-    tok->reserved = 0;
+    tok->unused = 0;
     if (!kind) kind = kind_of(x->t, s, e);
     flags |= x->pending;
     x->pending = 0;
@@ -953,8 +983,8 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
         if (ws->status == NF_OK) ws->status = NF_ERR_NOMEM;
         return;
     }
-    tok->kind = kind;
-    tok->flags = flags;
+    tok->kind = (uint8_t)kind;
+    tok->flags = (uint16_t)flags;
     doc->tokens.len++;
     x->last_end = e;
 }
@@ -1331,8 +1361,8 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
          * per 4 (untouched room costs address space, not memory), since
          * growing a big array on huge pages copies it */
         size_t cap = n / 6 + 16;
-        if (cap * sizeof(nf_token) >= (8u << 20)) cap = n / 4 + 16;
-        nf_token *items = alloc_tokens(cap);
+        if (cap * sizeof(nfi_token) >= (8u << 20)) cap = n / 4 + 16;
+        nfi_token *items = alloc_tokens(cap);
         if (items) {
             doc->tokens.items = items;
             doc->tokens.cap = cap;

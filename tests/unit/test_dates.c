@@ -52,10 +52,10 @@ static nf_doc *mkdoc(const char *text, const char *dct)
             i++;
             kind = NF_TOKEN_PUNCT;
         }
-        nf_token *t = nfi_vec_push(&doc->tokens);
-        t->span.start = s;
-        t->span.end = i;
-        t->kind = kind;
+        nfi_token *t = nfi_vec_push(&doc->tokens);
+        t->span.start = (uint32_t)s;
+        t->span.end = (uint32_t)i;
+        t->kind = (uint8_t)kind;
         t->sentence = sent;
         if (kind == NF_TOKEN_PUNCT && c == '.') sent++;
     }

@@ -25,7 +25,7 @@ static bool ent_open(ent_fixture *f, const char *text)
     nf_extract_options o;
     nf_extract_options_init(&o);
     o.flags |= NF_EXTRACT_NO_RULES;
-    f->doc = nf_extract(f->rules, NULL, text, strlen(text), &o, &err);
+    f->doc = nfi_extract_unpublished(f->rules, NULL, text, strlen(text), &o, &err);
     return f->doc != NULL;
 }
 
@@ -497,7 +497,7 @@ static bool ent_open_rules(ent_fixture *f, const char *text, const char *yaml)
     nf_extract_options o;
     nf_extract_options_init(&o);
     o.flags |= NF_EXTRACT_NO_RULES;
-    f->doc = nf_extract(f->rules, NULL, text, strlen(text), &o, &err);
+    f->doc = nfi_extract_unpublished(f->rules, NULL, text, strlen(text), &o, &err);
     return f->doc != NULL;
 }
 

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -490,6 +491,31 @@ NF_TEST(hostile_input_over_max_input_bytes_is_a_limit_error)
     NF_CHECK(doc != NULL);
     nf_doc_free(doc);
     nf_rules_free(rules);
+}
+
+/* Token offsets are 32-bit inside the library: a text of 4 GiB - 1 bytes
+ * or more is refused before it is read or copied, even with no
+ * max_input_bytes. The buffer is real (mapped, never touched: no memory). */
+NF_TEST(hostile_input_of_4_gib_is_a_limit_error_without_max_input_bytes)
+{
+    size_t len = (size_t)UINT32_MAX;
+    NF_CHECK(SIZE_MAX > len); /* the test (and the limit) is for 64-bit builds */
+    char *big = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    NF_CHECK(big != MAP_FAILED);
+    if (big == MAP_FAILED) return;
+    nf_rules *rules = repo_rules();
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.max_input_bytes = 0; /* the caller sets no limit */
+    eo.flags = NF_EXTRACT_NO_RULES;
+    nf_error err;
+    nf_doc *doc = nf_extract(rules, NULL, big, len, &eo, &err);
+    NF_CHECK(doc == NULL);
+    NF_CHECK_EQ_INT(err.code, NF_ERR_LIMIT);
+    NF_CHECK(strstr(err.message, "4 GiB") != NULL);
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+    munmap(big, len);
 }
 
 /* ------------------------------------------------------------ rules */

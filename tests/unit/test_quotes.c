@@ -632,7 +632,7 @@ static uint64_t quote_work(const char *unit, size_t times, int repo_rules)
         nf_extract_options opts;
         nf_extract_options_init(&opts);
         opts.flags |= NF_EXTRACT_ALL_TEXT;
-        nf_doc *d = nf_extract(r, NULL, text, len, &opts, &err);
+        nf_doc *d = nfi_extract_unpublished(r, NULL, text, len, &opts, &err);
         NF_CHECK(d != NULL);
         if (d) {
             size_t nq = d->quotes.len;

@@ -31,7 +31,7 @@ static nf_doc *run(const nf_rules *r, const char *text)
     nf_extract_options_init(&o);
     o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT | NF_EXTRACT_NO_RULES;
     nf_workspace *ws = nf_workspace_new(r, &err);
-    nf_doc *d = ws ? nf_extract(r, ws, text, strlen(text), &o, &err) : NULL;
+    nf_doc *d = ws ? nfi_extract_unpublished(r, ws, text, strlen(text), &o, &err) : NULL;
     if (d && nfi_rules_run(r, ws, d, &err) != NF_OK) {
         nf_doc_free(d);
         d = NULL;
@@ -711,9 +711,9 @@ NF_TEST(rules_shared_handle_is_const_across_workspaces)
     nf_workspace *w1 = nf_workspace_new(r, &err), *w2 = nf_workspace_new(r, &err);
     NF_CHECK(w1 && w2);
     const char *t1 = "an oak tree", *t2 = "no trees but an oak tree and oak tree";
-    nf_doc *d1 = nf_extract(r, w1, t1, strlen(t1), NULL, &err);
-    nf_doc *d2 = nf_extract(r, w2, t2, strlen(t2), NULL, &err);
-    nf_doc *d3 = nf_extract(r, w1, t2, strlen(t2), NULL, &err);
+    nf_doc *d1 = nfi_extract_unpublished(r, w1, t1, strlen(t1), NULL, &err);
+    nf_doc *d2 = nfi_extract_unpublished(r, w2, t2, strlen(t2), NULL, &err);
+    nf_doc *d3 = nfi_extract_unpublished(r, w1, t2, strlen(t2), NULL, &err);
     char b1[100], b2[100], b3[100];
     NF_CHECK_EQ_STR(anns(d1, NULL, b1, sizeof b1), "T:oak tree");
     NF_CHECK_EQ_STR(anns(d2, NULL, b2, sizeof b2), "T:oak tree|T:oak tree");

@@ -98,6 +98,66 @@ NF_TEST(tokenize_empty_and_blank)
     nf_doc_free(doc);
 }
 
+/* nf_extract makes the public 40-byte tokens from the stages' 24-byte ones
+ * in the same block (nfi_tokens_publish): every field must come through,
+ * on a text long enough that the block is grown in place, and the public
+ * count must be the stages' count. */
+NF_TEST(tokenize_public_tokens_equal_the_stages_tokens)
+{
+    static const char *const parts[] = {
+        "\u201cWe will not wait,\u201d said Dr. Amara Quell, 54, on Feb. 3. ",
+        "The U.S.-based firm's shares rose 4.5% to $12.30 (see www.example.org). ",
+        "Caf\u00e9 owners \u2014 all 1,200 of them \u2014 wrote to info@example.org!\n\n",
+        "'Maybe,' she said. ",
+        "ALL CAPS HEADLINE\n"};
+    size_t cap = 300000, n = 0;
+    char *text = malloc(cap + 200);
+    NF_CHECK(text != NULL);
+    if (!text) return;
+    for (size_t k = 0; n < cap; k++) {
+        size_t l = strlen(parts[k % 5]);
+        memcpy(text + n, parts[k % 5], l);
+        n += l;
+    }
+    nf_rules *rules = tk_rules();
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
+    nf_error err;
+    nf_doc *pub = nf_extract(rules, NULL, text, n, &eo, &err);
+    nf_doc *raw = nfi_extract_unpublished(rules, NULL, text, n, &eo, &err);
+    NF_CHECK(pub && raw);
+    size_t count = pub ? nf_doc_count(pub, NF_KIND_TOKEN) : 0;
+    NF_CHECK(count > n / 8);
+    NF_CHECK_EQ_INT(count, raw ? raw->tokens.len : 0);
+    NF_CHECK(raw && raw->pub_tokens.len == 0 && nf_doc_count(raw, NF_KIND_TOKEN) == 0);
+    size_t bad = 0, sentences = 0, flags = 0;
+    for (size_t i = 0; raw && i < count; i++) {
+        const nf_token *t = nf_doc_token(pub, i);
+        const nfi_token *k = &raw->tokens.items[i];
+        bad += !t || t->span.start != k->span.start || t->span.end != k->span.end ||
+               t->kind != k->kind || t->flags != k->flags || t->norm != k->norm ||
+               t->shape != k->shape || t->sentence != k->sentence || t->reserved != 0;
+        sentences += t && t->sentence != 0;
+        flags |= t ? t->flags : 0;
+    }
+    NF_CHECK_EQ_INT(bad, 0);
+    NF_CHECK(sentences > 0); /* the fields compared are not all zero */
+    NF_CHECK(flags & NF_TOKEN_QUOTE_OPEN);
+    NF_CHECK(flags & NF_TOKEN_NON_ASCII);
+    NF_CHECK(nf_doc_token(pub, count) == NULL);
+    nf_doc_free(pub);
+    nf_doc_free(raw);
+    /* no tokens: nothing to publish */
+    pub = nf_extract(rules, NULL, " \n ", 3, &eo, &err);
+    NF_CHECK(pub != NULL);
+    NF_CHECK_EQ_INT(nf_doc_count(pub, NF_KIND_TOKEN), 0);
+    NF_CHECK(nf_doc_token(pub, 0) == NULL);
+    nf_doc_free(pub);
+    nf_rules_free(rules);
+    free(text);
+}
+
 NF_TEST(tokenize_words_punct_and_flags)
 {
     nf_doc *doc = tk_doc("The harbour  CLOSED, again!\nNew line");
