@@ -421,6 +421,11 @@ uint32_t nfi_lexicon_word(const nf_rules *rules, const char *s, size_t n)
     return fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&rules->vocab, fold, fl);
 }
 
+uint32_t nfi_lexicon_word_folded(const nf_rules *rules, const char *s, size_t n)
+{
+    return nfi_strtab_find(&rules->vocab, s, n);
+}
+
 bool nfi_lexicon_has_word(const nfi_lexicon *lex, uint32_t word)
 {
     if (!lex || word == NFI_NONE) return false;

@@ -494,33 +494,36 @@ static bool intern_form(qctx *c, qtok *k, size_t at, size_t len)
     return true;
 }
 
-static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
+/* Eight ASCII bytes lower-cased at once: 0x20 added to each byte in A-Z
+ * (the bytes are below 0x80, so no sum carries into the next byte). */
+static uint64_t lower8(uint64_t x)
 {
-    qtok *k = nfi_vec_push(&c->tok);
-    if (!k) {
-        c->nomem = true;
-        return false;
-    }
-    k->s = (uint32_t)s;
-    k->e = (uint32_t)e;
-    k->kind = kind & 7u;
-    k->inq = -1;
-    k->unit = NFI_NONE;
-    k->low = 0; /* the empty string at the start of ctx.low */
-    if (kind != QT_WORD) return true;
-    unsigned char b0 = (unsigned char)c->t[s];
-    k->cap = (b0 >= 'A' && b0 <= 'Z') ||
-             (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
-              (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
-    /* the word lower-cased (a curly apostrophe becomes ' so that lists
-       match both forms), written straight into ctx.low */
-    size_t at = c->low.len, n = e - s;
-    if (!nfi_buf_reserve(&c->low, n + 1)) {
-        c->nomem = true;
-        return false;
-    }
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t ge_a = x + (0x80 - 'A') * ones; /* high bit: byte >= 'A' */
+    uint64_t gt_z = x + (0x7F - 'Z') * ones; /* high bit: byte > 'Z' */
+    return x | ((ge_a & ~gt_z & high) >> 2);
+}
+
+/* Writes the word t[s,e) lower-cased at w (a curly apostrophe becomes ' so
+ * that lists match both forms); w has room for e - s + 8 bytes. Returns the
+ * length written. */
+static size_t lower_word(const qctx *c, size_t s, size_t e, char *w)
+{
     const unsigned char *src = (const unsigned char *)c->t + s;
-    char *w = c->low.data + at;
+    size_t n = e - s;
+    if (n <= 8 && s + 8 <= c->n) {
+        /* the common case: a short ASCII word, in one 8-byte step (the
+           bytes after the word are written over by the NUL or later words) */
+        uint64_t x;
+        memcpy(&x, src, 8);
+        uint64_t mine = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+        if (!(x & mine & 0x8080808080808080ull)) {
+            x = lower8(x & 0x7F7F7F7F7F7F7F7Full);
+            memcpy(w, &x, 8);
+            return n;
+        }
+    }
+    char *o = w;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = src[i];
         if (ch >= 'A' && ch <= 'Z') {
@@ -529,10 +532,36 @@ static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
             ch = '\'';
             i += 2;
         }
-        *w++ = (char)ch;
+        *o++ = (char)ch;
     }
-    *w = '\0';
-    return intern_form(c, k, at, (size_t)(w - (c->low.data + at)));
+    return (size_t)(o - w);
+}
+
+static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
+{
+    qtok *k = nfi_vec_push(&c->tok);
+    if (!k) {
+        c->nomem = true;
+        return false;
+    }
+    /* low 0: the empty string at the start of ctx.low */
+    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
+                .kind = kind & 7u};
+    if (kind != QT_WORD) return true;
+    unsigned char b0 = (unsigned char)c->t[s];
+    k->cap = (b0 >= 'A' && b0 <= 'Z') ||
+             (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
+              (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
+    /* the word lower-cased, written straight into ctx.low */
+    size_t at = c->low.len;
+    if (at + (e - s) + 9 > c->low.cap && !nfi_buf_reserve(&c->low, e - s + 8)) {
+        c->nomem = true;
+        return false;
+    }
+    char *w = c->low.data + at;
+    size_t len = lower_word(c, s, e, w);
+    w[len] = '\0';
+    return intern_form(c, k, at, len);
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -2694,7 +2723,14 @@ static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t has
             bits = words[h].bits;
             break;
         }
-    uint32_t word = c->cf->lx_cues || c->cf->lx_noclause ? nfi_lexicon_word(c->cf->rules, w, len) : NFI_NONE;
+    uint32_t word = NFI_NONE;
+    if (c->cf->lx_cues || c->cf->lx_noclause) {
+        /* w is lower-cased: when it is ASCII it is its own case fold */
+        size_t i = 0;
+        while (i < len && (unsigned char)w[i] < 0x80) i++;
+        word = i == len ? nfi_lexicon_word_folded(c->cf->rules, w, len)
+                        : nfi_lexicon_word(c->cf->rules, w, len);
+    }
     if (c->cf->lx_cues ? nfi_lexicon_has_word(c->cf->lx_cues, word) : in_list(w, DEF_CUES)) bits |= L_CUE;
     if (c->cf->lx_noclause ? nfi_lexicon_has_word(c->cf->lx_noclause, word) : in_list(w, NO_CLAUSE))
         bits |= L_NOCLAUSE;

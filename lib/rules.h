@@ -22,6 +22,9 @@ bool nfi_lexicon_has(const nfi_lexicon *lex, const char *s, size_t n);
  * (NFI_NONE when no lexicon has that word), nfi_lexicon_has_word tests an
  * id against lex (NULL lex or NFI_NONE: false). */
 uint32_t nfi_lexicon_word(const nf_rules *rules, const char *s, size_t n);
+/* nfi_lexicon_word for a form that is its own case fold (ASCII without
+ * upper-case letters is), without folding it again. */
+uint32_t nfi_lexicon_word_folded(const nf_rules *rules, const char *s, size_t n);
 bool nfi_lexicon_has_word(const nfi_lexicon *lex, uint32_t word);
 
 /* The value of attribute key for the single-token entry s[0,n), or NULL. */
