@@ -545,6 +545,10 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
     }
     uint32_t stride = 1 + 2 * p->ncaps;
     uint32_t best_end = NFI_NONE;
+    /* a regex rule's anchor: only whether it matches at s counts (the regex
+     * makes the match), so the first end found will do; the longest would
+     * walk the rest of an anchor's reach ("[]{0,14} ago") for nothing */
+    bool any_end = rule->re != NULL;
 
     uint32_t *first = bucket_room(&ws->buckets[0], stride);
     if (!first) return false;
@@ -575,6 +579,7 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
                     best_end = pos;
                     for (uint32_t c = 0; c < 2 * p->ncaps; c++) m->caps[c] = b->items[j + 1 + c];
                 }
+                ok = !any_end;
                 break;
             case NFI_OP_JMP:
                 ok = bucket_room(b, stride) && bucket_copy(b, b->items + j, stride, in->x);
@@ -617,11 +622,13 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
                 }
                 break;
             }
-            if (!ok) { /* out of memory: give up this start */
+            if (!ok) { /* out of memory: give up this start (or an anchor's end) */
                 for (uint32_t q = k; q <= far; q++) ws->buckets[q].len = 0;
-                return false;
+                if (best_end == NFI_NONE || !any_end) return false;
+                break;
             }
         }
+        if (best_end != NFI_NONE && any_end) break;
         b->len = 0;
     }
     if (best_end == NFI_NONE) return false;

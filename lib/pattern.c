@@ -1422,8 +1422,8 @@ static bool match_reachable_without(const nfi_prog *p, const uint8_t *cut, uint8
 
 /* How rarely instruction in is likely to pass, for choosing p->req_pcs:
  * 3 a word, a text or a lexicon entry; 2 an annotation; 1 a rare kind of
- * token (a number, a symbol); 0 other feature tests (capitalisation, a
- * word), which most tokens pass. */
+ * token (a number, a symbol, a hyphenated word); 0 other feature tests
+ * (capitalisation, a word), which most tokens pass. */
 static int req_rank(const nfi_prog *p, const nfi_inst *in)
 {
     if (in->op == NFI_OP_LEX) return 3;
@@ -1431,10 +1431,11 @@ static int req_rank(const nfi_prog *p, const nfi_inst *in)
     if (in->op != NFI_OP_TEST || !p->ct || !p->ct[in->x].ok) return 0;
     const nfi_ctest *c = &p->ct[in->x];
     if (c->norm != NFI_NONE || c->nwords || c->text || c->lyes || c->lany) return 3;
-    /* a number, a symbol, a quote mark, a first digit: a few tokens in a hundred */
+    /* a number, a symbol, a quote mark, a first digit, a hyphen inside: a
+     * few tokens in a hundred */
     const uint64_t rare = NFI_FEAT_KIND(NF_TOKEN_NUMBER) | NFI_FEAT_KIND(NF_TOKEN_SYMBOL) |
                           NFI_FEAT_KIND(NF_TOKEN_QUOTE) | NFI_FEAT_KIND(NF_TOKEN_URL) |
-                          NFI_FEAT_KIND(NF_TOKEN_EMAIL) | NFI_FEAT_DIGIT_FIRST;
+                          NFI_FEAT_KIND(NF_TOKEN_EMAIL) | NFI_FEAT_DIGIT_FIRST | NFI_FEAT_HYPHEN;
     return c->fwant & rare ? 1 : 0;
 }
 

@@ -566,6 +566,33 @@ def then_within(start, words, reach=14):
     return '%s []{0,%d} (%s)' % (start, reach, '|'.join(words))
 
 
+def within_or_hyphen(parts, words, reach):
+    """An anchor for a rule whose every match has one of words within reach
+    tokens after its first word (one of parts, as in anchor(), after an
+    optional "the"), where the word can also come glued into a hyphenated
+    token ("10-day", "first-half"), which may be the first token itself:
+    the rule is tried only where the engine's look-ahead finds one of
+    those tokens."""
+    alts = []
+    for p in parts:
+        for a in (p if isinstance(p, list) else [p]):
+            if a not in alts and a != 'the':
+                alts.append(a)
+    the = '(the)? ' if any('the' in (p if isinstance(p, list) else [p]) for p in parts) else ''
+    return '%s((%s) []{0,%d})? (%s)' % (the, '|'.join(alts), reach, '|'.join(words + [HYPH]))
+
+
+UNIT_WORDS = ['second', 'seconds', 'minute', 'minutes', 'hour', 'hours', 'day', 'days', 'week',
+              'weeks', 'weekend', 'weekends', 'fortnight', 'fortnights', 'month', 'months',
+              'quarter', 'quarters', 'year', 'years', 'decade', 'decades', 'century', 'centuries']
+UNIT_ABBREVS = [a + dot for a in ('hr', 'hrs', 'min', 'mins', 'yr', 'yrs') for dot in ('', '.')]
+UNIT1_WORDS = ['second', 'minute', 'hour', 'day', 'week', 'weekend', 'fortnight', 'month',
+               'quarter', 'year', 'decade', 'century']
+UNITP_WORDS = ['seconds', 'minutes', 'hours', 'days', 'weeks', 'weekends', 'months', 'years',
+               'decades', 'centuries']
+SEASON_WORDS = ['spring', 'summer', 'autumn', 'winter']
+DEICTIC_DAYS = ['today', 'yesterday', 'tomorrow']
+
 PART_WORDS = ['end', 'beginning', 'start', 'middle', 'close']
 DECADE_WORDS = ['twenties', 'thirties', 'forties', 'fifties', 'sixties', 'seventies', 'eighties',
                 'nineties']
@@ -636,7 +663,10 @@ ANCHORS = {
                          the_next=['near', 'distant', 'foreseeable', 'immediate', 'future',
                                    'short', 'medium', 'long', 'coming', 'weeks', 'months',
                                    'years', 'days']),
-    'duration': anchor(MOD_FIRST, ['the'], AMOUNT, DIGIT, HYPH),
+    # before the unit: at most 3 (MODW) + 1 (the) + 3 (NUMC) + 3 (1/2) + 4 (to NUMC) +
+    # 3 (and a half) + 1 (full) tokens
+    'duration': within_or_hyphen([MOD_FIRST, ['the'], AMOUNT, DIGIT, HYPH],
+                                 UNIT_WORDS + UNIT_ABBREVS, 18),
     'duration_adjective': anchor(DIGIT, HYPH),
     'duration_half': anchor(MOD_FIRST, ['half'], HYPH),
     'duration_span': then('the', ['past', 'last', 'next', 'first', 'coming', 'previous', 'final',
@@ -650,7 +680,8 @@ ANCHORS = {
     'set_every_month': anchor(['every', 'each']),
     'set_adverb': anchor(['daily', 'weekly', 'monthly', 'annually', 'yearly', 'hourly', 'nightly',
                           'biweekly', 'biannually', 'fortnightly']),
-    'set_times_per': anchor(['once', 'twice', 'thrice'], AMOUNT, DIGIT, HYPH),
+    'set_times_per': then_within(anchor(['once', 'twice', 'thrice'], AMOUNT, DIGIT, HYPH),
+                                 UNIT1_WORDS, 8),
     'set_per_unit': anchor(['a', 'per']),
     'time_clock_ampm': anchor(DIGIT),
     'time_clock_24': anchor(DIGIT),

@@ -487,6 +487,33 @@ NF_TEST(rules_lexicon_tried_where_an_entry_can_match)
     nf_rules_free(r);
 }
 
+/* A regex rule's anchor only decides where the regex runs, so its VM stops
+ * at the first end it finds (here right after "ago", not at the end of the
+ * reach); what it leaves must not leak into the next start or into the
+ * next rule's matching (a token rule of the same phase after it). */
+NF_TEST(rules_anchor_stops_at_first_end)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: ago\n"
+                       "    regex: '[0-9]+ (?:days|weeks) ago'\n"
+                       "    anchor: '[re:\"[0-9]+\"] []{0,6} ago'\n"
+                       "    emit: AGO\n"
+                       "  - name: weeks\n"
+                       "    pattern: '[re:\"[0-9]+\"] weeks []{0,6} end'\n"
+                       "    overlap: true\n"
+                       "    emit: WEEKS\n");
+    NF_CHECK(r != NULL);
+    char buf[300];
+    nf_doc *d = run(r, "3 days ago , 4 weeks ago ago , 5 weeks later , 6 days ago ago ago , 7 weeks "
+                       "and then the end");
+    NF_CHECK_EQ_STR(anns(d, "AGO", buf, sizeof buf),
+                    "AGO:3 days ago|AGO:4 weeks ago|AGO:6 days ago");
+    NF_CHECK_EQ_STR(anns(d, "WEEKS", buf, sizeof buf), "WEEKS:7 weeks and then the end");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* Rules holding the catastrophic regex '(a+)+[bc]' (rule 'evil'), with an
  * optional anchor line, loaded under a low match limit. */
 static nf_rules *load_evil(const char *anchor_line)
