@@ -126,6 +126,11 @@ typedef struct cfg {
     struct phr *phr, *fw, *cue;
     uint32_t phr_start[257], fw_start[257], cue_start[257];
     uint32_t fw_lens[256]; /* by first byte: bit n set when a function word has n bytes (n < 32) */
+    /* the word_key of every function word of at most 8 bytes, by hash (0:
+       empty; a word has no NUL byte, so its key is never 0 and tells its
+       length): one probe for most words */
+    uint64_t *fw_keys;
+    uint32_t fw_kmask;
     /* by first byte: the second bytes of the phrases (a bit set of 256),
        bit 0 standing for a phrase of one byte; phr_scan skips a position
        whose two bytes begin no phrase */
@@ -139,10 +144,21 @@ typedef struct phr {
     uint32_t len;
     uint8_t list, edge_l, edge_r;
     uint8_t second; /* p[1] lower-cased (0 when len is 1): a cheap first test */
+    uint64_t key;   /* word_key of p when len <= 8 (is_function_word) */
 } phr;
 
 static bool ascii_alnum_byte(unsigned char c);
 static unsigned char lower_byte(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c; }
+
+/* The n <= 8 bytes of w as one number, A-Z lower-cased as ascii_ieq
+ * compares them: two such words are ascii_ieq when their lengths and keys
+ * are equal. */
+static uint64_t word_key(const char *w, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++) k |= (uint64_t)lower_byte((unsigned char)w[i]) << (8 * i);
+    return k;
+}
 
 static int phr_cmp(const void *a, const void *b)
 {
@@ -168,6 +184,7 @@ static phr *phr_index(const st_list *const *lists, size_t n, size_t max_len, uin
             v[k].p = it;
             v[k].len = (uint32_t)len;
             v[k].second = len > 1 ? lower_byte((unsigned char)it[1]) : 0;
+            v[k].key = len <= 8 ? word_key(it, len) : 0;
             v[k].list = (uint8_t)l;
             v[k].edge_l = ascii_alnum_byte((unsigned char)it[0]);
             v[k].edge_r = ascii_alnum_byte((unsigned char)it[len - 1]);
@@ -183,8 +200,32 @@ static phr *phr_index(const st_list *const *lists, size_t n, size_t max_len, uin
     return v;
 }
 
+static size_t fw_key_slot(uint64_t key, uint32_t mask)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
+}
+
+/* c->fw_keys from c->fw. */
+static bool fw_keys_build(cfg *c)
+{
+    size_t n = c->fw_start[256], slots = 16;
+    while (slots < 4 * n) slots *= 2;
+    c->fw_keys = calloc(slots, sizeof *c->fw_keys);
+    if (!c->fw_keys) return false;
+    c->fw_kmask = (uint32_t)(slots - 1);
+    for (size_t j = 0; j < n; j++) {
+        if (c->fw[j].len > 8) continue;
+        size_t h = fw_key_slot(c->fw[j].key, c->fw_kmask);
+        while (c->fw_keys[h] && c->fw_keys[h] != c->fw[j].key) h = (h + 1) & c->fw_kmask;
+        c->fw_keys[h] = c->fw[j].key;
+    }
+    return true;
+}
+
 static void cfg_free(cfg *c)
 {
+    free(c->fw_keys);
+    c->fw_keys = NULL;
     free(c->phr);
     free(c->fw);
     free(c->cue);
@@ -275,7 +316,7 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
         for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
             if (c->fw[j].len < 32) c->fw_lens[ch] |= 1u << c->fw[j].len;
     c->cue = phr_index(cl, 1, SIZE_MAX, c->cue_start);
-    if (!c->phr || !c->fw || !c->cue) {
+    if (!c->phr || !c->fw || !c->cue || !fw_keys_build(c)) {
         cfg_free(c);
         return false;
     }
@@ -453,6 +494,12 @@ static bool is_function_word(const cfg *c, const char *w, size_t n)
 {
     unsigned char ch = lower_byte((unsigned char)w[0]);
     if (n < 32 && !(c->fw_lens[ch] >> n & 1)) return false;
+    if (n <= 8) { /* most words: one probe */
+        uint64_t key = word_key(w, n);
+        for (size_t h = fw_key_slot(key, c->fw_kmask); c->fw_keys[h]; h = (h + 1) & c->fw_kmask)
+            if (c->fw_keys[h] == key) return true;
+        return false;
+    }
     for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
         if (c->fw[j].len == n && ascii_ieq(c->fw[j].p, w, n)) return true;
     return false;
@@ -560,7 +607,17 @@ static void analyze(const char *s, blk *k, const cfg *c)
         size_t p = i;
         while (p < e) {
             unsigned char b = (unsigned char)s[p];
-            if (b < 0x80 && ascii_alnum_byte(b)) { /* the common case, without decoding */
+            if ((unsigned)(b - 'a') < 26u) { /* the commonest bytes: a run of a-z */
+                size_t r = p + 1;
+                while (r < e && (unsigned)((unsigned char)s[r] - 'a') < 26u) r++;
+                has_alpha = true;
+                letters += (int)(r - p);
+                all_up = false;
+                prev_lower = true;
+                p = r;
+                continue;
+            }
+            if (b < 0x80 && ascii_alnum_byte(b)) { /* other ASCII, without decoding */
                 if (b > '9') {
                     bool up = b <= 'Z';
                     has_alpha = true;
@@ -926,9 +983,16 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     if (e - b > 300) return false;
     /* every pattern has a four-digit year: skip lines without one */
     bool year = false;
-    for (size_t i = b; i + 4 <= e && !year; i++)
+    for (size_t i = b; i + 4 <= e && !year; i++) {
+        /* a year has four digits: when the fourth byte from here is none, no
+           year starts here or at the three bytes after */
+        if (s[i + 3] < '0' || s[i + 3] > '9') {
+            i += 3;
+            continue;
+        }
         year = (s[i] == '1' || s[i] == '2') && (s[i + 1] == '9' || s[i + 1] == '0') &&
-               s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9';
+               s[i + 2] >= '0' && s[i + 2] <= '9';
+    }
     if (!year || !may_hold_date(s, b, e) || !re_match(r, r->date, s, b, e)) return false;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     size_t ms = b + ov[0], me = b + ov[1];
