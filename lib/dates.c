@@ -246,15 +246,21 @@ typedef struct cand {
     nf_timex_type type;     /* from the annotation type; 0 = infer */
 } cand;
 
+/* The annotation types the resolver reads, and what each gives (TIMEX:
+ * 0, the normaliser infers the type). */
+static const char *const timex_type_names[] = {"DATE", "TIME", "DURATION", "SET", "TIMEX"};
+static const nf_timex_type timex_type_values[] = {NF_TIMEX_DATE, NF_TIMEX_TIME,
+                                                  NF_TIMEX_DURATION, NF_TIMEX_SET,
+                                                  (nf_timex_type)0};
+enum { TIMEX_TYPES = 5 };
+
 static nf_timex_type ann_timex_type(const char *t, bool *is_timex)
 {
-    *is_timex = true;
-    if (!t) return (*is_timex = false), NF_TIMEX_DATE;
-    if (!strcmp(t, "DATE")) return NF_TIMEX_DATE;
-    if (!strcmp(t, "TIME")) return NF_TIMEX_TIME;
-    if (!strcmp(t, "DURATION")) return NF_TIMEX_DURATION;
-    if (!strcmp(t, "SET")) return NF_TIMEX_SET;
-    if (!strcmp(t, "TIMEX")) return (nf_timex_type)0;
+    for (size_t k = 0; t && k < TIMEX_TYPES; k++)
+        if (!strcmp(t, timex_type_names[k])) {
+            *is_timex = true;
+            return timex_type_values[k];
+        }
     *is_timex = false;
     return (nf_timex_type)0;
 }
@@ -491,7 +497,25 @@ struct nfi_dates_ws {
     bool ref_dct;            /* dates.ref_fallback_dct */
     bool nearest;            /* dates.yearless is not "tense" */
     long max_tense_days;     /* dates.tense_max_days */
+    /* the rules' interned timex_type_names (NULL: no rule emits it), so that
+       an annotation's type is told by pointer, not by five strcmp; only
+       with rules (annotations made without them have other pointers) */
+    bool by_pointer;
+    const char *types[TIMEX_TYPES];
 };
+
+/* ann_timex_type by the interned names when the rules made the annotations. */
+static nf_timex_type ws_timex_type(const nfi_dates_ws *ws, const char *t, bool *is_timex)
+{
+    if (!ws->by_pointer) return ann_timex_type(t, is_timex);
+    for (size_t k = 0; k < TIMEX_TYPES; k++)
+        if (t == ws->types[k] && t) {
+            *is_timex = true;
+            return timex_type_values[k];
+        }
+    *is_timex = false;
+    return (nf_timex_type)0;
+}
 
 nfi_dates_ws *nfi_dates_ws_new(const nf_rules *rules, nf_error *err)
 {
@@ -516,6 +540,11 @@ nfi_dates_ws *nfi_dates_ws_new(const nf_rules *rules, nf_error *err)
         double win = nfi_rules_number(rules, "dates.tense_window", 8);
         if (win >= 0 && win <= 100) w->tense.window = (size_t)win;
         w->ref_dct = nfi_rules_number(rules, "dates.ref_fallback_dct", 0) != 0;
+        w->by_pointer = true;
+        for (size_t k = 0; k < TIMEX_TYPES; k++)
+            w->types[k] = nfi_rules_type(rules, timex_type_names[k]);
+    } else {
+        w->by_pointer = false;
     }
     return w;
 }
@@ -537,7 +566,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
         bool is_timex;
-        nf_timex_type t = ann_timex_type(a->type, &is_timex);
+        nf_timex_type t = ws_timex_type(ws, a->type, &is_timex);
         if (!is_timex) continue;
         nf_span as = nfi_ann_span(doc, a);
         if (as.start == NF_UNSET || as.end <= as.start || as.end > doc->len) continue;
