@@ -106,7 +106,9 @@ typedef struct nfi_ctest {
     uint64_t lyes, lno, lany;
     uint32_t norm; /* the token's vocab id must be this one (NFI_NONE: any) */
     uint32_t *words, nwords; /* nwords > 0: its vocab id must be one of these (sorted) */
-    uint64_t words_bits; /* bit (id % 64) of each of words: a quick necessary check */
+    /* bit (id % 256) of each of words: a quick necessary check (a word set
+     * of 30 words leaves about one id in nine to the search of words) */
+    uint64_t words_bits[4];
     const char *text, *shape; /* the token's text / shape must be this (NULL: any) */
     uint32_t text_len, shape_len;
     /* of a regex part (the first): what every token it matches has (see
@@ -473,7 +475,8 @@ static inline bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, c
     if (!c->slow) return true;
     /* the word tests that reject most tokens, before the call */
     uint32_t v = run->tokvocab[tok];
-    if ((c->norm != NFI_NONE && v != c->norm) || (c->nwords && !((c->words_bits >> (v & 63)) & 1)))
+    if ((c->norm != NFI_NONE && v != c->norm) ||
+        (c->nwords && !((c->words_bits[(v >> 6) & 3] >> (v & 63)) & 1)))
         return false;
     return nfi_ctest_rest(run, p, ti, tok);
 }

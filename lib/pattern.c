@@ -1663,6 +1663,11 @@ nf_status nfi_engine_prepare(nf_rules *r)
             ct->text_len = c.text_len;
             ct->shape = c.shape;
             ct->shape_len = c.shape_len;
+            if (c.shape && c.shape_len && c.shape[0] == 'X') { /* X: an upper-case first letter */
+                ct->fmask |= NFI_FEAT_CAP(NFI_CAP_UPPER);
+                ct->fwant |= NFI_FEAT_CAP(NFI_CAP_UPPER);
+                if (c.fno & NFI_FEAT_CAP(NFI_CAP_UPPER)) c.never = true;
+            }
             ct->re_req = ct->re_unit = -1;
             for (uint32_t k = 0; k < c.nrest; k++) { /* the first regex part's prefilter */
                 const nfi_test *rt = &p->tests[c.rest[k]];
@@ -1682,7 +1687,10 @@ nf_status nfi_engine_prepare(nf_rules *r)
                 if (!ct->words) st = NF_ERR_NOMEM;
                 else memcpy(ct->words, c.words.items, c.words.len * sizeof *ct->words);
                 ct->nwords = (uint32_t)c.words.len;
-                for (size_t k = 0; k < c.words.len; k++) ct->words_bits |= 1ull << (c.words.items[k] & 63);
+                for (size_t k = 0; k < c.words.len; k++) {
+                    uint32_t w = c.words.items[k];
+                    ct->words_bits[(w >> 6) & 3] |= 1ull << (w & 63);
+                }
             }
             if (c.nomem) st = NF_ERR_NOMEM;
             nfi_vec_free(&c.words);

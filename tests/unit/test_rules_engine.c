@@ -376,6 +376,40 @@ NF_TEST(rules_tests_compile_to_bits_and_words)
     nf_rules_free(r);
 }
 
+/* A shape that begins with "X" needs an upper-case first letter, a
+ * feature bit checked before the shape itself; with "!cap:upper" beside it
+ * the test can never pass. A word set of more than 64 words keeps its
+ * quick check (bits by id % 256) right for every word. */
+NF_TEST(rules_shape_and_word_set_bits)
+{
+    char yaml[4096];
+    int n = snprintf(yaml, sizeof yaml, "schema: 1\nrules:\n"
+                                        "  - name: initial\n"
+                                        "    pattern: '[shape:X.] [shape:Xxxx]'\n"
+                                        "    emit: INITIAL\n"
+                                        "  - name: never\n"
+                                        "    pattern: '[shape:X. & !cap:upper]'\n"
+                                        "    emit: NEVER\n"
+                                        "  - name: many\n"
+                                        "    pattern: '(");
+    for (int i = 0; i < 100 && n > 0 && (size_t)n < sizeof yaml - 64; i++)
+        n += snprintf(yaml + n, sizeof yaml - (size_t)n, "%sw%d", i ? "|" : "", i);
+    snprintf(yaml + n, sizeof yaml - (size_t)n, ")'\n    emit: MANY\n");
+    nf_rules *r = load(yaml);
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL, *nv = r ? r->rules.items[1].prog : NULL;
+    const nfi_ctest *c = p && p->ct ? &p->ct[p->code[p->first_pcs[0]].x] : NULL;
+    NF_CHECK(c && (c->fwant & NFI_FEAT_CAP(NFI_CAP_UPPER)) && c->shape);
+    NF_CHECK(nv && nv->ct && nv->ct[nv->code[nv->first_pcs[0]].x].never);
+    char buf[300];
+    nf_doc *d = run(r, "J. Berg and j. Berg and J. berg , w0 w63 w64 w99 w100 x7 ; É. Lind");
+    NF_CHECK_EQ_STR(anns(d, "INITIAL", buf, sizeof buf), "INITIAL:J. Berg|INITIAL:É. Lind");
+    NF_CHECK_EQ_STR(anns(d, "NEVER", buf, sizeof buf), "");
+    NF_CHECK_EQ_STR(anns(d, "MANY", buf, sizeof buf), "MANY:w0|MANY:w63|MANY:w64|MANY:w99");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* "!re:X" is true at once for a token that lacks what every match of X
  * has (here a hyphen), and is still run on the tokens that have it. */
 NF_TEST(rules_negated_regex_skipped_by_features)
