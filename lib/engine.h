@@ -501,6 +501,9 @@ bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok);
  * test than nfi_lex_starts for the many words that begin only longer
  * entries ("the" of "the Hague"), one more trie probe for those. */
 bool nfi_lex_may_match(const nfi_run *run, uint32_t lex, size_t tok);
+/* Whether a longer entry of lexicon lex begins with tokens tok, tok + 1
+ * (two trie probes). */
+bool nfi_lex_continues(const nfi_run *run, uint32_t lex, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_ANN_FIRST,
        NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF,

@@ -234,13 +234,18 @@ bool nfi_lex_starts(const nfi_run *run, uint32_t lex, size_t tok)
     return lex_node(run, lex, tok) != NFI_NONE;
 }
 
+bool nfi_lex_continues(const nfi_run *run, uint32_t lex, size_t tok)
+{
+    if (tok + 1 >= run->doc->tokens.len || run->tokvocab[tok + 1] == NFI_NONE) return false;
+    uint32_t node = lex_node(run, lex, tok);
+    return node != NFI_NONE &&
+           nfi_trie_child(&run->r->trie, node, run->tokvocab[tok + 1]) != NFI_NONE;
+}
+
 bool nfi_lex_may_match(const nfi_run *run, uint32_t lex, size_t tok)
 {
     if (!nfi_lex_starts(run, lex, tok)) return false;
-    if (nfi_lex_single(run, lex, tok)) return true;
-    if (tok + 1 >= run->doc->tokens.len) return false;
-    uint32_t node = lex_node(run, lex, tok);
-    return nfi_trie_child(&run->r->trie, node, run->tokvocab[tok + 1]) != NFI_NONE;
+    return nfi_lex_single(run, lex, tok) || nfi_lex_continues(run, lex, tok);
 }
 
 bool nfi_lex_single(const nfi_run *run, uint32_t lex, size_t tok)

@@ -377,7 +377,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         for (uint32_t l = 0; l < P->nlex && lex_maybe; l++) {
             uint32_t lid = P->lex_ids[l];
             bool starts = lid < 64 ? ((mk >> lid) & 1) != 0 && ((run->lexbits[s] >> lid) & 1 ||
-                                                                nfi_lex_may_match(run, lid, s))
+                                                                nfi_lex_continues(run, lid, s))
                                    : nfi_lex_may_match(run, lid, s);
             if (starts) nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
         }
