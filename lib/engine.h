@@ -262,6 +262,11 @@ typedef struct nfi_phase {
     /* per group: the feature bits of its compiled test (nfi_ctest.fmask,
      * fwant; 0, 0 when it has none), checked in the token loop itself */
     uint64_t *grp_fmask, *grp_fwant;
+    /* per group: the first bytes its test's regex part can start with (256
+     * bits; NULL: any), checked in the token loop too, as most groups with
+     * a regex and no feature bits ('[re:"(?i)valentine.*"]') fail there */
+    const uint8_t **grp_first;
+    bool grp_any_first;
     /* group members with a prefilter word: (offset, word, rule) sorted, so a
      * token finds its candidates by binary search instead of trying each */
     uint32_t *grp_pf_start, *grp_pf_count;

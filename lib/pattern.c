@@ -1322,7 +1322,7 @@ static void check_token_run(nfi_prog *p)
 }
 
 /* The re_* prefilter of a regex token test (see engine.h). */
-static void re_prefilter(nfi_test *t)
+static nf_status re_prefilter(nf_rules *r, nfi_test *t)
 {
     uint32_t minlen = 0, lct = 0, lcu = 0;
     const uint8_t *bm = NULL;
@@ -1335,15 +1335,32 @@ static void re_prefilter(nfi_test *t)
     bool inline_opts = false;
     for (uint32_t k = 0; t->str && k + 1 < t->len && !inline_opts; k++)
         inline_opts = t->str[k] == '(' && (t->str[k + 1] == '?' || t->str[k + 1] == '*');
-    if (!inline_opts && t->str && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTCODETYPE, &fct) == 0 &&
-        fct == 1 && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTCODEUNIT, &fcu) == 0 && fcu < 0x80)
-        t->re_unit = (int32_t)fcu;
+    if (t->str && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTCODETYPE, &fct) == 0 && fct == 1 &&
+        pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTCODEUNIT, &fcu) == 0 && fcu < 0x80) {
+        if (!inline_opts) t->re_unit = (int32_t)fcu;
+    } else {
+        fct = 0;
+    }
     if (pcre2_pattern_info(t->re, PCRE2_INFO_MINLENGTH, &minlen) == 0) t->re_minlen = minlen;
     if (minlen >= 1 && pcre2_pattern_info(t->re, PCRE2_INFO_FIRSTBITMAP, &bm) == 0) t->re_first = bm;
     if (pcre2_pattern_info(t->re, PCRE2_INFO_LASTCODETYPE, &lct) == 0 && lct == 1 &&
         pcre2_pattern_info(t->re, PCRE2_INFO_LASTCODEUNIT, &lcu) == 0 && lcu < 0x80 &&
         !((lcu >= 'A' && lcu <= 'Z') || (lcu >= 'a' && lcu <= 'z')))
         t->re_req = (int32_t)lcu;
+    /* a fixed first letter under inline options ("(?i)valentine.*"): either
+     * case will do; not k and s, which (?i) also matches as the non-ASCII
+     * KELVIN SIGN and LONG S */
+    uint32_t low = fcu | 0x20;
+    if (inline_opts && !t->re_first && fct == 1 && low >= 'a' && low <= 'z' && low != 'k' &&
+        low != 's') {
+        uint8_t *both = nfi_arena_alloc(&r->arena, 32);
+        if (!both) return NF_ERR_NOMEM;
+        memset(both, 0, 32);
+        both[low >> 3] |= (uint8_t)(1u << (low & 7));
+        both[(low & ~0x20u) >> 3] |= (uint8_t)(1u << ((low & ~0x20u) & 7));
+        t->re_first = both;
+    }
+    return NF_OK;
 }
 
 /* Sets p->fs_* (see engine.h): for each first instruction that is a
@@ -1548,11 +1565,25 @@ static nf_status group_features(nf_rules *r)
         P->grp_fmask = nfi_arena_alloc(&r->arena, P->ngroups * sizeof *P->grp_fmask);
         P->grp_fwant = nfi_arena_alloc(&r->arena, P->ngroups * sizeof *P->grp_fwant);
         if (!P->grp_fmask || !P->grp_fwant) return NF_ERR_NOMEM;
+        P->grp_first = nfi_arena_alloc(&r->arena, P->ngroups * sizeof *P->grp_first);
+        if (!P->grp_first) return NF_ERR_NOMEM;
+        P->grp_any_first = false;
         for (uint32_t g = 0; g < P->ngroups; g++) {
             const nfi_prog *p = r->rules.items[P->grp_rule[g]].prog;
             const nfi_ctest *c = p->ct && p->ct[P->grp_test[g]].ok ? &p->ct[P->grp_test[g]] : NULL;
             P->grp_fmask[g] = c ? c->fmask : 0;
             P->grp_fwant[g] = c ? c->fwant : 0;
+            P->grp_first[g] = NULL;
+            if (c && c->re_unit >= 0) {
+                uint8_t *bm = nfi_arena_alloc(&r->arena, 32);
+                if (!bm) return NF_ERR_NOMEM;
+                memset(bm, 0, 32);
+                bm[c->re_unit >> 3] = (uint8_t)(1u << (c->re_unit & 7));
+                P->grp_first[g] = bm;
+            } else if (c && c->re_first) {
+                P->grp_first[g] = c->re_first;
+            }
+            if (P->grp_first[g]) P->grp_any_first = true;
         }
     }
     return NF_OK;
@@ -1628,7 +1659,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         for (uint32_t t = 0; t < p->ntests && st == NF_OK; t++) {
             nfi_test *tt = &p->tests[t];
             if (tt->op != NFI_T_RE || !tt->re) continue;
-            re_prefilter(tt);
+            if ((st = re_prefilter(r, tt)) != NF_OK) break;
             tt->re_id = tt->str ? nfi_strtab_intern(&res, tt->str, tt->len) : NFI_NONE;
             if (tt->str && tt->re_id == NFI_NONE) st = NF_ERR_NOMEM;
         }

@@ -390,8 +390,11 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             }
         nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
         uint64_t fs = run->feat[s];
+        unsigned fb = P->grp_any_first ? (unsigned char)doc->work[doc->tokens.items[s].span.start] : 0;
         for (uint32_t g = 0; g < P->ngroups; g++)
-            if ((fs & P->grp_fmask[g]) == P->grp_fwant[g] && group_test_rest(run, P, g, s)) {
+            if ((fs & P->grp_fmask[g]) == P->grp_fwant[g] &&
+                (!P->grp_first[g] || ((P->grp_first[g][fb >> 3] >> (fb & 7)) & 1)) &&
+                group_test_rest(run, P, g, s)) {
                 nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
                 nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
             }

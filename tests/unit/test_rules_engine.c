@@ -410,6 +410,34 @@ NF_TEST(rules_shape_and_word_set_bits)
     nf_rules_free(r);
 }
 
+/* A rule that starts with a regex test and no feature bits is checked in
+ * the token loop by the first bytes the regex can start with (from PCRE2:
+ * both cases under (?i), any of a class) before its test runs. */
+NF_TEST(rules_group_first_byte_check)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: saint\n"
+                       "    pattern: '[re:\"(?i)valentine.*\"] day'\n"
+                       "    emit: DAY\n"
+                       "  - name: code\n"
+                       "    pattern: '[re:\"[xz][0-9]+\"] code'\n"
+                       "    emit: CODE\n");
+    NF_CHECK(r != NULL);
+    const nfi_phase *P = r && r->phases.len ? &r->phases.items[0] : NULL;
+    bool all_first = P && P->ngroups > 0;
+    for (uint32_t g = 0; P && g < P->ngroups; g++) all_first = all_first && P->grp_first[g];
+    NF_CHECK(P && P->grp_any_first && all_first);
+    char buf[300];
+    nf_doc *d = run(r, "Valentine day , VALENTINES day , avalentine day , valentine night , "
+                       "valentines day ; x12 code , z7 code , 12 code , y3 code , X3 code");
+    NF_CHECK_EQ_STR(anns(d, "DAY", buf, sizeof buf),
+                    "DAY:Valentine day|DAY:VALENTINES day|DAY:valentines day");
+    NF_CHECK_EQ_STR(anns(d, "CODE", buf, sizeof buf), "CODE:x12 code|CODE:z7 code");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* "!re:X" is true at once for a token that lacks what every match of X
  * has (here a hyphen), and is still run on the tokens that have it. */
 NF_TEST(rules_negated_regex_skipped_by_features)
