@@ -203,6 +203,17 @@ typedef struct nfi_prog {
      * slot req_slot, shared by the rules of a phase whose required tests
      * are the same (they pass at the same tokens) */
     uint32_t req_slot;
+    /* what the look-ahead can test before (or instead of) running the
+     * required instructions at a token: when each of them needs a word or
+     * a set of words, all their words (vocab ids, sorted; req_nwords 0:
+     * none) with a 256-bit quick check (bit id % 256), enough by
+     * themselves when req_words_exact (the tests are words and nothing
+     * else); else when each needs a one-token lexicon entry (< 64), those
+     * lexicons' bits (req_lexmask) */
+    uint32_t *req_words, req_nwords;
+    uint64_t req_wbits[4];
+    bool req_words_exact;
+    uint64_t req_lexmask;
     nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 
@@ -484,6 +495,18 @@ static inline bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, c
         (c->nwords && !((c->words_bits[(v >> 6) & 3] >> (v & 63)) & 1)))
         return false;
     return nfi_ctest_rest(run, p, ti, tok);
+}
+
+/* Whether v is in the sorted array a[0, n). */
+static inline bool nfi_in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && a[lo] == v;
 }
 
 /* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has

@@ -416,17 +416,6 @@ uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want)
     return b;
 }
 
-/* Whether v is in the sorted array a[0, n). */
-static bool in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
-{
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < v) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < n && a[lo] == v;
-}
 
 uint64_t nfi_token_lexbits(const nfi_run *run, size_t tok)
 {
@@ -441,7 +430,7 @@ bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
 {
     const nfi_ctest *c = &p->ct[ti];
     if (c->norm != NFI_NONE && run->tokvocab[tok] != c->norm) return false;
-    if (c->nwords && !in_sorted(c->words, c->nwords, run->tokvocab[tok])) return false;
+    if (c->nwords && !nfi_in_sorted(c->words, c->nwords, run->tokvocab[tok])) return false;
     if (c->text || c->shape) {
         const nfi_token *tk = &run->doc->tokens.items[tok];
         if (c->text && (tk->span.end - tk->span.start != c->text_len ||

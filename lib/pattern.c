@@ -1589,6 +1589,74 @@ static nf_status group_features(nf_rules *r)
     return NF_OK;
 }
 
+/* Whether compiled test c is a word or a set of words and nothing else. */
+static bool words_only(const nfi_ctest *c)
+{
+    return c->ok && !c->never && !c->fmask && !c->lyes && !c->lno && !c->lany && !c->text &&
+           !c->shape && !c->nrest && !c->re_minlen && !c->re_first && c->re_req < 0 &&
+           c->re_unit < 0 && ((c->norm != NFI_NONE) != (c->nwords != 0));
+}
+
+/* The one-token lexicon bits compiled test c needs one of (0: none). */
+static uint64_t needed_lexicons(const nfi_ctest *c)
+{
+    if (!c->ok || c->never) return 0;
+    if (c->lyes) return c->lyes & (~c->lyes + 1); /* any one of those it needs all of */
+    return c->lany;
+}
+
+/* Sets p->req_words / req_lexmask (see engine.h) from p's required
+ * instructions. */
+static nf_status required_prefilter(nf_rules *r, nfi_prog *p)
+{
+    p->req_words = NULL;
+    p->req_nwords = 0;
+    p->req_words_exact = false;
+    p->req_lexmask = 0;
+    memset(p->req_wbits, 0, sizeof p->req_wbits);
+    if (!p->req_n || !p->ct) return NF_OK;
+    size_t n = 0;
+    bool words = true, exact = true, lex = true;
+    uint64_t lexmask = 0;
+    for (uint32_t k = 0; k < p->req_n; k++) {
+        const nfi_inst *in = &p->code[p->req_pcs[k]];
+        if (in->op != NFI_OP_TEST) return NF_OK;
+        const nfi_ctest *c = &p->ct[in->x];
+        bool has_words = c->ok && !c->never && (c->norm != NFI_NONE || c->nwords);
+        words = words && has_words;
+        exact = exact && words_only(c);
+        uint64_t need = needed_lexicons(c);
+        lex = lex && need;
+        lexmask |= need;
+        if (has_words) n += c->nwords ? c->nwords : 1;
+    }
+    if (!words) {
+        p->req_lexmask = lex ? lexmask : 0;
+        return NF_OK;
+    }
+    uint32_t *w = nfi_arena_alloc(&r->arena, n * sizeof *w);
+    if (!w) return NF_ERR_NOMEM;
+    size_t m = 0;
+    for (uint32_t k = 0; k < p->req_n; k++) {
+        const nfi_ctest *c = &p->ct[p->code[p->req_pcs[k]].x];
+        if (c->nwords) { /* with a norm too, the words alone are a looser check */
+            memcpy(w + m, c->words, c->nwords * sizeof *w);
+            m += c->nwords;
+        } else {
+            w[m++] = c->norm;
+        }
+    }
+    qsort(w, m, sizeof *w, cmp_u32);
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!u || w[u - 1] != w[i]) w[u++] = w[i];
+    for (size_t i = 0; i < u; i++) p->req_wbits[(w[i] >> 6) & 3] |= 1ull << (w[i] & 63);
+    p->req_words = w;
+    p->req_nwords = (uint32_t)u;
+    p->req_words_exact = exact;
+    return NF_OK;
+}
+
 /* Whether instruction a of p and b of q pass at the same tokens, as far as
  * their compiled form shows (lexicon and annotation steps by id, tests by
  * a conjunction of bits and words with nothing else to run). */
@@ -1749,6 +1817,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         if (st == NF_OK) check_token_run(p);
         if (st == NF_OK && !p->one_token) st = first_steps(r, p);
         if (st == NF_OK) st = required_instructions(r, p);
+        if (st == NF_OK) st = required_prefilter(r, p);
     }
     nfi_strtab_free(&res);
     nfi_arena_free(&tmp);

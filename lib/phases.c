@@ -298,13 +298,24 @@ static bool required_ahead(const nfi_run *run, const nfi_prog *p, uint32_t s, ui
 {
     uint32_t *next = run->req_next, *scanned = run->req_scanned, ri = p->req_slot;
     if (next[ri] != NFI_NONE && next[ri] >= s) return next[ri] < limit;
-    for (uint32_t t = scanned[ri] > s ? scanned[ri] : s; t < limit; t++)
-        for (uint32_t k = 0; k < p->req_n; k++)
-            if (may_take(run, p, &p->code[p->req_pcs[k]], t)) {
-                next[ri] = t;
-                scanned[ri] = t + 1;
-                return true;
-            }
+    for (uint32_t t = scanned[ri] > s ? scanned[ri] : s; t < limit; t++) {
+        if (p->req_nwords) { /* a look-up of the token's id first */
+            uint32_t v = run->tokvocab[t];
+            if (!((p->req_wbits[(v >> 6) & 3] >> (v & 63)) & 1) ||
+                !nfi_in_sorted(p->req_words, p->req_nwords, v))
+                continue;
+        } else if (p->req_lexmask && !(run->lexbits[t] & p->req_lexmask)) {
+            continue;
+        }
+        bool pass = p->req_words_exact;
+        for (uint32_t k = 0; k < p->req_n && !pass; k++)
+            pass = may_take(run, p, &p->code[p->req_pcs[k]], t);
+        if (pass) {
+            next[ri] = t;
+            scanned[ri] = t + 1;
+            return true;
+        }
+    }
     next[ri] = NFI_NONE;
     if (limit > scanned[ri]) scanned[ri] = limit;
     return false;

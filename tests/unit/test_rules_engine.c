@@ -299,6 +299,43 @@ NF_TEST(rules_required_word_ahead)
     nf_rules_free(r);
 }
 
+/* The look-ahead tests a token's word id before the required tests: by
+ * itself for words and nothing else, then the test for words with more to
+ * it (a capital), and a one-token lexicon's bit for a lexicon test. Each
+ * still finds its matches and skips where its word is missing or fails
+ * the rest of the test. */
+NF_TEST(rules_required_lookahead_prefilters)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "lexicons:\n"
+                       "  HEAD:\n"
+                       "    entries: [council, board]\n"
+                       "rules:\n"
+                       "  - name: body_of\n"
+                       "    pattern: '[cap:title]{1,3} (ministry | office) of [cap:title]'\n"
+                       "    emit: BODY\n"
+                       "  - name: agency\n"
+                       "    pattern: '[cap:title]{1,3} [(bureau | agency) & cap:title] [cap:title]'\n"
+                       "    emit: AGENCY\n"
+                       "  - name: council\n"
+                       "    pattern: '[cap:title]{1,3} [@HEAD & cap:title] [cap:title]'\n"
+                       "    emit: COUNCIL\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *b = r ? r->rules.items[0].prog : NULL, *a = r ? r->rules.items[1].prog : NULL;
+    const nfi_prog *c = r ? r->rules.items[2].prog : NULL;
+    NF_CHECK(b && b->req_n && b->req_nwords == 2 && b->req_words_exact);
+    NF_CHECK(a && a->req_n && a->req_nwords == 2 && !a->req_words_exact);
+    NF_CHECK(c && c->req_n && !c->req_nwords && c->req_lexmask);
+    char buf[300];
+    nf_doc *d = run(r, "Kel Ministry of Oil met Vox Bureau Zed , then Lee Lan Council Rex ; "
+                       "Ann Bo bureau Zed and Ann Bo council Rex and Ann Bo office Sem");
+    NF_CHECK_EQ_STR(anns(d, "BODY", buf, sizeof buf), "BODY:Kel Ministry of Oil");
+    NF_CHECK_EQ_STR(anns(d, "AGENCY", buf, sizeof buf), "AGENCY:Vox Bureau Zed");
+    NF_CHECK_EQ_STR(anns(d, "COUNCIL", buf, sizeof buf), "COUNCIL:Lee Lan Council Rex");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* A number is rare enough to look ahead for: a rule of capitalised words
  * then a number is skipped where no number follows in the sentence. */
 NF_TEST(rules_required_number_ahead)
