@@ -432,7 +432,6 @@ typedef struct nfi_run {
     uint32_t *ann_list;
     uint32_t ann_maxlen;  /* longest of them (tokens), at least 1 */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
-    uint64_t *lexbits;    /* per token: the lexicons (< 64) it is a one-token entry of */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
     /* per rule, for its req_pc (phases.c): the next token known to pass it
      * (NFI_NONE: none known), and how far tokens have been looked at */
@@ -472,8 +471,16 @@ size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out);
 bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t t, size_t tok);
 /* Feature bits of token tok (needs run->sent_end). */
 uint64_t nfi_token_feat(const nfi_run *run, size_t tok);
-/* The lexicons (< 64) token tok is a one-token entry of (nfi_run.lexbits). */
+/* The lexicons (< 64) token tok is a one-token entry of. */
 uint64_t nfi_token_lexbits(const nfi_run *run, size_t tok);
+/* The same, its common case inline: a look-up by the token's vocab id in
+ * the table made at load (rules->vocab_single). Not kept per token: that
+ * array took 8 bytes a token at the engine's peak. */
+static inline uint64_t nfi_lexbits(const nfi_run *run, size_t tok)
+{
+    uint32_t v = run->tokvocab[tok];
+    return v < run->r->nvmask ? run->r->vocab_single[v] : nfi_token_lexbits(run, tok);
+}
 /* One-token-entry bits (lexicons in want) of a token whose word has no
  * vocab mask. */
 uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want);
@@ -486,8 +493,11 @@ bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
 static inline bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, const nfi_ctest *c,
                                         uint32_t ti, size_t tok)
 {
-    uint64_t lb = run->lexbits[tok];
-    if ((lb & c->lyes) != c->lyes || (lb & c->lno) || (c->lany && !(lb & c->lany))) return false;
+    if (c->lyes | c->lno | c->lany) {
+        uint64_t lb = nfi_lexbits(run, tok);
+        if ((lb & c->lyes) != c->lyes || (lb & c->lno) || (c->lany && !(lb & c->lany)))
+            return false;
+    }
     if (!c->slow) return true;
     /* the word tests that reject most tokens, before the call */
     uint32_t v = run->tokvocab[tok];

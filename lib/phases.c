@@ -304,7 +304,7 @@ static bool required_ahead(const nfi_run *run, const nfi_prog *p, uint32_t s, ui
             if (!((p->req_wbits[(v >> 6) & 3] >> (v & 63)) & 1) ||
                 !nfi_in_sorted(p->req_words, p->req_nwords, v))
                 continue;
-        } else if (p->req_lexmask && !(run->lexbits[t] & p->req_lexmask)) {
+        } else if (p->req_lexmask && !(nfi_lexbits(run, t) & p->req_lexmask)) {
             continue;
         }
         bool pass = p->req_words_exact;
@@ -387,7 +387,8 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                                            v >= r->nvmask);
         for (uint32_t l = 0; l < P->nlex && lex_maybe; l++) {
             uint32_t lid = P->lex_ids[l];
-            bool starts = lid < 64 ? ((mk >> lid) & 1) != 0 && ((run->lexbits[s] >> lid) & 1 ||
+            /* (mk has a bit only when v < nvmask) */
+            bool starts = lid < 64 ? ((mk >> lid) & 1) != 0 && ((r->vocab_single[v] >> lid) & 1 ||
                                                                 nfi_lex_continues(run, lid, s))
                                    : nfi_lex_may_match(run, lid, s);
             if (starts) nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
@@ -571,13 +572,9 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
         if (b > nt) b = nt;
         for (size_t i = a; i < b; i++) run.sent_end[i] = (uint32_t)b;
     }
-    run.feat = nfi_ws_u64(run.ws, 2 * nt);
+    run.feat = nfi_ws_u64(run.ws, nt);
     if (!run.feat) return NF_ERR_NOMEM;
-    run.lexbits = run.feat + nt;
-    for (size_t i = 0; i < nt; i++) {
-        run.feat[i] = nfi_token_feat(&run, i);
-        run.lexbits[i] = nfi_token_lexbits(&run, i);
-    }
+    for (size_t i = 0; i < nt; i++) run.feat[i] = nfi_token_feat(&run, i);
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
         st = run_phase(&run, ph, err);
     nfi_ws_trim(run.ws); /* before sort_anns allocates */
