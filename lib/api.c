@@ -160,6 +160,21 @@ const nfi_attr *nfi_ann_attr(const nf_doc *doc, const nfi_ann *a, const char *ke
     return NULL;
 }
 
+uint32_t nfi_token_sentence(const nf_doc *doc, size_t ti)
+{
+    size_t lo = 0, hi = doc->sentences.len; /* the first sentence starting after ti */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->sentences.items[mid].first_token <= ti)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!lo) return 0;
+    const nf_sentence *se = &doc->sentences.items[lo - 1];
+    return ti < se->first_token + se->token_count ? (uint32_t)(lo - 1) : 0;
+}
+
 size_t nfi_doc_token_at(const nf_doc *doc, size_t offset)
 {
     size_t lo = 0, hi = doc->tokens.len;

@@ -383,17 +383,17 @@ typedef struct tense_ctx {
 static int tense_at(const nf_doc *doc, const tense_ctx *tc, size_t ts, size_t te)
 {
     if (ts >= doc->tokens.len) return 0;
-    uint32_t sent = doc->tokens.items[ts].sentence;
+    uint32_t sent = nfi_token_sentence(doc, ts);
     for (size_t k = 0, i = ts; k < tc->window && i > 0; k++) {
         i--;
-        if (doc->tokens.items[i].sentence != sent) break;
+        if (nfi_token_sentence(doc, i) != sent) break;
         size_t n;
         const char *w = tok_text(doc, i, &n);
         if (list_has(&tc->future, w, n)) return +1;
         if (list_has(&tc->past, w, n)) return -1;
     }
     for (size_t k = 0, i = te; k < tc->window && i < doc->tokens.len; k++, i++) {
-        if (doc->tokens.items[i].sentence != sent) break;
+        if (nfi_token_sentence(doc, i) != sent) break;
         size_t n;
         const char *w = tok_text(doc, i, &n);
         if (list_has(&tc->future, w, n)) return +1;

@@ -544,8 +544,8 @@ static bool at_sentence_start(const nf_doc *doc, size_t start)
                      (doc->tokens.items[k - 1].kind == NF_TOKEN_PUNCT &&
                       doc->work[doc->tokens.items[k - 1].span.start] == '(')))
         k--;
-    if (t->sentence < doc->sentences.len && doc->sentences.items[t->sentence].first_token == k)
-        return true;
+    uint32_t si = nfi_token_sentence(doc, ti);
+    if (si < doc->sentences.len && doc->sentences.items[si].first_token == k) return true;
     return k < ti && (doc->tokens.items[k].flags & NF_TOKEN_LINE_START);
 }
 
@@ -559,7 +559,7 @@ static bool in_heading(const resolver *r, size_t start)
     const nf_doc *doc = r->doc;
     size_t ti = nfi_doc_token_at(doc, start);
     if (ti >= doc->tokens.len) return false;
-    uint32_t si = doc->tokens.items[ti].sentence;
+    uint32_t si = nfi_token_sentence(doc, ti);
     if (si >= doc->sentences.len) return false;
     if (r->sent_heading && r->sent_heading[si]) return r->sent_heading[si] == 2;
     bool h = sentence_is_heading(r, si);
@@ -677,7 +677,7 @@ static bool sentence_has_lower(const resolver *r, size_t start)
     const nf_doc *doc = r->doc;
     size_t ti = nfi_doc_token_at(doc, start);
     if (ti >= doc->tokens.len) return false;
-    uint32_t si = doc->tokens.items[ti].sentence;
+    uint32_t si = nfi_token_sentence(doc, ti);
     if (si >= doc->sentences.len) return false;
     if (r->sent_lower && r->sent_lower[si]) return r->sent_lower[si] == 2;
     const nf_sentence *se = &doc->sentences.items[si];

@@ -201,10 +201,11 @@ typedef struct nfi_ann {
 
 /* ------------------------------------------------------------ tokens */
 
-/* A token as the stages read it: 24 bytes where the public nf_token takes
+/* A token as the stages read it: 20 bytes where the public nf_token takes
  * 40 (a large document has one per six bytes of text, so the token array
  * is the biggest thing alive at the document's peak). Its fields mean what
- * nf_token's do; byte offsets are 32-bit, so nf_extract refuses a text longer
+ * nf_token's do; its sentence is not stored (the sentences cover the
+ * tokens in order: nfi_token_sentence); byte offsets are 32-bit, so nf_extract refuses a text longer
  * than NFI_MAX_TEXT bytes. The public array is made from this one at
  * the end of nf_extract (nfi_tokens_publish), once the stages' scratch is
  * freed. */
@@ -214,7 +215,6 @@ typedef struct nfi_tspan {
 typedef struct nfi_token {
     nfi_tspan span;
     uint32_t norm, shape; /* form ids: nf_doc_form */
-    uint32_t sentence;
     uint16_t flags;       /* NF_TOKEN_* (all below 0x10000) */
     uint8_t kind;         /* nf_token_kind */
     uint8_t unused;
@@ -279,6 +279,9 @@ int32_t nfi_ann_priority(const nfi_ann *a);
 const char *nfi_ann_phase_name(const nf_rules *rules, const nfi_ann *a);
 /* Attribute of an annotation by key, or NULL. */
 const nfi_attr *nfi_ann_attr(const nf_doc *doc, const nfi_ann *a, const char *key);
+/* Index of the sentence of token ti (nf_token.sentence): the sentence whose
+ * token range holds it, 0 when none does. */
+uint32_t nfi_token_sentence(const nf_doc *doc, size_t ti);
 /* Index of the token containing or following byte offset, in [0, ntokens]. */
 size_t nfi_doc_token_at(const nf_doc *doc, size_t offset);
 
@@ -350,7 +353,8 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
  * grows to 40 bytes a token; the internal one is gone after). The last
  * step of nf_extract: nothing that reads doc->tokens may run after it. */
 nf_status nfi_tokens_publish(nf_doc *doc);
-/* sentences.c: doc->sentences (and token.sentence). */
+/* sentences.c: doc->sentences (which give a token its sentence:
+ * nfi_token_sentence). */
 nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
                               nf_error *err);
 /* the rule engine: runs every phase, filling doc->anns. */

@@ -368,8 +368,6 @@ static nf_status close_sentence(sp_ctx *c, size_t first, size_t last)
     s->span.end = c->tok[last].span.end;
     s->first_token = first;
     s->token_count = last - first + 1;
-    uint32_t idx = (uint32_t)(doc->sentences.len - 1);
-    for (size_t i = first; i <= last; i++) doc->tokens.items[i].sentence = idx;
     s->paragraph = 0;
     if (doc->paragraphs.len) {
         size_t lo = 0, hi = doc->paragraphs.len;

@@ -768,7 +768,7 @@ apostrophe:
 }
 
 /* A large token block is put on transparent huge pages where the system
- * offers them: a 100 MB text has some 400 MB of tokens, and faulting them
+ * offers them: a 100 MB text has over 300 MB of tokens, and faulting them
  * in 4 KB pages costs more than tokenizing. The advice covers the block's pages whole,
  * so that the block (mapped on its own by malloc) stays one mapping:
  * realloc grows one mapping in place or moves it (mremap), where advice on
@@ -832,11 +832,18 @@ nf_status nfi_tokens_publish(nf_doc *doc)
     if (n) {
         block = resize_token_block(doc->tokens.items, n * sizeof(nf_token));
         if (!block) return NF_ERR_NOMEM; /* doc->tokens is still valid */
+        /* the sentences in order, from the last one back with the tokens
+         * (nfi_token_sentence, without a search per token) */
+        const nf_sentence *se = doc->sentences.items;
+        size_t s = doc->sentences.len;
         for (size_t i = n; i-- > 0;) {
             nfi_token in;
             memcpy(&in, block + i * sizeof in, sizeof in);
+            while (s && se[s - 1].first_token > i) s--;
+            uint32_t sentence = s && i < se[s - 1].first_token + se[s - 1].token_count
+                                    ? (uint32_t)(s - 1) : 0;
             nf_token out = {{in.span.start, in.span.end}, in.kind, in.flags, in.norm,
-                            in.shape, in.sentence, 0};
+                            in.shape, sentence, 0};
             memcpy(block + i * sizeof out, &out, sizeof out);
         }
     } else {
@@ -962,7 +969,6 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
     nfi_token *tok = &doc->tokens.items[doc->tokens.len];
     tok->span.start = (uint32_t)s; /* the text is below NFI_MAX_TEXT bytes */
     tok->span.end = (uint32_t)e;
-    tok->sentence = 0;
     tok->unused = 0;
     if (!kind) kind = kind_of(x->t, s, e);
     flags |= x->pending;

@@ -24,8 +24,7 @@ static nf_doc *mkdoc(const char *text, const char *dct)
     doc->len = strlen(text);
     doc->text = doc->work = nfi_arena_strdup(&doc->arena, text);
     doc->dct = dct ? nfi_arena_strdup(&doc->arena, dct) : NULL;
-    size_t i = 0, n = doc->len;
-    uint32_t sent = 0;
+    size_t i = 0, n = doc->len, sent_first = 0;
     while (i < n) {
         char c = text[i];
         if (c == ' ' || c == '\n') {
@@ -56,8 +55,16 @@ static nf_doc *mkdoc(const char *text, const char *dct)
         t->span.start = (uint32_t)s;
         t->span.end = (uint32_t)i;
         t->kind = (uint8_t)kind;
-        t->sentence = sent;
-        if (kind == NF_TOKEN_PUNCT && c == '.') sent++;
+        bool last = i >= n || !text[i + strspn(text + i, " \n")];
+        if ((kind == NF_TOKEN_PUNCT && c == '.') || last) { /* the sentence ends here */
+            nf_sentence *se = nfi_vec_push(&doc->sentences);
+            if (!se) break;
+            se->first_token = sent_first;
+            se->token_count = doc->tokens.len - sent_first;
+            se->span.start = doc->tokens.items[sent_first].span.start;
+            se->span.end = i;
+            sent_first = doc->tokens.len;
+        }
     }
     return doc;
 }

@@ -137,7 +137,8 @@ NF_TEST(tokenize_public_tokens_equal_the_stages_tokens)
         const nfi_token *k = &raw->tokens.items[i];
         bad += !t || t->span.start != k->span.start || t->span.end != k->span.end ||
                t->kind != k->kind || t->flags != k->flags || t->norm != k->norm ||
-               t->shape != k->shape || t->sentence != k->sentence || t->reserved != 0;
+               t->shape != k->shape || t->sentence != nfi_token_sentence(raw, i) ||
+               t->reserved != 0;
         sentences += t && t->sentence != 0;
         flags |= t ? t->flags : 0;
     }
