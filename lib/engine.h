@@ -522,7 +522,7 @@ static inline bool nfi_in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
 /* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has
  * one: the feature bits here (most tokens stop at them), the rest in
  * nfi_ctest_rest(). */
-static inline bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t ti,
+static NFI_HOT_INLINE bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t ti,
                                        size_t tok)
 {
     const nfi_ctest *c = p->ct ? &p->ct[ti] : NULL;
