@@ -459,6 +459,9 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
  * highest one its rule's attributes take (NF_UNSET = none). */
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx);
 uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n);
+/* Threads waiting in the matcher's buckets: 0 between two matches, as
+ * each match empties what it filled (for tests). */
+size_t nfi_ws_pending_threads(const nfi_engine_ws *ws);
 /* Frees the scratch arrays a large document grew past NFI_WS_KEEP_BYTES
  * each, so that the later stages of that document do not hold them and a
  * workspace kept for small documents stays small. */

@@ -180,6 +180,13 @@ const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx)
     return ws->bcaps.items + idx;
 }
 
+size_t nfi_ws_pending_threads(const nfi_engine_ws *ws)
+{
+    size_t n = 0;
+    for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) n += ws->buckets[i].len;
+    return n;
+}
+
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc)
 {
     (void)r;

@@ -604,12 +604,27 @@ NF_TEST(rules_anchor_stops_at_first_end)
                        "    emit: WEEKS\n");
     NF_CHECK(r != NULL);
     char buf[300];
-    nf_doc *d = run(r, "3 days ago , 4 weeks ago ago , 5 weeks later , 6 days ago ago ago , 7 weeks "
-                       "and then the end");
+    const char *text = "3 days ago , 4 weeks ago ago , 5 weeks later , 6 days ago ago ago , 7 weeks "
+                       "and then the end";
+    nf_doc *d = run(r, text);
     NF_CHECK_EQ_STR(anns(d, "AGO", buf, sizeof buf),
                     "AGO:3 days ago|AGO:4 weeks ago|AGO:6 days ago");
     NF_CHECK_EQ_STR(anns(d, "WEEKS", buf, sizeof buf), "WEEKS:7 weeks and then the end");
     nf_doc_free(d);
+    /* the matcher's buckets are empty after a stop at a first end (here
+     * the document's last start, with the reach beyond it unwalked) */
+    text = "9 weeks then 6 days ago ago ago and more";
+    nf_error err;
+    nf_workspace *ws = r ? nf_workspace_new(r, &err) : NULL;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT | NF_EXTRACT_NO_RULES;
+    d = ws ? nfi_extract_unpublished(r, ws, text, strlen(text), &o, &err) : NULL;
+    NF_CHECK(d && nfi_rules_run(r, ws, d, &err) == NF_OK);
+    NF_CHECK_EQ_STR(anns(d, NULL, buf, sizeof buf), "AGO:6 days ago");
+    NF_CHECK(ws && nfi_ws_pending_threads(ws->engine) == 0);
+    nf_doc_free(d);
+    nf_workspace_free(ws);
     nf_rules_free(r);
 }
 
