@@ -315,10 +315,14 @@ nfi_dates_ws *nfi_dates_ws_new(const nf_rules *rules, nf_error *err);
 void nfi_dates_ws_free(nfi_dates_ws *ws);
 
 /* The quote stage's settings, lexicons and word table (rules NULL: the
- * built-in defaults); read-only once made. */
+ * built-in defaults), read-only once made, and a cache of the word forms
+ * it has met (per thread, as the workspace). */
 typedef struct nfi_quotes_ws nfi_quotes_ws;
 nfi_quotes_ws *nfi_quotes_ws_new(const nf_rules *rules, nf_error *err);
 void nfi_quotes_ws_free(nfi_quotes_ws *ws);
+/* Forms in the workspace's cache (tests check that it is kept from one
+ * document to the next and emptied when large). */
+size_t nfi_quotes_ws_form_count(const nfi_quotes_ws *ws);
 
 struct nf_workspace {
     const nf_rules *rules;
@@ -365,10 +369,10 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *ws, nf_error *err);
 nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error *err);
 /* ws NULL: the built-in defaults, made for the call. */
 nf_status nfi_dates_resolve(nf_doc *doc, const nfi_dates_ws *ws, nf_error *err);
-nf_status nfi_quotes_resolve(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err);
+nf_status nfi_quotes_resolve(nf_doc *doc, nfi_quotes_ws *ws, nf_error *err);
 /* The same, adding the quotes again; *work (if not NULL) gets the number of
    inner-loop steps taken (tests check that it grows linearly). */
-nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err,
+nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *err,
                                      uint64_t *work);
 
 #endif

@@ -38,7 +38,7 @@ enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
    the stage's largest allocation (the stage runs on texts below 4 GiB). */
 typedef struct qtok {
     uint32_t s, e;       /* bytes */
-    uint32_t low;        /* offset of the lower-cased form in ctx.low (0: none);
+    uint32_t low;        /* offset of the lower-cased form in qforms.low (0: none);
                             tokens of the same form share it */
     int32_t inq;         /* index of the direct quote whose content holds it, or -1 */
     uint32_t unit;       /* unit index (NFI_NONE for line ends between units) */
@@ -75,9 +75,31 @@ typedef struct wslot {
     uint16_t bits;
 } wslot;
 
+/* A distinct lower-cased form (scan interns each word's). */
+typedef struct qform {
+    uint64_t key;        /* form_key: the bytes of a form of 8 bytes or fewer, else 0 */
+    uint32_t low, len;   /* in qforms.low */
+    uint16_t lists;      /* L_* bits */
+} qform;
+
+/* The lower-cased forms met so far, with their L_* bits. Kept in the
+ * workspace from one document to the next: the bits of a form cost a
+ * probe of the word table and of the rules' lexicons (about 250
+ * instructions), and on a document of a few KB four words in ten are the
+ * first of their form in it, but most were in an earlier document. Emptied
+ * after a document when it holds more than FORMS_KEEP forms, so that a
+ * workspace keeps at most about 2 MB of them between documents. */
+#define FORMS_KEEP (1u << 15)
+typedef struct qforms {
+    nfi_buf low;             /* the forms, NUL-terminated; offset 0: "" (non-words) */
+    NFI_VEC(qform) forms;
+    uint32_t *slots;         /* form index + 1 by hash, 0: empty; at most half full */
+    size_t nslots;
+} qforms;
+
 /* What the stage takes from the rules (settings, lexicons, the QUOTE_CUE
  * type) and its table of the built-in word lists: made once per workspace,
- * read-only afterwards (made per document they cost about 40 K
+ * read-only afterwards but for the forms cache (made per document they cost about 40 K
  * instructions, a fifth of the stage on a 1 KB document). */
 struct nfi_quotes_ws {
     const nf_rules *rules;   /* NULL: the built-in defaults */
@@ -89,13 +111,8 @@ struct nfi_quotes_ws {
     double pronoun_window;   /* quotes.pronoun_window */
     double clause_lookahead; /* quotes.clause_lookahead */
     wslot words[WORD_SLOTS]; /* the built-in lists by word */
+    qforms forms;            /* the only part that changes: a cache */
 };
-
-/* A distinct lower-cased form of the document (scan interns each word's). */
-typedef struct qform {
-    uint32_t low, len;   /* in ctx.low */
-    uint16_t lists;      /* L_* bits */
-} qform;
 
 typedef struct dquote {
     size_t open, close; /* tokens of the marks; close == open when unclosed */
@@ -151,10 +168,7 @@ typedef struct qctx {
     size_t n;
     const nfi_quotes_ws *cf;  /* settings, lexicons, word table (per workspace) */
     NFI_VEC(qtok) tok;
-    nfi_buf low;             /* the distinct lower-cased forms, NUL-terminated */
-    NFI_VEC(qform) forms;    /* the same, with their L_* bits */
-    uint32_t *form_slots;    /* form index + 1 by hash, 0: empty; at most half full */
-    size_t nform_slots;
+    qforms *fm;              /* the workspace's forms (qtok.low is an offset in fm->low) */
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
@@ -292,7 +306,7 @@ static bool in_list(const char *w, const char *const *list)
     return false;
 }
 
-static const char *LW(const qctx *c, size_t i) { return c->low.data + c->tok.items[i].low; }
+static const char *LW(const qctx *c, size_t i) { return c->fm->low.data + c->tok.items[i].low; }
 
 /* Index of the first token that ends after byte pos. */
 static size_t tok_at(const qctx *c, size_t pos)
@@ -443,54 +457,65 @@ static size_t alnum_run(const char *t, size_t n, size_t i)
     return i;
 }
 
-static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t hash);
+static unsigned form_bits(const qctx *c, const char *w, size_t len);
 
-/* Gives token k the form just written at ctx.low + at (len bytes and a NUL,
- * not yet counted in ctx.low): the offset and L_* bits of the same form
- * seen before, else the new form's, with its bits looked up once (a text
- * repeats its words: a lexicon probe folds the word and walks a trie). */
-static bool intern_form(qctx *c, qtok *k, size_t at, size_t len)
+/* The slot hash of a form: a form of 8 bytes or fewer (most words) is its
+ * key, one 64-bit number, mixed by a multiplication; a longer one is hashed
+ * byte by byte. */
+static uint64_t form_hash(const char *w, size_t len, uint64_t key)
 {
-    const char *w = c->low.data + at;
-    uint64_t hv = nfi_hash(w, len);
-    size_t mask = c->nform_slots - 1, h = (size_t)hv & mask;
-    for (; c->form_slots[h]; h = (h + 1) & mask) {
-        const qform *f = &c->forms.items[c->form_slots[h] - 1];
-        if (f->len == len && memcmp(c->low.data + f->low, w, len) == 0) {
+    return key ? (key * 0x9E3779B97F4A7C15ull) >> 29 : nfi_hash(w, len);
+}
+
+/* Gives token k the form just written at fm->low + at (len bytes and a NUL,
+ * not yet counted in fm->low; key: form_key of it): the offset and L_* bits
+ * of the same form seen before, else the new form's, with its bits looked
+ * up once (a text repeats its words: a lexicon probe folds the word and
+ * walks a trie). A short form is compared as its key, without memcmp. */
+static bool intern_form(qctx *c, qtok *k, size_t at, size_t len, uint64_t key)
+{
+    qforms *fm = c->fm;
+    const char *w = fm->low.data + at;
+    size_t mask = fm->nslots - 1, h = (size_t)form_hash(w, len, key) & mask;
+    for (; fm->slots[h]; h = (h + 1) & mask) {
+        const qform *f = &fm->forms.items[fm->slots[h] - 1];
+        if (f->key == key && f->len == len &&
+            (key || memcmp(fm->low.data + f->low, w, len) == 0)) {
             k->low = f->low;
             k->lists = f->lists & 0x3FFu;
             return true;
         }
     }
-    qform *f = nfi_vec_push(&c->forms);
+    qform *f = nfi_vec_push(&fm->forms);
     if (!f) {
         c->nomem = true;
         return false;
     }
+    f->key = key;
     f->low = (uint32_t)at;
     f->len = (uint32_t)len;
-    f->lists = (uint16_t)(form_bits(c, w, len, hv) & 0x3FFu);
-    c->low.len = at + len + 1;
-    c->form_slots[h] = (uint32_t)c->forms.len;
+    f->lists = (uint16_t)(form_bits(c, w, len) & 0x3FFu);
+    fm->low.len = at + len + 1;
+    fm->slots[h] = (uint32_t)fm->forms.len;
     k->low = f->low;
     k->lists = f->lists & 0x3FFu;
-    if (c->forms.len * 2 <= c->nform_slots) return true;
+    if (fm->forms.len * 2 <= fm->nslots) return true;
     /* grow: rehash the forms */
-    size_t ncap = c->nform_slots * 2;
+    size_t ncap = fm->nslots * 2;
     uint32_t *ns = calloc(ncap, sizeof *ns);
     if (!ns) {
         c->nomem = true;
         return false;
     }
-    for (size_t x = 0; x < c->forms.len; x++) {
-        const qform *g = &c->forms.items[x];
-        size_t y = (size_t)nfi_hash(c->low.data + g->low, g->len) & (ncap - 1);
+    for (size_t x = 0; x < fm->forms.len; x++) {
+        const qform *g = &fm->forms.items[x];
+        size_t y = (size_t)form_hash(fm->low.data + g->low, g->len, g->key) & (ncap - 1);
         while (ns[y]) y = (y + 1) & (ncap - 1);
         ns[y] = (uint32_t)(x + 1);
     }
-    free(c->form_slots);
-    c->form_slots = ns;
-    c->nform_slots = ncap;
+    free(fm->slots);
+    fm->slots = ns;
+    fm->nslots = ncap;
     return true;
 }
 
@@ -504,10 +529,20 @@ static uint64_t lower8(uint64_t x)
     return x | ((ge_a & ~gt_z & high) >> 2);
 }
 
+/* The key of a form w[0,len): its bytes as one number (zero-padded) when it
+ * has 8 bytes or fewer, else 0 (words have no NUL byte, so a short form's
+ * key is not 0). */
+static uint64_t form_key(const char *w, size_t len)
+{
+    uint64_t key = 0;
+    if (len <= 8) memcpy(&key, w, len);
+    return key;
+}
+
 /* Writes the word t[s,e) lower-cased at w (a curly apostrophe becomes ' so
- * that lists match both forms); w has room for e - s + 8 bytes. Returns the
- * length written. */
-static size_t lower_word(const qctx *c, size_t s, size_t e, char *w)
+ * that lists match both forms) and sets *key to its form_key; w has room
+ * for e - s + 8 bytes. Returns the length written. */
+static size_t lower_word(const qctx *c, size_t s, size_t e, char *w, uint64_t *key)
 {
     const unsigned char *src = (const unsigned char *)c->t + s;
     size_t n = e - s;
@@ -520,6 +555,7 @@ static size_t lower_word(const qctx *c, size_t s, size_t e, char *w)
         if (!(x & mine & 0x8080808080808080ull)) {
             x = lower8(x & 0x7F7F7F7F7F7F7F7Full);
             memcpy(w, &x, 8);
+            *key = x & mine; /* form_key(w, n) (little-endian, as mine) */
             return n;
         }
     }
@@ -534,34 +570,43 @@ static size_t lower_word(const qctx *c, size_t s, size_t e, char *w)
         }
         *o++ = (char)ch;
     }
+    *key = form_key(w, (size_t)(o - w));
     return (size_t)(o - w);
 }
 
-static bool push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
+static qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
 {
     qtok *k = nfi_vec_push(&c->tok);
     if (!k) {
         c->nomem = true;
-        return false;
+        return NULL;
     }
-    /* low 0: the empty string at the start of ctx.low */
+    /* low 0: the empty string at the start of qforms.low */
     *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
                 .kind = kind & 7u};
-    if (kind != QT_WORD) return true;
+    return k;
+}
+
+static void push_word(qctx *c, size_t s, size_t e)
+{
+    qtok *k = push_tok(c, s, e, QT_WORD);
+    if (!k) return;
     unsigned char b0 = (unsigned char)c->t[s];
     k->cap = (b0 >= 'A' && b0 <= 'Z') ||
              (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
               (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
-    /* the word lower-cased, written straight into ctx.low */
-    size_t at = c->low.len;
-    if (at + (e - s) + 9 > c->low.cap && !nfi_buf_reserve(&c->low, e - s + 8)) {
+    /* the word lower-cased, written straight after the forms */
+    nfi_buf *low = &c->fm->low;
+    size_t at = low->len;
+    if (at + (e - s) + 9 > low->cap && !nfi_buf_reserve(low, e - s + 8)) {
         c->nomem = true;
-        return false;
+        return;
     }
-    char *w = c->low.data + at;
-    size_t len = lower_word(c, s, e, w);
+    char *w = low->data + at;
+    uint64_t key;
+    size_t len = lower_word(c, s, e, w, &key);
     w[len] = '\0';
-    return intern_form(c, k, at, len);
+    intern_form(c, k, at, len, key);
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -594,13 +639,6 @@ static void scan(qctx *c)
         return;
     }
     c->tok.cap = est;
-    c->nform_slots = 1024;
-    c->form_slots = calloc(c->nform_slots, sizeof *c->form_slots);
-    if (!c->form_slots) {
-        c->nomem = true;
-        return;
-    }
-    nfi_buf_putc(&c->low, '\0'); /* offset 0: the form of non-words */
     while (i < n && !c->nomem) {
         size_t sp;
         if (t[i] == '\n') {
@@ -616,7 +654,8 @@ static void scan(qctx *c)
                 }
                 break;
             }
-            if (push_tok(c, i, i + 1, QT_NL)) c->tok.items[c->tok.len - 1].para = blank;
+            qtok *k = push_tok(c, i, i + 1, QT_NL);
+            if (k) k->para = blank;
             i = j;
             continue;
         }
@@ -634,8 +673,8 @@ static void scan(qctx *c)
             size_t ml = mark_at(t, n, i, &cls, &role);
             if (ml) {
                 /* apostrophes inside words belong to the word (handled below) */
-                if (push_tok(c, i, i + ml, QT_QUOTE)) {
-                    qtok *k = &c->tok.items[c->tok.len - 1];
+                qtok *k = push_tok(c, i, i + ml, QT_QUOTE);
+                if (k) {
                     k->qclass = cls & 3u;
                     k->role = role & 3u;
                 }
@@ -673,7 +712,7 @@ static void scan(qctx *c)
             continue;
         }
         if (i < n && t[i] == '.' && is_abbrev_word(t, s, i)) i++;
-        push_tok(c, s, i, QT_WORD);
+        push_word(c, s, i);
     }
 }
 
@@ -2713,12 +2752,11 @@ static void add_words(wslot *t, const char *const *list, unsigned bit)
 /* The L_* bits of a lower-cased form: the built-in lists through the
  * workspace's table (about 260 words), the cue lexicons of the rules by one
  * probe each. */
-static unsigned form_bits(const qctx *c, const char *w, size_t len, uint64_t hash)
+static unsigned form_bits(const qctx *c, const char *w, size_t len)
 {
     unsigned bits = 0;
     const wslot *words = c->cf->words;
-    /* hash is nfi_hash(w, len): word_slot(w) without hashing again */
-    for (uint32_t h = (uint32_t)hash & (WORD_SLOTS - 1); words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
+    for (uint32_t h = word_slot(w); words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
         if (strcmp(words[h].w, w) == 0) {
             bits = words[h].bits;
             break;
@@ -2868,6 +2906,27 @@ static nf_status publish(qctx *c)
     return NF_OK;
 }
 
+static void forms_free(qforms *fm)
+{
+    nfi_buf_free(&fm->low);
+    nfi_vec_free(&fm->forms);
+    free(fm->slots);
+    memset(fm, 0, sizeof *fm);
+}
+
+/* Makes the forms cache ready for a document: empties it when an
+ * allocation failed in it; false on OOM. */
+static bool forms_ready(qforms *fm)
+{
+    if (fm->low.failed) forms_free(fm);
+    if (fm->slots) return true;
+    fm->nslots = 1024;
+    fm->slots = calloc(fm->nslots, sizeof *fm->slots);
+    if (!fm->slots) return false;
+    nfi_buf_putc(&fm->low, '\0'); /* offset 0: the form of non-words */
+    return !fm->low.failed;
+}
+
 nfi_quotes_ws *nfi_quotes_ws_new(const nf_rules *rules, nf_error *err)
 {
     nfi_quotes_ws *w = calloc(1, sizeof *w);
@@ -2903,14 +2962,24 @@ nfi_quotes_ws *nfi_quotes_ws_new(const nf_rules *rules, nf_error *err)
     return w;
 }
 
-void nfi_quotes_ws_free(nfi_quotes_ws *ws) { free(ws); }
+void nfi_quotes_ws_free(nfi_quotes_ws *ws)
+{
+    if (!ws) return;
+    forms_free(&ws->forms);
+    free(ws);
+}
 
-nf_status nfi_quotes_resolve(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err)
+size_t nfi_quotes_ws_form_count(const nfi_quotes_ws *ws)
+{
+    return ws ? ws->forms.forms.len : 0;
+}
+
+nf_status nfi_quotes_resolve(nf_doc *doc, nfi_quotes_ws *ws, nf_error *err)
 {
     return nfi_quotes_resolve_counted(doc, ws, err, NULL);
 }
 
-nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_error *err,
+nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *err,
                                      uint64_t *work)
 {
     if (!doc || !doc->len) return NF_OK;
@@ -2919,6 +2988,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_er
     memset(&c, 0, sizeof c);
     c.doc = doc;
     c.cf = ws;
+    c.fm = &ws->forms;
     c.t = doc->work;
     c.n = doc->len;
     nf_status st = NF_OK;
@@ -2928,7 +2998,8 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_er
                           "(4 GiB at most); no quotes", c.n);
         return NF_OK;
     }
-    scan(&c);
+    if (!forms_ready(c.fm)) c.nomem = true;
+    if (!c.nomem) scan(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
     if (!c.nomem) build_entity_indexes(&c);
@@ -2949,6 +3020,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_er
     if (!c.nomem) st = publish(&c);
     if (c.nomem) st = NF_ERR_NOMEM;
     if (work) *work = c.work + c.tok.len;
+    if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);
     nfi_vec_free(&c.tok);
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);
@@ -2961,8 +3033,5 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, const nfi_quotes_ws *ws, nf_er
     free(c.role_by_end);
     free(c.role_by_start);
     nfi_vec_free(&c.outs);
-    nfi_buf_free(&c.low);
-    nfi_vec_free(&c.forms);
-    free(c.form_slots);
     return st;
 }

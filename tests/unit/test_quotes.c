@@ -684,3 +684,93 @@ NF_TEST(quotes_work_is_linear_on_quote_dense_text)
     check_linear("nested reports", "Ann said that ", 500, 0);
     check_linear("reports and quotes, one sentence", "Ann said that \"the pier\" is shut and ", 500, 0);
 }
+
+/* ------------------------------------------------------------ forms cache */
+
+/* The quotes of text with the quote rules, the quote stage run again with
+ * qws (NULL: a workspace of its own), as "kind start-end cue speaker;"
+ * items. */
+static char *quotes_with(const nf_rules *r, nfi_quotes_ws *qws, const char *text)
+{
+    nf_error err;
+    nf_extract_options opts;
+    nf_extract_options_init(&opts);
+    opts.flags |= NF_EXTRACT_ALL_TEXT;
+    nf_doc *d = nfi_extract_unpublished(r, NULL, text, strlen(text), &opts, &err);
+    NF_CHECK(d != NULL);
+    if (!d) return NULL;
+    nfi_quotes_ws *own = qws ? NULL : nfi_quotes_ws_new(r, &err);
+    d->quotes.len = 0;
+    NF_CHECK_EQ_INT(nfi_quotes_resolve(d, qws ? qws : own, &err), NF_OK);
+    nfi_quotes_ws_free(own);
+    size_t cap = 64 * d->quotes.len + 1, len = 0;
+    char *out = malloc(cap);
+    if (out) out[0] = 0;
+    for (size_t i = 0; out && i < d->quotes.len; i++) {
+        const nf_quote *q = &d->quotes.items[i];
+        len += (size_t)snprintf(out + len, cap - len, "%u %u-%u %u-%u %u-%u;", (unsigned)q->kind,
+                                (unsigned)q->span.start, (unsigned)q->span.end,
+                                (unsigned)q->cue.start, (unsigned)q->cue.end,
+                                (unsigned)q->speaker.start, (unsigned)q->speaker.end);
+    }
+    nf_doc_free(d);
+    return out;
+}
+
+/* The workspace keeps the word forms (with their word-list bits) from one
+ * document to the next and empties them after a document with very many:
+ * quotes are the same as with a fresh workspace each time. */
+NF_TEST(quotes_forms_cache_kept_across_documents)
+{
+    static const char *const texts[] = {
+        "Mara Lind, the harbour chief, said on Tuesday that the pier would open in March. "
+        "\"We are ready,\" she told reporters. According to Ines Duarte, the cranes are old.",
+        "THE PIER IS SHUT, MARA LIND SAID. \"Not for long,\" Ines Duarte insisted, adding "
+        "that the neighbourhood acknowledged the delay. He said: \"We wait.\"",
+    };
+    nf_error err;
+    nf_rules *r = nf_rules_load_path(NF_SRC("rules/30-quotes.yaml"), NULL, &err);
+    NF_CHECK(r != NULL);
+    if (!r) return;
+    nfi_quotes_ws *qws = nfi_quotes_ws_new(r, &err);
+    NF_CHECK(qws != NULL);
+    /* a text of 40,000 different words, more than the cache keeps */
+    size_t nbig = 40000;
+    char *big = malloc(nbig * 6 + 1), *o = big;
+    NF_CHECK(big != NULL);
+    for (size_t i = 0; big && i < nbig; i++) {
+        size_t v = i;
+        *o++ = 'q';
+        for (int k = 0; k < 4; k++, v /= 26) *o++ = (char)('a' + v % 26);
+        *o++ = ' ';
+    }
+    if (o) *o = 0;
+    /* the forms of texts[1] alone */
+    size_t alone = 0;
+    nfi_quotes_ws *one = nfi_quotes_ws_new(r, &err);
+    if (one) free(quotes_with(r, one, texts[1]));
+    alone = nfi_quotes_ws_form_count(one);
+    nfi_quotes_ws_free(one);
+    NF_CHECK(alone > 20);
+    /* each text twice, then the long text, then each text again */
+    const char *order[] = {texts[0], texts[0], texts[1], big, texts[1], texts[0]};
+    size_t before = 0;
+    for (size_t k = 0; qws && big && k < sizeof order / sizeof order[0]; k++) {
+        char *fresh = quotes_with(r, NULL, order[k]);
+        char *kept = quotes_with(r, qws, order[k]);
+        NF_CHECK(fresh != NULL && kept != NULL);
+        if (fresh && kept) NF_CHECK_EQ_STR(kept, fresh);
+        if (order[k] != big) NF_CHECK(fresh && strchr(fresh, ';'));
+        size_t after = nfi_quotes_ws_form_count(qws);
+        if (k == 1) NF_CHECK(after == before && after > 20); /* the same words: no new form */
+        if (k == 2) NF_CHECK(after > alone);                 /* the forms of both texts */
+        if (k == 3) NF_CHECK(after == 0);                    /* emptied after the text */
+        if (k == 4) NF_CHECK(after > 20 && after < 100);
+        before = after;
+        free(fresh);
+        free(kept);
+    }
+    free(big);
+    nfi_quotes_ws_free(qws);
+    nf_rules_free(r);
+}
