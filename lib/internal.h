@@ -302,6 +302,11 @@ void nfi_engine_ws_free(nfi_engine_ws *ws);
 typedef struct nfi_structure_ws nfi_structure_ws;
 nfi_structure_ws *nfi_structure_ws_new(const nf_rules *rules, nf_error *err);
 void nfi_structure_ws_free(nfi_structure_ws *ws);
+/* The hits (at most max each) of the phrase lists in s[0,n): counts[0]
+ * clutter words, [1] copyright, [2] credit, [3] caption cues, as the stage
+ * counts them in a block; returns the breadcrumb separators. For tests. */
+int nfi_structure_phrase_hits(const nfi_structure_ws *ws, const char *s, size_t n, int counts[4],
+                              int max);
 
 /* Per-thread state of the entity resolver (its settings and word tables). */
 typedef struct nfi_entities_ws nfi_entities_ws;

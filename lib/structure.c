@@ -122,9 +122,16 @@ typedef struct cfg {
         headline_max_words, continue_min_words, table_min_numbers, table_row, table_gap, table_min_rows, plain_text, plain_header_blocks;
     st_list clutter, cues, trailing, credits, captions, copyright, func, agencies, kickers, zones,
         upd_labels, pub_labels;
-    /* phrase lists indexed by their first (lower-cased) byte */
+    /* phrase lists indexed by their first (lower-cased) byte; phr holds
+       only the phrases that begin with a byte other than a letter or digit */
     struct phr *phr, *fw, *cue;
     uint32_t phr_start[257], fw_start[257], cue_start[257];
+    /* the phrases that begin with a letter or digit, by their first word
+       (phr_word_count): a word of the text looks them up at once */
+    struct phr *pw;
+    struct phr_word *pw_slots;
+    uint32_t pw_mask;
+    uint32_t pw_runs[256]; /* by first byte: bit n set when a phrase's first word has n bytes (31: more) */
     uint32_t fw_lens[256]; /* by first byte: bit n set when a function word has n bytes (n < 32) */
     /* the word_key of every function word of at most 8 bytes, by hash (0:
        empty; a word has no NUL byte, so its key is never 0 and tells its
@@ -137,7 +144,7 @@ typedef struct cfg {
     uint8_t phr_second[256][32];
 } cfg;
 
-enum { PL_CLUTTER, PL_COPYRIGHT, PL_CREDIT, PL_CAPTION, PL_COUNT };
+enum { PL_CLUTTER, PL_COPYRIGHT, PL_CREDIT, PL_CAPTION, PL_COUNT }; /* nfi_structure_phrase_hits */
 
 typedef struct phr {
     const char *p;
@@ -145,7 +152,16 @@ typedef struct phr {
     uint8_t list, edge_l, edge_r;
     uint8_t second; /* p[1] lower-cased (0 when len is 1): a cheap first test */
     uint64_t key;   /* word_key of p when len <= 8 (is_function_word) */
+    uint32_t run;   /* bytes of its first word (ASCII letters and digits) */
 } phr;
+
+/* A slot of the table of first words: the phrases c->pw[first, first + n)
+ * begin with the word of run bytes whose first min(run, 8) have word_key key
+ * (n = 0: an empty slot). */
+typedef struct phr_word {
+    uint64_t key;
+    uint32_t run, first, n;
+} phr_word;
 
 static bool ascii_alnum_byte(unsigned char c);
 static unsigned char lower_byte(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c; }
@@ -155,21 +171,51 @@ static unsigned char lower_byte(unsigned char c) { return c >= 'A' && c <= 'Z' ?
  * are equal. */
 static uint64_t word_key(const char *w, size_t n)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the bytes in two loads that may overlap (byte i lands at bits 8i,
+       as in the loop below), then A-Z lower-cased eight at a time: this
+       runs for every word of a page */
+    const unsigned char *u = (const unsigned char *)w;
+    uint64_t k;
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, u, 4);
+        memcpy(&hi, u + n - 4, 4);
+        k = (uint64_t)lo | (uint64_t)hi << (8 * (n - 4));
+    } else {
+        k = n ? (uint64_t)u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1)) : 0;
+    }
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t low7 = k & ~high;                       /* each byte's low 7 bits: no carry below */
+    uint64_t ge_a = low7 + ones * (0x80 - 'A');       /* high bit: >= 'A' */
+    uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);   /* high bit: > 'Z' */
+    uint64_t upper = ge_a & ~gt_z & ~k & high;        /* A-Z (and no byte >= 0x80) */
+    return k | upper >> 2;                            /* 0x80 >> 2 = 0x20 */
+#else
     uint64_t k = 0;
     for (size_t i = 0; i < n; i++) k |= (uint64_t)lower_byte((unsigned char)w[i]) << (8 * i);
     return k;
+#endif
 }
 
 static int phr_cmp(const void *a, const void *b)
 {
     const phr *x = a, *y = b;
     unsigned char cx = lower_byte((unsigned char)x->p[0]), cy = lower_byte((unsigned char)y->p[0]);
-    return cx < cy ? -1 : cx > cy;
+    if (cx != cy) return cx < cy ? -1 : 1;
+    if (x->run != y->run) return x->run < y->run ? -1 : 1;
+    uint64_t kx = word_key(x->p, x->run < 8 ? x->run : 8), ky = word_key(y->p, y->run < 8 ? y->run : 8);
+    return kx < ky ? -1 : kx > ky;
 }
 
+enum { PHR_ALL, PHR_WORD, PHR_OTHER }; /* which phrases phr_index takes, by their first byte */
+
 /* Builds an index of the phrases of lists[0..n) by first byte (phrases
- * longer than max_len bytes left out). */
-static phr *phr_index(const st_list *const *lists, size_t n, size_t max_len, uint32_t start[257])
+ * longer than max_len bytes left out; only those that begin with a letter
+ * or digit (PHR_WORD), or only the others (PHR_OTHER)); within a first
+ * byte, phrases with the same first word are adjacent. */
+static phr *phr_index(const st_list *const *lists, size_t n, size_t max_len, int which,
+                      uint32_t start[257])
 {
     size_t total = 0;
     for (size_t l = 0; l < n; l++) total += list_count(lists[l]);
@@ -181,6 +227,11 @@ static phr *phr_index(const st_list *const *lists, size_t n, size_t max_len, uin
             const char *it = list_item(lists[l], i);
             size_t len = strlen(it);
             if (!len || len > max_len) continue;
+            bool word = ascii_alnum_byte((unsigned char)it[0]);
+            if ((which == PHR_WORD && !word) || (which == PHR_OTHER && word)) continue;
+            size_t run = 0;
+            while (run < len && ascii_alnum_byte((unsigned char)it[run])) run++;
+            v[k].run = (uint32_t)run;
             v[k].p = it;
             v[k].len = (uint32_t)len;
             v[k].second = len > 1 ? lower_byte((unsigned char)it[1]) : 0;
@@ -205,6 +256,38 @@ static size_t fw_key_slot(uint64_t key, uint32_t mask)
     return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask;
 }
 
+static size_t phr_word_slot(uint64_t key, uint32_t run, uint32_t mask)
+{
+    return fw_key_slot(key ^ ((uint64_t)run << 56) ^ run, mask);
+}
+
+/* c->pw_slots and c->pw_runs from c->pw (sorted by phr_index: a first
+ * word's phrases are adjacent). */
+static bool phr_words_build(cfg *c, size_t n)
+{
+    size_t slots = 16;
+    while (slots < 4 * n) slots *= 2;
+    c->pw_slots = calloc(slots, sizeof *c->pw_slots);
+    if (!c->pw_slots) return false;
+    c->pw_mask = (uint32_t)(slots - 1);
+    memset(c->pw_runs, 0, sizeof c->pw_runs);
+    for (size_t j = 0; j < n;) {
+        const phr *p = &c->pw[j];
+        uint64_t key = word_key(p->p, p->run < 8 ? p->run : 8);
+        size_t q = j + 1;
+        while (q < n && c->pw[q].run == p->run &&
+               word_key(c->pw[q].p, p->run < 8 ? p->run : 8) == key &&
+               lower_byte((unsigned char)c->pw[q].p[0]) == lower_byte((unsigned char)p->p[0]))
+            q++;
+        size_t h = phr_word_slot(key, p->run, c->pw_mask);
+        while (c->pw_slots[h].n) h = (h + 1) & c->pw_mask;
+        c->pw_slots[h] = (phr_word){key, p->run, (uint32_t)j, (uint32_t)(q - j)};
+        c->pw_runs[lower_byte((unsigned char)p->p[0])] |= 1u << (p->run < 31 ? p->run : 31);
+        j = q;
+    }
+    return true;
+}
+
 /* c->fw_keys from c->fw. */
 static bool fw_keys_build(cfg *c)
 {
@@ -226,6 +309,10 @@ static void cfg_free(cfg *c)
 {
     free(c->fw_keys);
     c->fw_keys = NULL;
+    free(c->pw_slots);
+    free(c->pw);
+    c->pw_slots = NULL;
+    c->pw = NULL;
     free(c->phr);
     free(c->fw);
     free(c->cue);
@@ -303,20 +390,23 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     LIST(pub_labels, "structure.published_labels", dflt_published_labels);
     const st_list *pl[PL_COUNT] = {&c->clutter, &c->copyright, &c->credits, &c->captions};
     const st_list *fl[1] = {&c->func}, *cl[1] = {&c->cues};
-    c->phr = phr_index(pl, PL_COUNT, 200, c->phr_start);
+    uint32_t pw_start[257];
+    c->pw = phr_index(pl, PL_COUNT, 200, PHR_WORD, pw_start);
+    c->phr = phr_index(pl, PL_COUNT, 200, PHR_OTHER, c->phr_start);
     memset(c->phr_second, 0, sizeof c->phr_second);
     for (uint32_t ch = 0; c->phr && ch < 256; ch++)
         for (uint32_t j = c->phr_start[ch]; j < c->phr_start[ch + 1]; j++) {
             unsigned char second = c->phr[j].second; /* 0 for a phrase of one byte */
             c->phr_second[ch][second >> 3] |= (uint8_t)(1u << (second & 7));
         }
-    c->fw = phr_index(fl, 1, 200, c->fw_start);
+    c->fw = phr_index(fl, 1, 200, PHR_ALL, c->fw_start);
     memset(c->fw_lens, 0, sizeof c->fw_lens);
     for (uint32_t ch = 0; c->fw && ch < 256; ch++)
         for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
             if (c->fw[j].len < 32) c->fw_lens[ch] |= 1u << c->fw[j].len;
-    c->cue = phr_index(cl, 1, SIZE_MAX, c->cue_start);
-    if (!c->phr || !c->fw || !c->cue || !fw_keys_build(c)) {
+    c->cue = phr_index(cl, 1, SIZE_MAX, PHR_ALL, c->cue_start);
+    if (!c->phr || !c->fw || !c->cue || !c->pw || !fw_keys_build(c) ||
+        !phr_words_build(c, pw_start[256])) {
         cfg_free(c);
         return false;
     }
@@ -448,19 +538,46 @@ enum { CRUMB_MAX = 4 };
 static const char *const crumb_seps[] = {" > ", " \xc2\xbb ", " / "};
 static const size_t crumb_lens[] = {3, 4, 3};
 
+/* Counts the phrases of c->pw that begin with the word s[i, i + run) (a
+ * whole run of ASCII letters and digits of s[b,e)): such a phrase has a
+ * first word of the same bytes, so one look-up finds them. */
+static void phr_word_count(const cfg *c, const char *s, size_t i, size_t run, size_t e,
+                           int counts[PL_COUNT], int max)
+{
+    size_t known = run < 8 ? run : 8; /* the bytes the key compares */
+    uint64_t key = word_key(s + i, known);
+    for (size_t h = phr_word_slot(key, (uint32_t)run, c->pw_mask); c->pw_slots[h].n;
+         h = (h + 1) & c->pw_mask) {
+        const phr_word *w = &c->pw_slots[h];
+        if (w->key != key || w->run != run) continue;
+        for (uint32_t j = w->first; j < w->first + w->n; j++) {
+            const phr *p = &c->pw[j];
+            if (counts[p->list] >= max || i + p->len > e) continue;
+            if (!ascii_ieq(s + i + known, p->p + known, p->len - known)) continue;
+            if (p->edge_r && i + p->len < e && ascii_alnum_byte((unsigned char)s[i + p->len])) continue;
+            counts[p->list]++;
+        }
+        return;
+    }
+}
+
 /* Counts hits of every indexed phrase list in s[b,e) (at most max each)
  * and returns the number of breadcrumb separators. A phrase that begins
- * with a letter or digit must begin a word, so positions inside a word
- * are skipped without looking the phrases up. */
+ * with a letter or digit must begin a word and its first word must be the
+ * text's whole word: each word of the text looks such phrases up once
+ * (phr_word_count), and the other phrases are tried at the other bytes. */
 static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[PL_COUNT], int max)
 {
     size_t crumb_from[3] = {b, b, b};
     int crumbs[3] = {0, 0, 0};
     for (size_t i = b; i < e; i++) {
         unsigned char raw = (unsigned char)s[i];
-        if (ascii_alnum_byte(raw) && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) {
-            /* inside a word: on to the byte after it */
-            while (i + 1 < e && ascii_alnum_byte((unsigned char)s[i + 1])) i++;
+        if (ascii_alnum_byte(raw)) { /* a word starts here (the loop steps over whole words) */
+            size_t r = i + 1;
+            while (r < e && ascii_alnum_byte((unsigned char)s[r])) r++;
+            if (c->pw_runs[lower_byte(raw)] >> (r - i < 31 ? r - i : 31) & 1)
+                phr_word_count(c, s, i, r - i, e, counts, max);
+            i = r - 1;
             continue;
         }
         if (raw == ' ' && i + 1 < e && (s[i + 1] == '>' || s[i + 1] == '/' || s[i + 1] == '\xc2'))
@@ -490,19 +607,29 @@ static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[
     return crumbs[0] + crumbs[1] + crumbs[2];
 }
 
+/* Whether w[0,n) is a function word; *key gets its word_key when n <= 8. */
+static bool is_function_word_k(const cfg *c, const char *w, size_t n, uint64_t *key)
+{
+    unsigned char ch = lower_byte((unsigned char)w[0]);
+    if (n <= 8) { /* most words: one probe */
+        *key = word_key(w, n);
+        if (!(c->fw_lens[ch] >> n & 1)) return false;
+        for (size_t h = fw_key_slot(*key, c->fw_kmask); c->fw_keys[h]; h = (h + 1) & c->fw_kmask)
+            if (c->fw_keys[h] == *key) return true;
+        return false;
+    }
+    if (n < 32 && !(c->fw_lens[ch] >> n & 1)) return false;
+    for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
+        if (c->fw[j].len == n && ascii_ieq(c->fw[j].p, w, n)) return true;
+    return false;
+}
+
 static bool is_function_word(const cfg *c, const char *w, size_t n)
 {
     unsigned char ch = lower_byte((unsigned char)w[0]);
     if (n < 32 && !(c->fw_lens[ch] >> n & 1)) return false;
-    if (n <= 8) { /* most words: one probe */
-        uint64_t key = word_key(w, n);
-        for (size_t h = fw_key_slot(key, c->fw_kmask); c->fw_keys[h]; h = (h + 1) & c->fw_kmask)
-            if (c->fw_keys[h] == key) return true;
-        return false;
-    }
-    for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
-        if (c->fw[j].len == n && ascii_ieq(c->fw[j].p, w, n)) return true;
-    return false;
+    uint64_t key;
+    return is_function_word_k(c, w, n, &key);
 }
 
 static bool list_has_word(const st_list *l, const char *w, size_t n)
@@ -1252,9 +1379,9 @@ static bool wset_add(word_set *w, uint64_t k)
     return true;
 }
 
-/* Adds to w the content words (3+ letters, not function words; hashed,
- * case-folded) among the first CW_CAP of s[b,e); returns how many of the
- * new ones are in ref (when given). */
+/* Adds to w the content words (3+ letters, not function words; keyed by
+ * content_key, case-folded) among the first CW_CAP of s[b,e); returns how
+ * many of the new ones are in ref (when given). */
 static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, word_set *w,
                             const word_set *ref)
 {
@@ -1263,9 +1390,13 @@ static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, wor
         while (i < e && !ascii_alnum_byte((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80)) i++;
         size_t ws = i;
         while (i < e && (ascii_alnum_byte((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80))) i++;
-        if (i - ws < 3 || is_function_word(c, s + ws, i - ws)) continue;
-        uint64_t h = 1469598103934665603ull;
-        for (size_t q = ws; q < i; q++) h = (h ^ lower_byte((unsigned char)s[q])) * 1099511628211ull;
+        if (i - ws < 3) continue;
+        uint64_t h = 0;
+        if (is_function_word_k(c, s + ws, i - ws, &h)) continue;
+        if (i - ws > 8) { /* no word_key: a hash of the folded bytes */
+            h = 1469598103934665603ull;
+            for (size_t q = ws; q < i; q++) h = (h ^ lower_byte((unsigned char)s[q])) * 1099511628211ull;
+        }
         n++;
         if (wset_add(w, h) && ref && wset_has(ref, h)) hits++;
     }
@@ -1346,12 +1477,19 @@ void nfi_structure_ws_free(nfi_structure_ws *w)
     free(w);
 }
 
+int nfi_structure_phrase_hits(const nfi_structure_ws *w, const char *s, size_t n, int counts[4],
+                              int max)
+{
+    for (int k = 0; k < PL_COUNT; k++) counts[k] = 0;
+    return phr_scan(&w->c, s, 0, n, counts, max);
+}
+
 nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
 {
     (void)err;
     const char *s = doc->work;
     if (!doc->lines.len) return NF_OK;
-    const cfg c = w->c;
+    const cfg *const c = &w->c; /* not a copy: the struct holds some 12 KB of tables */
     regexes re = w->re;
     nf_status st = NF_OK;
     blk *bk = NULL;
@@ -1376,9 +1514,9 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                 memset(&t, 0, sizeof t);
                 t.start = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
                 t.end = rtrim(s, t.start, doc->lines.items[l].span.end);
-                if (t.end - t.start > (size_t)c.wrap_max_bytes) narrow = false;
+                if (t.end - t.start > (size_t)c->wrap_max_bytes) narrow = false;
                 if (l + 1 == l1 || !narrow) continue;
-                if (t.end - t.start >= (size_t)c.wrap_min_bytes &&
+                if (t.end - t.start >= (size_t)c->wrap_min_bytes &&
                     !(edge_flags(s, t.start, t.end) & (BF_SENT | BF_BULLET)))
                     filled++;
             }
@@ -1399,7 +1537,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                 k.line0 = (uint32_t)l;
                 k.line1 = (uint32_t)(l + 1);
             }
-            analyze(s, &k, &c);
+            analyze(s, &k, c);
             /* a line that breaks off mid-sentence and a next line that goes
              * on in lower case are one block ("Results of the national
              * | league games played on Sunday ."); each line is analysed
@@ -1409,7 +1547,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                 blk tail = k;
                 int words = k.words;
                 size_t last = l;
-                while (last + 1 < l1 && words >= (int)c.continue_min_words && !(tail.flags & BF_SENT)) {
+                while (last + 1 < l1 && words >= (int)c->continue_min_words && !(tail.flags & BF_SENT)) {
                     const nfi_line *nx = &doc->lines.items[last + 1];
                     size_t ns = skip_space(s, nx->span.start, nx->span.end), q = ns;
                     if (ns >= nx->span.end || !is_lower(nfi_utf8_next(s, nx->span.end, &q))) break;
@@ -1417,7 +1555,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     memset(&tail, 0, sizeof tail);
                     tail.start = ns;
                     tail.end = rtrim(s, ns, nx->span.end);
-                    analyze(s, &tail, &c);
+                    analyze(s, &tail, c);
                     words += tail.words;
                 }
                 if (last > l) {
@@ -1428,7 +1566,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     k.line0 = (uint32_t)l;
                     k.line1 = (uint32_t)(last + 1);
                     l = last;
-                    analyze(s, &k, &c);
+                    analyze(s, &k, c);
                 }
             }
             if (!blk_push(&bk, &nb, &cap, &k)) {
@@ -1448,7 +1586,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     }
     for (size_t i = 0; i < nb; i++) {
         blk *k = &bk[i];
-        if (find_stamp(&re, &c, s, k->start, k->end, k, &stamps[i])) k->flags |= BF_STAMP;
+        if (find_stamp(&re, c, s, k->start, k->end, k, &stamps[i])) k->flags |= BF_STAMP;
         if (k->words <= 15 && phrase_count(s, k->start, k->start + (k->end - k->start < 8 ? k->end - k->start : 8), "by", 1) &&
             re_match(&re, re.byline, s, k->start, k->end))
             k->flags |= BF_BYLINE;
@@ -1465,29 +1603,29 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
      * a row broken over two lines), table_min_rows rows or more */
     const uint32_t not_row = BF_PRICE | BF_STAMP | BF_COPYRIGHT | BF_CUE | BF_CAPTION |
                              BF_CREDIT | BF_BYLINE | BF_CRUMB | BF_CAMEL;
-#define TABLE_ROW(k) (((k)->nums >= (int)c.table_min_numbers ||                          \
+#define TABLE_ROW(k) (((k)->nums >= (int)c->table_min_numbers ||                          \
                        ((k)->nums >= 1 && (!((k)->flags & BF_BULLET) ||                    \
                                            (s[(k)->start] >= '0' && s[(k)->start] <= '9')))) && \
                       !((k)->flags & not_row) && !(k)->clutter &&                           \
-                      !(((k)->flags & BF_SENT) && (k)->words >= (int)c.cue_max_words))
+                      !(((k)->flags & BF_SENT) && (k)->words >= (int)c->cue_max_words))
         for (size_t i = 0; i < nb;) {
             if (!TABLE_ROW(&bk[i])) {
                 i++;
                 continue;
             }
             size_t last = i, rows = 1;
-            for (size_t j = i + 1; j < nb && j <= last + 1 + (size_t)c.table_gap; j++) {
+            for (size_t j = i + 1; j < nb && j <= last + 1 + (size_t)c->table_gap; j++) {
                 if ((bk[j].flags & not_row) || bk[j].clutter) break;
                 if (TABLE_ROW(&bk[j])) {
                     last = j;
                     rows++;
                 }
             }
-            if (rows >= (size_t)c.table_min_rows) {
+            if (rows >= (size_t)c->table_min_rows) {
                 /* with its heading: a short line right before the first row */
                 size_t first = i;
                 if (i > 0 && !(bk[i - 1].flags & (not_row | BF_TABLE)) && !bk[i - 1].clutter &&
-                    bk[i - 1].words <= (int)c.crosshead_max_words)
+                    bk[i - 1].words <= (int)c->crosshead_max_words)
                     first = i - 1;
                 for (size_t q = first; q <= last; q++) bk[q].flags |= BF_TABLE;
             }
@@ -1496,8 +1634,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     /* menus: runs of short non-sentence blocks */
     for (size_t i = 0; i < nb;) {
         size_t j = i;
-        while (j < nb && bk[j].words <= (int)c.short_words && !(bk[j].flags & (BF_SENT | BF_TABLE))) j++;
-        if (j - i >= (size_t)c.menu_run)
+        while (j < nb && bk[j].words <= (int)c->short_words && !(bk[j].flags & (BF_SENT | BF_TABLE))) j++;
+        if (j - i >= (size_t)c->menu_run)
             for (size_t q = i; q < j; q++) bk[q].flags |= BF_MENU;
         i = j > i ? j : i + 1;
     }
@@ -1507,19 +1645,19 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
         for (size_t i = 0; i < nb; i++) {
             blk *k = &bk[i];
             bool heading = (k->flags & BF_CUE) && !(k->flags & BF_SENT) &&
-                           k->words <= (int)c.trailing_max_words;
+                           k->words <= (int)c->trailing_max_words;
             if (heading) {
                 size_t q = skip_space(s, k->start, k->end);
                 heading = false;
-                for (size_t m = 0, n = list_count(&c.trailing); m < n && !heading; m++) {
-                    const char *cue = list_item(&c.trailing, m);
+                for (size_t m = 0, n = list_count(&c->trailing); m < n && !heading; m++) {
+                    const char *cue = list_item(&c->trailing, m);
                     size_t cn = strlen(cue);
                     heading = cn && q + cn <= k->end && ascii_ieq(s + q, cue, cn) &&
                               (q + cn == k->end || !ascii_alnum_byte((unsigned char)s[q + cn]));
                 }
             }
             if (heading) {
-                left = (size_t)c.trailing_blocks;
+                left = (size_t)c->trailing_blocks;
                 continue;
             }
             if (left) {
@@ -1536,7 +1674,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             while (q > 0 && (bk[q - 1].flags & BF_BULLET)) q--;
             intro = q > 0 && (bk[q - 1].flags & BF_COLON) && !(bk[q - 1].flags & BF_CUE);
         }
-        score_block(&bk[i], &c, intro);
+        score_block(&bk[i], c, intro);
         if (bk[i].flags & BF_TABLE) {
             /* a table's rows and the lines among them are the article's,
              * whatever their shape: no title, bullet, menu or repeat
@@ -1544,8 +1682,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             blk t = bk[i];
             t.flags &= ~(uint32_t)(BF_BULLET | BF_MENU | BF_REPEAT);
             t.caps = 0;
-            score_block(&t, &c, false);
-            double floor = TABLE_ROW(&bk[i]) ? c.table_row : 0;
+            score_block(&t, c, false);
+            double floor = TABLE_ROW(&bk[i]) ? c->table_row : 0;
             bk[i].score = t.score > floor ? t.score : floor;
         }
     }
@@ -1556,12 +1694,12 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     {
         size_t a, b;
         double best = best_segment(bk, 0, nb, &a, &b);
-        if (a != NF_UNSET && best >= c.min_body_score) {
-            double floor_score = best * c.extra_ratio;
-            if (floor_score < c.min_body_score) floor_score = c.min_body_score;
+        if (a != NF_UNSET && best >= c->min_body_score) {
+            double floor_score = best * c->extra_ratio;
+            if (floor_score < c->min_body_score) floor_score = c->min_body_score;
             for (size_t i = a; i <= b; i++) bk[i].body = true;
-            if (!extend_regions(bk, nb, a, b, floor_score, (size_t)c.extra_max_gap,
-                                c.extra_before != 0)) {
+            if (!extend_regions(bk, nb, a, b, floor_score, (size_t)c->extra_max_gap,
+                                c->extra_before != 0)) {
                 st = NF_ERR_NOMEM;
                 goto done;
             }
@@ -1575,11 +1713,11 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
      * end: the body takes the blocks after the main run, except credit,
      * copyright, stamp and byline lines, and the prose and table blocks
      * right before it (wire copy, transcripts, result tables) */
-    if (main_a != NF_UNSET && c.plain_text && !nfi_html_is(doc)) {
+    if (main_a != NF_UNSET && c->plain_text && !nfi_html_is(doc)) {
         bool clean = true;
         for (size_t i = 0; i < nb && clean; i++) {
             const blk *k = &bk[i];
-            bool prose = (k->flags & BF_SENT) && k->words >= (int)c.cue_max_words;
+            bool prose = (k->flags & BF_SENT) && k->words >= (int)c->cue_max_words;
             if (!prose && (k->clutter || (k->flags & (BF_CUE | BF_CAPTION | BF_PRICE | BF_CAMEL))))
                 clean = false;
         }
@@ -1588,12 +1726,12 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             /* the header: up to a stamp or byline among the first blocks,
              * then on to the first sentence or table row */
             size_t hz = 0;
-            for (size_t i = 0; i < nb && i < (size_t)c.plain_header_blocks; i++)
+            for (size_t i = 0; i < nb && i < (size_t)c->plain_header_blocks; i++)
                 if (bk[i].flags & (BF_STAMP | BF_BYLINE)) hz = i + 1;
             while (hz < main_a) {
                 const blk *k = &bk[hz];
                 bool prose = (k->flags & BF_SENT) && !(k->flags & BF_QUESTION) && k->words >= 3 &&
-                             k->caps < c.title_share * k->words;
+                             k->caps < c->title_share * k->words;
                 if (prose || ((k->flags & BF_TABLE) && k->nums)) break;
                 hz++;
             }
@@ -1608,12 +1746,12 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     /* a standfirst that restates the story is not part of it */
     for (int tries = 0; main_a != NF_UNSET && tries < 2; tries++) {
         size_t next = main_a + 1;
-        if (next >= nb || !bk[next].body || !restated_later(&c, s, bk, nb, main_a)) break;
+        if (next >= nb || !bk[next].body || !restated_later(c, s, bk, nb, main_a)) break;
         bk[main_a].body = false;
         main_a = next;
     }
     size_t first_body = main_a; /* the first block of the main run */
-    size_t head_end = first_body == NF_UNSET ? (nb < (size_t)c.headline_window ? nb : (size_t)c.headline_window)
+    size_t head_end = first_body == NF_UNSET ? (nb < (size_t)c->headline_window ? nb : (size_t)c->headline_window)
                                              : first_body;
     size_t dl_trim = NF_UNSET; /* where the body starts after a dateline prefix */
 
@@ -1634,7 +1772,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                 for (size_t z = gs; z < ge; z++)
                     if (s[z] >= 'a' && s[z] <= 'z') caps = false;
                 if (!caps && !has_agency) continue;
-                if (list_has_word(&c.kickers, s + gs, ge - gs)) continue;
+                if (list_has_word(&c->kickers, s + gs, ge - gs)) continue;
                 /* "SOCCER - LEEDS WIN AGAIN": a section and a headline in capitals */
                 PCRE2_SIZE *ov0 = pcre2_get_ovector_pointer(re.md);
                 bool lower_after = false;
@@ -1650,8 +1788,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             /* "Agency CITY" or a lone "CITY" line before the body */
             if (cand[q] == first_body || k->words < 1 || k->words > 5 || (k->flags & BF_SENT)) continue;
             size_t p = k->start, city = k->start;
-            for (size_t m = 0, n = list_count(&c.agencies); m < n; m++) {
-                const char *a = list_item(&c.agencies, m);
+            for (size_t m = 0, n = list_count(&c->agencies); m < n; m++) {
+                const char *a = list_item(&c->agencies, m);
                 size_t an = strlen(a);
                 if (an && k->end - p > an + 1 && memcmp(s + p, a, an) == 0 && s[p + an] == ' ') {
                     city = skip_space(s, p + an, k->end);
@@ -1669,7 +1807,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             }
             size_t ce = k->end;
             while (ce > city && (s[ce - 1] == '-' || s[ce - 1] == ',' || s[ce - 1] == ' ')) ce--;
-            if (caps && letters >= 3 && !list_has_word(&c.kickers, s + city, ce - city) &&
+            if (caps && letters >= 3 && !list_has_word(&c->kickers, s + city, ce - city) &&
                 !(k->flags & (BF_CUE | BF_BULLET))) {
                 doc->meta.dateline.span = mkspan(city, ce);
             } else if (city != k->start) {
@@ -1695,7 +1833,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             else if (ch == ' ') words++;
             else if (!(ch == '.' || ch == '-' || ch == '\'' || ch >= 0x80)) caps = false;
         }
-        if (caps && letters >= 3 && words <= 4 && !list_has_word(&c.kickers, s + cs, city_end - cs)) {
+        if (caps && letters >= 3 && words <= 4 && !list_has_word(&c->kickers, s + cs, city_end - cs)) {
             doc->meta.dateline.span = mkspan(cs, city_end);
             break;
         }
@@ -1748,13 +1886,13 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     size_t as = skip_space(s, cpos + 1, ge), ae = ge;
                     const char *c2 = memchr(s + as, ',', ae - as);
                     if (c2) ae = (size_t)(c2 - s);
-                    if (list_has_word(&c.agencies, s + as, ae - as) &&
+                    if (list_has_word(&c->agencies, s + as, ae - as) &&
                         doc->meta.source.span.start == NF_UNSET)
                         doc->meta.source.span = mkspan(as, ae);
                     ge = rtrim(s, gs, cpos);
                 }
             }
-            if (list_has_word(&c.agencies, s + gs, ge - gs)) continue;
+            if (list_has_word(&c->agencies, s + gs, ge - gs)) continue;
             by.found = true;
             by.start = gs;
             by.end = ge;
@@ -1769,7 +1907,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     re_group(&re, re.credit, "name", off, &gs, &ge);
                     ge = rtrim(s, gs, ge);
                     bool writing = (s[cs] | 32) == 'w';
-                    if ((pass == 0) == writing && !list_has_word(&c.agencies, s + gs, ge - gs)) {
+                    if ((pass == 0) == writing && !list_has_word(&c->agencies, s + gs, ge - gs)) {
                         by.found = true;
                         by.start = gs;
                         by.end = ge;
@@ -1785,10 +1923,10 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     {
         double best_sc = -1e9;
         size_t best = NF_UNSET;
-        size_t from = head_end > (size_t)c.headline_window ? head_end - (size_t)c.headline_window : 0;
+        size_t from = head_end > (size_t)c->headline_window ? head_end - (size_t)c->headline_window : 0;
         for (size_t i = from; i < head_end; i++) {
             blk *k = &bk[i];
-            if (k->words < c.headline_min_words || k->words > c.headline_max_words) continue;
+            if (k->words < c->headline_min_words || k->words > c->headline_max_words) continue;
             if (k->flags & (BF_BULLET | BF_CUE | BF_STAMP | BF_BYLINE | BF_CREDIT | BF_CAPTION |
                             BF_CRUMB | BF_CAMEL | BF_COPYRIGHT | BF_PRICE | BF_MENU))
                 continue;
@@ -1810,8 +1948,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             const char *p = s;
             size_t n = k->end - k->start;
             /* repeats of a headline sit in the page's head or near the article */
-            const char *lim = s + (doc->len < (size_t)c.headline_repeat_bytes ? doc->len
-                                                                             : (size_t)c.headline_repeat_bytes);
+            const char *lim = s + (doc->len < (size_t)c->headline_repeat_bytes ? doc->len
+                                                                             : (size_t)c->headline_repeat_bytes);
             if (lim < s + k->end) lim = s + k->end;
             while (occ < 4 && p < lim) {
                 const char *hit = find_bytes(p, (size_t)(lim - p), s + k->start, n);
@@ -1857,7 +1995,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             blk none;
             memset(&none, 0, sizeof none);
             if (doc->meta.published.span.start == NF_UNSET && hm.published.start != NF_UNSET &&
-                find_stamp(&re, &c, doc->text, hm.published.start, hm.published.end, &none, &hs)) {
+                find_stamp(&re, c, doc->text, hm.published.start, hm.published.end, &none, &hs)) {
                 doc->meta.published.span = mkspan(hs.start, hs.end);
                 doc->meta.published.value = nfi_arena_strdup(&doc->arena, hs.value);
                 if (!doc->dct && doc->meta.published.value) {
@@ -1874,12 +2012,12 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                                   BF_CAPTION | BF_CRUMB | BF_CAMEL | BF_MENU | BF_REPEAT |
                                   BF_PRICE | BF_COPYRIGHT;
 #define CROSSHEAD(k) (!((k)->flags & not_head) && !(k)->clutter && (k)->words >= 1 && \
-                      (k)->words <= (int)c.crosshead_max_words)
+                      (k)->words <= (int)c->crosshead_max_words)
         int inside = 0;
         for (size_t i = first_body; i < nb && bk[i].body; i++)
             if (CROSSHEAD(&bk[i])) inside++;
         blk *k = &bk[first_body - 1];
-        if (inside >= (int)c.crosshead_min_inside && CROSSHEAD(k) &&
+        if (inside >= (int)c->crosshead_min_inside && CROSSHEAD(k) &&
             k->start != doc->meta.headline.span.start &&
             !(doc->meta.dateline.span.start >= k->start && doc->meta.dateline.span.start < k->end)) {
             k->body = true;

@@ -925,3 +925,47 @@ NF_TEST(structure_plain_text_rule_not_for_html)
     nf_doc_free(doc);
     nf_rules_free(rules);
 }
+
+/* The phrase lists are looked up by their first word: a first word longer
+ * than the eight bytes its key holds must still match whole, every phrase
+ * with that first word counts (and each list its own), a phrase that
+ * begins with a mark is tried at the marks, a word inside a longer word
+ * counts for nothing, and each list stops at max. */
+NF_TEST(structure_phrase_hits_by_first_word)
+{
+    nf_rules *rules = st_rules("schema: 1\nsettings:\n"
+                               "  structure.clutter_words: [newsletters, read more, read next, share,\n"
+                               "    share this, log in, /month, sign up, all rights reserved]\n"
+                               "  structure.copyright_cues: [all rights reserved, \"(c)\"]\n"
+                               "  structure.credit_cues: [reporting by]\n"
+                               "  structure.caption_cues: [\"photo:\"]\n");
+    NF_CHECK(rules != NULL);
+    if (!rules) return;
+    nf_error err;
+    nfi_structure_ws *ws = nfi_structure_ws_new(rules, &err);
+    NF_CHECK(ws != NULL);
+    static const struct {
+        const char *text;
+        int max, hits[4]; /* clutter, copyright, credit, caption */
+    } cases[] = {
+        {"Our NEWSLETTERS", 9, {1, 0, 0, 0}},
+        {"newsletterz, newsletter, newslettersx, Xnewsletters", 9, {0, 0, 0, 0}},
+        {"Read more or read next", 9, {2, 0, 0, 0}},
+        {"Share this", 9, {2, 0, 0, 0}},
+        {"readmore, logins, signup, sign-up, shares", 9, {0, 0, 0, 0}},
+        {"Log in for $5/month", 9, {2, 0, 0, 0}},
+        {"(c) 2024 Nobody Media. All Rights Reserved.", 9, {1, 2, 0, 0}},
+        {"Reporting by Ann Lee; Photo:AP", 9, {0, 0, 1, 1}},
+        {"share share share share share", 3, {3, 0, 0, 0}},
+    };
+    for (size_t i = 0; ws && i < sizeof cases / sizeof cases[0]; i++) {
+        int got[4];
+        nfi_structure_phrase_hits(ws, cases[i].text, strlen(cases[i].text), got, cases[i].max);
+        for (int k = 0; k < 4; k++) {
+            if (got[k] != cases[i].hits[k]) fprintf(stderr, "case %zu list %d\n", i, k);
+            NF_CHECK_EQ_INT(got[k], cases[i].hits[k]);
+        }
+    }
+    nfi_structure_ws_free(ws);
+    nf_rules_free(rules);
+}
