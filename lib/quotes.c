@@ -77,7 +77,7 @@ typedef struct wslot {
 
 /* A distinct lower-cased form (scan interns each word's). */
 typedef struct qform {
-    uint64_t key;        /* form_key: the bytes of a form of 8 bytes or fewer, else 0 */
+    uint64_t key, key2;  /* its first 8 bytes (zero-padded), its last 8 when it has more */
     uint32_t low, len;   /* in qforms.low */
     uint16_t lists;      /* L_* bits */
 } qform;
@@ -424,8 +424,9 @@ static size_t punct_at(const char *t, size_t n, size_t i)
     return 0;
 }
 
-/* ASCII letters and digits, by byte (the common case of the scan). */
-static const bool ASCII_ALNUM[128] = {
+/* ASCII letters and digits, by byte (the common case of the scan; the
+ * bytes from 0x80 are 0 here and go to alnum_at). */
+static const bool ASCII_ALNUM[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
     ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
     ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
@@ -446,77 +447,75 @@ static bool alnum_at(const char *t, size_t n, size_t i)
     return ASCII_ALNUM[b];
 }
 
-/* End of the run of word characters from i. */
+/* End of the run of word characters from i. The text is followed by a NUL
+ * (input.c), which ends an ASCII run without a bounds check. */
 static size_t alnum_run(const char *t, size_t n, size_t i)
 {
-    while (i < n) {
-        unsigned char b = (unsigned char)t[i];
-        if (b < 0x80 ? !ASCII_ALNUM[b] : !alnum_at(t, n, i)) break;
+    const unsigned char *u = (const unsigned char *)t;
+    for (;;) {
+        while (ASCII_ALNUM[u[i]]) i++;
+        if (i >= n || u[i] < 0x80 || !alnum_at(t, n, i)) return i;
         i++;
     }
-    return i;
 }
 
 static unsigned form_bits(const qctx *c, const char *w, size_t len);
 
-/* The slot hash of a form: a form of 8 bytes or fewer (most words) is its
- * key, one 64-bit number, mixed by a multiplication; a longer one is hashed
- * byte by byte. */
-static uint64_t form_hash(const char *w, size_t len, uint64_t key)
+/* The slot hash of a form from its keys (qform): a multiplication mixes
+ * its first and last 8 bytes and its length, so that no byte is hashed
+ * one at a time. */
+static size_t form_hash(uint64_t key, uint64_t key2, size_t len)
 {
-    return key ? (key * 0x9E3779B97F4A7C15ull) >> 29 : nfi_hash(w, len);
+    return (size_t)(((key * 0x9E3779B97F4A7C15ull) ^ (key2 * 0xC2B2AE3D27D4EB4Full) ^ len) >> 29);
 }
 
-/* Gives token k the form just written at fm->low + at (len bytes and a NUL,
- * not yet counted in fm->low; key: form_key of it): the offset and L_* bits
- * of the same form seen before, else the new form's, with its bits looked
- * up once (a text repeats its words: a lexicon probe folds the word and
- * walks a trie). A short form is compared as its key, without memcmp. */
-static bool intern_form(qctx *c, qtok *k, size_t at, size_t len, uint64_t key)
+/* The form just written at fm->low + at (len bytes and a NUL, not yet
+ * counted in fm->low; key, key2: its keys, see qform): the same form seen
+ * before, else the new form, with its
+ * bits looked up once (a text repeats its words: a lexicon probe folds the
+ * word and walks a trie). A form of 16 bytes or fewer is compared as its
+ * keys, without memcmp. */
+static const qform *intern_form(qctx *c, size_t at, size_t len, uint64_t key, uint64_t key2)
 {
     qforms *fm = c->fm;
     const char *w = fm->low.data + at;
-    size_t mask = fm->nslots - 1, h = (size_t)form_hash(w, len, key) & mask;
+    size_t mask = fm->nslots - 1, h = form_hash(key, key2, len) & mask;
     for (; fm->slots[h]; h = (h + 1) & mask) {
         const qform *f = &fm->forms.items[fm->slots[h] - 1];
-        if (f->key == key && f->len == len &&
-            (key || memcmp(fm->low.data + f->low, w, len) == 0)) {
-            k->low = f->low;
-            k->lists = f->lists & 0x3FFu;
-            return true;
-        }
+        if (f->key == key && f->key2 == key2 && f->len == len &&
+            (len <= 16 || memcmp(fm->low.data + f->low, w, len) == 0))
+            return f;
     }
     qform *f = nfi_vec_push(&fm->forms);
     if (!f) {
         c->nomem = true;
-        return false;
+        return NULL;
     }
     f->key = key;
+    f->key2 = key2;
     f->low = (uint32_t)at;
     f->len = (uint32_t)len;
     f->lists = (uint16_t)(form_bits(c, w, len) & 0x3FFu);
     fm->low.len = at + len + 1;
     fm->slots[h] = (uint32_t)fm->forms.len;
-    k->low = f->low;
-    k->lists = f->lists & 0x3FFu;
-    if (fm->forms.len * 2 <= fm->nslots) return true;
+    if (fm->forms.len * 2 <= fm->nslots) return f;
     /* grow: rehash the forms */
     size_t ncap = fm->nslots * 2;
     uint32_t *ns = calloc(ncap, sizeof *ns);
     if (!ns) {
         c->nomem = true;
-        return false;
+        return NULL;
     }
     for (size_t x = 0; x < fm->forms.len; x++) {
         const qform *g = &fm->forms.items[x];
-        size_t y = (size_t)form_hash(fm->low.data + g->low, g->len, g->key) & (ncap - 1);
+        size_t y = form_hash(g->key, g->key2, g->len) & (ncap - 1);
         while (ns[y]) y = (y + 1) & (ncap - 1);
         ns[y] = (uint32_t)(x + 1);
     }
     free(fm->slots);
     fm->slots = ns;
     fm->nslots = ncap;
-    return true;
+    return f;
 }
 
 /* Eight ASCII bytes lower-cased at once: 0x20 added to each byte in A-Z
@@ -529,38 +528,36 @@ static uint64_t lower8(uint64_t x)
     return x | ((ge_a & ~gt_z & high) >> 2);
 }
 
-/* The key of a form w[0,len): its bytes as one number (zero-padded) when it
- * has 8 bytes or fewer, else 0 (words have no NUL byte, so a short form's
- * key is not 0). */
-static uint64_t form_key(const char *w, size_t len)
+/* The first n bytes (1 to 8) of the 8 at p, the others zero
+ * (little-endian, as lower_word). */
+static uint64_t first_bytes(const char *p, size_t n)
 {
-    uint64_t key = 0;
-    if (len <= 8) memcpy(&key, w, len);
-    return key;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return n >= 8 ? x : x & ((1ull << (8 * n)) - 1);
 }
 
 /* Writes the word t[s,e) lower-cased at w (a curly apostrophe becomes ' so
- * that lists match both forms) and sets *key to its form_key; w has room
- * for e - s + 8 bytes. Returns the length written. */
-static size_t lower_word(const qctx *c, size_t s, size_t e, char *w, uint64_t *key)
+ * that lists match both forms); w has room for e - s + 8 bytes. Returns the
+ * length written. */
+static size_t lower_word(const qctx *c, size_t s, size_t e, char *w)
 {
     const unsigned char *src = (const unsigned char *)c->t + s;
-    size_t n = e - s;
-    if (n <= 8 && s + 8 <= c->n) {
-        /* the common case: a short ASCII word, in one 8-byte step (the
-           bytes after the word are written over by the NUL or later words) */
+    size_t n = e - s, i = 0;
+    /* the common case: an ASCII word, 8 bytes at a time (the bytes read
+       past the word are text or the NUL and padding after it, those written
+       past it are written over by the NUL or later words) */
+    for (; i < n; i += 8) {
         uint64_t x;
-        memcpy(&x, src, 8);
-        uint64_t mine = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
-        if (!(x & mine & 0x8080808080808080ull)) {
-            x = lower8(x & 0x7F7F7F7F7F7F7F7Full);
-            memcpy(w, &x, 8);
-            *key = x & mine; /* form_key(w, n) (little-endian, as mine) */
-            return n;
-        }
+        memcpy(&x, src + i, 8);
+        uint64_t mine = n - i >= 8 ? ~0ull : (1ull << (8 * (n - i))) - 1;
+        if (x & mine & 0x8080808080808080ull) break;
+        x = lower8(x & 0x7F7F7F7F7F7F7F7Full);
+        memcpy(w + i, &x, 8);
     }
+    if (i >= n) return n;
     char *o = w;
-    for (size_t i = 0; i < n; i++) {
+    for (i = 0; i < n; i++) {
         unsigned char ch = src[i];
         if (ch >= 'A' && ch <= 'Z') {
             ch = (unsigned char)(ch - 'A' + 'a');
@@ -570,31 +567,39 @@ static size_t lower_word(const qctx *c, size_t s, size_t e, char *w, uint64_t *k
         }
         *o++ = (char)ch;
     }
-    *key = form_key(w, (size_t)(o - w));
     return (size_t)(o - w);
 }
 
-static qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
+/* A slot at the end of the token array (sized for the text, so it rarely
+ * grows), not initialised. */
+static inline qtok *new_tok(qctx *c)
 {
-    qtok *k = nfi_vec_push(&c->tok);
-    if (!k) {
-        c->nomem = true;
-        return NULL;
+    if (c->tok.len == c->tok.cap) {
+        size_t ncap = c->tok.cap * 2;
+        qtok *ni = realloc(c->tok.items, ncap * sizeof *ni);
+        if (!ni) {
+            c->nomem = true;
+            return NULL;
+        }
+        c->tok.items = ni;
+        c->tok.cap = ncap;
     }
-    /* low 0: the empty string at the start of qforms.low */
-    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
-                .kind = kind & 7u};
+    return &c->tok.items[c->tok.len++];
+}
+
+/* A new token that is not a word (low 0: the empty form). */
+static inline qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
+{
+    qtok *k = new_tok(c);
+    if (k)
+        *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
+                    .kind = kind & 7u};
     return k;
 }
 
+/* A new word token, with its form interned. */
 static void push_word(qctx *c, size_t s, size_t e)
 {
-    qtok *k = push_tok(c, s, e, QT_WORD);
-    if (!k) return;
-    unsigned char b0 = (unsigned char)c->t[s];
-    k->cap = (b0 >= 'A' && b0 <= 'Z') ||
-             (b0 >= 0xC3 && b0 < 0xE0 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
-              (unsigned char)c->t[s + 1] <= 0x9E && b0 == 0xC3);
     /* the word lower-cased, written straight after the forms */
     nfi_buf *low = &c->fm->low;
     size_t at = low->len;
@@ -603,10 +608,20 @@ static void push_word(qctx *c, size_t s, size_t e)
         return;
     }
     char *w = low->data + at;
-    uint64_t key;
-    size_t len = lower_word(c, s, e, w, &key);
+    size_t len = lower_word(c, s, e, w);
     w[len] = '\0';
-    intern_form(c, k, at, len, key);
+    uint64_t key = first_bytes(w, len), key2 = len > 8 ? first_bytes(w + len - 8, 8) : 0;
+    const qform *f = intern_form(c, at, len, key, key2);
+    qtok *k = f ? new_tok(c) : NULL;
+    if (!k) return;
+    unsigned char b0 = (unsigned char)c->t[s];
+    /* A-Z, or À-Þ (C3 80 to C3 9E) */
+    bool cap = (unsigned)(b0 - 'A') < 26u ||
+               (b0 == 0xC3 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
+                (unsigned char)c->t[s + 1] <= 0x9E);
+    /* written at once (its bit-fields one by one cost a load and a store each) */
+    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low, .inq = -1,
+                .unit = NFI_NONE, .lists = f->lists & 0x3FFu, .kind = QT_WORD, .cap = cap};
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
