@@ -775,12 +775,63 @@ static nf_status collect(resolver *r)
 
 /* ------------------------------------------------------------ step 2: overlaps */
 
+/* Sorts m[0,n) by cmp_by_start without a second copy of the mentions (a
+ * large document has hundreds of thousands of them, and qsort takes a
+ * buffer as large as the array): a stable merge sort of their indexes,
+ * then each mention moves once, along the cycles of the permutation. */
+static nf_status sort_by_start(mention *m, size_t n)
+{
+    size_t i = 1;
+    while (i < n && cmp_by_start(&m[i - 1], &m[i]) <= 0) i++;
+    if (i >= n) return NF_OK; /* in order already */
+    if (n <= 24 || n > UINT32_MAX / 2) {
+        nfi_sort(m, n, sizeof *m, cmp_by_start);
+        return NF_OK;
+    }
+    uint32_t *ix = malloc(2 * n * sizeof *ix);
+    if (!ix) return NF_ERR_NOMEM;
+    uint32_t *a = ix, *b = ix + n;
+    for (i = 0; i < n; i++) a[i] = (uint32_t)i;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t p = lo, q = mid, o = lo;
+            while (p < mid && q < hi)
+                b[o++] = cmp_by_start(&m[a[q]], &m[a[p]]) < 0 ? a[q++] : a[p++];
+            while (p < mid) b[o++] = a[p++];
+            while (q < hi) b[o++] = a[q++];
+        }
+        uint32_t *t = a;
+        a = b;
+        b = t;
+    }
+    /* a[j] is the old place of the mention that goes to j */
+    for (i = 0; i < n; i++) {
+        if (a[i] == i) continue;
+        mention tmp = m[i];
+        size_t j = i;
+        for (;;) {
+            size_t k = a[j];
+            a[j] = (uint32_t)j;
+            if (k == i) {
+                m[j] = tmp;
+                break;
+            }
+            m[j] = m[k];
+            j = k;
+        }
+    }
+    free(ix);
+    return NF_OK;
+}
+
 static nf_status resolve_overlaps(resolver *r)
 {
     mention *m = r->m.items;
     size_t n = r->m.len;
     if (!n) return NF_OK;
-    nfi_sort(m, n, sizeof *m, cmp_by_start);
+    nf_status st = sort_by_start(m, n);
+    if (st != NF_OK) return st;
     mention **comp = NULL;
     nf_span *acc = NULL;
     size_t cap = 0;
