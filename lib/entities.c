@@ -506,13 +506,6 @@ static int cmp_pair(const void *a, const void *b)
 
 /* ------------------------------------------------------------ step 1: candidates */
 
-static bool attr_true(const nf_doc *doc, const nfi_ann *a, const char *key)
-{
-    const nfi_attr *at = nfi_ann_attr(doc, a, key);
-    return at && at->value && at->value[0] && strcmp(at->value, "0") != 0 &&
-           strcmp(at->value, "false") != 0 && strcmp(at->value, "no") != 0;
-}
-
 /* Whether s[0,n) has an upper-case letter, and whether it has a lower-case one. */
 static void letter_cases(const char *s, size_t n, bool *upper, bool *lower)
 {
@@ -694,25 +687,86 @@ static bool sentence_has_lower(const resolver *r, size_t start)
     return found;
 }
 
+/* The attributes collect reads, found in one pass over an annotation's
+ * (the first of each key, as nfi_ann_attr finds it). */
+typedef struct ann_attrs {
+    const nfi_attr *guess, *name, *role, *canonical, *ambiguous, *lower, *sticky;
+} ann_attrs;
+
+static void ann_attrs_get(const nf_doc *doc, const nfi_ann *a, ann_attrs *out)
+{
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < a->attr_count; i++) {
+        const nfi_attr *at = &doc->attrs.items[a->attr_start + i];
+        const char *k = at->key;
+        const nfi_attr **slot = NULL;
+        switch (k[0]) {
+        case 'g': slot = strcmp(k, "guess") == 0 ? &out->guess : NULL; break;
+        case 'n': slot = strcmp(k, "name") == 0 ? &out->name : NULL; break;
+        case 'r': slot = strcmp(k, "role") == 0 ? &out->role : NULL; break;
+        case 'c': slot = strcmp(k, "canonical") == 0 ? &out->canonical : NULL; break;
+        case 'a': slot = strcmp(k, "ambiguous") == 0 ? &out->ambiguous : NULL; break;
+        case 'l': slot = strcmp(k, "lower") == 0 ? &out->lower : NULL; break;
+        case 's': slot = strcmp(k, "sticky") == 0 ? &out->sticky : NULL; break;
+        default: break;
+        }
+        if (slot && !*slot) *slot = at;
+    }
+}
+
+static bool value_true(const nfi_attr *at)
+{
+    return at && at->value && at->value[0] && strcmp(at->value, "0") != 0 &&
+           strcmp(at->value, "false") != 0 && strcmp(at->value, "no") != 0;
+}
+
+/* What an annotation type is to collect: an entity type (1..7), ENT_CAND
+ * (a name candidate's type) or 0. Annotation types are interned in the
+ * rules, so a small cache by pointer answers most annotations of a
+ * document without the name comparisons. */
+enum { ENT_CAND = 0x80, TYPE_CACHE = 16 };
+typedef struct type_cache {
+    const char *name[TYPE_CACHE];
+    uint8_t kind[TYPE_CACHE];
+} type_cache;
+
+static uint8_t type_kind(const resolver *r, type_cache *tc, const char *name)
+{
+    if (!name) return 0;
+    size_t h = ((uintptr_t)name >> 3) % TYPE_CACHE;
+    if (tc->name[h] == name) return tc->kind[h];
+    uint32_t t = type_from_name(name);
+    uint8_t kind = t ? (uint8_t)t
+                     : nfi_strtab_find(&r->cfg->candidate_types, name, strlen(name)) != NFI_NONE
+                           ? (uint8_t)ENT_CAND
+                           : 0;
+    tc->name[h] = name;
+    tc->kind[h] = kind;
+    return kind;
+}
+
 static nf_status collect(resolver *r)
 {
     nf_doc *doc = r->doc;
+    type_cache tc;
+    memset(&tc, 0, sizeof tc);
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
-        uint32_t type = type_from_name(a->type);
+        uint8_t kind = type_kind(r, &tc, a->type);
+        if (!kind) continue;
+        ann_attrs aa;
+        ann_attrs_get(doc, a, &aa);
+        uint32_t type = kind == ENT_CAND ? 0 : kind;
         bool candidate = false;
         if (!type) {
-            if (!a->type || nfi_strtab_find(&r->cfg->candidate_types, a->type,
-                                            strlen(a->type)) == NFI_NONE)
-                continue;
             candidate = true;
-            const nfi_attr *g = nfi_ann_attr(doc, a, "guess");
+            const nfi_attr *g = aa.guess;
             type = g && g->value ? type_from_name(g->value) : 0;
         }
         bool from_guess = candidate && type;
         nf_span sp = nfi_ann_span(doc, a);
-        const nfi_attr *at = nfi_ann_attr(doc, a, "name");
+        const nfi_attr *at = aa.name;
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end)
             sp = at->span;
@@ -733,9 +787,10 @@ static nf_status collect(resolver *r)
         } else if (type && !candidate) {
             bool up, low;
             letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
-            if (!up && attr_true(doc, a, "ambiguous")) continue; /* "turkey", "reading" */
-            if ((!up && !attr_true(doc, a, "lower")) ||
-                (attr_true(doc, a, "ambiguous") && (!low || at_sentence_start(doc, sp.start)))) {
+            bool ambiguous = value_true(aa.ambiguous);
+            if (!up && ambiguous) continue; /* "turkey", "reading" */
+            if ((!up && !value_true(aa.lower)) ||
+                (ambiguous && (!low || at_sentence_start(doc, sp.start)))) {
                 candidate = true;
                 type = 0;
             }
@@ -749,7 +804,7 @@ static nf_status collect(resolver *r)
         m->priority = nfi_ann_priority(a);
         m->order = i;
         m->rule = nfi_ann_rule_name(a);
-        at = nfi_ann_attr(doc, a, "role");
+        at = aa.role;
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end) {
             nf_span role = trim_span(r->text, at->span, &r->cfg->role_determiners, false);
@@ -766,9 +821,9 @@ static nf_status collect(resolver *r)
                 continue;
             }
         }
-        at = nfi_ann_attr(doc, a, "canonical");
+        at = aa.canonical;
         if (at && at->value && at->value[0]) m->hint = at->value;
-        m->sticky = type && !candidate && attr_true(doc, a, "sticky");
+        m->sticky = type && !candidate && value_true(aa.sticky);
     }
     return split_compounds(r);
 }
