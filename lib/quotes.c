@@ -184,6 +184,7 @@ typedef struct qctx {
     uint32_t *role_by_end;   /* PERSON entities with a role, by (end, -index) */
     uint32_t *role_by_start; /* the same, by (start, index) */
     size_t nroles;
+    nfi_buf scratch;         /* normalize's output, reused */
     uint64_t work;           /* steps of the inner loops (tests check it grows linearly) */
     bool nomem;
 } qctx;
@@ -917,7 +918,8 @@ static bool unit_break_after(const qctx *c, size_t i)
 {
     size_t n = c->tok.len;
     const qtok *k = &c->tok.items[i];
-    if (k->inq >= 0) return false;
+    /* only a full stop, ... or a closing mark ends a unit (most tokens are words) */
+    if (k->kind == QT_WORD || k->inq >= 0) return false;
     bool fin = final_punct_tok(c, i);
     size_t nx = i + 1;
     if (k->kind == QT_QUOTE) {
@@ -2666,7 +2668,18 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
 
 static char *normalize(qctx *c, nf_span sp)
 {
-    nfi_buf b = {0};
+    /* the output has at most as many bytes as are read (every branch
+       writes no more than it reads, a space where spaces were read), the
+       span and at most the rest of a character that starts in it, so one
+       reservation of the scratch buffer makes room for it */
+    nfi_buf *nb = &c->scratch;
+    nb->len = 0;
+    if (!nfi_buf_reserve(nb, (sp.end > sp.start ? sp.end - sp.start : 0) + 4)) {
+        c->nomem = true;
+        return NULL;
+    }
+    char *o = nb->data;
+    size_t len = 0;
     const char *t = c->t;
     bool space = false, line_start = false;
     for (size_t i = sp.start; i < sp.end;) {
@@ -2675,9 +2688,9 @@ static char *normalize(qctx *c, nf_span sp)
             /* the common case: a letter or digit that starts no acronym
                (neither a space nor a mark: the tests below would pass it on) */
             line_start = false;
-            if (space && b.len) nfi_buf_putc(&b, ' ');
+            if (space && len) o[len++] = ' ';
             space = false;
-            nfi_buf_putc(&b, (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch));
+            o[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
             i++;
             continue;
         }
@@ -2696,22 +2709,24 @@ static char *normalize(qctx *c, nf_span sp)
             continue;
         }
         line_start = false;
-        if (space && b.len) nfi_buf_putc(&b, ' ');
+        if (space && len) o[len++] = ' ';
         space = false;
         if (ml) {
-            nfi_buf_putc(&b, cls == QM_DOUBLE ? '"' : '\'');
+            o[len++] = cls == QM_DOUBLE ? '"' : '\'';
             i += ml;
             continue;
         }
         if (ch == 0xE2 && i + 2 < c->n && (unsigned char)t[i + 1] == 0x80 &&
             ((unsigned char)t[i + 2] == 0x93 || (unsigned char)t[i + 2] == 0x94)) {
-            nfi_buf_putc(&b, '-');
+            o[len++] = '-';
             i += 3;
             continue;
         }
         if (ch == 0xE2 && i + 2 < c->n && (unsigned char)t[i + 1] == 0x80 &&
             (unsigned char)t[i + 2] == 0xA6) {
-            nfi_buf_puts(&b, "...");
+            o[len++] = '.';
+            o[len++] = '.';
+            o[len++] = '.';
             i += 3;
             continue;
         }
@@ -2727,22 +2742,20 @@ static char *normalize(qctx *c, nf_span sp)
                 letters++;
             }
             if (letters >= 2) {
-                for (size_t k = i; k < j; k += 2) nfi_buf_putc(&b, (char)(t[k] | 0x20));
+                for (size_t k = i; k < j; k += 2) o[len++] = (char)(t[k] | 0x20);
                 i = j;
                 continue;
             }
         }
         if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch - 'A' + 'a');
-        nfi_buf_putc(&b, (char)ch);
+        o[len++] = (char)ch;
         i++;
     }
     /* the final punctuation differs between outlets ("," vs ".") */
-    while (b.len && (b.data[b.len - 1] == ',' || b.data[b.len - 1] == '.' ||
-                     b.data[b.len - 1] == ';' || b.data[b.len - 1] == ':' ||
-                     b.data[b.len - 1] == ' '))
-        b.len--;
-    char *out = b.failed ? NULL : nfi_arena_strndup(&c->doc->arena, b.data ? b.data : "", b.len);
-    nfi_buf_free(&b);
+    while (len && (o[len - 1] == ',' || o[len - 1] == '.' || o[len - 1] == ';' ||
+                   o[len - 1] == ':' || o[len - 1] == ' '))
+        len--;
+    char *out = nfi_arena_strndup(&c->doc->arena, o, len);
     if (!out) c->nomem = true;
     return out;
 }
@@ -3048,5 +3061,6 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     free(c.role_by_end);
     free(c.role_by_start);
     nfi_vec_free(&c.outs);
+    nfi_buf_free(&c.scratch);
     return st;
 }
