@@ -422,29 +422,33 @@ static void name_key(nfi_buf *b, const char *s, size_t n)
 
 /* ------------------------------------------------------------ mentions */
 
+/* 80 bytes: a large document has hundreds of thousands (offsets in the
+ * text fit 32 bits, NFI_MAX_TEXT). */
 typedef struct mention {
     nf_span span;
-    nf_span role;
-    uint32_t type;
-    int32_t priority;
-    size_t order;     /* annotation index: emission order of the engine */
-    const char *rule;
     const char *hint; /* canonical hint from the rules or the alias lexicon */
     const char *key;  /* normalised name (scratch arena) */
+    uint32_t role_start, role_end; /* the role's span, or ROLE_NONE */
+    uint32_t order;   /* annotation index (emission order of the engine); past
+                         the annotations for a compound's parts (mention_rule) */
+    int32_t priority;
     uint32_t keylen;
     uint32_t nwords;    /* words of the key */
     uint32_t ncontent;  /* words that are not function words */
     uint32_t first_len; /* bytes of the first word of the key */
     uint32_t last_off;  /* offset of the last word in key */
+    uint32_t group;     /* exact-name group, then union-find root */
+    uint8_t type;
     bool acronym;
     uint8_t quality;    /* case_quality + 1, or 0 before its first use */
     bool alias;         /* ident comes from a hint */
-    uint32_t group;     /* exact-name group, then union-find root */
     bool candidate;     /* a NAME candidate: typed by its guess or by the cluster it joins */
     bool adopt;         /* takes the type of the cluster it joined */
     bool drop;          /* lost to an overlapping candidate */
     bool sticky;        /* its type holds for the document's places of that name */
 } mention;
+
+#define ROLE_NONE UINT32_MAX
 
 
 typedef struct resolver {
@@ -637,10 +641,10 @@ static nf_status split_compounds(resolver *r)
             if (!m) return NF_ERR_NOMEM;
             m->span.start = part_s[k];
             m->span.end = part_e[k];
-            m->role.start = m->role.end = NF_UNSET;
-            m->type = part_t[k];
-            m->order = doc->anns.len + ti;
-            m->rule = "entities.compound";
+            m->role_start = m->role_end = ROLE_NONE;
+            m->type = (uint8_t)part_t[k];
+            /* after every annotation (a text under 4 GiB has fewer tokens) */
+            m->order = (uint32_t)(doc->anns.len + ti);
             char f[64];
             size_t fl = fold_into(r->text + part_s[k], part_e[k] - part_s[k], f, sizeof f);
             const char *h = fl ? nfi_lexicon_attr(part_l[k], f, fl, r->cfg->alias_attr) : NULL;
@@ -798,18 +802,17 @@ static nf_status collect(resolver *r)
         mention *m = nfi_vec_push(&r->m);
         if (!m) return NF_ERR_NOMEM;
         m->span = sp;
-        m->role.start = m->role.end = NF_UNSET;
-        m->type = type;
+        m->role_start = m->role_end = ROLE_NONE;
+        m->type = (uint8_t)type;
         m->candidate = candidate;
         m->priority = nfi_ann_priority(a);
-        m->order = i;
-        m->rule = nfi_ann_rule_name(a);
+        m->order = (uint32_t)i;
         at = aa.role;
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end) {
             nf_span role = trim_span(r->text, at->span, &r->cfg->role_determiners, false);
             if (role.start != NF_UNSET && (role.end <= sp.start || role.start >= sp.end))
-                m->role = role;
+                m->role_start = (uint32_t)role.start, m->role_end = (uint32_t)role.end;
             /* a role that ends in a modifier was no title: "the new U.S. ..." */
             size_t w = role.end;
             while (role.start != NF_UNSET && w > role.start &&
@@ -943,6 +946,9 @@ static nf_status resolve_overlaps(resolver *r)
     for (size_t i = 0; i < n; i++)
         if (!m[i].drop) m[kept++] = m[i];
     r->m.len = kept;
+    /* about half the candidates lose: their room goes back before the
+       keys and groups are made */
+    nfi_vec_shrink(&r->m);
     return NF_OK;
 }
 
@@ -1036,7 +1042,7 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
         mention *m = &r->m.items[i];
         if (!m->candidate || !m->type) continue;
         uint32_t id = nfi_strtab_find(&plain, m->key, m->keylen);
-        if (id != NFI_NONE) m->type = plain_type.items[id];
+        if (id != NFI_NONE) m->type = (uint8_t)plain_type.items[id];
     }
     /* a sticky type ("sticky" attribute: a club in a results line) holds
      * for the places and candidates of the same name in the document:
@@ -1053,7 +1059,7 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
         if (!(m->candidate || m->type == gpe || m->type == loc)) continue;
         uint32_t id = nfi_strtab_find(&plain, m->key, m->keylen);
         if (id == NFI_NONE) continue;
-        m->type = plain_type.items[id];
+        m->type = (uint8_t)plain_type.items[id];
         m->hint = NULL;
     }
     nfi_vec_free(&plain_type);
@@ -1640,8 +1646,18 @@ static char *canonical_text(resolver *r, const mention *m)
     return nfi_arena_strndup(&r->doc->arena, r->buf.data, r->buf.len);
 }
 
+/* The name of the rule that made a mention. */
+static const char *mention_rule(const resolver *r, const mention *m)
+{
+    if (m->order >= r->doc->anns.len) return "entities.compound";
+    return nfi_ann_rule_name(&r->doc->anns.items[m->order]);
+}
+
+enum { RULE_CACHE = 16 };
+
 static nf_status emit(resolver *r)
 {
+    const char *rule_src[RULE_CACHE] = {NULL}, *rule_doc[RULE_CACHE] = {NULL};
     nf_doc *doc = r->doc;
     size_t n = r->m.len;
     uint32_t *best = malloc((r->ngroups ? r->ngroups : 1) * sizeof *best);
@@ -1697,15 +1713,24 @@ static nf_status emit(resolver *r)
         e->flags = 0;
         e->cluster = number[g];
         e->canonical = canon[g];
-        e->role = m->role;
+        e->role.start = m->role_start == ROLE_NONE ? NF_UNSET : m->role_start;
+        e->role.end = m->role_end == ROLE_NONE ? NF_UNSET : m->role_end;
         e->rule = NULL;
-        if (m->rule) {
-            uint32_t id = nfi_strtab_intern(&names, m->rule, strlen(m->rule));
-            if (id == NFI_NONE) {
-                st = NF_ERR_NOMEM;
-                goto done;
+        const char *rule = mention_rule(r, m);
+        if (rule) {
+            /* the rule's name, interned in the document once per name (the
+               names are the rules' own strings: a cache by pointer) */
+            size_t h = ((uintptr_t)rule >> 3) % RULE_CACHE;
+            if (rule_src[h] != rule) {
+                uint32_t id = nfi_strtab_intern(&names, rule, strlen(rule));
+                if (id == NFI_NONE) {
+                    st = NF_ERR_NOMEM;
+                    goto done;
+                }
+                rule_src[h] = rule;
+                rule_doc[h] = names.strs[id];
             }
-            e->rule = names.strs[id];
+            e->rule = rule_doc[h];
         }
     }
 done:
