@@ -400,6 +400,19 @@ static void name_key(nfi_buf *b, const char *s, size_t n)
         else
             c = nfi_utf8_next(s, n, &i);
         if (c == '.' ) continue;
+        if (c < 0x80 && ascii_alnum(c)) { /* the common case: a run of ASCII letters and digits */
+            size_t from = i - 1;
+            while (i < n && (unsigned char)s[i] < 0x80 && ascii_alnum((unsigned char)s[i])) i++;
+            if (pending_space && b->len > start) nfi_buf_putc(b, ' ');
+            pending_space = false;
+            if (!nfi_buf_reserve(b, i - from)) return;
+            for (size_t q = from; q < i; q++) {
+                unsigned char x = (unsigned char)s[q];
+                b->data[b->len++] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+            }
+            b->data[b->len] = '\0';
+            continue;
+        }
         if (c < 0x80 ? ascii_alnum(c) : u_isalnum((UChar32)c)) {
             if (pending_space && b->len > start) nfi_buf_putc(b, ' ');
             pending_space = false;
