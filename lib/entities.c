@@ -346,7 +346,9 @@ static nf_span trim_span(const char *text, nf_span sp, const nfi_strtab *dets, b
         }
         break;
     }
-    e = trim_tail(text, s, e, possessive);
+    /* trim_tail stops where none of its rules applies, so it only needs
+       another pass when the start moved (its bound) */
+    if (s != sp.start) e = trim_tail(text, s, e, possessive);
     if (s < e && word_in(dets, text + s, e - s)) s = e; /* a determiner alone */
     nf_span out = {s, e};
     if (s >= e) out.start = out.end = NF_UNSET;
