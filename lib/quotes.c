@@ -818,21 +818,30 @@ static void pair_marks(qctx *c)
     size_t n = c->tok.len;
     /* the single marks that can close and the line ends, in token order: a
        look-up is a binary search (not two arrays of a slot per token, the
-       stage's largest allocation) */
-    NFI_VEC(uint32_t) sc = {NULL, 0, 0}, nl = {NULL, 0, 0};
+       stage's largest allocation); and the marks, which the pairing visits */
+    NFI_VEC(uint32_t) sc = {NULL, 0, 0}, nl = {NULL, 0, 0}, marks = {NULL, 0, 0};
     for (size_t j = 0; j < n && !c->nomem; j++) {
         const qtok *k = &c->tok.items[j];
-        uint32_t *slot;
-        if (k->kind == QT_NL) slot = nfi_vec_push(&nl);
-        else if (k->kind == QT_QUOTE && k->qclass == QM_SINGLE && (mark_role(c, j) & QR_CLOSE))
-            slot = nfi_vec_push(&sc);
-        else continue;
+        if (k->kind == QT_WORD || k->kind == QT_PUNCT) continue;
+        uint32_t *slot = k->kind == QT_NL ? nfi_vec_push(&nl) : nfi_vec_push(&marks);
         if (slot) *slot = (uint32_t)j;
         else c->nomem = true;
+        if (k->kind == QT_QUOTE && k->qclass == QM_SINGLE && (mark_role(c, j) & QR_CLOSE)) {
+            slot = nfi_vec_push(&sc);
+            if (slot) *slot = (uint32_t)j;
+            else c->nomem = true;
+        }
     }
-    for (size_t i = 0; i < n && !c->nomem; i++) {
+    /* mark by mark; a quote found moves on to the first mark after its end
+       (next) */
+    size_t i = 0, next = 0;
+    for (size_t x = 0; x < marks.len && !c->nomem; next = i + 1, x++) {
+        i = marks.items[x];
+        if (i < next) {
+            i = next - 1; /* next stays */
+            continue;
+        }
         qtok *k = &c->tok.items[i];
-        if (k->kind != QT_QUOTE) continue;
         uint8_t r = mark_role(c, i);
         if (!(r & QR_OPEN)) continue;
         uint8_t cls = k->qclass;
@@ -910,6 +919,7 @@ static void pair_marks(qctx *c)
     }
     nfi_vec_free(&sc);
     nfi_vec_free(&nl);
+    nfi_vec_free(&marks);
 }
 
 /* ------------------------------------------------------------ units */
@@ -1350,7 +1360,12 @@ static void find_cues(qctx *c)
         size_t first_cue = c->cues.len;
         for (size_t i = ua; i < ub; i++) {
             while (rk < c->rcues.len && c->rcues.items[rk].a < i) rk++;
-            if (!(rk < c->rcues.len && c->rcues.items[rk].a == i && c->rcues.items[rk].b <= ub &&
+            if (rk == c->rcues.len) break;
+            if (c->rcues.items[rk].a > i) { /* on to the next token a rule cue starts at */
+                i = c->rcues.items[rk].a - 1;
+                continue;
+            }
+            if (!(c->rcues.items[rk].b <= ub &&
                   c->tok.items[i].inq < 0))
                 continue;
             const rcue *r = &c->rcues.items[rk];
@@ -2690,8 +2705,11 @@ static char *normalize(qctx *c, nf_span sp)
             line_start = false;
             if (space && len) o[len++] = ' ';
             space = false;
-            o[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-            i++;
+            do { /* and the run of such bytes after it */
+                o[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+                i++;
+            } while (i < sp.end && ASCII_ALNUM[ch = (unsigned char)t[i]] &&
+                     (i + 1 >= sp.end || t[i + 1] != '.'));
             continue;
         }
         size_t sl = t[i] == '\n' ? 1 : space_at(t, c->n, i);
