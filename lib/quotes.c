@@ -657,30 +657,30 @@ static void scan(qctx *c)
     c->tok.cap = est;
     while (i < n && !c->nomem) {
         size_t sp;
-        if (t[i] == '\n') {
-            size_t j = i + 1;
-            bool blank = false;
-            /* a following blank line makes a paragraph break */
-            for (;;) {
-                while (j < n && (sp = space_at(t, n, j)) != 0) j += sp;
-                if (j < n && t[j] == '\n') {
-                    blank = true;
-                    j++;
-                    continue;
-                }
-                break;
-            }
-            qtok *k = push_tok(c, i, i + 1, QT_NL);
-            if (k) k->para = blank;
-            i = j;
-            continue;
-        }
         unsigned char b = (unsigned char)t[i];
-        if (b == ' ') { /* the common cases first: a space, a word */
-            i++;
-            continue;
-        }
-        if (b >= 0x80 || !ASCII_ALNUM[b]) {
+        if (!ASCII_ALNUM[b]) { /* the common case, a word, is below */
+            if (b == ' ') {
+                i++;
+                continue;
+            }
+            if (b == '\n') {
+                size_t j = i + 1;
+                bool blank = false;
+                /* a following blank line makes a paragraph break */
+                for (;;) {
+                    while (j < n && (sp = space_at(t, n, j)) != 0) j += sp;
+                    if (j < n && t[j] == '\n') {
+                        blank = true;
+                        j++;
+                        continue;
+                    }
+                    break;
+                }
+                qtok *k = push_tok(c, i, i + 1, QT_NL);
+                if (k) k->para = blank;
+                i = j;
+                continue;
+            }
             if ((sp = space_at(t, n, i)) != 0) {
                 i += sp;
                 continue;
@@ -716,7 +716,7 @@ static void scan(qctx *c)
             else if ((unsigned char)t[i] == 0xE2 &&
                      mark_at(t, n, i, &c2, &r2) == 3 && c2 == QM_SINGLE && r2 == QR_CLOSE)
                 cl = 3; /* ’ */
-            if (cl && alnum_at(t, n, i + cl) && i > s) {
+            if (cl && i > s && (ASCII_ALNUM[(unsigned char)t[i + cl]] || alnum_at(t, n, i + cl))) {
                 i += cl;
                 continue;
             }
@@ -729,6 +729,7 @@ static void scan(qctx *c)
         }
         if (i < n && t[i] == '.' && is_abbrev_word(t, s, i)) i++;
         push_word(c, s, i);
+        if (t[i] == ' ') i++; /* the usual space after a word (t[n] is a NUL) */
     }
 }
 
@@ -958,6 +959,7 @@ static void make_units(qctx *c)
     size_t n = c->tok.len, start = 0;
     for (size_t i = 0; i <= n && !c->nomem; i++) {
         bool brk = false, skip = false;
+        if (i < n && c->tok.items[i].kind == QT_WORD) continue; /* never a break */
         if (i == n) brk = true;
         else if (is_nl(c, i) && c->tok.items[i].inq < 0) {
             /* a line end: a unit ends unless the next line continues a sentence */
@@ -2492,6 +2494,9 @@ static bool entity_has_head(const qctx *c, const nf_entity *e, const char *head)
     size_t hl = strlen(head);
     const char *txt = e->canonical ? e->canonical : "";
     for (size_t k = 0; txt[k]; k++) {
+        /* a byte that is not head's first letter in either case starts
+           no match (most bytes) */
+        if (hl && txt[k] != head[0] && (txt[k] | 0x20) != head[0]) continue;
         size_t m = 0;
         while (m < hl && txt[k + m] &&
                ((txt[k + m] >= 'A' && txt[k + m] <= 'Z') ? txt[k + m] - 'A' + 'a'
