@@ -198,6 +198,9 @@ typedef struct nf_workspace nf_workspace;
 /* Creates per-thread scratch state for extracting with rules (ICU iterator
  * clones, regex match data, buffers, and what the stages derive from the
  * rules once: compiled page-structure patterns, settings, word tables).
+ * It also remembers, across documents, how the rules' first token tests
+ * answered for the token texts it has seen (at most about 2 MB), so that
+ * reusing one workspace for many documents is faster than a new one each.
  * Owned by the caller; free with
  * nf_workspace_free before the rules. NULL with err on failure.
  * Thread safety: safe; the workspace is then used by one thread at a time. */

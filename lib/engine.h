@@ -432,6 +432,10 @@ typedef struct nfi_run {
     uint32_t *ann_list;
     uint32_t ann_maxlen;  /* longest of them (tokens), at least 1 */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
+    /* per token: its class (nfi_ws_classify; NFI_NONE: none); per class and
+     * phase, the groups whose first test its tokens pass (phases.c) */
+    uint32_t *tokclass;
+    uint64_t *class_groups;
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
     /* per rule, for its req_pc (phases.c): the next token known to pass it
      * (NFI_NONE: none known), and how far tokens have been looked at */
@@ -455,10 +459,22 @@ nfi_found_list *nfi_ws_found(nfi_engine_ws *ws);
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
                            uint32_t form);
+/* Sets run->tokvocab, feat and tokclass for the document's tokens (needs
+ * run->sent_end). A token class is a text and a context (NF_TOKEN_* flags,
+ * kind, sentence edges): its tokens have the same vocab id and feature bits
+ * and pass the same token tests. The workspace keeps its classes across
+ * documents, up to a bound, with a row of class_groups (phases.len words,
+ * NFI_GROUPS_UNKNOWN until the phase computes them) each, so that the
+ * first tests of a phase's groups run once per class, not once per token.
+ * Tokens longer than a class holds, or past the bound, get NFI_NONE. */
+nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run);
+#define NFI_GROUPS_UNKNOWN (1ull << 63)
+/* Classes the workspace holds (for tests). */
+size_t nfi_ws_nclasses(const nfi_engine_ws *ws);
 /* Byte captures of a regex match: start and end of each group up to the
  * highest one its rule's attributes take (NF_UNSET = none). */
 const size_t *nfi_ws_bcaps(const nfi_engine_ws *ws, uint32_t idx);
-uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n);
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, int which, size_t n);
 /* Threads waiting in the matcher's buckets: 0 between two matches, as
  * each match empties what it filled (for tests). */
 size_t nfi_ws_pending_threads(const nfi_engine_ws *ws);
@@ -548,6 +564,7 @@ bool nfi_lex_continues(const nfi_run *run, uint32_t lex, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_ANN_FIRST,
        NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF,
-       NFI_WS_REQ_NEXT, NFI_WS_REQ_SCANNED, NFI_WS_NBUF };
+       NFI_WS_REQ_NEXT, NFI_WS_REQ_SCANNED, NFI_WS_TOKCLASS, NFI_WS_NBUF };
+enum { NFI_WS64_FEAT = 0, NFI_WS64_NBUF };
 
 #endif

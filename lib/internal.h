@@ -122,6 +122,29 @@ uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n);
 /* Id of s[0,n) or NFI_NONE when absent. */
 uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n);
 uint64_t nfi_hash(const char *s, size_t n);
+/* A quick hash of a short token text (its first and last 8 bytes and its
+ * length), for caches keyed by token text. */
+static inline uint32_t nfi_surface_hash(const unsigned char *s, size_t n)
+{
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = x;
+        b = y;
+    } else {
+        a = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16 : 0;
+        b = 0;
+    }
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)n;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(h >> 32);
+}
 
 /* A growable byte buffer (JSON output, scratch). */
 typedef struct nfi_buf {

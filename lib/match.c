@@ -22,6 +22,22 @@
 
 typedef NFI_VEC(uint32_t) u32vec;
 
+/* A token class (nfi_ws_classify): 40 bytes. */
+#define NFI_CLASS_BYTES 23
+typedef struct nfi_token_class {
+    uint64_t feat;
+    uint32_t context; /* token_context() */
+    uint32_t vocab;
+    uint8_t len;
+    char text[NFI_CLASS_BYTES];
+} nfi_token_class;
+/* Slots of the class table (a power of two) and the most classes kept: a
+ * workspace that has seen many documents starts afresh when a document
+ * begins with more than half of them taken. With 7 phases: 128 KB of
+ * slots, 640 KB of classes and 1 MB of group bits at most. */
+#define NFI_CLASS_SLOTS 32768u
+#define NFI_CLASS_MAX (NFI_CLASS_SLOTS / 2)
+
 struct nfi_engine_ws {
     const nf_rules *r;
     pcre2_match_data *md;
@@ -29,8 +45,8 @@ struct nfi_engine_ws {
     size_t caps[NFI_WS_NBUF];
     uint32_t *formvocab;
     size_t nforms, formcap;
-    uint64_t *u64;
-    size_t u64cap;
+    uint64_t *bufs64[NFI_WS64_NBUF];
+    size_t caps64[NFI_WS64_NBUF];
     NFI_VEC(size_t) bcaps;
     /* VM */
     u32vec *buckets;   /* max_tokens + 2 */
@@ -45,6 +61,11 @@ struct nfi_engine_ws {
      * (tok & re_mask), each tagged with its token: bits known, bits true */
     uint32_t *re_tag, re_mask;
     uint64_t *re_known, *re_val;
+    /* token classes (nfi_ws_classify): open addressing by text hash and
+     * context, a slot holding a class index + 1 */
+    uint32_t *class_slots;
+    NFI_VEC(nfi_token_class) classes;
+    NFI_VEC(uint64_t) class_groups; /* phases.len per class */
 };
 
 nfi_engine_ws *nfi_engine_ws_new(const nf_rules *r, nf_error *err)
@@ -78,7 +99,7 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     if (ws->md) pcre2_match_data_free(ws->md);
     for (int i = 0; i < NFI_WS_NBUF; i++) free(ws->bufs[i]);
     free(ws->formvocab);
-    free(ws->u64);
+    for (int i = 0; i < NFI_WS64_NBUF; i++) free(ws->bufs64[i]);
     nfi_vec_free(&ws->bcaps);
     for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) nfi_vec_free(&ws->buckets[i]);
     free(ws->buckets);
@@ -86,6 +107,9 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     free(ws->re_tag);
     free(ws->re_known);
     free(ws->re_val);
+    free(ws->class_slots);
+    nfi_vec_free(&ws->classes);
+    nfi_vec_free(&ws->class_groups);
     nfi_vec_free(&ws->found.items);
     nfi_vec_free(&ws->found.caps);
     nfi_vec_free(&ws->recorded);
@@ -129,17 +153,17 @@ size_t nfi_ws_recorded(const nfi_engine_ws *ws, const nfi_match **out)
     return ws->recorded.len;
 }
 
-uint64_t *nfi_ws_u64(nfi_engine_ws *ws, size_t n)
+uint64_t *nfi_ws_u64(nfi_engine_ws *ws, int which, size_t n)
 {
     if (n == 0) n = 1;
-    if (ws->u64cap < n) {
+    if (ws->caps64[which] < n) {
         size_t cap = n + n / 2;
-        uint64_t *p = realloc(ws->u64, cap * sizeof *p);
+        uint64_t *p = realloc(ws->bufs64[which], cap * sizeof *p);
         if (!p) return NULL;
-        ws->u64 = p;
-        ws->u64cap = cap;
+        ws->bufs64[which] = p;
+        ws->caps64[which] = cap;
     }
-    return ws->u64;
+    return ws->bufs64[which];
 }
 
 /* Scratch arrays above this size are freed after each document: 1 MiB is
@@ -165,11 +189,12 @@ void nfi_ws_trim(nfi_engine_ws *ws)
         ws->formvocab = NULL;
         ws->formcap = ws->nforms = 0;
     }
-    if (ws->u64cap * sizeof *ws->u64 > NFI_WS_KEEP_BYTES) {
-        free(ws->u64);
-        ws->u64 = NULL;
-        ws->u64cap = 0;
-    }
+    for (int i = 0; i < NFI_WS64_NBUF; i++)
+        if (ws->caps64[i] * sizeof *ws->bufs64[i] > NFI_WS_KEEP_BYTES) {
+            free(ws->bufs64[i]);
+            ws->bufs64[i] = NULL;
+            ws->caps64[i] = 0;
+        }
     TRIM_VEC(ws->bcaps);
     TRIM_VEC(ws->found.items);
     TRIM_VEC(ws->found.caps);
@@ -226,6 +251,100 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
     ws->formvocab[form] = v;
     return v;
 }
+
+/* ------------------------------------------------------------ token classes */
+
+/* What besides its text a token's feature bits depend on. */
+static inline uint32_t token_context(const nfi_run *run, uint32_t s)
+{
+    const nfi_token *tk = &run->doc->tokens.items[s];
+    uint32_t c = tk->flags | (uint32_t)tk->kind << 24;
+    if (s == 0 || run->sent_end[s - 1] == s) c |= 1u << 16;
+    if (run->sent_end[s] == s + 1) c |= 1u << 17;
+    return c;
+}
+
+/* The slot of token s's class in the table: the class's, or the empty
+ * slot where it would go. */
+static uint32_t *class_slot(nfi_engine_ws *ws, const nf_doc *doc, uint32_t s, uint32_t context)
+{
+    const nfi_token *tk = &doc->tokens.items[s];
+    const unsigned char *text = (const unsigned char *)doc->work + tk->span.start;
+    uint32_t n = tk->span.end - tk->span.start, mask = NFI_CLASS_SLOTS - 1;
+    uint32_t h = (nfi_surface_hash(text, n) ^ context * 0x9E3779B1u) & mask;
+    for (;; h = (h + 1) & mask) {
+        uint32_t c = ws->class_slots[h];
+        if (!c) return &ws->class_slots[h];
+        const nfi_token_class *k = &ws->classes.items[c - 1];
+        if (k->context == context && k->len == n && memcmp(k->text, text, n) == 0)
+            return &ws->class_slots[h];
+    }
+}
+
+static nf_status class_add(nfi_engine_ws *ws, const nfi_run *run, uint32_t s, uint32_t context,
+                           uint32_t *slot)
+{
+    const nfi_token *tk = &run->doc->tokens.items[s];
+    nfi_token_class *k = nfi_vec_push(&ws->classes);
+    if (!k) return NF_ERR_NOMEM;
+    for (size_t p = 0; p < run->r->phases.len; p++) {
+        uint64_t *g = nfi_vec_push(&ws->class_groups);
+        if (!g) {
+            ws->classes.len--;
+            ws->class_groups.len -= p;
+            return NF_ERR_NOMEM;
+        }
+        *g = NFI_GROUPS_UNKNOWN;
+    }
+    k->feat = run->feat[s];
+    k->context = context;
+    k->vocab = run->tokvocab[s];
+    k->len = (uint8_t)(tk->span.end - tk->span.start);
+    memcpy(k->text, run->doc->work + tk->span.start, k->len);
+    *slot = (uint32_t)ws->classes.len;
+    return NF_OK;
+}
+
+nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
+{
+    const nf_doc *doc = run->doc;
+    size_t nt = doc->tokens.len;
+    run->feat = nfi_ws_u64(ws, NFI_WS64_FEAT, nt);
+    run->tokclass = nfi_ws_u32(ws, NFI_WS_TOKCLASS, nt);
+    if (!run->feat || !run->tokclass) return NF_ERR_NOMEM;
+    if (!ws->class_slots && !(ws->class_slots = calloc(NFI_CLASS_SLOTS, sizeof *ws->class_slots)))
+        return NF_ERR_NOMEM;
+    if (ws->classes.len > NFI_CLASS_MAX / 2) {
+        memset(ws->class_slots, 0, NFI_CLASS_SLOTS * sizeof *ws->class_slots);
+        ws->classes.len = ws->class_groups.len = 0;
+    }
+    for (uint32_t s = 0; s < nt; s++) {
+        const nfi_token *tk = &doc->tokens.items[s];
+        uint32_t context = token_context(run, s), *slot = NULL;
+        if (tk->span.end - tk->span.start <= NFI_CLASS_BYTES) {
+            slot = class_slot(ws, doc, s, context);
+            if (*slot) {
+                const nfi_token_class *k = &ws->classes.items[*slot - 1];
+                run->feat[s] = k->feat;
+                run->tokvocab[s] = k->vocab;
+                run->tokclass[s] = *slot - 1;
+                continue;
+            }
+        }
+        run->feat[s] = nfi_token_feat(run, s);
+        run->tokvocab[s] = nfi_ws_form_vocab(ws, run->r, doc, tk->norm);
+        run->tokclass[s] = NFI_NONE;
+        if (slot && ws->classes.len < NFI_CLASS_MAX) {
+            nf_status st = class_add(ws, run, s, context, slot);
+            if (st != NF_OK) return st;
+            run->tokclass[s] = *slot - 1;
+        }
+    }
+    run->class_groups = ws->class_groups.items;
+    return NF_OK;
+}
+
+size_t nfi_ws_nclasses(const nfi_engine_ws *ws) { return ws->classes.len; }
 
 /* Trie node of token tok's word under lexicon lex's root, or NFI_NONE. */
 static uint32_t lex_node(const nfi_run *run, uint32_t lex, size_t tok)

@@ -330,6 +330,33 @@ static bool group_test_rest(const nfi_run *run, const nfi_phase *P, uint32_t g, 
                                 : nfi_token_test(run, p, t, s);
 }
 
+/* The groups (below NFI_CLASS_GROUPS) whose first test token s passes, as
+ * bits: feature bits, first byte, then the rest of the test. */
+#define NFI_CLASS_GROUPS 63 /* the bits below NFI_GROUPS_UNKNOWN */
+static uint64_t token_groups(const nfi_run *run, const nfi_phase *P, uint32_t s)
+{
+    uint64_t fs = run->feat[s], bits = 0;
+    unsigned fb = P->grp_any_first ? (unsigned char)run->doc->work[run->doc->tokens.items[s].span.start] : 0;
+    uint32_t n = P->ngroups < NFI_CLASS_GROUPS ? P->ngroups : NFI_CLASS_GROUPS;
+    for (uint32_t g = 0; g < n; g++)
+        if ((fs & P->grp_fmask[g]) == P->grp_fwant[g] &&
+            (!P->grp_first[g] || ((P->grp_first[g][fb >> 3] >> (fb & 7)) & 1)) &&
+            group_test_rest(run, P, g, s))
+            bits |= 1ull << g;
+    return bits;
+}
+
+/* token_groups of token s, once per token class (nfi_ws_classify) and
+ * phase ph for as long as the workspace keeps the class. */
+static inline uint64_t class_groups(const nfi_run *run, const nfi_phase *P, uint32_t ph, uint32_t s)
+{
+    uint32_t c = run->tokclass[s];
+    if (c == NFI_NONE) return token_groups(run, P, s);
+    uint64_t *known = &run->class_groups[(size_t)c * run->r->phases.len + ph];
+    if (*known & NFI_GROUPS_UNKNOWN) *known = token_groups(run, P, s);
+    return *known;
+}
+
 /* Rules of entries (sorted by offset, word) whose word is at s + offset. */
 static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
                      const nfi_pfkey *pf, uint32_t n, uint32_t s)
@@ -401,12 +428,13 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                         nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
             }
         nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
-        uint64_t fs = run->feat[s];
-        unsigned fb = P->grp_any_first ? (unsigned char)doc->work[doc->tokens.items[s].span.start] : 0;
-        for (uint32_t g = 0; g < P->ngroups; g++)
-            if ((fs & P->grp_fmask[g]) == P->grp_fwant[g] &&
-                (!P->grp_first[g] || ((P->grp_first[g][fb >> 3] >> (fb & 7)) & 1)) &&
-                group_test_rest(run, P, g, s)) {
+        for (uint64_t gb = P->ngroups ? class_groups(run, P, ph, s) : 0; gb; gb &= gb - 1) {
+            uint32_t g = (uint32_t)__builtin_ctzll(gb);
+            nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
+            nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
+        }
+        for (uint32_t g = NFI_CLASS_GROUPS; g < P->ngroups; g++) /* past the class bits */
+            if ((run->feat[s] & P->grp_fmask[g]) == P->grp_fwant[g] && group_test_rest(run, P, g, s)) {
                 nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
                 nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
             }
@@ -562,19 +590,14 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     if (!run.req_next || !run.req_scanned) return NF_ERR_NOMEM;
     memset(run.req_next, 0xff, nslots * sizeof *run.req_next);
     memset(run.req_scanned, 0, nslots * sizeof *run.req_scanned);
-    for (size_t i = 0; i < nt; i++) {
-        run.tokvocab[i] = nfi_ws_form_vocab(run.ws, rules, doc, doc->tokens.items[i].norm);
-        run.sent_end[i] = (uint32_t)nt;
-    }
+    for (size_t i = 0; i < nt; i++) run.sent_end[i] = (uint32_t)nt;
     for (size_t s = 0; s < doc->sentences.len; s++) {
         const nf_sentence *se = &doc->sentences.items[s];
         size_t a = se->first_token, b = se->first_token + se->token_count;
         if (b > nt) b = nt;
         for (size_t i = a; i < b; i++) run.sent_end[i] = (uint32_t)b;
     }
-    run.feat = nfi_ws_u64(run.ws, nt);
-    if (!run.feat) return NF_ERR_NOMEM;
-    for (size_t i = 0; i < nt; i++) run.feat[i] = nfi_token_feat(&run, i);
+    if ((st = nfi_ws_classify(run.ws, &run)) != NF_OK) return st;
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
         st = run_phase(&run, ph, err);
     nfi_ws_trim(run.ws); /* before sort_anns allocates */

@@ -863,36 +863,6 @@ static inline bool same_bytes(const unsigned char *a, const unsigned char *b, si
     return true;
 }
 
-static inline uint64_t load64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-/* A quick hash of a short surface: its first and last 8 bytes. */
-static inline uint32_t surface_hash(const unsigned char *s, size_t n)
-{
-    uint64_t a, b;
-    if (n >= 8) {
-        a = load64(s);
-        b = load64(s + n - 8);
-    } else if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        a = x;
-        b = y;
-    } else {
-        a = n ? (uint64_t)s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16 : 0;
-        b = 0;
-    }
-    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ (uint64_t)n;
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ull;
-    return (uint32_t)(h >> 32);
-}
-
 /* Norm, shape and the case flags of t[s,e): from the cache or computed. */
 static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t *flags)
 {
@@ -902,7 +872,7 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t 
     size_t n = e - s;
     nfi_form_cache *ce = NULL;
     if (n <= sizeof ce->s) {
-        ce = &ws->cache[surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
+        ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
         if (ce->gen == ws->gen && ce->len == n && same_bytes(ce->s, p, n)) {
             tok->norm = ce->norm;
             tok->shape = ce->shape;
@@ -926,7 +896,7 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t 
     tok->shape = NFI_NONE;
     nfi_shape_cache *sc = NULL;
     if (slen <= sizeof sc->s) {
-        sc = &ws->shapes[surface_hash((const unsigned char *)shape, slen) & (NFI_SHAPE_CACHE - 1)];
+        sc = &ws->shapes[nfi_surface_hash((const unsigned char *)shape, slen) & (NFI_SHAPE_CACHE - 1)];
         if (sc->gen == ws->gen && sc->len == slen && memcmp(sc->s, shape, slen) == 0) tok->shape = sc->id;
     }
     if (tok->shape == NFI_NONE) {

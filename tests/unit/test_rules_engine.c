@@ -883,3 +883,73 @@ NF_TEST(rules_max_results_limit)
     nf_doc_free(d);
     nf_rules_free(r);
 }
+
+/* The rule engine over text with a workspace the caller keeps. */
+static nf_doc *run_in(const nf_rules *r, nf_workspace *ws, const char *text)
+{
+    nf_error err;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT | NF_EXTRACT_NO_RULES;
+    nf_doc *d = nfi_extract_unpublished(r, ws, text, strlen(text), &o, &err);
+    if (d && nfi_rules_run(r, ws, d, &err) != NF_OK) {
+        nf_doc_free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+/* A phase tests its groups' first tests once per token class (a text in a
+ * context), and the workspace keeps the classes for later documents: the
+ * same text at a sentence start and inside a sentence are two classes; a
+ * second phase has its own answers; a document with more distinct tokens
+ * than the workspace keeps classes for is still right past the bound, and
+ * the next document starts the classes afresh. */
+NF_TEST(rules_token_classes)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "phases: [first, second]\n"
+                       "rules:\n"
+                       "  - name: opener\n"
+                       "    phase: first\n"
+                       "    pattern: '[flag:sent_start & cap:title]'\n"
+                       "    emit: OPEN\n"
+                       "  - name: loud\n"
+                       "    phase: second\n"
+                       "    pattern: '[re:\"[A-Z]{2,}\" & !flag:sent_start]'\n"
+                       "    emit: LOUD\n");
+    NF_CHECK(r != NULL);
+    nf_error err;
+    nf_workspace *ws = r ? nf_workspace_new(r, &err) : NULL;
+    NF_CHECK(ws != NULL);
+    if (!ws) {
+        nf_rules_free(r);
+        return;
+    }
+    char buf[300];
+    const char *small = "Go home now . We Go NOW . NOW we go .";
+    for (int round = 0; round < 2; round++) {
+        nf_doc *d = run_in(r, ws, small);
+        NF_CHECK_EQ_STR(anns(d, "OPEN", buf, sizeof buf), "OPEN:Go|OPEN:We");
+        NF_CHECK_EQ_STR(anns(d, "LOUD", buf, sizeof buf), "LOUD:NOW");
+        nf_doc_free(d);
+    }
+    size_t kept = nfi_ws_nclasses(ws->engine);
+    NF_CHECK(kept >= 10 && kept <= 12); /* the same document again adds none */
+    nfi_buf big = {0};
+    for (int i = 0; i < 40000; i++) nfi_buf_printf(&big, "w%d ", i);
+    nfi_buf_puts(&big, ". Go on , OK ?");
+    nf_doc *d = big.data ? run_in(r, ws, big.data) : NULL;
+    NF_CHECK(d != NULL);
+    NF_CHECK_EQ_STR(anns(d, "OPEN", buf, sizeof buf), "OPEN:Go");
+    NF_CHECK_EQ_STR(anns(d, "LOUD", buf, sizeof buf), "LOUD:OK");
+    NF_CHECK(nfi_ws_nclasses(ws->engine) < 40000);
+    nf_doc_free(d);
+    nfi_buf_free(&big);
+    d = run_in(r, ws, small);
+    NF_CHECK_EQ_STR(anns(d, "OPEN", buf, sizeof buf), "OPEN:Go|OPEN:We");
+    NF_CHECK(nfi_ws_nclasses(ws->engine) == kept);
+    nf_doc_free(d);
+    nf_workspace_free(ws);
+    nf_rules_free(r);
+}
