@@ -471,9 +471,8 @@ bool nfi_token_test(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t t
                 return (ws->re_val[slot] & bit) != 0;
             }
         }
-        int rc = pcre2_match(t->re, (PCRE2_SPTR)(doc->work + tk->span.start),
-                             tk->span.end - tk->span.start, 0, PCRE2_NO_UTF_CHECK,
-                             ws->md, run->r->mctx);
+        int rc = nfi_re_match(t->re, doc->work + tk->span.start, tk->span.end - tk->span.start, 0,
+                              ws->md, run->r->mctx);
         if (bit) {
             ws->re_known[slot] |= bit;
             if (rc >= 0) ws->re_val[slot] |= bit;
@@ -820,8 +819,7 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
     pcre2_match_data *md = run->ws->md;
     size_t off = 0;
     while (off <= doc->len) {
-        int rc = pcre2_match(rule->re, (PCRE2_SPTR)doc->work, doc->len, off, PCRE2_NO_UTF_CHECK,
-                             md, r->mctx);
+        int rc = nfi_re_match(rule->re, doc->work, doc->len, off, md, r->mctx);
         if (rc == PCRE2_ERROR_NOMATCH) break;
         if (rc < 0) {
             regex_failed(run, rule, off, rc);
@@ -853,8 +851,7 @@ nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m
     *ok = false;
     if (run->regex_off && run->regex_off[ri]) return NF_OK; /* failed earlier */
     size_t off = doc->tokens.items[s].span.start;
-    int rc = pcre2_match(rule->re, (PCRE2_SPTR)doc->work, doc->len, off, PCRE2_NO_UTF_CHECK,
-                         run->ws->md, r->mctx);
+    int rc = nfi_re_match(rule->re, doc->work, doc->len, off, run->ws->md, r->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return NF_OK;
     if (rc < 0) {
         regex_failed(run, rule, off, rc);
