@@ -244,6 +244,11 @@ typedef struct nfi_rule {
     uint32_t max_tokens;
     nfi_prog *prog;        /* token rule; for a regex rule with 'anchor:', the anchor */
     pcre2_code *re;        /* regex rule (compiled PCRE2_ANCHORED when it has an anchor) */
+    /* an anchored regex's required literal (nfi_regex_required_literal) as a
+     * regex of its own, searched for ahead of the anchor (phases.c); NULL:
+     * none */
+    pcre2_code *re_lit;
+    uint32_t re_lit_len;
     uint32_t re_ncaps;
     const char **re_cap_names; /* by group number (NULL: unnamed) */
     uint32_t emit;         /* type id or NFI_NONE */
@@ -373,6 +378,15 @@ nfi_prog *nfi_pattern_compile(nf_rules *r, const char *src, const nfi_pos *pos,
 pcre2_code *nfi_regex_compile(nf_rules *r, const char *re, size_t n, uint32_t options,
                               const nfi_pos *pos, const char *value, size_t value_off,
                               nf_error *err);
+/* The longest run of ASCII characters (up to NFI_RELIT_MAX) that every
+ * match of regex re[0,n) contains, found by reading its sequence at the top
+ * level and inside groups that are neither optional, repeated, lookarounds
+ * nor alternations; one at the very start of a match is not taken (an
+ * anchored regex's first token holds it). Its length into *out (0: none),
+ * and whether it is to be found without regard to case (by a regex with
+ * the same UTF caseless rules, so that k also finds the Kelvin sign). */
+#define NFI_RELIT_MAX 32
+size_t nfi_regex_required_literal(const char *re, size_t n, char *out, bool *caseless);
 /* First-token classes of a program: calls back for each start key. */
 typedef struct nfi_first {
     bool any;
@@ -437,6 +451,9 @@ typedef struct nfi_run {
     uint32_t *tokclass;
     uint64_t *class_groups;
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
+    uint32_t *lit_next;   /* per rule: where its re_lit was found next + 1 (0:
+                             not looked for yet, NFI_NONE: nowhere ahead) */
+    pcre2_match_data *ws_md; /* the workspace's, for the literal searches */
     /* per rule, for its req_pc (phases.c): the next token known to pass it
      * (NFI_NONE: none known), and how far tokens have been looked at */
     uint32_t *req_next, *req_scanned;
@@ -452,6 +469,8 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
  * *ok tells whether m was filled. NF_ERR_NOMEM only; a limit warns once and
  * turns the rule off for the document. */
 nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m, bool *ok);
+/* The workspace's regex match data (room for every rule's groups). */
+pcre2_match_data *nfi_ws_match_data(nfi_engine_ws *ws);
 /* Scratch arrays of the workspace. */
 uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n);
 nfi_found_list *nfi_ws_found(nfi_engine_ws *ws);
@@ -575,7 +594,7 @@ bool nfi_lex_continues(const nfi_run *run, uint32_t lex, size_t tok);
 
 enum { NFI_WS_TOKVOCAB = 0, NFI_WS_SENT_END, NFI_WS_ANN_FIRST,
        NFI_WS_ANN_LIST, NFI_WS_CAND, NFI_WS_STAMP, NFI_WS_SEEN, NFI_WS_REGEX_OFF,
-       NFI_WS_REQ_NEXT, NFI_WS_REQ_SCANNED, NFI_WS_TOKCLASS, NFI_WS_NBUF };
+       NFI_WS_REQ_NEXT, NFI_WS_REQ_SCANNED, NFI_WS_TOKCLASS, NFI_WS_LIT_NEXT, NFI_WS_NBUF };
 enum { NFI_WS64_FEAT = 0, NFI_WS64_NBUF };
 
 #endif

@@ -129,6 +129,8 @@ uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n)
     return ws->bufs[which];
 }
 
+pcre2_match_data *nfi_ws_match_data(nfi_engine_ws *ws) { return ws->md; }
+
 nfi_found_list *nfi_ws_found(nfi_engine_ws *ws)
 {
     return &ws->found;

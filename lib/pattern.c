@@ -82,6 +82,235 @@ pcre2_code *nfi_regex_compile(nf_rules *r, const char *re, size_t n, uint32_t op
     return c;
 }
 
+/* ------------------------------------------------------------ required literal */
+
+/* A scan of a regex for the longest run of ASCII characters every match
+ * must contain (nfi_regex_required_literal). It reads the sequence at the
+ * top level and inside groups that are neither optional, repeated,
+ * lookarounds nor alternations, and gives up at anything it does not know
+ * (what it found before stays required). */
+typedef struct relit {
+    const char *re;
+    size_t n;
+    char run[NFI_RELIT_MAX], best[NFI_RELIT_MAX];
+    size_t runlen, bestlen;
+    bool run_caseless, best_caseless;
+    /* whether something every match has comes before (the run's first
+     * character, then): a literal at the very start is in the token the
+     * anchor matched, so checking for it would not filter anything */
+    bool consumed, run_after_start;
+} relit;
+
+static void relit_flush(relit *L)
+{
+    if (L->runlen > L->bestlen && L->run_after_start) {
+        memcpy(L->best, L->run, L->runlen);
+        L->bestlen = L->runlen;
+        L->best_caseless = L->run_caseless;
+    }
+    L->runlen = 0;
+}
+
+static void relit_put(relit *L, char c, bool caseless)
+{
+    if (L->runlen && L->run_caseless != caseless) relit_flush(L);
+    if (L->runlen == NFI_RELIT_MAX) relit_flush(L);
+    L->run_caseless = caseless;
+    if (!L->runlen) L->run_after_start = L->consumed;
+    L->run[L->runlen++] = c;
+}
+
+/* Length of the quantifier at i ("?", "*", "+", "{2,3}", with a lazy or
+ * possessive mark), 0 when none; (size_t)-1 for a '{' that is not one. */
+static size_t relit_quant(const relit *L, size_t i)
+{
+    if (i >= L->n) return 0;
+    size_t j = i;
+    char c = L->re[i];
+    if (c == '?' || c == '*' || c == '+') {
+        j++;
+    } else if (c == '{') {
+        j++;
+        bool digits = false;
+        while (j < L->n && ((L->re[j] >= '0' && L->re[j] <= '9') || L->re[j] == ',' || L->re[j] == ' '))
+            digits |= L->re[j++] != ',';
+        if (j >= L->n || L->re[j] != '}' || !digits) return (size_t)-1;
+        j++;
+    } else {
+        return 0;
+    }
+    if (j < L->n && (L->re[j] == '?' || L->re[j] == '+')) j++;
+    return j - i;
+}
+
+/* End of the character class opening at i (just past its ']'), or 0. */
+static size_t relit_class_end(const relit *L, size_t i)
+{
+    size_t j = i + 1;
+    if (j < L->n && L->re[j] == '^') j++;
+    if (j < L->n && L->re[j] == ']') j++;
+    while (j < L->n && L->re[j] != ']') {
+        if (L->re[j] == '\\') j += 2;
+        else if (L->re[j] == '[' && j + 1 < L->n && L->re[j + 1] == ':') {
+            const char *e = memchr(L->re + j + 2, ']', L->n - j - 2);
+            if (!e) return 0;
+            j = (size_t)(e - L->re) + 1;
+        } else j++;
+    }
+    return j < L->n ? j + 1 : 0;
+}
+
+/* End of the group opening at i (just past its ')'), or 0; *alt tells
+ * whether it has a '|' of its own (not in a nested group). */
+static size_t relit_group_end(const relit *L, size_t i, bool *alt)
+{
+    int depth = 0;
+    *alt = false;
+    for (size_t j = i; j < L->n;) {
+        char c = L->re[j];
+        if (c == '\\') {
+            j += 2;
+        } else if (c == '[') {
+            size_t e = relit_class_end(L, j);
+            if (!e) return 0;
+            j = e;
+        } else {
+            if (c == '(') depth++;
+            else if (c == ')' && --depth == 0) return j + 1;
+            else if (c == '|' && depth == 1) *alt = true;
+            j++;
+        }
+    }
+    return 0;
+}
+
+/* Scans the sequence [i, end) (no '|' of its own); false: gave up. */
+static bool relit_seq(relit *L, size_t i, size_t end, bool caseless)
+{
+    while (i < end) {
+        unsigned char c = (unsigned char)L->re[i];
+        size_t atom_end, q;
+        bool literal = false, zero_width = false;
+        if (c == '\\') {
+            if (i + 1 >= end) return false;
+            unsigned char d = (unsigned char)L->re[i + 1];
+            bool alnum = (d >= '0' && d <= '9') || ((d | 0x20) >= 'a' && (d | 0x20) <= 'z');
+            if (alnum && strchr("pPxkgNoQEcu", d)) return false; /* escapes with arguments */
+            if (!alnum && d >= 0x80) return false;
+            literal = !alnum;
+            c = d;
+            atom_end = i + 2;
+            zero_width = alnum && strchr("bBAzZGK", d);
+        } else if (c == '[') {
+            if (!(atom_end = relit_class_end(L, i))) return false;
+        } else if (c == '(') {
+            bool alt;
+            if (!(atom_end = relit_group_end(L, i, &alt)) || atom_end > end) return false;
+            const char *g = L->re + i + 1;
+            size_t glen = atom_end - i - 2;
+            if (glen && g[0] == '*') return false; /* verbs */
+            if (glen && g[0] == '?') {
+                size_t k = 1;
+                bool off = false, on_i = false, off_i = false;
+                while (k < glen && strchr("imnsxJU-^", g[k])) {
+                    if (g[k] == '-') off = true;
+                    else if (g[k] == 'i'&& off) off_i = true;
+                    else if (g[k] == 'i') on_i = true;
+                    else if (g[k] == 'x' || g[k] == 'n' || g[k] == 'J' || g[k] == 'U') return false;
+                    k++;
+                }
+                if (k == glen && k > 1) { /* (?i) (?-i): options for the rest */
+                    relit_flush(L);
+                    if (on_i) caseless = true;
+                    if (off_i) caseless = false;
+                    i = atom_end;
+                    continue;
+                }
+                bool content = glen >= 2 && (g[1] == ':' || g[1] == '>' ||
+                                             (g[1] == '<' && glen >= 3 && g[2] != '=' && g[2] != '!') ||
+                                             (g[1] == 'P' && glen >= 3 && g[2] == '<') || g[1] == '\'');
+                bool lookaround = glen >= 2 && (g[1] == '=' || g[1] == '!' ||
+                                                (g[1] == '<' && glen >= 3 && (g[2] == '=' || g[2] == '!')));
+                bool comment = glen >= 2 && g[1] == '#';
+                if (!content && !lookaround && !comment) return false; /* (?i: (?| (?( (?R) ... */
+                relit_flush(L);
+                q = relit_quant(L, atom_end);
+                if (q == (size_t)-1) return false;
+                if (content && !q && !alt) {
+                    /* the content starts after "?:", "?>", "?<name>", "?P<name>", "?'name'" */
+                    const char *at = g[1] == ':' || g[1] == '>' ? g + 1
+                                     : memchr(g + 2, g[1] == '\'' ? '\'' : '>', glen - 2);
+                    if (!at) return false;
+                    if (!relit_seq(L, (size_t)(at - L->re) + 1, atom_end - 1, caseless)) return false;
+                    relit_flush(L);
+                }
+                /* a group every match goes through is taken as consuming
+                 * (only the choice of literal depends on it) */
+                if (content && (!q || L->re[atom_end] == '+')) L->consumed = true;
+                i = atom_end + q;
+                continue;
+            }
+            relit_flush(L);
+            q = relit_quant(L, atom_end);
+            if (q == (size_t)-1) return false;
+            if (!q && !alt) {
+                if (!relit_seq(L, i + 1, atom_end - 1, caseless)) return false;
+                relit_flush(L);
+            }
+            if (!q || L->re[atom_end] == '+') L->consumed = true;
+            i = atom_end + q;
+            continue;
+        } else if (c == ')' || c == '|' || c == '{' || c == '?' || c == '*' || c == '+') {
+            return false;
+        } else {
+            literal = c != '.' && c != '^' && c != '$';
+            zero_width = c == '^' || c == '$';
+            atom_end = i + 1;
+            if (c >= 0x80) { /* a character of several bytes: not taken */
+                literal = false;
+                while (atom_end < end && ((unsigned char)L->re[atom_end] & 0xC0) == 0x80) atom_end++;
+            }
+        }
+        q = relit_quant(L, atom_end);
+        if (q == (size_t)-1) return false;
+        /* a quantified character is left out */
+        if (literal && !q) relit_put(L, (char)c, caseless);
+        else relit_flush(L);
+        if (!zero_width && (!q || L->re[atom_end] == '+')) L->consumed = true;
+        i = atom_end + q;
+    }
+    return true;
+}
+
+size_t nfi_regex_required_literal(const char *re, size_t n, char *out, bool *caseless)
+{
+    relit L;
+    memset(&L, 0, sizeof L);
+    L.re = re;
+    L.n = n;
+    bool alt = false;
+    int depth = 0;
+    for (size_t j = 0; j < n && !alt;) { /* a '|' at the top: no literal */
+        if (re[j] == '\\') j += 2;
+        else if (re[j] == '[') {
+            size_t e = relit_class_end(&L, j);
+            if (!e) return 0;
+            j = e;
+        } else {
+            if (re[j] == '(') depth++;
+            else if (re[j] == ')') depth--;
+            else if (re[j] == '|' && depth == 0) alt = true;
+            j++;
+        }
+    }
+    if (alt) return 0;
+    relit_seq(&L, 0, n, false);
+    relit_flush(&L);
+    memcpy(out, L.best, L.bestlen);
+    *caseless = L.best_caseless;
+    return L.bestlen;
+}
+
 /* ------------------------------------------------------------ AST */
 
 enum { N_ATOM_TEST = 1, N_ATOM_LEX, N_ATOM_ANN, N_SEQ, N_ALT, N_REP, N_CAP };

@@ -321,6 +321,30 @@ static bool required_ahead(const nfi_run *run, const nfi_prog *p, uint32_t s, ui
     return false;
 }
 
+/* False when anchored regex rule ri cannot match at token s: the literal
+ * every match has (re_lit) is not in the text from s to where the next
+ * sentence starts (a match past it is dropped, regex_to_match). Starts
+ * only grow within a phase, so the next place the literal was found is
+ * kept per rule, and each search starts past the one before: the text is
+ * searched about once per rule and document. */
+static bool literal_ahead(const nfi_run *run, uint32_t ri, uint32_t s)
+{
+    const nfi_rule *ru = &run->r->rules.items[ri];
+    const nf_doc *doc = run->doc;
+    size_t from = doc->tokens.items[s].span.start, nt = doc->tokens.len;
+    uint32_t *next = &run->lit_next[ri];
+    if (*next == 0 || (*next != NFI_NONE && *next - 1 < from)) {
+        int rc = nfi_re_match(ru->re_lit, doc->work, doc->len, from, run->ws_md, run->r->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH) *next = NFI_NONE;
+        else if (rc < 0) return true; /* not known: the regex decides */
+        else *next = (uint32_t)pcre2_get_ovector_pointer(run->ws_md)[0] + 1;
+    }
+    if (*next == NFI_NONE) return false;
+    size_t end = ru->cross_sentences || run->sent_end[s] >= nt
+                     ? doc->len : doc->tokens.items[run->sent_end[s]].span.start;
+    return (size_t)*next - 1 + ru->re_lit_len <= end;
+}
+
 /* Group g's test at token s past its feature bits (checked by the caller). */
 static bool group_test_rest(const nfi_run *run, const nfi_phase *P, uint32_t g, uint32_t s)
 {
@@ -450,6 +474,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                 for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
                 if (!ok) continue;
             }
+            if (r->rules.items[cand[i]].re_lit && !literal_ahead(run, cand[i], s)) continue;
             if (pg->any_first || pg->fs_check || pg->req_n) {
                 uint32_t limit = match_limit(run, &r->rules.items[cand[i]], s);
                 if (pg->req_n && !required_ahead(run, pg, s, limit)) continue;
@@ -584,6 +609,10 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     run.regex_off = nfi_ws_u32(run.ws, NFI_WS_REGEX_OFF, rules->rules.len);
     if (!run.regex_off) return NF_ERR_NOMEM;
     memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
+    run.lit_next = nfi_ws_u32(run.ws, NFI_WS_LIT_NEXT, rules->rules.len);
+    if (!run.lit_next) return NF_ERR_NOMEM;
+    memset(run.lit_next, 0, rules->rules.len * sizeof *run.lit_next);
+    run.ws_md = nfi_ws_match_data(run.ws);
     size_t nslots = rules->nreq_slots + 1;
     run.req_next = nfi_ws_u32(run.ws, NFI_WS_REQ_NEXT, nslots);
     run.req_scanned = nfi_ws_u32(run.ws, NFI_WS_REQ_SCANNED, nslots);

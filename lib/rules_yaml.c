@@ -875,6 +875,29 @@ static nf_status compile_examples(loader *L, const char *file, nfi_rule *rule, c
     return NF_OK;
 }
 
+/* The anchored regex's required literal as a regex of its own (its
+ * characters escaped), so that the engine can look for it ahead of an
+ * anchor with PCRE2's fast search. A rule without one keeps re_lit NULL. */
+static nf_status compile_required_literal(nf_rules *r, nfi_rule *rule, const ynode *re,
+                                          const nfi_pos *pos)
+{
+    char lit[NFI_RELIT_MAX], pat[2 * NFI_RELIT_MAX];
+    bool caseless;
+    size_t n = nfi_regex_required_literal(re->val, re->len, lit, &caseless), k = 0;
+    if (!n) return NF_OK;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)lit[i];
+        bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+        if (!alnum) pat[k++] = '\\';
+        pat[k++] = (char)c;
+    }
+    nf_error ignored;
+    rule->re_lit = nfi_regex_compile(r, pat, k, caseless ? PCRE2_CASELESS : 0, pos, pat, 0, &ignored);
+    if (!rule->re_lit) return ignored.code == NF_ERR_NOMEM ? NF_ERR_NOMEM : NF_OK;
+    rule->re_lit_len = (uint32_t)n;
+    return NF_OK;
+}
+
 static const char *const rule_keys =
     "name, phase, priority, pattern, regex, anchor, emit, attrs, remove, retag, cross_sentences, "
     "overlap, max_tokens, examples, counter_examples, description";
@@ -985,6 +1008,7 @@ static nf_status compile_rule(loader *L, const rawrule *rr, nfi_strtab *names,
                                 : PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE;
         rule->re = nfi_regex_compile(r, re->val, re->len, opts, &rp, re->val, 0, L->err);
         if (!rule->re) return L->err ? L->err->code : NF_ERR_REGEX;
+        if (anchor && (st = compile_required_literal(r, rule, re, &rp)) != NF_OK) return nomem(L, file);
     }
     if (pat && map_get(m, "anchor"))
         return lerr(L, NF_ERR_RULE, file, map_get(m, "anchor"),

@@ -953,3 +953,70 @@ NF_TEST(rules_token_classes)
     nf_workspace_free(ws);
     nf_rules_free(r);
 }
+
+/* What every match of a regex contains, read from the regex: literals at
+ * the top and in groups every match goes through; nothing in optional,
+ * repeated or alternative parts; not the very start (the anchor's token). */
+NF_TEST(rules_regex_required_literal)
+{
+    static const struct {
+        const char *re, *lit;
+        bool caseless;
+    } cases[] = {
+        {"(?i)(?:the\\s+)?(?<c>\\d{1,2}(?:st|nd)|first)[- ]century\\b(?!-)", "century", true},
+        {"(?<y>[12]\\d{3})-(?<m>0[1-9]|1[0-2])", "-", false},
+        {"(?i)(?<![\\w.:])(?<t>(?:[01]?\\d|2[0-3]):[0-5]\\d)", ":", true},
+        {"x(?:ab|cd)yz", "yz", false},
+        {"x(?<n>abc)?def", "def", false},
+        {"x(?'n'abcd)", "abcd", false},
+        {"x(?P<n>abcd)e", "abcd", false},
+        {"xa{2,3}bc", "bc", false},
+        {"x\\dab{,2}cd", "cd", false},
+        {"x[a-z]{2}(?#note)yz", "yz", false},
+        {"z(?-i)abc(?i)de", "abc", false},
+        {"(?i)x+books", "books", true},
+        {"(?i)\\bthe\\s+weekend\\b", "weekend", true},
+        {"x\\.co\\.uk", "", false},      /* one run from the start */
+        {"abc", "", false},              /* the start */
+        {"x\\dab|cd", "", false},       /* alternatives at the top */
+        {"q(?=abc)", "", false},         /* a lookahead is not in the match */
+        {"x\\p{L}abc", "", false},       /* an escape it does not read: gives up */
+        {"x(?i:abc)", "", false},        /* options inside a group: skipped */
+        {"xé abc", " abc", false},      /* non-ASCII breaks a run */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[NFI_RELIT_MAX + 1];
+        bool ci = false;
+        size_t n = nfi_regex_required_literal(cases[i].re, strlen(cases[i].re), out, &ci);
+        out[n] = '\0';
+        NF_CHECK_EQ_STR(out, cases[i].lit);
+        if (n) NF_CHECK(ci == cases[i].caseless);
+    }
+}
+
+/* An anchored regex is run only where its required literal comes before
+ * the next sentence: each anchor before a far literal, a literal in the
+ * next sentence only, other case, and (?i) with a Kelvin sign for k. */
+NF_TEST(rules_required_literal_ahead)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: centuries\n"
+                       "    regex: '(?i)[0-9]+(?:st|nd|rd|th)?\\s+(?:and\\s+[0-9]+\\S*\\s+)?century\\b'\n"
+                       "    anchor: '[re:\"[0-9].*\"]'\n"
+                       "    emit: C\n"
+                       "  - name: books\n"
+                       "    regex: '(?i)[0-9]+\\s+books'\n"
+                       "    anchor: '[re:\"[0-9].*\"]'\n"
+                       "    emit: B\n");
+    NF_CHECK(r != NULL);
+    const nfi_rule *ru = r ? &r->rules.items[0] : NULL;
+    NF_CHECK(ru && ru->re_lit && ru->re_lit_len == 7 && r->rules.items[1].re_lit_len == 5);
+    char buf[300];
+    nf_doc *d = run(r, "In 3 ways and 9 more , the 18th and 19th CENTURY mattered . "
+                       "Not 20th . Century 21 . 7 of 12 Books , 40 boo\xe2\x84\xaaS .");
+    NF_CHECK_EQ_STR(anns(d, "C", buf, sizeof buf), "C:18th and 19th CENTURY");
+    NF_CHECK_EQ_STR(anns(d, "B", buf, sizeof buf), "B:12 Books|B:40 boo\xe2\x84\xaaS");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
