@@ -590,6 +590,7 @@ static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[
                 }
             }
         unsigned char ch = lower_byte(raw);
+        if (c->phr_start[ch] == c->phr_start[ch + 1]) continue; /* no phrase begins with it */
         /* a phrase of one byte, or one whose second byte follows */
         unsigned char next = i + 1 < e ? lower_byte((unsigned char)s[i + 1]) : 0;
         if (!(c->phr_second[ch][0] & 1) && !(c->phr_second[ch][next >> 3] >> (next & 7) & 1))
