@@ -708,28 +708,40 @@ static bool sentence_has_lower(const resolver *r, size_t start)
 
 /* The attributes collect reads, found in one pass over an annotation's
  * (the first of each key, as nfi_ann_attr finds it). */
+enum { AA_GUESS, AA_NAME, AA_ROLE, AA_CANONICAL, AA_AMBIGUOUS, AA_LOWER, AA_STICKY, AA_COUNT };
 typedef struct ann_attrs {
-    const nfi_attr *guess, *name, *role, *canonical, *ambiguous, *lower, *sticky;
+    const nfi_attr *v[AA_COUNT];
 } ann_attrs;
 
-static void ann_attrs_get(const nf_doc *doc, const nfi_ann *a, ann_attrs *out)
+static int attr_slot(const char *k)
+{
+    static const char *const names[AA_COUNT] = {"guess", "name", "role", "canonical",
+                                                "ambiguous", "lower", "sticky"};
+    for (int i = 0; i < AA_COUNT; i++)
+        if (k[0] == names[i][0] && strcmp(k, names[i]) == 0) return i;
+    return -1;
+}
+
+/* attr_slot by the key's pointer: the keys are the rules' strings, so a
+ * document's annotations repeat a few pointers. */
+enum { KEY_CACHE = 16 };
+typedef struct key_cache {
+    const char *key[KEY_CACHE];
+    int8_t slot[KEY_CACHE];
+} key_cache;
+
+static void ann_attrs_get(const nf_doc *doc, const nfi_ann *a, key_cache *kc, ann_attrs *out)
 {
     memset(out, 0, sizeof *out);
     for (uint32_t i = 0; i < a->attr_count; i++) {
         const nfi_attr *at = &doc->attrs.items[a->attr_start + i];
-        const char *k = at->key;
-        const nfi_attr **slot = NULL;
-        switch (k[0]) {
-        case 'g': slot = strcmp(k, "guess") == 0 ? &out->guess : NULL; break;
-        case 'n': slot = strcmp(k, "name") == 0 ? &out->name : NULL; break;
-        case 'r': slot = strcmp(k, "role") == 0 ? &out->role : NULL; break;
-        case 'c': slot = strcmp(k, "canonical") == 0 ? &out->canonical : NULL; break;
-        case 'a': slot = strcmp(k, "ambiguous") == 0 ? &out->ambiguous : NULL; break;
-        case 'l': slot = strcmp(k, "lower") == 0 ? &out->lower : NULL; break;
-        case 's': slot = strcmp(k, "sticky") == 0 ? &out->sticky : NULL; break;
-        default: break;
+        size_t h = ((uintptr_t)at->key >> 3) % KEY_CACHE;
+        if (kc->key[h] != at->key) {
+            kc->key[h] = at->key;
+            kc->slot[h] = (int8_t)attr_slot(at->key);
         }
-        if (slot && !*slot) *slot = at;
+        int slot = kc->slot[h];
+        if (slot >= 0 && !out->v[slot]) out->v[slot] = at;
     }
 }
 
@@ -768,24 +780,26 @@ static nf_status collect(resolver *r)
 {
     nf_doc *doc = r->doc;
     type_cache tc;
+    key_cache kc;
     memset(&tc, 0, sizeof tc);
+    memset(&kc, 0, sizeof kc);
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
         uint8_t kind = type_kind(r, &tc, a->type);
         if (!kind) continue;
         ann_attrs aa;
-        ann_attrs_get(doc, a, &aa);
+        ann_attrs_get(doc, a, &kc, &aa);
         uint32_t type = kind == ENT_CAND ? 0 : kind;
         bool candidate = false;
         if (!type) {
             candidate = true;
-            const nfi_attr *g = aa.guess;
+            const nfi_attr *g = aa.v[AA_GUESS];
             type = g && g->value ? type_from_name(g->value) : 0;
         }
         bool from_guess = candidate && type;
         nf_span sp = nfi_ann_span(doc, a);
-        const nfi_attr *at = aa.name;
+        const nfi_attr *at = aa.v[AA_NAME];
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end)
             sp = at->span;
@@ -806,9 +820,9 @@ static nf_status collect(resolver *r)
         } else if (type && !candidate) {
             bool up, low;
             letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
-            bool ambiguous = value_true(aa.ambiguous);
+            bool ambiguous = value_true(aa.v[AA_AMBIGUOUS]);
             if (!up && ambiguous) continue; /* "turkey", "reading" */
-            if ((!up && !value_true(aa.lower)) ||
+            if ((!up && !value_true(aa.v[AA_LOWER])) ||
                 (ambiguous && (!low || at_sentence_start(doc, sp.start)))) {
                 candidate = true;
                 type = 0;
@@ -822,7 +836,7 @@ static nf_status collect(resolver *r)
         m->candidate = candidate;
         m->priority = nfi_ann_priority(a);
         m->order = (uint32_t)i;
-        at = aa.role;
+        at = aa.v[AA_ROLE];
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end) {
             nf_span role = trim_span(r->text, at->span, &r->cfg->role_determiners, false);
@@ -839,9 +853,9 @@ static nf_status collect(resolver *r)
                 continue;
             }
         }
-        at = aa.canonical;
+        at = aa.v[AA_CANONICAL];
         if (at && at->value && at->value[0]) m->hint = at->value;
-        m->sticky = type && !candidate && value_true(aa.sticky);
+        m->sticky = type && !candidate && value_true(aa.v[AA_STICKY]);
     }
     return split_compounds(r);
 }
