@@ -439,10 +439,16 @@ static void name_key(nfi_buf *b, const char *s, size_t n)
 
 /* 80 bytes: a large document has hundreds of thousands (offsets in the
  * text fit 32 bits, NFI_MAX_TEXT). */
+/* A span of the text: offsets fit 32 bits (NFI_MAX_TEXT). */
+typedef struct span32 {
+    uint32_t start, end;
+} span32;
+
 typedef struct mention {
-    nf_span span;
+    span32 span;
     const char *hint; /* canonical hint from the rules or the alias lexicon */
-    const char *key;  /* normalised name (scratch arena) */
+    const char *key;  /* normalised name (r->keys) */
+    uint32_t key_id;  /* its id in r->keys: one per distinct name */
     uint32_t role_start, role_end; /* the role's span, or ROLE_NONE */
     uint32_t order;   /* annotation index (emission order of the engine); past
                          the annotations for a compound's parts (mention_rule) */
@@ -473,6 +479,7 @@ typedef struct resolver {
     nfi_arena scratch;
     nfi_buf buf;
     NFI_VEC(mention) m;
+    nfi_strtab keys;     /* the mentions' keys (and their hints'), each once */
     uint32_t ngroups;
     uint32_t *parent;
     uint32_t *best;      /* group root -> best mention index */
@@ -654,8 +661,8 @@ static nf_status split_compounds(resolver *r)
         for (size_t k = 0; k < np; k++) {
             mention *m = nfi_vec_push(&r->m);
             if (!m) return NF_ERR_NOMEM;
-            m->span.start = part_s[k];
-            m->span.end = part_e[k];
+            m->span.start = (uint32_t)part_s[k];
+            m->span.end = (uint32_t)part_e[k];
             m->role_start = m->role_end = ROLE_NONE;
             m->type = (uint8_t)part_t[k];
             /* after every annotation (a text under 4 GiB has fewer tokens) */
@@ -830,7 +837,7 @@ static nf_status collect(resolver *r)
         }
         mention *m = nfi_vec_push(&r->m);
         if (!m) return NF_ERR_NOMEM;
-        m->span = sp;
+        m->span.start = (uint32_t)sp.start, m->span.end = (uint32_t)sp.end;
         m->role_start = m->role_end = ROLE_NONE;
         m->type = (uint8_t)type;
         m->candidate = candidate;
@@ -920,7 +927,7 @@ static nf_status resolve_overlaps(resolver *r)
     nf_status st = sort_by_start(m, n);
     if (st != NF_OK) return st;
     mention **comp = NULL;
-    nf_span *acc = NULL;
+    span32 *acc = NULL;
     size_t cap = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i + 1, end = m[i].span.end;
@@ -933,7 +940,7 @@ static nf_status resolve_overlaps(resolver *r)
             if (k > cap) {
                 mention **c2 = realloc(comp, k * sizeof *comp);
                 if (c2) comp = c2;
-                nf_span *a2 = c2 ? realloc(acc, k * sizeof *acc) : NULL;
+                span32 *a2 = c2 ? realloc(acc, k * sizeof *acc) : NULL;
                 if (a2) acc = a2;
                 if (!c2 || !a2) {
                     free(comp);
@@ -946,7 +953,7 @@ static nf_status resolve_overlaps(resolver *r)
             nfi_sort(comp, k, sizeof *comp, cmp_pref);
             size_t nacc = 0;
             for (size_t t = 0; t < k; t++) {
-                nf_span s = comp[t]->span;
+                span32 s = comp[t]->span;
                 /* accepted spans are sorted by start: find the insertion point */
                 size_t lo = 0, hi = nacc;
                 while (lo < hi) {
@@ -983,12 +990,11 @@ static nf_status resolve_overlaps(resolver *r)
 
 /* ------------------------------------------------------------ step 3: keys */
 
-/* Copies the key in r->buf[from, len) to the scratch arena. */
-static const char *keep_key(resolver *r, size_t from, uint32_t *len)
+/* The id in r->keys of the key in r->buf (NFI_NONE when out of memory). */
+static uint32_t keep_key(resolver *r)
 {
-    if (r->buf.failed) return NULL;
-    *len = (uint32_t)(r->buf.len - from);
-    return nfi_arena_strndup(&r->scratch, r->buf.data + from, r->buf.len - from);
+    if (r->buf.failed) return NFI_NONE;
+    return nfi_strtab_intern(&r->keys, r->buf.data, r->buf.len);
 }
 
 /* The hint of an alias lexicon entry that covers exactly the mention. */
@@ -1009,30 +1015,20 @@ static const char *alias_hint(resolver *r, const mention *m)
     }
     return NULL;
 }
-/* The type of the first mention of each name (by key) into names / types:
- * of the typed, kept mentions that are not candidates, or (sticky) of the
- * kept mentions with a sticky type. */
-typedef NFI_VEC(uint32_t) type_list;
-
-static nf_status first_type_by_name(const resolver *r, bool sticky, nfi_strtab *names,
-                                    type_list *types)
+/* The type of the first mention of each name, by key id (0: none): of the
+ * typed, kept mentions that are not candidates, or (sticky) of the kept
+ * mentions with a sticky type. */
+static void first_type_by_name(const resolver *r, bool sticky, uint8_t *types)
 {
+    memset(types, 0, r->keys.count ? r->keys.count : 1);
     for (size_t i = 0; i < r->m.len; i++) {
         const mention *m = &r->m.items[i];
         if (m->drop || (sticky ? !m->sticky : m->candidate || !m->type)) continue;
-        uint32_t id = nfi_strtab_intern(names, m->key, m->keylen);
-        if (id == NFI_NONE) return NF_ERR_NOMEM;
-        if (id == types->len) {
-            uint32_t *t = nfi_vec_push(types);
-            if (!t) return NF_ERR_NOMEM;
-            *t = m->type;
-        }
+        if (!types[m->key_id]) types[m->key_id] = m->type;
     }
-    return NF_OK;
 }
 
-
-static nf_status make_keys(resolver *r, nfi_strtab *groups)
+static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
 {
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
@@ -1040,8 +1036,10 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
         size_t n = m->span.end - m->span.start;
         r->buf.len = 0;
         name_key(&r->buf, s, n);
-        m->key = keep_key(r, 0, &m->keylen);
-        if (!m->key) return NF_ERR_NOMEM;
+        m->key_id = keep_key(r);
+        if (m->key_id == NFI_NONE) return NF_ERR_NOMEM;
+        m->key = r->keys.strs[m->key_id];
+        m->keylen = r->keys.lens[m->key_id];
         uint32_t words = 0, content = 0;
         for (uint32_t p = 0; p <= m->keylen;) {
             uint32_t q = p;
@@ -1062,56 +1060,60 @@ static nf_status make_keys(resolver *r, nfi_strtab *groups)
         if (!m->keylen) m->drop = true; /* no letter or digit: not a name */
     }
     /* a guessed candidate whose name the rules typed elsewhere takes that type */
-    nfi_strtab plain;
-    type_list plain_type = {0};
-    nfi_strtab_init(&plain, &r->scratch);
-    nf_status st = NF_OK;
-    st = first_type_by_name(r, false, &plain, &plain_type);
-    for (size_t i = 0; i < r->m.len && st == NF_OK; i++) {
+    uint8_t *first_type = malloc(r->keys.count ? r->keys.count : 1);
+    if (!first_type) return NF_ERR_NOMEM;
+    first_type_by_name(r, false, first_type);
+    for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         if (!m->candidate || !m->type) continue;
-        uint32_t id = nfi_strtab_find(&plain, m->key, m->keylen);
-        if (id != NFI_NONE) m->type = (uint8_t)plain_type.items[id];
+        if (first_type[m->key_id]) m->type = first_type[m->key_id];
     }
     /* a sticky type ("sticky" attribute: a club in a results line) holds
      * for the places and candidates of the same name in the document:
      * "Northfield 2 Eastham 1" makes "Northfield" in "Northfield beat them
      * again" the club too */
-    nfi_strtab_free(&plain);
-    nfi_strtab_init(&plain, &r->scratch);
-    plain_type.len = 0;
     const uint32_t gpe = type_from_name("GPE"), loc = type_from_name("LOC");
-    if (st == NF_OK) st = first_type_by_name(r, true, &plain, &plain_type);
-    for (size_t i = 0; i < r->m.len && st == NF_OK && plain_type.len; i++) {
+    first_type_by_name(r, true, first_type);
+    for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         if (m->sticky || m->drop) continue;
         if (!(m->candidate || m->type == gpe || m->type == loc)) continue;
-        uint32_t id = nfi_strtab_find(&plain, m->key, m->keylen);
-        if (id == NFI_NONE) continue;
-        m->type = (uint8_t)plain_type.items[id];
+        if (!first_type[m->key_id]) continue;
+        m->type = first_type[m->key_id];
         m->hint = NULL;
     }
-    nfi_vec_free(&plain_type);
-    nfi_strtab_free(&plain);
-    if (st != NF_OK) return st;
-    /* the exact group: type + identity (the hint's key, else the name's) */
+    free(first_type);
+    /* the exact group: type + identity (the hint's key, else the name's),
+       numbered in order of first mention; the identity's key id waits in
+       m->group until every hint's key has its id */
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         m->group = NFI_NONE;
         if (!m->type || m->drop) continue;
-        r->buf.len = 0;
-        nfi_buf_putc(&r->buf, (char)('0' + m->type));
         if (m->hint) {
+            r->buf.len = 0;
             name_key(&r->buf, m->hint, strlen(m->hint));
+            m->group = keep_key(r);
+            if (m->group == NFI_NONE) return NF_ERR_NOMEM;
             m->alias = true;
         } else {
-            nfi_buf_put(&r->buf, m->key, m->keylen);
+            m->group = m->key_id;
         }
-        if (r->buf.failed) return NF_ERR_NOMEM;
-        uint32_t id = nfi_strtab_intern(groups, r->buf.data, r->buf.len);
-        if (id == NFI_NONE) return NF_ERR_NOMEM;
-        m->group = id;
     }
+    size_t nslots = (size_t)r->keys.count * ENT_NTYPES;
+    uint32_t *group_of = malloc((nslots ? nslots : 1) * sizeof *group_of); /* key id, type -> group */
+    if (!group_of) return NF_ERR_NOMEM;
+    memset(group_of, 0xff, (nslots ? nslots : 1) * sizeof *group_of); /* NFI_NONE */
+    uint32_t ngroups = 0;
+    for (size_t i = 0; i < r->m.len; i++) {
+        mention *m = &r->m.items[i];
+        if (m->group == NFI_NONE) continue;
+        uint32_t *g = &group_of[(size_t)m->group * ENT_NTYPES + m->type];
+        if (*g == NFI_NONE) *g = ngroups++;
+        m->group = *g;
+    }
+    free(group_of);
+    *ngroups_out = ngroups;
     return NF_OK;
 }
 
@@ -1327,6 +1329,17 @@ static nf_status index_add(resolver *r, key_index *ix, const char *s, size_t n, 
     return NF_OK;
 }
 
+/* index_add for a key already in r->keys: its id is the pair's key (the
+ * index's own table stays empty). */
+static nf_status index_add_id(key_index *ix, uint32_t key_id, uint32_t g)
+{
+    key_pair *p = nfi_vec_push(&ix->pairs);
+    if (!p) return NF_ERR_NOMEM;
+    p->key = key_id;
+    p->group = g;
+    return NF_OK;
+}
+
 /* Sorts the pairs by key and drops repeated pairs. */
 static void index_sort(key_index *ix)
 {
@@ -1340,12 +1353,20 @@ static void index_sort(key_index *ix)
     ix->pairs.len = k;
 }
 
+static void index_find_id(const key_index *ix, uint32_t id, size_t *lo, size_t *hi);
+
 /* The range of pairs of key s[0,n), as [*lo, *hi). */
 static void index_find(const key_index *ix, const char *s, size_t n, size_t *lo, size_t *hi)
 {
     *lo = *hi = 0;
     uint32_t id = nfi_strtab_find(&ix->keys, s, n);
     if (id == NFI_NONE) return;
+    index_find_id(ix, id, lo, hi);
+}
+
+/* The range of pairs of key id, as [*lo, *hi). */
+static void index_find_id(const key_index *ix, uint32_t id, size_t *lo, size_t *hi)
+{
     size_t a = 0, b = ix->pairs.len;
     while (a < b) {
         size_t mid = (a + b) / 2;
@@ -1389,16 +1410,29 @@ typedef struct cand_list {
     NFI_VEC(uint32_t) g;
 } cand_list;
 
-static nf_status cands_from(cand_list *c, const key_index *ix, const char *s, size_t n)
+static nf_status cands_add(cand_list *c, const key_index *ix, size_t lo, size_t hi)
 {
-    size_t lo, hi;
-    index_find(ix, s, n, &lo, &hi);
     for (size_t i = lo; i < hi; i++) {
         uint32_t *p = nfi_vec_push(&c->g);
         if (!p) return NF_ERR_NOMEM;
         *p = ix->pairs.items[i].group;
     }
     return NF_OK;
+}
+
+static nf_status cands_from(cand_list *c, const key_index *ix, const char *s, size_t n)
+{
+    size_t lo, hi;
+    index_find(ix, s, n, &lo, &hi);
+    return cands_add(c, ix, lo, hi);
+}
+
+/* cands_from for an index by key id (index_add_id). */
+static nf_status cands_from_id(cand_list *c, const key_index *ix, uint32_t id)
+{
+    size_t lo = 0, hi = 0;
+    index_find_id(ix, id, &lo, &hi);
+    return cands_add(c, ix, lo, hi);
 }
 
 static nf_status merge_and_sweep(resolver *r)
@@ -1517,7 +1551,7 @@ static nf_status merge_and_sweep(resolver *r)
         for (size_t i = 0; i < r->m.len; i++) {
             const mention *m = &r->m.items[i];
             if (m->group == NFI_NONE || m->drop) continue;
-            if ((st = index_add(r, &plain, m->key, m->keylen, find(r, m->group))) != NF_OK)
+            if ((st = index_add_id(&plain, m->key_id, find(r, m->group))) != NF_OK)
                 goto done;
         }
         index_sort(&plain);
@@ -1540,7 +1574,7 @@ static nf_status merge_and_sweep(resolver *r)
         const mention *b = untyped ? m : best_of(r, m->group);
         if (untyped) {
             /* a candidate repeating a name written elsewhere ("WASHINGTON") */
-            if ((st = cands_from(&cands, &plain, m->key, m->keylen)) != NF_OK) goto done;
+            if ((st = cands_from_id(&cands, &plain, m->key_id)) != NF_OK) goto done;
         }
         if (!cands.g.len && m->nwords == 1 && b->nwords == 1 &&
             (m->type == NF_ENT_PERSON || untyped)) {
@@ -1737,7 +1771,7 @@ static nf_status emit(resolver *r)
             st = NF_ERR_NOMEM;
             goto done;
         }
-        e->span = m->span;
+        e->span.start = m->span.start, e->span.end = m->span.end;
         e->type = type;
         e->flags = 0;
         e->cluster = number[g];
@@ -1806,8 +1840,8 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error 
     r.cfg = &ws->cfg;
     r.text = doc->work ? doc->work : doc->text;
     nfi_arena_init(&r.scratch);
-    nfi_strtab groups;
-    nfi_strtab_init(&groups, &r.scratch);
+    uint32_t ngroups = 0;
+    nfi_strtab_init(&r.keys, &r.scratch);
     nf_status st = NF_OK;
     doc->entities.len = 0;
     if (!r.text || !doc->tokens.len) goto done;
@@ -1821,8 +1855,8 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error 
     }
     if ((st = collect(&r)) != NF_OK) goto done;
     if ((st = resolve_overlaps(&r)) != NF_OK) goto done;
-    if ((st = make_keys(&r, &groups)) != NF_OK) goto done;
-    if ((st = groups_init(&r, groups.count)) != NF_OK) goto done;
+    if ((st = make_keys(&r, &ngroups)) != NF_OK) goto done;
+    if ((st = groups_init(&r, ngroups)) != NF_OK) goto done;
     if ((st = merge_and_sweep(&r)) != NF_OK) goto done;
     st = emit(&r);
 done:
@@ -1831,7 +1865,7 @@ done:
         doc->entities.len = 0;
         nfi_error_set(err, st, "", 0, 0, "entities: %s", nf_status_str(st));
     }
-    nfi_strtab_free(&groups);
+    nfi_strtab_free(&r.keys);
     nfi_vec_free(&r.m);
     nfi_buf_free(&r.buf);
     free(r.parent);

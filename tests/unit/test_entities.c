@@ -355,6 +355,24 @@ NF_TEST(entities_types_kept_apart)
     ent_close(&f);
 }
 
+/* A name's exact group is its type and its key: the same name of two
+ * types is two clusters, of one type one. */
+NF_TEST(entities_same_name_of_two_types_two_clusters)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Washington met officials in Washington and left Washington."));
+    ann(&f, "PERSON", "Washington", 0, 0);
+    ann(&f, "GPE", "Washington", 1, 0);
+    ann(&f, "GPE", "Washington", 2, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 3);
+    if (nf_doc_count(f.doc, NF_KIND_ENTITY) == 3) {
+        NF_CHECK(ent_at(&f, 0)->cluster != ent_at(&f, 1)->cluster);
+        NF_CHECK(ent_at(&f, 1)->cluster == ent_at(&f, 2)->cluster);
+    }
+    ent_close(&f);
+}
+
 NF_TEST(entities_role_and_name_captures)
 {
     ent_fixture f;
