@@ -126,7 +126,8 @@ rule('date_numeric_mdy',
 rule('date_numeric_dmy',
      r'(?<![\w./-])(?<d>1[3-9]|2\d|3[01])[/.](?<m>1[0-2]|0?[1-9])[/.](?<y>[12]\d{3})(?![\w/.-]\w)',
      'DATE', {'day': '$d', 'month': '$m', 'year': '$y'},
-     [{'text': 'It happened on 23/11/2019 near the port.', 'match': '23/11/2019'}],
+     [{'text': 'It happened on 23/11/2019 near the port.', 'match': '23/11/2019'},
+      {'text': 'The ferry sailed on 14.06.2021 at dawn.', 'match': '14.06.2021'}],
      [])
 rule('date_year',
      r'(?:(?<=\b1[6-9]\d\d[-–])|(?<=\b20\d\d[-–])|(?<![\w$€£#.,/:\'’-]))(?<y>1[6-9]\d\d|20\d\d)(?![\w%]|[.,:/]\d|\s*(?:%|percent|per\s+cent|people|troops|soldiers|workers|jobs|students|units|cars|homes|meters|metres|km|miles|feet|tons|tonnes|votes|seats|points|members|employees|cases|deaths)\b)',
@@ -477,7 +478,8 @@ rule('time_clock_ampm',
      r'(?i)(?<![\w.:])(?<t>(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?)\s*(?<ap>%s)(?:\s*\(?(?<z>%s)\)?)?' % (AMPM, ZONE),
      'TIME', {'time': '$t', 'ampm': '$ap', 'zone': '$z'},
      [{'text': 'The polls close at 8 p.m. tonight.', 'match': '8 p.m.'},
-      {'text': 'Updated 9:24 PM IST on the site.', 'match': '9:24 PM IST'}],
+      {'text': 'Updated 9:24 PM IST on the site.', 'match': '9:24 PM IST'},
+      {'text': 'Doors open at 7.45PM for members.', 'match': '7.45PM'}],
      [])
 rule('time_clock_24',
      r'(?i)(?<![\w.:])(?<t>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)(?:\s*(?<h>hrs|hours|h)\b)?(?:\s*\(?(?<z>%s)\)?)?(?![\w:])' % ZONE,
@@ -513,6 +515,16 @@ rule('time_oclock',
 # match can start with: words (case-folded), digits, and hyphenated tokens
 # ("mid-March", "3rd-quarter", "two-week" are one token each).
 DIGIT = '[re:"[0-9].*"]'
+# The number token a rule's match starts with, where the regex decides it
+# from that token alone (so that the regex is not tried at every number): a
+# year, a decade ("1990s"), a day ("5", "21st") before a month, a clock time
+# ("10", "9.30", "10:30pm") before "a.m." or "pm", the day of a numeric
+# day-month-year date ("13" of "13/04/2024", "13.04.2024").
+YEAR_DIGITS = '[re:"(?:1[6-9]|20)[0-9][0-9].*"]'
+DECADE_DIGITS = '[re:"(?:1[0-9]|20)[0-9]0s.*"]'
+DAY_DIGITS = '[re:"(?i)(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"]'
+CLOCK_DIGITS = '[re:"(?:1[0-2]|0?[1-9])(?:[:.][0-5][0-9])?(?:[aApP].*)?"]'
+DMY_DIGITS = '[re:"(?:1[3-9]|2[0-9]|3[01])(?:[/.].*)?"]'
 APOSNUM = '[re:"[\'’][0-9].*"]'
 HYPH = '[re:"[^-]+-.+"]'
 MONTH_WORDS = [m.lower() for m in MONF.split('|')] + [
@@ -599,19 +611,19 @@ DECADE_WORDS = ['twenties', 'thirties', 'forties', 'fifties', 'sixties', 'sevent
 
 ANCHORS = {
     'date_month_day_year': anchor(WEEKDAY_WORDS, MONTH_WORDS),
-    'date_day_month_year': anchor(WEEKDAY_WORDS, ['the'], DIGIT),
+    'date_day_month_year': anchor(WEEKDAY_WORDS, ['the'], DAY_DIGITS),
     'date_month_day': anchor(WEEKDAY_WORDS, MONTH_WORDS),
-    'date_day_month': anchor(WEEKDAY_WORDS, ['the'], DIGIT),
+    'date_day_month': anchor(WEEKDAY_WORDS, ['the'], DAY_DIGITS),
     'date_month_year': anchor(MONTH_WORDS),
     'date_month_alone': anchor(OFF_WORDS, MONTH_WORDS),
     'date_month_ambiguous_offset': anchor(OFF_WORDS),
     'date_month_ambiguous': anchor(['may', 'march', 'august']),
     'date_iso': anchor(DIGIT),
     'date_numeric_mdy': anchor(DIGIT),
-    'date_numeric_dmy': anchor(DIGIT),
-    'date_year': anchor(DIGIT),
+    'date_numeric_dmy': anchor(DMY_DIGITS),
+    'date_year': anchor(YEAR_DIGITS),
     'date_two_digit_year': anchor(APOSNUM),
-    'date_decade': anchor(['the'], MW, DIGIT, APOSNUM, HYPH),
+    'date_decade': anchor(['the'], MW, DECADE_DIGITS, APOSNUM, HYPH),
     'date_decade_words': then('the', MW, DECADE_WORDS, HYPH),
     'date_century': anchor(['the'], MW, ORD_WORDS, CENTURY_ORDS, DIGIT, HYPH),
     'date_mod_month': anchor(MW, HYPH),
@@ -683,10 +695,10 @@ ANCHORS = {
     'set_times_per': then_within(anchor(['once', 'twice', 'thrice'], AMOUNT, DIGIT, HYPH),
                                  UNIT1_WORDS, 8),
     'set_per_unit': anchor(['a', 'per']),
-    'time_clock_ampm': anchor(DIGIT),
+    'time_clock_ampm': anchor(CLOCK_DIGITS),
     'time_clock_24': anchor(DIGIT),
-    'time_with_weekday': anchor(DIGIT, ['noon', 'midnight']),
-    'time_with_deictic': anchor(DIGIT, ['noon', 'midnight']),
+    'time_with_weekday': anchor(CLOCK_DIGITS, ['noon', 'midnight']),
+    'time_with_deictic': anchor(CLOCK_DIGITS, ['noon', 'midnight']),
     'time_named': anchor(['noon', 'midnight', 'midday']),
     'time_oclock': anchor(NUM_WORDS, DIGIT, HYPH),
 }
