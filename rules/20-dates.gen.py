@@ -72,7 +72,9 @@ rule('date_day_month_year',
      r'(?i)(?:(?<wd>%s),?\s+)?(?:the\s+)?(?<!\d)(?<d>%s)\s+(?:of\s+)?(?<m>%s),?\s+(?<y>%s)' % (WDX, DAY, MON, YEAR),
      'DATE', {'weekday': '$wd', 'day': '$d', 'month': '$m', 'year': '$y'},
      [{'text': 'Elections were held on 14 October 2012 nationwide.', 'match': '14 October 2012'},
-      {'text': 'Her term ends on the 3rd of June 2030.', 'match': 'the 3rd of June 2030'}],
+      {'text': 'Her term ends on the 3rd of June 2030.', 'match': 'the 3rd of June 2030'},
+      {'text': 'The talks resume on Tuesday, 4 March 2025 in Geneva.',
+       'match': 'Tuesday, 4 March 2025'}],
      ['He scored 14 points in 2012.'])
 rule('date_month_day',
      r'(?i)(?:(?<wd>%s),?\s+)?(?<m>%s)\s*(?<d>%s)(?![\d:.,]\d|\s*(?:%%|percent|million|billion|points?|per\b|-\d))' % (WDX, MON, DAY),
@@ -523,8 +525,14 @@ DIGIT = '[re:"[0-9].*"]'
 YEAR_DIGITS = '[re:"(?:1[6-9]|20)[0-9][0-9].*"]'
 DECADE_DIGITS = '[re:"(?:1[0-9]|20)[0-9]0s.*"]'
 DAY_DIGITS = '[re:"(?i)(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"]'
-CLOCK_DIGITS = '[re:"(?:1[0-2]|0?[1-9])(?:[:.][0-5][0-9])?(?:[aApP].*)?"]'
 DMY_DIGITS = '[re:"(?:1[3-9]|2[0-9]|3[01])(?:[/.].*)?"]'
+# A day is a date only before a month ("5 May", "21st of March"), a clock
+# time only with "a.m."/"pm" glued or next ("10.30AM", "10 a.m."): the
+# anchors say so with the token (any case) the month or the a.m. starts.
+MONTH_TOKEN = r'[re:"(?i)(?:%s|%s)(?:\W.*)?"]' % (MONF, MONA)
+DAY_MONTH = '%s of? %s' % (DAY_DIGITS, MONTH_TOKEN)
+CLOCK_AMPM = ('([re:"(?:1[0-2]|0?[1-9])(?:[:.][0-5][0-9])?[aApP].*"] | '
+              '[re:"(?:1[0-2]|0?[1-9])(?:[:.][0-5][0-9])?"] [re:"[aApP].*"])')
 APOSNUM = '[re:"[\'’][0-9].*"]'
 HYPH = '[re:"[^-]+-.+"]'
 MONTH_WORDS = [m.lower() for m in MONF.split('|')] + [
@@ -578,6 +586,13 @@ def then_within(start, words, reach=14):
     return '%s []{0,%d} (%s)' % (start, reach, '|'.join(words))
 
 
+def day_month():
+    """The anchor of a day-month date: a day and its month, after an
+    optional weekday (with its period and comma) and "the"."""
+    wd = '(' + '|'.join(WEEKDAY_WORDS) + ')'
+    return '(%s "."? ","? the? %s | the? %s)' % (wd, DAY_MONTH, DAY_MONTH)
+
+
 def within_or_hyphen(parts, words, reach):
     """An anchor for a rule whose every match has one of words within reach
     tokens after its first word (one of parts, as in anchor(), after an
@@ -611,9 +626,9 @@ DECADE_WORDS = ['twenties', 'thirties', 'forties', 'fifties', 'sixties', 'sevent
 
 ANCHORS = {
     'date_month_day_year': anchor(WEEKDAY_WORDS, MONTH_WORDS),
-    'date_day_month_year': anchor(WEEKDAY_WORDS, ['the'], DAY_DIGITS),
+    'date_day_month_year': day_month(),
     'date_month_day': anchor(WEEKDAY_WORDS, MONTH_WORDS),
-    'date_day_month': anchor(WEEKDAY_WORDS, ['the'], DAY_DIGITS),
+    'date_day_month': day_month(),
     'date_month_year': anchor(MONTH_WORDS),
     'date_month_alone': anchor(OFF_WORDS, MONTH_WORDS),
     'date_month_ambiguous_offset': anchor(OFF_WORDS),
@@ -695,10 +710,10 @@ ANCHORS = {
     'set_times_per': then_within(anchor(['once', 'twice', 'thrice'], AMOUNT, DIGIT, HYPH),
                                  UNIT1_WORDS, 8),
     'set_per_unit': anchor(['a', 'per']),
-    'time_clock_ampm': anchor(CLOCK_DIGITS),
+    'time_clock_ampm': CLOCK_AMPM,
     'time_clock_24': anchor(DIGIT),
-    'time_with_weekday': anchor(CLOCK_DIGITS, ['noon', 'midnight']),
-    'time_with_deictic': anchor(CLOCK_DIGITS, ['noon', 'midnight']),
+    'time_with_weekday': anchor(CLOCK_AMPM, ['noon', 'midnight']),
+    'time_with_deictic': anchor(CLOCK_AMPM, ['noon', 'midnight']),
     'time_named': anchor(['noon', 'midnight', 'midday']),
     'time_oclock': anchor(NUM_WORDS, DIGIT, HYPH),
 }
