@@ -1028,6 +1028,8 @@ static void first_type_by_name(const resolver *r, bool sticky, uint8_t *types)
     }
 }
 
+enum { HINT_CACHE = 16 };
+
 static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
 {
     for (size_t i = 0; i < r->m.len; i++) {
@@ -1083,6 +1085,8 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         m->hint = NULL;
     }
     free(first_type);
+    const char *hint_src[HINT_CACHE] = {NULL};
+    uint32_t hint_key[HINT_CACHE] = {0};
     /* the exact group: type + identity (the hint's key, else the name's),
        numbered in order of first mention; the identity's key id waits in
        m->group until every hint's key has its id */
@@ -1091,10 +1095,18 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         m->group = NFI_NONE;
         if (!m->type || m->drop) continue;
         if (m->hint) {
-            r->buf.len = 0;
-            name_key(&r->buf, m->hint, strlen(m->hint));
-            m->group = keep_key(r);
-            if (m->group == NFI_NONE) return NF_ERR_NOMEM;
+            /* hints are the rules' and lexicons' strings: a name's hint
+               repeats its pointer, and its key is made once */
+            size_t h = ((uintptr_t)m->hint >> 3) % HINT_CACHE;
+            if (hint_src[h] != m->hint) {
+                r->buf.len = 0;
+                name_key(&r->buf, m->hint, strlen(m->hint));
+                uint32_t id = keep_key(r);
+                if (id == NFI_NONE) return NF_ERR_NOMEM;
+                hint_src[h] = m->hint;
+                hint_key[h] = id;
+            }
+            m->group = hint_key[h];
             m->alias = true;
         } else {
             m->group = m->key_id;

@@ -284,6 +284,41 @@ NF_TEST(entities_hints_group_names_and_give_canonical)
     ent_close(&f);
 }
 
+/* Twenty names, each written twice with its own hint: more hints than the
+ * resolver's cache of hint keys has slots, so some share a slot, and each
+ * name must still join only its own cluster. */
+NF_TEST(entities_many_hints_each_its_own_cluster)
+{
+    static const char *const names[20] = {"Alfa", "Bravo", "Charlie", "Delta", "Echo",
+                                          "Foxtrot", "Golf", "Hotel", "India", "Juliett",
+                                          "Kilo", "Lima", "Mike", "November", "Oscar",
+                                          "Papa", "Quebec", "Romeo", "Sierra", "Tango"};
+    static const char *const hints[20] = {"H a", "H b", "H c", "H d", "H e", "H f", "H g",
+                                          "H h", "H i", "H j", "H k", "H l", "H m", "H n",
+                                          "H o", "H p", "H q", "H r", "H s", "H t"};
+    char text[512] = "";
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 20; i++) {
+            strcat(text, names[i]);
+            strcat(text, i == 19 ? ". " : " and ");
+        }
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, text));
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 20; i++) {
+            size_t a = ann(&f, "ORG", names[i], pass, 0);
+            attr(&f, a, "canonical", hints[i], NULL, 0);
+        }
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 40);
+    if (nf_doc_count(f.doc, NF_KIND_ENTITY) == 40)
+        for (size_t i = 0; i < 20; i++) {
+            NF_CHECK_EQ_INT(ent_at(&f, i + 20)->cluster, ent_at(&f, i)->cluster);
+            if (i) NF_CHECK(ent_at(&f, i)->cluster != ent_at(&f, i - 1)->cluster);
+        }
+    ent_close(&f);
+}
+
 NF_TEST(entities_acronym_alone_takes_hint_as_canonical)
 {
     ent_fixture f;
