@@ -455,7 +455,8 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         for (uint64_t gb = P->ngroups ? class_groups(run, P, ph, s) : 0; gb; gb &= gb - 1) {
             uint32_t g = (uint32_t)__builtin_ctzll(gb);
             nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
-            nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
+            if (P->grp_pf_count[g])
+                nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
         }
         for (uint32_t g = NFI_CLASS_GROUPS; g < P->ngroups; g++) /* past the class bits */
             if ((run->feat[s] & P->grp_fmask[g]) == P->grp_fwant[g] && group_test_rest(run, P, g, s)) {
