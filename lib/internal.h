@@ -27,9 +27,12 @@
 #define NFI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 /* for the few small functions of the matcher's inner loops */
 #define NFI_HOT_INLINE inline __attribute__((always_inline))
+/* for a rare path kept out of a hot function (its code would crowd it) */
+#define NFI_COLD __attribute__((noinline, cold))
 #else
 #define NFI_PRINTF(a, b)
 #define NFI_HOT_INLINE inline
+#define NFI_COLD
 #endif
 
 /* ------------------------------------------------------------ errors */

@@ -42,7 +42,7 @@ typedef struct qtok {
                             tokens of the same form share it */
     int32_t inq;         /* index of the direct quote whose content holds it, or -1 */
     uint32_t unit;       /* unit index (NFI_NONE for line ends between units) */
-    unsigned lists : 10; /* L_* bits: the word lists its lower-cased form is in */
+    unsigned lists : 13; /* L_* bits: the word lists its lower-cased form is in */
     unsigned kind : 3;   /* QT_* */
     unsigned qclass : 2; /* QM_* for quote marks */
     unsigned role : 2;   /* QR_* possible roles of a quote mark */
@@ -64,11 +64,16 @@ enum {
     L_TIME = 1u << 6,   /* TIME_WORDS */
     L_SAYOBJ = 1u << 7, /* SAY_OBJECT */
     L_CUE = 1u << 8,    /* quotes.cues (or DEF_CUES) */
-    L_NOCLAUSE = 1u << 9 /* quotes.no_clause (or NO_CLAUSE) */
+    L_NOCLAUSE = 1u << 9, /* quotes.no_clause (or NO_CLAUSE) */
+    L_INF = 1u << 10,     /* quotes.infinitive (or INF_CUES) */
+    L_STATEMENT = 1u << 11, /* quotes.statement_nouns (or STATEMENT_NOUNS) */
+    L_ROLE = 1u << 12     /* quotes.role_nouns (or ROLE_NOUNS) */
 };
-_Static_assert(L_NOCLAUSE < (1u << 10), "qtok.lists has 10 bits");
+#define L_ALL 0x1FFFu
+_Static_assert(L_ROLE < L_ALL, "qtok.lists has 13 bits");
 
-/* Open-addressing table from a list word to its L_* bits. */
+/* Open-addressing table from a list word to its L_* bits (the built-in
+ * lists and the lexicon defaults have about 610 words). */
 #define WORD_SLOTS 1024u
 typedef struct wslot {
     const char *w;
@@ -345,12 +350,6 @@ static bool is_nl(const qctx *c, size_t i)
     return i < c->tok.len && c->tok.items[i].kind == QT_NL;
 }
 
-/* A word of a rules lexicon, else of the built-in default list. */
-static bool in_lex(const nfi_lexicon *lex, const char *const *dflt, const char *w)
-{
-    if (lex) return nfi_lexicon_has(lex, w, strlen(w));
-    return in_list(w, dflt);
-}
 #define NOCLAUSE(c, i) w_in(c, i, L_NOCLAUSE)
 
 static bool is_cue_word(const qctx *c, size_t i) { return w_in(c, i, L_CUE); }
@@ -460,7 +459,8 @@ static size_t alnum_run(const char *t, size_t n, size_t i)
     }
 }
 
-static unsigned form_bits(const qctx *c, const char *w, size_t len);
+/* (cold: most forms are in the cache) */
+static NFI_COLD unsigned form_bits(const qctx *c, const char *w, size_t len);
 
 /* The slot hash of a form from its keys (qform): a multiplication mixes
  * its first and last 8 bytes and its length, so that no byte is hashed
@@ -496,7 +496,7 @@ static const qform *intern_form(qctx *c, size_t at, size_t len, uint64_t key, ui
     f->key2 = key2;
     f->low = (uint32_t)at;
     f->len = (uint32_t)len;
-    f->lists = (uint16_t)(form_bits(c, w, len) & 0x3FFu);
+    f->lists = (uint16_t)(form_bits(c, w, len) & L_ALL);
     fm->low.len = at + len + 1;
     fm->slots[h] = (uint32_t)fm->forms.len;
     if (fm->forms.len * 2 <= fm->nslots) return f;
@@ -622,7 +622,7 @@ static void push_word(qctx *c, size_t s, size_t e)
                 (unsigned char)c->t[s + 1] <= 0x9E);
     /* written at once (its bit-fields one by one cost a load and a store each) */
     *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low, .inq = -1,
-                .unit = NFI_NONE, .lists = f->lists & 0x3FFu, .kind = QT_WORD, .cap = cap};
+                .unit = NFI_NONE, .lists = f->lists & L_ALL, .kind = QT_WORD, .cap = cap};
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -2143,8 +2143,7 @@ static void do_indirect(qctx *c)
             }
             continue;
         }
-        if (cu->type == CUE_VERB && !cu->inverted && is_word(c, cu->a) &&
-            in_lex(c->cf->lx_infinitive, INF_CUES, LW(c, cu->a))) {
+        if (cu->type == CUE_VERB && !cu->inverted && w_in(c, cu->a, L_INF)) {
             /* "urged the council to act", "called on X to": the object and
                the infinitive */
             size_t j = cu->b;
@@ -2632,16 +2631,15 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
     }
     if (person >= 0) return person;
     const char *head = LW(c, hb - 1);
-    if (in_head >= 0 && d->entities.items[in_head].span.end < he &&
-        in_lex(c->cf->lx_role, ROLE_NOUNS, head)) {
+    if (in_head >= 0 && d->entities.items[in_head].span.end < he && w_in(c, hb - 1, L_ROLE)) {
         /* "Russia's ambassador": the person given that role in the document */
         int64_t p = role_person(c, s, e, head, &d->entities.items[in_head]);
         if (p >= 0) return p;
     }
-    if (in_head >= 0 && !in_lex(c->cf->lx_statement, STATEMENT_NOUNS, head)) return in_head;
-    head = LW(c, sb - 1);
+    if (in_head >= 0 && !w_in(c, hb - 1, L_STATEMENT)) return in_head;
+    head = LW(c, sb - 1); /* from here on the word lists are tested on sb - 1 */
     bool pron = sb - sa == 1 && is_pron(c, sa);
-    if (first >= 0 && !in_lex(c->cf->lx_statement, STATEMENT_NOUNS, head)) return first;
+    if (first >= 0 && !w_in(c, sb - 1, L_STATEMENT)) return first;
     size_t before = quote_start < s ? quote_start : s;
     bool prev_near = prev_ent >= 0 && before >= prev_pos &&
                      (double)(before - prev_pos) < c->cf->pronoun_window;
@@ -2658,7 +2656,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
         }
         return nearest_before(c, before, want, g, NULL);
     }
-    if (in_lex(c->cf->lx_statement, STATEMENT_NOUNS, head)) {
+    if (w_in(c, sb - 1, L_STATEMENT)) {
         if (first >= 0) return first;
         if (prev_near) return prev_ent;
         return nearest_before(c, before, 'o', 0, NULL);
@@ -2667,7 +2665,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
     if (nwords(c, sa, sb) <= 4 && !c->tok.items[sb - 1].cap) {
         int64_t h = nearest_before(c, before, 'o', 0, head);
         if (h >= 0) return h;
-        if (in_lex(c->cf->lx_role, ROLE_NOUNS, head)) {
+        if (w_in(c, sb - 1, L_ROLE)) {
             /* "a state department spokesperson": the body named by the modifier */
             if (sb - sa >= 2 && is_word(c, sb - 2) && !w_in(c, sb - 2, L_DET)) {
                 int64_t m = nearest_before(c, before, 'o', 0, LW(c, sb - 2));
@@ -2676,7 +2674,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
             if (prev_near) return prev_ent;
         }
         if (w_in(c, sa, L_DET) && (w_is(c, sa, "the") || w_is(c, sa, "its")) &&
-            !in_lex(c->cf->lx_role, ROLE_NOUNS, head)) {
+            !w_in(c, sb - 1, L_ROLE)) {
             size_t L = strlen(head);
             if (L > 3 && head[L - 1] != 's') return nearest_before(c, before, 'o', 0, NULL);
         }
@@ -2800,10 +2798,10 @@ static void add_words(wslot *t, const char *const *list, unsigned bit)
     }
 }
 
-/* The L_* bits of a lower-cased form: the built-in lists through the
- * workspace's table (about 260 words), the cue lexicons of the rules by one
- * probe each. */
-static unsigned form_bits(const qctx *c, const char *w, size_t len)
+/* The L_* bits of a lower-cased form: the built-in lists and the defaults
+ * of the lexicons the rules lack through the workspace's table, the
+ * lexicons of the rules by one probe each. */
+static NFI_COLD unsigned form_bits(const qctx *c, const char *w, size_t len)
 {
     unsigned bits = 0;
     const wslot *words = c->cf->words;
@@ -2812,17 +2810,21 @@ static unsigned form_bits(const qctx *c, const char *w, size_t len)
             bits = words[h].bits;
             break;
         }
+    const nfi_quotes_ws *cf = c->cf;
     uint32_t word = NFI_NONE;
-    if (c->cf->lx_cues || c->cf->lx_noclause) {
+    if (cf->lx_cues || cf->lx_noclause || cf->lx_infinitive || cf->lx_statement || cf->lx_role) {
         /* w is lower-cased: when it is ASCII it is its own case fold */
         size_t i = 0;
         while (i < len && (unsigned char)w[i] < 0x80) i++;
         word = i == len ? nfi_lexicon_word_folded(c->cf->rules, w, len)
                         : nfi_lexicon_word(c->cf->rules, w, len);
     }
-    if (c->cf->lx_cues ? nfi_lexicon_has_word(c->cf->lx_cues, word) : in_list(w, DEF_CUES)) bits |= L_CUE;
-    if (c->cf->lx_noclause ? nfi_lexicon_has_word(c->cf->lx_noclause, word) : in_list(w, NO_CLAUSE))
-        bits |= L_NOCLAUSE;
+    /* (a list the rules do not define is in the table: nfi_quotes_ws_new) */
+    if (nfi_lexicon_has_word(cf->lx_cues, word)) bits |= L_CUE;
+    if (nfi_lexicon_has_word(cf->lx_noclause, word)) bits |= L_NOCLAUSE;
+    if (nfi_lexicon_has_word(cf->lx_infinitive, word)) bits |= L_INF;
+    if (nfi_lexicon_has_word(cf->lx_statement, word)) bits |= L_STATEMENT;
+    if (nfi_lexicon_has_word(cf->lx_role, word)) bits |= L_ROLE;
     return bits;
 }
 
@@ -3010,6 +3012,16 @@ nfi_quotes_ws *nfi_quotes_ws_new(const nf_rules *rules, nf_error *err)
                  {TIME_WORDS, L_TIME}, {SAY_OBJECT, L_SAYOBJ}};
     for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
         add_words(w->words, lists[k].list, lists[k].bit);
+    /* the default of each list the rules do not define */
+    const struct {
+        const nfi_lexicon *lex;
+        const char *const *list;
+        unsigned bit;
+    } dflt[] = {{w->lx_cues, DEF_CUES, L_CUE},           {w->lx_noclause, NO_CLAUSE, L_NOCLAUSE},
+                {w->lx_infinitive, INF_CUES, L_INF},     {w->lx_statement, STATEMENT_NOUNS, L_STATEMENT},
+                {w->lx_role, ROLE_NOUNS, L_ROLE}};
+    for (size_t k = 0; k < sizeof dflt / sizeof dflt[0]; k++)
+        if (!dflt[k].lex) add_words(w->words, dflt[k].list, dflt[k].bit);
     return w;
 }
 
