@@ -160,11 +160,13 @@ static size_t relit_class_end(const relit *L, size_t i)
     return j < L->n ? j + 1 : 0;
 }
 
-/* End of the group opening at i (just past its ')'), or 0; *alt tells
- * whether it has a '|' of its own (not in a nested group). */
-static size_t relit_group_end(const relit *L, size_t i, bool *alt)
+/* Reads the regex past escapes and classes: from the '(' at i to just past
+ * its ')' (0: unclosed), or with top the whole regex (its length); *alt
+ * tells whether the group, or the top level, has a '|' of its own (not in
+ * a nested group). 0 also for a class without its ']'. */
+static size_t relit_skip(const relit *L, size_t i, bool top, bool *alt)
 {
-    int depth = 0;
+    int depth = top ? 0 : -1; /* the group's own '(' brings it to 0 */
     *alt = false;
     for (size_t j = i; j < L->n;) {
         char c = L->re[j];
@@ -176,12 +178,12 @@ static size_t relit_group_end(const relit *L, size_t i, bool *alt)
             j = e;
         } else {
             if (c == '(') depth++;
-            else if (c == ')' && --depth == 0) return j + 1;
-            else if (c == '|' && depth == 1) *alt = true;
+            else if (c == ')' && --depth < 0 && !top) return j + 1;
+            else if (c == '|' && depth == 0) *alt = true;
             j++;
         }
     }
-    return 0;
+    return top ? L->n : 0;
 }
 
 /* Scans the sequence [i, end) (no '|' of its own); false: gave up. */
@@ -205,7 +207,7 @@ static bool relit_seq(relit *L, size_t i, size_t end, bool caseless)
             if (!(atom_end = relit_class_end(L, i))) return false;
         } else if (c == '(') {
             bool alt;
-            if (!(atom_end = relit_group_end(L, i, &alt)) || atom_end > end) return false;
+            if (!(atom_end = relit_skip(L, i, false, &alt)) || atom_end > end) return false;
             const char *g = L->re + i + 1;
             size_t glen = atom_end - i - 2;
             if (glen && g[0] == '*') return false; /* verbs */
@@ -288,22 +290,8 @@ size_t nfi_regex_required_literal(const char *re, size_t n, char *out, bool *cas
     memset(&L, 0, sizeof L);
     L.re = re;
     L.n = n;
-    bool alt = false;
-    int depth = 0;
-    for (size_t j = 0; j < n && !alt;) { /* a '|' at the top: no literal */
-        if (re[j] == '\\') j += 2;
-        else if (re[j] == '[') {
-            size_t e = relit_class_end(&L, j);
-            if (!e) return 0;
-            j = e;
-        } else {
-            if (re[j] == '(') depth++;
-            else if (re[j] == ')') depth--;
-            else if (re[j] == '|' && depth == 0) alt = true;
-            j++;
-        }
-    }
-    if (alt) return 0;
+    bool alt;
+    if (!relit_skip(&L, 0, true, &alt) || alt) return 0; /* a '|' at the top: no literal */
     relit_seq(&L, 0, n, false);
     relit_flush(&L);
     memcpy(out, L.best, L.bestlen);

@@ -354,19 +354,27 @@ static bool group_test_rest(const nfi_run *run, const nfi_phase *P, uint32_t g, 
                                 : nfi_token_test(run, p, t, s);
 }
 
-/* The groups (below NFI_CLASS_GROUPS) whose first test token s passes, as
- * bits: feature bits, first byte, then the rest of the test. */
 #define NFI_CLASS_GROUPS 63 /* the bits below NFI_GROUPS_UNKNOWN */
+/* Whether token s passes group g's first test: feature bits, first byte,
+ * then the rest of the test. */
+static NFI_HOT_INLINE bool group_passes(const nfi_run *run, const nfi_phase *P, uint32_t g, uint32_t s)
+{
+    if ((run->feat[s] & P->grp_fmask[g]) != P->grp_fwant[g]) return false;
+    if (P->grp_first[g]) { /* the first bytes its regex part can start with */
+        unsigned fb = (unsigned char)run->doc->work[run->doc->tokens.items[s].span.start];
+        if (!((P->grp_first[g][fb >> 3] >> (fb & 7)) & 1)) return false;
+    }
+    return group_test_rest(run, P, g, s);
+}
+
+/* The groups (below NFI_CLASS_GROUPS) whose first test token s passes, as
+ * bits. */
 static uint64_t token_groups(const nfi_run *run, const nfi_phase *P, uint32_t s)
 {
-    uint64_t fs = run->feat[s], bits = 0;
-    unsigned fb = P->grp_any_first ? (unsigned char)run->doc->work[run->doc->tokens.items[s].span.start] : 0;
+    uint64_t bits = 0;
     uint32_t n = P->ngroups < NFI_CLASS_GROUPS ? P->ngroups : NFI_CLASS_GROUPS;
     for (uint32_t g = 0; g < n; g++)
-        if ((fs & P->grp_fmask[g]) == P->grp_fwant[g] &&
-            (!P->grp_first[g] || ((P->grp_first[g][fb >> 3] >> (fb & 7)) & 1)) &&
-            group_test_rest(run, P, g, s))
-            bits |= 1ull << g;
+        if (group_passes(run, P, g, s)) bits |= 1ull << g;
     return bits;
 }
 
@@ -401,6 +409,17 @@ static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
         }
         i = j;
     }
+    return nc;
+}
+
+/* The rules of group g, which token s passed, as candidates: its list,
+ * and those of its members with a prefilter word whose word is there. */
+static NFI_HOT_INLINE size_t add_group(const nfi_run *run, const nfi_phase *P, uint32_t g, uint32_t s,
+                        uint32_t *cand, size_t nc, size_t ccap)
+{
+    nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
+    if (P->grp_pf_count[g])
+        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
     return nc;
 }
 
@@ -452,17 +471,10 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
                         nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
             }
         nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
-        for (uint64_t gb = P->ngroups ? class_groups(run, P, ph, s) : 0; gb; gb &= gb - 1) {
-            uint32_t g = (uint32_t)__builtin_ctzll(gb);
-            nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
-            if (P->grp_pf_count[g])
-                nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
-        }
+        for (uint64_t gb = P->ngroups ? class_groups(run, P, ph, s) : 0; gb; gb &= gb - 1)
+            nc = add_group(run, P, (uint32_t)__builtin_ctzll(gb), s, cand, nc, ccap);
         for (uint32_t g = NFI_CLASS_GROUPS; g < P->ngroups; g++) /* past the class bits */
-            if ((run->feat[s] & P->grp_fmask[g]) == P->grp_fwant[g] && group_test_rest(run, P, g, s)) {
-                nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
-                nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
-            }
+            if (group_passes(run, P, g, s)) nc = add_group(run, P, g, s, cand, nc, ccap);
         for (size_t i = 0; i < nc; i++) {
             if (seen[cand[i]] == s + 1) continue; /* in two lists */
             seen[cand[i]] = s + 1;
