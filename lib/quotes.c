@@ -2,9 +2,12 @@
  * quotes.c - direct and indirect quotes, their cues and speakers
  * (nfi_quotes_resolve). See docs/quotes.md.
  *
- * The stage reads the document bytes (doc->work) through its own light
- * scanner, so that it does not depend on the details of the tokenizer:
- * words, punctuation, quotation marks and line ends. Steps:
+ * The stage has its own tokens (words, punctuation, quotation marks and
+ * line ends), so that its rules do not depend on the details of the
+ * tokenizer: "Russia's" and "don't" are one word, "1,000" three tokens,
+ * "''" one mark. It reads them from the document's tokens where the two
+ * agree (most words and punctuation) and scans the text where they differ
+ * or might (read_tokens). Steps:
  *   1. pair quotation marks into direct quotes (nesting, quotes over
  *      several paragraphs, unclosed quotes ended at the paragraph);
  *   2. cut the text into units: sentences in which a direct quote is one
@@ -71,6 +74,9 @@ enum {
 };
 #define L_ALL 0x1FFFu
 _Static_assert(L_ROLE < L_ALL, "qtok.lists has 13 bits");
+/* In the word table beside the L_* bits, not in qtok.lists: ABBREV (the
+   scanner's abbreviations), tested by read_tokens before a full stop. */
+#define W_ABBREV (1u << 13)
 
 /* Open-addressing table from a list word to its L_* bits (the built-in
  * lists and the lexicon defaults have about 610 words). */
@@ -85,6 +91,7 @@ typedef struct qform {
     uint64_t key, key2;  /* its first 8 bytes (zero-padded), its last 8 when it has more */
     uint32_t low, len;   /* in qforms.low */
     uint16_t lists;      /* L_* bits */
+    bool abbrev;         /* in ABBREV: a full stop after the word is its own */
 } qform;
 
 /* The lower-cased forms met so far, with their L_* bits. Kept in the
@@ -191,6 +198,7 @@ typedef struct qctx {
     size_t nroles;
     nfi_buf scratch;         /* normalize's output, reused */
     uint64_t work;           /* steps of the inner loops (tests check it grows linearly) */
+    size_t from_doc;         /* tokens read from the document's (tests) */
     bool nomem;
 } qctx;
 
@@ -496,7 +504,9 @@ static const qform *intern_form(qctx *c, size_t at, size_t len, uint64_t key, ui
     f->key2 = key2;
     f->low = (uint32_t)at;
     f->len = (uint32_t)len;
-    f->lists = (uint16_t)(form_bits(c, w, len) & L_ALL);
+    unsigned bits = form_bits(c, w, len);
+    f->lists = (uint16_t)(bits & L_ALL);
+    f->abbrev = (bits & W_ABBREV) != 0;
     fm->low.len = at + len + 1;
     fm->slots[h] = (uint32_t)fm->forms.len;
     if (fm->forms.len * 2 <= fm->nslots) return f;
@@ -642,20 +652,25 @@ static bool is_abbrev_word(const char *t, size_t s, size_t e)
     return in_list(w, ABBREV);
 }
 
-static void scan(qctx *c)
+/* The token array, with room for cap tokens (so that it is allocated once
+ * on most texts). */
+static void tok_alloc(qctx *c, size_t cap)
 {
-    const char *t = c->t;
-    size_t n = c->n, i = 0;
-    /* room for about one token per 4 bytes (news text has one per 5 or 6),
-       so that the array is allocated once on most texts */
-    size_t est = n / 4 + 16;
-    c->tok.items = malloc(est * sizeof *c->tok.items);
+    c->tok.items = malloc(cap * sizeof *c->tok.items);
     if (!c->tok.items) {
         c->nomem = true;
         return;
     }
-    c->tok.cap = est;
-    while (i < n && !c->nomem) {
+    c->tok.cap = cap;
+}
+
+/* The stage's own scan of the text from *i, token by token, while *i is
+ * below limit (a token begun before limit is finished). */
+static void scan_until(qctx *c, size_t *pos, size_t limit)
+{
+    const char *t = c->t;
+    size_t n = c->n, i = *pos;
+    while (i < limit && !c->nomem) {
         size_t sp;
         unsigned char b = (unsigned char)t[i];
         if (!ASCII_ALNUM[b]) { /* the common case, a word, is below */
@@ -731,6 +746,216 @@ static void scan(qctx *c)
         push_word(c, s, i);
         if (t[i] == ' ') i++; /* the usual space after a word (t[n] is a NUL) */
     }
+    *pos = i;
+}
+
+/* The stage's tokens by a scan of the whole text (what read_tokens gives;
+ * tests compare the two). */
+static void scan_text(qctx *c)
+{
+    size_t i = 0;
+    /* about one token per 4 bytes (news text has one per 5 or 6) */
+    tok_alloc(c, c->n / 4 + 16);
+    if (!c->nomem) scan_until(c, &i, c->n);
+}
+
+/* The first n bytes of p (zero-padded) as first_bytes gives them, reading
+ * no byte past p[n - 1]: for strings outside the forms' buffer. */
+static uint64_t first_bytes_exact(const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (n >= 8) return first_bytes(p, 8);
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, u, 4);
+        memcpy(&hi, u + n - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << (8 * (n - 4)); /* the overlap is equal */
+    }
+    if (!n) return 0;
+    return (uint64_t)u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1));
+}
+
+/* The form of the lower-cased word w[0,len) held outside the forms'
+ * buffer, interned (copied into the buffer when new). */
+static const qform *form_of_string(qctx *c, const char *w, size_t len)
+{
+    qforms *fm = c->fm;
+    uint64_t key = first_bytes_exact(w, len), key2 = len > 8 ? first_bytes(w + len - 8, 8) : 0;
+    size_t mask = fm->nslots - 1;
+    for (size_t h = form_hash(key, key2, len) & mask; fm->slots[h]; h = (h + 1) & mask) {
+        const qform *f = &fm->forms.items[fm->slots[h] - 1];
+        if (f->key == key && f->key2 == key2 && f->len == len &&
+            (len <= 16 || memcmp(fm->low.data + f->low, w, len) == 0))
+            return f;
+    }
+    nfi_buf *low = &fm->low;
+    size_t at = low->len;
+    if (at + len + 9 > low->cap && !nfi_buf_reserve(low, len + 8)) {
+        c->nomem = true;
+        return NULL;
+    }
+    memcpy(low->data + at, w, len);
+    low->data[at + len] = '\0';
+    return intern_form(c, at, len, key, key2);
+}
+
+/* The ASCII bytes that end a word wherever they are: neither letters nor
+ * digits nor the connectors . - & / ' (the bytes from 0x80 are 0: looked
+ * at by word_ends_at). */
+static const bool WORD_END[256] = {
+    [0] = 1, [1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [8] = 1, [9] = 1,
+    [10] = 1, [11] = 1, [12] = 1, [13] = 1, [14] = 1, [15] = 1, [16] = 1, [17] = 1, [18] = 1,
+    [19] = 1, [20] = 1, [21] = 1, [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1,
+    [28] = 1, [29] = 1, [30] = 1, [31] = 1, [' '] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1,
+    ['$'] = 1, ['%'] = 1, ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, [':'] = 1,
+    [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1, ['@'] = 1, ['['] = 1, ['\\'] = 1,
+    [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
+    [127] = 1};
+
+/* Whether the word the scan starts at s ends at e, s < e and t[s,e) being
+ * ASCII letters and digits of form f: no word character, no connector
+ * before one, and no full stop of an abbreviation follows (scan_until's
+ * word loop). */
+static inline bool word_ends_at(const qctx *c, size_t s, size_t e, const qform *f)
+{
+    const char *t = c->t;
+    size_t n = c->n;
+    unsigned char b = (unsigned char)t[e]; /* t[n] is a NUL */
+    if (WORD_END[b]) return true; /* the common case */
+    if (ASCII_ALNUM[b]) return false;
+    if (b < 0x80) { /* a connector */
+        if (ASCII_ALNUM[(unsigned char)t[e + 1]] || alnum_at(t, n, e + 1)) return false;
+        /* is_abbrev_word of a word without periods */
+        return !(b == '.' && (e - s == 1 ? (unsigned)(t[s] - 'A') < 26u : f->abbrev));
+    }
+    if (alnum_at(t, n, e)) return false;
+    uint8_t cls, role;
+    if (mark_at(t, n, e, &cls, &role) == 3 && cls == QM_SINGLE && role == QR_CLOSE &&
+        (ASCII_ALNUM[(unsigned char)t[e + 3]] || alnum_at(t, n, e + 3)))
+        return false; /* ’ inside a word */
+    return true;
+}
+
+/* What read_tokens keeps of the document's forms, by form id: the form
+ * here (index in fm->forms + 1) of a norm of an ASCII token that is letters
+ * and digits only, NOT_ALNUM for the norm of another ASCII token (0: not
+ * looked up yet); whether a shape is letters and digits only (1), or not
+ * (2; 0: not looked at). */
+#define NOT_ALNUM UINT32_MAX
+typedef struct docforms {
+    uint32_t *norm_form;
+    uint8_t *alnum_shape;
+} docforms;
+
+/* The stage's form of the norm of ASCII document token tk, or NULL when it
+ * is not letters and digits only (or on OOM). */
+static const qform *alnum_norm_form(qctx *c, docforms *df, const nfi_token *tk)
+{
+    uint32_t fi = df->norm_form[tk->norm];
+    if (fi == NOT_ALNUM) return NULL;
+    if (fi) return &c->fm->forms.items[fi - 1];
+    const nfi_strtab *ft = &c->doc->forms;
+    /* letters and digits only: as its shape (shapes are fewer than norms) */
+    uint8_t *alnum = &df->alnum_shape[tk->shape];
+    if (!*alnum) {
+        const char *x = ft->strs[tk->shape];
+        size_t len = ft->lens[tk->shape], k = 0;
+        while (k < len && (x[k] == 'X' || x[k] == 'x' || x[k] == 'd')) k++;
+        *alnum = k == len && len ? 1 : 2;
+    }
+    const qform *f = *alnum == 1 ? form_of_string(c, ft->strs[tk->norm], ft->lens[tk->norm]) : NULL;
+    df->norm_form[tk->norm] = f ? (uint32_t)(f - c->fm->forms.items) + 1 : NOT_ALNUM;
+    return f;
+}
+
+/* The stage's token at the start of document token tk when the scan would
+ * make it the same bytes, from what the tokenizer found: a word of ASCII
+ * letters and digits (its norm is its form), a one-byte punctuation or
+ * quotation mark, a mark or dash of U+2010 to U+205F. False, and no token,
+ * when the scan must decide. */
+static inline bool token_from_doc(qctx *c, docforms *df, const nfi_token *tk)
+{
+    const char *t = c->t;
+    size_t s = tk->span.start, e = tk->span.end;
+    unsigned char b = (unsigned char)t[s];
+    if (!(tk->flags & NF_TOKEN_NON_ASCII)) {
+        if (ASCII_ALNUM[b]) {
+            const qform *f = alnum_norm_form(c, df, tk);
+            if (!f || !word_ends_at(c, s, e, f)) return false;
+            qtok *k = new_tok(c);
+            if (k)
+                *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low, .inq = -1,
+                            .unit = NFI_NONE, .lists = f->lists & L_ALL, .kind = QT_WORD,
+                            .cap = (unsigned)(b - 'A') < 26u};
+            return true;
+        }
+        if (e - s != 1 || b == ' ' || b == '\n' || space_at(t, c->n, s)) return false;
+        uint8_t cls = 0, role = 0;
+        size_t ml = (b == '"' || b == '\'' || b == '`') ? mark_at(t, c->n, s, &cls, &role) : 0;
+        if (ml > 1) return false; /* '' or `` */
+        qtok *k = push_tok(c, s, e, ml ? QT_QUOTE : QT_PUNCT);
+        if (k && ml) {
+            k->qclass = cls & 3u;
+            k->role = role & 3u;
+        }
+        return true;
+    }
+    if (e - s == 3 && b == 0xE2 && (unsigned char)t[s + 1] == 0x80) {
+        unsigned char b2 = (unsigned char)t[s + 2];
+        if (b2 <= 0x8B || b2 == 0xAF) return false; /* white space to the scan */
+        uint8_t cls = 0, role = 0;
+        size_t ml = mark_at(t, c->n, s, &cls, &role);
+        qtok *k = push_tok(c, s, e, ml ? QT_QUOTE : QT_PUNCT); /* else punct_at's 3 bytes */
+        if (k && ml) {
+            k->qclass = cls & 3u;
+            k->role = role & 3u;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* The stage's tokens, the same as scan_text's, read from the document's
+ * tokens where token_from_doc can: the tokenizer has found the words and
+ * their lower-cased forms already, and a word is looked up once per
+ * document form instead of once per occurrence. The scan makes the line
+ * ends, the white space between tokens and the tokens where the two
+ * tokenizers differ ("Russia's" is one word here and two tokens there,
+ * "1,000" three here and one there, "''" one mark here). */
+static void read_tokens(qctx *c)
+{
+    const nf_doc *d = c->doc;
+    const nfi_token *dt = d->tokens.items;
+    size_t nd = d->tokens.len, nf = d->forms.count, i = 0;
+    if (!nd) {
+        scan_text(c);
+        return;
+    }
+    /* the document's tokens, the line ends and the tokens where the scan
+       splits more */
+    tok_alloc(c, nd + nd / 4 + 16);
+    docforms df = {calloc(nf + 1, sizeof *df.norm_form), calloc(nf + 1, 1)};
+    if (!df.norm_form || !df.alnum_shape) c->nomem = true;
+    for (size_t k = 0; k < nd && !c->nomem; k++) {
+        size_t s = dt[k].span.start;
+        if (s < i) continue; /* inside a token the scan made */
+        if (s > i) {
+            if (s == i + 1 && c->t[i] == ' ')
+                i = s; /* the usual space */
+            else
+                scan_until(c, &i, s);
+            if (s < i) continue;
+        }
+        if (token_from_doc(c, &df, &dt[k])) {
+            i = dt[k].span.end;
+            c->from_doc++;
+        } else {
+            scan_until(c, &i, s + 1); /* the scan's token at s */
+        }
+    }
+    if (!c->nomem) scan_until(c, &i, c->n);
+    free(df.norm_form);
+    free(df.alnum_shape);
 }
 
 /* ------------------------------------------------------------ quote marks */
@@ -3009,7 +3234,7 @@ nfi_quotes_ws *nfi_quotes_ws_new(const nf_rules *rules, nf_error *err)
         unsigned bit;
     } lists[] = {{PRONOUNS, L_PRON}, {DETS, L_DET},       {AUX, L_AUX},
                  {PREPS, L_PREP},    {SUBJ_STOP, L_SUBJ}, {SKIP_ADV, L_SKIP},
-                 {TIME_WORDS, L_TIME}, {SAY_OBJECT, L_SAYOBJ}};
+                 {TIME_WORDS, L_TIME}, {SAY_OBJECT, L_SAYOBJ}, {ABBREV, W_ABBREV}};
     for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
         add_words(w->words, lists[k].list, lists[k].bit);
     /* the default of each list the rules do not define */
@@ -3037,6 +3262,38 @@ size_t nfi_quotes_ws_form_count(const nfi_quotes_ws *ws)
     return ws ? ws->forms.forms.len : 0;
 }
 
+int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, size_t *total)
+{
+    *from_doc = *total = 0;
+    if (!doc || !ws || doc->len >= UINT32_MAX || !forms_ready(&ws->forms)) return -1;
+    qctx a, b;
+    memset(&a, 0, sizeof a);
+    a.doc = doc;
+    a.cf = ws;
+    a.fm = &ws->forms;
+    a.t = doc->work;
+    a.n = doc->len;
+    b = a;
+    read_tokens(&a);
+    scan_text(&b);
+    int same = -1;
+    if (!a.nomem && !b.nomem) {
+        same = a.tok.len == b.tok.len;
+        for (size_t i = 0; same && i < a.tok.len; i++) {
+            const qtok *x = &a.tok.items[i], *y = &b.tok.items[i];
+            same = x->s == y->s && x->e == y->e && x->low == y->low && x->inq == y->inq &&
+                   x->unit == y->unit && x->lists == y->lists && x->kind == y->kind &&
+                   x->qclass == y->qclass && x->role == y->role && x->cap == y->cap &&
+                   x->para == y->para && x->closes == y->closes;
+        }
+    }
+    *from_doc = a.from_doc;
+    *total = a.tok.len;
+    nfi_vec_free(&a.tok);
+    nfi_vec_free(&b.tok);
+    return same;
+}
+
 nf_status nfi_quotes_resolve(nf_doc *doc, nfi_quotes_ws *ws, nf_error *err)
 {
     return nfi_quotes_resolve_counted(doc, ws, err, NULL);
@@ -3062,7 +3319,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
         return NF_OK;
     }
     if (!forms_ready(c.fm)) c.nomem = true;
-    if (!c.nomem) scan(&c);
+    if (!c.nomem) read_tokens(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
     if (!c.nomem) build_entity_indexes(&c);
