@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 
@@ -138,18 +139,26 @@ static uint32_t trie_new_node(nfi_trie *t)
     return (uint32_t)(t->node_entry.len - 1);
 }
 
-/* Child of node by vocab, created when absent. */
+/* Child of node by vocab, created when absent. One probe finds the child
+ * or the empty slot it goes in (the slot nfi_trie_child would stop at), so
+ * the table is laid out as a look-up then an insertion would lay it out. */
 static uint32_t trie_add_child(nfi_trie *t, uint32_t node, uint32_t vocab)
 {
-    uint32_t c = nfi_trie_child(t, node, vocab);
-    if (c != NFI_NONE) return c;
-    if ((t->used + 1) * 4 > t->nslots * 3 && !trie_grow(t)) return NFI_NONE;
-    c = trie_new_node(t);
-    if (c == NFI_NONE) return NFI_NONE;
     uint64_t key = (((uint64_t)node << 32) | vocab) + 1;
-    size_t mask = t->nslots - 1;
-    size_t i = (size_t)mix64(key) & mask;
-    while (t->keys[i]) i = (i + 1) & mask;
+    size_t i = 0;
+    if (t->nslots) {
+        size_t mask = t->nslots - 1;
+        for (i = (size_t)mix64(key) & mask; t->keys[i]; i = (i + 1) & mask)
+            if (t->keys[i] == key) return t->vals[i];
+    }
+    bool grow = (t->used + 1) * 4 > t->nslots * 3;
+    if (grow && !trie_grow(t)) return NFI_NONE;
+    uint32_t c = trie_new_node(t);
+    if (c == NFI_NONE) return NFI_NONE;
+    if (grow) { /* the slot found is in the old table */
+        size_t mask = t->nslots - 1;
+        for (i = (size_t)mix64(key) & mask; t->keys[i]; i = (i + 1) & mask) {}
+    }
     t->keys[i] = key;
     t->vals[i] = c;
     t->used++;
@@ -172,20 +181,62 @@ nfi_lexicon *nfi_lexicon_new(nf_rules *r, const char *name)
     return lex;
 }
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static bool is_space(unsigned char c) { return c == ' ' || (unsigned)(c - '\t') <= '\r' - '\t'; }
+
+enum { FOLD_CAP = 512 }; /* bytes of a folded token, NUL included */
+
+#define BYTES8(b) (0x0101010101010101ull * (b))
+
+/* Eight ASCII bytes lower-cased at once: a byte gets 0x20 where it is
+ * at least 'A' (b + 0x3F reaches 0x80) and not past 'Z' (b + 0x25 does
+ * not); no sum carries into the next byte, every byte being < 0x80. */
+static uint64_t lower_ascii8(uint64_t w)
+{
+    uint64_t upper = ((w + BYTES8(0x80 - 'A')) ^ (w + BYTES8(0x80 - 'Z' - 1))) & BYTES8(0x80);
+    return w | upper >> 2;
+}
+
+/* Finds the end of the token that starts at u[i] (white space or n ends
+ * it) and folds it into fold; returns the end. *fl = the folded length,
+ * or (size_t)-1 when the token does not fold (nfi_fold_buf's answer).
+ * ASCII is lower-cased in the pass that finds the end, eight bytes a step
+ * while no byte is white space, a control byte or past ASCII; a token
+ * with other characters (or too long) goes to nfi_fold_buf whole. */
+static size_t fold_token(const unsigned char *u, size_t i, size_t n, char *fold, size_t *fl)
+{
+    size_t s = i, k = 0;
+    for (; i + 8 <= n && k + 8 < FOLD_CAP; i += 8, k += 8) {
+        uint64_t w;
+        memcpy(&w, u + i, 8);
+        if (((w - BYTES8(0x21)) | w) & BYTES8(0x80)) break; /* a byte <= ' ' or >= 0x80 */
+        w = lower_ascii8(w);
+        memcpy(fold + k, &w, 8);
+    }
+    unsigned char high = 0;
+    for (; i < n && !is_space(u[i]); i++) {
+        high |= u[i];
+        if (k < FOLD_CAP - 1) {
+            fold[k] = (char)((unsigned)(u[i] - 'A') < 26u ? u[i] + 32 : u[i]);
+            k++;
+        }
+    }
+    if (i - s >= FOLD_CAP || high >= 0x80)
+        k = nfi_fold_buf((const char *)u + s, i - s, fold, FOLD_CAP);
+    *fl = k;
+    return i;
+}
 
 nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size_t n,
                           uint32_t attr_start, uint32_t attr_count)
 {
-    char fold[512];
+    const unsigned char *u = (const unsigned char *)entry;
+    char fold[FOLD_CAP];
     uint32_t node = lex->root, ntok = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && is_space(entry[i])) i++;
+    size_t i = 0, fl;
+    for (;;) {
+        while (i < n && is_space(u[i])) i++;
         if (i >= n) break;
-        size_t s = i;
-        while (i < n && !is_space(entry[i])) i++;
-        size_t fl = nfi_fold_buf(entry + s, i - s, fold, sizeof fold);
+        i = fold_token(u, i, n, fold, &fl);
         if (fl == (size_t)-1) return NF_ERR_RULE;
         uint32_t v = nfi_strtab_intern(&r->vocab, fold, fl);
         if (v == NFI_NONE) return NF_ERR_NOMEM;
@@ -216,14 +267,39 @@ nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size
     return NF_OK;
 }
 
+/* The interned keys of the last line's fields, by field position: the
+ * lines of a list file mostly have the same keys in the same order, so a
+ * key is compared with the one before it instead of being hashed. */
+enum { KEY_MEMO = 8 };
+typedef struct key_memo {
+    const char *key[KEY_MEMO];
+    uint32_t len[KEY_MEMO];
+} key_memo;
+
+static const char *attr_key(nf_rules *r, key_memo *memo, size_t field, const char *s, size_t n)
+{
+    if (field < KEY_MEMO && memo->key[field] && memo->len[field] == n &&
+        memcmp(memo->key[field], s, n) == 0)
+        return memo->key[field];
+    uint32_t k = nfi_strtab_intern(&r->names, s, n);
+    if (k == NFI_NONE) return NULL;
+    if (field < KEY_MEMO) {
+        memo->key[field] = r->names.strs[k];
+        memo->len[field] = (uint32_t)n;
+    }
+    return r->names.strs[k];
+}
+
 /* Parses "key=value" fields after the entry of a list-file line. */
-static nf_status parse_attrs(nf_rules *r, const char *s, size_t n, uint32_t *count)
+static nf_status parse_attrs(nf_rules *r, key_memo *memo, const char *s, size_t n,
+                             uint32_t *count)
 {
     size_t i = 0;
     *count = 0;
     while (i < n) {
         size_t f = i;
-        while (i < n && s[i] != '\t') i++;
+        const char *tab = memchr(s + i, '\t', n - i);
+        i = tab ? (size_t)(tab - s) : n;
         size_t fe = i;
         if (i < n) i++;
         while (f < fe && s[f] == ' ') f++;
@@ -231,51 +307,51 @@ static nf_status parse_attrs(nf_rules *r, const char *s, size_t n, uint32_t *cou
         if (f == fe) continue;
         const char *eq = memchr(s + f, '=', fe - f);
         if (!eq || eq == s + f) return NF_ERR_RULE;
-        uint32_t k = nfi_strtab_intern(&r->names, s + f, (size_t)(eq - (s + f)));
+        const char *key = attr_key(r, memo, *count, s + f, (size_t)(eq - (s + f)));
         char *v = nfi_arena_strndup(&r->arena, eq + 1, (size_t)(s + fe - eq - 1));
         nfi_kv *kv = nfi_vec_push(&r->lex_attrs);
-        if (k == NFI_NONE || !v || !kv) return NF_ERR_NOMEM;
-        kv->key = r->names.strs[k];
+        if (!key || !v || !kv) return NF_ERR_NOMEM;
+        kv->key = key;
         kv->value = v;
         (*count)++;
     }
     return NF_OK;
 }
 
-nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
-                                uint64_t max_bytes, nf_error *err)
+/* Reads the whole file at path into a malloc'd buffer (NUL-terminated),
+ * sized from the file's size when it has one. */
+static nf_status read_list_file(const char *path, uint64_t max_bytes, char **out, size_t *outlen,
+                                nf_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return nfi_error_set(err, NF_ERR_IO, path, 0, 0, "cannot open lexicon file: %s",
                              strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int c;
-    nf_status st = NF_OK;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got > max_bytes) {
-            st = nfi_error_set(err, NF_ERR_LIMIT, path, 0, 0,
-                               "lexicon file is larger than max_file_bytes (%llu)",
-                               (unsigned long long)max_bytes);
-            break;
-        }
-        if (len + got + 1 > cap) {
-            size_t ncap = (len + got + 1) * 2;
-            char *nb = realloc(buf, ncap);
+    struct stat sb;
+    size_t cap = 65536, len = 0;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
+        (uint64_t)sb.st_size <= max_bytes)
+        cap = (size_t)sb.st_size + 2; /* + the read that finds the end, + NUL */
+    char *buf = malloc(cap);
+    nf_status st = buf ? NF_OK : nfi_error_set(err, NF_ERR_NOMEM, path, 0, 0, "out of memory");
+    while (st == NF_OK) {
+        if (len + 1 >= cap) {
+            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
             if (!nb) {
                 st = nfi_error_set(err, NF_ERR_NOMEM, path, 0, 0, "out of memory");
                 break;
             }
             buf = nb;
-            cap = ncap;
+            cap *= 2;
         }
-        memcpy(buf + len, chunk, got);
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        if (!got) break;
         len += got;
+        if (len > max_bytes)
+            st = nfi_error_set(err, NF_ERR_LIMIT, path, 0, 0,
+                               "lexicon file is larger than max_file_bytes (%llu)",
+                               (unsigned long long)max_bytes);
     }
-    (void)c;
     if (st == NF_OK && ferror(f))
         st = nfi_error_set(err, NF_ERR_IO, path, 0, 0, "cannot read lexicon file");
     fclose(f);
@@ -283,17 +359,34 @@ nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
         free(buf);
         return st;
     }
+    buf[len] = '\0';
+    *out = buf;
+    *outlen = len;
+    return NF_OK;
+}
+
+nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
+                                uint64_t max_bytes, nf_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    nf_status st = read_list_file(path, max_bytes, &buf, &len, err);
+    if (st != NF_OK) return st;
     size_t i = 0;
     uint32_t line = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) i = 3;
+    /* a valid file has valid lines (no UTF-8 sequence holds a '\n'): the
+       lines are checked one by one only to find where a bad file goes wrong */
+    bool valid = nfi_utf8_validate(buf + i, len - i) == len - i;
+    key_memo memo = {{0}, {0}};
     while (st == NF_OK && i < len) {
         line++;
         size_t s = i;
-        while (i < len && buf[i] != '\n') i++;
-        size_t e = i;
-        if (i < len) i++;
+        const char *nl = memchr(buf + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - buf) : len;
+        i = nl ? e + 1 : len;
         if (e > s && buf[e - 1] == '\r') e--;
-        size_t bad = nfi_utf8_validate(buf + s, e - s);
+        size_t bad = valid ? e - s : nfi_utf8_validate(buf + s, e - s);
         if (bad != e - s) {
             st = nfi_error_set(err, NF_ERR_RULE, path, line,
                                (uint32_t)nfi_utf8_count(buf + s, bad) + 1,
@@ -307,7 +400,7 @@ nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
         size_t entry_end = tab ? (size_t)(tab - buf) : e;
         uint32_t astart = (uint32_t)r->lex_attrs.len, acount = 0;
         if (tab) {
-            st = parse_attrs(r, tab + 1, e - entry_end - 1, &acount);
+            st = parse_attrs(r, &memo, tab + 1, e - entry_end - 1, &acount);
             if (st == NF_ERR_RULE) {
                 st = nfi_error_set(err, NF_ERR_RULE, path, line,
                                    (uint32_t)nfi_utf8_count(buf + s, entry_end - s) + 2,

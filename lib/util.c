@@ -129,8 +129,12 @@ void *nfi_arena_alloc_raw(nfi_arena *a, size_t n)
 
 char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n)
 {
-    char *p = nfi_arena_alloc(a, n + 1);
+    /* not zeroed whole before the copy: only the last 16 bytes of the
+       rounded allocation are, the rest is copied over, so every byte is
+       set as before (the padding after the NUL too) for half the work */
+    char *p = nfi_arena_alloc_raw(a, n + 1);
     if (!p) return NULL;
+    memset(p + ((n + 16) & ~(size_t)15) - 16, 0, 16);
     if (n) memcpy(p, s, n);
     p[n] = '\0';
     return p;
