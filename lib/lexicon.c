@@ -267,31 +267,49 @@ nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size
     return NF_OK;
 }
 
-/* The interned keys of the last line's fields, by field position: the
- * lines of a list file mostly have the same keys in the same order, so a
- * key is compared with the one before it instead of being hashed. */
-enum { KEY_MEMO = 8 };
-typedef struct key_memo {
-    const char *key[KEY_MEMO];
-    uint32_t len[KEY_MEMO];
-} key_memo;
+/* The last line's fields, by position: the lines of a list file mostly
+ * have the same keys in the same order and many the same values, so a
+ * field is compared with the one before it first. A key found so is the
+ * interned one; a value, the copy already made (values are never written
+ * to, so entries may share one). */
+enum { FIELD_MEMO = 8 };
+typedef struct field_memo {
+    const char *key[FIELD_MEMO], *value[FIELD_MEMO];
+    uint32_t key_len[FIELD_MEMO], value_len[FIELD_MEMO];
+} field_memo;
 
-static const char *attr_key(nf_rules *r, key_memo *memo, size_t field, const char *s, size_t n)
+static bool memo_has(const char *m, uint32_t mlen, const char *s, size_t n)
 {
-    if (field < KEY_MEMO && memo->key[field] && memo->len[field] == n &&
-        memcmp(memo->key[field], s, n) == 0)
-        return memo->key[field];
+    return m && mlen == n && memcmp(m, s, n) == 0;
+}
+
+static const char *attr_key(nf_rules *r, field_memo *memo, size_t field, const char *s, size_t n)
+{
+    if (field >= FIELD_MEMO) {
+        uint32_t k = nfi_strtab_intern(&r->names, s, n);
+        return k == NFI_NONE ? NULL : r->names.strs[k];
+    }
+    if (memo_has(memo->key[field], memo->key_len[field], s, n)) return memo->key[field];
     uint32_t k = nfi_strtab_intern(&r->names, s, n);
     if (k == NFI_NONE) return NULL;
-    if (field < KEY_MEMO) {
-        memo->key[field] = r->names.strs[k];
-        memo->len[field] = (uint32_t)n;
-    }
-    return r->names.strs[k];
+    memo->key[field] = r->names.strs[k];
+    memo->key_len[field] = (uint32_t)n;
+    return memo->key[field];
+}
+
+static const char *attr_value(nf_rules *r, field_memo *memo, size_t field, const char *s, size_t n)
+{
+    if (field >= FIELD_MEMO) return nfi_arena_strndup(&r->arena, s, n);
+    if (memo_has(memo->value[field], memo->value_len[field], s, n)) return memo->value[field];
+    const char *v = nfi_arena_strndup(&r->arena, s, n);
+    if (!v) return NULL;
+    memo->value[field] = v;
+    memo->value_len[field] = (uint32_t)n;
+    return v;
 }
 
 /* Parses "key=value" fields after the entry of a list-file line. */
-static nf_status parse_attrs(nf_rules *r, key_memo *memo, const char *s, size_t n,
+static nf_status parse_attrs(nf_rules *r, field_memo *memo, const char *s, size_t n,
                              uint32_t *count)
 {
     size_t i = 0;
@@ -308,7 +326,7 @@ static nf_status parse_attrs(nf_rules *r, key_memo *memo, const char *s, size_t 
         const char *eq = memchr(s + f, '=', fe - f);
         if (!eq || eq == s + f) return NF_ERR_RULE;
         const char *key = attr_key(r, memo, *count, s + f, (size_t)(eq - (s + f)));
-        char *v = nfi_arena_strndup(&r->arena, eq + 1, (size_t)(s + fe - eq - 1));
+        const char *v = attr_value(r, memo, *count, eq + 1, (size_t)(s + fe - eq - 1));
         nfi_kv *kv = nfi_vec_push(&r->lex_attrs);
         if (!key || !v || !kv) return NF_ERR_NOMEM;
         kv->key = key;
@@ -378,7 +396,8 @@ nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
     /* a valid file has valid lines (no UTF-8 sequence holds a '\n'): the
        lines are checked one by one only to find where a bad file goes wrong */
     bool valid = nfi_utf8_validate(buf + i, len - i) == len - i;
-    key_memo memo = {{0}, {0}};
+    field_memo memo;
+    memset(&memo, 0, sizeof memo);
     while (st == NF_OK && i < len) {
         line++;
         size_t s = i;

@@ -231,7 +231,8 @@ static inline uint32_t load_u32(const unsigned char *p)
     return v;
 }
 
-uint64_t nfi_hash(const char *s, size_t n)
+/* nfi_hash's body, inline in the string table's own look-ups */
+static inline uint64_t hash_bytes(const char *s, size_t n)
 {
     /* Eight bytes a step, then the 0-7 left over in one read: the keys
      * (words, names, block texts) are short, and a byte loop (FNV) cost
@@ -256,6 +257,8 @@ uint64_t nfi_hash(const char *s, size_t n)
     return h;
 }
 
+uint64_t nfi_hash(const char *s, size_t n) { return hash_bytes(s, n); }
+
 void nfi_strtab_init(nfi_strtab *t, nfi_arena *arena)
 {
     memset(t, 0, sizeof *t);
@@ -273,7 +276,7 @@ void nfi_strtab_free(nfi_strtab *t)
     t->count = t->cap = t->nslots = t->maxlen = 0;
 }
 
-static uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, size_t n, uint64_t hash)
+static inline uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, size_t n, uint64_t hash)
 {
     if (!t->nslots) return NFI_NONE;
     uint32_t mask = t->nslots - 1;
@@ -288,7 +291,7 @@ static uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, size_t n,
 uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n)
 {
     if (!t->nslots || n > t->maxlen) return NFI_NONE;
-    return strtab_find_hashed(t, s, n, nfi_hash(s, n));
+    return strtab_find_hashed(t, s, n, hash_bytes(s, n));
 }
 
 static bool strtab_rehash(nfi_strtab *t)
@@ -297,7 +300,7 @@ static bool strtab_rehash(nfi_strtab *t)
     uint32_t *slots = calloc(nslots, sizeof *slots);
     if (!slots) return false;
     for (uint32_t id = 0; id < t->count; id++) {
-        uint32_t i = (uint32_t)nfi_hash(t->strs[id], t->lens[id]) & (nslots - 1);
+        uint32_t i = (uint32_t)hash_bytes(t->strs[id], t->lens[id]) & (nslots - 1);
         while (slots[i]) i = (i + 1) & (nslots - 1);
         slots[i] = id + 1;
     }
@@ -309,7 +312,7 @@ static bool strtab_rehash(nfi_strtab *t)
 
 uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
 {
-    uint64_t hash = nfi_hash(s, n); /* once, for the search and the insertion */
+    uint64_t hash = hash_bytes(s, n); /* once, for the search and the insertion */
     uint32_t id = strtab_find_hashed(t, s, n, hash);
     if (id != NFI_NONE) return id;
     if (n > UINT32_MAX || t->count >= UINT32_MAX - 1) return NFI_NONE;
