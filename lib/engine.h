@@ -326,6 +326,10 @@ struct nf_rules {
     NFI_VEC(const char *) types;
     NFI_VEC(uint32_t) type_phase;
     NFI_VEC(pcre2_code *) codes; /* every compiled regex (freed with the rules) */
+    /* the token tests' regexes by source (id in token_re_src -> code): the
+     * tests that have the same regex share its compiled code (pattern.c) */
+    nfi_strtab token_re_src;
+    NFI_VEC(pcre2_code *) token_re;
     pcre2_match_context *mctx;
     uint32_t match_limit, depth_limit;
     uint32_t max_prog, max_caps, max_tokens, max_re_groups;

@@ -431,6 +431,27 @@ static char *read_quoted(parser *p, size_t *len)
     return s;
 }
 
+/* The compiled regex of a token test (anchored at both ends of the token):
+ * compiled once for every test with the same source, the compile and the
+ * JIT being most of what a test costs to load. */
+static pcre2_code *token_regex(parser *p, const char *val, size_t vlen, size_t vat)
+{
+    nf_rules *r = p->r;
+    uint32_t id = nfi_strtab_find(&r->token_re_src, val, vlen);
+    if (id != NFI_NONE) return r->token_re.items[id];
+    pcre2_code *re = nfi_regex_compile(r, val, vlen, PCRE2_ANCHORED | PCRE2_ENDANCHORED, p->pos,
+                                       p->src, vat, p->err);
+    if (!re) return NULL;
+    /* interned once compiled, so that ids and codes stay in step */
+    pcre2_code **slot = nfi_vec_push(&r->token_re);
+    if (!slot || nfi_strtab_intern(&r->token_re_src, val, vlen) != r->token_re.len - 1) {
+        oom(p);
+        return NULL;
+    }
+    *slot = re;
+    return re;
+}
+
 static uint32_t vocab_of(parser *p, const char *s, size_t n)
 {
     char fold[512];
@@ -597,8 +618,7 @@ static uint32_t parse_leaf(parser *p)
         t = lx == NOPE ? NOPE : new_test(p, NFI_T_LEX1);
         if (t != NOPE) p->tests.items[t].val = lx;
     } else if (KEY("re")) {
-        pcre2_code *re = nfi_regex_compile(p->r, val, vlen, PCRE2_ANCHORED | PCRE2_ENDANCHORED,
-                                           p->pos, p->src, vat, p->err);
+        pcre2_code *re = token_regex(p, val, vlen, vat);
         if (!re) {
             p->st = p->err ? p->err->code : NF_ERR_REGEX;
             return NOPE;
