@@ -180,6 +180,8 @@ typedef struct qctx {
     size_t n;
     const nfi_quotes_ws *cf;  /* settings, lexicons, word table (per workspace) */
     NFI_VEC(qtok) tok;
+    NFI_VEC(uint32_t) others; /* the tokens that are not words, in order: the
+                                 pairing and the units look at these only */
     qforms *fm;              /* the workspace's forms (qtok.low is an offset in fm->low) */
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
@@ -602,9 +604,14 @@ static inline qtok *new_tok(qctx *c)
 static inline qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
 {
     qtok *k = new_tok(c);
-    if (k)
-        *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
-                    .kind = kind & 7u};
+    uint32_t *other = k ? nfi_vec_push(&c->others) : NULL;
+    if (!other) {
+        c->nomem = true;
+        return NULL;
+    }
+    *other = (uint32_t)(c->tok.len - 1);
+    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
+                .kind = kind & 7u};
     return k;
 }
 
@@ -1046,9 +1053,10 @@ static void pair_marks(qctx *c)
        look-up is a binary search (not two arrays of a slot per token, the
        stage's largest allocation); and the marks, which the pairing visits */
     NFI_VEC(uint32_t) sc = {NULL, 0, 0}, nl = {NULL, 0, 0}, marks = {NULL, 0, 0};
-    for (size_t j = 0; j < n && !c->nomem; j++) {
+    for (size_t x = 0; x < c->others.len && !c->nomem; x++) {
+        size_t j = c->others.items[x];
         const qtok *k = &c->tok.items[j];
-        if (k->kind == QT_WORD || k->kind == QT_PUNCT) continue;
+        if (k->kind == QT_PUNCT) continue;
         uint32_t *slot = k->kind == QT_NL ? nfi_vec_push(&nl) : nfi_vec_push(&marks);
         if (slot) *slot = (uint32_t)j;
         else c->nomem = true;
@@ -1182,9 +1190,10 @@ static bool unit_break_after(const qctx *c, size_t i)
 static void make_units(qctx *c)
 {
     size_t n = c->tok.len, start = 0;
-    for (size_t i = 0; i <= n && !c->nomem; i++) {
+    /* a word is never a break: the other tokens, then the end */
+    for (size_t x = 0; x <= c->others.len && !c->nomem; x++) {
+        size_t i = x < c->others.len ? c->others.items[x] : n;
         bool brk = false, skip = false;
-        if (i < n && c->tok.items[i].kind == QT_WORD) continue; /* never a break */
         if (i == n) brk = true;
         else if (is_nl(c, i) && c->tok.items[i].inq < 0) {
             /* a line end: a unit ends unless the next line continues a sentence */
@@ -3291,6 +3300,8 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
     *total = a.tok.len;
     nfi_vec_free(&a.tok);
     nfi_vec_free(&b.tok);
+    nfi_vec_free(&a.others);
+    nfi_vec_free(&b.others);
     return same;
 }
 
@@ -3342,6 +3353,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (work) *work = c.work + c.tok.len;
     if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);
     nfi_vec_free(&c.tok);
+    nfi_vec_free(&c.others);
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);
     nfi_vec_free(&c.cues);
