@@ -196,24 +196,53 @@ static uint64_t lower_ascii8(uint64_t w)
     return w | upper >> 2;
 }
 
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define READ_PAST_OK 1 /* the word steps below may read past the token */
+#else
+#define READ_PAST_OK 0
+#endif
+
 /* Finds the end of the token that starts at u[i] (white space or n ends
  * it) and folds it into fold; returns the end. *fl = the folded length,
  * or (size_t)-1 when the token does not fold (nfi_fold_buf's answer).
  * ASCII is lower-cased in the pass that finds the end, eight bytes a step
- * while no byte is white space, a control byte or past ASCII; a token
- * with other characters (or too long) goes to nfi_fold_buf whole. */
-static size_t fold_token(const unsigned char *u, size_t i, size_t n, char *fold, size_t *fl)
+ * up to the first byte that is white space, a control byte or past ASCII;
+ * a token with other characters (or too long) goes to nfi_fold_buf whole.
+ * padded: u[i, i + 8) may be read for any i < n (the bytes past n are
+ * taken for spaces), so the token's last bytes take a word step too. */
+static size_t fold_token(const unsigned char *u, size_t i, size_t n, bool padded, char *fold,
+                         size_t *fl)
 {
     size_t s = i, k = 0;
-    for (; i + 8 <= n && k + 8 < FOLD_CAP; i += 8, k += 8) {
+    padded = padded && READ_PAST_OK;
+    while (i < n && k + 8 < FOLD_CAP && (i + 8 <= n || padded)) {
         uint64_t w;
         memcpy(&w, u + i, 8);
-        if (((w - BYTES8(0x21)) | w) & BYTES8(0x80)) break; /* a byte <= ' ' or >= 0x80 */
-        w = lower_ascii8(w);
+        if (i + 8 > n) { /* little-endian: byte j is bits 8j to 8j+7 */
+            uint64_t keep = (1ull << (8 * (n - i))) - 1;
+            w = (w & keep) | (BYTES8(' ') & ~keep);
+        }
+        /* a byte <= ' ' or >= 0x80 sets its top bit here (the carries and
+           borrows it makes reach only the bytes after it) */
+        uint64_t stop = ((w - BYTES8(0x21)) | w) & BYTES8(0x80);
+        w = lower_ascii8(w); /* right up to the first stop byte */
         memcpy(fold + k, &w, 8);
+        if (!stop) {
+            i += 8;
+            k += 8;
+            continue;
+        }
+#if READ_PAST_OK
+        size_t f = (size_t)__builtin_ctzll(stop) / 8;
+#else
+        size_t f = 0;
+#endif
+        i += f;
+        k += f;
+        break;
     }
     unsigned char high = 0;
-    for (; i < n && !is_space(u[i]); i++) {
+    for (; i < n && !is_space(u[i]); i++) { /* control bytes and the rest */
         high |= u[i];
         if (k < FOLD_CAP - 1) {
             fold[k] = (char)((unsigned)(u[i] - 'A') < 26u ? u[i] + 32 : u[i]);
@@ -226,8 +255,9 @@ static size_t fold_token(const unsigned char *u, size_t i, size_t n, char *fold,
     return i;
 }
 
-nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size_t n,
-                          uint32_t attr_start, uint32_t attr_count)
+/* nfi_lexicon_add; padded as for fold_token */
+static nf_status lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size_t n,
+                             bool padded, uint32_t attr_start, uint32_t attr_count)
 {
     const unsigned char *u = (const unsigned char *)entry;
     char fold[FOLD_CAP];
@@ -236,7 +266,7 @@ nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size
     for (;;) {
         while (i < n && is_space(u[i])) i++;
         if (i >= n) break;
-        i = fold_token(u, i, n, fold, &fl);
+        i = fold_token(u, i, n, padded, fold, &fl);
         if (fl == (size_t)-1) return NF_ERR_RULE;
         uint32_t v = nfi_strtab_intern(&r->vocab, fold, fl);
         if (v == NFI_NONE) return NF_ERR_NOMEM;
@@ -267,6 +297,12 @@ nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size
     return NF_OK;
 }
 
+nf_status nfi_lexicon_add(nf_rules *r, nfi_lexicon *lex, const char *entry, size_t n,
+                          uint32_t attr_start, uint32_t attr_count)
+{
+    return lexicon_add(r, lex, entry, n, false, attr_start, attr_count);
+}
+
 /* The last line's fields, by position: the lines of a list file mostly
  * have the same keys in the same order and many the same values, so a
  * field is compared with the one before it first. A key found so is the
@@ -280,7 +316,10 @@ typedef struct field_memo {
 
 static bool memo_has(const char *m, uint32_t mlen, const char *s, size_t n)
 {
-    return m && mlen == n && memcmp(m, s, n) == 0;
+    if (!m || mlen != n) return false;
+    for (size_t i = 0; i < n; i++) /* fields are short: no call to memcmp */
+        if (m[i] != s[i]) return false;
+    return true;
 }
 
 static const char *attr_key(nf_rules *r, field_memo *memo, size_t field, const char *s, size_t n)
@@ -336,8 +375,10 @@ static nf_status parse_attrs(nf_rules *r, field_memo *memo, const char *s, size_
     return NF_OK;
 }
 
-/* Reads the whole file at path into a malloc'd buffer (NUL-terminated),
- * sized from the file's size when it has one. */
+enum { LIST_PAD = 8 }; /* zero bytes after a list file's text: fold_token's padding */
+
+/* Reads the whole file at path into a malloc'd buffer (NUL-terminated, then
+ * LIST_PAD more zero bytes), sized from the file's size when it has one. */
 static nf_status read_list_file(const char *path, uint64_t max_bytes, char **out, size_t *outlen,
                                 nf_error *err)
 {
@@ -349,7 +390,7 @@ static nf_status read_list_file(const char *path, uint64_t max_bytes, char **out
     size_t cap = 65536, len = 0;
     if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
         (uint64_t)sb.st_size <= max_bytes)
-        cap = (size_t)sb.st_size + 2; /* + the read that finds the end, + NUL */
+        cap = (size_t)sb.st_size + 2 + LIST_PAD; /* + the read that finds the end */
     char *buf = malloc(cap);
     nf_status st = buf ? NF_OK : nfi_error_set(err, NF_ERR_NOMEM, path, 0, 0, "out of memory");
     while (st == NF_OK) {
@@ -373,11 +414,16 @@ static nf_status read_list_file(const char *path, uint64_t max_bytes, char **out
     if (st == NF_OK && ferror(f))
         st = nfi_error_set(err, NF_ERR_IO, path, 0, 0, "cannot read lexicon file");
     fclose(f);
+    if (st == NF_OK && cap < len + 1 + LIST_PAD) {
+        char *nb = realloc(buf, len + 1 + LIST_PAD);
+        if (nb) buf = nb;
+        else st = nfi_error_set(err, NF_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
     if (st != NF_OK) {
         free(buf);
         return st;
     }
-    buf[len] = '\0';
+    memset(buf + len, 0, 1 + LIST_PAD);
     *out = buf;
     *outlen = len;
     return NF_OK;
@@ -428,7 +474,7 @@ nf_status nfi_lexicon_load_file(nf_rules *r, nfi_lexicon *lex, const char *path,
             }
             if (st != NF_OK) break;
         }
-        st = nfi_lexicon_add(r, lex, buf + s, entry_end - s, astart, acount);
+        st = lexicon_add(r, lex, buf + s, entry_end - s, true, astart, acount);
         if (st == NF_ERR_RULE)
             st = nfi_error_set(err, NF_ERR_RULE, path, line, 1,
                                "lexicon entry is empty or too long");

@@ -103,28 +103,39 @@ void *nfi_arena_alloc(nfi_arena *a, size_t n)
     return p;
 }
 
-void *nfi_arena_alloc_raw(nfi_arena *a, size_t n)
+static void *arena_new_block(nfi_arena *a, size_t n);
+
+/* nfi_arena_alloc_raw's common case (room in the block), inline in the
+ * string copies */
+static inline void *arena_bump(nfi_arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (n == 0) n = 16;
-    if (!a->head || a->used + n > a->cap) {
-        size_t cap = a->head ? a->cap * 2 : 4096;
-        if (cap > (1u << 20)) cap = 1u << 20;
-        if (cap < n) cap = n;
-        nfi_arena_block *b = malloc(sizeof *b + cap);
-        if (!b) {
-            a->failed = true;
-            return NULL;
-        }
-        b->next = a->head;
-        b->cap = cap;
-        a->head = b;
-        a->cap = cap;
-        a->used = 0;
-    }
+    if (!a->head || a->used + n > a->cap) return arena_new_block(a, n);
     void *p = a->head->data + a->used;
     a->used += n;
     return p;
+}
+
+void *nfi_arena_alloc_raw(nfi_arena *a, size_t n) { return arena_bump(a, n); }
+
+/* A new block for n bytes (rounded), with the allocation at its start. */
+static void *arena_new_block(nfi_arena *a, size_t n)
+{
+    size_t cap = a->head ? a->cap * 2 : 4096;
+    if (cap > (1u << 20)) cap = 1u << 20;
+    if (cap < n) cap = n;
+    nfi_arena_block *b = malloc(sizeof *b + cap);
+    if (!b) {
+        a->failed = true;
+        return NULL;
+    }
+    b->next = a->head;
+    b->cap = cap;
+    a->head = b;
+    a->cap = cap;
+    a->used = n;
+    return b->data;
 }
 
 char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n)
@@ -132,7 +143,7 @@ char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n)
     /* not zeroed whole before the copy: only the last 16 bytes of the
        rounded allocation are, the rest is copied over, so every byte is
        set as before (the padding after the NUL too) for half the work */
-    char *p = nfi_arena_alloc_raw(a, n + 1);
+    char *p = arena_bump(a, n + 1);
     if (!p) return NULL;
     memset(p + ((n + 16) & ~(size_t)15) - 16, 0, 16);
     if (n) memcpy(p, s, n);
