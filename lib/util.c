@@ -287,16 +287,28 @@ void nfi_strtab_free(nfi_strtab *t)
     t->count = t->cap = t->nslots = t->maxlen = 0;
 }
 
-static inline uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, size_t n, uint64_t hash)
+/* The id of s[0,n) (of the given hash), or NFI_NONE with *empty = the
+ * empty slot the probe stopped at (where an insertion would put it). */
+static inline uint32_t strtab_probe(const nfi_strtab *t, const char *s, size_t n, uint64_t hash,
+                                    uint32_t *empty)
 {
     if (!t->nslots) return NFI_NONE;
     uint32_t mask = t->nslots - 1;
     for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
         uint32_t slot = t->slots[i];
-        if (!slot) return NFI_NONE;
+        if (!slot) {
+            *empty = i;
+            return NFI_NONE;
+        }
         uint32_t id = slot - 1;
         if (t->lens[id] == n && memcmp(t->strs[id], s, n) == 0) return id;
     }
+}
+
+static inline uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, size_t n, uint64_t hash)
+{
+    uint32_t empty;
+    return strtab_probe(t, s, n, hash, &empty);
 }
 
 uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n)
@@ -324,10 +336,12 @@ static bool strtab_rehash(nfi_strtab *t)
 uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
 {
     uint64_t hash = hash_bytes(s, n); /* once, for the search and the insertion */
-    uint32_t id = strtab_find_hashed(t, s, n, hash);
+    uint32_t slot = 0;
+    uint32_t id = strtab_probe(t, s, n, hash, &slot);
     if (id != NFI_NONE) return id;
     if (n > UINT32_MAX || t->count >= UINT32_MAX - 1) return NFI_NONE;
-    if ((t->count + 1) * 2 > t->nslots && !strtab_rehash(t)) return NFI_NONE;
+    bool rehash = (t->count + 1) * 2 > t->nslots;
+    if (rehash && !strtab_rehash(t)) return NFI_NONE;
     if (t->count == t->cap) {
         uint32_t ncap = t->cap ? t->cap * 2 : 64;
         char **strs = realloc(t->strs, ncap * sizeof *strs);
@@ -344,9 +358,11 @@ uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
     t->strs[id] = copy;
     t->lens[id] = (uint32_t)n;
     if (n > t->maxlen) t->maxlen = (uint32_t)n;
-    uint32_t i = (uint32_t)hash & (t->nslots - 1);
-    while (t->slots[i]) i = (i + 1) & (t->nslots - 1);
-    t->slots[i] = id + 1;
+    if (rehash) { /* the slot the probe found was in the old table */
+        slot = (uint32_t)hash & (t->nslots - 1);
+        while (t->slots[slot]) slot = (slot + 1) & (t->nslots - 1);
+    }
+    t->slots[slot] = id + 1;
     return id;
 }
 
