@@ -301,6 +301,11 @@ typedef struct nfi_phase {
     uint32_t *lists;
 } nfi_phase;
 
+typedef struct nfi_re_first {
+    uint32_t options;
+    pcre2_code *code;
+} nfi_re_first;
+
 struct nfi_setting {
     const char *key;
     const char *scalar;
@@ -326,10 +331,11 @@ struct nf_rules {
     NFI_VEC(const char *) types;
     NFI_VEC(uint32_t) type_phase;
     NFI_VEC(pcre2_code *) codes; /* every compiled regex (freed with the rules) */
-    /* the token tests' regexes by source (id in token_re_src -> code): the
-     * tests that have the same regex share its compiled code (pattern.c) */
-    nfi_strtab token_re_src;
-    NFI_VEC(pcre2_code *) token_re;
+    /* every regex compiled, by source (id in re_src -> its first compile
+     * and options): the same regex with the same options is compiled once
+     * and its code shared (nfi_regex_compile) */
+    nfi_strtab re_src;
+    NFI_VEC(nfi_re_first) re_first;
     pcre2_match_context *mctx;
     uint32_t match_limit, depth_limit;
     uint32_t max_prog, max_caps, max_tokens, max_re_groups;
@@ -378,7 +384,8 @@ nf_status nfi_lex_vocab_masks(nf_rules *r);
 nfi_prog *nfi_pattern_compile(nf_rules *r, const char *src, const nfi_pos *pos,
                               const char *rule_name, nf_error *err);
 /* Compiles a regex with JIT; on error fills err with the column inside the
- * scalar (value_off = byte offset of the regex inside the scalar value). */
+ * scalar (value_off = byte offset of the regex inside the scalar value).
+ * A regex compiled before with the same options gives the same code. */
 pcre2_code *nfi_regex_compile(nf_rules *r, const char *re, size_t n, uint32_t options,
                               const nfi_pos *pos, const char *value, size_t value_off,
                               nf_error *err);

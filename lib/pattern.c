@@ -54,6 +54,12 @@ pcre2_code *nfi_regex_compile(nf_rules *r, const char *re, size_t n, uint32_t op
                               const nfi_pos *pos, const char *value, size_t value_off,
                               nf_error *err)
 {
+    /* the compile and the JIT are most of what a regex costs to load, and
+       the rules repeat some (token tests above all: 100 in rules/, 23
+       different); a code is read-only once compiled, so they share it */
+    uint32_t id = nfi_strtab_find(&r->re_src, re, n);
+    if (id != NFI_NONE && r->re_first.items[id].options == options)
+        return r->re_first.items[id].code;
     int code;
     PCRE2_SIZE eoff;
     pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, n, options | PCRE2_UTF | PCRE2_UCP, &code,
@@ -79,6 +85,15 @@ pcre2_code *nfi_regex_compile(nf_rules *r, const char *re, size_t n, uint32_t op
     uint32_t groups = 0;
     pcre2_pattern_info(c, PCRE2_INFO_CAPTURECOUNT, &groups);
     if (groups + 1 > r->max_re_groups) r->max_re_groups = groups + 1;
+    if (id == NFI_NONE) { /* recorded once compiled: ids and codes stay in step */
+        nfi_re_first *first = nfi_vec_push(&r->re_first);
+        if (!first || nfi_strtab_intern(&r->re_src, re, n) != r->re_first.len - 1) {
+            nfi_error_set(err, NF_ERR_NOMEM, pos->file, pos->line, pos->col, "out of memory");
+            return NULL;
+        }
+        first->options = options;
+        first->code = c;
+    }
     return c;
 }
 
@@ -431,27 +446,6 @@ static char *read_quoted(parser *p, size_t *len)
     return s;
 }
 
-/* The compiled regex of a token test (anchored at both ends of the token):
- * compiled once for every test with the same source, the compile and the
- * JIT being most of what a test costs to load. */
-static pcre2_code *token_regex(parser *p, const char *val, size_t vlen, size_t vat)
-{
-    nf_rules *r = p->r;
-    uint32_t id = nfi_strtab_find(&r->token_re_src, val, vlen);
-    if (id != NFI_NONE) return r->token_re.items[id];
-    pcre2_code *re = nfi_regex_compile(r, val, vlen, PCRE2_ANCHORED | PCRE2_ENDANCHORED, p->pos,
-                                       p->src, vat, p->err);
-    if (!re) return NULL;
-    /* interned once compiled, so that ids and codes stay in step */
-    pcre2_code **slot = nfi_vec_push(&r->token_re);
-    if (!slot || nfi_strtab_intern(&r->token_re_src, val, vlen) != r->token_re.len - 1) {
-        oom(p);
-        return NULL;
-    }
-    *slot = re;
-    return re;
-}
-
 static uint32_t vocab_of(parser *p, const char *s, size_t n)
 {
     char fold[512];
@@ -618,7 +612,8 @@ static uint32_t parse_leaf(parser *p)
         t = lx == NOPE ? NOPE : new_test(p, NFI_T_LEX1);
         if (t != NOPE) p->tests.items[t].val = lx;
     } else if (KEY("re")) {
-        pcre2_code *re = token_regex(p, val, vlen, vat);
+        pcre2_code *re = nfi_regex_compile(p->r, val, vlen, PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+                                           p->pos, p->src, vat, p->err);
         if (!re) {
             p->st = p->err ? p->err->code : NF_ERR_REGEX;
             return NOPE;

@@ -1376,8 +1376,8 @@ void nf_rules_free(nf_rules *r)
     nfi_structure_ws_free(r->structure);
     for (size_t i = 0; i < r->codes.len; i++) pcre2_code_free(r->codes.items[i]);
     nfi_vec_free(&r->codes);
-    nfi_strtab_free(&r->token_re_src);
-    nfi_vec_free(&r->token_re);
+    nfi_strtab_free(&r->re_src);
+    nfi_vec_free(&r->re_first);
     if (r->mctx) pcre2_match_context_free(r->mctx);
     nfi_strtab_free(&r->vocab);
     nfi_strtab_free(&r->names);
@@ -1421,7 +1421,7 @@ static nf_rules *load(src_kind kind, const char *path_or_name, const char *buf, 
     nfi_arena_init(&L.tmp);
     nfi_strtab_init(&r->vocab, &r->arena);
     nfi_strtab_init(&r->names, &r->arena);
-    nfi_strtab_init(&r->token_re_src, &r->arena);
+    nfi_strtab_init(&r->re_src, &r->arena);
     nfi_trie_init(&r->trie);
     r->match_limit = L.opts.regex_match_limit;
     r->depth_limit = L.opts.regex_depth_limit;
