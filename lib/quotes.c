@@ -52,7 +52,14 @@ typedef struct qtok {
     unsigned cap : 1;    /* word starts with an upper-case letter */
     unsigned para : 1;   /* QT_NL: a blank line follows (paragraph break) */
     unsigned closes : 1; /* the closing mark of a direct quote */
+    unsigned next : 8;   /* tokens to the next token that is not a word (0: none;
+                            at most NEXT_MAX, which may land on a word) */
 } qtok;
+/* The pairing of marks and the units look at the tokens that are not words
+   only (about one in five), reached through qtok.next: a list of them
+   would take 4 bytes each at the stage's peak. */
+#define NEXT_MAX 255u
+_Static_assert(sizeof(qtok) == 24, "qtok stays 24 bytes");
 
 /* The word lists a token is tested against, as bits of qtok.lists: looked up
    once per token (a hash probe), so that each of the many tests is an AND
@@ -180,8 +187,8 @@ typedef struct qctx {
     size_t n;
     const nfi_quotes_ws *cf;  /* settings, lexicons, word table (per workspace) */
     NFI_VEC(qtok) tok;
-    NFI_VEC(uint32_t) others; /* the tokens that are not words, in order: the
-                                 pairing and the units look at these only */
+    uint32_t first_other;    /* the first token that is not a word (NFI_NONE: none) */
+    uint32_t last_other;     /* the last one made so far (its next is set by the one after) */
     qforms *fm;              /* the workspace's forms (qtok.low is an offset in fm->low) */
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
@@ -604,15 +611,32 @@ static inline qtok *new_tok(qctx *c)
 static inline qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
 {
     qtok *k = new_tok(c);
-    uint32_t *other = k ? nfi_vec_push(&c->others) : NULL;
-    if (!other) {
-        c->nomem = true;
-        return NULL;
-    }
-    *other = (uint32_t)(c->tok.len - 1);
+    if (!k) return NULL;
+    uint32_t at = (uint32_t)(c->tok.len - 1);
+    if (c->last_other == NFI_NONE)
+        c->first_other = at;
+    else
+        c->tok.items[c->last_other].next = (at - c->last_other < NEXT_MAX ? at - c->last_other : NEXT_MAX) & 0xFFu;
+    c->last_other = at;
     *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
                 .kind = kind & 7u};
     return k;
+}
+
+/* The first token that is not a word, or the token count when none. */
+static size_t first_other(const qctx *c)
+{
+    return c->first_other == NFI_NONE ? c->tok.len : c->first_other;
+}
+
+/* The token after i (one that is not a word) that is not a word, or the
+ * token count when none. */
+static size_t next_other(const qctx *c, size_t i)
+{
+    unsigned d = c->tok.items[i].next;
+    if (!d) return c->tok.len;
+    for (i += d; i < c->tok.len && c->tok.items[i].kind == QT_WORD; i++) {}
+    return i;
 }
 
 /* A new word token, with its form interned. */
@@ -663,6 +687,7 @@ static bool is_abbrev_word(const char *t, size_t s, size_t e)
  * on most texts). */
 static void tok_alloc(qctx *c, size_t cap)
 {
+    c->first_other = c->last_other = NFI_NONE;
     c->tok.items = malloc(cap * sizeof *c->tok.items);
     if (!c->tok.items) {
         c->nomem = true;
@@ -1053,8 +1078,7 @@ static void pair_marks(qctx *c)
        look-up is a binary search (not two arrays of a slot per token, the
        stage's largest allocation); and the marks, which the pairing visits */
     NFI_VEC(uint32_t) sc = {NULL, 0, 0}, nl = {NULL, 0, 0}, marks = {NULL, 0, 0};
-    for (size_t x = 0; x < c->others.len && !c->nomem; x++) {
-        size_t j = c->others.items[x];
+    for (size_t j = first_other(c); j < n && !c->nomem; j = next_other(c, j)) {
         const qtok *k = &c->tok.items[j];
         if (k->kind == QT_PUNCT) continue;
         uint32_t *slot = k->kind == QT_NL ? nfi_vec_push(&nl) : nfi_vec_push(&marks);
@@ -1191,8 +1215,7 @@ static void make_units(qctx *c)
 {
     size_t n = c->tok.len, start = 0;
     /* a word is never a break: the other tokens, then the end */
-    for (size_t x = 0; x <= c->others.len && !c->nomem; x++) {
-        size_t i = x < c->others.len ? c->others.items[x] : n;
+    for (size_t i = first_other(c); i <= n && !c->nomem; i = i < n ? next_other(c, i) : n + 1) {
         bool brk = false, skip = false;
         if (i == n) brk = true;
         else if (is_nl(c, i) && c->tok.items[i].inq < 0) {
@@ -3300,8 +3323,6 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
     *total = a.tok.len;
     nfi_vec_free(&a.tok);
     nfi_vec_free(&b.tok);
-    nfi_vec_free(&a.others);
-    nfi_vec_free(&b.others);
     return same;
 }
 
@@ -3353,7 +3374,6 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (work) *work = c.work + c.tok.len;
     if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);
     nfi_vec_free(&c.tok);
-    nfi_vec_free(&c.others);
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);
     nfi_vec_free(&c.cues);

@@ -864,3 +864,25 @@ NF_TEST(quotes_tokens_from_document_equal_scan)
     nfi_quotes_ws_free(qws);
     nf_rules_free(r);
 }
+
+/* The pairing of marks and the units skip the words from one token that is
+ * not a word to the next (at most 255 tokens a step): a quote after a run
+ * of 300 words without punctuation is still found, with its speaker. */
+NF_TEST(quotes_found_after_a_long_run_of_words)
+{
+    static const char tail[] = "\n\n\"The bridge opens in May, not June,\" Clara Bell said on Tuesday.\n";
+    size_t n = 7 + 300 * 5 + sizeof tail;
+    char *text = malloc(n);
+    NF_CHECK(text != NULL);
+    if (!text) return;
+    memcpy(text, "Notes: ", 7); /* a token that is not a word, then the run */
+    for (size_t i = 0; i < 300; i++) memcpy(text + 7 + 5 * i, i % 2 ? "pier " : "dock ", 5);
+    memcpy(text + 7 + 300 * 5, tail, sizeof tail);
+    nf_doc *d = qextract(text);
+    NF_CHECK(d != NULL);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_DIRECT, "The bridge opens in May") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) NF_CHECK_EQ_STR(sp(d, q->speaker), "Clara Bell");
+    nf_doc_free(d);
+    free(text);
+}
