@@ -142,7 +142,20 @@ typedef struct cfg {
        bit 0 standing for a phrase of one byte; phr_scan skips a position
        whose two bytes begin no phrase */
     uint8_t phr_second[256][32];
+    /* BC_* bits of every byte, for the one scan of a block (analyze) */
+    uint8_t byte_class[256];
 } cfg;
+
+/* Byte classes (cfg.byte_class), for analyze. BC_AT: the first byte of a
+ * phrase that does not begin with a letter or digit (phr_at). BC_PUNCT:
+ * ASCII other than a letter or digit. BC_SPECIAL: such a byte analyze must
+ * look at ('$' of a price, the second byte of a breadcrumb separator,
+ * BC_AT). BC_JOIN: a byte that may go on with a word (inner ' - . & and
+ * every byte of 0x80 or more). */
+enum {
+    BC_LOWER = 1, BC_UPPER = 2, BC_DIGIT = 4, BC_ALNUM = BC_LOWER | BC_UPPER | BC_DIGIT,
+    BC_AT = 8, BC_PUNCT = 16, BC_SPECIAL = 32, BC_JOIN = 64
+};
 
 enum { PL_CLUTTER, PL_COPYRIGHT, PL_CREDIT, PL_CAPTION, PL_COUNT }; /* nfi_structure_phrase_hits */
 
@@ -169,7 +182,7 @@ static unsigned char lower_byte(unsigned char c) { return c >= 'A' && c <= 'Z' ?
 /* The n <= 8 bytes of w as one number, A-Z lower-cased as ascii_ieq
  * compares them: two such words are ascii_ieq when their lengths and keys
  * are equal. */
-static uint64_t word_key(const char *w, size_t n)
+static NFI_HOT_INLINE uint64_t word_key(const char *w, size_t n)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* the bytes in two loads that may overlap (byte i lands at bits 8i,
@@ -399,6 +412,17 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
             unsigned char second = c->phr[j].second; /* 0 for a phrase of one byte */
             c->phr_second[ch][second >> 3] |= (uint8_t)(1u << (second & 7));
         }
+    for (uint32_t ch = 0; ch < 256; ch++) {
+        uint8_t bc = 0;
+        if (ch >= 'a' && ch <= 'z') bc = BC_LOWER;
+        else if (ch >= 'A' && ch <= 'Z') bc = BC_UPPER;
+        else if (ch >= '0' && ch <= '9') bc = BC_DIGIT;
+        else if (ch < 0x80) bc = BC_PUNCT;
+        if (c->phr && c->phr_start[ch] != c->phr_start[ch + 1]) bc |= BC_AT;
+        if (ch == '$' || ch == '>' || ch == '/' || ((bc & BC_AT) && ch < 0x80)) bc |= BC_SPECIAL;
+        if (ch == '\'' || ch == '-' || ch == '.' || ch == '&' || ch >= 0x80) bc |= BC_JOIN;
+        c->byte_class[ch] = bc;
+    }
     c->fw = phr_index(fl, 1, 200, PHR_ALL, c->fw_start);
     memset(c->fw_lens, 0, sizeof c->fw_lens);
     for (uint32_t ch = 0; c->fw && ch < 256; ch++)
@@ -440,22 +464,32 @@ static size_t skip_space(const char *s, size_t i, size_t e)
     return i;
 }
 
-/* The end of s[b,e) without trailing white space (as space_len reads it). */
+/* The end of s[b,e) without trailing white space (as space_len reads it,
+ * character by character from b). */
 static size_t rtrim(const char *s, size_t b, size_t e)
 {
-    /* the common case from the end: ASCII white space after an ASCII
-       character that no multi-byte sequence of the 3 bytes before can
-       take in (then the scan from b below would end at the same place) */
     const unsigned char *u = (const unsigned char *)s;
     size_t j = e;
     while (j > b && (u[j - 1] == ' ' || u[j - 1] == '\t' || u[j - 1] == '\n' ||
                      u[j - 1] == '\r' || u[j - 1] == '\f' || u[j - 1] == '\v'))
         j--;
     if (j == b) return b;
-    bool alone = u[j - 1] < 0x80;
-    for (size_t k = 2; alone && k <= 4 && j >= b + k; k++) alone = u[j - k] < 0x80;
-    if (alone) return j;
-    size_t last = b, i = b;
+    /* The scan from b has a character boundary at any x whose three bytes
+       before (back to b) are ASCII: a character of n bytes takes in at
+       most n - 1 after its first. If the last of them is not white space,
+       the answer is x or later, and the scan can start at x: the last such
+       x is most often j itself, or a few bytes before a line's closing
+       quote or dash. */
+    size_t from = b;
+    for (size_t x = j; x > b; x--) {
+        if (u[x - 1] >= 0x80 || u[x - 1] <= ' ') continue;
+        if ((x < b + 2 || u[x - 2] < 0x80) && (x < b + 3 || u[x - 3] < 0x80)) {
+            from = x;
+            break;
+        }
+    }
+    if (from == j) return j;
+    size_t last = from, i = from;
     while (i < e) {
         if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80) { /* the common case */
             last = ++i;
@@ -542,10 +576,9 @@ static const size_t crumb_lens[] = {3, 4, 3};
  * whole run of ASCII letters and digits of s[b,e)): such a phrase has a
  * first word of the same bytes, so one look-up finds them. */
 static void phr_word_count(const cfg *c, const char *s, size_t i, size_t run, size_t e,
-                           int counts[PL_COUNT], int max)
+                           uint64_t key, int counts[PL_COUNT], int max)
 {
-    size_t known = run < 8 ? run : 8; /* the bytes the key compares */
-    uint64_t key = word_key(s + i, known);
+    size_t known = run < 8 ? run : 8; /* the bytes the key compares (key: their word_key) */
     for (size_t h = phr_word_slot(key, (uint32_t)run, c->pw_mask); c->pw_slots[h].n;
          h = (h + 1) & c->pw_mask) {
         const phr_word *w = &c->pw_slots[h];
@@ -561,63 +594,114 @@ static void phr_word_count(const cfg *c, const char *s, size_t i, size_t run, si
     }
 }
 
+/* What the phrase scan of a block has counted so far: hits of each
+ * phrase list (at most max each) and breadcrumb separators. */
+typedef struct phr_state {
+    int counts[PL_COUNT];
+    int max;
+    int crumbs[3];
+    size_t crumb_from[3];
+} phr_state;
+
+/* Whether a breadcrumb separator may begin at s[i] of s[.., e). */
+static bool crumb_may(const char *s, size_t i, size_t e)
+{
+    return s[i] == ' ' && i + 1 < e && (s[i + 1] == '>' || s[i + 1] == '/' || s[i + 1] == '\xc2');
+}
+
+static void phr_state_init(phr_state *ps, size_t b, int max)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->max = max;
+    ps->crumb_from[0] = ps->crumb_from[1] = ps->crumb_from[2] = b;
+}
+
+/* The breadcrumb separators that begin at s[i], a space followed by '>',
+ * '/' or 0xC2, of s[.., e). */
+static void crumb_at(const char *s, size_t i, size_t e, phr_state *ps)
+{
+    for (int k = 0; k < 3; k++) {
+        size_t pn = crumb_lens[k];
+        if (ps->crumbs[k] < CRUMB_MAX && i >= ps->crumb_from[k] && i + pn <= e &&
+            memcmp(s + i, crumb_seps[k], pn) == 0) {
+            ps->crumbs[k]++;
+            ps->crumb_from[k] = i + pn;
+        }
+    }
+}
+
+/* The phrases that do not begin with a letter or digit found at s[i] (a
+ * byte other than an ASCII letter or digit) of s[b,e). */
+static void phr_at(const cfg *c, const char *s, size_t i, size_t b, size_t e, phr_state *ps)
+{
+    unsigned char raw = (unsigned char)s[i];
+    unsigned char ch = lower_byte(raw);
+    if (c->phr_start[ch] == c->phr_start[ch + 1]) return; /* no phrase begins with it */
+    /* a phrase of one byte, or one whose second byte follows */
+    unsigned char next = i + 1 < e ? lower_byte((unsigned char)s[i + 1]) : 0;
+    if (!(c->phr_second[ch][0] & 1) && !(c->phr_second[ch][next >> 3] >> (next & 7) & 1)) return;
+    for (uint32_t j = c->phr_start[ch]; j < c->phr_start[ch + 1]; j++) {
+        const phr *p = &c->phr[j];
+        if (ps->counts[p->list] >= ps->max || i + p->len > e) continue;
+        if (p->len > 1 && lower_byte((unsigned char)s[i + 1]) != p->second) continue;
+        if (!ascii_ieq(s + i, p->p, p->len)) continue;
+        if (p->edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
+        if (p->edge_r && i + p->len < e && ascii_alnum_byte((unsigned char)s[i + p->len])) continue;
+        ps->counts[p->list]++;
+    }
+}
+
+/* The phrase look-up of the word s[i, i + run), a whole run of ASCII
+ * letters and digits of s[.., e). */
+static void phr_word_at(const cfg *c, const char *s, size_t i, size_t run, size_t e, phr_state *ps)
+{
+    if (c->pw_runs[lower_byte((unsigned char)s[i])] >> (run < 31 ? run : 31) & 1)
+        phr_word_count(c, s, i, run, e, word_key(s + i, run < 8 ? run : 8), ps->counts, ps->max);
+}
+
 /* Counts hits of every indexed phrase list in s[b,e) (at most max each)
  * and returns the number of breadcrumb separators. A phrase that begins
  * with a letter or digit must begin a word and its first word must be the
  * text's whole word: each word of the text looks such phrases up once
- * (phr_word_count), and the other phrases are tried at the other bytes. */
+ * (phr_word_count), and the other phrases are tried at the other bytes.
+ * analyze does the same within its scan of a block. */
 static int phr_scan(const cfg *c, const char *s, size_t b, size_t e, int counts[PL_COUNT], int max)
 {
-    size_t crumb_from[3] = {b, b, b};
-    int crumbs[3] = {0, 0, 0};
+    phr_state ps;
+    phr_state_init(&ps, b, max);
     for (size_t i = b; i < e; i++) {
         unsigned char raw = (unsigned char)s[i];
         if (ascii_alnum_byte(raw)) { /* a word starts here (the loop steps over whole words) */
             size_t r = i + 1;
             while (r < e && ascii_alnum_byte((unsigned char)s[r])) r++;
-            if (c->pw_runs[lower_byte(raw)] >> (r - i < 31 ? r - i : 31) & 1)
-                phr_word_count(c, s, i, r - i, e, counts, max);
+            phr_word_at(c, s, i, r - i, e, &ps);
             i = r - 1;
             continue;
         }
-        if (raw == ' ' && i + 1 < e && (s[i + 1] == '>' || s[i + 1] == '/' || s[i + 1] == '\xc2'))
-            for (int k = 0; k < 3; k++) {
-                size_t pn = crumb_lens[k];
-                if (crumbs[k] < CRUMB_MAX && i >= crumb_from[k] && i + pn <= e &&
-                    memcmp(s + i, crumb_seps[k], pn) == 0) {
-                    crumbs[k]++;
-                    crumb_from[k] = i + pn;
-                }
-            }
-        unsigned char ch = lower_byte(raw);
-        if (c->phr_start[ch] == c->phr_start[ch + 1]) continue; /* no phrase begins with it */
-        /* a phrase of one byte, or one whose second byte follows */
-        unsigned char next = i + 1 < e ? lower_byte((unsigned char)s[i + 1]) : 0;
-        if (!(c->phr_second[ch][0] & 1) && !(c->phr_second[ch][next >> 3] >> (next & 7) & 1))
-            continue;
-        for (uint32_t j = c->phr_start[ch]; j < c->phr_start[ch + 1]; j++) {
-            const phr *p = &c->phr[j];
-            if (counts[p->list] >= max || i + p->len > e) continue;
-            if (p->len > 1 && lower_byte((unsigned char)s[i + 1]) != p->second) continue;
-            if (!ascii_ieq(s + i, p->p, p->len)) continue;
-            if (p->edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
-            if (p->edge_r && i + p->len < e && ascii_alnum_byte((unsigned char)s[i + p->len])) continue;
-            counts[p->list]++;
-        }
+        if (crumb_may(s, i, e)) crumb_at(s, i, e, &ps);
+        if (c->byte_class[raw] & BC_AT) phr_at(c, s, i, b, e, &ps);
     }
-    return crumbs[0] + crumbs[1] + crumbs[2];
+    memcpy(counts, ps.counts, sizeof ps.counts);
+    return ps.crumbs[0] + ps.crumbs[1] + ps.crumbs[2];
+}
+
+/* Whether the word of n <= 8 bytes with word_key key, whose first byte
+ * lower-cased is ch, is a function word: one probe for most words. */
+static bool is_function_key(const cfg *c, unsigned char ch, size_t n, uint64_t key)
+{
+    if (!(c->fw_lens[ch] >> n & 1)) return false;
+    for (size_t h = fw_key_slot(key, c->fw_kmask); c->fw_keys[h]; h = (h + 1) & c->fw_kmask)
+        if (c->fw_keys[h] == key) return true;
+    return false;
 }
 
 /* Whether w[0,n) is a function word; *key gets its word_key when n <= 8. */
 static bool is_function_word_k(const cfg *c, const char *w, size_t n, uint64_t *key)
 {
     unsigned char ch = lower_byte((unsigned char)w[0]);
-    if (n <= 8) { /* most words: one probe */
+    if (n <= 8) {
         *key = word_key(w, n);
-        if (!(c->fw_lens[ch] >> n & 1)) return false;
-        for (size_t h = fw_key_slot(*key, c->fw_kmask); c->fw_keys[h]; h = (h + 1) & c->fw_kmask)
-            if (c->fw_keys[h] == *key) return true;
-        return false;
+        return is_function_key(c, ch, n, *key);
     }
     if (n < 32 && !(c->fw_lens[ch] >> n & 1)) return false;
     for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
@@ -670,6 +754,12 @@ typedef struct blk {
     uint32_t line0, line1; /* lines [line0, line1) */
     int words, caps, lower, allcaps, func, clutter;
     int nums; /* numeric tokens: 64, 3:31.526, 6-2, .596 */
+    /* the words restated_later reads (content_words' runs of 3 bytes or
+       more, function words too): how many, how many of more than 8 bytes,
+       and a set of the others' keys (cw_bit): they tell at once that most
+       blocks restate nothing */
+    int cw_runs, cw_long;
+    uint64_t cw_bits[4];
     uint32_t flags;
     uint64_t hash;
     double score;
@@ -711,80 +801,217 @@ static uint32_t edge_flags(const char *s, size_t b, size_t e)
     return f;
 }
 
-/* Words, their shapes and the block's vocabulary. */
-static void analyze(const char *s, blk *k, const cfg *c)
+/* The phrase scan's look at the bytes s[i, j) (none an ASCII letter or digit). */
+static void phr_at_bytes(const cfg *c, const char *s, size_t i, size_t j, size_t b, size_t e,
+                         phr_state *ps)
 {
-    size_t i = k->start, e = k->end;
+    for (; i < j; i++)
+        if (c->byte_class[(unsigned char)s[i]] & BC_AT) phr_at(c, s, i, b, e, ps);
+}
+
+/* The key content_words gives the word w[0,n): its word_key, or for a
+ * longer word a hash of its bytes with A-Z lower-cased. */
+static uint64_t content_key(const char *w, size_t n)
+{
+    if (n <= 8) return word_key(w, n);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t q = 0; q < n; q++) h = (h ^ lower_byte((unsigned char)w[q])) * 1099511628211ull;
+    return h;
+}
+
+/* The bit of blk.cw_bits for the word w[0,n) of 3 to 8 bytes, from its
+ * first two and last two bytes with 0x20 set (which A-Z lower-cased have
+ * as well): a function of the word's word_key (cw_bit_of_key), so equal
+ * keys have equal bits, but it needs no key. */
+static unsigned cw_bit(const unsigned char *w, size_t n)
+{
+    uint32_t x = (uint32_t)(w[0] | 0x20) | (uint32_t)(w[1] | 0x20) << 8 |
+                 (uint32_t)(w[n - 2] | 0x20) << 16 | (uint32_t)(w[n - 1] | 0x20) << 24;
+    return (unsigned)(((x ^ (uint64_t)n << 32) * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+/* cw_bit of the word whose word_key is key: a word has no NUL byte, so
+ * the key holds its n bytes and zeros after them. */
+static unsigned cw_bit_of_key(uint64_t key)
+{
+    unsigned char w[8];
+    size_t n = 0;
+    while (n < 8 && (key >> (8 * n) & 0xFF)) {
+        w[n] = (unsigned char)(key >> (8 * n));
+        n++;
+    }
+    return n >= 3 && (n == 8 || !(key >> (8 * n))) ? cw_bit(w, n) : 0;
+}
+
+/* A run s[ws, we) of content_words' bytes (ASCII letters and digits,
+ * bytes of 0x80 or more): counted, and one of at most 8 bytes noted in
+ * k->cw_bits. */
+static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, blk *k)
+{
+    size_t n = we - ws;
+    if (n < 3) return;
+    k->cw_runs++;
+    if (n > 8) { /* its key is a hash of all its bytes: only counted */
+        k->cw_long++;
+        return;
+    }
+    unsigned bit = cw_bit((const unsigned char *)s + ws, n);
+    k->cw_bits[bit >> 6] |= 1ull << (bit & 63);
+}
+
+/* The end of the run of a-z from s[q] in s[.., e). */
+static NFI_HOT_INLINE size_t az_end(const char *s, size_t q, size_t e)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* eight bytes at a time, as word_key tests A-Z */
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (; q + 8 <= e; q += 8) {
+        uint64_t x;
+        memcpy(&x, s + q, 8);
+        uint64_t low7 = x & ~high;
+        uint64_t az = (low7 + ones * (0x80 - 'a')) & ~(low7 + ones * (0x80 - 'z' - 1)) & ~x & high;
+        uint64_t other = ~az & high;
+        if (other) return q + ((size_t)__builtin_ctzll(other) >> 3);
+    }
+#endif
+    while (q < e && (unsigned)((unsigned char)s[q] - 'a') < 26u) q++;
+    return q;
+}
+
+enum { AN_FULL, AN_WORDS }; /* what analyze finds: all, or only the word counts and edge_flags */
+
+/* Words, their shapes and the block's vocabulary, in one scan of the
+ * block: the phrase scan (phr_scan) is done on the way, each run of ASCII
+ * letters and digits looked up once as a whole, the other bytes where a
+ * phrase or separator can begin; and the runs content_words reads are
+ * noted in k->cw_bits. */
+static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
+{
+    size_t i = k->start, e = k->end, first_word = e;
+    const uint8_t *bcls = c->byte_class;
+    const bool full = mode == AN_FULL;
+    phr_state ps;
+    phr_state_init(&ps, k->start, (int)c->clutter_max_hits);
+    /* the open run of content_words' bytes (NF_UNSET: none), and the
+       word_key kr of s[kr_at, kr_at + kr_len), the last run of ASCII
+       letters and digits of at most 8 bytes the phrase look-up keyed: the
+       function word test of the same word reuses it */
+    size_t cw_at = NF_UNSET, kr_at = NF_UNSET, kr_len = 0;
+    uint64_t kr = 0;
+#define CW_OPEN(pos) \
+    do { if (cw_at == NF_UNSET) cw_at = (pos); } while (0)
+#define CW_CLOSE(pos) \
+    do { if (cw_at != NF_UNSET) { if (full) cw_end(s, cw_at, (pos), k); cw_at = NF_UNSET; } } while (0)
     k->flags |= edge_flags(s, i, e);
     while (i < e) {
-        size_t j = i;
-        uint32_t cp = nfi_utf8_next(s, e, &j);
-        if (!is_alnum(cp)) {
-            if ((cp == '$' || cp == 0x20B9 || cp == 0x20AC || cp == 0xA3 || cp == 0xA5) &&
-                j < e && s[j] >= '0' && s[j] <= '9')
-                k->flags |= BF_PRICE;
-            i = j;
+        unsigned char b0 = (unsigned char)s[i];
+        uint8_t bc0 = bcls[b0];
+        uint32_t first_cp = b0;
+        if (bc0 & BC_PUNCT) { /* ASCII other than a letter or digit */
+            CW_CLOSE(i);
+            if (bc0 & BC_SPECIAL) {
+                if (b0 == '$' && i + 1 < e && s[i + 1] >= '0' && s[i + 1] <= '9') k->flags |= BF_PRICE;
+                if (full) {
+                    /* a separator " > " or " / " is looked for at its second byte */
+                    if ((b0 == '>' || b0 == '/') && i > k->start && s[i - 1] == ' ')
+                        crumb_at(s, i - 1, e, &ps);
+                    if (bc0 & BC_AT) phr_at(c, s, i, k->start, e, &ps);
+                }
+            }
+            i++;
             continue;
         }
-        /* a word: letters, digits, inner ' ’ - . */
-        size_t ws = i;
+        if (!(bc0 & BC_ALNUM)) { /* a character of two or more bytes */
+            size_t j = i;
+            first_cp = nfi_utf8_decode(s, e, &j);
+            if (!is_alpha(first_cp)) {
+                CW_OPEN(i);
+                if ((first_cp == 0x20B9 || first_cp == 0x20AC || first_cp == 0xA3 || first_cp == 0xA5) &&
+                    j < e && s[j] >= '0' && s[j] <= '9')
+                    k->flags |= BF_PRICE;
+                if (full) {
+                    if (b0 == 0xC2 && i > k->start && s[i - 1] == ' ') crumb_at(s, i - 1, e, &ps); /* " » " */
+                    phr_at_bytes(c, s, i, j, k->start, e, &ps);
+                }
+                i = j;
+                continue;
+            }
+        }
+        /* a word: letters, digits, inner ' ’ - . & */
+        size_t ws = i, p = i;
+        if (first_word == e) first_word = ws;
         bool has_alpha = false, all_up = true, camel = false;
         bool prev_lower = false; /* the code point before is a lower-case letter */
-        uint32_t first_cp = cp;
         int letters = 0;
-        size_t p = i;
-        while (p < e) {
-            unsigned char b = (unsigned char)s[p];
-            if ((unsigned)(b - 'a') < 26u) { /* the commonest bytes: a run of a-z */
-                size_t r = p + 1;
-                while (r < e && (unsigned)((unsigned char)s[r] - 'a') < 26u) r++;
-                has_alpha = true;
-                letters += (int)(r - p);
-                all_up = false;
-                prev_lower = true;
-                p = r;
-                continue;
-            }
-            if (b < 0x80 && ascii_alnum_byte(b)) { /* other ASCII, without decoding */
-                if (b > '9') {
-                    bool up = b <= 'Z';
-                    has_alpha = true;
-                    letters++;
-                    if (!up) all_up = false;
-                    if (up && prev_lower && letters > 4) camel = true;
-                    prev_lower = !up;
-                } else {
-                    prev_lower = false;
+        for (;;) { /* at a letter or digit */
+            uint8_t bc = bcls[(unsigned char)s[p]];
+            CW_OPEN(p);
+            if (bc & BC_ALNUM) { /* a whole run of ASCII letters and digits (the byte before is none) */
+                size_t r = p;
+                do {
+                    if (bc & BC_LOWER) { /* the commonest bytes: a run of a-z */
+                        size_t q = az_end(s, r + 1, e);
+                        has_alpha = true;
+                        letters += (int)(q - r);
+                        all_up = false;
+                        prev_lower = true;
+                        r = q;
+                    } else if (bc & BC_UPPER) {
+                        has_alpha = true;
+                        letters++;
+                        /* "NewsSports", not "McCall" or "MacLeod" */
+                        if (prev_lower && letters > 4) camel = true;
+                        prev_lower = false;
+                        r++;
+                    } else {
+                        prev_lower = false;
+                        r++;
+                    }
+                } while (r < e && ((bc = bcls[(unsigned char)s[r]]) & BC_ALNUM));
+                size_t run = r - p;
+                if (full && c->pw_runs[lower_byte((unsigned char)s[p])] >> (run < 31 ? run : 31) & 1) {
+                    kr = word_key(s + p, run < 8 ? run : 8);
+                    phr_word_count(c, s, p, run, e, kr, ps.counts, ps.max);
+                    kr_at = run <= 8 ? p : NF_UNSET; /* else a key of the first 8 bytes only */
+                    kr_len = run;
                 }
-                p++;
-                continue;
+                p = r;
+            } else { /* a letter of two or more bytes */
+                size_t q = p;
+                uint32_t d = nfi_utf8_decode(s, e, &q);
+                has_alpha = true;
+                letters++;
+                if (!is_upper(d)) all_up = false;
+                if (prev_lower && is_upper(d) && letters > 4) camel = true;
+                prev_lower = is_lower(d);
+                if (full) phr_at_bytes(c, s, p, q, k->start, e, &ps);
+                p = q;
             }
+            /* the word goes on over a letter or digit (after a letter of
+               two or more bytes) or a byte of BC_JOIN: most words end at
+               once, at a space or punctuation */
+            if (p >= e) break;
+            uint8_t next = bcls[(unsigned char)s[p]];
+            if (next & BC_ALNUM) continue;
+            if (!(next & BC_JOIN)) break;
             size_t q = p;
             uint32_t d = nfi_utf8_next(s, e, &q);
-            if (is_alnum(d)) {
-                if (is_alpha(d)) {
-                    has_alpha = true;
-                    letters++;
-                    if (!is_upper(d)) all_up = false;
-                    /* "NewsSports", not "McCall" or "MacLeod" */
-                    if (prev_lower && is_upper(d) && letters > 4) camel = true;
-                }
-                prev_lower = is_lower(d);
-                p = q;
-                continue;
-            }
+            if (d >= 0x80 && is_alpha(d)) continue;
             if ((d == '\'' || d == 0x2019 || d == '-' || d == '.' || d == '&') && q < e) {
                 size_t r = q;
                 uint32_t nx = nfi_utf8_next(s, e, &r);
                 if (is_alnum(nx)) {
                     prev_lower = false;
+                    if (d < 0x80) CW_CLOSE(p);
+                    else CW_OPEN(p);
+                    if (full) phr_at_bytes(c, s, p, q, k->start, e, &ps);
                     p = q;
                     continue;
                 }
             }
             break;
         }
-        i = p > ws ? p : j;
+        i = p;
         if (!has_alpha) {
             k->nums++;
             continue;
@@ -794,11 +1021,21 @@ static void analyze(const char *s, blk *k, const cfg *c)
         if (is_lower(first_cp)) k->lower++;
         if (all_up && letters >= 2) k->allcaps++;
         if (camel && letters >= 6 && !all_up) k->flags |= BF_CAMEL;
-        if (is_function_word(c, s + ws, p - ws)) k->func++;
+        if (!full) continue;
+        size_t n = p - ws;
+        if (n < 32 && !(c->fw_lens[lower_byte((unsigned char)s[ws])] >> n & 1)) continue;
+        if (n <= 8 ? is_function_key(c, lower_byte((unsigned char)s[ws]), n,
+                                     ws == kr_at && n == kr_len ? kr : word_key(s + ws, n))
+                   : is_function_word(c, s + ws, n))
+            k->func++;
     }
+    CW_CLOSE(e);
+#undef CW_OPEN
+#undef CW_CLOSE
+    if (!full) return;
     /* vocabulary, and breadcrumbs: "Home > Section > Title" */
-    int counts[PL_COUNT] = {0};
-    int seps = phr_scan(c, s, k->start, e, counts, (int)c->clutter_max_hits);
+    int *counts = ps.counts;
+    int seps = ps.crumbs[0] + ps.crumbs[1] + ps.crumbs[2];
     if (seps >= 2) k->flags |= BF_CRUMB;
     k->clutter = counts[PL_CLUTTER];
     if (counts[PL_COPYRIGHT]) k->flags |= BF_COPYRIGHT;
@@ -814,14 +1051,8 @@ static void analyze(const char *s, blk *k, const cfg *c)
         }
         if (starts) k->flags |= BF_CREDIT;
     }
-    /* a section cue starts the block and the block is heading-like */
-    size_t q = k->start;
-    while (q < e) {
-        size_t r = q;
-        uint32_t d = nfi_utf8_next(s, e, &r);
-        if (is_alnum(d)) break;
-        q = r;
-    }
+    /* a section cue starts the block (at its first word) and the block is heading-like */
+    size_t q = first_word;
     if (q < e && !((k->flags & BF_SENT) && !(k->flags & BF_QUESTION) && k->words > (int)c->cue_max_words) &&
         (k->words <= (int)c->cue_max_words + 2 || !(k->flags & BF_SENT))) {
         unsigned char ch = lower_byte((unsigned char)s[q]);
@@ -836,6 +1067,19 @@ static void analyze(const char *s, blk *k, const cfg *c)
             }
         }
     }
+}
+
+static void analyze(const char *s, blk *k, const cfg *c) { analyze_mode(s, k, c, AN_FULL); }
+
+/* The words of s[b,e) as analyze counts them. */
+static int count_words(const char *s, size_t b, size_t e, const cfg *c)
+{
+    blk t;
+    memset(&t, 0, sizeof t);
+    t.start = b;
+    t.end = e;
+    analyze_mode(s, &t, c, AN_WORDS);
+    return t.words;
 }
 
 static void score_block(blk *k, const cfg *c, bool list_intro)
@@ -908,9 +1152,30 @@ static const char re_dateline_src[] =
     "\\s*(?:\\((?<agency>\\p{Lu}[^()\\n]{0,40})\\)\\s*)?"
     "(?<dash>-{1,2}|\\x{2013}|\\x{2014})";
 
+/* The named groups the stage reads, by pattern: their numbers are looked
+ * up once, when the patterns are compiled. A time's six groups are in the
+ * same order after the date (G_HH...) and before it (G_HH0...). */
+enum {
+    G_Y1, G_M1, G_D1, G_Y2, G_M2, G_D2, G_Y3, G_M3, G_D3,
+    G_HH, G_MI, G_SE, G_AP, G_ZN, G_ZO, G_HH0, G_MI0, G_SE0, G_AP0, G_ZN0, G_ZO0,
+    G_CITY, G_AGENCY, G_BYLINE_NAME, G_CREDIT_CUE, G_CREDIT_NAME, G_COUNT
+};
+enum { RE_DATE, RE_DATELINE, RE_BYLINE, RE_CREDIT };
+static const struct {
+    int re;
+    const char *name;
+} group_names[G_COUNT] = {
+    {RE_DATE, "y1"}, {RE_DATE, "m1"}, {RE_DATE, "d1"}, {RE_DATE, "y2"}, {RE_DATE, "m2"},
+    {RE_DATE, "d2"}, {RE_DATE, "y3"}, {RE_DATE, "m3"}, {RE_DATE, "d3"}, {RE_DATE, "hh"},
+    {RE_DATE, "mi"}, {RE_DATE, "se"}, {RE_DATE, "ap"}, {RE_DATE, "zn"}, {RE_DATE, "zo"},
+    {RE_DATE, "hh0"}, {RE_DATE, "mi0"}, {RE_DATE, "se0"}, {RE_DATE, "ap0"}, {RE_DATE, "zn0"},
+    {RE_DATE, "zo0"}, {RE_DATELINE, "city"}, {RE_DATELINE, "agency"}, {RE_BYLINE, "name"},
+    {RE_CREDIT, "cue"}, {RE_CREDIT, "name"}};
+
 typedef struct regexes {
     pcre2_code *date, *byline, *credit, *dateline;
     pcre2_match_data *md;
+    int group[G_COUNT]; /* group_names' numbers (negative: the pattern has none) */
 } regexes;
 
 static void re_free(regexes *r)
@@ -923,41 +1188,107 @@ static void re_free(regexes *r)
     memset(r, 0, sizeof *r);
 }
 
-static pcre2_code *re_compile(const char *src)
+static pcre2_code *re_compile(const char *src, uint32_t options)
 {
     int code;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &code, &off, NULL);
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | options, &code, &off, NULL);
     if (re) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* else: the interpreter */
     return re;
 }
 
 static bool re_init(regexes *r)
 {
-    r->date = re_compile(re_date_src);
-    r->byline = re_compile(re_byline_src);
-    r->credit = re_compile(re_credit_src);
-    r->dateline = re_compile(re_dateline_src);
+    r->date = re_compile(re_date_src, PCRE2_ANCHORED); /* tried where a date can start: date_match */
+    r->byline = re_compile(re_byline_src, 0);
+    r->credit = re_compile(re_credit_src, 0);
+    r->dateline = re_compile(re_dateline_src, 0);
     r->md = pcre2_match_data_create(24, NULL);
-    if (r->date && r->byline && r->credit && r->dateline && r->md) return true;
+    if (r->date && r->byline && r->credit && r->dateline && r->md) {
+        pcre2_code *const by_re[] = {r->date, r->dateline, r->byline, r->credit};
+        for (int g = 0; g < G_COUNT; g++)
+            r->group[g] = pcre2_substring_number_from_name(by_re[group_names[g].re],
+                                                           (PCRE2_SPTR)group_names[g].name);
+        return true;
+    }
     re_free(r);
     return false;
 }
 
-static bool re_match(const regexes *r, pcre2_code *re, const char *s, size_t b, size_t e)
+/* A match of re in the subject s[b,e) from s[b + from] on. */
+static bool re_match_from(const regexes *r, pcre2_code *re, const char *s, size_t b, size_t e,
+                          size_t from)
 {
-    int rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, 0, PCRE2_NO_UTF_CHECK, r->md, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, from, PCRE2_NO_UTF_CHECK, r->md, NULL);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* what the interpreter would find */
-        rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, 0, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT,
+        rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, from, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT,
                          r->md, NULL);
     return rc > 0;
 }
 
-static bool re_group(const regexes *r, pcre2_code *re, const char *name, size_t b,
-                     size_t *gs, size_t *ge)
+static bool re_match(const regexes *r, pcre2_code *re, const char *s, size_t b, size_t e)
 {
-    int n = pcre2_substring_number_from_name(re, (PCRE2_SPTR)name);
+    return re_match_from(r, re, s, b, e, 0);
+}
+
+#define TRIGRAM(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+
+/* s[i, i + 3) lower-cased (ASCII) as one number: TRIGRAM. */
+static uint32_t trigram_at(const char *s, size_t i)
+{
+    return TRIGRAM(lower_byte((unsigned char)s[i]), lower_byte((unsigned char)s[i + 1]),
+                   lower_byte((unsigned char)s[i + 2]));
+}
+
+/* Whether t is the first three letters of a month name. */
+static bool month_trigram(uint32_t t)
+{
+    switch (t) {
+    case TRIGRAM('j', 'a', 'n'): case TRIGRAM('f', 'e', 'b'): case TRIGRAM('m', 'a', 'r'):
+    case TRIGRAM('a', 'p', 'r'): case TRIGRAM('m', 'a', 'y'): case TRIGRAM('j', 'u', 'n'):
+    case TRIGRAM('j', 'u', 'l'): case TRIGRAM('a', 'u', 'g'): case TRIGRAM('s', 'e', 'p'):
+    case TRIGRAM('o', 'c', 't'): case TRIGRAM('n', 'o', 'v'): case TRIGRAM('d', 'e', 'c'):
+        return true;
+    }
+    return false;
+}
+
+/* Whether a match of the date pattern can start at s[i] of s[.., e): every
+ * one starts with a digit (a time, day or year), or with a weekday or
+ * month name, whose first three letters are ASCII ones but for U+017F
+ * (caseless 's', the first letter only): any character of two or more
+ * bytes is let through. */
+static bool date_may_start(const char *s, size_t i, size_t e)
+{
+    unsigned char c = (unsigned char)s[i];
+    if ((unsigned)(c - '0') < 10u || c >= 0xC0) return true;
+    if (c >= 0x80 || i + 3 > e) return false;
+    uint32_t t = trigram_at(s, i);
+    switch (t) {
+    case TRIGRAM('m', 'o', 'n'): case TRIGRAM('t', 'u', 'e'): case TRIGRAM('w', 'e', 'd'):
+    case TRIGRAM('t', 'h', 'u'): case TRIGRAM('f', 'r', 'i'): case TRIGRAM('s', 'a', 't'):
+    case TRIGRAM('s', 'u', 'n'):
+        return true;
+    }
+    return month_trigram(t);
+}
+
+/* The leftmost match of the date pattern in s[b,e), the one an unanchored
+ * search finds: the pattern is compiled anchored and tried only where a
+ * match can start (an unanchored search tries every letter, at some
+ * hundreds of instructions each). */
+static bool date_match(const regexes *r, const char *s, size_t b, size_t e)
+{
+    for (size_t i = b; i < e; i++)
+        if (date_may_start(s, i, e) && re_match_from(r, r->date, s, b, e, i - b)) return true;
+    return false;
+}
+
+/* Group g (G_*) of the last match of subject s[b, ..): *gs, *ge. */
+static bool re_group(const regexes *r, int g, size_t b, size_t *gs, size_t *ge)
+{
+    int n = r->group[g];
     if (n < 0) return false;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     if (ov[2 * n] == PCRE2_UNSET) return false;
@@ -1017,42 +1348,35 @@ static bool valid_ymd(int y, int mo, int d)
     return true;
 }
 
-/* The time of a date match: groups hh, mi, ap, zn, zo with the given name
- * suffix ("" after the date, "0" before it). *tend = end of the time and
- * of a known zone. */
+/* The time of a date match: groups hh, mi, se, ap, zn, zo from g (G_HH
+ * after the date, G_HH0 before it). *tend = end of the time and of a known
+ * zone. */
 static bool parse_time(const regexes *r, const cfg *c, const char *s, size_t b, size_t me,
-                       const char *sfx, int *hh, int *mi, char off[16], size_t *tend)
+                       int g, int *hh, int *mi, char off[16], size_t *tend)
 {
-    char name[8];
     size_t gs = 0, ge = 0, g2 = 0, g3 = 0;
-    snprintf(name, sizeof name, "hh%s", sfx);
-    if (!re_group(r, r->date, name, b, &gs, &ge)) return false;
+    if (!re_group(r, g, b, &gs, &ge)) return false;
     *hh = num_of(s, gs, ge);
-    snprintf(name, sizeof name, "mi%s", sfx);
-    re_group(r, r->date, name, b, &g2, &g3);
+    re_group(r, g + G_MI - G_HH, b, &g2, &g3);
     *mi = num_of(s, g2, g3);
     *tend = g3;
-    snprintf(name, sizeof name, "se%s", sfx);
-    if (re_group(r, r->date, name, b, &g2, &g3)) *tend = g3; /* seconds: in the span, not the value */
+    if (re_group(r, g + G_SE - G_HH, b, &g2, &g3)) *tend = g3; /* seconds: in the span, not the value */
     off[0] = 0;
-    snprintf(name, sizeof name, "ap%s", sfx);
-    if (re_group(r, r->date, name, b, &g2, &g3)) {
+    if (re_group(r, g + G_AP - G_HH, b, &g2, &g3)) {
         bool pm = (s[g2] | 32) == 'p';
         if (*hh > 12 || *hh == 0) *hh = 99;
         else if (pm && *hh < 12) *hh += 12;
         else if (!pm && *hh == 12) *hh = 0;
         *tend = rtrim(s, g2, g3);
     }
-    snprintf(name, sizeof name, "zn%s", sfx);
-    if (re_group(r, r->date, name, b, &g2, &g3)) {
+    if (re_group(r, g + G_ZN - G_HH, b, &g2, &g3)) {
         if (zone_offset(c, s + g2, g3 - g2, off)) {
             *tend = g3;
             if (*tend < me && s[*tend] == ')') (*tend)++;
         }
         return true;
     }
-    snprintf(name, sizeof name, "zo%s", sfx);
-    if (re_group(r, r->date, name, b, &g2, &g3)) {
+    if (re_group(r, g + G_ZO - G_HH, b, &g2, &g3)) {
         const char *z = s + g2;
         size_t zn = g3 - g2;
         while (zn && ((*z >= 'A' && *z <= 'Z') || *z == ' ')) {
@@ -1087,20 +1411,48 @@ static bool parse_time(const regexes *r, const cfg *c, const char *s, size_t b, 
  * neither cannot match, and the pattern need not run. */
 static bool may_hold_date(const char *s, size_t b, size_t e)
 {
-    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
     for (size_t i = b; i + 1 < e; i++) {
         if (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1')) return true;
         if ((unsigned char)s[i] == 0xC5 && (unsigned char)s[i + 1] == 0xBF) return true;
     }
-    for (size_t i = b; i + 3 <= e; i++) {
-        char c0 = (char)lower_byte((unsigned char)s[i]);
-        for (size_t m = 0; m < 36; m += 3)
-            if (c0 == months[m] && lower_byte((unsigned char)s[i + 1]) == months[m + 1] &&
-                lower_byte((unsigned char)s[i + 2]) == months[m + 2])
-                return true;
-    }
+    for (size_t i = b; i + 3 <= e; i++)
+        if (month_trigram(trigram_at(s, i))) return true;
     return false;
 }
+
+/* The n decimal digits of v % 10^n at o; returns their end. */
+static char *put_digits(char *o, unsigned v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v /= 10) o[i] = (char)('0' + v % 10);
+    return o + n;
+}
+
+/* "YYYY-MM-DD" (as "%04u-%02u-%02u" prints y % 10000, mo % 100, d % 100)
+ * at o, NUL-terminated; returns the end. */
+static char *put_ymd(char *o, int y, int mo, int d)
+{
+    o = put_digits(o, (unsigned)y % 10000u, 4);
+    *o++ = '-';
+    o = put_digits(o, (unsigned)mo % 100u, 2);
+    *o++ = '-';
+    o = put_digits(o, (unsigned)d % 100u, 2);
+    *o = 0;
+    return o;
+}
+
+/* "Thh:mm" and at most 6 bytes of the offset off after a date, as
+ * "T%02u:%02u%.6s" prints them; NUL-terminated. */
+static void put_time(char *o, int hh, int mi, const char *off)
+{
+    *o++ = 'T';
+    o = put_digits(o, (unsigned)hh % 100u, 2);
+    *o++ = ':';
+    o = put_digits(o, (unsigned)mi % 100u, 2);
+    for (int i = 0; i < 6 && off[i]; i++) *o++ = off[i];
+    *o = 0;
+}
+
+enum { STAMP_SPAN_WORDS = 18 }; /* see find_stamp */
 
 /* Finds a publication stamp on line s[b,e) (trimmed). Words of the line
  * outside the stamp must be few, so a sentence that mentions a date is not
@@ -1109,6 +1461,13 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
                        const blk *k, stamp *out)
 {
     if (e - b > 300) return false;
+    /* A line's words outside a stamp are at least its words less those
+       that meet the stamp's span: one across its start, and at most one
+       starting at each of the pattern's runs of letters or digits (a time
+       of 5 before the date, a weekday, 3 in the date, 8 in a time after
+       it). A line with more words than that and stamp_max_words holds no
+       stamp. */
+    if (k->words > (int)c->stamp_max_words + STAMP_SPAN_WORDS) return false;
     /* every pattern has a four-digit year: skip lines without one */
     bool year = false;
     for (size_t i = b; i + 4 <= e && !year; i++) {
@@ -1121,28 +1480,28 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
         year = (s[i] == '1' || s[i] == '2') && (s[i + 1] == '9' || s[i + 1] == '0') &&
                s[i + 2] >= '0' && s[i + 2] <= '9';
     }
-    if (!year || !may_hold_date(s, b, e) || !re_match(r, r->date, s, b, e)) return false;
+    if (!year || !may_hold_date(s, b, e) || !date_match(r, s, b, e)) return false;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     size_t ms = b + ov[0], me = b + ov[1];
     size_t gs = 0, ge = 0, g2 = 0, g3 = 0;
     int y = 0, mo = 0, d = 0;
-    if (re_group(r, r->date, "y1", b, &gs, &ge)) {
+    if (re_group(r, G_Y1, b, &gs, &ge)) {
         y = num_of(s, gs, ge);
-        re_group(r, r->date, "m1", b, &g2, &g3);
+        re_group(r, G_M1, b, &g2, &g3);
         mo = month_of(s + g2, g3 - g2);
-        re_group(r, r->date, "d1", b, &g2, &g3);
+        re_group(r, G_D1, b, &g2, &g3);
         d = num_of(s, g2, g3);
-    } else if (re_group(r, r->date, "y2", b, &gs, &ge)) {
+    } else if (re_group(r, G_Y2, b, &gs, &ge)) {
         y = num_of(s, gs, ge);
-        re_group(r, r->date, "m2", b, &g2, &g3);
+        re_group(r, G_M2, b, &g2, &g3);
         mo = month_of(s + g2, g3 - g2);
-        re_group(r, r->date, "d2", b, &g2, &g3);
+        re_group(r, G_D2, b, &g2, &g3);
         d = num_of(s, g2, g3);
-    } else if (re_group(r, r->date, "y3", b, &gs, &ge)) {
+    } else if (re_group(r, G_Y3, b, &gs, &ge)) {
         y = num_of(s, gs, ge);
-        re_group(r, r->date, "m3", b, &g2, &g3);
+        re_group(r, G_M3, b, &g2, &g3);
         mo = num_of(s, g2, g3);
-        re_group(r, r->date, "d3", b, &g2, &g3);
+        re_group(r, G_D3, b, &g2, &g3);
         d = num_of(s, g2, g3);
     }
     if (!valid_ymd(y, mo, d)) return false;
@@ -1152,49 +1511,32 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     st.src_start = st.src_end = NF_UNSET;
     st.line_start = b;
     size_t date_end = me;
-    snprintf(st.value, sizeof st.value, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u,
-             (unsigned)d % 100u);
+    put_ymd(st.value, y, mo, d);
     int hh = 0, mi = 0;
     char off[16] = "";
     size_t tend = 0;
-    if (parse_time(r, c, s, b, me, "", &hh, &mi, off, &tend) ||
-        parse_time(r, c, s, b, me, "0", &hh, &mi, off, &tend)) {
+    if (parse_time(r, c, s, b, me, G_HH, &hh, &mi, off, &tend) ||
+        parse_time(r, c, s, b, me, G_HH0, &hh, &mi, off, &tend)) {
         if (hh < 24 && mi < 60) {
-            snprintf(st.value, sizeof st.value, "%04u-%02u-%02uT%02u:%02u%.6s", (unsigned)y % 10000u,
-                     (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)hh % 100u, (unsigned)mi % 100u, off);
-            if (re_group(r, r->date, "hh", b, &g2, &g3)) date_end = tend; /* time after the date */
+            put_time(put_ymd(st.value, y, mo, d), hh, mi, off);
+            if (re_group(r, G_HH, b, &g2, &g3)) date_end = tend; /* time after the date */
         } else {
             /* not a time after all: the span is the date alone */
             size_t ye = 0, yb = 0;
-            if (!re_group(r, r->date, "y1", b, &yb, &ye) && !re_group(r, r->date, "y2", b, &yb, &ye))
-                re_group(r, r->date, "d3", b, &yb, &ye);
+            if (!re_group(r, G_Y1, b, &yb, &ye) && !re_group(r, G_Y2, b, &yb, &ye))
+                re_group(r, G_D3, b, &yb, &ye);
             date_end = ye;
-            if (re_group(r, r->date, "hh0", b, &g2, &g3)) { /* drop the bad leading time */
-                if (!re_group(r, r->date, "m1", b, &g2, &g3) && !re_group(r, r->date, "d2", b, &g2, &g3))
-                    re_group(r, r->date, "y3", b, &g2, &g3);
+            if (re_group(r, G_HH0, b, &g2, &g3)) { /* drop the bad leading time */
+                if (!re_group(r, G_M1, b, &g2, &g3) && !re_group(r, G_D2, b, &g2, &g3))
+                    re_group(r, G_Y3, b, &g2, &g3);
                 st.start = g2;
             }
         }
     }
     st.end = date_end;
     /* words outside the stamp, and the label before it */
-    blk tmp;
-    memset(&tmp, 0, sizeof tmp);
-    int before = 0, after = 0;
-    if (ms > b) {
-        tmp.start = b;
-        tmp.end = ms;
-        analyze(s, &tmp, c);
-        before = tmp.words;
-    }
-    if (st.end < e) {
-        blk t2;
-        memset(&t2, 0, sizeof t2);
-        t2.start = st.end;
-        t2.end = e;
-        analyze(s, &t2, c);
-        after = t2.words;
-    }
+    int before = ms > b ? count_words(s, b, ms, c) : 0;
+    int after = st.end < e ? count_words(s, st.end, e, c) : 0;
     for (size_t m = 0, n = list_count(&c->upd_labels); m < n; m++)
         if (phrase_count(s, b, ms, list_item(&c->upd_labels, m), 1)) st.label = 2;
     if (!st.label)
@@ -1248,11 +1590,28 @@ static bool blk_push(blk **v, size_t *n, size_t *cap, const blk *k)
     return true;
 }
 
-static int cmp_hash(const void *a, const void *b)
+/* BF_REPEAT on every block of 2 words or more whose next block of the same
+ * hash has the same length (every occurrence of a repeated text but the
+ * last): the blocks from the last, with a table of the nearest later
+ * block of each hash. */
+static bool mark_repeats(blk *bk, size_t nb)
 {
-    const blk *const *x = a, *const *y = b;
-    if ((*x)->hash != (*y)->hash) return (*x)->hash < (*y)->hash ? -1 : 1;
-    return (*x)->start < (*y)->start ? -1 : (*x)->start > (*y)->start;
+    size_t slots = 16;
+    while (slots < 2 * nb) slots *= 2;
+    uint32_t *later = calloc(slots, sizeof *later); /* block index + 1; 0: empty */
+    if (!later) return false;
+    for (size_t i = nb; i-- > 0;) {
+        size_t h = (size_t)(bk[i].hash ^ bk[i].hash >> 29) & (slots - 1);
+        while (later[h] && bk[later[h] - 1].hash != bk[i].hash) h = (h + 1) & (slots - 1);
+        if (later[h]) {
+            const blk *next = &bk[later[h] - 1];
+            if (bk[i].words >= 2 && bk[i].end - bk[i].start == next->end - next->start)
+                bk[i].flags |= BF_REPEAT;
+        }
+        later[h] = (uint32_t)(i + 1);
+    }
+    free(later);
+    return true;
 }
 
 /* Maximum-sum segment of scores in blocks [lo, hi): *a, *b inclusive. */
@@ -1394,10 +1753,7 @@ static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, wor
         if (i - ws < 3) continue;
         uint64_t h = 0;
         if (is_function_word_k(c, s + ws, i - ws, &h)) continue;
-        if (i - ws > 8) { /* no word_key: a hash of the folded bytes */
-            h = 1469598103934665603ull;
-            for (size_t q = ws; q < i; q++) h = (h ^ lower_byte((unsigned char)s[q])) * 1099511628211ull;
-        }
+        if (i - ws > 8) h = content_key(s + ws, i - ws); /* no word_key: a hash of the folded bytes */
         n++;
         if (wset_add(w, h) && ref && wset_has(ref, h)) hits++;
     }
@@ -1415,8 +1771,21 @@ static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb
     content_words(c, s, bk[k].start, bk[k].end, a, NULL);
     size_t na = a->n;
     if (na < (size_t)c->restate_min_words) return false;
+    unsigned bits[CW_CAP]; /* cw_bit of each of the block's content words */
+    size_t nbits = 0;
+    for (size_t q = 0; q < CW_SLOTS; q++)
+        if (a->gen[q] == a->cur) bits[nbits++] = cw_bit_of_key(a->key[q]);
     for (size_t j = k + 1; j < nb && j <= k + (size_t)c->restate_window; j++) {
         if (!bk[j].body) continue;
+        /* what analyze noted of block j bounds what content_words finds:
+           at most cw_runs words, and among them at most hit_max of ours
+           (those whose bit a short word of j set, and as many more as j
+           has long words) */
+        if ((size_t)bk[j].cw_runs < na + 2) continue;
+        size_t hit_max = 0;
+        for (size_t q = 0; q < nbits; q++) hit_max += bk[j].cw_bits[bits[q] >> 6] >> (bits[q] & 63) & 1;
+        hit_max += na - hit_max < (size_t)bk[j].cw_long ? na - hit_max : (size_t)bk[j].cw_long;
+        if ((double)hit_max < c->restate_share * (double)na) continue;
         wset_clear(o);
         size_t hit = content_words(c, s, bk[j].start, bk[j].end, o, a), no = o->n;
         /* a summary is shorter than what it restates */
@@ -1495,7 +1864,6 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     nf_status st = NF_OK;
     blk *bk = NULL;
     size_t nb = 0, cap = 0;
-    blk **order = NULL;
     stamp *stamps = NULL;
 
     /* 1. blocks: a wrapped prose paragraph is one block, else each line */
@@ -1556,7 +1924,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     memset(&tail, 0, sizeof tail);
                     tail.start = ns;
                     tail.end = rtrim(s, ns, nx->span.end);
-                    analyze(s, &tail, c);
+                    analyze_mode(s, &tail, c, AN_WORDS); /* its words and edge_flags */
                     words += tail.words;
                 }
                 if (last > l) {
@@ -1579,26 +1947,24 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     if (!nb) goto done;
 
     /* 2. per-block evidence that needs patterns or the whole page */
-    stamps = calloc(nb, sizeof *stamps);
-    order = malloc(nb * sizeof *order);
-    if (!stamps || !order) {
+    stamps = malloc(nb * sizeof *stamps); /* only .found is read of a stamp not found */
+    if (!stamps) {
         st = NF_ERR_NOMEM;
         goto done;
     }
     for (size_t i = 0; i < nb; i++) {
         blk *k = &bk[i];
+        stamps[i].found = false;
         if (find_stamp(&re, c, s, k->start, k->end, k, &stamps[i])) k->flags |= BF_STAMP;
         if (k->words <= 15 && phrase_count(s, k->start, k->start + (k->end - k->start < 8 ? k->end - k->start : 8), "by", 1) &&
             re_match(&re, re.byline, s, k->start, k->end))
             k->flags |= BF_BYLINE;
         k->hash = nfi_hash(s + k->start, k->end - k->start);
-        order[i] = k;
     }
-    qsort(order, nb, sizeof *order, cmp_hash);
-    for (size_t i = 0; i + 1 < nb; i++)
-        if (order[i]->hash == order[i + 1]->hash && order[i]->words >= 2 &&
-            order[i]->end - order[i]->start == order[i + 1]->end - order[i + 1]->start)
-            order[i]->flags |= BF_REPEAT; /* every occurrence but the last */
+    if (!mark_repeats(bk, nb)) {
+        st = NF_ERR_NOMEM;
+        goto done;
+    }
     /* tables of figures (results, standings, prices of a market report):
      * rows with numbers, at most table_gap other lines apart (sub-heads,
      * a row broken over two lines), table_min_rows rows or more */
@@ -1767,8 +2133,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             blk *k = &bk[cand[q]];
             if (re_match(&re, re.dateline, s, k->start, k->end)) {
                 size_t gs = 0, ge = 0, as = 0, ae = 0;
-                re_group(&re, re.dateline, "city", k->start, &gs, &ge);
-                bool has_agency = re_group(&re, re.dateline, "agency", k->start, &as, &ae);
+                re_group(&re, G_CITY, k->start, &gs, &ge);
+                bool has_agency = re_group(&re, G_AGENCY, k->start, &as, &ae);
                 bool caps = true;
                 for (size_t z = gs; z < ge; z++)
                     if (s[z] >= 'a' && s[z] <= 'z') caps = false;
@@ -1875,7 +2241,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             if (!(bk[i].flags & BF_BYLINE)) continue;
             if (!re_match(&re, re.byline, s, bk[i].start, bk[i].end)) continue;
             size_t gs = 0, ge = 0;
-            re_group(&re, re.byline, "name", bk[i].start, &gs, &ge);
+            re_group(&re, G_BYLINE_NAME, bk[i].start, &gs, &ge);
             ge = rtrim(s, gs, ge);
             /* "A, B and C" lists names; "A, Title" or "A, Agency" ends at the comma */
             const char *comma = memchr(s + gs, ',', ge - gs);
@@ -1904,8 +2270,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                 size_t off = bk[i].start;
                 while (off < bk[i].end && re_match(&re, re.credit, s, off, bk[i].end)) {
                     size_t cs = 0, ce = 0, gs = 0, ge = 0;
-                    re_group(&re, re.credit, "cue", off, &cs, &ce);
-                    re_group(&re, re.credit, "name", off, &gs, &ge);
+                    re_group(&re, G_CREDIT_CUE, off, &cs, &ce);
+                    re_group(&re, G_CREDIT_NAME, off, &gs, &ge);
                     ge = rtrim(s, gs, ge);
                     bool writing = (s[cs] | 32) == 'w';
                     if ((pass == 0) == writing && !list_has_word(&c->agencies, s + gs, ge - gs)) {
@@ -2056,7 +2422,6 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
 
 done:
     free(bk);
-    free(order);
     free(stamps);
     return st;
 }

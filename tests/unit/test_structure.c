@@ -530,6 +530,26 @@ NF_TEST(structure_time_before_date_and_summary_list)
     nf_rules_free(rules);
 }
 
+/* A line that ends in a closing quote and then white space of two and
+ * three bytes (NO-BREAK SPACE, IDEOGRAPHIC SPACE): the headline ends at
+ * the quote. */
+NF_TEST(structure_headline_ends_before_unicode_spaces)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    nf_doc *doc = st_extract(rules,
+                             "Canal Boats Return to the \xe2\x80\x9cOld Town\xe2\x80\x9d\xc2\xa0\xe3\x80\x80 \n"
+                             "Last modified Thursday, 14 March 2024 17:30 CET\n\n"
+                             "The first canal boats of the season returned to the old town on "
+                             "Saturday, and the harbour master said more would follow within days.\n",
+                             NULL);
+    NF_CHECK(doc != NULL);
+    if (doc)
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span),
+                        "Canal Boats Return to the \xe2\x80\x9cOld Town\xe2\x80\x9d");
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
+
 NF_TEST(structure_stamp_formats)
 {
     nf_rules *rules = st_rules("schema: 1\n");
@@ -545,6 +565,15 @@ NF_TEST(structure_stamp_formats)
         {"Date: 2023-07-04T10:00:00+02:00", "2023-07-04T10:00:00+02:00", "2023-07-04T10:00+02:00"},
         {"Posted on April 31, 2024", NULL, NULL}, /* no such day */
         {"Last updated 25:61, 5 May 2022", "5 May 2022", "2022-05-05"}, /* no such time */
+        /* the match starts at the weekday, after letters that begin none */
+        {"Last modified Thursday, 14 March 2024 17:30 CET", "Thursday, 14 March 2024 17:30 CET",
+         "2024-03-14T17:30+01:00"},
+        /* U+017F LATIN SMALL LETTER LONG S matches 's' caselessly: "sat" */
+        {"\xc5\xbf" "at 5 Oct 2024", "\xc5\xbf" "at 5 Oct 2024", "2024-10-05"},
+        /* a sentence that mentions a date: too many words around it */
+        {"The harbour master said on 3 Jan 2024 that the first boats of the season would come back "
+         "to the old town within a few days of the thaw on the canal",
+         NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[512];
