@@ -313,6 +313,18 @@ struct nfi_setting {
     size_t count;
 };
 
+typedef NFI_VEC(uint32_t) nfi_u32vec;
+
+/* A quick check of an indexed look-ahead slot (nf_rules.reqc): the token
+ * is a one-token entry of one of the lexicons in mask (NFI_REQC_SINGLE),
+ * starts an entry of one of them (NFI_REQC_STARTS), or has (feat & mask)
+ * == want (NFI_REQC_FEAT). */
+enum { NFI_REQC_SINGLE = 1, NFI_REQC_STARTS, NFI_REQC_FEAT };
+struct nfi_req_check {
+    uint32_t kind, slot;
+    uint64_t mask, want;
+};
+
 struct nf_rules {
     nfi_arena arena;
     /* the structure stage's settings and compiled patterns, made once at
@@ -340,6 +352,23 @@ struct nf_rules {
     uint32_t match_limit, depth_limit;
     uint32_t max_prog, max_caps, max_tokens, max_re_groups;
     uint32_t nreq_slots; /* look-ahead slots (nfi_prog.req_slot) */
+    /* The look-ahead slots whose tokens are found per document by an index
+     * instead of a scan (phases.c index_required): those each of whose
+     * required instructions has a quick necessary check, one of: a set of
+     * words, one-token entries of lexicons (< 64), the start of an entry of
+     * lexicons (< 64), feature bits. req_indexed: per slot, 1 when indexed.
+     * Word checks by word: an open hash over the words (reqw_keys: id + 1,
+     * 0 empty; reqw_nkeys a power of two) to reqw_slots[reqw_start[h],
+     * + reqw_count[h]], with a 4096-bit quick check (bit id % 4096). The
+     * others as a list of checks by kind (reqc; those of kind k are
+     * reqc[reqc_from[k], reqc_from[k + 1])), the union of their lexicon bits
+     * in reqc_single / reqc_starts. */
+    uint8_t *req_indexed;
+    uint32_t *reqw_keys, *reqw_start, *reqw_count, *reqw_slots, reqw_nkeys;
+    uint64_t reqw_bits[64];
+    struct nfi_req_check *reqc;
+    uint32_t reqc_from[NFI_REQC_FEAT + 2];
+    uint64_t reqc_single, reqc_starts;
     /* by vocab id (< nvmask): bit l = starts an entry of lexicon l (< 64) /
      * is a one-token entry of it */
     uint64_t *vocab_starts, *vocab_single;
@@ -465,9 +494,13 @@ typedef struct nfi_run {
     uint32_t *lit_next;   /* per rule: where its re_lit was found next + 1 (0:
                              not looked for yet, NFI_NONE: nowhere ahead) */
     pcre2_match_data *ws_md; /* the workspace's, for the literal searches */
-    /* per rule, for its req_pc (phases.c): the next token known to pass it
-     * (NFI_NONE: none known), and how far tokens have been looked at */
+    /* per look-ahead slot (phases.c required_ahead): the next token known
+     * to pass it (NFI_NONE: none known), and how far tokens have been looked
+     * at: a token, or for an indexed slot the next entry of its list */
     uint32_t *req_next, *req_scanned;
+    /* per indexed slot, the tokens that pass its quick checks, in order
+     * (index_required; the workspace's) */
+    nfi_u32vec *req_lists;
 } nfi_run;
 
 /* Runs token rule ri anchored at token s; on a match fills m (longest). */
@@ -484,6 +517,10 @@ nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m
 pcre2_match_data *nfi_ws_match_data(nfi_engine_ws *ws);
 /* Scratch arrays of the workspace. */
 uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n);
+/* The workspace's token lists of the look-ahead slots (phases.c
+ * index_required; nreq_slots + 1 of its rules), NULL when it has fewer
+ * than n. */
+nfi_u32vec *nfi_ws_req_lists(nfi_engine_ws *ws, size_t n);
 nfi_found_list *nfi_ws_found(nfi_engine_ws *ws);
 /* Vocab id of a doc form id (cached per document in the workspace). */
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);

@@ -20,7 +20,7 @@
 
 #define UNCOMPUTED (NFI_NONE - 1)
 
-typedef NFI_VEC(uint32_t) u32vec;
+typedef nfi_u32vec u32vec;
 
 /* A token class (nfi_ws_classify): 40 bytes. */
 #define NFI_CLASS_BYTES 23
@@ -66,6 +66,8 @@ struct nfi_engine_ws {
     uint32_t *class_slots;
     NFI_VEC(nfi_token_class) classes;
     NFI_VEC(uint64_t) class_groups; /* phases.len per class */
+    u32vec *req_lists; /* per look-ahead slot (phases.c index_required) */
+    size_t nreq_lists;
 };
 
 nfi_engine_ws *nfi_engine_ws_new(const nf_rules *r, nf_error *err)
@@ -77,7 +79,9 @@ nfi_engine_ws *nfi_engine_ws_new(const nf_rules *r, nf_error *err)
     ws->nbuckets = (size_t)r->max_tokens + 2;
     ws->buckets = calloc(ws->nbuckets, sizeof *ws->buckets);
     ws->marks = calloc((size_t)r->max_prog + 1, sizeof *ws->marks);
-    if (!ws->md || !ws->buckets || !ws->marks) goto nomem;
+    ws->nreq_lists = (size_t)r->nreq_slots + 1;
+    ws->req_lists = calloc(ws->nreq_lists, sizeof *ws->req_lists);
+    if (!ws->md || !ws->buckets || !ws->marks || !ws->req_lists) goto nomem;
     size_t rows = 64; /* the ring spans the longest match */
     while (rows < (size_t)r->max_tokens + 2) rows *= 2;
     ws->re_mask = (uint32_t)rows - 1;
@@ -103,6 +107,8 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     nfi_vec_free(&ws->bcaps);
     for (size_t i = 0; ws->buckets && i < ws->nbuckets; i++) nfi_vec_free(&ws->buckets[i]);
     free(ws->buckets);
+    for (size_t i = 0; ws->req_lists && i < ws->nreq_lists; i++) nfi_vec_free(&ws->req_lists[i]);
+    free(ws->req_lists);
     free(ws->marks);
     free(ws->re_tag);
     free(ws->re_known);
@@ -130,6 +136,11 @@ uint32_t *nfi_ws_u32(nfi_engine_ws *ws, int which, size_t n)
 }
 
 pcre2_match_data *nfi_ws_match_data(nfi_engine_ws *ws) { return ws->md; }
+
+nfi_u32vec *nfi_ws_req_lists(nfi_engine_ws *ws, size_t n)
+{
+    return n <= ws->nreq_lists ? ws->req_lists : NULL;
+}
 
 nfi_found_list *nfi_ws_found(nfi_engine_ws *ws)
 {
@@ -198,6 +209,10 @@ void nfi_ws_trim(nfi_engine_ws *ws)
             ws->caps64[i] = 0;
         }
     TRIM_VEC(ws->bcaps);
+    size_t list_bytes = 0; /* the slots' lists as one array: together */
+    for (size_t i = 0; i < ws->nreq_lists; i++) list_bytes += ws->req_lists[i].cap * sizeof(uint32_t);
+    for (size_t i = 0; i < ws->nreq_lists && list_bytes > NFI_WS_KEEP_BYTES; i++)
+        nfi_vec_free(&ws->req_lists[i]);
     TRIM_VEC(ws->found.items);
     TRIM_VEC(ws->found.caps);
 }

@@ -1941,6 +1941,135 @@ static void share_required_slots(nf_rules *r)
     }
 }
 
+typedef struct word_slot {
+    uint32_t word, slot;
+} word_slot;
+
+static int cmp_word_slot(const void *a, const void *b)
+{
+    const word_slot *x = a, *y = b;
+    if (x->word != y->word) return x->word < y->word ? -1 : 1;
+    return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+typedef NFI_VEC(word_slot) word_slot_vec;
+typedef NFI_VEC(struct nfi_req_check) req_check_vec;
+
+/* Appends the quick check of required instruction in of p (slot slot) to
+ * words or checks; false when it has none (engine.h, nf_rules.reqc). */
+static bool add_quick_check(const nfi_prog *p, const nfi_inst *in, uint32_t slot,
+                            word_slot_vec *words, req_check_vec *checks, nf_status *st)
+{
+    struct nfi_req_check ch = {0, slot, 0, 0};
+    if (in->op == NFI_OP_LEX && in->x < 64) {
+        ch.kind = NFI_REQC_STARTS;
+        ch.mask = 1ull << in->x;
+    } else if (in->op != NFI_OP_TEST || !p->ct || !p->ct[in->x].ok) {
+        return false;
+    } else if (p->ct[in->x].never) {
+        return true; /* passes nowhere: nothing to find */
+    } else {
+        const nfi_ctest *c = &p->ct[in->x];
+        if (c->norm != NFI_NONE || c->nwords) {
+            const uint32_t *w = c->nwords ? c->words : &c->norm;
+            for (uint32_t k = 0; k < (c->nwords ? c->nwords : 1); k++) {
+                word_slot *ws = nfi_vec_push(words);
+                if (!ws) return *st = NF_ERR_NOMEM, false;
+                *ws = (word_slot){w[k], slot};
+            }
+            return true;
+        }
+        if ((ch.mask = needed_lexicons(c))) ch.kind = NFI_REQC_SINGLE;
+        else if ((ch.mask = c->fmask)) ch.kind = NFI_REQC_FEAT, ch.want = c->fwant;
+        else return false;
+    }
+    struct nfi_req_check *q = nfi_vec_push(checks);
+    if (!q) return *st = NF_ERR_NOMEM, false;
+    *q = ch;
+    return true;
+}
+
+/* The quick checks of every slot all of whose required instructions have
+ * one (marked in r->req_indexed): words into *words (sorted by word, then
+ * slot), the others into *checks. */
+static nf_status collect_indexed_slots(nf_rules *r, word_slot_vec *words, req_check_vec *checks)
+{
+    nf_status st = NF_OK;
+    uint8_t *seen = calloc(r->nreq_slots + 1, 1);
+    if (!seen) return NF_ERR_NOMEM;
+    for (size_t i = 0; i < r->rules.len && st == NF_OK; i++) {
+        const nfi_prog *p = r->rules.items[i].prog;
+        if (!p || !p->req_n || seen[p->req_slot]) continue;
+        seen[p->req_slot] = 1;
+        size_t nw = words->len, nc = checks->len;
+        bool all = true;
+        for (uint32_t k = 0; k < p->req_n && all; k++)
+            all = add_quick_check(p, &p->code[p->req_pcs[k]], p->req_slot, words, checks, &st);
+        if (!all) { /* scanned instead */
+            words->len = nw;
+            checks->len = nc;
+        }
+        r->req_indexed[p->req_slot] = all;
+    }
+    free(seen);
+    if (words->len) qsort(words->items, words->len, sizeof *words->items, cmp_word_slot);
+    return st;
+}
+
+/* Indexes the look-ahead slots whose quick check is a set of words or of
+ * lexicons (engine.h reqw_*, reql_*), so that each document finds their
+ * tokens in one pass instead of a scan per slot. */
+static nf_status index_required_slots(nf_rules *r)
+{
+    r->req_indexed = nfi_arena_alloc(&r->arena, r->nreq_slots + 1);
+    if (!r->req_indexed) return NF_ERR_NOMEM;
+    memset(r->req_indexed, 0, r->nreq_slots + 1);
+    memset(r->reqw_bits, 0, sizeof r->reqw_bits);
+    word_slot_vec words = {0};
+    req_check_vec checks = {0};
+    nf_status st = collect_indexed_slots(r, &words, &checks);
+    size_t n = words.len;
+    uint32_t keys = 16;
+    while (st == NF_OK && keys < 2 * n + 2) keys *= 2;
+    r->reqw_nkeys = keys;
+    r->reqw_keys = st == NF_OK ? nfi_arena_alloc(&r->arena, keys * 3 * sizeof *r->reqw_keys) : NULL;
+    r->reqw_slots = r->reqw_keys ? nfi_arena_alloc(&r->arena, (n + 1) * sizeof *r->reqw_slots) : NULL;
+    r->reqc = r->reqw_slots ? nfi_arena_alloc(&r->arena, (checks.len + 1) * sizeof *r->reqc) : NULL;
+    if (st == NF_OK && !r->reqc) st = NF_ERR_NOMEM;
+    if (st == NF_OK) {
+        memset(r->reqw_keys, 0, keys * 3 * sizeof *r->reqw_keys);
+        r->reqw_start = r->reqw_keys + keys;
+        r->reqw_count = r->reqw_start + keys;
+        for (size_t i = 0; i < n;) {
+            size_t j = i;
+            while (j < n && words.items[j].word == words.items[i].word) j++; /* [i, j): one word */
+            uint32_t w = words.items[i].word, h = (w * 2654435761u) & (keys - 1);
+            while (r->reqw_keys[h]) h = (h + 1) & (keys - 1);
+            r->reqw_keys[h] = w + 1;
+            r->reqw_start[h] = (uint32_t)i;
+            r->reqw_count[h] = (uint32_t)(j - i);
+            r->reqw_bits[(w >> 6) & 63] |= 1ull << (w & 63);
+            for (size_t k = i; k < j; k++) r->reqw_slots[k] = words.items[k].slot;
+            i = j;
+        }
+        r->reqc_single = r->reqc_starts = 0;
+        uint32_t m = 0;
+        for (uint32_t kind = 0; kind <= NFI_REQC_FEAT; kind++) { /* by kind */
+            r->reqc_from[kind] = m;
+            for (size_t k = 0; k < checks.len; k++)
+                if (checks.items[k].kind == kind) r->reqc[m++] = checks.items[k];
+        }
+        r->reqc_from[NFI_REQC_FEAT + 1] = m;
+        for (size_t k = 0; k < checks.len; k++) {
+            if (checks.items[k].kind == NFI_REQC_SINGLE) r->reqc_single |= checks.items[k].mask;
+            if (checks.items[k].kind == NFI_REQC_STARTS) r->reqc_starts |= checks.items[k].mask;
+        }
+    }
+    nfi_vec_free(&words);
+    nfi_vec_free(&checks);
+    return st;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -2054,6 +2183,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
     nfi_strtab_free(&res);
     nfi_arena_free(&tmp);
     if (st == NF_OK) share_required_slots(r);
+    if (st == NF_OK) st = index_required_slots(r);
     if (st == NF_OK) st = group_features(r);
     if (st == NF_OK) st = nfi_lex_vocab_masks(r);
     return st;

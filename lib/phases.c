@@ -287,6 +287,35 @@ static uint32_t match_limit(const nfi_run *run, const nfi_rule *ru, uint32_t s)
     return limit > s + ru->max_tokens ? s + ru->max_tokens : limit;
 }
 
+/* Whether token t passes one of p's required instructions (its quick
+ * checks passed). */
+static bool required_at(const nfi_run *run, const nfi_prog *p, uint32_t t)
+{
+    bool pass = p->req_words_exact;
+    for (uint32_t k = 0; k < p->req_n && !pass; k++) pass = may_take(run, p, &p->code[p->req_pcs[k]], t);
+    return pass;
+}
+
+/* required_ahead for an indexed slot: its tokens that pass the quick
+ * checks are listed (index_required), so only those are looked at;
+ * req_scanned is the next entry of its list not known to fail. */
+static bool required_indexed(const nfi_run *run, const nfi_prog *p, uint32_t s, uint32_t limit)
+{
+    uint32_t ri = p->req_slot, c = run->req_scanned[ri];
+    const uint32_t *pos = run->req_lists[ri].items;
+    uint32_t end = (uint32_t)run->req_lists[ri].len;
+    while (c < end && pos[c] < s) c++;
+    for (; c < end && pos[c] < limit; c++)
+        if (required_at(run, p, pos[c])) {
+            run->req_next[ri] = pos[c];
+            run->req_scanned[ri] = c + 1;
+            return true;
+        }
+    run->req_next[ri] = NFI_NONE;
+    run->req_scanned[ri] = c;
+    return false;
+}
+
 /* False when no token in [s, limit) passes one of p's required
  * instructions (p->req_pcs), so that it cannot match at s. Starts only grow
  * within a phase, so each token is looked at once per look-ahead slot (rules
@@ -298,6 +327,7 @@ static bool required_ahead(const nfi_run *run, const nfi_prog *p, uint32_t s, ui
 {
     uint32_t *next = run->req_next, *scanned = run->req_scanned, ri = p->req_slot;
     if (next[ri] != NFI_NONE && next[ri] >= s) return next[ri] < limit;
+    if (run->r->req_indexed[ri]) return required_indexed(run, p, s, limit);
     for (uint32_t t = scanned[ri] > s ? scanned[ri] : s; t < limit; t++) {
         if (p->req_nwords) { /* a look-up of the token's id first */
             uint32_t v = run->tokvocab[t];
@@ -307,10 +337,7 @@ static bool required_ahead(const nfi_run *run, const nfi_prog *p, uint32_t s, ui
         } else if (p->req_lexmask && !(nfi_lexbits(run, t) & p->req_lexmask)) {
             continue;
         }
-        bool pass = p->req_words_exact;
-        for (uint32_t k = 0; k < p->req_n && !pass; k++)
-            pass = may_take(run, p, &p->code[p->req_pcs[k]], t);
-        if (pass) {
+        if (required_at(run, p, t)) {
             next[ri] = t;
             scanned[ri] = t + 1;
             return true;
@@ -421,6 +448,74 @@ static NFI_HOT_INLINE size_t add_group(const nfi_run *run, const nfi_phase *P, u
     if (P->grp_pf_count[g])
         nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
     return nc;
+}
+
+/* The lexicons (< 64) token t starts an entry of; all of them when its
+ * word has no vocab mask (the full test decides). */
+static inline uint64_t lex_start_bits(const nfi_run *run, uint32_t t)
+{
+    uint32_t v = run->tokvocab[t];
+    if (v == NFI_NONE) return 0;
+    return v < run->r->nvmask ? run->r->vocab_starts[v] : ~0ull;
+}
+
+/* Appends token t to the list of slot once (last: per slot, the last
+ * token appended). */
+static inline bool add_hit(nfi_run *run, uint32_t *last, uint32_t slot, uint32_t t)
+{
+    if (last[slot] == t) return true;
+    last[slot] = t;
+    uint32_t *at = nfi_vec_push(&run->req_lists[slot]);
+    if (!at) return false;
+    *at = t;
+    return true;
+}
+
+/* Appends token t to the list of each indexed look-ahead slot whose quick
+ * checks it passes (engine.h, nf_rules.reqw_*, reqc). */
+static bool token_hits(nfi_run *run, uint32_t *last, uint32_t t)
+{
+    const nf_rules *r = run->r;
+    uint32_t v = run->tokvocab[t];
+    if (v != NFI_NONE && ((r->reqw_bits[(v >> 6) & 63] >> (v & 63)) & 1)) {
+        uint32_t m = r->reqw_nkeys - 1;
+        for (uint32_t h = (v * 2654435761u) & m; r->reqw_keys[h]; h = (h + 1) & m)
+            if (r->reqw_keys[h] == v + 1) {
+                for (uint32_t k = 0; k < r->reqw_count[h]; k++)
+                    if (!add_hit(run, last, r->reqw_slots[r->reqw_start[h] + k], t)) return false;
+                break;
+            }
+    }
+    const struct nfi_req_check *c = r->reqc;
+    const uint32_t *from = r->reqc_from;
+    uint64_t single = r->reqc_single ? nfi_lexbits(run, t) & r->reqc_single : 0;
+    for (uint32_t k = from[NFI_REQC_SINGLE]; single && k < from[NFI_REQC_SINGLE + 1]; k++)
+        if ((single & c[k].mask) && !add_hit(run, last, c[k].slot, t)) return false;
+    uint64_t starts = r->reqc_starts ? lex_start_bits(run, t) & r->reqc_starts : 0;
+    for (uint32_t k = from[NFI_REQC_STARTS]; starts && k < from[NFI_REQC_STARTS + 1]; k++)
+        if ((starts & c[k].mask) && !add_hit(run, last, c[k].slot, t)) return false;
+    uint64_t feat = run->feat[t];
+    for (uint32_t k = from[NFI_REQC_FEAT]; k < from[NFI_REQC_FEAT + 1]; k++)
+        if ((feat & c[k].mask) == c[k].want && !add_hit(run, last, c[k].slot, t)) return false;
+    return true;
+}
+
+/* Lists, per indexed look-ahead slot, the tokens that pass its quick
+ * checks (run->req_lists), in one pass over the tokens for all the slots
+ * where a scan per slot looked at each token once per slot. Starts each
+ * indexed slot's req_scanned at its list's first entry. */
+static nf_status index_required(nfi_run *run)
+{
+    size_t nslots = run->r->nreq_slots + 1, nt = run->doc->tokens.len;
+    if (!(run->req_lists = nfi_ws_req_lists(run->ws, nslots))) return NF_ERR_INVALID;
+    for (size_t k = 0; k < nslots; k++) run->req_lists[k].len = 0;
+    uint32_t *last = run->req_next;
+    memset(last, 0xff, nslots * sizeof *last);
+    for (uint32_t t = 0; t < nt; t++)
+        if (!token_hits(run, last, t)) return NF_ERR_NOMEM;
+    memset(last, 0xff, nslots * sizeof *last); /* req_next: none known */
+    memset(run->req_scanned, 0, nslots * sizeof *run->req_scanned);
+    return NF_OK;
 }
 
 static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
@@ -629,9 +724,7 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
     size_t nslots = rules->nreq_slots + 1;
     run.req_next = nfi_ws_u32(run.ws, NFI_WS_REQ_NEXT, nslots);
     run.req_scanned = nfi_ws_u32(run.ws, NFI_WS_REQ_SCANNED, nslots);
-    if (!run.req_next || !run.req_scanned) return NF_ERR_NOMEM;
-    memset(run.req_next, 0xff, nslots * sizeof *run.req_next);
-    memset(run.req_scanned, 0, nslots * sizeof *run.req_scanned);
+    if (!run.req_next || !run.req_scanned) return NF_ERR_NOMEM; /* set by index_required */
     for (size_t i = 0; i < nt; i++) run.sent_end[i] = (uint32_t)nt;
     for (size_t s = 0; s < doc->sentences.len; s++) {
         const nf_sentence *se = &doc->sentences.items[s];
@@ -640,6 +733,7 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
         for (size_t i = a; i < b; i++) run.sent_end[i] = (uint32_t)b;
     }
     if ((st = nfi_ws_classify(run.ws, &run)) != NF_OK) return st;
+    if ((st = index_required(&run)) != NF_OK) return st;
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
         st = run_phase(&run, ph, err);
     nfi_ws_trim(run.ws); /* before sort_anns allocates */

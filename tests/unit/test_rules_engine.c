@@ -495,6 +495,57 @@ NF_TEST(rules_negated_regex_skipped_by_features)
     nf_rules_free(r);
 }
 
+/* The look-ahead finds the tokens of its slots through a per-document
+ * index of each slot's quick checks: words or a feature (a number) for one
+ * slot, the feature alone for another (found at the start itself), the
+ * start of a longer lexicon entry for a third; a slot whose
+ * required step is an annotation is scanned instead. Each rule matches
+ * where its required token follows within reach and not where only the
+ * quick check passes ("new town") or the token is out of reach. */
+NF_TEST(rules_required_index)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "phases: [first, second]\n"
+                       "lexicons:\n"
+                       "  CITY:\n"
+                       "    entries: [new york, san jose]\n"
+                       "rules:\n"
+                       "  - name: scored\n"
+                       "    phase: first\n"
+                       "    pattern: '[cap:upper] []{0,2} (point | [kind:number])'\n"
+                       "    emit: SCORED\n"
+                       "  - name: num\n"
+                       "    phase: first\n"
+                       "    pattern: '[cap:upper]? [kind:number]'\n"
+                       "    emit: NUM\n"
+                       "    overlap: true\n"
+                       "  - name: went\n"
+                       "    phase: first\n"
+                       "    pattern: '[cap:title] []{0,2} @CITY'\n"
+                       "    emit: WENT\n"
+                       "  - name: after\n"
+                       "    phase: second\n"
+                       "    pattern: 'zed []{0,2} <WENT>'\n"
+                       "    emit: AFTER\n");
+    NF_CHECK(r != NULL);
+    for (size_t i = 0; r && i < r->rules.len; i++) {
+        const nfi_prog *p = r->rules.items[i].prog;
+        NF_CHECK(p && p->req_n >= 1);
+        bool by_annotation = strcmp(r->rules.items[i].name, "after") == 0;
+        NF_CHECK(p && r->req_indexed[p->req_slot] == !by_annotation);
+    }
+    char buf[400];
+    nf_doc *d = run(r, "Alpha b c point ; Beta 7 ; Gamma d e f 9 ; Omar b new york ; "
+                       "Ruth c new town ; Sara san jose ; zed k Lou new york");
+    NF_CHECK_EQ_STR(anns(d, "SCORED", buf, sizeof buf), "SCORED:Alpha b c point|SCORED:Beta 7");
+    NF_CHECK_EQ_STR(anns(d, "NUM", buf, sizeof buf), "NUM:Beta 7|NUM:7|NUM:9"); /* "7", "9" at their start */
+    NF_CHECK_EQ_STR(anns(d, "WENT", buf, sizeof buf),
+                    "WENT:Omar b new york|WENT:Sara san jose|WENT:Lou new york");
+    NF_CHECK_EQ_STR(anns(d, "AFTER", buf, sizeof buf), "AFTER:zed k Lou new york");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* Rules of a phase with the same required word share one look-ahead
  * state, though their reach differs: the short rule (tried first, as its
  * first token is a word) looks at three tokens and finds none, and the
