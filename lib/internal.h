@@ -105,6 +105,20 @@ void nfi_vec_shrink_raw(void *items_ptr, size_t len, size_t *cap, size_t elem);
  * different elements equal), so that the result is the one qsort gives. */
 void nfi_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/* A 64-bit sort key with what it stands for (an index, mostly). */
+typedef struct nfi_keyed {
+    uint64_t key;
+    uint32_t val;
+} nfi_keyed;
+
+/* Sorts a[0, n) by key, stably (equal keys keep their order), with tmp
+ * (room for n) as scratch. No comparator calls, for the arrays of the rule
+ * engine, where qsort's calls were most of the cost: a merge sort below
+ * 1024 entries, above a radix sort by the bytes in which some keys differ
+ * (a key of a few varying bytes costs a few passes). A sort by several
+ * fields is one sort per 64 bits of fields, the least significant first. */
+void nfi_sort_keyed(nfi_keyed *a, nfi_keyed *tmp, size_t n);
+
 /* ------------------------------------------------------------ strings */
 
 /* An interning table: equal strings get equal ids (0, 1, 2, ...). */

@@ -38,30 +38,36 @@ static nf_status add_match(nfi_run *run, const nfi_match *m)
     return NF_OK;
 }
 
-/* Resolution order: priority desc, length desc, rule asc, start asc
- * (the priority is copied in, so the comparator needs no context). */
-typedef struct ord {
-    int32_t prio;
-    uint32_t len, rule, start, idx;
-} ord;
+/* The field of a sort key that orders x descending. */
+static inline uint64_t desc32(uint32_t x) { return UINT32_MAX - x; }
 
-static int cmp_ord(const void *a, const void *b)
+/* Matches fl->items[o[i].val] in resolution order: priority desc, length
+ * desc, rule asc, start asc, then as found (o in found order coming in;
+ * two stable sorts, the minor fields first). */
+static void sort_resolution(const nf_rules *r, const nfi_found *items, nfi_keyed *o,
+                            nfi_keyed *tmp, size_t n)
 {
-    const ord *x = a, *y = b;
-    if (x->prio != y->prio) return x->prio > y->prio ? -1 : 1;
-    if (x->len != y->len) return x->len > y->len ? -1 : 1;
-    if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    for (size_t i = 0; i < n; i++) o[i].key = (uint64_t)items[o[i].val].rule << 32 | items[o[i].val].start;
+    nfi_sort_keyed(o, tmp, n);
+    for (size_t i = 0; i < n; i++) {
+        const nfi_found *m = &items[o[i].val];
+        uint32_t prio = (uint32_t)((int64_t)INT32_MAX - r->rules.items[m->rule].priority);
+        o[i].key = (uint64_t)prio << 32 | desc32(m->end - m->start);
+    }
+    nfi_sort_keyed(o, tmp, n);
 }
 
-static int cmp_emit(const void *a, const void *b)
+/* Kept matches fl->items[o[i].val] in the order they are emitted: start
+ * asc, length desc, rule asc, then as found. */
+static void sort_emission(const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp, size_t n)
 {
-    const ord *x = a, *y = b; /* here: start asc, end desc, rule asc */
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    if (x->len != y->len) return x->len > y->len ? -1 : 1;
-    if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    for (size_t i = 0; i < n; i++) o[i].key = (uint64_t)items[o[i].val].rule << 32 | o[i].val;
+    nfi_sort_keyed(o, tmp, n);
+    for (size_t i = 0; i < n; i++) {
+        const nfi_found *m = &items[o[i].val];
+        o[i].key = (uint64_t)m->start << 32 | desc32(m->end - m->start);
+    }
+    nfi_sort_keyed(o, tmp, n);
 }
 
 static nf_span tok_span(const nf_doc *doc, uint32_t s, uint32_t e)
@@ -601,7 +607,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     /* resolve */
     size_t nm = fl->items.len;
     if (!nm) return NF_OK;
-    ord *o = malloc(nm * sizeof *o);
+    nfi_keyed *o = malloc(2 * nm * sizeof *o), *tmp = o + nm;
     /* tokens taken by a kept match: a byte each (a quarter of the room) */
     uint8_t *occ = (uint8_t *)nfi_ws_u32(run->ws, NFI_WS_STAMP, nt / 4 + 1);
     if (!o || !occ) {
@@ -609,18 +615,11 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         return NF_ERR_NOMEM;
     }
     memset(occ, 0, (nt + 1) * sizeof *occ);
-    for (size_t i = 0; i < nm; i++) {
-        const nfi_found *m = &fl->items.items[i];
-        o[i].prio = r->rules.items[m->rule].priority;
-        o[i].len = m->end - m->start;
-        o[i].rule = m->rule;
-        o[i].start = m->start;
-        o[i].idx = (uint32_t)i;
-    }
-    qsort(o, nm, sizeof *o, cmp_ord);
+    for (size_t i = 0; i < nm; i++) o[i].val = (uint32_t)i;
+    sort_resolution(r, fl->items.items, o, tmp, nm);
     size_t kept = 0;
     for (size_t i = 0; i < nm; i++) {
-        const nfi_found *m = &fl->items.items[o[i].idx];
+        const nfi_found *m = &fl->items.items[o[i].val];
         if (!r->rules.items[m->rule].overlap) {
             bool clash = false;
             for (uint32_t t = m->start; t < m->end && !clash; t++) clash = occ[t] != 0;
@@ -629,11 +628,11 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         }
         o[kept++] = o[i];
     }
-    qsort(o, kept, sizeof *o, cmp_emit);
+    sort_emission(fl->items.items, o, tmp, kept);
     size_t nold = doc->anns.len;
-    for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &fl->items.items[o[i].idx], nold);
+    for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &fl->items.items[o[i].val], nold);
     for (size_t i = 0; i < kept && st == NF_OK; i++) {
-        const nfi_found *m = &fl->items.items[o[i].idx];
+        const nfi_found *m = &fl->items.items[o[i].val];
         if (nfi_ws_recording(run->ws)) {
             nfi_match rm;
             memset(&rm, 0, sizeof rm);
@@ -649,49 +648,36 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     return st;
 }
 
-/* Token positions order annotations as their bytes would (tokens are
- * ordered, never empty and do not overlap), in half the room. */
-typedef struct ann_key {
-    uint32_t start, end, idx;
-} ann_key;
-
-static int cmp_ann_key(const void *a, const void *b)
-{
-    const ann_key *x = a, *y = b;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    if (x->end != y->end) return x->end > y->end ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 /* Final order of doc->anns: start asc, end desc, then phase and rule order
- * (the order they were made in). */
+ * (the order they were made in). Token positions order annotations as their
+ * bytes would (tokens are ordered, never empty and do not overlap). */
 static nf_status sort_anns(nf_doc *doc)
 {
     size_t n = doc->anns.len;
     if (n < 2) return NF_OK;
-    ann_key *k = malloc(n * sizeof *k);
+    nfi_keyed *k = malloc(2 * n * sizeof *k);
     if (!k) return NF_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
-        k[i].start = doc->anns.items[i].tok_start;
-        k[i].end = doc->anns.items[i].tok_end;
-        k[i].idx = (uint32_t)i;
+        const nfi_ann *a = &doc->anns.items[i];
+        k[i].key = (uint64_t)a->tok_start << 32 | desc32(a->tok_end);
+        k[i].val = (uint32_t)i;
     }
-    qsort(k, n, sizeof *k, cmp_ann_key);
-    /* slot i takes annotation k[i].idx: follow each cycle of that
+    nfi_sort_keyed(k, k + n, n);
+    /* slot i takes annotation k[i].val: follow each cycle of that
      * permutation with one annotation in hand (no copy of the array) */
     nfi_ann *a = doc->anns.items;
     for (size_t i = 0; i < n; i++) {
-        if (k[i].idx == i || k[i].idx == NFI_NONE) continue;
+        if (k[i].val == i || k[i].val == NFI_NONE) continue;
         nfi_ann held = a[i];
         size_t j = i;
-        while (k[j].idx != i) {
-            size_t from = k[j].idx;
+        while (k[j].val != i) {
+            size_t from = k[j].val;
             a[j] = a[from];
-            k[j].idx = NFI_NONE;
+            k[j].val = NFI_NONE;
             j = from;
         }
         a[j] = held;
-        k[j].idx = NFI_NONE;
+        k[j].val = NFI_NONE;
     }
     free(k);
     return NF_OK;

@@ -226,6 +226,77 @@ void nfi_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
     }
 }
 
+static void insertion_keyed(nfi_keyed *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        nfi_keyed x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1].key > x.key; j--) a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+/* Bottom-up merge sort from runs of 8 sorted by insertion (stable). */
+static void merge_keyed(nfi_keyed *a, nfi_keyed *tmp, size_t n)
+{
+    enum { RUN = 8 };
+    for (size_t i = 0; i < n; i += RUN) insertion_keyed(a + i, n - i < RUN ? n - i : RUN);
+    nfi_keyed *from = a, *to = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) to[k++] = from[j].key < from[i].key ? from[j++] : from[i++];
+            while (i < mid) to[k++] = from[i++];
+            while (j < hi) to[k++] = from[j++];
+        }
+        nfi_keyed *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a) memcpy(a, from, n * sizeof *a);
+}
+
+/* LSD radix sort by the bytes in which some keys differ (stable). */
+static void radix_keyed(nfi_keyed *a, nfi_keyed *tmp, size_t n)
+{
+    uint64_t all_and = ~0ull, all_or = 0;
+    for (size_t i = 0; i < n; i++) {
+        all_and &= a[i].key;
+        all_or |= a[i].key;
+    }
+    uint64_t varying = all_and ^ all_or;
+    uint32_t count[256];
+    nfi_keyed *from = a, *to = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        if (!((varying >> shift) & 0xff)) continue; /* a byte all keys share */
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++) count[(from[i].key >> shift) & 0xff]++;
+        uint32_t at = 0;
+        for (size_t v = 0; v < 256; v++) {
+            uint32_t c = count[v];
+            count[v] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++) to[count[(from[i].key >> shift) & 0xff]++] = from[i];
+        nfi_keyed *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a) memcpy(a, from, n * sizeof *a);
+}
+
+void nfi_sort_keyed(nfi_keyed *a, nfi_keyed *tmp, size_t n)
+{
+    if (n < 2) return;
+    size_t i = 1;
+    while (i < n && a[i - 1].key <= a[i].key) i++;
+    if (i == n) return; /* in order already */
+    if (n <= 16) insertion_keyed(a, n);
+    else if (n < 1024 || n > UINT32_MAX) merge_keyed(a, tmp, n);
+    else radix_keyed(a, tmp, n);
+}
+
 /* ------------------------------------------------------------ strings */
 
 static inline uint64_t load_u64(const unsigned char *p)

@@ -1071,3 +1071,45 @@ NF_TEST(rules_required_literal_ahead)
     nf_doc_free(d);
     nf_rules_free(r);
 }
+
+/* nfi_sort_keyed (the engine's sorts) against a reference: qsort by key,
+ * then by the original position, so that equal keys must keep their order.
+ * Sizes for each of its ways (insertion, merge, radix), keys with few
+ * distinct values (many ties) and keys that differ only in a high byte
+ * (the radix sort skips the bytes all keys share). */
+static int cmp_keyed_ref(const void *a, const void *b)
+{
+    const nfi_keyed *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->val < y->val ? -1 : x->val > y->val;
+}
+
+NF_TEST(sort_keyed_is_a_stable_sort)
+{
+    static const size_t sizes[] = {0, 1, 2, 15, 16, 17, 100, 1023, 1024, 3000};
+    uint64_t seed = 88172645463325252ull;
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        for (int shape = 0; shape < 3; shape++) {
+            size_t n = sizes[si];
+            nfi_keyed *a = malloc((n + 1) * sizeof *a), *ref = malloc((n + 1) * sizeof *a);
+            nfi_keyed *tmp = malloc((n + 1) * sizeof *a);
+            NF_CHECK(a && ref && tmp);
+            if (!a || !ref || !tmp) {
+                free(a), free(ref), free(tmp);
+                return;
+            }
+            for (size_t i = 0; i < n; i++) {
+                seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+                uint64_t k = shape == 0 ? seed : shape == 1 ? seed % 7 : (seed % 5) << 48 | 0x1234;
+                a[i] = ref[i] = (nfi_keyed){k, (uint32_t)i};
+            }
+            qsort(ref, n, sizeof *ref, cmp_keyed_ref);
+            nfi_sort_keyed(a, tmp, n);
+            bool same = true;
+            for (size_t i = 0; i < n; i++) same = same && a[i].key == ref[i].key && a[i].val == ref[i].val;
+            NF_CHECK(same);
+            if (!same) fprintf(stderr, "size %zu shape %d\n", n, shape);
+            free(a), free(ref), free(tmp);
+        }
+    }
+}
