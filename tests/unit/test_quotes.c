@@ -608,6 +608,28 @@ NF_TEST(quotes_rule_cues_from_quote_cue_annotations)
     nf_rules_free(r);
 }
 
+/* "Chile's ambassador" is the person given that role in the document: the
+ * role's words are matched in any case (the look-up first checks the ends
+ * of the role's words, which must fold case the same way), and a role
+ * without the word ("consul") is not taken. */
+NF_TEST(quotes_speaker_by_role_of_a_body)
+{
+    static const char *const roles[] = {"Chile's Ambassador to Peru", "Chile's AMBASSADOR to Peru",
+                                        "Chile's ambassador", "Chile's consul to Peru"};
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++) {
+        char text[300];
+        snprintf(text, sizeof text, "Ines Moura, %s, toured the port on Monday. "
+                 "Chile's ambassador said the cranes were old.", roles[i]);
+        nf_doc *d = rextract(text);
+        const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the cranes") : NULL;
+        NF_CHECK(q != NULL);
+        bool by_role = q && q->canonical && strcmp(q->canonical, "Ines Moura") == 0;
+        if (by_role != (i < 3)) fprintf(stderr, "role \"%s\": %s\n", roles[i], q && q->canonical ? q->canonical : "-");
+        NF_CHECK(by_role == (i < 3));
+        nf_doc_free(d);
+    }
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
