@@ -139,6 +139,38 @@ uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n);
 /* Id of s[0,n) or NFI_NONE when absent. */
 uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n);
 uint64_t nfi_hash(const char *s, size_t n);
+/* Unaligned little loads (memcpy: no aliasing or alignment questions). */
+static inline uint64_t nfi_load_u64(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t nfi_load_u32(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Whether a[0,n) equals b[0,n), without a call for the short keys of
+ * tables and caches (a call to memcmp costs more than comparing a word):
+ * eight bytes a step and the last eight in one read that may overlap,
+ * 4-7 bytes in two overlapping reads, 1-3 by the first, middle and last. */
+static inline bool nfi_bytes_equal(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    if (n > 32) return memcmp(x, y, n) == 0;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (nfi_load_u64(x + i) != nfi_load_u64(y + i)) return false;
+        return nfi_load_u64(x + n - 8) == nfi_load_u64(y + n - 8);
+    }
+    if (n >= 4) return nfi_load_u32(x) == nfi_load_u32(y) && nfi_load_u32(x + n - 4) == nfi_load_u32(y + n - 4);
+    return n == 0 || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
+}
+
 /* A quick hash of a short token text (its first and last 8 bytes and its
  * length), for caches keyed by token text. */
 static inline uint32_t nfi_surface_hash(const unsigned char *s, size_t n)

@@ -278,21 +278,26 @@ typedef struct tk_ctx {
     size_t last_end;        /* end of the last token, for quote context */
 } tk_ctx;
 
-static void seg_push(nfi_seg_ws *ws, size_t s, size_t e)
+/* Grows the segment array (cold: it is kept from chunk to chunk). */
+static NFI_COLD bool seg_grow(nfi_seg_ws *ws)
 {
-    if (ws->segs.len == ws->segs.cap) {
-        size_t cap = ws->segs.cap ? ws->segs.cap * 2 : 64;
-        nfi_seg *items = realloc(ws->segs.items, cap * sizeof *items);
-        if (!items) {
-            ws->status = NF_ERR_NOMEM;
-            return;
-        }
-        ws->segs.items = items;
-        ws->segs.cap = cap;
+    size_t cap = ws->segs.cap ? ws->segs.cap * 2 : 64;
+    nfi_seg *items = realloc(ws->segs.items, cap * sizeof *items);
+    if (!items) {
+        ws->status = NF_ERR_NOMEM;
+        return false;
     }
-    ws->segs.items[ws->segs.len].start = s;
-    ws->segs.items[ws->segs.len].end = e;
-    ws->segs.len++;
+    ws->segs.items = items;
+    ws->segs.cap = cap;
+    return true;
+}
+
+static inline void seg_push(nfi_seg_ws *ws, size_t s, size_t e)
+{
+    if (ws->segs.len == ws->segs.cap && !seg_grow(ws)) return;
+    nfi_seg *g = &ws->segs.items[ws->segs.len++];
+    g->start = s;
+    g->end = e;
 }
 
 static inline bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
@@ -321,7 +326,7 @@ static void push_split_ampm(nfi_seg_ws *ws, const unsigned char *t, size_t s, si
 
 /* Adds one raw segment with the pre-splits both paths share: "world.Today"
  * (a full stop without the space) and "5pm". */
-static void add_seg(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e, bool dot)
+static NFI_COLD void add_seg_split(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e, bool dot)
 {
     size_t cur = s;
     if (dot && e - s >= 4 && is_alpha(t[s])) {
@@ -337,41 +342,56 @@ static void add_seg(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e, 
     push_split_ampm(ws, t, cur, e);
 }
 
+/* add_seg_split() where a split may happen (a full stop inside, or a
+ * number of 3 bytes or more), seg_push() else. */
+static inline void add_seg(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e, bool dot)
+{
+    if (dot || (e - s >= 3 && is_digit(t[s]))) add_seg_split(ws, t, s, e, dot);
+    else seg_push(ws, s, e);
+}
+
+/* A letter, digit or '_': what a word segment is made of (WB5, WB8-WB10, WB13a/b). */
+static inline bool word_byte(unsigned char c)
+{
+    return (unsigned)(ascii_class[c] - C_ALETTER) <= (unsigned)(C_ENL - C_ALETTER);
+}
+
+/* End of the word segment that starts with the word byte at t[i] (t[i,n)
+ * has no white space before the chunk's end): word bytes, and a mid mark
+ * between two letters (. ' ‘ ’) or two digits (. ' ‘ ’ , ;), WB6/7, WB11/12.
+ * *dot is set when a '.' was taken in. */
+static inline size_t word_end(const unsigned char *t, size_t i, size_t n, bool *dot)
+{
+    size_t j = i + 1;
+    for (;;) {
+        while (j < n && word_byte(t[j])) j++;
+        if (j >= n) return j;
+        size_t l2;
+        int c2 = char_class(t + j, n - j, &l2);
+        if ((c2 != C_MIDNUMLET && c2 != C_MIDNUM) || j + l2 >= n) return j;
+        /* the word bytes are ASCII: the classes of the bytes either side */
+        int last = ascii_class[t[j - 1]], next = ascii_class[t[j + l2]];
+        if (!((last == C_ALETTER && next == C_ALETTER && c2 == C_MIDNUMLET) ||
+              (last == C_NUM && next == C_NUM)))
+            return j;
+        *dot |= t[j] == '.';
+        j += l2 + 1;
+    }
+}
+
 /* UAX #29 word segments of a fast-path chunk t[s,e). */
 static void fast_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_t e)
 {
     size_t i = s;
     while (i < e) {
-        size_t l;
-        int c = char_class(t + i, e - i, &l);
-        if (c == C_ALETTER || c == C_NUM || c == C_ENL) {
-            size_t j = i + l;
-            int last = c;
+        if (word_byte(t[i])) {
             bool dot = false;
-            while (j < e) {
-                size_t l2;
-                int c2 = char_class(t + j, e - j, &l2);
-                if (c2 == C_ALETTER || c2 == C_NUM || c2 == C_ENL) {
-                    j += l2;
-                    last = c2;
-                    continue;
-                }
-                if ((c2 == C_MIDNUMLET || c2 == C_MIDNUM) && j + l2 < e) {
-                    size_t l3;
-                    int c3 = char_class(t + j + l2, e - j - l2, &l3);
-                    if ((last == C_ALETTER && c3 == C_ALETTER && c2 == C_MIDNUMLET) ||
-                        (last == C_NUM && c3 == C_NUM)) {
-                        dot |= t[j] == '.';
-                        j += l2 + l3;
-                        last = c3;
-                        continue;
-                    }
-                }
-                break;
-            }
+            size_t j = word_end(t, i, e, &dot);
             add_seg(ws, t, i, j, dot);
             i = j;
         } else {
+            size_t l;
+            char_class(t + i, e - i, &l);
             add_seg(ws, t, i, i + l, false);
             i += l;
         }
@@ -387,38 +407,16 @@ static size_t fast_chunk(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_
 {
     size_t i = s;
     while (i < n) {
-        size_t l;
-        int c = char_class(t + i, n - i, &l);
-        if (c == C_SPACE || c == C_NL) break;
-        if (c == C_ALETTER || c == C_NUM || c == C_ENL) {
-            size_t j = i + l;
-            int last = c;
+        if (word_byte(t[i])) {
             bool dot = false;
-            while (j < n) {
-                size_t l2;
-                int c2 = char_class(t + j, n - j, &l2);
-                if (c2 == C_ALETTER || c2 == C_NUM || c2 == C_ENL) {
-                    j += l2;
-                    last = c2;
-                    continue;
-                }
-                if ((c2 == C_MIDNUMLET || c2 == C_MIDNUM) && j + l2 < n) {
-                    size_t l3;
-                    int c3 = char_class(t + j + l2, n - j - l2, &l3);
-                    if ((last == C_ALETTER && c3 == C_ALETTER && c2 == C_MIDNUMLET) ||
-                        (last == C_NUM && c3 == C_NUM)) {
-                        dot |= t[j] == '.';
-                        j += l2 + l3;
-                        last = c3;
-                        continue;
-                    }
-                }
-                break;
-            }
+            size_t j = word_end(t, i, n, &dot);
             if (!*icu) add_seg(ws, t, i, j, dot);
             i = j;
             continue;
         }
+        size_t l;
+        int c = char_class(t + i, n - i, &l);
+        if (c == C_SPACE || c == C_NL) break;
         if (c == C_ICU) *icu = true;
         if (t[i] == ':' || t[i] == '@') *colon_at = true;
         if (!*icu) add_seg(ws, t, i, i + l, false);
@@ -518,10 +516,17 @@ static inline void shape_put(shape_acc *a, const char *c, size_t n)
     a->len += n;
 }
 
-static const char *const shape_letters = "Xxd";
+/* The shape character of an ASCII byte: X upper, x lower, d digit, else itself. */
+static inline char ascii_shape(unsigned char c)
+{
+    return is_upper(c) ? 'X' : is_lower(c) ? 'x' : is_digit(c) ? 'd' : (char)c;
+}
 
 /* Norm and shape of an all-ASCII token, or one whose only non-ASCII
- * characters are known marks without case; false when ICU must fold. */
+ * characters are known marks without case; false when ICU must fold.
+ * The shape's runs are counted in the loop's own variables (a character
+ * of one byte is a run's whole key) and put into shape_acc only when a
+ * mark of several bytes comes. */
 static bool forms_simple(const unsigned char *t, size_t s, size_t e, char *norm, size_t *nlen,
                          char *shape, size_t *slen, uint32_t *flags)
 {
@@ -531,18 +536,18 @@ static bool forms_simple(const unsigned char *t, size_t s, size_t e, char *norm,
     for (size_t i = s; i < e;) {
         unsigned char c = t[i];
         if (c < 0x80) {
-            const char *sc = (const char *)&t[i];
-            if (is_upper(c)) {
-                has_upper = true;
-                sc = &shape_letters[0];
-            } else if (is_lower(c)) {
-                has_lower = true;
-                sc = &shape_letters[1];
-            } else if (is_digit(c)) {
-                sc = &shape_letters[2];
-            }
+            has_upper |= is_upper(c);
+            has_lower |= is_lower(c);
             norm[nl++] = (char)lower(c);
-            shape_put(&a, sc, 1);
+            char sc = ascii_shape(c);
+            if (a.last_len == 1 && a.last[0] == sc) {
+                if (++a.run < 4) shape[a.len++] = sc;
+            } else {
+                a.run = 0;
+                a.last[0] = sc;
+                a.last_len = 1;
+                shape[a.len++] = sc;
+            }
             i++;
             continue;
         }
@@ -856,13 +861,6 @@ nf_status nfi_tokens_publish(nf_doc *doc)
     return NF_OK;
 }
 
-static inline bool same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-
 /* Norm, shape and the case flags of t[s,e): from the cache or computed. */
 static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t *flags)
 {
@@ -873,7 +871,7 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t 
     nfi_form_cache *ce = NULL;
     if (n <= sizeof ce->s) {
         ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
-        if (ce->gen == ws->gen && ce->len == n && same_bytes(ce->s, p, n)) {
+        if (ce->gen == ws->gen && ce->len == n && nfi_bytes_equal(ce->s, p, n)) {
             tok->norm = ce->norm;
             tok->shape = ce->shape;
             *flags |= ce->flags;
@@ -897,7 +895,9 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t 
     nfi_shape_cache *sc = NULL;
     if (slen <= sizeof sc->s) {
         sc = &ws->shapes[nfi_surface_hash((const unsigned char *)shape, slen) & (NFI_SHAPE_CACHE - 1)];
-        if (sc->gen == ws->gen && sc->len == slen && memcmp(sc->s, shape, slen) == 0) tok->shape = sc->id;
+        if (sc->gen == ws->gen && sc->len == slen &&
+            nfi_bytes_equal(sc->s, shape, slen))
+            tok->shape = sc->id;
     }
     if (tok->shape == NFI_NONE) {
         tok->shape = nfi_strtab_intern(&doc->forms, shape, slen);
@@ -981,14 +981,20 @@ static inline bool seg_apos(const unsigned char *t, const nfi_seg *g)
            (t[g->start + 2] == 0x99 || t[g->start + 2] == 0x98);
 }
 
-static bool wordish(const unsigned char *t, const nfi_seg *g)
+static NFI_COLD bool wordish_high(const unsigned char *t, const nfi_seg *g)
 {
-    unsigned char c = t[g->start];
-    if (c < 0x80) return is_alpha(c) || is_digit(c) || c == '_';
     size_t i = g->start;
     UChar32 cp;
     U8_NEXT(t, i, g->end, cp);
     return cp >= 0 && (u_isalnum(cp) || u_charType(cp) == U_NON_SPACING_MARK);
+}
+
+/* A segment that starts with a letter, digit, '_' or combining mark. */
+static inline bool wordish(const unsigned char *t, const nfi_seg *g)
+{
+    unsigned char c = t[g->start];
+    if (c < 0x80) return word_byte(c);
+    return wordish_high(t, g);
 }
 
 static bool has_letter(const unsigned char *t, size_t s, size_t e)
@@ -1004,6 +1010,12 @@ static bool all_digits(const unsigned char *t, size_t s, size_t e)
     for (size_t i = s; i < e; i++)
         if (!is_digit(t[i])) return false;
     return true;
+}
+
+/* Whether one of the four bytes of v is 0 (no false answers). */
+static inline uint32_t has_zero_byte(uint32_t v)
+{
+    return (v - 0x01010101u) & ~v & 0x80808080u;
 }
 
 /* Suffix after an apostrophe that splits off: 's 'm 'd 'll 're 've. */
@@ -1025,6 +1037,12 @@ static bool clitic(const unsigned char *t, size_t s, size_t e)
  * "’s"; 0 when it does not. */
 static size_t contraction_split(const unsigned char *t, size_t s, size_t e)
 {
+    /* the apostrophe is among the last four bytes (' or the last byte of ’) */
+    if (e - s >= 4) {
+        uint32_t v;
+        memcpy(&v, t + e - 4, 4);
+        if (!(has_zero_byte(v ^ 0x27272727u) | has_zero_byte(v ^ 0x99999999u))) return 0;
+    }
     size_t p = e;
     while (p > s) {
         p--;

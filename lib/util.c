@@ -372,7 +372,7 @@ static inline uint32_t strtab_probe(const nfi_strtab *t, const char *s, size_t n
             return NFI_NONE;
         }
         uint32_t id = slot - 1;
-        if (t->lens[id] == n && memcmp(t->strs[id], s, n) == 0) return id;
+        if (t->lens[id] == n && nfi_bytes_equal(t->strs[id], s, n)) return id;
     }
 }
 
