@@ -62,6 +62,7 @@ struct nfi_seg_ws {
     const nfi_lexicon *abbrevs;    /* rules' "abbreviations", or NULL: built-in */
     const nfi_lexicon *starters;   /* rules' "sentence_starters", or NULL: built-in */
     bool force_icu;                /* tests: ICU for every chunk (no fast path) */
+    bool plain_off;                /* tests: no plain_chunk() (raw segments for all) */
     nf_status status;              /* first failure inside a chunk */
     uint32_t gen;                  /* document generation for the cache */
     nfi_form_cache cache[NFI_FORM_CACHE];

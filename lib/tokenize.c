@@ -356,11 +356,14 @@ static inline bool word_byte(unsigned char c)
     return (unsigned)(ascii_class[c] - C_ALETTER) <= (unsigned)(C_ENL - C_ALETTER);
 }
 
+/* Marks word_end() took into a word segment. */
+enum { MARK_DOT = 1, MARK_OTHER = 2 };
+
 /* End of the word segment that starts with the word byte at t[i] (t[i,n)
  * has no white space before the chunk's end): word bytes, and a mid mark
  * between two letters (. ' ‘ ’) or two digits (. ' ‘ ’ , ;), WB6/7, WB11/12.
- * *dot is set when a '.' was taken in. */
-static inline size_t word_end(const unsigned char *t, size_t i, size_t n, bool *dot)
+ * *marks gets MARK_DOT for a '.' taken in, MARK_OTHER for another mark. */
+static inline size_t word_end(const unsigned char *t, size_t i, size_t n, int *marks)
 {
     size_t j = i + 1;
     for (;;) {
@@ -374,7 +377,7 @@ static inline size_t word_end(const unsigned char *t, size_t i, size_t n, bool *
         if (!((last == C_ALETTER && next == C_ALETTER && c2 == C_MIDNUMLET) ||
               (last == C_NUM && next == C_NUM)))
             return j;
-        *dot |= t[j] == '.';
+        *marks |= t[j] == '.' ? MARK_DOT : MARK_OTHER;
         j += l2 + 1;
     }
 }
@@ -385,9 +388,9 @@ static void fast_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size
     size_t i = s;
     while (i < e) {
         if (word_byte(t[i])) {
-            bool dot = false;
-            size_t j = word_end(t, i, e, &dot);
-            add_seg(ws, t, i, j, dot);
+            int marks = 0;
+            size_t j = word_end(t, i, e, &marks);
+            add_seg(ws, t, i, j, marks & MARK_DOT);
             i = j;
         } else {
             size_t l;
@@ -408,9 +411,9 @@ static size_t fast_chunk(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_
     size_t i = s;
     while (i < n) {
         if (word_byte(t[i])) {
-            bool dot = false;
-            size_t j = word_end(t, i, n, &dot);
-            if (!*icu) add_seg(ws, t, i, j, dot);
+            int marks = 0;
+            size_t j = word_end(t, i, n, &marks);
+            if (!*icu) add_seg(ws, t, i, j, marks & MARK_DOT);
             i = j;
             continue;
         }
@@ -1307,6 +1310,41 @@ static void chunk(tk_ctx *x, size_t s, size_t e, bool icu, bool maybe_url)
     segment_part(x, s, e, icu);
 }
 
+static inline bool space_at(const unsigned char *t, size_t i, size_t n)
+{
+    size_t l;
+    int c = char_class(t + i, n - i, &l);
+    return c == C_SPACE || c == C_NL;
+}
+
+/* A mark that closes a word without joining it: , ; ) ] ! ? " */
+static inline bool closing_mark(unsigned char c)
+{
+    return c == ',' || c == ';' || c == ')' || c == ']' || c == '!' || c == '?' || c == '"';
+}
+
+/* The commonest chunks, a word of letters, digits and '_' (no mark
+ * inside, no "5pm" to split) alone or with one closing mark, are emitted
+ * here without raw segments: the corrections leave such a chunk as it is
+ * (test_tokenize.c compares both ways on every kind of chunk). Returns the
+ * chunk's end, or 0 when the chunk at s is not such a chunk. */
+static size_t plain_chunk(tk_ctx *x, size_t s)
+{
+    const unsigned char *t = x->t;
+    size_t n = x->n;
+    int marks = 0;
+    size_t j = word_end(t, s, n, &marks);
+    if (marks || (j - s >= 3 && is_digit(t[s]))) return 0;
+    if (j >= n || space_at(t, j, n)) {
+        emit(x, s, j, 0, 0);
+        return j;
+    }
+    if (!closing_mark(t[j]) || (j + 1 < n && !space_at(t, j + 1, n))) return 0;
+    emit(x, s, j, 0, 0);
+    emit(x, j, j + 1, 0, 0);
+    return j + 1;
+}
+
 /* Sizes an empty form table for the forms a text of n bytes usually has
  * (about one new form per 12 bytes in short news texts, fewer later), so
  * that it does not rehash again and again. A failure only skips this. */
@@ -1385,6 +1423,14 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
         newlines = 0;
         /* a chunk: up to the next white space, segmented on the way */
         size_t s = i;
+        if (word_byte(t[s]) && !sw->force_icu && !sw->plain_off) {
+            size_t end = plain_chunk(&x, s);
+            if (end) {
+                i = end;
+                if (sw->status != NF_OK) break;
+                continue;
+            }
+        }
         bool icu = false, maybe_url = false;
         sw->segs.len = 0;
         i = fast_chunk(sw, t, s, n, &icu, &maybe_url);

@@ -13,8 +13,9 @@ static nf_rules *tk_rules(void)
     return nf_rules_load_buffer(yaml, sizeof yaml - 1, "<test>", NULL, &err);
 }
 
-/* Tokenizes text (tokens and sentences only); icu forces ICU for every chunk. */
-static nf_doc *tk_doc_n(const char *text, size_t n, bool icu)
+/* Tokenizes text (tokens and sentences only); icu forces ICU for every
+ * chunk, plain_off turns plain_chunk() off (raw segments for every chunk). */
+static nf_doc *tk_doc_path(const char *text, size_t n, bool icu, bool plain_off)
 {
     nf_rules *rules = tk_rules();
     if (!rules) return NULL;
@@ -25,6 +26,7 @@ static nf_doc *tk_doc_n(const char *text, size_t n, bool icu)
         return NULL;
     }
     ws->seg->force_icu = icu;
+    ws->seg->plain_off = plain_off;
     nf_extract_options eo;
     nf_extract_options_init(&eo);
     eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
@@ -33,6 +35,8 @@ static nf_doc *tk_doc_n(const char *text, size_t n, bool icu)
     nf_rules_free(rules);
     return doc;
 }
+
+static nf_doc *tk_doc_n(const char *text, size_t n, bool icu) { return tk_doc_path(text, n, icu, false); }
 
 static nf_doc *tk_doc(const char *text) { return tk_doc_n(text, strlen(text), false); }
 
@@ -427,9 +431,11 @@ static int tk_compare_segments(nfi_seg_ws *ws, const char *text, size_t n)
     return 0;
 }
 
-static int tk_compare_tokens(const char *text, size_t n)
+/* Whether two tokenizations of text differ: a the default one, b with
+ * ICU for every chunk (icu) or without plain_chunk() (!icu). */
+static int tk_compare_ways(const char *text, size_t n, bool icu)
 {
-    nf_doc *a = tk_doc_n(text, n, false), *b = tk_doc_n(text, n, true);
+    nf_doc *a = tk_doc_n(text, n, false), *b = tk_doc_path(text, n, icu, !icu);
     int diff = !a || !b;
     if (!diff) diff = nf_doc_count(a, NF_KIND_TOKEN) != nf_doc_count(b, NF_KIND_TOKEN) ||
                       nf_doc_count(a, NF_KIND_SENTENCE) != nf_doc_count(b, NF_KIND_SENTENCE);
@@ -444,6 +450,8 @@ static int tk_compare_tokens(const char *text, size_t n)
     nf_doc_free(b);
     return diff;
 }
+
+static int tk_compare_tokens(const char *text, size_t n) { return tk_compare_ways(text, n, true); }
 
 static const char *const tk_corpus[] = {
     "The ministry said on Tuesday it had approved 3,400 new permits, up 12.5% from 2023.",
@@ -535,6 +543,40 @@ NF_TEST(tokenize_fast_path_equals_icu_on_random_text)
     NF_CHECK_EQ_INT(tok_diffs, 0);
     nf_workspace_free(ws);
     nf_rules_free(rules);
+}
+
+/* Chunks of a word and a closing mark are tokenized by plain_chunk()
+ * without raw segments: the same tokens (spans, kinds, flags, norms,
+ * shapes, sentences) as through the raw segments and their corrections,
+ * for random chunks of words, numbers, marks and quotes around them. */
+NF_TEST(tokenize_plain_chunks_equal_raw_segments)
+{
+    static const char *const alphabet[] = {
+        "word", "Word", "WORD", "a", "I", "x1", "_", "abc_def", "12", "1990", "5", "07", "pm", "am",
+        "5pm", "3p", "n't", "s", ",", ";", ")", "]", "!", "?", "\"", ".", "'", "-", ":", "(", "[",
+        "/", "@", "%", "$", "#", "&", "*", " ", " ", " ", " ", "  ", "\n", "\n\n", "\t",
+        "\xC2\xA0", "\xE2\x80\x89", "\xE2\x80\x99", "\xE2\x80\x9D", "\xE2\x80\x94",
+        "\xC3\xA9", "Mr", "U", "S", "e", "g", "no", "www", "http", "com", "St", "Jr", "etc", "vs"};
+    size_t nalpha = sizeof alphabet / sizeof alphabet[0];
+    uint32_t seed = 20261123u;
+    char buf[256];
+    int diffs = 0;
+    for (int round = 0; round < 1500; round++) {
+        size_t n = 0, parts = 1 + (size_t)(round % 30);
+        for (size_t p = 0; p < parts; p++) {
+            seed = seed * 1664525u + 1013904223u;
+            const char *piece = alphabet[(seed >> 8) % nalpha];
+            size_t k = strlen(piece);
+            if (n + k >= sizeof buf) break;
+            memcpy(buf + n, piece, k);
+            n += k;
+        }
+        buf[n] = '\0';
+        if (tk_compare_ways(buf, n, false) != 0 && diffs++ < 5) fprintf(stderr, "tokens differ: [%s]\n", buf);
+    }
+    NF_CHECK_EQ_INT(diffs, 0);
+    for (size_t i = 0; i < sizeof tk_corpus / sizeof tk_corpus[0]; i++)
+        NF_CHECK_EQ_INT(tk_compare_ways(tk_corpus[i], strlen(tk_corpus[i]), false), 0);
 }
 
 NF_TEST(tokenize_builtin_lexicons)
