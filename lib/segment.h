@@ -34,15 +34,21 @@ typedef enum nfi_abbrev_kind {
     NFI_ABBR_MONTH = 5   /* "feb", "sept" */
 } nfi_abbrev_kind;
 
-/* A cache of token forms by surface (per workspace, valid for one document:
- * entries of another generation are misses). */
+/* A cache of token forms by surface (per workspace). The ids of the norm
+ * and the shape are those of document generation gen; the flags and the
+ * shape (slen > 0: an ASCII surface whose norm is itself lower-cased) hold
+ * for any document. One entry is a cache line. */
 typedef struct nfi_form_cache {
-    uint32_t len, gen;
-    uint32_t norm, shape, flags;
+    uint32_t gen;
+    uint32_t norm, shape;
+    uint16_t flags;
+    uint8_t len;         /* of the surface; 0: an empty entry */
+    uint8_t slen;        /* of shape_s; 0: the forms are computed again */
     unsigned char s[28]; /* the surface (a copy: the text may be far away) */
+    char shape_s[20];
 } nfi_form_cache;
 
-#define NFI_FORM_CACHE 4096 /* entries, a power of two (192 KB) */
+#define NFI_FORM_CACHE 4096 /* entries, a power of two (256 KB) */
 
 /* Shape strings -> ids of the current document (few distinct shapes). */
 typedef struct nfi_shape_cache {

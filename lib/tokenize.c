@@ -864,42 +864,64 @@ nf_status nfi_tokens_publish(nf_doc *doc)
     return NF_OK;
 }
 
-/* Norm, shape and the case flags of t[s,e): from the cache or computed. */
+/* Norm, shape and the case flags of t[s,e): from the cache or computed.
+ * A cache entry keeps what its surface alone decides from one document to
+ * the next: the flags and, for an ASCII surface (its norm is the surface
+ * lower-cased), the shape; and the ids of the norm and the shape in the
+ * current document. For a surface met in an earlier document only the ids
+ * are looked up again (news documents share most of their words). */
 static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t *flags)
 {
     nfi_seg_ws *ws = x->ws;
     nf_doc *doc = x->doc;
     const unsigned char *p = x->t + s;
-    size_t n = e - s;
+    size_t n = e - s, nlen, slen;
     nfi_form_cache *ce = NULL;
+    char *norm;
+    const char *shape;
+    uint32_t f = 0;
+    bool known = false; /* ce holds the surface's flags and shape */
     if (n <= sizeof ce->s) {
         ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
-        if (ce->gen == ws->gen && ce->len == n && nfi_bytes_equal(ce->s, p, n)) {
-            tok->norm = ce->norm;
-            tok->shape = ce->shape;
-            *flags |= ce->flags;
-            return true;
+        if (ce->len == n && nfi_bytes_equal(ce->s, p, n)) {
+            if (ce->gen == ws->gen) {
+                tok->norm = ce->norm;
+                tok->shape = ce->shape;
+                *flags |= ce->flags;
+                return true;
+            }
+            known = ce->slen != 0;
         }
     }
-    size_t nlen, slen;
     if (!ensure_fold(ws, 2 * n + 16)) return false;
-    char *norm = ws->fold, *shape = ws->fold + n + 8;
-    uint32_t f = 0;
-    if (!forms_simple(x->t, s, e, norm, &nlen, shape, &slen, &f)) {
-        f = 0;
-        nf_status st = forms_icu(ws, x->t, s, e, &norm, &nlen, &shape, &slen, &f);
-        if (st != NF_OK) {
-            ws->status = st;
-            return false;
+    if (known) {
+        norm = ws->fold;
+        for (size_t i = 0; i < n; i++) norm[i] = (char)lower(p[i]);
+        nlen = n;
+        shape = ce->shape_s;
+        slen = ce->slen;
+        f = ce->flags;
+    } else {
+        char *sh = ws->fold + n + 8;
+        norm = ws->fold;
+        if (!forms_simple(x->t, s, e, norm, &nlen, sh, &slen, &f)) {
+            f = 0;
+            nf_status st = forms_icu(ws, x->t, s, e, &norm, &nlen, &sh, &slen, &f);
+            if (st != NF_OK) {
+                ws->status = st;
+                return false;
+            }
         }
+        shape = sh;
     }
+    /* an ASCII surface (ICU folds only the others) */
+    bool keep = !(f & NF_TOKEN_NON_ASCII) && slen <= sizeof ce->shape_s;
     tok->norm = nfi_strtab_intern(&doc->forms, norm, nlen);
     tok->shape = NFI_NONE;
     nfi_shape_cache *sc = NULL;
     if (slen <= sizeof sc->s) {
         sc = &ws->shapes[nfi_surface_hash((const unsigned char *)shape, slen) & (NFI_SHAPE_CACHE - 1)];
-        if (sc->gen == ws->gen && sc->len == slen &&
-            nfi_bytes_equal(sc->s, shape, slen))
+        if (sc->gen == ws->gen && sc->len == slen && nfi_bytes_equal(sc->s, shape, slen))
             tok->shape = sc->id;
     }
     if (tok->shape == NFI_NONE) {
@@ -914,12 +936,16 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t 
     if (tok->norm == NFI_NONE || tok->shape == NFI_NONE) return false;
     *flags |= f;
     if (ce) {
-        memcpy(ce->s, p, n);
-        ce->len = (uint32_t)n;
+        if (!known) {
+            memcpy(ce->s, p, n);
+            ce->len = (uint8_t)n;
+            ce->flags = (uint16_t)f;
+            ce->slen = keep ? (uint8_t)slen : 0;
+            if (keep) memcpy(ce->shape_s, shape, slen);
+        }
         ce->gen = ws->gen;
         ce->norm = tok->norm;
         ce->shape = tok->shape;
-        ce->flags = f;
     }
     return true;
 }

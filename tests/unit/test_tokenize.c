@@ -579,6 +579,48 @@ NF_TEST(tokenize_plain_chunks_equal_raw_segments)
         NF_CHECK_EQ_INT(tk_compare_ways(tk_corpus[i], strlen(tk_corpus[i]), false), 0);
 }
 
+/* A workspace keeps the forms of the words it met (flags and shapes) from
+ * one document to the next: a document tokenized after others has the
+ * same tokens, down to the form ids, as in a new workspace. */
+NF_TEST(tokenize_forms_kept_across_documents)
+{
+    nf_rules *rules = tk_rules();
+    nf_error err;
+    nf_workspace *ws = rules ? nf_workspace_new(rules, &err) : NULL;
+    NF_CHECK(ws != NULL);
+    if (!ws) return;
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
+    size_t ndocs = sizeof tk_corpus / sizeof tk_corpus[0];
+    int diffs = 0;
+    for (size_t round = 0; round < 2 * ndocs; round++) {
+        /* the corpus texts in turn, then each with its words' cases changed */
+        char text[512];
+        snprintf(text, sizeof text, "%s", tk_corpus[round % ndocs]);
+        for (char *c = text; round >= ndocs && *c; c++)
+            if (*c >= 'a' && *c <= 'z' && (c - text) % 3 == 0) *c = (char)(*c - 32);
+        size_t n = strlen(text);
+        nf_doc *kept = nf_extract(rules, ws, text, n, &eo, &err);
+        nf_doc *fresh = tk_doc_n(text, n, false);
+        NF_CHECK(kept && fresh);
+        if (!kept || !fresh) break;
+        NF_CHECK_EQ_INT(nf_doc_count(kept, NF_KIND_TOKEN), nf_doc_count(fresh, NF_KIND_TOKEN));
+        for (size_t i = 0; i < nf_doc_count(kept, NF_KIND_TOKEN) && i < nf_doc_count(fresh, NF_KIND_TOKEN); i++) {
+            const nf_token *a = nf_doc_token(kept, i), *b = nf_doc_token(fresh, i);
+            if (a->norm != b->norm || a->shape != b->shape || a->flags != b->flags || a->kind != b->kind ||
+                strcmp(nf_doc_form(kept, a->norm), nf_doc_form(fresh, b->norm)) != 0 ||
+                strcmp(nf_doc_form(kept, a->shape), nf_doc_form(fresh, b->shape)) != 0)
+                diffs++;
+        }
+        nf_doc_free(kept);
+        nf_doc_free(fresh);
+    }
+    NF_CHECK_EQ_INT(diffs, 0);
+    nf_workspace_free(ws);
+    nf_rules_free(rules);
+}
+
 NF_TEST(tokenize_builtin_lexicons)
 {
     NF_CHECK_EQ_INT(nfi_abbrev_lookup(NULL, "mr", 2), NFI_ABBR_TITLE);
