@@ -1349,15 +1349,30 @@ static inline bool closing_mark(unsigned char c)
     return c == ',' || c == ';' || c == ')' || c == ']' || c == '!' || c == '?' || c == '"';
 }
 
-/* The commonest chunks, a word of letters, digits and '_' (no mark
- * inside, no "5pm" to split) alone or with one closing mark, are emitted
- * here without raw segments: the corrections leave such a chunk as it is
- * (test_tokenize.c compares both ways on every kind of chunk). Returns the
- * chunk's end, or 0 when the chunk at s is not such a chunk. */
+/* The kind a mark's raw segment gets from correct_part(): runs of periods
+ * and of hyphens are PUNCT there; 0 (kind_of) for the others. */
+static inline uint32_t mark_kind(unsigned char c)
+{
+    return c == '.' || c == '-' ? NF_TOKEN_PUNCT : 0;
+}
+
+/* The commonest chunks are emitted here without raw segments, as the
+ * corrections would leave them: a word of letters, digits and '_' (no
+ * mark inside, no "5pm" to split) alone, or with one closing mark, or
+ * with a full stop (an abbreviation's, or a token of its own); and one
+ * ASCII mark alone. test_tokenize.c compares both ways on every kind of
+ * chunk. Returns the chunk's end, or 0 when the chunk at s is not one. */
 static size_t plain_chunk(tk_ctx *x, size_t s)
 {
     const unsigned char *t = x->t;
     size_t n = x->n;
+    if (!word_byte(t[s])) {
+        int k = ascii_class[t[s]];
+        if ((k != C_OTHER && k != C_MIDNUM && k != C_MIDNUMLET) || (s + 1 < n && !space_at(t, s + 1, n)))
+            return 0;
+        emit(x, s, s + 1, mark_kind(t[s]), 0);
+        return s + 1;
+    }
     int marks = 0;
     size_t j = word_end(t, s, n, &marks);
     if (marks || (j - s >= 3 && is_digit(t[s]))) return 0;
@@ -1365,9 +1380,14 @@ static size_t plain_chunk(tk_ctx *x, size_t s)
         emit(x, s, j, 0, 0);
         return j;
     }
-    if (!closing_mark(t[j]) || (j + 1 < n && !space_at(t, j + 1, n))) return 0;
+    unsigned char c = t[j];
+    if ((!closing_mark(c) && c != '.') || (j + 1 < n && !space_at(t, j + 1, n))) return 0;
+    if (c == '.' && abbreviation(x, s, j)) {
+        emit(x, s, j + 1, NF_TOKEN_WORD, NF_TOKEN_ABBREV);
+        return j + 1;
+    }
     emit(x, s, j, 0, 0);
-    emit(x, j, j + 1, 0, 0);
+    emit(x, j, j + 1, mark_kind(c), 0);
     return j + 1;
 }
 
@@ -1449,7 +1469,7 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
         newlines = 0;
         /* a chunk: up to the next white space, segmented on the way */
         size_t s = i;
-        if (word_byte(t[s]) && !sw->force_icu && !sw->plain_off) {
+        if (t[s] < 0x80 && !sw->force_icu && !sw->plain_off) {
             size_t end = plain_chunk(&x, s);
             if (end) {
                 i = end;
