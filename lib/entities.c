@@ -225,9 +225,10 @@ static void cfg_free(ent_cfg *c)
 
 /* ------------------------------------------------------------ text helpers */
 
+/* ASCII white space: ' ', \t, \n, \v, \f, \r (one test of a bit set) */
 static bool is_space(unsigned char ch)
 {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+    return ch <= ' ' && (0x100003E00ull >> ch & 1);
 }
 
 /* Length in bytes of a quote mark or apostrophe at s[i] (ASCII or curly), else 0. */
@@ -253,10 +254,12 @@ static size_t apostrophe_before(const char *s, size_t start, size_t end)
     return 0;
 }
 
+/* , ; : ( ) [ ] ! ? * | (those below 64 by a bit set) */
 static bool is_edge_punct(unsigned char ch)
 {
-    return ch == ',' || ch == ';' || ch == ':' || ch == '(' || ch == ')' || ch == '[' ||
-           ch == ']' || ch == '!' || ch == '?' || ch == '*' || ch == '|';
+    const uint64_t low = 1ull << ',' | 1ull << ';' | 1ull << ':' | 1ull << '(' | 1ull << ')' |
+                         1ull << '!' | 1ull << '?' | 1ull << '*';
+    return ch < 64 ? (low >> ch & 1) : (ch == '[' || ch == ']' || ch == '|');
 }
 
 /* Whether s[0,n) case-folded (ASCII) is in the table. */
@@ -337,9 +340,10 @@ static nf_span trim_span(const char *text, nf_span sp, const nfi_strtab *dets, b
             }
             break;
         }
-        /* a leading determiner followed by white space */
-        size_t w = s;
-        while (w < e && !is_space((unsigned char)text[w])) w++;
+        /* a leading determiner followed by white space (a first word
+           longer than every determiner is none: its end is not needed) */
+        size_t w = s, wmax = s + dets->maxlen + 1;
+        while (w < e && w < wmax && !is_space((unsigned char)text[w])) w++;
         if (w < e && word_in(dets, text + s, w - s)) {
             s = w;
             continue;
@@ -542,11 +546,12 @@ static void letter_cases(const char *s, size_t n, bool *upper, bool *lower)
             i++;
             if (ch >= 'A' && ch <= 'Z') *upper = true;
             if (ch >= 'a' && ch <= 'z') *lower = true;
-            continue;
+        } else {
+            uint32_t c = nfi_utf8_next(s, n, &i);
+            if (u_isupper((UChar32)c)) *upper = true;
+            if (u_islower((UChar32)c)) *lower = true;
         }
-        uint32_t c = nfi_utf8_next(s, n, &i);
-        if (u_isupper((UChar32)c)) *upper = true;
-        if (u_islower((UChar32)c)) *lower = true;
+        if (*upper && *lower) return; /* nothing after can change the answer */
     }
 }
 
@@ -1030,8 +1035,33 @@ static void first_type_by_name(const resolver *r, bool sticky, uint8_t *types)
 
 enum { HINT_CACHE = 16 };
 
+/* The words of m's key: how many, how many are not function words, the
+ * first one's length and the last one's offset. */
+static void key_words(const resolver *r, mention *m)
+{
+    uint32_t words = 0, content = 0;
+    for (uint32_t p = 0; p <= m->keylen;) {
+        uint32_t q = p;
+        while (q < m->keylen && m->key[q] != ' ') q++;
+        if (q > p) {
+            if (!words) m->first_len = q - p;
+            m->last_off = p;
+            words++;
+            if (nfi_strtab_find(&r->cfg->function_words, m->key + p, q - p) == NFI_NONE)
+                content++;
+        }
+        p = q + 1;
+    }
+    m->nwords = words;
+    m->ncontent = content;
+}
+
 static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
 {
+    /* key id -> the first mention with that key (NFI_NONE: none yet): the
+       later ones copy its key_words (a name recurs in a story) */
+    uint32_t *by_key = NULL;
+    size_t by_key_cap = 0;
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         const char *s = r->text + m->span.start;
@@ -1039,28 +1069,40 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         r->buf.len = 0;
         name_key(&r->buf, s, n);
         m->key_id = keep_key(r);
-        if (m->key_id == NFI_NONE) return NF_ERR_NOMEM;
+        if (m->key_id == NFI_NONE) {
+            free(by_key);
+            return NF_ERR_NOMEM;
+        }
         m->key = r->keys.strs[m->key_id];
         m->keylen = r->keys.lens[m->key_id];
-        uint32_t words = 0, content = 0;
-        for (uint32_t p = 0; p <= m->keylen;) {
-            uint32_t q = p;
-            while (q < m->keylen && m->key[q] != ' ') q++;
-            if (q > p) {
-                if (!words) m->first_len = q - p;
-                m->last_off = p;
-                words++;
-                if (nfi_strtab_find(&r->cfg->function_words, m->key + p, q - p) == NFI_NONE)
-                    content++;
+        if (m->key_id >= by_key_cap) {
+            size_t cap = by_key_cap ? by_key_cap * 2 : 64;
+            while (cap <= m->key_id) cap *= 2;
+            uint32_t *nb = realloc(by_key, cap * sizeof *nb);
+            if (!nb) {
+                free(by_key);
+                return NF_ERR_NOMEM;
             }
-            p = q + 1;
+            memset(nb + by_key_cap, 0xff, (cap - by_key_cap) * sizeof *nb); /* NFI_NONE */
+            by_key = nb;
+            by_key_cap = cap;
         }
-        m->nwords = words;
-        m->ncontent = content;
-        m->acronym = words == 1 && is_acronym(r->cfg, s, n);
+        uint32_t first = by_key[m->key_id];
+        if (first != NFI_NONE) {
+            const mention *o = &r->m.items[first];
+            m->nwords = o->nwords;
+            m->ncontent = o->ncontent;
+            m->first_len = o->first_len;
+            m->last_off = o->last_off;
+        } else {
+            key_words(r, m);
+            by_key[m->key_id] = (uint32_t)i;
+        }
+        m->acronym = m->nwords == 1 && is_acronym(r->cfg, s, n);
         if (!m->hint) m->hint = alias_hint(r, m);
         if (!m->keylen) m->drop = true; /* no letter or digit: not a name */
     }
+    free(by_key);
     /* a guessed candidate whose name the rules typed elsewhere takes that type */
     uint8_t *first_type = malloc(r->keys.count ? r->keys.count : 1);
     if (!first_type) return NF_ERR_NOMEM;
