@@ -241,6 +241,23 @@ static bool word_byte(char c)
     return u >= 0x80 || (u >= '0' && u <= '9') || ((u | 32) >= 'a' && (u | 32) <= 'z');
 }
 
+static bool ascii_only(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) return false;
+    return true;
+}
+
+/* The text bytes [from, to) of the page as they are, its white space as
+ * spaces. */
+static void copy_raw(hstate *h, size_t from, size_t to)
+{
+    for (size_t i = from; h->out && i < to; i++) {
+        char c = h->src[i];
+        h->out[i] = (c == '\n' || c == '\r' || c == '\t' || c == '\f') ? ' ' : c;
+    }
+}
+
 static void on_chars(void *ctx, const xmlChar *ch, int len)
 {
     hstate *h = ((htmlParserCtxtPtr)ctx)->_private;
@@ -252,11 +269,7 @@ static void on_chars(void *ctx, const xmlChar *ch, int len)
     size_t a = NF_UNSET; /* raw start */
     if (n <= cur - h->prev && memcmp(h->src + cur - n, ch, n) == 0) {
         a = cur - n;
-        if (h->out)
-            for (size_t i = 0; i < n; i++) {
-                char c = h->src[a + i];
-                h->out[a + i] = (c == '\n' || c == '\r' || c == '\t' || c == '\f') ? ' ' : c;
-            }
+        copy_raw(h, a, cur);
     } else {
         /* a character reference: decoded at its '&' */
         for (size_t i = cur; i > h->prev; i--)
@@ -264,7 +277,13 @@ static void on_chars(void *ctx, const xmlChar *ch, int len)
                 a = i - 1;
                 break;
             }
-        if (a != NF_UNSET && h->out && n <= cur - a) {
+        if (a != NF_UNSET && !ascii_only(h->src + a, cur - a)) {
+            /* not a reference (those are ASCII): the parser dropped or
+             * changed bytes of its own ("&#e" then a control character);
+             * the raw bytes stay, so that every character keeps its place */
+            copy_raw(h, h->prev, cur);
+            a = NF_UNSET;
+        } else if (a != NF_UNSET && h->out && n <= cur - a) {
             /* the character sticks to the word it touches: after a word it
              * goes first ("council&rsquo;s", "said,&rdquo;"), before one last
              * ("&ldquo;We"), so a quote's span excludes the whole reference */
