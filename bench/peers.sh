@@ -19,7 +19,9 @@ PEER_MB=${PEER_MB:-5}
 PEER_SECONDS=${PEER_SECONDS:-30}
 out="$B/bench"
 PB="$out/pipeline_bench"
-[ -x "$PB" ] || SECTIONS=none sh bench/pipeline.sh >/dev/null
+# (re)built when missing or older than the library: a stale one would time
+# an earlier newsfacts against the peers
+[ -x "$PB" ] && [ "$PB" -nt "$B/libnewsfacts.a" ] || SECTIONS=none sh bench/pipeline.sh >/dev/null
 
 if ls "$shared"/corpus/seeds/*.txt >/dev/null 2>&1; then
     seeds=$(ls "$shared"/corpus/seeds/*.txt)
