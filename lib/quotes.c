@@ -3345,17 +3345,24 @@ size_t nfi_quotes_ws_form_count(const nfi_quotes_ws *ws)
     return ws ? ws->forms.forms.len : 0;
 }
 
+/* A context for the quote stage over doc, with the workspace's settings
+ * and forms. */
+static void qctx_init(qctx *c, nf_doc *doc, nfi_quotes_ws *ws)
+{
+    memset(c, 0, sizeof *c);
+    c->doc = doc;
+    c->cf = ws;
+    c->fm = &ws->forms;
+    c->t = doc->work;
+    c->n = doc->len;
+}
+
 int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, size_t *total)
 {
     *from_doc = *total = 0;
     if (!doc || !ws || doc->len >= UINT32_MAX || !forms_ready(&ws->forms)) return -1;
     qctx a, b;
-    memset(&a, 0, sizeof a);
-    a.doc = doc;
-    a.cf = ws;
-    a.fm = &ws->forms;
-    a.t = doc->work;
-    a.n = doc->len;
+    qctx_init(&a, doc, ws);
     b = a;
     read_tokens(&a);
     scan_text(&b);
@@ -3388,12 +3395,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (!doc || !doc->len) return NF_OK;
     if (!ws) return nfi_error_set(err, NF_ERR_INVALID, "", 0, 0, "quotes: no workspace");
     qctx c;
-    memset(&c, 0, sizeof c);
-    c.doc = doc;
-    c.cf = ws;
-    c.fm = &ws->forms;
-    c.t = doc->work;
-    c.n = doc->len;
+    qctx_init(&c, doc, ws);
     nf_status st = NF_OK;
     if (c.n >= UINT32_MAX) {
         /* token offsets are 32-bit; the default max_input_bytes is 1 GiB */
