@@ -313,7 +313,14 @@ typedef struct nf_token {
 } nf_token;
 
 /* Token i, or NULL when i >= nf_doc_count(doc, NF_KIND_TOKEN).
- * Thread safety: safe. */
+ * A document holds its tokens in a compact form until they are first asked
+ * for (here, or by nf_doc_to_json with NF_JSON_TOKENS): that first call
+ * makes all of them (time in proportion to their number; the memory was set
+ * aside by nf_extract, so it cannot fail for want of it), and the pointers
+ * stay valid until nf_doc_free. A caller that never reads tokens saves
+ * their memory (20 bytes a token).
+ * Thread safety: safe, the first call too: concurrent first calls make the
+ * tokens once, and each returns them whole. */
 NF_API const nf_token *nf_doc_token(const nf_doc *doc, size_t i);
 
 /* The string of a form id (a token's norm or shape), NUL-terminated, or NULL.

@@ -110,6 +110,11 @@ static nf_doc *doc_new(void)
 {
     nf_doc *doc = calloc(1, sizeof *doc);
     if (!doc) return NULL;
+    if (pthread_mutex_init(&doc->publish_lock, NULL) != 0) {
+        free(doc);
+        return NULL;
+    }
+    atomic_init(&doc->tokens_published, false);
     nfi_arena_init(&doc->arena);
     nfi_strtab_init(&doc->forms, &doc->arena);
     nf_meta_field unset = {{NF_UNSET, NF_UNSET}, NULL};
@@ -136,6 +141,7 @@ void nf_doc_free(nf_doc *doc)
     nfi_vec_free(&doc->pub_anns);
     nfi_strtab_free(&doc->forms);
     nfi_arena_free(&doc->arena);
+    pthread_mutex_destroy(&doc->publish_lock);
     free(doc);
 }
 
@@ -355,14 +361,38 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     return publish_annotations(doc, rules);
 }
 
-/* The last step of nf_extract: the public tokens are made from the
- * stages' ones, which every stage (and nfi_ann_span) reads, so the engine
- * annotations go first; the public annotations were copied from them. */
+/* The last step of nf_extract: the engine's annotations go (the public
+ * ones were copied from them), and the token block gets the room of the
+ * public tokens, which are made there on first use (nfi_doc_public_tokens):
+ * a caller that reads facts and not tokens never holds them (their
+ * 40 bytes a token were the largest part of an extracted document), and
+ * the first use cannot run out of memory. */
 static nf_status publish_tokens(nf_doc *doc)
 {
     nfi_vec_free(&doc->anns);
     nfi_vec_free(&doc->attrs);
-    return nfi_tokens_publish(doc);
+    nf_status st = nfi_tokens_reserve_public(doc);
+    if (st != NF_OK) return st;
+    doc->public_token_count = doc->tokens.len;
+    doc->tokens_lazy = true;
+    return NF_OK;
+}
+
+/* Double-checked: once made, a reader pays one acquire load. The document
+ * is const to the callers (its facts do not change): only the form of its
+ * tokens does, once, under the lock. */
+const nf_token *nfi_doc_public_tokens(const nf_doc *cdoc)
+{
+    nf_doc *doc = (nf_doc *)cdoc;
+    if (!doc->tokens_lazy || atomic_load_explicit(&doc->tokens_published, memory_order_acquire))
+        return doc->pub_tokens.items;
+    pthread_mutex_lock(&doc->publish_lock);
+    if (!atomic_load_explicit(&doc->tokens_published, memory_order_relaxed) &&
+        nfi_tokens_publish(doc) == NF_OK) /* cannot fail: the room is reserved */
+        atomic_store_explicit(&doc->tokens_published, true, memory_order_release);
+    pthread_mutex_unlock(&doc->publish_lock);
+    return atomic_load_explicit(&doc->tokens_published, memory_order_acquire)
+               ? doc->pub_tokens.items : NULL;
 }
 
 static nf_doc *extract(const nf_rules *rules, nf_workspace *ws, const char *text, size_t len,
@@ -454,7 +484,7 @@ size_t nf_doc_count(const nf_doc *doc, nf_kind kind)
 {
     if (!doc) return 0;
     switch (kind) {
-    case NF_KIND_TOKEN: return doc->pub_tokens.len;
+    case NF_KIND_TOKEN: return doc->public_token_count;
     case NF_KIND_SENTENCE: return doc->sentences.len;
     case NF_KIND_PARAGRAPH: return doc->paragraphs.len;
     case NF_KIND_ENTITY: return doc->entities.len;
@@ -476,13 +506,19 @@ const char *nf_doc_text(const nf_doc *doc) { return doc ? doc->text : NULL; }
     {                                                                    \
         return doc && i < doc->field.len ? &doc->field.items[i] : NULL;  \
     }
-ACCESSOR(nf_doc_token, nf_token, pub_tokens)
 ACCESSOR(nf_doc_sentence, nf_sentence, sentences)
 ACCESSOR(nf_doc_paragraph, nf_paragraph, paragraphs)
 ACCESSOR(nf_doc_entity, nf_entity, entities)
 ACCESSOR(nf_doc_date, nf_date, dates)
 ACCESSOR(nf_doc_quote, nf_quote, quotes)
 ACCESSOR(nf_doc_annotation, nf_annotation, pub_anns)
+
+const nf_token *nf_doc_token(const nf_doc *doc, size_t i)
+{
+    if (!doc || i >= doc->public_token_count) return NULL;
+    const nf_token *t = nfi_doc_public_tokens(doc);
+    return t ? &t[i] : NULL;
+}
 
 const char *nf_doc_form(const nf_doc *doc, uint32_t id)
 {

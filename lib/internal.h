@@ -13,7 +13,9 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -278,9 +280,10 @@ typedef struct nfi_ann {
  * is the biggest thing alive at the document's peak). Its fields mean what
  * nf_token's do; its sentence is not stored (the sentences cover the
  * tokens in order: nfi_token_sentence); byte offsets are 32-bit, so nf_extract refuses a text longer
- * than NFI_MAX_TEXT bytes. The public array is made from this one at
- * the end of nf_extract (nfi_tokens_publish), once the stages' scratch is
- * freed. */
+ * than NFI_MAX_TEXT bytes. The public array is made from this one in the
+ * same block (nfi_tokens_publish) when a caller first asks for it
+ * (nfi_doc_public_tokens): until then the document holds its tokens in half
+ * the room. */
 typedef struct nfi_tspan {
     uint32_t start, end;
 } nfi_tspan;
@@ -313,6 +316,15 @@ struct nf_doc {
     nfi_strtab forms;      /* token norms and shapes */
     NFI_VEC(nfi_token) tokens; /* the stages' tokens; empty once published */
     NFI_VEC(nf_token) pub_tokens; /* what nf_doc_token returns (nfi_tokens_publish) */
+    /* The public tokens of a document of nf_extract are made on first use
+     * (nfi_doc_public_tokens), from const accessors that may run in several
+     * threads at once: made under publish_lock, tokens_published is set
+     * (release) after pub_tokens, so a reader that sees it set (acquire)
+     * sees them whole. */
+    size_t public_token_count; /* nf_doc_count(NF_KIND_TOKEN), fixed once extracted */
+    bool tokens_lazy;          /* nf_extract's: tokens made public on first use */
+    atomic_bool tokens_published;
+    pthread_mutex_t publish_lock;
     NFI_VEC(nf_sentence) sentences;
     NFI_VEC(nf_paragraph) paragraphs;
     NFI_VEC(nfi_line) lines;
@@ -419,7 +431,7 @@ struct nf_workspace {
 
 /* nf_extract without its last step (publish_tokens in api.c): the
  * document keeps what the stages read (doc->tokens, doc->anns, doc->attrs)
- * and has no public tokens. For the rule examples' check and for tests that
+ * and has no public tokens (nf_doc_token gives NULL). For the rule examples' check and for tests that
  * run a stage again on an extracted document. */
 nf_doc *nfi_extract_unpublished(const nf_rules *rules, nf_workspace *ws, const char *text,
                                 size_t len, const nf_extract_options *opts, nf_error *err);
@@ -434,10 +446,18 @@ nf_status nfi_dct_normalize(const char *dct, char *out, size_t n);
 nf_status nfi_lines_split(nf_doc *doc);
 /* tokenize.c: doc->tokens and doc->forms. */
 nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_error *err);
+/* tokenize.c: grows the block of doc->tokens to the room of the public
+ * tokens, without touching it (the last step of nf_extract), so that
+ * nfi_tokens_publish cannot fail after it. */
+nf_status nfi_tokens_reserve_public(nf_doc *doc);
 /* tokenize.c: turns doc->tokens into doc->pub_tokens in place (the array
- * grows to 40 bytes a token; the internal one is gone after). The last
- * step of nf_extract: nothing that reads doc->tokens may run after it. */
+ * grows to 40 bytes a token unless reserved; the internal one is gone
+ * after): nothing that reads doc->tokens may run after it. */
 nf_status nfi_tokens_publish(nf_doc *doc);
+/* api.c: the public tokens of a document (nf_doc_count(doc, NF_KIND_TOKEN)
+ * of them), made on the first call; NULL when there are none. Safe from
+ * several threads at once, as the const accessors are. */
+const nf_token *nfi_doc_public_tokens(const nf_doc *doc);
 /* sentences.c: doc->sentences (which give a token its sentence:
  * nfi_token_sentence). */
 nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,

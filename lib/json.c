@@ -229,9 +229,15 @@ static void put_quotes(nfi_buf *b, const nf_doc *doc, uint32_t jf)
 static void put_tokens(nfi_buf *b, const nf_doc *doc)
 {
     static const char *const kinds[] = {"?", "word", "number", "punct", "symbol", "quote", "url", "email"};
+    size_t n = nf_doc_count(doc, NF_KIND_TOKEN);
+    const nf_token *toks = n ? nfi_doc_public_tokens(doc) : NULL;
+    if (n && !toks) {
+        b->failed = true; /* not expected: their room was reserved */
+        return;
+    }
     nfi_buf_puts(b, ",\"tokens\":[");
-    for (size_t i = 0; i < doc->pub_tokens.len; i++) {
-        const nf_token *t = &doc->pub_tokens.items[i];
+    for (size_t i = 0; i < n; i++) {
+        const nf_token *t = &toks[i];
         nfi_buf_printf(b, "%s{\"start\":%zu,\"end\":%zu,\"kind\":\"%s\",\"norm\":", i ? "," : "",
                        t->span.start, t->span.end, t->kind < 8 ? kinds[t->kind] : "?");
         put_cstr(b, nf_doc_form(doc, t->norm));

@@ -827,19 +827,36 @@ static void shrink_tokens(nf_doc *doc)
     doc->tokens.cap = len;
 }
 
-/* The block grows to n public tokens (in place for a large one: mremap),
- * then each token is widened from the last one back: public token i covers
+/* The room of the public tokens: the block grows to 40 bytes a token (in
+ * place for a large one: mremap), with the stages' tokens kept at its start.
+ * Pages the block gains are not touched until the tokens are widened, so a
+ * document whose public tokens are never asked for does not hold them in
+ * memory, and widening them later cannot run out of memory. */
+_Static_assert(sizeof(nfi_token) <= sizeof(nf_token), "publishing widens tokens in place");
+_Static_assert(sizeof(nf_token) % sizeof(nfi_token) == 0,
+               "the reserved room is a whole number of internal tokens");
+nf_status nfi_tokens_reserve_public(nf_doc *doc)
+{
+    size_t n = doc->tokens.len;
+    if (!n || doc->tokens.cap * sizeof(nfi_token) >= n * sizeof(nf_token)) return NF_OK;
+    void *block = resize_token_block(doc->tokens.items, n * sizeof(nf_token));
+    if (!block) return NF_ERR_NOMEM; /* doc->tokens is still valid */
+    doc->tokens.items = block;
+    doc->tokens.cap = n * (sizeof(nf_token) / sizeof(nfi_token));
+    return NF_OK;
+}
+
+/* Each token is widened from the last one back: public token i covers
  * bytes [40i, 40i + 40), which hold only internal tokens i and after, so
  * none is overwritten before it is read. The copies go through memcpy
  * because the two views of the block have different types. */
-_Static_assert(sizeof(nfi_token) <= sizeof(nf_token), "publishing widens tokens in place");
 nf_status nfi_tokens_publish(nf_doc *doc)
 {
+    nf_status st = nfi_tokens_reserve_public(doc);
+    if (st != NF_OK) return st;
     size_t n = doc->tokens.len;
-    char *block = NULL;
+    char *block = (char *)doc->tokens.items;
     if (n) {
-        block = resize_token_block(doc->tokens.items, n * sizeof(nf_token));
-        if (!block) return NF_ERR_NOMEM; /* doc->tokens is still valid */
         /* the sentences in order, from the last one back with the tokens
          * (nfi_token_sentence, without a search per token) */
         const nf_sentence *se = doc->sentences.items;
@@ -855,7 +872,8 @@ nf_status nfi_tokens_publish(nf_doc *doc)
             memcpy(block + i * sizeof out, &out, sizeof out);
         }
     } else {
-        free(doc->tokens.items);
+        free(block);
+        block = NULL;
     }
     doc->tokens.items = NULL;
     doc->tokens.len = doc->tokens.cap = 0;

@@ -102,10 +102,11 @@ NF_TEST(tokenize_empty_and_blank)
     nf_doc_free(doc);
 }
 
-/* nf_extract makes the public 40-byte tokens from the stages' 24-byte ones
- * in the same block (nfi_tokens_publish): every field must come through,
- * on a text long enough that the block is grown in place, and the public
- * count must be the stages' count. */
+/* nf_extract's document makes the public 40-byte tokens from the stages'
+ * 20-byte ones in the same block (nfi_tokens_publish) on the first call that
+ * needs them: every field must come through, on a text long enough that the
+ * block is grown in place, and the public count must be the stages' count,
+ * before the tokens are made and after. */
 NF_TEST(tokenize_public_tokens_equal_the_stages_tokens)
 {
     static const char *const parts[] = {
@@ -134,6 +135,9 @@ NF_TEST(tokenize_public_tokens_equal_the_stages_tokens)
     size_t count = pub ? nf_doc_count(pub, NF_KIND_TOKEN) : 0;
     NF_CHECK(count > n / 8);
     NF_CHECK_EQ_INT(count, raw ? raw->tokens.len : 0);
+    /* not made yet: counting them does not make them */
+    NF_CHECK(pub && !atomic_load(&pub->tokens_published) && pub->pub_tokens.len == 0 &&
+             pub->tokens.len == count);
     NF_CHECK(raw && raw->pub_tokens.len == 0 && nf_doc_count(raw, NF_KIND_TOKEN) == 0);
     size_t bad = 0, sentences = 0, flags = 0;
     for (size_t i = 0; raw && i < count; i++) {
@@ -151,6 +155,13 @@ NF_TEST(tokenize_public_tokens_equal_the_stages_tokens)
     NF_CHECK(flags & NF_TOKEN_QUOTE_OPEN);
     NF_CHECK(flags & NF_TOKEN_NON_ASCII);
     NF_CHECK(nf_doc_token(pub, count) == NULL);
+    NF_CHECK(pub && atomic_load(&pub->tokens_published) && pub->tokens.items == NULL);
+    NF_CHECK_EQ_INT(pub ? nf_doc_count(pub, NF_KIND_TOKEN) : 0, count);
+    /* the same as made at once from the stages' tokens (as nf_extract did
+     * before it made them on first use) */
+    NF_CHECK(raw && nfi_tokens_publish(raw) == NF_OK);
+    NF_CHECK(raw && pub && raw->pub_tokens.len == count &&
+             memcmp(raw->pub_tokens.items, nf_doc_token(pub, 0), count * sizeof(nf_token)) == 0);
     nf_doc_free(pub);
     nf_doc_free(raw);
     /* no tokens: nothing to publish */
@@ -161,6 +172,45 @@ NF_TEST(tokenize_public_tokens_equal_the_stages_tokens)
     nf_doc_free(pub);
     nf_rules_free(rules);
     free(text);
+}
+
+/* The JSON of a document's tokens is the same whether they were made
+ * before it (by nf_doc_token) or by it; JSON without them leaves them
+ * unmade. */
+NF_TEST(tokenize_json_tokens_made_on_first_use)
+{
+    static const char text[] = "\u201cNot yet,\u201d she said on Feb. 3.\n\nThe U.S. firm's shares rose 4.5%.\n";
+    nf_rules *rules = tk_rules();
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_PLAIN;
+    nf_error err;
+    nf_doc *a = rules ? nf_extract(rules, NULL, text, sizeof text - 1, &eo, &err) : NULL;
+    nf_doc *b = rules ? nf_extract(rules, NULL, text, sizeof text - 1, &eo, &err) : NULL;
+    NF_CHECK(a && b);
+    if (!a || !b) {
+        nf_doc_free(a);
+        nf_doc_free(b);
+        nf_rules_free(rules);
+        return;
+    }
+    char *plain = nf_doc_to_json(a, 0, NULL, &err);
+    NF_CHECK(plain != NULL && strstr(plain, "\"tokens\"") == NULL);
+    NF_CHECK(!atomic_load(&a->tokens_published)); /* JSON without tokens */
+    NF_CHECK(nf_doc_token(b, 0) != NULL);
+    NF_CHECK(atomic_load(&b->tokens_published));
+    char *ja = nf_doc_to_json(a, NF_JSON_TOKENS, NULL, &err); /* makes a's tokens */
+    char *jb = nf_doc_to_json(b, NF_JSON_TOKENS, NULL, &err);
+    NF_CHECK(atomic_load(&a->tokens_published));
+    NF_CHECK(ja && jb && strstr(ja, "\"tokens\":[{") != NULL);
+    NF_CHECK_EQ_STR(ja ? ja : "", jb ? jb : "-");
+    NF_CHECK_EQ_INT(nf_doc_count(a, NF_KIND_TOKEN), nf_doc_count(b, NF_KIND_TOKEN));
+    nf_free(plain);
+    nf_free(ja);
+    nf_free(jb);
+    nf_doc_free(a);
+    nf_doc_free(b);
+    nf_rules_free(rules);
 }
 
 NF_TEST(tokenize_words_punct_and_flags)
