@@ -199,7 +199,7 @@ typedef struct nf_workspace nf_workspace;
  * clones, regex match data, buffers, and what the stages derive from the
  * rules once: compiled page-structure patterns, settings, word tables).
  * It also remembers, across documents, how the rules' first token tests
- * answered for the token texts it has seen (at most about 2 MB), so that
+ * answered for the token texts it has seen (at most about 2.5 MB), so that
  * reusing one workspace for many documents is faster than a new one each.
  * Owned by the caller; free with
  * nf_workspace_free before the rules. NULL with err on failure.

@@ -487,9 +487,11 @@ typedef struct nfi_run {
     uint32_t ann_maxlen;  /* longest of them (tokens), at least 1 */
     uint64_t *feat;       /* per token: feature bits (NFI_FEAT_*) */
     /* per token: its class (nfi_ws_classify; NFI_NONE: none); per class and
-     * phase, the groups whose first test its tokens pass (phases.c) */
+     * phase, where its candidate list is in the workspace's pool + 1, 0 when
+     * not made yet (phases.c class_candidates) */
     uint32_t *tokclass;
-    uint64_t *class_groups;
+    uint64_t *class_memo;
+    const uint32_t *memo_pool; /* the workspace's (nfi_ws_memo_pool) */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
     uint32_t *lit_next;   /* per rule: where its re_lit was found next + 1 (0:
                              not looked for yet, NFI_NONE: nowhere ahead) */
@@ -530,12 +532,25 @@ uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
  * run->sent_end). A token class is a text and a context (NF_TOKEN_* flags,
  * kind, sentence edges): its tokens have the same vocab id and feature bits
  * and pass the same token tests. The workspace keeps its classes across
- * documents, up to a bound, with a row of class_groups (phases.len words,
- * NFI_GROUPS_UNKNOWN until the phase computes them) each, so that the
- * first tests of a phase's groups run once per class, not once per token.
- * Tokens longer than a class holds, or past the bound, get NFI_NONE. */
+ * documents, up to a bound, with a row of class_memo (phases.len words, 0
+ * until the phase makes the class's candidate list) each, so that what a
+ * token's text and context decide of a phase's candidates is worked out
+ * once per class, not once per token. Tokens longer than a class holds,
+ * or past the bound, get NFI_NONE. */
 nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run);
-#define NFI_GROUPS_UNKNOWN (1ull << 63)
+/* A class's candidate list (phases.c class_candidates) in the workspace's
+ * pool: list[0] rules, then NFI_MEMO_HEAD - 1 words of what is left to
+ * check at each token, then the rules. */
+#define NFI_MEMO_HEAD 3
+/* The most words the pool holds (256 KB); the classes and lists start
+ * afresh at a document when it holds more than half of that. */
+#define NFI_MEMO_MAX ((size_t)1 << 16)
+/* Stores list (list[0] + NFI_MEMO_HEAD words) in the pool, once for equal
+ * lists, and returns where it is + 1; 0 when the pool is full or out of
+ * memory (the caller then goes without). */
+uint32_t nfi_ws_memo_add(nfi_engine_ws *ws, const uint32_t *list);
+/* The pool (moves when nfi_ws_memo_add adds to it). */
+const uint32_t *nfi_ws_memo_pool(const nfi_engine_ws *ws);
 /* Classes the workspace holds (for tests). */
 size_t nfi_ws_nclasses(const nfi_engine_ws *ws);
 /* Byte captures of a regex match: start and end of each group up to the

@@ -65,7 +65,13 @@ struct nfi_engine_ws {
      * context, a slot holding a class index + 1 */
     uint32_t *class_slots;
     NFI_VEC(nfi_token_class) classes;
-    NFI_VEC(uint64_t) class_groups; /* phases.len per class */
+    /* per class and phase: where its candidate list is in memo_pool + 1
+     * (0: not made yet; phases.c class_candidates) */
+    NFI_VEC(uint64_t) class_memo;
+    /* the lists (nfi_memo_*), each once: memo_slots is an open-addressing
+     * table of their offsets + 1 by content */
+    NFI_VEC(uint32_t) memo_pool;
+    uint32_t *memo_slots, memo_nslots, memo_nlists;
     u32vec *req_lists; /* per look-ahead slot (phases.c index_required) */
     size_t nreq_lists;
 };
@@ -115,7 +121,9 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     free(ws->re_val);
     free(ws->class_slots);
     nfi_vec_free(&ws->classes);
-    nfi_vec_free(&ws->class_groups);
+    nfi_vec_free(&ws->class_memo);
+    nfi_vec_free(&ws->memo_pool);
+    free(ws->memo_slots);
     nfi_vec_free(&ws->found.items);
     nfi_vec_free(&ws->found.caps);
     nfi_vec_free(&ws->recorded);
@@ -305,13 +313,13 @@ static nf_status class_add(nfi_engine_ws *ws, const nfi_run *run, uint32_t s, ui
     nfi_token_class *k = nfi_vec_push(&ws->classes);
     if (!k) return NF_ERR_NOMEM;
     for (size_t p = 0; p < run->r->phases.len; p++) {
-        uint64_t *g = nfi_vec_push(&ws->class_groups);
-        if (!g) {
+        uint64_t *m = nfi_vec_push(&ws->class_memo);
+        if (!m) {
             ws->classes.len--;
-            ws->class_groups.len -= p;
+            ws->class_memo.len -= p;
             return NF_ERR_NOMEM;
         }
-        *g = NFI_GROUPS_UNKNOWN;
+        *m = 0;
     }
     k->feat = run->feat[s];
     k->context = context;
@@ -322,6 +330,67 @@ static nf_status class_add(nfi_engine_ws *ws, const nfi_run *run, uint32_t s, ui
     return NF_OK;
 }
 
+/* Forgets the candidate lists (with the classes that point at them). */
+static void memo_clear(nfi_engine_ws *ws)
+{
+    ws->memo_pool.len = 0;
+    ws->memo_nlists = 0;
+    if (ws->memo_slots) memset(ws->memo_slots, 0, ws->memo_nslots * sizeof *ws->memo_slots);
+}
+
+static uint32_t memo_hash(const uint32_t *list, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ list[i]) * 16777619u;
+    return h;
+}
+
+/* Doubles the table of list offsets (at least 1024 slots). */
+static bool memo_grow(nfi_engine_ws *ws)
+{
+    uint32_t n = ws->memo_nslots ? ws->memo_nslots * 2 : 1024, mask = n - 1;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (!slots) return false;
+    for (uint32_t i = 0; i < ws->memo_nslots; i++) {
+        uint32_t at = ws->memo_slots[i];
+        if (!at) continue;
+        const uint32_t *l = ws->memo_pool.items + at - 1;
+        uint32_t h = memo_hash(l, NFI_MEMO_HEAD + l[0]) & mask;
+        while (slots[h]) h = (h + 1) & mask;
+        slots[h] = at;
+    }
+    free(ws->memo_slots);
+    ws->memo_slots = slots;
+    ws->memo_nslots = n;
+    return true;
+}
+
+uint32_t nfi_ws_memo_add(nfi_engine_ws *ws, const uint32_t *list)
+{
+    size_t n = NFI_MEMO_HEAD + list[0];
+    if (ws->memo_pool.len + n > NFI_MEMO_MAX) return 0;
+    if (2 * (ws->memo_nlists + 1) > ws->memo_nslots && !memo_grow(ws)) return 0;
+    uint32_t mask = ws->memo_nslots - 1, h = memo_hash(list, n) & mask;
+    for (; ws->memo_slots[h]; h = (h + 1) & mask) {
+        const uint32_t *l = ws->memo_pool.items + ws->memo_slots[h] - 1;
+        if (l[0] == list[0] && memcmp(l, list, n * sizeof *l) == 0) return ws->memo_slots[h];
+    }
+    size_t at = ws->memo_pool.len;
+    if (ws->memo_pool.cap - at < n) {
+        size_t cap = 2 * ws->memo_pool.cap > at + n ? 2 * ws->memo_pool.cap : at + n + 4096;
+        uint32_t *p = realloc(ws->memo_pool.items, cap * sizeof *p);
+        if (!p) return 0;
+        ws->memo_pool.items = p;
+        ws->memo_pool.cap = cap;
+    }
+    memcpy(ws->memo_pool.items + at, list, n * sizeof *list);
+    ws->memo_pool.len = at + n;
+    ws->memo_nlists++;
+    return ws->memo_slots[h] = (uint32_t)at + 1;
+}
+
+const uint32_t *nfi_ws_memo_pool(const nfi_engine_ws *ws) { return ws->memo_pool.items; }
+
 nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
 {
     const nf_doc *doc = run->doc;
@@ -331,9 +400,10 @@ nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
     if (!run->feat || !run->tokclass) return NF_ERR_NOMEM;
     if (!ws->class_slots && !(ws->class_slots = calloc(NFI_CLASS_SLOTS, sizeof *ws->class_slots)))
         return NF_ERR_NOMEM;
-    if (ws->classes.len > NFI_CLASS_MAX / 2) {
+    if (ws->classes.len > NFI_CLASS_MAX / 2 || ws->memo_pool.len > NFI_MEMO_MAX / 2) {
         memset(ws->class_slots, 0, NFI_CLASS_SLOTS * sizeof *ws->class_slots);
-        ws->classes.len = ws->class_groups.len = 0;
+        ws->classes.len = ws->class_memo.len = 0;
+        memo_clear(ws);
     }
     for (uint32_t s = 0; s < nt; s++) {
         const nfi_token *tk = &doc->tokens.items[s];
@@ -357,7 +427,8 @@ nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
             run->tokclass[s] = *slot - 1;
         }
     }
-    run->class_groups = ws->class_groups.items;
+    run->class_memo = ws->class_memo.items;
+    run->memo_pool = ws->memo_pool.items;
     return NF_OK;
 }
 

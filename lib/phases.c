@@ -387,7 +387,6 @@ static bool group_test_rest(const nfi_run *run, const nfi_phase *P, uint32_t g, 
                                 : nfi_token_test(run, p, t, s);
 }
 
-#define NFI_CLASS_GROUPS 63 /* the bits below NFI_GROUPS_UNKNOWN */
 /* Whether token s passes group g's first test: feature bits, first byte,
  * then the rest of the test. */
 static NFI_HOT_INLINE bool group_passes(const nfi_run *run, const nfi_phase *P, uint32_t g, uint32_t s)
@@ -398,28 +397,6 @@ static NFI_HOT_INLINE bool group_passes(const nfi_run *run, const nfi_phase *P, 
         if (!((P->grp_first[g][fb >> 3] >> (fb & 7)) & 1)) return false;
     }
     return group_test_rest(run, P, g, s);
-}
-
-/* The groups (below NFI_CLASS_GROUPS) whose first test token s passes, as
- * bits. */
-static uint64_t token_groups(const nfi_run *run, const nfi_phase *P, uint32_t s)
-{
-    uint64_t bits = 0;
-    uint32_t n = P->ngroups < NFI_CLASS_GROUPS ? P->ngroups : NFI_CLASS_GROUPS;
-    for (uint32_t g = 0; g < n; g++)
-        if (group_passes(run, P, g, s)) bits |= 1ull << g;
-    return bits;
-}
-
-/* token_groups of token s, once per token class (nfi_ws_classify) and
- * phase ph for as long as the workspace keeps the class. */
-static inline uint64_t class_groups(const nfi_run *run, const nfi_phase *P, uint32_t ph, uint32_t s)
-{
-    uint32_t c = run->tokclass[s];
-    if (c == NFI_NONE) return token_groups(run, P, s);
-    uint64_t *known = &run->class_groups[(size_t)c * run->r->phases.len + ph];
-    if (*known & NFI_GROUPS_UNKNOWN) *known = token_groups(run, P, s);
-    return *known;
 }
 
 /* Rules of entries (sorted by offset, word) whose word is at s + offset. */
@@ -524,6 +501,190 @@ static nf_status index_required(nfi_run *run)
     return NF_OK;
 }
 
+/* ------------------------------------------------------------ candidates
+ * The rules tried at a token come from the phase's indexes (its word, the
+ * lexicons it may start an entry of, the annotations there, the groups whose
+ * first test it passes). What the token's text and context decide of that
+ * (local_candidates) is worked out once per token class and kept in the
+ * workspace (class_candidates); the rest (context_candidates) depends on the
+ * tokens around and is looked at at each token. */
+
+/* Lexicons (by index in lex_ids) and groups a class's list covers; those
+ * past it are looked at at each token. */
+#define NFI_MEMO_BITS 32
+/* local_candidates: the groups are not known yet */
+#define NFI_GROUPS_UNKNOWN (1ull << 63)
+
+/* The candidates of token s that its text and context decide: its word's
+ * rules, those of the lexicons it is a one-token entry of, and those of
+ * the groups whose first test it passes (among the first NFI_MEMO_BITS
+ * lexicons and groups). *lexcont gets the lexicons that need a look at the
+ * next token (it begins longer entries, or the lexicon is past the vocab
+ * bits), *pfgroups the groups it passed that have prefilter members.
+ * *groups: the groups it passes as bits, tested here when it holds
+ * NFI_GROUPS_UNKNOWN. Rules may repeat. */
+static size_t local_candidates(const nfi_run *run, const nfi_phase *P, uint32_t s, uint32_t *cand,
+                               size_t ccap, uint32_t *lexcont, uint32_t *pfgroups, uint64_t *groups)
+{
+    const nf_rules *r = run->r;
+    size_t nc = 0;
+    uint32_t v = run->tokvocab[s];
+    *lexcont = *pfgroups = 0;
+    if (v != NFI_NONE && P->word_slots) {
+        uint32_t mask = P->word_slots - 1;
+        for (uint32_t h = (v * 2654435761u) & mask; P->word_keys[h]; h = (h + 1) & mask)
+            if (P->word_keys[h] == v + 1) {
+                nc = add_list(cand, nc, ccap, P->lists, P->word_start[h], P->word_count[h]);
+                break;
+            }
+    }
+    uint64_t mk = v < r->nvmask ? r->vocab_starts[v] : 0; /* lexicons it starts */
+    bool lex_maybe = v != NFI_NONE && (P->lex_mask == ~0ull || (mk & P->lex_mask) || v >= r->nvmask);
+    uint32_t nlex = P->nlex < NFI_MEMO_BITS ? P->nlex : NFI_MEMO_BITS;
+    for (uint32_t l = 0; l < nlex && lex_maybe; l++) {
+        uint32_t lid = P->lex_ids[l];
+        if (lid >= 64) *lexcont |= 1u << l; /* nfi_lex_may_match at the token */
+        else if (!((mk >> lid) & 1)) continue;
+        else if ((r->vocab_single[v] >> lid) & 1)
+            nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
+        else *lexcont |= 1u << l; /* a longer entry: is the next token its second word? */
+    }
+    nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
+    uint32_t ngroups = P->ngroups < NFI_MEMO_BITS ? P->ngroups : NFI_MEMO_BITS;
+    if (*groups & NFI_GROUPS_UNKNOWN) {
+        *groups = 0;
+        for (uint32_t g = 0; g < ngroups; g++)
+            if (group_passes(run, P, g, s)) *groups |= 1ull << g;
+    }
+    for (uint64_t gb = *groups; gb; gb &= gb - 1) {
+        uint32_t g = (uint32_t)__builtin_ctzll(gb);
+        nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
+        if (P->grp_pf_count[g]) *pfgroups |= 1u << g;
+    }
+    return nc;
+}
+
+/* Appends to cand[0, nc) the candidates of token s that depend on the
+ * tokens after it or on the annotations at it: the lexicons of lexcont and
+ * those past NFI_MEMO_BITS, the annotation types, the prefilter members of
+ * the groups of pfgroups and the groups past NFI_MEMO_BITS. */
+static size_t context_candidates(const nfi_run *run, const nfi_phase *P, uint32_t s, uint32_t lexcont,
+                                 uint32_t pfgroups, uint32_t *cand, size_t nc, size_t ccap)
+{
+    const nf_rules *r = run->r;
+    for (; lexcont; lexcont &= lexcont - 1) {
+        uint32_t l = (uint32_t)__builtin_ctz(lexcont), lid = P->lex_ids[l];
+        if (lid < 64 ? nfi_lex_continues(run, lid, s) : nfi_lex_may_match(run, lid, s))
+            nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
+    }
+    uint32_t v = run->tokvocab[s];
+    uint64_t mk = v < r->nvmask ? r->vocab_starts[v] : 0;
+    bool lex_maybe = v != NFI_NONE && (P->lex_mask == ~0ull || (mk & P->lex_mask) || v >= r->nvmask);
+    for (uint32_t l = NFI_MEMO_BITS; l < P->nlex && lex_maybe; l++) {
+        uint32_t lid = P->lex_ids[l];
+        bool starts = lid < 64 ? ((mk >> lid) & 1) != 0 && ((r->vocab_single[v] >> lid) & 1 ||
+                                                            nfi_lex_continues(run, lid, s))
+                               : nfi_lex_may_match(run, lid, s);
+        if (starts) nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
+    }
+    if (P->ntypes)
+        for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++) {
+            uint32_t ty = run->doc->anns.items[run->ann_list[a]].type_id;
+            for (uint32_t k = 0; k < P->ntypes; k++)
+                if (P->type_ids[k] == ty)
+                    nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
+        }
+    for (; pfgroups; pfgroups &= pfgroups - 1) {
+        uint32_t g = (uint32_t)__builtin_ctz(pfgroups);
+        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
+    }
+    for (uint32_t g = NFI_MEMO_BITS; g < P->ngroups; g++)
+        if (group_passes(run, P, g, s)) nc = add_group(run, P, g, s, cand, nc, ccap);
+    return nc;
+}
+
+/* Makes the list of token s's class for phase ph in cand (room ccap) from
+ * the groups it passes: local_candidates, each rule once (seen[rule] ==
+ * s + 1 marks those taken); stores it in the workspace's pool. Returns
+ * where + 1, or NFI_NONE when it cannot be kept (the tokens of the class
+ * then go without). */
+static uint32_t make_class_list(nfi_run *run, const nfi_phase *P, uint32_t s, uint32_t *cand,
+                                size_t ccap, uint32_t *seen, uint64_t groups)
+{
+    uint32_t *rules = cand + NFI_MEMO_HEAD;
+    size_t n = local_candidates(run, P, s, rules, ccap - NFI_MEMO_HEAD, &cand[1], &cand[2], &groups);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (seen[rules[i]] != s + 1) {
+            seen[rules[i]] = s + 1;
+            rules[kept++] = rules[i];
+        }
+    cand[0] = (uint32_t)kept;
+    uint32_t at = nfi_ws_memo_add(run->ws, cand);
+    run->memo_pool = nfi_ws_memo_pool(run->ws);
+    return at ? at : NFI_NONE;
+}
+
+/* A class's word of run->class_memo for a phase: 0 until its first token,
+ * then NFI_MEMO_ONCE with the groups it passes (local_candidates) until its
+ * second, then where its list is + 1, or NFI_NONE when it could not be
+ * kept. Most classes of a document seen once have one token, so their list
+ * is not worth making. */
+#define NFI_MEMO_ONCE (1ull << 62)
+
+/* Token s's class's candidate list for phase ph (NFI_MEMO_HEAD words, then
+ * the rules), made in cand if need be; NULL when there is none (the token
+ * has no class, it is the first of its class, or the list could not be
+ * kept); *first is then its class's word when the token is the first of
+ * the class (else NULL). */
+static const uint32_t *class_candidates(nfi_run *run, const nfi_phase *P, uint32_t ph, uint32_t s,
+                                        uint32_t *cand, size_t ccap, uint32_t *seen,
+                                        uint64_t **first)
+{
+    uint32_t c = run->tokclass[s];
+    *first = NULL;
+    if (c == NFI_NONE) return NULL;
+    uint64_t *at = &run->class_memo[(size_t)c * run->r->phases.len + ph];
+    if (!*at || *at == NFI_NONE) {
+        if (!*at) *first = at; /* the caller keeps the groups there */
+        return NULL;
+    }
+    if (*at & NFI_MEMO_ONCE) *at = make_class_list(run, P, s, cand, ccap, seen, *at & ~NFI_MEMO_ONCE);
+    return *at == NFI_NONE ? NULL : run->memo_pool + *at - 1;
+}
+
+/* Tries rule ri at token s: the checks that rule it out cheaply, then the
+ * matcher; adds the match. */
+static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
+{
+    const nf_rules *r = run->r;
+    const nfi_rule *ru = &r->rules.items[ri];
+    const nfi_prog *pg = ru->prog;
+    size_t nt = run->doc->tokens.len;
+    if (pg->pf_n) { /* a word every match has at a fixed offset */
+        size_t at = s + pg->pf_off;
+        if (at >= nt) return NF_OK;
+        uint32_t tv = run->tokvocab[at];
+        bool ok = false;
+        for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
+        if (!ok) return NF_OK;
+    }
+    if (ru->re_lit && !literal_ahead(run, ri, s)) return NF_OK;
+    if (pg->any_first || pg->fs_check || pg->req_n) {
+        uint32_t limit = match_limit(run, ru, s);
+        if (pg->req_n && !required_ahead(run, pg, s, limit)) return NF_OK;
+        if ((pg->any_first || pg->fs_check) && !first_steps_ok(run, pg, s, limit)) return NF_OK;
+    }
+    nfi_match m;
+    if (!nfi_match_at(run, ri, s, &m)) return NF_OK;
+    if (ru->re) { /* m matched the anchor: now the regex */
+        bool ok;
+        nf_status st = nfi_match_regex_at(run, ri, s, &m, &ok);
+        if (st != NF_OK || !ok) return st;
+    }
+    return add_match(run, &m);
+}
+
 static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
 {
     const nf_rules *r = run->r;
@@ -541,67 +702,42 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     uint32_t *seen = nfi_ws_u32(run->ws, NFI_WS_SEEN, r->rules.len + 1);
     if (!cand || !seen) return NF_ERR_NOMEM;
     memset(seen, 0, (r->rules.len + 1) * sizeof *seen);
-    bool have_token_rules = P->word_slots || P->nlex || P->ntypes || P->nany;
+    bool have_token_rules = P->word_slots || P->nlex || P->ntypes || P->nany || P->ngroups;
+    /* candidates past what a class's list covers, at every token */
+    bool past_list = P->nlex > NFI_MEMO_BITS || P->ngroups > NFI_MEMO_BITS;
     for (uint32_t s = 0; s < nt && have_token_rules; s++) {
-        size_t nc = 0;
-        uint32_t v = run->tokvocab[s];
-        if (v != NFI_NONE && P->word_slots) {
-            uint32_t mask = P->word_slots - 1;
-            for (uint32_t h = (v * 2654435761u) & mask; P->word_keys[h]; h = (h + 1) & mask)
-                if (P->word_keys[h] == v + 1) {
-                    nc = add_list(cand, nc, ccap, P->lists, P->word_start[h], P->word_count[h]);
-                    break;
-                }
+        uint32_t lexcont, pfgroups;
+        uint64_t *first;
+        const uint32_t *list = class_candidates(run, P, ph, s, cand, ccap, seen, &first);
+        size_t n;
+        bool unique = list != NULL; /* a class's list has each rule once */
+        if (list) {
+            n = list[0];
+            lexcont = list[1];
+            pfgroups = list[2];
+            list += NFI_MEMO_HEAD;
+        } else {
+            uint64_t groups = NFI_GROUPS_UNKNOWN;
+            n = local_candidates(run, P, s, cand, ccap, &lexcont, &pfgroups, &groups);
+            if (first) *first = NFI_MEMO_ONCE | groups;
+            list = cand;
         }
-        uint64_t mk = v < r->nvmask ? r->vocab_starts[v] : 0; /* lexicons it starts */
-        bool lex_maybe = v != NFI_NONE && (P->lex_mask == ~0ull || (mk & P->lex_mask) ||
-                                           v >= r->nvmask);
-        for (uint32_t l = 0; l < P->nlex && lex_maybe; l++) {
-            uint32_t lid = P->lex_ids[l];
-            /* (mk has a bit only when v < nvmask) */
-            bool starts = lid < 64 ? ((mk >> lid) & 1) != 0 && ((r->vocab_single[v] >> lid) & 1 ||
-                                                                nfi_lex_continues(run, lid, s))
-                                   : nfi_lex_may_match(run, lid, s);
-            if (starts) nc = add_list(cand, nc, ccap, P->lists, P->lex_start[l], P->lex_count[l]);
+        size_t nall = n;
+        if (lexcont || pfgroups || past_list ||
+            (P->ntypes && run->ann_first[s] < run->ann_first[s + 1])) {
+            if (list != cand) memcpy(cand, list, n * sizeof *cand);
+            nall = context_candidates(run, P, s, lexcont, pfgroups, cand, n, ccap);
+            list = cand;
         }
-        if (P->ntypes)
-            for (uint32_t a = run->ann_first[s]; a < run->ann_first[s + 1]; a++) {
-                uint32_t ty = doc->anns.items[run->ann_list[a]].type_id;
-                for (uint32_t k = 0; k < P->ntypes; k++)
-                    if (P->type_ids[k] == ty)
-                        nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
+        bool more = nall > n;
+        for (size_t i = 0; i < nall; i++) {
+            if (!unique || i >= n) { /* the list and the rest: each rule once */
+                if (seen[list[i]] == s + 1) continue;
+                seen[list[i]] = s + 1;
+            } else if (more) {
+                seen[list[i]] = s + 1;
             }
-        nc = add_list(cand, nc, ccap, P->any_rules, 0, P->nany);
-        for (uint64_t gb = P->ngroups ? class_groups(run, P, ph, s) : 0; gb; gb &= gb - 1)
-            nc = add_group(run, P, (uint32_t)__builtin_ctzll(gb), s, cand, nc, ccap);
-        for (uint32_t g = NFI_CLASS_GROUPS; g < P->ngroups; g++) /* past the class bits */
-            if (group_passes(run, P, g, s)) nc = add_group(run, P, g, s, cand, nc, ccap);
-        for (size_t i = 0; i < nc; i++) {
-            if (seen[cand[i]] == s + 1) continue; /* in two lists */
-            seen[cand[i]] = s + 1;
-            const nfi_prog *pg = r->rules.items[cand[i]].prog;
-            if (pg->pf_n) { /* a word every match has at a fixed offset */
-                size_t at = s + pg->pf_off;
-                if (at >= nt) continue;
-                uint32_t tv = run->tokvocab[at];
-                bool ok = false;
-                for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
-                if (!ok) continue;
-            }
-            if (r->rules.items[cand[i]].re_lit && !literal_ahead(run, cand[i], s)) continue;
-            if (pg->any_first || pg->fs_check || pg->req_n) {
-                uint32_t limit = match_limit(run, &r->rules.items[cand[i]], s);
-                if (pg->req_n && !required_ahead(run, pg, s, limit)) continue;
-                if ((pg->any_first || pg->fs_check) && !first_steps_ok(run, pg, s, limit)) continue;
-            }
-            nfi_match m;
-            if (!nfi_match_at(run, cand[i], s, &m)) continue;
-            if (r->rules.items[cand[i]].re) { /* m matched the anchor: now the regex */
-                bool ok;
-                if ((st = nfi_match_regex_at(run, cand[i], s, &m, &ok)) != NF_OK) return st;
-                if (!ok) continue;
-            }
-            if ((st = add_match(run, &m)) != NF_OK) return st;
+            if ((st = try_rule(run, list[i], s)) != NF_OK) return st;
         }
     }
     /* resolve */

@@ -1005,6 +1005,108 @@ NF_TEST(rules_token_classes)
     nf_rules_free(r);
 }
 
+/* Runs text twice in ws (the second time every class has its list) and
+ * gives the annotations of type of each run in a and b. */
+static void twice_in(const nf_rules *r, nf_workspace *ws, const char *text, const char *type,
+                     char *a, char *b, size_t n)
+{
+    nf_doc *d = run_in(r, ws, text);
+    anns(d, type, a, n);
+    nf_doc_free(d);
+    d = run_in(r, ws, text);
+    anns(d, type, b, n);
+    nf_doc_free(d);
+}
+
+/* A phase keeps, per token class, the list of rules its tokens are tried
+ * with (made at the class's second token, used from its third on), and
+ * looks at each token at what the class cannot tell: the next token of a
+ * longer lexicon entry ("port" begins "port elwin" but is no entry), the
+ * word a group member wants further on, the annotations at the token,
+ * and lexicons and groups past the 32 a list covers. Each class here has
+ * tokens in contexts that differ after its list is made. */
+NF_TEST(rules_class_candidate_lists)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "phases: [places, parts]\n"
+                       "lexicons:\n"
+                       "  TOWN:\n"
+                       "    entries: [port elwin, port saria, dunmore]\n"
+                       "rules:\n"
+                       "  - name: town\n"
+                       "    phase: places\n"
+                       "    pattern: '@TOWN'\n"
+                       "    emit: TOWN\n"
+                       "  - name: sayer\n"
+                       "    phase: places\n"
+                       "    pattern: '[cap:title & !flag:sent_start] \"said\"'\n"
+                       "    emit: SAYER\n"
+                       "  - name: writer\n"
+                       "    phase: places\n"
+                       "    pattern: '[cap:title & !flag:sent_start] \"wrote\"'\n"
+                       "    emit: WRITER\n"
+                       "  - name: harbour\n"
+                       "    phase: parts\n"
+                       "    pattern: '<TOWN> \"harbour\"'\n"
+                       "    emit: HARBOUR\n");
+    NF_CHECK(r != NULL);
+    nf_error err;
+    nf_workspace *ws = r ? nf_workspace_new(r, &err) : NULL;
+    NF_CHECK(ws != NULL);
+    if (!ws) {
+        nf_rules_free(r);
+        return;
+    }
+    const char *text = "we saw port elwin and port and port saria and port elwin harbour "
+                       "and then Anna said so and Anna left and Anna wrote it and Anna said "
+                       "no and dunmore and port";
+    char a[400], b[400];
+    twice_in(r, ws, text, "TOWN", a, b, sizeof a);
+    NF_CHECK_EQ_STR(a, "TOWN:port elwin|TOWN:port saria|TOWN:port elwin|TOWN:dunmore");
+    NF_CHECK_EQ_STR(b, a);
+    twice_in(r, ws, text, "SAYER", a, b, sizeof a);
+    NF_CHECK_EQ_STR(a, "SAYER:Anna said|SAYER:Anna said");
+    NF_CHECK_EQ_STR(b, a);
+    twice_in(r, ws, text, "WRITER", a, b, sizeof a);
+    NF_CHECK_EQ_STR(a, "WRITER:Anna wrote");
+    NF_CHECK_EQ_STR(b, a);
+    twice_in(r, ws, text, "HARBOUR", a, b, sizeof a);
+    NF_CHECK_EQ_STR(a, "HARBOUR:port elwin harbour");
+    NF_CHECK_EQ_STR(b, a);
+    nf_workspace_free(ws);
+    nf_rules_free(r);
+
+    /* 34 lexicons and 34 groups in one phase: the last two of each are
+     * looked at at every token */
+    nfi_buf y = {0};
+    nfi_buf_puts(&y, "schema: 1\nlexicons:\n");
+    for (int i = 0; i < 34; i++) nfi_buf_printf(&y, "  L%d:\n    entries: [w%d]\n", i, i);
+    nfi_buf_puts(&y, "rules:\n");
+    for (int i = 0; i < 34; i++)
+        nfi_buf_printf(&y, "  - {name: lex%d, pattern: '@L%d', emit: W}\n"
+                           "  - {name: grp%d, pattern: '[re:\"g%d\"] [kind:word]', emit: G}\n",
+                       i, i, i, i);
+    r = y.data ? load(y.data) : NULL;
+    nfi_buf_free(&y);
+    NF_CHECK(r != NULL);
+    ws = r ? nf_workspace_new(r, &err) : NULL;
+    NF_CHECK(ws != NULL);
+    if (!ws) {
+        nf_rules_free(r);
+        return;
+    }
+    NF_CHECK(r->phases.items[0].nlex > 32 && r->phases.items[0].ngroups > 32);
+    const char *many = "w0 w33 w32 w0 w33 w32 w0 w33 w32 g0 x g33 x g32 x g0 x g33 x g32 x g33 x";
+    twice_in(r, ws, many, "W", a, b, sizeof a);
+    NF_CHECK_EQ_STR(a, "W:w0|W:w33|W:w32|W:w0|W:w33|W:w32|W:w0|W:w33|W:w32");
+    NF_CHECK_EQ_STR(b, a);
+    twice_in(r, ws, many, "G", a, b, sizeof a);
+    NF_CHECK_EQ_STR(a, "G:g0 x|G:g33 x|G:g32 x|G:g0 x|G:g33 x|G:g32 x|G:g33 x");
+    NF_CHECK_EQ_STR(b, a);
+    nf_workspace_free(ws);
+    nf_rules_free(r);
+}
+
 /* What every match of a regex contains, read from the regex: literals at
  * the top and in groups every match goes through; nothing in optional,
  * repeated or alternative parts; not the very start (the anchor's token). */
