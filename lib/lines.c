@@ -51,6 +51,17 @@ static void trim(const char *s, size_t start, size_t end, size_t *b, size_t *e)
         i += k;
     }
     *b = i;
+    /* The common line ends with ASCII other than white space: the scan
+       below would end there, since no character it steps over (a space of
+       two or three bytes is all bytes of 0x80 or more) takes in such a
+       byte but one that ends at it. */
+    if (i < end) {
+        unsigned char z = (unsigned char)s[end - 1];
+        if (z < 0x80 && z != ' ' && z != '\t' && z != '\f' && z != '\v') {
+            *e = end;
+            return;
+        }
+    }
     size_t last = i; /* end of the last non-space character seen */
     while (i < end) {
         if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80) { /* the common case */
