@@ -133,10 +133,12 @@ typedef struct cfg {
     uint32_t pw_mask;
     uint32_t pw_runs[256]; /* by first byte: bit n set when a phrase's first word has n bytes (31: more) */
     uint32_t fw_lens[256]; /* by first byte: bit n set when a function word has n bytes (n < 32) */
-    /* the word_key of every function word of at most 8 bytes, by hash (0:
-       empty; a word has no NUL byte, so its key is never 0 and tells its
-       length): one probe for most words */
+    /* the word_key of every function word of at most 8 bytes and of every
+       first word of at most 8 bytes of c->pw, by hash (0: empty; a word
+       has no NUL byte, so its key is never 0 and tells its length), and
+       what it is (fw_kinds: WK_*): one probe for most words */
     uint64_t *fw_keys;
+    uint8_t *fw_kinds;
     uint32_t fw_kmask;
     /* by first byte: the second bytes of the phrases (a bit set of 256),
        bit 0 standing for a phrase of one byte; phr_scan skips a position
@@ -301,27 +303,38 @@ static bool phr_words_build(cfg *c, size_t n)
     return true;
 }
 
-/* c->fw_keys from c->fw. */
-static bool fw_keys_build(cfg *c)
+enum { WK_FUNC = 1, WK_PHRASE = 2 }; /* what a word of c->fw_keys is */
+
+static void fw_key_add(cfg *c, uint64_t key, uint8_t kind)
 {
-    size_t n = c->fw_start[256], slots = 16;
-    while (slots < 4 * n) slots *= 2;
+    size_t h = fw_key_slot(key, c->fw_kmask);
+    while (c->fw_keys[h] && c->fw_keys[h] != key) h = (h + 1) & c->fw_kmask;
+    c->fw_keys[h] = key;
+    c->fw_kinds[h] |= kind;
+}
+
+/* c->fw_keys and fw_kinds from c->fw and the first n of c->pw. */
+static bool fw_keys_build(cfg *c, size_t n)
+{
+    size_t nf = c->fw_start[256], slots = 16;
+    while (slots < 4 * (nf + n)) slots *= 2;
     c->fw_keys = calloc(slots, sizeof *c->fw_keys);
-    if (!c->fw_keys) return false;
+    c->fw_kinds = calloc(slots, sizeof *c->fw_kinds);
+    if (!c->fw_keys || !c->fw_kinds) return false;
     c->fw_kmask = (uint32_t)(slots - 1);
-    for (size_t j = 0; j < n; j++) {
-        if (c->fw[j].len > 8) continue;
-        size_t h = fw_key_slot(c->fw[j].key, c->fw_kmask);
-        while (c->fw_keys[h] && c->fw_keys[h] != c->fw[j].key) h = (h + 1) & c->fw_kmask;
-        c->fw_keys[h] = c->fw[j].key;
-    }
+    for (size_t j = 0; j < nf; j++)
+        if (c->fw[j].len <= 8) fw_key_add(c, c->fw[j].key, WK_FUNC);
+    for (size_t j = 0; j < n; j++)
+        if (c->pw[j].run <= 8) fw_key_add(c, word_key(c->pw[j].p, c->pw[j].run), WK_PHRASE);
     return true;
 }
 
 static void cfg_free(cfg *c)
 {
     free(c->fw_keys);
+    free(c->fw_kinds);
     c->fw_keys = NULL;
+    c->fw_kinds = NULL;
     free(c->pw_slots);
     free(c->pw);
     c->pw_slots = NULL;
@@ -429,7 +442,7 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
         for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
             if (c->fw[j].len < 32) c->fw_lens[ch] |= 1u << c->fw[j].len;
     c->cue = phr_index(cl, 1, SIZE_MAX, PHR_ALL, c->cue_start);
-    if (!c->phr || !c->fw || !c->cue || !c->pw || !fw_keys_build(c) ||
+    if (!c->phr || !c->fw || !c->cue || !c->pw || !fw_keys_build(c, pw_start[256]) ||
         !phr_words_build(c, pw_start[256])) {
         cfg_free(c);
         return false;
@@ -691,8 +704,17 @@ static bool is_function_key(const cfg *c, unsigned char ch, size_t n, uint64_t k
 {
     if (!(c->fw_lens[ch] >> n & 1)) return false;
     for (size_t h = fw_key_slot(key, c->fw_kmask); c->fw_keys[h]; h = (h + 1) & c->fw_kmask)
-        if (c->fw_keys[h] == key) return true;
+        if (c->fw_keys[h] == key) return c->fw_kinds[h] & WK_FUNC;
     return false;
+}
+
+/* What the word with word_key key (of at most 8 bytes) is: WK_FUNC, a
+ * function word; WK_PHRASE, the first word of a phrase of c->pw. */
+static NFI_HOT_INLINE unsigned word_kinds(const cfg *c, uint64_t key)
+{
+    for (size_t h = fw_key_slot(key, c->fw_kmask); c->fw_keys[h]; h = (h + 1) & c->fw_kmask)
+        if (c->fw_keys[h] == key) return c->fw_kinds[h];
+    return 0;
 }
 
 /* Whether w[0,n) is a function word; *key gets its word_key when n <= 8. */
@@ -756,7 +778,7 @@ typedef struct blk {
     int nums; /* numeric tokens: 64, 3:31.526, 6-2, .596 */
     /* the words restated_later reads (content_words' runs of 3 bytes or
        more, function words too): how many, how many of more than 8 bytes,
-       and a set of the others' keys (cw_bit): they tell at once that most
+       and a set of the others' keys (cw_bit_of_key): they tell at once that most
        blocks restate nothing */
     int cw_runs, cw_long;
     uint64_t cw_bits[4];
@@ -819,34 +841,19 @@ static uint64_t content_key(const char *w, size_t n)
     return h;
 }
 
-/* The bit of blk.cw_bits for the word w[0,n) of 3 to 8 bytes, from its
- * first two and last two bytes with 0x20 set (which A-Z lower-cased have
- * as well): a function of the word's word_key (cw_bit_of_key), so equal
- * keys have equal bits, but it needs no key. */
-static unsigned cw_bit(const unsigned char *w, size_t n)
-{
-    uint32_t x = (uint32_t)(w[0] | 0x20) | (uint32_t)(w[1] | 0x20) << 8 |
-                 (uint32_t)(w[n - 2] | 0x20) << 16 | (uint32_t)(w[n - 1] | 0x20) << 24;
-    return (unsigned)(((x ^ (uint64_t)n << 32) * 0x9E3779B97F4A7C15ull) >> 56);
-}
-
-/* cw_bit of the word whose word_key is key: a word has no NUL byte, so
- * the key holds its n bytes and zeros after them. */
+/* The bit of blk.cw_bits for a content_words key (word_key of a word of 3
+ * to 8 bytes): equal keys have equal bits. A word of more than 8 bytes
+ * (its key a hash) gets some bit too, which restated_later's bound allows
+ * for (blk.cw_long). */
 static unsigned cw_bit_of_key(uint64_t key)
 {
-    unsigned char w[8];
-    size_t n = 0;
-    while (n < 8 && (key >> (8 * n) & 0xFF)) {
-        w[n] = (unsigned char)(key >> (8 * n));
-        n++;
-    }
-    return n >= 3 && (n == 8 || !(key >> (8 * n))) ? cw_bit(w, n) : 0;
+    return (unsigned)((key * 0x9E3779B97F4A7C15ull) >> 56);
 }
 
 /* A run s[ws, we) of content_words' bytes (ASCII letters and digits,
  * bytes of 0x80 or more): counted, and one of at most 8 bytes noted in
- * k->cw_bits. */
-static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, blk *k)
+ * k->cw_bits (key: its word_key when known, else 0). */
+static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, uint64_t key, blk *k)
 {
     size_t n = we - ws;
     if (n < 3) return;
@@ -855,7 +862,7 @@ static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, blk *k)
         k->cw_long++;
         return;
     }
-    unsigned bit = cw_bit((const unsigned char *)s + ws, n);
+    unsigned bit = cw_bit_of_key(key ? key : word_key(s + ws, n));
     k->cw_bits[bit >> 6] |= 1ull << (bit & 63);
 }
 
@@ -876,6 +883,143 @@ static NFI_HOT_INLINE size_t az_end(const char *s, size_t q, size_t e)
 #endif
     while (q < e && (unsigned)((unsigned char)s[q] - 'a') < 26u) q++;
     return q;
+}
+
+/* The end of the run of bytes in [lo, hi] (a-z, A-Z or 0-9) from s[q] in
+ * s[.., e): eight at a time, as word_key tests A-Z. */
+static NFI_HOT_INLINE size_t range_end(const char *s, size_t q, size_t e, unsigned char lo,
+                                       unsigned char hi)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (; q + 8 <= e; q += 8) {
+        uint64_t x;
+        memcpy(&x, s + q, 8);
+        uint64_t low7 = x & ~high; /* no carry between bytes below: lo and hi are ASCII */
+        uint64_t in = (low7 + ones * (0x80u - lo)) & ~(low7 + ones * (0x80u - hi - 1)) & ~x & high;
+        uint64_t other = ~in & high;
+        if (other) return q + ((size_t)__builtin_ctzll(other) >> 3);
+    }
+#endif
+    while (q < e && (unsigned)((unsigned char)s[q] - lo) <= (unsigned)(hi - lo)) q++;
+    return q;
+}
+
+/* A plain word for analyze (plain_word_at). */
+typedef struct plain_word {
+    size_t run;   /* its bytes */
+    int letters;  /* how many of them are letters */
+    bool lower;   /* one of them is a lower-case letter */
+    uint64_t key; /* word_key of its first min(run, 8) bytes */
+} plain_word;
+
+/* Reads the word at s[i] (an ASCII letter or digit) when it is plain: an
+ * ASCII letter and a run of a-z after it ("the", "The"), or a run of A-Z
+ * ("NATO") or of 0-9, that ends at e or at an ASCII byte that does not join
+ * it to more (not a letter or digit, nor ' - . & with one after). Most
+ * words of a page are; for the others false, and analyze's general loop
+ * reads the word. */
+static NFI_HOT_INLINE bool plain_word_at(const char *s, size_t i, size_t e, plain_word *w)
+{
+    unsigned char b0 = (unsigned char)s[i];
+    size_t end;
+    uint64_t fold; /* 0x20 in the bytes that are A-Z: word_key lower-cases them */
+    if ((unsigned)(b0 - '0') < 10u) {
+        end = range_end(s, i + 1, e, '0', '9');
+        w->letters = 0;
+        w->lower = false;
+        fold = 0;
+    } else if ((unsigned)(b0 - 'A') < 26u && i + 1 < e && (unsigned)((unsigned char)s[i + 1] - 'A') < 26u) {
+        end = range_end(s, i + 2, e, 'A', 'Z');
+        w->letters = (int)(end - i);
+        w->lower = false;
+        fold = 0x2020202020202020ull;
+    } else {
+        end = range_end(s, i + 1, e, 'a', 'z');
+        w->letters = (int)(end - i);
+        bool up0 = (unsigned)(b0 - 'A') < 26u;
+        w->lower = !up0 || end > i + 1;
+        fold = up0 ? 0x20 : 0;
+    }
+    if (end < e) {
+        unsigned char t = (unsigned char)s[end];
+        if (t >= 0x80 || ascii_alnum_byte(t)) return false;
+        if ((t == '\'' || t == '-' || t == '.' || t == '&') && end + 1 < e &&
+            ((unsigned char)s[end + 1] >= 0x80 || ascii_alnum_byte((unsigned char)s[end + 1])))
+            return false;
+    }
+    size_t n = end - i;
+    w->run = n;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (i + 8 <= e) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        w->key = (x | fold) & (n >= 8 ? ~0ull : (1ull << (8 * n)) - 1);
+        return true;
+    }
+#endif
+    (void)fold;
+    w->key = word_key(s + i, n < 8 ? n : 8);
+    return true;
+}
+
+/* From s[i], an ASCII letter or digit with no content_words run open
+ * before it: the plain words (plain_word_at) and the spaces and ASCII
+ * punctuation between them that the general loop only steps over, counted
+ * as analyze's general loop counts them. Returns where it stopped (i when
+ * the first word is not plain). */
+static size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *k, phr_state *ps,
+                          bool full)
+{
+    int words = 0, caps = 0, lower = 0, allcaps = 0, func = 0, nums = 0, runs = 0, longs = 0;
+    const uint8_t *bcls = c->byte_class;
+    plain_word w;
+    while (plain_word_at(s, i, e, &w)) {
+        size_t ws = i, n = w.run;
+        unsigned char b0 = (unsigned char)s[ws], ch = lower_byte(b0);
+        unsigned kinds = 0;
+        i += n;
+        if (full) {
+            if (n <= 8)
+                kinds = word_kinds(c, w.key);
+            else if ((n >= 32 || (c->fw_lens[ch] >> n & 1)) && is_function_word(c, s + ws, n))
+                kinds = WK_FUNC;
+            if (n <= 8 ? kinds & WK_PHRASE : c->pw_runs[ch] >> (n < 31 ? n : 31) & 1)
+                phr_word_count(c, s, ws, n, e, w.key, ps->counts, ps->max);
+            /* the word is its content_words run, closed by the byte after it */
+            if (n >= 3) {
+                runs++;
+                if (n > 8) {
+                    longs++;
+                } else {
+                    unsigned bit = cw_bit_of_key(w.key);
+                    k->cw_bits[bit >> 6] |= 1ull << (bit & 63);
+                }
+            }
+        }
+        if (!w.letters) {
+            nums++;
+        } else {
+            words++;
+            caps += (unsigned)(b0 - 'A') < 26u;
+            lower += (unsigned)(b0 - 'a') < 26u;
+            allcaps += !w.lower && w.letters >= 2;
+            func += (kinds & WK_FUNC) != 0;
+        }
+        /* the ASCII bytes after it that the general loop only steps over
+           (no content_words run is open) */
+        while (i < e && (bcls[(unsigned char)s[i]] & (BC_PUNCT | BC_SPECIAL)) == BC_PUNCT) i++;
+        if (i >= e || !(bcls[(unsigned char)s[i]] & BC_ALNUM)) break;
+    }
+    k->words += words;
+    k->caps += caps;
+    k->lower += lower;
+    k->allcaps += allcaps;
+    k->func += func;
+    k->nums += nums;
+    k->cw_runs += runs;
+    k->cw_long += longs;
+    return i;
 }
 
 enum { AN_FULL, AN_WORDS }; /* what analyze finds: all, or only the word counts and edge_flags */
@@ -901,12 +1045,20 @@ static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
 #define CW_OPEN(pos) \
     do { if (cw_at == NF_UNSET) cw_at = (pos); } while (0)
 #define CW_CLOSE(pos) \
-    do { if (cw_at != NF_UNSET) { if (full) cw_end(s, cw_at, (pos), k); cw_at = NF_UNSET; } } while (0)
+    do { if (cw_at != NF_UNSET) { if (full) cw_end(s, cw_at, (pos), 0, k); cw_at = NF_UNSET; } } while (0)
     k->flags |= edge_flags(s, i, e);
     while (i < e) {
         unsigned char b0 = (unsigned char)s[i];
         uint8_t bc0 = bcls[b0];
         uint32_t first_cp = b0;
+        if ((bc0 & BC_ALNUM) && cw_at == NF_UNSET) {
+            size_t p = plain_words(c, s, i, e, k, &ps, full);
+            if (p != i) {
+                if (first_word == e) first_word = i;
+                i = p;
+                continue;
+            }
+        }
         if (bc0 & BC_PUNCT) { /* ASCII other than a letter or digit */
             CW_CLOSE(i);
             if (bc0 & BC_SPECIAL) {
@@ -1771,7 +1923,7 @@ static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb
     content_words(c, s, bk[k].start, bk[k].end, a, NULL);
     size_t na = a->n;
     if (na < (size_t)c->restate_min_words) return false;
-    unsigned bits[CW_CAP]; /* cw_bit of each of the block's content words */
+    unsigned bits[CW_CAP]; /* cw_bit_of_key of each of the block's content words */
     size_t nbits = 0;
     for (size_t q = 0; q < CW_SLOTS; q++)
         if (a->gen[q] == a->cur) bits[nbits++] = cw_bit_of_key(a->key[q]);
