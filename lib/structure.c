@@ -524,6 +524,10 @@ static uint32_t prev_cp(const char *s, size_t b, size_t e, size_t *pos)
 {
     if (e <= b) return 0;
     size_t i = e - 1;
+    if ((unsigned char)s[i] < 0x80) { /* the common case: ASCII */
+        if (pos) *pos = i;
+        return (unsigned char)s[i];
+    }
     while (i > b && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
     if (pos) *pos = i;
     size_t j = i;
@@ -768,7 +772,8 @@ enum {
     BF_COLON = 1u << 14,   /* ends with ':' */
     BF_DATELINE = 1u << 15, /* a dateline-only line ("ISTANBUL", "Agency CITY") */
     BF_TRAIL = 1u << 16,    /* follows a heading like "Related stories" */
-    BF_TABLE = 1u << 17     /* a row of a table of figures, or a line inside such a table */
+    BF_TABLE = 1u << 17,    /* a row of a table of figures, or a line inside such a table */
+    BF_DIGITS = 1u << 18    /* four ASCII digits in a row may be in it (analyze): a year may */
 };
 
 typedef struct blk {
@@ -905,11 +910,19 @@ static NFI_HOT_INLINE size_t range_end(const char *s, size_t q, size_t e, unsign
     return q;
 }
 
+/* The shapes of a plain word, by what analyze counts of it. */
+enum {
+    PW_NUMBER,  /* digits: blk.nums */
+    PW_LOWER,   /* a-z: blk.words, blk.lower */
+    PW_CAPITAL, /* one A-Z, then a-z or nothing: blk.words, blk.caps */
+    PW_UPPER,   /* two or more A-Z: blk.words, blk.caps, blk.allcaps */
+    PW_SHAPES
+};
+
 /* A plain word for analyze (plain_word_at). */
 typedef struct plain_word {
     size_t run;   /* its bytes */
-    int letters;  /* how many of them are letters */
-    bool lower;   /* one of them is a lower-case letter */
+    int shape;    /* PW_* */
     uint64_t key; /* word_key of its first min(run, 8) bytes */
 } plain_word;
 
@@ -926,19 +939,16 @@ static NFI_HOT_INLINE bool plain_word_at(const char *s, size_t i, size_t e, plai
     uint64_t fold; /* 0x20 in the bytes that are A-Z: word_key lower-cases them */
     if ((unsigned)(b0 - '0') < 10u) {
         end = range_end(s, i + 1, e, '0', '9');
-        w->letters = 0;
-        w->lower = false;
+        w->shape = PW_NUMBER;
         fold = 0;
     } else if ((unsigned)(b0 - 'A') < 26u && i + 1 < e && (unsigned)((unsigned char)s[i + 1] - 'A') < 26u) {
         end = range_end(s, i + 2, e, 'A', 'Z');
-        w->letters = (int)(end - i);
-        w->lower = false;
+        w->shape = PW_UPPER;
         fold = 0x2020202020202020ull;
     } else {
         end = range_end(s, i + 1, e, 'a', 'z');
-        w->letters = (int)(end - i);
         bool up0 = (unsigned)(b0 - 'A') < 26u;
-        w->lower = !up0 || end > i + 1;
+        w->shape = up0 ? PW_CAPITAL : PW_LOWER;
         fold = up0 ? 0x20 : 0;
     }
     if (end < e) {
@@ -971,7 +981,7 @@ static NFI_HOT_INLINE bool plain_word_at(const char *s, size_t i, size_t e, plai
 static size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *k, phr_state *ps,
                           bool full)
 {
-    int words = 0, caps = 0, lower = 0, allcaps = 0, func = 0, nums = 0, runs = 0, longs = 0;
+    int shapes[PW_SHAPES] = {0}, func = 0, runs = 0, longs = 0;
     const uint8_t *bcls = c->byte_class;
     plain_word w;
     while (plain_word_at(s, i, e, &w)) {
@@ -997,26 +1007,20 @@ static size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *
                 }
             }
         }
-        if (!w.letters) {
-            nums++;
-        } else {
-            words++;
-            caps += (unsigned)(b0 - 'A') < 26u;
-            lower += (unsigned)(b0 - 'a') < 26u;
-            allcaps += !w.lower && w.letters >= 2;
-            func += (kinds & WK_FUNC) != 0;
-        }
+        shapes[w.shape]++;
+        if (w.shape == PW_NUMBER && n >= 4) k->flags |= BF_DIGITS;
+        func += w.shape != PW_NUMBER && (kinds & WK_FUNC); /* a number is not looked up */
         /* the ASCII bytes after it that the general loop only steps over
            (no content_words run is open) */
         while (i < e && (bcls[(unsigned char)s[i]] & (BC_PUNCT | BC_SPECIAL)) == BC_PUNCT) i++;
         if (i >= e || !(bcls[(unsigned char)s[i]] & BC_ALNUM)) break;
     }
-    k->words += words;
-    k->caps += caps;
-    k->lower += lower;
-    k->allcaps += allcaps;
+    k->words += shapes[PW_LOWER] + shapes[PW_CAPITAL] + shapes[PW_UPPER];
+    k->caps += shapes[PW_CAPITAL] + shapes[PW_UPPER];
+    k->lower += shapes[PW_LOWER];
+    k->allcaps += shapes[PW_UPPER];
     k->func += func;
-    k->nums += nums;
+    k->nums += shapes[PW_NUMBER];
     k->cw_runs += runs;
     k->cw_long += longs;
     return i;
@@ -1117,6 +1121,7 @@ static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
                         r++;
                     } else {
                         prev_lower = false;
+                        k->flags |= BF_DIGITS;
                         r++;
                     }
                 } while (r < e && ((bc = bcls[(unsigned char)s[r]]) & BC_ALNUM));
@@ -1567,8 +1572,14 @@ static bool may_hold_date(const char *s, size_t b, size_t e)
         if (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1')) return true;
         if ((unsigned char)s[i] == 0xC5 && (unsigned char)s[i + 1] == 0xBF) return true;
     }
-    for (size_t i = b; i + 3 <= e; i++)
-        if (month_trigram(trigram_at(s, i))) return true;
+    /* the letters a month name begins with, as bits from 'a' */
+    const uint32_t initials = 1u << ('j' - 'a') | 1u << ('f' - 'a') | 1u << ('m' - 'a') |
+                              1u << ('a' - 'a') | 1u << ('s' - 'a') | 1u << ('o' - 'a') |
+                              1u << ('n' - 'a') | 1u << ('d' - 'a');
+    for (size_t i = b; i + 3 <= e; i++) {
+        unsigned letter = (unsigned)(((unsigned char)s[i] | 0x20) - 'a'); /* < 26: A-Z, a-z */
+        if (letter < 26u && (initials >> letter & 1) && month_trigram(trigram_at(s, i))) return true;
+    }
     return false;
 }
 
@@ -2107,7 +2118,9 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     for (size_t i = 0; i < nb; i++) {
         blk *k = &bk[i];
         stamps[i].found = false;
-        if (find_stamp(&re, c, s, k->start, k->end, k, &stamps[i])) k->flags |= BF_STAMP;
+        /* a stamp has a year: four digits, which analyze would have seen */
+        if ((k->flags & BF_DIGITS) && find_stamp(&re, c, s, k->start, k->end, k, &stamps[i]))
+            k->flags |= BF_STAMP;
         if (k->words <= 15 && phrase_count(s, k->start, k->start + (k->end - k->start < 8 ? k->end - k->start : 8), "by", 1) &&
             re_match(&re, re.byline, s, k->start, k->end))
             k->flags |= BF_BYLINE;
