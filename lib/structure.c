@@ -2198,12 +2198,14 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             }
         }
     }
-    for (size_t i = 0; i < nb; i++) {
-        /* a list introduced by a line ending with ':' */
+    for (size_t i = 0, bullets = 0; i < nb; i++) {
+        /* a list introduced by a line ending with ':' (bullets: the first
+           block of the run of bullets that goes on to block i) */
         bool intro = false;
-        if (bk[i].flags & BF_BULLET) {
-            size_t q = i;
-            while (q > 0 && (bk[q - 1].flags & BF_BULLET)) q--;
+        if (!(bk[i].flags & BF_BULLET)) {
+            bullets = i + 1;
+        } else {
+            size_t q = bullets;
             intro = q > 0 && (bk[q - 1].flags & BF_COLON) && !(bk[q - 1].flags & BF_CUE);
         }
         score_block(&bk[i], c, intro);
@@ -2577,11 +2579,12 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
         *sp = mkspan(bs, bk[j].end);
         i = j + 1;
     }
-    for (size_t p = 0; p < doc->paragraphs.len && doc->body.len; p++) {
+    /* paragraphs and regions are both in text order: the one region a
+       paragraph can meet is the first that ends after its start */
+    for (size_t p = 0, r = 0; p < doc->paragraphs.len && doc->body.len; p++) {
         nf_paragraph *pg = &doc->paragraphs.items[p];
-        bool in = false;
-        for (size_t r = 0; r < doc->body.len && !in; r++)
-            in = pg->span.start < doc->body.items[r].end && doc->body.items[r].start < pg->span.end;
+        while (r < doc->body.len && doc->body.items[r].end <= pg->span.start) r++;
+        bool in = r < doc->body.len && doc->body.items[r].start < pg->span.end;
         if (!in) pg->flags |= NF_FACT_OUTSIDE_BODY;
     }
 
