@@ -287,6 +287,9 @@ typedef struct nfi_phase {
      * token finds its candidates by binary search instead of trying each */
     uint32_t *grp_pf_start, *grp_pf_count;
     struct nfi_pfkey *pf;
+    /* per group, 256 bits: bit (word & 255) for each of its prefilter words,
+     * so most tokens are ruled out before the binary search */
+    uint64_t (*grp_pf_bits)[4];
     /* by vocab id: open hash vocab -> list */
     uint32_t *word_keys;   /* vocab + 1, 0 = empty */
     uint32_t *word_start;  /* list start in lists */
@@ -471,6 +474,25 @@ typedef struct nfi_found_list {
     NFI_VEC(nfi_found) items;
     NFI_VEC(uint32_t) caps;
 } nfi_found_list;
+
+/* The widths in bits of the fields of a phase's sort keys (phases.c):
+ * when they fit in 64 bits together, one sort by a key made of them orders
+ * the matches, else two stable sorts (the minor fields first) do. */
+typedef struct nfi_sort_widths {
+    unsigned prio, len, rule, start, found;
+    int32_t prio_max; /* the highest priority of the matches */
+} nfi_sort_widths;
+/* The widths for the n matches items of a document of nt tokens. */
+nfi_sort_widths nfi_sort_widths_of(const nf_rules *r, const nfi_found *items, size_t n, size_t nt);
+/* Matches items[o[i].val] in resolution order: priority desc, length desc,
+ * rule asc, start asc, then as found (o in found order coming in); tmp: n
+ * entries of room. */
+void nfi_sort_resolution(const nf_rules *r, const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp,
+                         size_t n, const nfi_sort_widths *w);
+/* Kept matches items[o[i].val] in the order they are emitted: start asc,
+ * length desc, rule asc, then as found (by val). */
+void nfi_sort_emission(const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp, size_t n,
+                       const nfi_sort_widths *w);
 
 /* Per-document state the phases share with the matcher. */
 typedef struct nfi_run {

@@ -41,12 +41,50 @@ static nf_status add_match(nfi_run *run, const nfi_match *m)
 /* The field of a sort key that orders x descending. */
 static inline uint64_t desc32(uint32_t x) { return UINT32_MAX - x; }
 
-/* Matches fl->items[o[i].val] in resolution order: priority desc, length
- * desc, rule asc, start asc, then as found (o in found order coming in;
- * two stable sorts, the minor fields first). */
-static void sort_resolution(const nf_rules *r, const nfi_found *items, nfi_keyed *o,
-                            nfi_keyed *tmp, size_t n)
+/* Bits that hold the values 0..max. */
+static unsigned bits_for(uint64_t max)
 {
+    unsigned b = 0;
+    while (b < 64 && (max >> b)) b++;
+    return b;
+}
+
+nfi_sort_widths nfi_sort_widths_of(const nf_rules *r, const nfi_found *items, size_t n, size_t nt)
+{
+    nfi_sort_widths w;
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    uint32_t maxlen = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t p = r->rules.items[items[i].rule].priority;
+        if (p < lo) lo = p;
+        if (p > hi) hi = p;
+        if (items[i].end - items[i].start > maxlen) maxlen = items[i].end - items[i].start;
+    }
+    w.prio_max = n ? hi : 0;
+    w.prio = n ? bits_for((uint64_t)((int64_t)hi - lo)) : 0;
+    w.len = bits_for(maxlen);
+    w.rule = bits_for(r->rules.len);
+    w.start = bits_for(nt);
+    w.found = bits_for(n);
+    return w;
+}
+
+void nfi_sort_resolution(const nf_rules *r, const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp,
+                         size_t n, const nfi_sort_widths *w)
+{
+    if (w->prio + w->len + w->rule + w->start <= 64) {
+        uint32_t maxlen = (uint32_t)((1ull << w->len) - 1);
+        for (size_t i = 0; i < n; i++) {
+            const nfi_found *m = &items[o[i].val];
+            uint64_t prio = (uint64_t)((int64_t)w->prio_max - r->rules.items[m->rule].priority);
+            uint64_t k = prio;
+            k = k << w->len | (maxlen - (m->end - m->start));
+            k = k << w->rule | m->rule;
+            o[i].key = w->start ? k << w->start | m->start : k;
+        }
+        nfi_sort_keyed(o, tmp, n);
+        return;
+    }
     for (size_t i = 0; i < n; i++) o[i].key = (uint64_t)items[o[i].val].rule << 32 | items[o[i].val].start;
     nfi_sort_keyed(o, tmp, n);
     for (size_t i = 0; i < n; i++) {
@@ -57,10 +95,21 @@ static void sort_resolution(const nf_rules *r, const nfi_found *items, nfi_keyed
     nfi_sort_keyed(o, tmp, n);
 }
 
-/* Kept matches fl->items[o[i].val] in the order they are emitted: start
- * asc, length desc, rule asc, then as found. */
-static void sort_emission(const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp, size_t n)
+void nfi_sort_emission(const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp, size_t n,
+                       const nfi_sort_widths *w)
 {
+    if (w->start + w->len + w->rule + w->found <= 64) {
+        uint32_t maxlen = (uint32_t)((1ull << w->len) - 1);
+        for (size_t i = 0; i < n; i++) {
+            const nfi_found *m = &items[o[i].val];
+            uint64_t k = m->start;
+            k = k << w->len | (maxlen - (m->end - m->start));
+            k = k << w->rule | m->rule;
+            o[i].key = w->found ? k << w->found | o[i].val : k;
+        }
+        nfi_sort_keyed(o, tmp, n);
+        return;
+    }
     for (size_t i = 0; i < n; i++) o[i].key = (uint64_t)items[o[i].val].rule << 32 | o[i].val;
     nfi_sort_keyed(o, tmp, n);
     for (size_t i = 0; i < n; i++) {
@@ -399,16 +448,17 @@ static NFI_HOT_INLINE bool group_passes(const nfi_run *run, const nfi_phase *P, 
     return group_test_rest(run, P, g, s);
 }
 
-/* Rules of entries (sorted by offset, word) whose word is at s + offset. */
+/* Rules of entries (sorted by offset, word) whose word is at s + offset;
+ * bits: the entries' words (nfi_phase.grp_pf_bits). */
 static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
-                     const nfi_pfkey *pf, uint32_t n, uint32_t s)
+                     const nfi_pfkey *pf, uint32_t n, const uint64_t bits[4], uint32_t s)
 {
     size_t nt = run->doc->tokens.len;
     for (uint32_t i = 0; i < n;) {
         uint32_t off = pf[i].off, j = i;
         while (j < n && pf[j].off == off) j++; /* [i, j): one offset */
-        if ((size_t)s + off < nt) {
-            uint32_t want = run->tokvocab[s + off];
+        uint32_t want = (size_t)s + off < nt ? run->tokvocab[s + off] : NFI_NONE;
+        if (want != NFI_NONE && ((bits[(want >> 6) & 3] >> (want & 63)) & 1)) {
             uint32_t lo = i, hi = j;
             while (lo < hi) {
                 uint32_t mid = lo + (hi - lo) / 2;
@@ -429,7 +479,8 @@ static NFI_HOT_INLINE size_t add_group(const nfi_run *run, const nfi_phase *P, u
 {
     nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
     if (P->grp_pf_count[g])
-        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
+        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g],
+                    P->grp_pf_bits[g], s);
     return nc;
 }
 
@@ -596,7 +647,8 @@ static size_t context_candidates(const nfi_run *run, const nfi_phase *P, uint32_
         }
     for (; pfgroups; pfgroups &= pfgroups - 1) {
         uint32_t g = (uint32_t)__builtin_ctz(pfgroups);
-        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g], s);
+        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g],
+                    P->grp_pf_bits[g], s);
     }
     for (uint32_t g = NFI_MEMO_BITS; g < P->ngroups; g++)
         if (group_passes(run, P, g, s)) nc = add_group(run, P, g, s, cand, nc, ccap);
@@ -752,7 +804,8 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     }
     memset(occ, 0, (nt + 1) * sizeof *occ);
     for (size_t i = 0; i < nm; i++) o[i].val = (uint32_t)i;
-    sort_resolution(r, fl->items.items, o, tmp, nm);
+    nfi_sort_widths w = nfi_sort_widths_of(r, fl->items.items, nm, nt);
+    nfi_sort_resolution(r, fl->items.items, o, tmp, nm, &w);
     size_t kept = 0;
     for (size_t i = 0; i < nm; i++) {
         const nfi_found *m = &fl->items.items[o[i].val];
@@ -764,7 +817,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         }
         o[kept++] = o[i];
     }
-    sort_emission(fl->items.items, o, tmp, kept);
+    nfi_sort_emission(fl->items.items, o, tmp, kept, &w);
     size_t nold = doc->anns.len;
     for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &fl->items.items[o[i].val], nold);
     for (size_t i = 0; i < kept && st == NF_OK; i++) {

@@ -1317,7 +1317,8 @@ static nf_status build_index(loader *L)
             size_t npf = 0;
             for (size_t k = 0; k < sigs.len; k++) npf += r->rules.items[sigs.items[k].rule].prog->pf_n;
             P->pf = nfi_arena_alloc(a, (npf + 1) * sizeof *P->pf);
-            if (!P->grp_rule || !P->pf) st = NF_ERR_NOMEM;
+            P->grp_pf_bits = nfi_arena_alloc(a, (sigs.len + 1) * sizeof *P->grp_pf_bits);
+            if (!P->grp_rule || !P->pf || !P->grp_pf_bits) st = NF_ERR_NOMEM;
             else {
                 P->grp_test = P->grp_rule + sigs.len + 1;
                 P->grp_start = P->grp_test + sigs.len + 1;
@@ -1340,9 +1341,11 @@ static nf_status build_index(loader *L)
                             continue;
                         }
                         for (uint32_t q = 0; q < pg->pf_n; q++) {
+                            uint32_t key = pg->pf_keys[q];
                             P->pf[pfpos].off = pg->pf_off;
-                            P->pf[pfpos].key = pg->pf_keys[q];
+                            P->pf[pfpos].key = key;
                             P->pf[pfpos].rule = sigs.items[j].rule;
+                            P->grp_pf_bits[g][(key >> 6) & 3] |= 1ull << (key & 63);
                             pfpos++;
                         }
                     }

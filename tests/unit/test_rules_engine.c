@@ -1186,6 +1186,85 @@ static int cmp_keyed_ref(const void *a, const void *b)
     return x->val < y->val ? -1 : x->val > y->val;
 }
 
+static const nf_rules *cmp_rules_ref;
+static const nfi_found *cmp_items_ref;
+/* Resolution order as documented (priority desc, length desc, rule, start,
+ * then as found), for a qsort of found indexes. */
+static int cmp_resolution_ref(const void *pa, const void *pb)
+{
+    const nfi_found *a = &cmp_items_ref[*(const uint32_t *)pa];
+    const nfi_found *b = &cmp_items_ref[*(const uint32_t *)pb];
+    int32_t xa = cmp_rules_ref->rules.items[a->rule].priority;
+    int32_t xb = cmp_rules_ref->rules.items[b->rule].priority;
+    if (xa != xb) return xa > xb ? -1 : 1;
+    if (a->end - a->start != b->end - b->start) return a->end - a->start > b->end - b->start ? -1 : 1;
+    if (a->rule != b->rule) return a->rule < b->rule ? -1 : 1;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    return *(const uint32_t *)pa < *(const uint32_t *)pb ? -1 : 1;
+}
+/* Emission order: start, length desc, rule, then as found. */
+static int cmp_emission_ref(const void *pa, const void *pb)
+{
+    const nfi_found *a = &cmp_items_ref[*(const uint32_t *)pa];
+    const nfi_found *b = &cmp_items_ref[*(const uint32_t *)pb];
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->end - a->start != b->end - b->start) return a->end - a->start > b->end - b->start ? -1 : 1;
+    if (a->rule != b->rule) return a->rule < b->rule ? -1 : 1;
+    return *(const uint32_t *)pa < *(const uint32_t *)pb ? -1 : 1;
+}
+
+/* A phase orders its matches by one 64-bit key made of its fields when
+ * they fit (priorities as their distance from the highest), by two stable
+ * sorts when not: both give the documented orders, also with priorities
+ * far apart. */
+NF_TEST(phase_sorts_packed_or_wide)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - {name: a, pattern: 'x', emit: A, priority: 5}\n"
+                       "  - {name: b, pattern: 'y', emit: B}\n"
+                       "  - {name: c, pattern: 'z', emit: C, priority: -3}\n"
+                       "  - {name: d, pattern: 'w', emit: D, priority: 1000000}\n"
+                       "  - {name: e, pattern: 'v', emit: E, priority: -1000000}\n");
+    NF_CHECK(r != NULL);
+    if (!r) return;
+    enum { N = 600 };
+    nfi_found items[N];
+    nfi_keyed o[N], tmp[N];
+    uint32_t ref[N];
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    for (int round = 0; round < 4; round++) {
+        uint32_t nrules = round < 2 ? 3 : 5; /* the last rounds: priorities 2e6 apart */
+        size_t n = round % 2 ? N : 40;
+        for (size_t i = 0; i < n; i++) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            items[i].rule = (uint32_t)(seed % nrules);
+            items[i].start = (uint32_t)(seed >> 8) % 50;
+            items[i].end = items[i].start + 1 + (uint32_t)(seed >> 20) % 4;
+        }
+        nfi_sort_widths packed = nfi_sort_widths_of(r, items, n, 60), wide = packed;
+        NF_CHECK(packed.prio + packed.len + packed.rule + packed.start <= 64);
+        wide.start = wide.found = 64; /* too wide to pack: the two sorts */
+        cmp_rules_ref = r;
+        cmp_items_ref = items;
+        for (int which = 0; which < 2; which++) {
+            for (size_t i = 0; i < n; i++) ref[i] = (uint32_t)i;
+            qsort(ref, n, sizeof *ref, which ? cmp_emission_ref : cmp_resolution_ref);
+            for (int pack = 0; pack < 2; pack++) {
+                for (size_t i = 0; i < n; i++) o[i].val = (uint32_t)i;
+                if (which) nfi_sort_emission(items, o, tmp, n, pack ? &packed : &wide);
+                else nfi_sort_resolution(r, items, o, tmp, n, pack ? &packed : &wide);
+                bool same = true;
+                for (size_t i = 0; i < n; i++) same = same && o[i].val == ref[i];
+                NF_CHECK(same);
+                if (!same) fprintf(stderr, "round %d %s %s\n", round, which ? "emission" : "resolution",
+                                   pack ? "packed" : "wide");
+            }
+        }
+    }
+    nf_rules_free(r);
+}
+
 NF_TEST(sort_keyed_is_a_stable_sort)
 {
     static const size_t sizes[] = {0, 1, 2, 15, 16, 17, 100, 1023, 1024, 3000};
