@@ -795,6 +795,11 @@ static nf_status collect(resolver *r)
     key_cache kc;
     memset(&tc, 0, sizeof tc);
     memset(&kc, 0, sizeof kc);
+    /* the engine emits annotations in text order, and rules that match the
+       same words emit one span several times in a row: the last span
+       trimmed answers the repeats */
+    nf_span last_raw = {NF_UNSET, NF_UNSET}, last_trim = {NF_UNSET, NF_UNSET};
+    bool last_cases = false, up = false, low = false; /* letter_cases of last_trim */
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
@@ -816,22 +821,27 @@ static nf_status collect(resolver *r)
             at->span.start < at->span.end)
             sp = at->span;
         if (sp.start == NF_UNSET || sp.end > doc->len || sp.start >= sp.end) continue;
-        sp = trim_span(r->text, sp, &r->cfg->determiners, true);
+        if (sp.start != last_raw.start || sp.end != last_raw.end) {
+            last_raw = sp;
+            last_trim = trim_span(r->text, sp, &r->cfg->determiners, true);
+            last_cases = false;
+        }
+        sp = last_trim;
         if (sp.start == NF_UNSET) continue;
         /* a name written without capitals, or a name that is also a common
          * word where every word has a capital, is only a candidate: it
          * counts when the document has it elsewhere in a reliable form */
+        if ((from_guess || (type && !candidate)) && !last_cases) {
+            letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
+            last_cases = true;
+        }
         if (from_guess) {
             /* a guess needs capitals in a sentence that is not a heading */
-            bool up, low;
-            letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
             bool acro = !low && is_acronym(r->cfg, r->text + sp.start, sp.end - sp.start);
             if (!up || (!low && !(acro && sentence_has_lower(r, sp.start))) ||
                 in_heading(r, sp.start))
                 type = 0;
         } else if (type && !candidate) {
-            bool up, low;
-            letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
             bool ambiguous = value_true(aa.v[AA_AMBIGUOUS]);
             if (!up && ambiguous) continue; /* "turkey", "reading" */
             if ((!up && !value_true(aa.v[AA_LOWER])) ||
@@ -875,52 +885,54 @@ static nf_status collect(resolver *r)
 /* ------------------------------------------------------------ step 2: overlaps */
 
 /* Sorts m[0,n) by cmp_by_start without a second copy of the mentions (a
- * large document has hundreds of thousands of them, and qsort takes a
- * buffer as large as the array): a stable merge sort of their indexes,
- * then each mention moves once, along the cycles of the permutation. */
+ * large document has hundreds of thousands of them): a stable sort of
+ * keys (start, then the longer span first) with the mentions' indexes,
+ * whose order is the order field's (collect and split_compounds push in
+ * that order), then each mention moves once, along the cycles of the
+ * permutation. No comparator calls: the annotations come in a few sorted
+ * runs, and the keys sort cheaply. */
 static nf_status sort_by_start(mention *m, size_t n)
 {
     size_t i = 1;
     while (i < n && cmp_by_start(&m[i - 1], &m[i]) <= 0) i++;
     if (i >= n) return NF_OK; /* in order already */
-    if (n <= 24 || n > UINT32_MAX / 2) {
+    enum { ON_STACK = 128 };
+    nfi_keyed stack[2 * ON_STACK], *k = stack;
+    if (n > UINT32_MAX) {
         nfi_sort(m, n, sizeof *m, cmp_by_start);
         return NF_OK;
     }
-    uint32_t *ix = malloc(2 * n * sizeof *ix);
-    if (!ix) return NF_ERR_NOMEM;
-    uint32_t *a = ix, *b = ix + n;
-    for (i = 0; i < n; i++) a[i] = (uint32_t)i;
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t p = lo, q = mid, o = lo;
-            while (p < mid && q < hi)
-                b[o++] = cmp_by_start(&m[a[q]], &m[a[p]]) < 0 ? a[q++] : a[p++];
-            while (p < mid) b[o++] = a[p++];
-            while (q < hi) b[o++] = a[q++];
-        }
-        uint32_t *t = a;
-        a = b;
-        b = t;
-    }
-    /* a[j] is the old place of the mention that goes to j */
+    if (n > ON_STACK && !(k = malloc(2 * n * sizeof *k))) return NF_ERR_NOMEM;
+    /* names are short: start and 16 bits of the length (the radix sort
+       of long arrays takes a pass per byte in which the keys differ) */
+    uint32_t longest = 0;
+    for (i = 0; i < n; i++)
+        if (m[i].span.end - m[i].span.start > longest) longest = m[i].span.end - m[i].span.start;
     for (i = 0; i < n; i++) {
-        if (a[i] == i) continue;
+        if (longest <= 0xffff)
+            k[i].key = (uint64_t)m[i].span.start << 16 | (0xffffu - (m[i].span.end - m[i].span.start));
+        else
+            k[i].key = (uint64_t)m[i].span.start << 32 | (uint32_t)~m[i].span.end;
+        k[i].val = (uint32_t)i;
+    }
+    nfi_sort_keyed(k, k + n, n);
+    /* k[j].val is the old place of the mention that goes to j */
+    for (i = 0; i < n; i++) {
+        if (k[i].val == i) continue;
         mention tmp = m[i];
         size_t j = i;
         for (;;) {
-            size_t k = a[j];
-            a[j] = (uint32_t)j;
-            if (k == i) {
+            size_t from = k[j].val;
+            k[j].val = (uint32_t)j;
+            if (from == i) {
                 m[j] = tmp;
                 break;
             }
-            m[j] = m[k];
-            j = k;
+            m[j] = m[from];
+            j = from;
         }
     }
-    free(ix);
+    if (k != stack) free(k);
     return NF_OK;
 }
 
@@ -1394,17 +1406,37 @@ static nf_status index_add_id(key_index *ix, uint32_t key_id, uint32_t g)
     return NF_OK;
 }
 
-/* Sorts the pairs by key and drops repeated pairs. */
-static void index_sort(key_index *ix)
+/* Sorts the pairs by key and drops repeated pairs. The pairs sort as
+ * 64-bit keys (key, then group: no comparator calls), in scratch of 32
+ * bytes a pair, on the stack for a short document's. */
+static nf_status index_sort(key_index *ix)
 {
-    if (!ix->pairs.len) return;
-    nfi_sort(ix->pairs.items, ix->pairs.len, sizeof(key_pair), cmp_pair);
+    size_t n = ix->pairs.len;
+    if (!n) return NF_OK;
+    if (n <= UINT32_MAX) {
+        enum { ON_STACK = 64 };
+        nfi_keyed stack[2 * ON_STACK], *keys = stack;
+        if (n > ON_STACK && !(keys = malloc(2 * n * sizeof *keys))) return NF_ERR_NOMEM;
+        for (size_t i = 0; i < n; i++) {
+            keys[i].key = (uint64_t)ix->pairs.items[i].key << 32 | ix->pairs.items[i].group;
+            keys[i].val = 0;
+        }
+        nfi_sort_keyed(keys, keys + n, n);
+        for (size_t i = 0; i < n; i++) {
+            ix->pairs.items[i].key = (uint32_t)(keys[i].key >> 32);
+            ix->pairs.items[i].group = (uint32_t)keys[i].key;
+        }
+        if (keys != stack) free(keys);
+    } else {
+        nfi_sort(ix->pairs.items, n, sizeof(key_pair), cmp_pair);
+    }
     size_t k = 1;
     for (size_t i = 1; i < ix->pairs.len; i++) {
         key_pair *p = &ix->pairs.items[i], *q = &ix->pairs.items[k - 1];
         if (p->key != q->key || p->group != q->group) ix->pairs.items[k++] = *p;
     }
     ix->pairs.len = k;
+    return NF_OK;
 }
 
 static void index_find_id(const key_index *ix, uint32_t id, size_t *lo, size_t *hi);
@@ -1593,9 +1625,9 @@ static nf_status merge_and_sweep(resolver *r)
             }
         }
     }
-    index_sort(&surnames);
-    index_sort(&shorts);
-    index_sort(&initials);
+    if ((st = index_sort(&surnames)) != NF_OK || (st = index_sort(&shorts)) != NF_OK ||
+        (st = index_sort(&initials)) != NF_OK)
+        goto done;
 
     /* the sweeps: short mentions join the nearest long name; the first
      * places the typed mentions, the second the untyped candidates */
@@ -1608,7 +1640,7 @@ static nf_status merge_and_sweep(resolver *r)
             if ((st = index_add_id(&plain, m->key_id, find(r, m->group))) != NF_OK)
                 goto done;
         }
-        index_sort(&plain);
+        if ((st = index_sort(&plain)) != NF_OK) goto done;
         memset(r->seen, 0, (r->ngroups ? r->ngroups : 1) * sizeof *r->seen);
     }
     for (size_t i = 0; i < r->m.len; i++) {
