@@ -463,6 +463,7 @@ typedef struct mention {
     uint32_t first_len; /* bytes of the first word of the key */
     uint32_t last_off;  /* offset of the last word in key */
     uint32_t group;     /* exact-name group, then union-find root */
+    uint32_t twin;      /* the first mention of the same bytes (make_keys) */
     uint8_t type;
     bool acronym;
     uint8_t quality;    /* case_quality + 1, or 0 before its first use */
@@ -1014,12 +1015,12 @@ static uint32_t keep_key(resolver *r)
     return nfi_strtab_intern(&r->keys, r->buf.data, r->buf.len);
 }
 
-/* The hint of an alias lexicon entry that covers exactly the mention. */
-static const char *alias_hint(resolver *r, const mention *m)
+/* The hint of an alias lexicon entry that covers exactly the mention; ti
+ * is the token nfi_doc_token_at gives for its start. */
+static const char *alias_hint(resolver *r, const mention *m, size_t ti)
 {
     const nf_doc *doc = r->doc;
     if (!r->cfg->n_alias || !doc->tokens.len) return NULL;
-    size_t ti = nfi_doc_token_at(doc, m->span.start);
     if (ti >= doc->tokens.len || doc->tokens.items[ti].span.start != m->span.start)
         return NULL;
     for (size_t l = 0; l < r->cfg->n_alias; l++) {
@@ -1068,16 +1069,61 @@ static void key_words(const resolver *r, mention *m)
     m->ncontent = content;
 }
 
+/* Mentions by the hash of their bytes: a name recurs in a story, and a
+ * mention of the same bytes as an earlier one shares its key, its words
+ * and its case quality. */
+enum { TWIN_CACHE = 256 };
+
+/* The earlier mention of the same bytes as m (by the cache), or NFI_NONE;
+ * m becomes the cache's entry for its bytes when there is none. */
+static uint32_t find_twin(const resolver *r, uint32_t *cache, uint32_t mi)
+{
+    const mention *m = &r->m.items[mi];
+    const unsigned char *s = (const unsigned char *)r->text + m->span.start;
+    size_t n = m->span.end - m->span.start;
+    uint32_t *slot = &cache[nfi_surface_hash(s, n) & (TWIN_CACHE - 1)];
+    if (*slot != NFI_NONE) {
+        const mention *o = &r->m.items[*slot];
+        if (o->span.end - o->span.start == n &&
+            nfi_bytes_equal(r->text + o->span.start, s, n))
+            return *slot;
+    }
+    *slot = mi;
+    return NFI_NONE;
+}
+
 static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
 {
     /* key id -> the first mention with that key (NFI_NONE: none yet): the
        later ones copy its key_words (a name recurs in a story) */
     uint32_t *by_key = NULL;
     size_t by_key_cap = 0;
+    uint32_t twins[TWIN_CACHE];
+    memset(twins, 0xff, sizeof twins); /* NFI_NONE */
+    size_t ti = 0; /* the token of the mention's start: mentions are in text order */
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         const char *s = r->text + m->span.start;
         size_t n = m->span.end - m->span.start;
+        while (ti < r->doc->tokens.len && r->doc->tokens.items[ti].span.end <= m->span.start)
+            ti++;
+        uint32_t twin = find_twin(r, twins, (uint32_t)i);
+        if (twin != NFI_NONE) {
+            const mention *o = &r->m.items[twin];
+            m->twin = o->twin;
+            m->key_id = o->key_id;
+            m->key = o->key;
+            m->keylen = o->keylen;
+            m->nwords = o->nwords;
+            m->ncontent = o->ncontent;
+            m->first_len = o->first_len;
+            m->last_off = o->last_off;
+            m->acronym = o->acronym;
+            if (!m->hint) m->hint = alias_hint(r, m, ti);
+            if (!m->keylen) m->drop = true;
+            continue;
+        }
+        m->twin = (uint32_t)i;
         r->buf.len = 0;
         name_key(&r->buf, s, n);
         m->key_id = keep_key(r);
@@ -1111,7 +1157,7 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
             by_key[m->key_id] = (uint32_t)i;
         }
         m->acronym = m->nwords == 1 && is_acronym(r->cfg, s, n);
-        if (!m->hint) m->hint = alias_hint(r, m);
+        if (!m->hint) m->hint = alias_hint(r, m, ti);
         if (!m->keylen) m->drop = true; /* no letter or digit: not a name */
     }
     free(by_key);
@@ -1232,7 +1278,11 @@ static int case_quality(const resolver *r, const mention *m)
 /* case_quality, computed on first use (spans and keys are final by then). */
 static int quality_of(const resolver *r, mention *m)
 {
-    if (!m->quality) m->quality = (uint8_t)(case_quality(r, m) + 1);
+    if (!m->quality) {
+        mention *t = &r->m.items[m->twin]; /* the same bytes: the same answer */
+        if (!t->quality) t->quality = (uint8_t)(case_quality(r, t) + 1);
+        m->quality = t->quality;
+    }
     return m->quality - 1;
 }
 
