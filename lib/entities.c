@@ -386,57 +386,78 @@ static void put_utf8(nfi_buf *b, uint32_t c)
     nfi_buf_put(b, u, n);
 }
 
-static bool ascii_alnum(uint32_t c)
-{
-    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
-}
+/* ASCII letters and digits case-folded, 0 for every other byte: the
+ * common case of name_key without a branch per test. */
+static const unsigned char key_ascii[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g',
+    ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n',
+    ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u',
+    ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z',
+};
 
 /* The matching key of a name: case-folded letters and digits, words
  * separated by one space; periods dropped ("U.S." = "us"), apostrophes
  * kept inside words, hyphens and other marks separate words. */
 static void name_key(nfi_buf *b, const char *s, size_t n)
 {
-    size_t i = 0;
-    bool pending_space = false;
+    /* a byte of the name gives at most three of the key (a space before
+       "&" and after it): room for all, and ASCII is written unchecked */
     size_t start = b->len;
+    if (n > SIZE_MAX / 4 || !nfi_buf_reserve(b, 3 * n + 4)) return;
+    char *out = b->data;
+    size_t o = start, i = 0;
+    bool pending_space = false;
     while (i < n) {
-        uint32_t c = (unsigned char)s[i];
-        if (c < 0x80) /* ASCII: what ICU would answer, without asking it */
-            i++;
-        else
-            c = nfi_utf8_next(s, n, &i);
-        if (c == '.' ) continue;
-        if (c < 0x80 && ascii_alnum(c)) { /* the common case: a run of ASCII letters and digits */
-            size_t from = i - 1;
-            while (i < n && (unsigned char)s[i] < 0x80 && ascii_alnum((unsigned char)s[i])) i++;
-            if (pending_space && b->len > start) nfi_buf_putc(b, ' ');
+        unsigned char ch = (unsigned char)s[i];
+        unsigned char k = key_ascii[ch];
+        if (k) { /* a run of ASCII letters and digits */
+            if (pending_space && o > start) out[o++] = ' ';
             pending_space = false;
-            if (!nfi_buf_reserve(b, i - from)) return;
-            for (size_t q = from; q < i; q++) {
-                unsigned char x = (unsigned char)s[q];
-                b->data[b->len++] = (char)(x >= 'A' && x <= 'Z' ? x + 32 : x);
-            }
-            b->data[b->len] = '\0';
+            do {
+                out[o++] = (char)k;
+                i++;
+            } while (i < n && (k = key_ascii[(unsigned char)s[i]]) != 0);
             continue;
         }
-        if (c < 0x80 ? ascii_alnum(c) : u_isalnum((UChar32)c)) {
+        if (ch < 0x80) {
+            i++;
+            if (ch == '.') continue;
+            if (ch == '\'' && o > start && !pending_space && i < n &&
+                u_isalnum((UChar32)(unsigned char)s[i])) {
+                out[o++] = '\'';
+            } else if (ch == '&') {
+                if (o > start) out[o++] = ' ';
+                out[o++] = '&';
+                pending_space = true;
+            } else {
+                pending_space = true;
+            }
+            continue;
+        }
+        uint32_t c = nfi_utf8_decode(s, n, &i);
+        b->len = o;
+        if (u_isalnum((UChar32)c)) {
             if (pending_space && b->len > start) nfi_buf_putc(b, ' ');
             pending_space = false;
-            if (c < 0x80)
-                nfi_buf_putc(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
-            else
-                put_utf8(b, (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT));
-        } else if ((c == '\'' || c == 0x2019) && b->len > start && !pending_space && i < n &&
+            put_utf8(b, (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT));
+        } else if (c == 0x2019 && b->len > start && !pending_space && i < n &&
                    u_isalnum((UChar32)(unsigned char)s[i])) {
             nfi_buf_putc(b, '\'');
-        } else if (c == '&') {
-            if (b->len > start) nfi_buf_putc(b, ' ');
-            nfi_buf_putc(b, '&');
-            pending_space = true;
         } else {
             pending_space = true;
         }
+        if (b->failed) return;
+        out = b->data;
+        o = b->len;
     }
+    b->len = o;
+    out[o] = '\0';
 }
 
 /* ------------------------------------------------------------ mentions */
@@ -1789,19 +1810,51 @@ done:
  * lower-case words get a capital (function words inside a name stay),
  * a shouted name (no lower-case letter at all) gets title case except
  * for short acronyms and dotted abbreviations. */
+/* Writes c as UTF-8 at out; returns the bytes written (1 to 4). */
+static size_t utf8_encode(char *out, uint32_t c)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
 static char *canonical_text(resolver *r, const mention *m)
 {
     const char *s = r->text + m->span.start;
     size_t n = m->span.end - m->span.start;
     bool any_lower = false;
-    for (size_t i = 0; i < n;) {
-        uint32_t c = nfi_utf8_next(s, n, &i);
-        if (cp_lower(c)) {
-            any_lower = true;
-            break;
+    for (size_t i = 0; i < n && !any_lower;) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x80) {
+            i++;
+            any_lower = (unsigned)(ch - 'a') < 26u;
+        } else {
+            any_lower = cp_lower(nfi_utf8_decode(s, n, &i));
         }
     }
+    /* a code point takes at most 4 bytes, and each word and the space
+       before it at least as many bytes of the text: written without checks */
     r->buf.len = 0;
+    if (!nfi_buf_reserve(&r->buf, 4 * n + 1)) return NULL;
+    char *out = r->buf.data;
+    size_t o = 0;
     size_t i = 0;
     bool first_word = true;
     while (i < n) {
@@ -1810,38 +1863,50 @@ static char *canonical_text(resolver *r, const mention *m)
         size_t ws = i;
         while (i < n && !is_space((unsigned char)s[i])) i++;
         size_t we = i;
-        if (!first_word) nfi_buf_putc(&r->buf, ' ');
+        if (!first_word) out[o++] = ' ';
         bool fw = word_in(&r->cfg->function_words, s + ws, we - ws);
         size_t letters = 0, uppers = 0;
         bool dotted = false;
         for (size_t k = ws; k < we;) {
-            uint32_t c = nfi_utf8_next(s, we, &k);
+            unsigned char ch = (unsigned char)s[k];
+            if (ch < 0x80) { /* ASCII: the answers of cp_alpha and cp_upper */
+                k++;
+                letters += (ch | 32u) - 'a' < 26u;
+                uppers += (unsigned)(ch - 'A') < 26u;
+                dotted |= ch == '.';
+                continue;
+            }
+            uint32_t c = nfi_utf8_decode(s, we, &k);
             if (cp_alpha(c)) letters++;
             if (cp_upper(c)) uppers++;
-            if (c == '.') dotted = true;
         }
         bool shout = !any_lower && letters > 4 && !dotted && !m->acronym;
         bool cap_next = !(fw && !first_word) || shout;
         if (fw && !first_word && shout) cap_next = false;
+        bool lower_rest = shout || (fw && !first_word && !any_lower);
         bool word_begin = true;
         for (size_t k = ws; k < we;) {
             uint32_t c = nfi_utf8_next(s, we, &k);
-            uint32_t out = c;
+            uint32_t c_out = c;
             if (cp_alpha(c)) {
                 if (word_begin && cap_next)
-                    out = cp_toupper(c);
-                else if (shout || (fw && !first_word && !any_lower))
-                    out = cp_tolower(c);
+                    c_out = cp_toupper(c);
+                else if (lower_rest)
+                    c_out = cp_tolower(c);
                 word_begin = false;
             } else if (c == '-' || c == '/') {
                 word_begin = true; /* "Bosnia-herzegovina" -> capital after the hyphen */
                 cap_next = cap_next && (shout || uppers == 0);
             }
-            put_utf8(&r->buf, out);
+            if (c_out < 0x80)
+                out[o++] = (char)c_out;
+            else
+                o += utf8_encode(out + o, c_out);
         }
         first_word = false;
     }
-    if (r->buf.failed) return NULL;
+    out[o] = '\0';
+    r->buf.len = o;
     return nfi_arena_strndup(&r->doc->arena, r->buf.data, r->buf.len);
 }
 
