@@ -1592,6 +1592,50 @@ static nf_status cands_from_id(cand_list *c, const key_index *ix, uint32_t id)
     return cands_add(c, ix, lo, hi);
 }
 
+/* The full person names whose surname is a spelling variant of a
+ * one-word name, by the name's key id: the persons and their names do
+ * not change during the sweep, so each name's list is made once. */
+typedef struct fuzzy_memo {
+    uint32_t *at;  /* key id -> first in groups, NFI_NONE: not made yet */
+    uint32_t *len; /* key id -> how many */
+    NFI_VEC(uint32_t) groups;
+} fuzzy_memo;
+
+static nf_status fuzzy_cands(resolver *r, fuzzy_memo *fz, const uint32_t *persons,
+                             size_t npersons, uint32_t key_id, cand_list *out)
+{
+    if (!fz->at) {
+        size_t nk = r->keys.count ? r->keys.count : 1;
+        fz->at = malloc(nk * sizeof *fz->at);
+        fz->len = malloc(nk * sizeof *fz->len);
+        if (!fz->at || !fz->len) return NF_ERR_NOMEM;
+        memset(fz->at, 0xff, nk * sizeof *fz->at); /* NFI_NONE */
+    }
+    if (fz->at[key_id] == NFI_NONE) {
+        const char *key = r->keys.strs[key_id];
+        size_t keylen = r->keys.lens[key_id];
+        size_t at = fz->groups.len;
+        size_t from = npersons > r->cfg->fuzzy_window ? npersons - r->cfg->fuzzy_window : 0;
+        for (size_t k = from; k < npersons; k++) {
+            const mention *p = &r->m.items[r->best[persons[k]]];
+            size_t ln;
+            const char *lw = last_word(p, &ln);
+            if (!fuzzy_same(r->cfg, key, keylen, lw, ln)) continue;
+            uint32_t *slot = nfi_vec_push(&fz->groups);
+            if (!slot) return NF_ERR_NOMEM;
+            *slot = persons[k];
+        }
+        fz->at[key_id] = (uint32_t)at;
+        fz->len[key_id] = (uint32_t)(fz->groups.len - at);
+    }
+    for (uint32_t k = 0; k < fz->len[key_id]; k++) {
+        uint32_t *slot = nfi_vec_push(&out->g);
+        if (!slot) return NF_ERR_NOMEM;
+        *slot = fz->groups.items[fz->at[key_id] + k];
+    }
+    return NF_OK;
+}
+
 static nf_status merge_and_sweep(resolver *r)
 {
     nf_status st = NF_OK;
@@ -1599,6 +1643,7 @@ static nf_status merge_and_sweep(resolver *r)
     size_t npersons = 0;
     key_index surnames, shorts, initials, plain;
     cand_list cands = {0};
+    fuzzy_memo fz = {0};
     nfi_strtab_init(&surnames.keys, &r->scratch);
     nfi_strtab_init(&shorts.keys, &r->scratch);
     nfi_strtab_init(&initials.keys, &r->scratch);
@@ -1737,19 +1782,8 @@ static nf_status merge_and_sweep(resolver *r)
             (m->type == NF_ENT_PERSON || untyped)) {
             if ((st = cands_from(&cands, &surnames, m->key, m->keylen)) != NF_OK) goto done;
             if (!cands.g.len && r->cfg->fuzzy_type[NF_ENT_PERSON]) {
-                size_t from = npersons > r->cfg->fuzzy_window ? npersons - r->cfg->fuzzy_window : 0;
-                for (size_t k = from; k < npersons; k++) {
-                    const mention *p = &r->m.items[r->best[persons[k]]];
-                    size_t ln;
-                    const char *lw = last_word(p, &ln);
-                    if (!fuzzy_same(r->cfg, m->key, m->keylen, lw, ln)) continue;
-                    uint32_t *slot = nfi_vec_push(&cands.g);
-                    if (!slot) {
-                        st = NF_ERR_NOMEM;
-                        goto done;
-                    }
-                    *slot = persons[k];
-                }
+                if ((st = fuzzy_cands(r, &fz, persons, npersons, m->key_id, &cands)) != NF_OK)
+                    goto done;
             }
             how = 1;
         }
@@ -1792,6 +1826,9 @@ static nf_status merge_and_sweep(resolver *r)
     }
 done:
     free(persons);
+    free(fz.at);
+    free(fz.len);
+    nfi_vec_free(&fz.groups);
     nfi_vec_free(&cands.g);
     nfi_vec_free(&surnames.pairs);
     nfi_vec_free(&shorts.pairs);
