@@ -515,6 +515,10 @@ typedef struct resolver {
     /* per sentence, computed on first use (0 unknown, 1 no, 2 yes), so
      * that many names in one long sentence do not each walk it */
     unsigned char *sent_heading, *sent_lower;
+    /* the sentence of the last start asked (sentence_of): the rules give
+       one span several times in a row */
+    size_t sent_start;
+    uint32_t sent_index;
 } resolver;
 
 /* An index from a string key to group ids: pairs sorted by key id. */
@@ -524,7 +528,6 @@ typedef struct key_pair {
 } key_pair;
 
 typedef struct key_index {
-    nfi_strtab keys;
     NFI_VEC(key_pair) pairs;
 } key_index;
 
@@ -600,13 +603,26 @@ static bool at_sentence_start(const nf_doc *doc, size_t start)
  * Employment"), where capitals say nothing about names. */
 static bool sentence_is_heading(const resolver *r, uint32_t si);
 
-static bool in_heading(const resolver *r, size_t start)
+/* The index of the sentence holding byte start, or NFI_NONE. */
+static uint32_t sentence_of(resolver *r, size_t start)
 {
+    if (start == r->sent_start) return r->sent_index;
     const nf_doc *doc = r->doc;
     size_t ti = nfi_doc_token_at(doc, start);
-    if (ti >= doc->tokens.len) return false;
-    uint32_t si = nfi_token_sentence(doc, ti);
-    if (si >= doc->sentences.len) return false;
+    uint32_t si = NFI_NONE;
+    if (ti < doc->tokens.len) {
+        si = nfi_token_sentence(doc, ti);
+        if (si >= doc->sentences.len) si = NFI_NONE;
+    }
+    r->sent_start = start;
+    r->sent_index = si;
+    return si;
+}
+
+static bool in_heading(resolver *r, size_t start)
+{
+    uint32_t si = sentence_of(r, start);
+    if (si == NFI_NONE) return false;
     if (r->sent_heading && r->sent_heading[si]) return r->sent_heading[si] == 2;
     bool h = sentence_is_heading(r, si);
     if (r->sent_heading) r->sent_heading[si] = h ? 2 : 1;
@@ -652,12 +668,24 @@ static nf_status split_compounds(resolver *r)
 {
     const nf_doc *doc = r->doc;
     if (!r->cfg->n_part) return NF_OK;
-    for (size_t ti = 0; ti < doc->tokens.len; ti++) {
+    /* the tokens with a hyphen, found by the text's hyphens (memchr over
+       the text rather than a test of every token) */
+    size_t ti = 0, pos = 0, len = doc->len;
+    for (;;) {
+        const char *hyphen = pos < len ? memchr(r->text + pos, '-', len - pos) : NULL;
+        if (!hyphen) break;
+        size_t off = (size_t)(hyphen - r->text);
+        while (ti < doc->tokens.len && doc->tokens.items[ti].span.end <= off) ti++;
+        if (ti >= doc->tokens.len) break;
         const nfi_token *t = &doc->tokens.items[ti];
+        if (t->span.start > off) { /* a hyphen outside the tokens */
+            pos = off + 1;
+            continue;
+        }
+        pos = t->span.end;
         if (t->kind != NF_TOKEN_WORD || !(t->flags & NF_TOKEN_CAPITALIZED)) continue;
         const char *w = r->text + t->span.start;
         size_t n = t->span.end - t->span.start;
-        if (!memchr(w, '-', n)) continue;
         size_t part_s[8], part_e[8];
         uint32_t part_t[8];
         const nfi_lexicon *part_l[8];
@@ -718,13 +746,11 @@ static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
 
 /* Whether the sentence holding byte start has a word with a lower-case
  * letter (it is not a shouted headline). */
-static bool sentence_has_lower(const resolver *r, size_t start)
+static bool sentence_has_lower(resolver *r, size_t start)
 {
     const nf_doc *doc = r->doc;
-    size_t ti = nfi_doc_token_at(doc, start);
-    if (ti >= doc->tokens.len) return false;
-    uint32_t si = nfi_token_sentence(doc, ti);
-    if (si >= doc->sentences.len) return false;
+    uint32_t si = sentence_of(r, start);
+    if (si == NFI_NONE) return false;
     if (r->sent_lower && r->sent_lower[si]) return r->sent_lower[si] == 2;
     const nf_sentence *se = &doc->sentences.items[si];
     bool found = false;
@@ -1121,13 +1147,10 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
     size_t by_key_cap = 0;
     uint32_t twins[TWIN_CACHE];
     memset(twins, 0xff, sizeof twins); /* NFI_NONE */
-    size_t ti = 0; /* the token of the mention's start: mentions are in text order */
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         const char *s = r->text + m->span.start;
         size_t n = m->span.end - m->span.start;
-        while (ti < r->doc->tokens.len && r->doc->tokens.items[ti].span.end <= m->span.start)
-            ti++;
         uint32_t twin = find_twin(r, twins, (uint32_t)i);
         if (twin != NFI_NONE) {
             const mention *o = &r->m.items[twin];
@@ -1140,7 +1163,6 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
             m->first_len = o->first_len;
             m->last_off = o->last_off;
             m->acronym = o->acronym;
-            if (!m->hint) m->hint = alias_hint(r, m, ti);
             if (!m->keylen) m->drop = true;
             continue;
         }
@@ -1178,7 +1200,6 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
             by_key[m->key_id] = (uint32_t)i;
         }
         m->acronym = m->nwords == 1 && is_acronym(r->cfg, s, n);
-        if (!m->hint) m->hint = alias_hint(r, m, ti);
         if (!m->keylen) m->drop = true; /* no letter or digit: not a name */
     }
     free(by_key);
@@ -1194,16 +1215,26 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
     /* a sticky type ("sticky" attribute: a club in a results line) holds
      * for the places and candidates of the same name in the document:
      * "Northfield 2 Eastham 1" makes "Northfield" in "Northfield beat them
-     * again" the club too */
+     * again" the club too. The other typed mentions without a hint look
+     * for one in the alias lexicons: an untyped mention's hint is never
+     * read (it joins no group by its identity, and a typed mention is
+     * always its cluster's best). */
     const uint32_t gpe = type_from_name("GPE"), loc = type_from_name("LOC");
     first_type_by_name(r, true, first_type);
+    size_t ti = 0; /* the token of the mention's start: mentions are in text order */
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
-        if (m->sticky || m->drop) continue;
-        if (!(m->candidate || m->type == gpe || m->type == loc)) continue;
-        if (!first_type[m->key_id]) continue;
-        m->type = first_type[m->key_id];
-        m->hint = NULL;
+        if (m->drop) continue;
+        if (!m->sticky && (m->candidate || m->type == gpe || m->type == loc) &&
+            first_type[m->key_id]) {
+            m->type = first_type[m->key_id];
+            m->hint = NULL;
+            continue;
+        }
+        if (!m->type || m->hint) continue;
+        while (ti < r->doc->tokens.len && r->doc->tokens.items[ti].span.end <= m->span.start)
+            ti++;
+        m->hint = alias_hint(r, m, ti);
     }
     free(first_type);
     const char *hint_src[HINT_CACHE] = {NULL};
@@ -1455,19 +1486,7 @@ static nf_status merge_full_names(resolver *r, uint32_t *list, size_t nlist)
     return NF_OK;
 }
 
-static nf_status index_add(resolver *r, key_index *ix, const char *s, size_t n, uint32_t g)
-{
-    uint32_t id = nfi_strtab_intern(&ix->keys, s, n);
-    key_pair *p = id == NFI_NONE ? NULL : nfi_vec_push(&ix->pairs);
-    (void)r;
-    if (!p) return NF_ERR_NOMEM;
-    p->key = id;
-    p->group = g;
-    return NF_OK;
-}
-
-/* index_add for a key already in r->keys: its id is the pair's key (the
- * index's own table stays empty). */
+/* Adds the pair (key id in r->keys, group) to an index. */
 static nf_status index_add_id(key_index *ix, uint32_t key_id, uint32_t g)
 {
     key_pair *p = nfi_vec_push(&ix->pairs);
@@ -1475,6 +1494,14 @@ static nf_status index_add_id(key_index *ix, uint32_t key_id, uint32_t g)
     p->key = key_id;
     p->group = g;
     return NF_OK;
+}
+
+/* index_add_id for the key s[0,n), when some mention or hint has that
+ * key (r->keys): the sweep looks up the mentions' keys only. */
+static nf_status index_add_name(resolver *r, key_index *ix, const char *s, size_t n, uint32_t g)
+{
+    uint32_t id = nfi_strtab_find(&r->keys, s, n);
+    return id == NFI_NONE ? NF_OK : index_add_id(ix, id, g);
 }
 
 /* Sorts the pairs by key and drops repeated pairs. The pairs sort as
@@ -1508,17 +1535,6 @@ static nf_status index_sort(key_index *ix)
     }
     ix->pairs.len = k;
     return NF_OK;
-}
-
-static void index_find_id(const key_index *ix, uint32_t id, size_t *lo, size_t *hi);
-
-/* The range of pairs of key s[0,n), as [*lo, *hi). */
-static void index_find(const key_index *ix, const char *s, size_t n, size_t *lo, size_t *hi)
-{
-    *lo = *hi = 0;
-    uint32_t id = nfi_strtab_find(&ix->keys, s, n);
-    if (id == NFI_NONE) return;
-    index_find_id(ix, id, lo, hi);
 }
 
 /* The range of pairs of key id, as [*lo, *hi). */
@@ -1577,14 +1593,7 @@ static nf_status cands_add(cand_list *c, const key_index *ix, size_t lo, size_t 
     return NF_OK;
 }
 
-static nf_status cands_from(cand_list *c, const key_index *ix, const char *s, size_t n)
-{
-    size_t lo, hi;
-    index_find(ix, s, n, &lo, &hi);
-    return cands_add(c, ix, lo, hi);
-}
-
-/* cands_from for an index by key id (index_add_id). */
+/* The groups of key id in an index. */
 static nf_status cands_from_id(cand_list *c, const key_index *ix, uint32_t id)
 {
     size_t lo = 0, hi = 0;
@@ -1641,17 +1650,15 @@ static nf_status merge_and_sweep(resolver *r)
     nf_status st = NF_OK;
     uint32_t *persons = NULL;
     size_t npersons = 0;
-    key_index surnames, shorts, initials, plain;
+    /* the indexes are by key id in r->keys: a form of a long name that no
+       mention has is never looked up, and is left out */
+    key_index surnames, shorts[ENT_NTYPES], initials, plain; /* shorts by type */
     cand_list cands = {0};
     fuzzy_memo fz = {0};
-    nfi_strtab_init(&surnames.keys, &r->scratch);
-    nfi_strtab_init(&shorts.keys, &r->scratch);
-    nfi_strtab_init(&initials.keys, &r->scratch);
-    nfi_strtab_init(&plain.keys, &r->scratch);
-    memset(&plain.pairs, 0, sizeof plain.pairs);
-    memset(&surnames.pairs, 0, sizeof surnames.pairs);
-    memset(&shorts.pairs, 0, sizeof shorts.pairs);
-    memset(&initials.pairs, 0, sizeof initials.pairs);
+    memset(&plain, 0, sizeof plain);
+    memset(&surnames, 0, sizeof surnames);
+    memset(shorts, 0, sizeof shorts);
+    memset(&initials, 0, sizeof initials);
 
     /* full person names, in order of first mention */
     persons = malloc((r->ngroups ? r->ngroups : 1) * sizeof *persons);
@@ -1673,7 +1680,7 @@ static nf_status merge_and_sweep(resolver *r)
         if (b->type == NF_ENT_PERSON) {
             size_t ln;
             const char *lw = last_word(b, &ln);
-            if ((st = index_add(r, &surnames, lw, ln, g)) != NF_OK) goto done;
+            if ((st = index_add_name(r, &surnames, lw, ln, g)) != NF_OK) goto done;
         }
         if (r->cfg->short_type[b->type]) {
             /* trailing words: "state department" of "us state department" */
@@ -1682,42 +1689,26 @@ static nf_status merge_and_sweep(resolver *r)
                 if (b->key[p] != ' ') continue;
                 w++;
                 if (b->nwords - w < (uint32_t)r->cfg->short_min_words) break;
-                r->buf.len = 0;
-                nfi_buf_putc(&r->buf, (char)('0' + b->type));
-                nfi_buf_put(&r->buf, b->key + p + 1, b->keylen - p - 1);
-                if (r->buf.failed) {
-                    st = NF_ERR_NOMEM;
+                if ((st = index_add_name(r, &shorts[b->type], b->key + p + 1, b->keylen - p - 1,
+                                         g)) != NF_OK)
                     goto done;
-                }
-                if ((st = index_add(r, &shorts, r->buf.data, r->buf.len, g)) != NF_OK) goto done;
             }
             /* without a legal-form suffix: "acme" of "acme corp" */
             size_t ln;
             const char *lw = last_word(b, &ln);
             if (nfi_strtab_find(&r->cfg->legal_suffixes, lw, ln) != NFI_NONE ||
                 (r->cfg->legal_lex && nfi_lexicon_has(r->cfg->legal_lex, lw, ln))) {
-                r->buf.len = 0;
-                nfi_buf_putc(&r->buf, (char)('0' + b->type));
-                nfi_buf_put(&r->buf, b->key, b->last_off ? b->last_off - 1 : 0);
-                if (r->buf.failed) {
-                    st = NF_ERR_NOMEM;
+                if ((st = index_add_name(r, &shorts[b->type], b->key,
+                                         b->last_off ? b->last_off - 1 : 0, g)) != NF_OK)
                     goto done;
-                }
-                if ((st = index_add(r, &shorts, r->buf.data, r->buf.len, g)) != NF_OK) goto done;
             }
             /* the first word alone when it is no common word: "Nordvik" of
              * "Nordvik Shipping ASA" (only with a common-word lexicon) */
             if (r->cfg->common_lex && b->first_len < b->keylen &&
                 nfi_strtab_find(&r->cfg->function_words, b->key, b->first_len) == NFI_NONE &&
                 !nfi_lexicon_has(r->cfg->common_lex, b->key, b->first_len)) {
-                r->buf.len = 0;
-                nfi_buf_putc(&r->buf, (char)('0' + b->type));
-                nfi_buf_put(&r->buf, b->key, b->first_len);
-                if (r->buf.failed) {
-                    st = NF_ERR_NOMEM;
+                if ((st = index_add_name(r, &shorts[b->type], b->key, b->first_len, g)) != NF_OK)
                     goto done;
-                }
-                if ((st = index_add(r, &shorts, r->buf.data, r->buf.len, g)) != NF_OK) goto done;
             }
         }
         if (r->cfg->acronym_type[b->type]) {
@@ -1736,14 +1727,14 @@ static nf_status merge_and_sweep(resolver *r)
                     goto done;
                 }
                 if (r->buf.len >= 2 &&
-                    (st = index_add(r, &initials, r->buf.data, r->buf.len, g)) != NF_OK)
+                    (st = index_add_name(r, &initials, r->buf.data, r->buf.len, g)) != NF_OK)
                     goto done;
             }
         }
     }
-    if ((st = index_sort(&surnames)) != NF_OK || (st = index_sort(&shorts)) != NF_OK ||
-        (st = index_sort(&initials)) != NF_OK)
-        goto done;
+    if ((st = index_sort(&surnames)) != NF_OK || (st = index_sort(&initials)) != NF_OK) goto done;
+    for (uint32_t t = 1; t < ENT_NTYPES; t++)
+        if ((st = index_sort(&shorts[t])) != NF_OK) goto done;
 
     /* the sweeps: short mentions join the nearest long name; the first
      * places the typed mentions, the second the untyped candidates */
@@ -1780,7 +1771,7 @@ static nf_status merge_and_sweep(resolver *r)
         }
         if (!cands.g.len && m->nwords == 1 && b->nwords == 1 &&
             (m->type == NF_ENT_PERSON || untyped)) {
-            if ((st = cands_from(&cands, &surnames, m->key, m->keylen)) != NF_OK) goto done;
+            if ((st = cands_from_id(&cands, &surnames, m->key_id)) != NF_OK) goto done;
             if (!cands.g.len && r->cfg->fuzzy_type[NF_ENT_PERSON]) {
                 if ((st = fuzzy_cands(r, &fz, persons, npersons, m->key_id, &cands)) != NF_OK)
                     goto done;
@@ -1791,21 +1782,13 @@ static nf_status merge_and_sweep(resolver *r)
             /* a short form of a longer name of a type that has short forms */
             for (uint32_t t = 1; t < ENT_NTYPES; t++) {
                 if (!r->cfg->short_type[t] || (!untyped && t != m->type)) continue;
-                r->buf.len = 0;
-                nfi_buf_putc(&r->buf, (char)('0' + t));
-                nfi_buf_put(&r->buf, m->key, m->keylen);
-                if (r->buf.failed) {
-                    st = NF_ERR_NOMEM;
-                    goto done;
-                }
-                if ((st = cands_from(&cands, &shorts, r->buf.data, r->buf.len)) != NF_OK)
-                    goto done;
+                if ((st = cands_from_id(&cands, &shorts[t], m->key_id)) != NF_OK) goto done;
             }
             how = 2;
         }
         if (!cands.g.len && m->acronym && b->nwords == 1 && !m->alias &&
             (untyped || r->cfg->acronym_type[m->type])) {
-            if ((st = cands_from(&cands, &initials, m->key, m->keylen)) != NF_OK) goto done;
+            if ((st = cands_from_id(&cands, &initials, m->key_id)) != NF_OK) goto done;
             how = 3;
         }
         if (cands.g.len) {
@@ -1831,13 +1814,9 @@ done:
     nfi_vec_free(&fz.groups);
     nfi_vec_free(&cands.g);
     nfi_vec_free(&surnames.pairs);
-    nfi_vec_free(&shorts.pairs);
+    for (uint32_t t = 0; t < ENT_NTYPES; t++) nfi_vec_free(&shorts[t].pairs);
     nfi_vec_free(&initials.pairs);
-    nfi_strtab_free(&surnames.keys);
-    nfi_strtab_free(&shorts.keys);
-    nfi_strtab_free(&initials.keys);
     nfi_vec_free(&plain.pairs);
-    nfi_strtab_free(&plain.keys);
     return st;
 }
 
@@ -2077,6 +2056,7 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error 
     r.doc = doc;
     r.cfg = &ws->cfg;
     r.text = doc->work ? doc->work : doc->text;
+    r.sent_start = SIZE_MAX; /* none asked yet */
     nfi_arena_init(&r.scratch);
     uint32_t ngroups = 0;
     nfi_strtab_init(&r.keys, &r.scratch);
