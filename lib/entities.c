@@ -521,6 +521,17 @@ typedef struct resolver {
     uint32_t sent_index;
 } resolver;
 
+/* count elements of size bytes from the resolver's scratch arena (at
+ * least one, zeroed when asked): the document's arrays go with the
+ * arena in one step, without a malloc and a free each. NULL on OOM. */
+static void *scratch_array(resolver *r, size_t count, size_t size, bool zeroed)
+{
+    if (!count) count = 1;
+    if (count > SIZE_MAX / size) return NULL;
+    return zeroed ? nfi_arena_alloc(&r->scratch, count * size)
+                  : nfi_arena_alloc_raw(&r->scratch, count * size);
+}
+
 /* An index from a string key to group ids: pairs sorted by key id. */
 typedef struct key_pair {
     uint32_t key;
@@ -1204,7 +1215,7 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
     }
     free(by_key);
     /* a guessed candidate whose name the rules typed elsewhere takes that type */
-    uint8_t *first_type = malloc(r->keys.count ? r->keys.count : 1);
+    uint8_t *first_type = scratch_array(r, r->keys.count, 1, false);
     if (!first_type) return NF_ERR_NOMEM;
     first_type_by_name(r, false, first_type);
     for (size_t i = 0; i < r->m.len; i++) {
@@ -1236,7 +1247,6 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
             ti++;
         m->hint = alias_hint(r, m, ti);
     }
-    free(first_type);
     const char *hint_src[HINT_CACHE] = {NULL};
     uint32_t hint_key[HINT_CACHE] = {0};
     /* the exact group: type + identity (the hint's key, else the name's),
@@ -1265,7 +1275,7 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         }
     }
     size_t nslots = (size_t)r->keys.count * ENT_NTYPES;
-    uint32_t *group_of = malloc((nslots ? nslots : 1) * sizeof *group_of); /* key id, type -> group */
+    uint32_t *group_of = scratch_array(r, nslots, sizeof *group_of, false); /* key id, type -> group */
     if (!group_of) return NF_ERR_NOMEM;
     memset(group_of, 0xff, (nslots ? nslots : 1) * sizeof *group_of); /* NFI_NONE */
     uint32_t ngroups = 0;
@@ -1276,7 +1286,6 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         if (*g == NFI_NONE) *g = ngroups++;
         m->group = *g;
     }
-    free(group_of);
     *ngroups_out = ngroups;
     return NF_OK;
 }
@@ -1355,11 +1364,11 @@ static nf_status groups_init(resolver *r, uint32_t ngroups)
 {
     r->ngroups = ngroups;
     size_t g = ngroups ? ngroups : 1;
-    r->parent = malloc(g * sizeof *r->parent);
-    r->best = malloc(g * sizeof *r->best);
-    r->first_start = malloc(g * sizeof *r->first_start);
-    r->last_seen = malloc(g * sizeof *r->last_seen);
-    r->seen = calloc(g, sizeof *r->seen);
+    r->parent = scratch_array(r, g, sizeof *r->parent, false);
+    r->best = scratch_array(r, g, sizeof *r->best, false);
+    r->first_start = scratch_array(r, g, sizeof *r->first_start, false);
+    r->last_seen = scratch_array(r, g, sizeof *r->last_seen, false);
+    r->seen = scratch_array(r, g, sizeof *r->seen, true);
     if (!r->parent || !r->best || !r->first_start || !r->last_seen || !r->seen)
         return NF_ERR_NOMEM;
     for (uint32_t i = 0; i < ngroups; i++) {
@@ -1615,8 +1624,8 @@ static nf_status fuzzy_cands(resolver *r, fuzzy_memo *fz, const uint32_t *person
 {
     if (!fz->at) {
         size_t nk = r->keys.count ? r->keys.count : 1;
-        fz->at = malloc(nk * sizeof *fz->at);
-        fz->len = malloc(nk * sizeof *fz->len);
+        fz->at = scratch_array(r, nk, sizeof *fz->at, false);
+        fz->len = scratch_array(r, nk, sizeof *fz->len, false);
         if (!fz->at || !fz->len) return NF_ERR_NOMEM;
         memset(fz->at, 0xff, nk * sizeof *fz->at); /* NFI_NONE */
     }
@@ -1661,7 +1670,7 @@ static nf_status merge_and_sweep(resolver *r)
     memset(&initials, 0, sizeof initials);
 
     /* full person names, in order of first mention */
-    persons = malloc((r->ngroups ? r->ngroups : 1) * sizeof *persons);
+    persons = scratch_array(r, r->ngroups, sizeof *persons, false);
     if (!persons) {
         st = NF_ERR_NOMEM;
         goto done;
@@ -1808,9 +1817,6 @@ static nf_status merge_and_sweep(resolver *r)
     }
     }
 done:
-    free(persons);
-    free(fz.at);
-    free(fz.len);
     nfi_vec_free(&fz.groups);
     nfi_vec_free(&cands.g);
     nfi_vec_free(&surnames.pairs);
@@ -1940,9 +1946,9 @@ static nf_status emit(resolver *r)
     const char *rule_src[RULE_CACHE] = {NULL}, *rule_doc[RULE_CACHE] = {NULL};
     nf_doc *doc = r->doc;
     size_t n = r->m.len;
-    uint32_t *best = malloc((r->ngroups ? r->ngroups : 1) * sizeof *best);
-    uint32_t *number = malloc((r->ngroups ? r->ngroups : 1) * sizeof *number);
-    char **canon = calloc(r->ngroups ? r->ngroups : 1, sizeof *canon);
+    uint32_t *best = scratch_array(r, r->ngroups, sizeof *best, false);
+    uint32_t *number = scratch_array(r, r->ngroups, sizeof *number, false);
+    char **canon = scratch_array(r, r->ngroups, sizeof *canon, true);
     nf_status st = NF_OK;
     nfi_strtab names;
     nfi_strtab_init(&names, &doc->arena);
@@ -2015,9 +2021,6 @@ static nf_status emit(resolver *r)
     }
 done:
     nfi_strtab_free(&names);
-    free(best);
-    free(number);
-    free(canon);
     return st;
 }
 
@@ -2064,8 +2067,8 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error 
     doc->entities.len = 0;
     if (!r.text || !doc->tokens.len) goto done;
     if (doc->sentences.len) {
-        r.sent_heading = calloc(doc->sentences.len, 1);
-        r.sent_lower = calloc(doc->sentences.len, 1);
+        r.sent_heading = scratch_array(&r, doc->sentences.len, 1, true);
+        r.sent_lower = scratch_array(&r, doc->sentences.len, 1, true);
         if (!r.sent_heading || !r.sent_lower) {
             st = NF_ERR_NOMEM;
             goto done;
@@ -2086,13 +2089,6 @@ done:
     nfi_strtab_free(&r.keys);
     nfi_vec_free(&r.m);
     nfi_buf_free(&r.buf);
-    free(r.parent);
-    free(r.best);
-    free(r.first_start);
-    free(r.last_seen);
-    free(r.seen);
-    free(r.sent_heading);
-    free(r.sent_lower);
     nfi_arena_free(&r.scratch);
     return st;
 }
