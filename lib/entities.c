@@ -995,6 +995,22 @@ static nf_status sort_by_start(mention *m, size_t n)
     return NF_OK;
 }
 
+/* Sorts overlapping candidates by cmp_pref: a few, by insertion with
+ * direct calls (cmp_pref is a total order: the result is nfi_sort's). */
+static void sort_pref(mention **c, size_t k)
+{
+    if (k > 16) {
+        nfi_sort(c, k, sizeof *c, cmp_pref);
+        return;
+    }
+    for (size_t x = 1; x < k; x++) {
+        mention *v = c[x];
+        size_t y = x;
+        for (; y > 0 && cmp_pref(&c[y - 1], &v) > 0; y--) c[y] = c[y - 1];
+        c[y] = v;
+    }
+}
+
 static nf_status resolve_overlaps(resolver *r)
 {
     mention *m = r->m.items;
@@ -1012,7 +1028,13 @@ static nf_status resolve_overlaps(resolver *r)
             j++;
         }
         size_t k = j - i;
-        if (k > 1) {
+        if (k == 2) {
+            /* the common case, one span given by two rules: the two overlap,
+               and the one preferred stays */
+            mention *a = &m[i], *b = &m[i + 1];
+            const mention *pa = a, *pb = b;
+            (cmp_pref(&pa, &pb) < 0 ? b : a)->drop = true;
+        } else if (k > 1) {
             if (k > cap) {
                 mention **c2 = realloc(comp, k * sizeof *comp);
                 if (c2) comp = c2;
@@ -1026,7 +1048,7 @@ static nf_status resolve_overlaps(resolver *r)
                 cap = k;
             }
             for (size_t t = 0; t < k; t++) comp[t] = &m[i + t];
-            nfi_sort(comp, k, sizeof *comp, cmp_pref);
+            sort_pref(comp, k);
             size_t nacc = 0;
             for (size_t t = 0; t < k; t++) {
                 span32 s = comp[t]->span;
@@ -1091,16 +1113,19 @@ static const char *alias_hint(resolver *r, const mention *m, size_t ti)
     }
     return NULL;
 }
-/* The type of the first mention of each name, by key id (0: none): of the
- * typed, kept mentions that are not candidates, or (sticky) of the kept
- * mentions with a sticky type. */
-static void first_type_by_name(const resolver *r, bool sticky, uint8_t *types)
+/* The type of the first mention of each name, by key id (0: none): in
+ * typed of the typed, kept mentions that are not candidates, in sticky of
+ * the kept mentions with a sticky type (one walk for both: retyping
+ * candidates by typed changes neither). */
+static void first_type_by_name(const resolver *r, uint8_t *typed, uint8_t *sticky)
 {
-    memset(types, 0, r->keys.count ? r->keys.count : 1);
+    memset(typed, 0, r->keys.count ? r->keys.count : 1);
+    memset(sticky, 0, r->keys.count ? r->keys.count : 1);
     for (size_t i = 0; i < r->m.len; i++) {
         const mention *m = &r->m.items[i];
-        if (m->drop || (sticky ? !m->sticky : m->candidate || !m->type)) continue;
-        if (!types[m->key_id]) types[m->key_id] = m->type;
+        if (m->drop) continue;
+        if (!m->candidate && m->type && !typed[m->key_id]) typed[m->key_id] = m->type;
+        if (m->sticky && !sticky[m->key_id]) sticky[m->key_id] = m->type;
     }
 }
 
@@ -1216,8 +1241,9 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
     free(by_key);
     /* a guessed candidate whose name the rules typed elsewhere takes that type */
     uint8_t *first_type = scratch_array(r, r->keys.count, 1, false);
-    if (!first_type) return NF_ERR_NOMEM;
-    first_type_by_name(r, false, first_type);
+    uint8_t *first_sticky = scratch_array(r, r->keys.count, 1, false);
+    if (!first_type || !first_sticky) return NF_ERR_NOMEM;
+    first_type_by_name(r, first_type, first_sticky);
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         if (!m->candidate || !m->type) continue;
@@ -1231,14 +1257,13 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
      * read (it joins no group by its identity, and a typed mention is
      * always its cluster's best). */
     const uint32_t gpe = type_from_name("GPE"), loc = type_from_name("LOC");
-    first_type_by_name(r, true, first_type);
     size_t ti = 0; /* the token of the mention's start: mentions are in text order */
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         if (m->drop) continue;
         if (!m->sticky && (m->candidate || m->type == gpe || m->type == loc) &&
-            first_type[m->key_id]) {
-            m->type = first_type[m->key_id];
+            first_sticky[m->key_id]) {
+            m->type = first_sticky[m->key_id];
             m->hint = NULL;
             continue;
         }
@@ -1721,24 +1746,29 @@ static nf_status merge_and_sweep(resolver *r)
             }
         }
         if (r->cfg->acronym_type[b->type]) {
-            /* initials of every word, and of the content words */
-            for (int pass = 0; pass < 2; pass++) {
-                r->buf.len = 0;
-                for (uint32_t p = 0; p < b->keylen;) {
-                    uint32_t q = p;
-                    while (q < b->keylen && b->key[q] != ' ') q++;
-                    bool fw = nfi_strtab_find(&r->cfg->function_words, b->key + p, q - p) != NFI_NONE;
-                    if ((pass == 0 || !fw) && b->key[p] != '&') nfi_buf_putc(&r->buf, b->key[p]);
-                    p = q + 1;
-                }
-                if (r->buf.failed) {
-                    st = NF_ERR_NOMEM;
-                    goto done;
-                }
-                if (r->buf.len >= 2 &&
-                    (st = index_add_name(r, &initials, r->buf.data, r->buf.len, g)) != NF_OK)
-                    goto done;
+            /* initials of every word, and of the content words (in one
+               walk: at most one initial a byte of the key each) */
+            r->buf.len = 0;
+            if (!nfi_buf_reserve(&r->buf, 2 * (size_t)b->keylen + 2)) {
+                st = NF_ERR_NOMEM;
+                goto done;
             }
+            char *all = r->buf.data, *content = r->buf.data + b->keylen + 1;
+            size_t nall = 0, ncontent = 0;
+            for (uint32_t p = 0; p < b->keylen;) {
+                uint32_t q = p;
+                while (q < b->keylen && b->key[q] != ' ') q++;
+                if (b->key[p] != '&') {
+                    all[nall++] = b->key[p];
+                    if (nfi_strtab_find(&r->cfg->function_words, b->key + p, q - p) == NFI_NONE)
+                        content[ncontent++] = b->key[p];
+                }
+                p = q + 1;
+            }
+            if (nall >= 2 && (st = index_add_name(r, &initials, all, nall, g)) != NF_OK) goto done;
+            if (ncontent >= 2 &&
+                (st = index_add_name(r, &initials, content, ncontent, g)) != NF_OK)
+                goto done;
         }
     }
     if ((st = index_sort(&surnames)) != NF_OK || (st = index_sort(&initials)) != NF_OK) goto done;
