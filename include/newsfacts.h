@@ -461,6 +461,11 @@ typedef struct nf_annotation {
     size_t token_count;
 } nf_annotation;
 
+/* Annotation i, or NULL when i >= nf_doc_count(doc, NF_KIND_ANNOTATION).
+ * Made on first use as the tokens are (nf_doc_token; here, or by
+ * nf_doc_to_json with NF_JSON_ANNOTATIONS), in memory set aside by
+ * nf_extract; valid until nf_doc_free.
+ * Thread safety: safe, the first call too. */
 NF_API const nf_annotation *nf_doc_annotation(const nf_doc *doc, size_t i);
 
 /* ------------------------------------------------------------------- JSON */

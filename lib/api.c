@@ -115,6 +115,7 @@ static nf_doc *doc_new(void)
         return NULL;
     }
     atomic_init(&doc->tokens_published, false);
+    atomic_init(&doc->anns_published, false);
     nfi_arena_init(&doc->arena);
     nfi_strtab_init(&doc->forms, &doc->arena);
     nf_meta_field unset = {{NF_UNSET, NF_UNSET}, NULL};
@@ -139,6 +140,7 @@ void nf_doc_free(nf_doc *doc)
     nfi_vec_free(&doc->quotes);
     nfi_vec_free(&doc->warnings);
     nfi_vec_free(&doc->pub_anns);
+    nfi_vec_free(&doc->ann_names);
     nfi_strtab_free(&doc->forms);
     nfi_arena_free(&doc->arena);
     pthread_mutex_destroy(&doc->publish_lock);
@@ -256,80 +258,111 @@ static void apply_body(nf_doc *doc)
     free(new_index);
 }
 
-/* Copies the engine's annotations into public structs that hold no pointer
- * into the rules (R8: a document may outlive its rules). */
+/* The index in doc->ann_names of the names of an annotation of type and
+ * rule, added when new: the names are copied (R8: a document may outlive
+ * its rules), each once. pairs interns the two pointers (16 bytes) as a key
+ * whose id is the index. */
+static uint32_t ann_names_index(nf_doc *doc, const nf_rules *rules, nfi_strtab *pairs,
+                                nfi_strtab *names, const nfi_ann *a)
+{
+    const void *key[2] = {a->type, a->rule};
+    uint32_t id = nfi_strtab_intern(pairs, (const char *)(const void *)key, sizeof key);
+    if (id == NFI_NONE || id < doc->ann_names.len) return id;
+    nfi_ann_names *nm = nfi_vec_push(&doc->ann_names); /* id == the new entry's index */
+    if (!nm) return NFI_NONE;
+    const char *src[3] = {a->type, nfi_ann_rule_name(a), nfi_ann_phase_name(rules, a)};
+    const char **dst[3] = {&nm->type, &nm->rule, &nm->phase};
+    for (int k = 0; k < 3; k++) {
+        if (!src[k]) continue;
+        uint32_t sid = nfi_strtab_intern(names, src[k], strlen(src[k]));
+        if (sid == NFI_NONE) return NFI_NONE;
+        *dst[k] = names->strs[sid];
+    }
+    return id;
+}
+
+/* Records the engine's live annotations as the public ones (nfi_ann_rec),
+ * in the room of as many nf_annotation, which are made there on first use
+ * (nfi_doc_public_annotations). Run before the quote stage, which reads the
+ * QUOTE_CUE annotations only: the engine's array (40 bytes an annotation)
+ * can go before its scratch is made. */
 static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
 {
-    nfi_strtab names;
-    nfi_strtab_init(&names, &doc->arena);
-    /* the names are interned in the rules, so a few pointers recur over
-     * and over: remember the copy made for each (direct-mapped) */
-    enum { SEEN = 256 };
-    struct {
-        const char *src, *copy;
-    } seen[SEEN];
-    memset(seen, 0, sizeof seen);
     size_t live = 0;
     for (size_t i = 0; i < doc->anns.len; i++) live += !(doc->anns.items[i].flags & NFI_ANN_REMOVED);
-    if (live) { /* the exact room: the array does not grow by doubling */
-        doc->pub_anns.items = malloc(live * sizeof *doc->pub_anns.items);
-        if (!doc->pub_anns.items) return NF_ERR_NOMEM;
-        doc->pub_anns.cap = live;
-    }
+    if (!live) return NF_OK;
+    _Static_assert(sizeof(nfi_ann_rec) <= sizeof(nf_annotation), "made in place");
+    char *block = malloc(live * sizeof(nf_annotation)); /* its pages untouched but the records' */
+    if (!block) return NF_ERR_NOMEM;
+    doc->pub_anns.items = (nf_annotation *)(void *)block;
+    doc->pub_anns.cap = live;
+    nfi_arena keys;
+    nfi_arena_init(&keys);
+    nfi_strtab pairs, names;
+    nfi_strtab_init(&pairs, &keys);
+    nfi_strtab_init(&names, &doc->arena);
+    /* a few hundred rules recur over and over: the index found for each is
+     * remembered (direct-mapped by the rule) */
+    enum { SEEN = 256 };
+    struct {
+        const char *type;
+        const struct nfi_rule *rule;
+        uint32_t index;
+    } seen[SEEN];
+    memset(seen, 0, sizeof seen);
     nf_status st = NF_OK;
+    size_t n = 0;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
-        nf_annotation *p = nfi_vec_push(&doc->pub_anns);
-        if (!p) {
-            st = NF_ERR_NOMEM;
-            break;
-        }
-        p->span = nfi_ann_span(doc, a);
-        p->first_token = a->tok_start;
-        p->token_count = a->tok_end - a->tok_start;
-        const char *src[3] = {a->type, nfi_ann_rule_name(a), nfi_ann_phase_name(rules, a)};
-        const char **dst[3] = {&p->type, &p->rule, &p->phase};
-        for (int k = 0; k < 3; k++) {
-            if (!src[k]) continue;
-            size_t slot = ((uintptr_t)src[k] >> 3) % SEEN;
-            if (seen[slot].src == src[k]) {
-                *dst[k] = seen[slot].copy;
-                continue;
-            }
-            uint32_t id = nfi_strtab_intern(&names, src[k], strlen(src[k]));
-            if (id == NFI_NONE) {
+        size_t slot = ((uintptr_t)a->rule >> 4) % SEEN;
+        if (!seen[slot].rule || seen[slot].rule != a->rule || seen[slot].type != a->type) {
+            uint32_t index = ann_names_index(doc, rules, &pairs, &names, a);
+            if (index == NFI_NONE) {
                 st = NF_ERR_NOMEM;
                 break;
             }
-            *dst[k] = names.strs[id];
-            seen[slot].src = src[k];
-            seen[slot].copy = names.strs[id];
+            seen[slot].type = a->type;
+            seen[slot].rule = a->rule;
+            seen[slot].index = index;
         }
+        nfi_ann_rec r = {a->tok_start, a->tok_end - a->tok_start, seen[slot].index};
+        memcpy(block + n++ * sizeof r, &r, sizeof r);
     }
+    nfi_strtab_free(&pairs);
     nfi_strtab_free(&names);
+    nfi_arena_free(&keys);
+    if (st == NF_OK) doc->public_ann_count = live;
     return st;
 }
 
-/* After the date stage, the only reader of annotation attributes is the
- * quote stage, and it reads those of QUOTE_CUE annotations only (rule_cues
- * in quotes.c): the others are freed before its large scratch arrays are
- * made. On a big document the attributes take about as much room as the
- * annotations. */
-static nf_status keep_quote_cue_attrs(nf_doc *doc)
+/* After the date stage, the only reader of the engine's annotations is the
+ * quote stage, and it reads the QUOTE_CUE ones (rule_cues in quotes.c) with
+ * their attributes: the other attributes are freed before its large scratch
+ * arrays are made (on a big document they take about as much room as the
+ * annotations), and with drop_others, once the public annotations are
+ * recorded, the other annotations too. */
+static bool is_quote_cue(const nfi_ann *a)
 {
-    size_t keep = 0;
+    return !(a->flags & NFI_ANN_REMOVED) && a->type && !strcmp(a->type, "QUOTE_CUE");
+}
+
+static nf_status keep_quote_cues(nf_doc *doc, bool drop_others)
+{
+    size_t keep = 0, cues = 0;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
-        if (!(a->flags & NFI_ANN_REMOVED) && a->type && !strcmp(a->type, "QUOTE_CUE"))
+        if (is_quote_cue(a)) {
             keep += a->attr_count;
+            cues++;
+        }
     }
     nfi_attr *kept = keep ? malloc(keep * sizeof *kept) : NULL;
     if (keep && !kept) return NF_ERR_NOMEM;
     size_t k = 0;
     for (size_t i = 0; i < doc->anns.len; i++) {
         nfi_ann *a = &doc->anns.items[i];
-        if (!(a->flags & NFI_ANN_REMOVED) && a->type && !strcmp(a->type, "QUOTE_CUE")) {
+        if (is_quote_cue(a)) {
             memcpy(kept + k, doc->attrs.items + a->attr_start, a->attr_count * sizeof *kept);
             a->attr_start = (uint32_t)k;
             k += a->attr_count;
@@ -340,11 +373,23 @@ static nf_status keep_quote_cue_attrs(nf_doc *doc)
     free(doc->attrs.items);
     doc->attrs.items = kept;
     doc->attrs.len = doc->attrs.cap = keep;
+    if (!drop_others) return NF_OK;
+    nfi_ann *cue = cues ? malloc(cues * sizeof *cue) : NULL;
+    if (cues && !cue) return NF_ERR_NOMEM;
+    size_t c = 0;
+    for (size_t i = 0; i < doc->anns.len; i++)
+        if (is_quote_cue(&doc->anns.items[i])) cue[c++] = doc->anns.items[i];
+    free(doc->anns.items);
+    doc->anns.items = cue;
+    doc->anns.len = doc->anns.cap = cues;
     return NF_OK;
 }
 
+/* publish: for nf_extract, which keeps only what its document's readers
+ * need: after the structure stage (their only reader) the lines go, and the
+ * engine's annotations before the quote stage but for its cues. */
 static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
-                              nf_error *err)
+                              nf_error *err, bool publish)
 {
     nf_status st;
     if ((st = nfi_lines_split(doc)) != NF_OK) return st;
@@ -353,16 +398,18 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if (doc->extract_flags & NF_EXTRACT_NO_RULES) return NF_OK;
     if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
     if ((st = nfi_structure(doc, ws->structure, err)) != NF_OK) return st;
+    if (publish) nfi_vec_free(&doc->lines);
     if ((st = nfi_entities_resolve(doc, ws->entities, err)) != NF_OK) return st;
     if ((st = nfi_dates_resolve(doc, ws->dates, err)) != NF_OK) return st;
-    if ((st = keep_quote_cue_attrs(doc)) != NF_OK) return st;
+    if ((st = publish_annotations(doc, rules)) != NF_OK) return st;
+    if ((st = keep_quote_cues(doc, publish)) != NF_OK) return st;
     if ((st = nfi_quotes_resolve(doc, ws->quotes, err)) != NF_OK) return st;
     apply_body(doc);
-    return publish_annotations(doc, rules);
+    return NF_OK;
 }
 
 /* The last step of nf_extract: the engine's annotations go (the public
- * ones were copied from them), and the token block gets the room of the
+ * ones were recorded from them), and the token block gets the room of the
  * public tokens, which are made there on first use (nfi_doc_public_tokens):
  * a caller that reads facts and not tokens never holds them (their
  * 40 bytes a token were the largest part of an extracted document), and
@@ -453,7 +500,7 @@ static nf_doc *extract(const nf_rules *rules, nf_workspace *ws, const char *text
     }
     if (!ws) ws = tmp_ws = nf_workspace_new(rules, err);
     nf_status st = ws ? nfi_input_load(doc, text, len, opts->flags, err) : NF_ERR_NOMEM;
-    if (ws && st == NF_OK) st = run_pipeline(doc, rules, ws, err);
+    if (ws && st == NF_OK) st = run_pipeline(doc, rules, ws, err, publish);
     if (st == NF_OK && publish) st = publish_tokens(doc);
     if (st == NF_OK && doc->arena.failed) st = NF_ERR_NOMEM;
     nf_workspace_free(tmp_ws);
@@ -492,7 +539,7 @@ size_t nf_doc_count(const nf_doc *doc, nf_kind kind)
     case NF_KIND_QUOTE: return doc->quotes.len;
     case NF_KIND_BODY: return doc->body.len;
     case NF_KIND_WARNING: return doc->warnings.len;
-    case NF_KIND_ANNOTATION: return doc->pub_anns.len;
+    case NF_KIND_ANNOTATION: return doc->public_ann_count;
     }
     return 0;
 }
@@ -511,7 +558,53 @@ ACCESSOR(nf_doc_paragraph, nf_paragraph, paragraphs)
 ACCESSOR(nf_doc_entity, nf_entity, entities)
 ACCESSOR(nf_doc_date, nf_date, dates)
 ACCESSOR(nf_doc_quote, nf_quote, quotes)
-ACCESSOR(nf_doc_annotation, nf_annotation, pub_anns)
+
+/* Made from the records from the last one back: public annotation i covers
+ * bytes [56i, 56i + 56) of the block, which hold only records i and after,
+ * so none is overwritten before it is read. Under publish_lock: the tokens
+ * (whose spans it reads) are not being made public meanwhile. */
+static void make_public_annotations(nf_doc *doc)
+{
+    char *block = (char *)doc->pub_anns.items;
+    bool public_tokens = atomic_load_explicit(&doc->tokens_published, memory_order_relaxed);
+    for (size_t i = doc->public_ann_count; i-- > 0;) {
+        nfi_ann_rec r;
+        memcpy(&r, block + i * sizeof r, sizeof r);
+        const nfi_ann_names *nm = &doc->ann_names.items[r.names];
+        size_t first = r.tok_start, last = first + r.tok_count - 1;
+        nf_span sp;
+        if (public_tokens) {
+            sp.start = doc->pub_tokens.items[first].span.start;
+            sp.end = doc->pub_tokens.items[last].span.end;
+        } else {
+            sp.start = doc->tokens.items[first].span.start;
+            sp.end = doc->tokens.items[last].span.end;
+        }
+        nf_annotation out = {sp, nm->type, nm->rule, nm->phase, r.tok_start, r.tok_count};
+        memcpy(block + i * sizeof out, &out, sizeof out);
+    }
+    doc->pub_anns.len = doc->public_ann_count;
+}
+
+const nf_annotation *nfi_doc_public_annotations(const nf_doc *cdoc)
+{
+    nf_doc *doc = (nf_doc *)cdoc;
+    if (atomic_load_explicit(&doc->anns_published, memory_order_acquire))
+        return doc->pub_anns.items;
+    pthread_mutex_lock(&doc->publish_lock);
+    if (!atomic_load_explicit(&doc->anns_published, memory_order_relaxed)) {
+        make_public_annotations(doc);
+        atomic_store_explicit(&doc->anns_published, true, memory_order_release);
+    }
+    pthread_mutex_unlock(&doc->publish_lock);
+    return doc->pub_anns.items;
+}
+
+const nf_annotation *nf_doc_annotation(const nf_doc *doc, size_t i)
+{
+    if (!doc || i >= doc->public_ann_count) return NULL;
+    return &nfi_doc_public_annotations(doc)[i];
+}
 
 const nf_token *nf_doc_token(const nf_doc *doc, size_t i)
 {

@@ -298,6 +298,18 @@ typedef struct nfi_token {
 
 /* ------------------------------------------------------------ the document */
 
+/* A public annotation as a document keeps it until one is asked for
+ * (nfi_doc_public_annotations): 12 bytes where an nf_annotation takes 56.
+ * Its span comes from its tokens; its names from doc->ann_names (one entry
+ * for each type and rule met: a few hundred at most). */
+typedef struct nfi_ann_rec {
+    uint32_t tok_start, tok_count;
+    uint32_t names; /* index in doc->ann_names */
+} nfi_ann_rec;
+typedef struct nfi_ann_names {
+    const char *type, *rule, *phase; /* copies in the document's arena */
+} nfi_ann_names;
+
 typedef struct nfi_line {
     nf_span span;          /* without the line end */
     uint32_t paragraph;
@@ -344,7 +356,14 @@ struct nf_doc {
     NFI_VEC(nf_date) dates;
     NFI_VEC(nf_quote) quotes;
     NFI_VEC(char *) warnings;
+    /* The public annotations, made on first use as the tokens are (under
+     * publish_lock, anns_published set after them): until then pub_anns.items
+     * is their room, untouched but for a compact record of each at its start
+     * (nfi_ann_rec), and pub_anns.len is 0. */
     NFI_VEC(nf_annotation) pub_anns;
+    NFI_VEC(nfi_ann_names) ann_names; /* what the records' names index */
+    size_t public_ann_count;          /* nf_doc_count(NF_KIND_ANNOTATION) */
+    atomic_bool anns_published;
 };
 
 /* Adds a warning message to the document (copied). */
@@ -458,6 +477,9 @@ nf_status nfi_tokens_publish(nf_doc *doc);
  * of them), made on the first call; NULL when there are none. Safe from
  * several threads at once, as the const accessors are. */
 const nf_token *nfi_doc_public_tokens(const nf_doc *doc);
+/* api.c: the same for the public annotations (nf_doc_count(doc,
+ * NF_KIND_ANNOTATION) of them). */
+const nf_annotation *nfi_doc_public_annotations(const nf_doc *doc);
 /* sentences.c: doc->sentences (which give a token its sentence:
  * nfi_token_sentence). */
 nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,

@@ -251,8 +251,10 @@ static void put_tokens(nfi_buf *b, const nf_doc *doc)
 static void put_annotations(nfi_buf *b, const nf_doc *doc)
 {
     nfi_buf_puts(b, ",\"annotations\":[");
-    for (size_t i = 0; i < doc->pub_anns.len; i++) {
-        const nf_annotation *a = &doc->pub_anns.items[i];
+    size_t n = nf_doc_count(doc, NF_KIND_ANNOTATION);
+    const nf_annotation *anns = n ? nfi_doc_public_annotations(doc) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const nf_annotation *a = &anns[i];
         nfi_buf_puts(b, i ? ",{\"type\":" : "{\"type\":");
         put_cstr(b, a->type);
         nfi_buf_putc(b, ',');

@@ -1294,3 +1294,73 @@ NF_TEST(sort_keyed_is_a_stable_sort)
         }
     }
 }
+
+/* nf_extract's public annotations are made on first use from 12-byte
+ * records: they must equal the engine's live annotations (which
+ * nfi_extract_unpublished keeps) in span, token range, type, rule and
+ * phase, whether the tokens were made public before them or not, and stay
+ * readable when the rules are gone (R8: the names are copies). */
+static bool same_name(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+NF_TEST(rules_public_annotations_made_on_first_use)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path("rules", NULL, &err);
+    size_t len = 0;
+    char *text = nft_read_file("examples/data/sample-article.txt", &len);
+    NF_CHECK(r && text);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.dct = "2025-04-10";
+    nf_doc *pub = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
+    nf_doc *late = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
+    nf_doc *raw = r && text ? nfi_extract_unpublished(r, NULL, text, len, &o, &err) : NULL;
+    NF_CHECK(pub && late && raw);
+    if (!pub || !late || !raw) {
+        nf_doc_free(pub);
+        nf_doc_free(late);
+        nf_doc_free(raw);
+        nf_rules_free(r);
+        free(text);
+        return;
+    }
+    /* nothing made yet; the lines (read by the structure stage only) gone */
+    NF_CHECK(!atomic_load(&pub->anns_published) && pub->pub_anns.len == 0);
+    NF_CHECK(pub->lines.len == 0 && raw->lines.len > 0);
+    NF_CHECK(nf_doc_token(pub, 0) != NULL); /* tokens first, then annotations */
+    size_t live = 0, bad = 0;
+    for (size_t i = 0; i < raw->anns.len; i++) {
+        const nfi_ann *a = &raw->anns.items[i];
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        const nf_annotation *p = nf_doc_annotation(pub, live++);
+        nf_span s = nfi_ann_span(raw, a);
+        bad += !p || p->span.start != s.start || p->span.end != s.end ||
+               p->first_token != a->tok_start || p->token_count != a->tok_end - a->tok_start ||
+               !same_name(p->type, a->type) || !same_name(p->rule, nfi_ann_rule_name(a)) ||
+               !same_name(p->phase, nfi_ann_phase_name(r, a)) || p->type == a->type;
+    }
+    NF_CHECK(live > 50);
+    NF_CHECK_EQ_INT(bad, 0);
+    NF_CHECK_EQ_INT(nf_doc_count(pub, NF_KIND_ANNOTATION), live);
+    NF_CHECK(atomic_load(&pub->anns_published) && nf_doc_annotation(pub, live) == NULL);
+    NF_CHECK_EQ_INT(nf_doc_count(raw, NF_KIND_ANNOTATION), live);
+    char *want = nf_doc_to_json(pub, NF_JSON_TOKENS | NF_JSON_ANNOTATIONS, NULL, &err);
+    nf_doc_free(raw);
+    nf_rules_free(r);
+    /* annotations first (the tokens still the stages'), with the rules gone */
+    NF_CHECK_EQ_INT(nf_doc_count(late, NF_KIND_ANNOTATION), live);
+    const nf_annotation *first = nf_doc_annotation(late, 0);
+    NF_CHECK(first && first->type && first->rule && first->phase);
+    NF_CHECK(!atomic_load(&late->tokens_published));
+    char *got = nf_doc_to_json(late, NF_JSON_TOKENS | NF_JSON_ANNOTATIONS, NULL, &err);
+    NF_CHECK(want && strstr(want, "\"annotations\":[{") != NULL);
+    NF_CHECK_EQ_STR(got ? got : "", want ? want : "-");
+    nf_free(want);
+    nf_free(got);
+    nf_doc_free(pub);
+    nf_doc_free(late);
+    free(text);
+}

@@ -74,72 +74,87 @@ NF_TEST(threads_shared_rules_match_single_thread)
     nf_rules_free(rules);
 }
 
-/* The public tokens of a document are made on the first call that needs
- * them (nf_doc_token, JSON with NF_JSON_TOKENS), which several threads may
- * make at once on the same document: each must get them whole and made
- * once, equal to those of a document read by one thread. */
+/* The public tokens and annotations of a document are made on the first
+ * call that needs them (nf_doc_token, nf_doc_annotation, JSON with
+ * NF_JSON_TOKENS or NF_JSON_ANNOTATIONS), which several threads may make at
+ * once on the same document: each must get them whole and made once, equal
+ * to those of a document read by one thread. */
 typedef struct {
-    const nf_doc *doc;
-    const nf_token *expected;
-    size_t count;
+    const nf_doc *doc, *ref;
     const char *expected_json;
     pthread_barrier_t *start;
     int index;
     int mismatches;
-} token_reader;
+} first_reader;
 
-static void *read_tokens(void *p)
+enum { JSON_ALL = NF_JSON_TOKENS | NF_JSON_ANNOTATIONS };
+
+static void *read_first(void *p)
 {
-    token_reader *r = p;
+    first_reader *r = p;
+    size_t nt = nf_doc_count(r->ref, NF_KIND_TOKEN), na = nf_doc_count(r->ref, NF_KIND_ANNOTATION);
     pthread_barrier_wait(r->start);
     if (r->index % 4 == 3) { /* a JSON writer among the readers */
         nf_error err;
-        char *js = nf_doc_to_json(r->doc, NF_JSON_TOKENS, NULL, &err);
+        char *js = nf_doc_to_json(r->doc, JSON_ALL, NULL, &err);
         r->mismatches += !js || strcmp(js, r->expected_json) != 0;
         nf_free(js);
         return NULL;
     }
-    for (size_t k = 0; k < r->count; k++) { /* each thread from its own place */
-        size_t i = (k + (size_t)r->index * r->count / NTHREADS) % r->count;
-        const nf_token *t = nf_doc_token(r->doc, i);
-        r->mismatches += !t || memcmp(t, &r->expected[i], sizeof *t) != 0;
+    size_t from = (size_t)r->index * 997; /* each thread from its own place */
+    if (r->index % 2 == 0) {
+        for (size_t k = 0; k < nt; k++) {
+            size_t i = (k + from) % nt;
+            const nf_token *t = nf_doc_token(r->doc, i);
+            r->mismatches += !t || memcmp(t, nf_doc_token(r->ref, i), sizeof *t) != 0;
+        }
+    } else {
+        for (size_t k = 0; k < na; k++) {
+            size_t i = (k + from) % na;
+            const nf_annotation *a = nf_doc_annotation(r->doc, i), *b = nf_doc_annotation(r->ref, i);
+            r->mismatches += !a || a->span.start != b->span.start || a->span.end != b->span.end ||
+                             a->first_token != b->first_token ||
+                             a->token_count != b->token_count || strcmp(a->type, b->type) ||
+                             strcmp(a->rule, b->rule) || strcmp(a->phase, b->phase);
+        }
     }
-    r->mismatches += nf_doc_count(r->doc, NF_KIND_TOKEN) != r->count;
+    r->mismatches += nf_doc_count(r->doc, NF_KIND_TOKEN) != nt;
+    r->mismatches += nf_doc_count(r->doc, NF_KIND_ANNOTATION) != na;
     return NULL;
 }
 
-NF_TEST(threads_first_token_reads_of_one_document)
+/* copies of the sample article, enough tokens that the first calls overlap */
+static void check_first_reads(uint32_t flags, int copies, int rounds, size_t min_annotations)
 {
     nf_error err;
     nf_rules *rules = nf_rules_load_path("rules", NULL, &err);
     size_t one = 0, len = 0;
     char *article = nft_read_file("examples/data/sample-article.txt", &one);
-    enum { COPIES = 200 }; /* tokens enough that the first calls overlap */
-    char *text = article ? malloc(one * COPIES + 1) : NULL;
-    for (int k = 0; text && k < COPIES; k++, len += one) memcpy(text + len, article, one);
+    char *text = article ? malloc(one * (size_t)copies + 1) : NULL;
+    for (int k = 0; text && k < copies; k++, len += one) memcpy(text + len, article, one);
     free(article);
     NF_CHECK(rules && text);
     nf_extract_options eo;
     nf_extract_options_init(&eo);
-    eo.flags = NF_EXTRACT_NO_RULES; /* tokens and sentences: quick under TSan */
+    eo.flags = flags;
+    eo.dct = "2025-04-10";
     nf_doc *ref = rules && text ? nf_extract(rules, NULL, text, len, &eo, &err) : NULL;
     NF_CHECK(ref != NULL);
-    size_t count = ref ? nf_doc_count(ref, NF_KIND_TOKEN) : 0;
-    NF_CHECK(count > 100 * COPIES);
-    const nf_token *expected = count ? nf_doc_token(ref, 0) : NULL;
-    char *expected_json = ref ? nf_doc_to_json(ref, NF_JSON_TOKENS, NULL, &err) : NULL;
-    NF_CHECK(expected && expected_json);
-    for (int round = 0; expected && expected_json && round < ROUNDS; round++) {
+    NF_CHECK(ref && nf_doc_count(ref, NF_KIND_TOKEN) > 100 * (size_t)copies);
+    NF_CHECK(ref && nf_doc_count(ref, NF_KIND_ANNOTATION) >= min_annotations);
+    char *expected_json = ref ? nf_doc_to_json(ref, JSON_ALL, NULL, &err) : NULL;
+    NF_CHECK(expected_json != NULL);
+    for (int round = 0; expected_json && round < rounds; round++) {
         nf_doc *doc = nf_extract(rules, NULL, text, len, &eo, &err);
         NF_CHECK(doc != NULL);
         if (!doc) break;
         pthread_barrier_t start;
         pthread_barrier_init(&start, NULL, NTHREADS);
         pthread_t th[NTHREADS];
-        token_reader rd[NTHREADS];
+        first_reader rd[NTHREADS];
         for (int i = 0; i < NTHREADS; i++) {
-            rd[i] = (token_reader){doc, expected, count, expected_json, &start, i, 0};
-            NF_CHECK(pthread_create(&th[i], NULL, read_tokens, &rd[i]) == 0);
+            rd[i] = (first_reader){doc, ref, expected_json, &start, i, 0};
+            NF_CHECK(pthread_create(&th[i], NULL, read_first, &rd[i]) == 0);
         }
         for (int i = 0; i < NTHREADS; i++) {
             pthread_join(th[i], NULL);
@@ -152,4 +167,14 @@ NF_TEST(threads_first_token_reads_of_one_document)
     nf_doc_free(ref);
     free(text);
     nf_rules_free(rules);
+}
+
+NF_TEST(threads_first_token_reads_of_one_document)
+{
+    check_first_reads(NF_EXTRACT_NO_RULES, 200, ROUNDS, 0); /* tokens only: quick under TSan */
+}
+
+NF_TEST(threads_first_annotation_reads_of_one_document)
+{
+    check_first_reads(0, 20, 6, 1000);
 }
