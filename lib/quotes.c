@@ -208,6 +208,11 @@ typedef struct qctx {
     /* per entity, the word ends of its role (role_ends; 0: not made yet),
        made at the first look-up */
     uint64_t *role_end_bits;
+    /* per entity, made at its first visit by nearest_before (0: not made):
+       the look-ups it may answer (entity_kinds) and the bytes of its
+       name and text (entity_bytes) */
+    uint8_t *ent_kinds;
+    uint64_t *ent_bytes;
     nfi_buf scratch;         /* normalize's output, reused */
     uint64_t work;           /* steps of the inner loops (tests check it grows linearly) */
     size_t from_doc;         /* tokens read from the document's (tests) */
@@ -2747,6 +2752,40 @@ static size_t entities_in(qctx *c, size_t s, size_t e, size_t *out, size_t cap)
     return k;
 }
 
+/* A bit for the three bytes that end at p (ASCII letters lower-cased, as
+ * role_has_head compares them). */
+static inline uint64_t end_bit(const char *p)
+{
+    unsigned h = 0;
+    for (int k = -2; k <= 0; k++) {
+        unsigned char ch = (unsigned char)p[k];
+        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch - 'A' + 'a');
+        h = h * 31u + ch;
+    }
+    return 1ull << ((h % 63u) + 1u); /* bit 0 marks "made" */
+}
+
+/* The bytes of s[0,n) as a set of 32 bits (the high half of a word): a
+ * letter and its capital have the same bit (as entity_has_head compares
+ * them), and a byte its own or one shared with others. */
+static uint64_t byte_set(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t bits = 0;
+    for (size_t p = 0; p < n; p++) bits |= 1ull << ((u[p] | 0x20u) & 63u);
+    return bits;
+}
+
+/* The bytes of an entity's canonical name and text (byte_set), with bit 0
+ * set (bit 0 marks "made"): a head with a byte that has no bit here is in
+ * neither. */
+static uint64_t entity_bytes(const qctx *c, const nf_entity *e)
+{
+    const char *canon = e->canonical ? e->canonical : "";
+    size_t len = e->span.end > e->span.start ? e->span.end - e->span.start : 0;
+    return 1 | byte_set(canon, strlen(canon)) | byte_set(c->t + e->span.start, len);
+}
+
 /* Whether the entity's text or canonical name holds the head word. */
 static bool entity_has_head(const qctx *c, const nf_entity *e, const char *head)
 {
@@ -2776,25 +2815,65 @@ static bool entity_has_head(const qctx *c, const nf_entity *e, const char *head)
     return false;
 }
 
+/* The look-ups (want of nearest_before) an entity may answer, as bits:
+ * EK_MADE alone for one inside a direct quote (it answers none). */
+enum { EK_MADE = 1, EK_ANY = 2, EK_PERSON = 4, EK_BODY = 8, EK_ACTOR = 16 };
+
+static unsigned want_kind(int want)
+{
+    return want == 'p' ? EK_PERSON : want == 'o' ? EK_BODY : want == 't' ? EK_ACTOR : EK_ANY;
+}
+
+static uint8_t entity_kinds(const qctx *c, const nf_entity *e)
+{
+    if (inside_direct(c, e->span.start)) return EK_MADE;
+    return (uint8_t)(EK_MADE | EK_ANY | (type_ok(e->type, 'p') ? EK_PERSON : 0) |
+                     (type_ok(e->type, 'o') ? EK_BODY : 0) | (type_ok(e->type, 't') ? EK_ACTOR : 0));
+}
+
+/* The per-entity look-up caches of nearest_before (false on OOM). */
+static bool entity_caches(qctx *c)
+{
+    size_t n = c->doc->entities.len;
+    if (c->ent_kinds) return true;
+    c->ent_kinds = calloc(n ? n : 1, 1);
+    c->ent_bytes = calloc(n ? n : 1, sizeof *c->ent_bytes);
+    if (c->ent_kinds && c->ent_bytes) return true;
+    c->nomem = true;
+    return false;
+}
+
 /* The nearest entity ending before pos of a compatible kind (outside direct
  * quotes); gender 'm'/'f' when known. -1 when none. Of entities ending at
- * the same byte, the first one. */
+ * the same byte, the first one. The walk goes over up to ENT_WALK entities
+ * (2 MB of news has a few thousand look-ups that walk all of them), so an
+ * entity's kinds and, for a head, the set of its bytes are made once per
+ * document and tested first: a bit test instead of a binary search of the
+ * tokens and a reading of its name per entity and look-up. */
 static int64_t nearest_before(qctx *c, size_t pos, int want, char gender, const char *head)
 {
     const nf_doc *d = c->doc;
     size_t n = d->entities.len;
+    if (!entity_caches(c)) return -1;
+    unsigned kind = want_kind(want);
+    size_t hl = head ? strlen(head) : 0;
+    uint64_t head_bytes = byte_set(head, hl);
     size_t ub = ent_bound(c, c->ent_by_end, n, pos, true, true);
     for (size_t j = ub, w = 0; j > 0 && w < ENT_WALK; j--, w++) {
         c->work++;
         size_t i = c->ent_by_end[j - 1];
         const nf_entity *e = &d->entities.items[i];
-        if (!type_ok(e->type, want)) continue;
-        if (inside_direct(c, e->span.start)) continue;
+        if (!c->ent_kinds[i]) c->ent_kinds[i] = entity_kinds(c, e);
+        if (!(c->ent_kinds[i] & kind)) continue;
         if (gender && e->type == NF_ENT_PERSON) {
             char g = person_gender(c, e);
             if (g && g != gender) continue;
         }
-        if (head && !entity_has_head(c, e, head)) continue;
+        if (head) {
+            if (!c->ent_bytes[i]) c->ent_bytes[i] = entity_bytes(c, e);
+            if ((c->ent_bytes[i] & head_bytes) != head_bytes || !entity_has_head(c, e, head))
+                continue;
+        }
         return (int64_t)i;
     }
     return -1;
@@ -2819,19 +2898,6 @@ static bool role_has_head(const qctx *c, const nf_entity *en, const char *head)
     return has;
 }
 
-/* A bit for the three bytes that end at p (ASCII letters lower-cased, as
- * role_has_head compares them). */
-static inline uint64_t end_bit(const char *p)
-{
-    unsigned h = 0;
-    for (int k = -2; k <= 0; k++) {
-        unsigned char ch = (unsigned char)p[k];
-        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch - 'A' + 'a');
-        h = h * 31u + ch;
-    }
-    return 1ull << ((h % 63u) + 1u); /* bit 0 marks "made" */
-}
-
 /* The word ends of the role of entity en as bits (end_bit of the three
  * bytes before each place where a word of the text may end, in the role),
  * with bit 0 set. A head whose last three bytes have no bit is not in the
@@ -2848,12 +2914,12 @@ static uint64_t role_ends(const qctx *c, const nf_entity *en)
 
 /* Whether the role of entity i may hold a word that ends in the bytes whose
  * end_bit is want (0: any): its role's word ends (role_ends, made once per
- * entity and document) have that bit. */
-static bool role_may_end(qctx *c, size_t i, uint64_t want)
+ * entity and document; c->role_end_bits is allocated when want is not 0)
+ * have that bit. Inline: role_person tests up to 2 * ENT_WALK roles a
+ * look-up with it, and most fail. */
+static inline bool role_may_end(qctx *c, size_t i, uint64_t want)
 {
     if (!want) return true;
-    if (!c->role_end_bits && !(c->role_end_bits = calloc(c->doc->entities.len, sizeof *c->role_end_bits)))
-        return true; /* no room: the full test decides */
     if (!c->role_end_bits[i]) c->role_end_bits[i] = role_ends(c, &c->doc->entities.items[i]);
     return (c->role_end_bits[i] & want) != 0;
 }
@@ -2861,11 +2927,10 @@ static bool role_may_end(qctx *c, size_t i, uint64_t want)
 /* Whether the role of PERSON i holds the word head and the text of the
  * entity mod: "Russia's ambassador" -> the person with the role "Russia's
  * ambassador to Chile". */
-static bool role_matches(qctx *c, size_t i, const char *head, uint64_t head_end,
-                         const nf_entity *mod)
+static bool role_matches(qctx *c, size_t i, const char *head, const nf_entity *mod)
 {
     const nf_entity *en = &c->doc->entities.items[i];
-    if (!role_may_end(c, i, head_end) || !role_has_head(c, en, head)) return false;
+    if (!role_has_head(c, en, head)) return false;
     /* the role names the same body */
     size_t ml = mod->span.end - mod->span.start;
     for (size_t k = en->role.start; k + ml <= en->role.end; k++) {
@@ -2888,17 +2953,20 @@ static int64_t role_person(qctx *c, size_t s, size_t e, const char *head, const 
 {
     size_t hl = strlen(head);
     uint64_t head_end = hl >= 3 ? end_bit(head + hl - 1) : 0;
+    if (head_end && !c->role_end_bits &&
+        !(c->role_end_bits = calloc(c->doc->entities.len, sizeof *c->role_end_bits)))
+        head_end = 0; /* no room: the full test decides */
     size_t ub = ent_bound(c, c->role_by_end, c->nroles, s, true, true);
     for (size_t j = ub, w = 0; j > 0 && w < ENT_WALK; j--, w++) {
         c->work++;
         size_t i = c->role_by_end[j - 1];
-        if (role_matches(c, i, head, head_end, mod)) return (int64_t)i;
+        if (role_may_end(c, i, head_end) && role_matches(c, i, head, mod)) return (int64_t)i;
     }
     size_t lb = ent_bound(c, c->role_by_start, c->nroles, e, false, false);
     for (size_t j = lb, w = 0; j < c->nroles && w < ENT_WALK; j++, w++) {
         c->work++;
         size_t i = c->role_by_start[j];
-        if (role_matches(c, i, head, head_end, mod)) return (int64_t)i;
+        if (role_may_end(c, i, head_end) && role_matches(c, i, head, mod)) return (int64_t)i;
     }
     return -1;
 }
@@ -3438,6 +3506,8 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     free(c.role_by_end);
     free(c.role_by_start);
     free(c.role_end_bits);
+    free(c.ent_kinds);
+    free(c.ent_bytes);
     nfi_vec_free(&c.outs);
     nfi_buf_free(&c.scratch);
     return st;

@@ -630,6 +630,32 @@ NF_TEST(quotes_speaker_by_role_of_a_body)
     }
 }
 
+/* "The ministry" is the nearest body named with that word before it, in
+ * any case, outside direct quotes: the look-up tests first what it keeps of
+ * each entity (the set of its name's bytes, capitals folded, and whether it
+ * is inside a direct quote), which must agree with the full test. */
+NF_TEST(quotes_speaker_by_head_word_skips_quotes_and_other_bodies)
+{
+    static const char *const firsts[] = {"Ports Ministry", "Ports Office"};
+    for (size_t i = 0; i < sizeof firsts / sizeof *firsts; i++) {
+        char text[400];
+        snprintf(text, sizeof text, "The %s met the Harbour Authority on Monday.\n"
+                 "\"Nobody at the Dock Ministry called us,\" a clerk said.\n"
+                 "Atlantic Shipping Company sold two tugs.\n"
+                 "The ministry said the cranes were old.\n", firsts[i]);
+        nf_doc *d = rextract(text);
+        const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the cranes") : NULL;
+        NF_CHECK(q != NULL);
+        const char *who = q && q->canonical ? q->canonical : "-";
+        /* the first line's body when it has the word ("Ministry" for
+           "ministry"), else another; never the one inside the quote */
+        if (i == 0) NF_CHECK_EQ_STR(who, "Ports Ministry");
+        if (i == 1) NF_CHECK(strcmp(who, "Ports Office") != 0);
+        NF_CHECK(strcmp(who, "Dock Ministry") != 0);
+        nf_doc_free(d);
+    }
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
