@@ -3060,6 +3060,57 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
 
 /* ------------------------------------------------------------ normalising */
 
+/* High bit of each byte of x that is an ASCII letter or digit (the sums
+ * carry into no other byte: the bytes are taken below 0x80). */
+static inline uint64_t alnum8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x7 = x & ~high, xl = x7 | 0x20 * ones;
+    uint64_t digit = (x7 + (0x80 - '0') * ones) & ~(x7 + (0x7F - '9') * ones);
+    uint64_t alpha = (xl + (0x80 - 'a') * ones) & ~(xl + (0x7F - 'z') * ones);
+    return (digit | alpha) & ~x & high;
+}
+
+/* High bit of each byte of x that is ch (exact: no borrow between bytes). */
+static inline uint64_t eq8(uint64_t x, unsigned char ch)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t z = x ^ (ch * ones);
+    return ~(((z & ~high) + ~high) | z) & high;
+}
+
+/* How many (0 to 8, at most r, the bytes left in the span) of the 8 bytes at
+ * p normalize copies as they are but lower-cased, once it has written a
+ * word and no space is pending: letters and digits not followed by a full
+ * stop (an acronym's), and single spaces before such a letter or digit.
+ * *low: the 8 bytes lower-cased. Reads p[0] to p[9] (the text has
+ * NFI_TEXT_PAD bytes after its end). Prose is such bytes, so most of a
+ * quote goes 8 bytes at a time. */
+static inline size_t prose8(const char *p, size_t r, uint64_t *low)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    const unsigned char *u = (const unsigned char *)p;
+    /* of each byte, of the byte after it and of the one after that (p[8]
+       and p[9] looked at one by one) */
+    uint64_t an = alnum8(x), dot = eq8(x, '.');
+    uint64_t an1 = an >> 8 | (uint64_t)ASCII_ALNUM[u[8]] << 63;
+    uint64_t dot1 = dot >> 8 | (uint64_t)(u[8] == '.') << 63;
+    uint64_t dot2 = dot1 >> 8 | (uint64_t)(u[9] == '.') << 63;
+    uint64_t word = an & ~dot1;
+    uint64_t space = eq8(x, ' ') & an1 & ~dot2;
+    uint64_t stop = ~(word | space) & 0x8080808080808080ull;
+    size_t k = stop ? (size_t)__builtin_ctzll(stop) / 8 : 8;
+    if (k >= r) {
+        /* the span's end: its last byte is tested on the byte after the
+           span, and a space last is left to the byte loop */
+        k = r;
+        if (k && p[k - 1] == ' ') k--;
+    }
+    *low = lower8(x & 0x7F7F7F7F7F7F7F7Full);
+    return k;
+}
+
 static char *normalize(qctx *c, nf_span sp)
 {
     /* the output has at most as many bytes as are read (every branch
@@ -3068,7 +3119,7 @@ static char *normalize(qctx *c, nf_span sp)
        reservation of the scratch buffer makes room for it */
     nfi_buf *nb = &c->scratch;
     nb->len = 0;
-    if (!nfi_buf_reserve(nb, (sp.end > sp.start ? sp.end - sp.start : 0) + 4)) {
+    if (!nfi_buf_reserve(nb, (sp.end > sp.start ? sp.end - sp.start : 0) + 16)) {
         c->nomem = true;
         return NULL;
     }
@@ -3078,9 +3129,24 @@ static char *normalize(qctx *c, nf_span sp)
     bool space = false, line_start = false;
     for (size_t i = sp.start; i < sp.end;) {
         unsigned char ch = (unsigned char)t[i];
+        if (ASCII_ALNUM[ch] || (ch == ' ' && !space && len)) {
+            /* the common case: prose, 8 bytes at a time (a space is pending
+               only before a letter or digit, which prose8 then takes) */
+            uint64_t low;
+            size_t k = prose8(t + i, sp.end - i, &low);
+            if (k) {
+                line_start = false;
+                if (space && len) o[len++] = ' ';
+                space = false;
+                memcpy(o + len, &low, 8);
+                len += k;
+                i += k;
+                continue;
+            }
+        }
         if (ch < 0x80 && ASCII_ALNUM[ch] && (i + 1 >= sp.end || t[i + 1] != '.')) {
-            /* the common case: a letter or digit that starts no acronym
-               (neither a space nor a mark: the tests below would pass it on) */
+            /* a letter or digit that starts no acronym (neither a space nor
+               a mark: the tests below would pass it on) */
             line_start = false;
             if (space && len) o[len++] = ' ';
             space = false;
@@ -3089,6 +3155,11 @@ static char *normalize(qctx *c, nf_span sp)
                 i++;
             } while (i < sp.end && ASCII_ALNUM[ch = (unsigned char)t[i]] &&
                      (i + 1 >= sp.end || t[i + 1] != '.'));
+            continue;
+        }
+        if (ch == ' ') { /* the common white space */
+            space = true;
+            i++;
             continue;
         }
         size_t sl = t[i] == '\n' ? 1 : space_at(t, c->n, i);

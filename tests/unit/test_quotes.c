@@ -261,6 +261,82 @@ NF_TEST(quotes_normalized_marks_and_acronyms)
     nf_doc_free(d);
 }
 
+/* The normalised text of ASCII (and a two-byte letter) byte by byte, as
+ * docs/quotes.md describes it: letters lower-cased, white space one space,
+ * "U.S." "us", final punctuation dropped. */
+static void normalize_by_byte(const char *s, size_t n, char *o)
+{
+    size_t len = 0;
+    bool space = false;
+    for (size_t i = 0; i < n;) {
+        unsigned char ch = (unsigned char)s[i];
+        bool letter = (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+        if (ch == ' ') {
+            space = true;
+            i++;
+            continue;
+        }
+        if (space && len) o[len++] = ' ';
+        space = false;
+        if (letter && i + 1 < n && s[i + 1] == '.' &&
+            (i == 0 || !(((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z')))) {
+            size_t j = i, letters = 0;
+            while (j + 1 < n && ((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z') && s[j + 1] == '.') {
+                j += 2;
+                letters++;
+            }
+            if (letters >= 2) {
+                for (size_t k = i; k < j; k += 2) o[len++] = (char)(s[k] | 0x20);
+                i = j;
+                continue;
+            }
+        }
+        o[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch);
+        i++;
+    }
+    while (len && strchr(",.;: ", o[len - 1])) len--;
+    o[len] = 0;
+}
+
+/* Quotes of random ASCII (letters, digits, full stops, the bytes next to
+ * the letters and digits in ASCII, a two-byte letter): the normalised text
+ * (which takes runs of letters and digits 8 bytes at a time) is the same as
+ * byte by byte, wherever a run starts and ends. */
+NF_TEST(quotes_normalized_runs_equal_byte_by_byte)
+{
+    static const char *const pieces[] = {"a", "Z", "m", "0", "9", "q", "B", ".", " ", "  ", "@",
+                                         "[", "`", "{", "/", ":", "-", "\xc3\xa9", "U.S.", "x."};
+    uint32_t seed = 12345;
+    char text[64 * 1024];
+    size_t len = 0;
+    for (int line = 0; line < 300; line++) {
+        len += (size_t)snprintf(text + len, sizeof text - len, "\"We said ");
+        int np = 4 + line % 37;
+        for (int k = 0; k < np; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s", p);
+        }
+        len += (size_t)snprintf(text + len, sizeof text - len, " now,\" Ann Lee said.\n");
+    }
+    nf_doc *d = qextract(text);
+    NF_CHECK(d != NULL);
+    size_t seen = 0;
+    for (size_t i = 0; d && i < nf_doc_count(d, NF_KIND_QUOTE); i++) {
+        const nf_quote *q = nf_doc_quote(d, i);
+        if (q->kind != NF_QUOTE_DIRECT || !q->normalized) continue;
+        char want[512];
+        const char *span = sp(d, q->span);
+        normalize_by_byte(span, strlen(span), want);
+        if (strcmp(q->normalized, want) != 0)
+            fprintf(stderr, "\"%s\": \"%s\" != \"%s\"\n", span, q->normalized, want);
+        NF_CHECK_EQ_STR(q->normalized, want);
+        seen++;
+    }
+    NF_CHECK(seen >= 250);
+    nf_doc_free(d);
+}
+
 NF_TEST(quotes_relative_gap_and_second_report)
 {
     nf_doc *d = qextract("The vote was delayed by a storm, which forecasters said would pass "
