@@ -187,6 +187,10 @@ typedef struct qctx {
     size_t n;
     const nfi_quotes_ws *cf;  /* settings, lexicons, word table (per workspace) */
     NFI_VEC(qtok) tok;
+    /* tok_block[b]: the first token that ends after byte b << TOK_BLOCK_SHIFT,
+       for b < nblocks (NULL: none, tok_at searches all tokens) */
+    uint32_t *tok_block;
+    size_t nblocks;
     uint32_t first_other;    /* the first token that is not a word (NFI_NONE: none) */
     uint32_t last_other;     /* the last one made so far (its next is set by the one after) */
     qforms *fm;              /* the workspace's forms (qtok.low is an offset in fm->low) */
@@ -223,6 +227,10 @@ typedef struct qctx {
    results equal a full scan on real text, and a quote-dense document of
    several MB stays linear. */
 #define ENT_WALK 512
+/* Bytes in a block of qctx.tok_block: 64; tokens a text has at least for
+ * the index. */
+#define TOK_BLOCK_SHIFT 6
+#define TOK_INDEX_MIN 16384
 /* A quote without cue is compared with this many quotes on each side for
    an echo of its words (a quoted crosshead). */
 #define ECHO_WINDOW 256
@@ -339,10 +347,18 @@ static bool in_list(const char *w, const char *const *list)
 
 static const char *LW(const qctx *c, size_t i) { return c->fm->low.data + c->tok.items[i].low; }
 
-/* Index of the first token that ends after byte pos. */
+/* Index of the first token that ends after byte pos: a binary search of
+ * the tokens that end in pos's block of bytes (tok_block), or of all. */
 static size_t tok_at(const qctx *c, size_t pos)
 {
-    size_t lo = 0, hi = c->tok.len;
+    size_t lo = 0, hi = c->tok.len, b = pos >> TOK_BLOCK_SHIFT;
+    if (b + 1 < c->nblocks) {
+        /* the first token ending after the block's start comes at or
+           before it, and the first ending after the next block's start
+           after it */
+        lo = c->tok_block[b];
+        hi = c->tok_block[b + 1];
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (c->tok.items[mid].e <= pos)
@@ -998,6 +1014,28 @@ static void read_tokens(qctx *c)
     free(df.alnum_shape);
 }
 
+/* The first token ending after each block of bytes (qctx.tok_block): tok_at
+ * is called a few times per entity, cue and quote, and a block of 64 bytes
+ * has about a dozen tokens, so that a look-up takes four steps instead of
+ * one per doubling of the document (on a document of 2 MB, nineteen). Made
+ * for a long document only (on a news article of a few KB it costs about
+ * what it saves), and not when there is no room for it: tok_at then
+ * searches all tokens. */
+static void index_tokens(qctx *c)
+{
+    if (c->tok.len < TOK_INDEX_MIN) return;
+    size_t nb = (c->n >> TOK_BLOCK_SHIFT) + 2, b = 0;
+    uint32_t *first = malloc(nb * sizeof *first);
+    if (!first) return;
+    for (size_t i = 0; i < c->tok.len; i++) {
+        size_t e = c->tok.items[i].e; /* the tokens before i end at b's start or before */
+        for (; (b << TOK_BLOCK_SHIFT) < e; b++) first[b] = (uint32_t)i;
+    }
+    for (; b < nb; b++) first[b] = (uint32_t)c->tok.len;
+    c->tok_block = first;
+    c->nblocks = nb;
+}
+
 /* ------------------------------------------------------------ quote marks */
 
 static bool space_or_edge_before(const qctx *c, size_t i)
@@ -1562,10 +1600,22 @@ static void rule_cues(qctx *c)
         const nfi_ann *an = &d->anns.items[i];
         /* types are interned in the rules: a pointer comparison */
         if ((an->flags & NFI_ANN_REMOVED) || an->type != type) continue;
-        const nfi_attr *cue = nfi_ann_attr(d, an, "cue");
-        const nfi_attr *spk = nfi_ann_attr(d, an, "speaker");
-        const nfi_attr *form = nfi_ann_attr(d, an, "form");
-        const nfi_attr *clause = nfi_ann_attr(d, an, "clause");
+        /* its attributes cue, speaker, form and clause (the first of each
+           name, as nfi_ann_attr finds it), in one pass */
+        const nfi_attr *cue = NULL, *spk = NULL, *form = NULL, *clause = NULL;
+        for (uint32_t x = 0; x < an->attr_count; x++) {
+            const nfi_attr *at = &d->attrs.items[an->attr_start + x];
+            const nfi_attr **slot = NULL;
+            switch (at->key[0]) {
+            case 'c':
+                slot = !strcmp(at->key, "cue") ? &cue : !strcmp(at->key, "clause") ? &clause : NULL;
+                break;
+            case 's': slot = !strcmp(at->key, "speaker") ? &spk : NULL; break;
+            case 'f': slot = !strcmp(at->key, "form") ? &form : NULL; break;
+            default: break;
+            }
+            if (slot && !*slot) *slot = at;
+        }
         nf_span cs = cue && cue->span.start != NF_UNSET ? cue->span : nfi_ann_span(d, an);
         rcue r;
         memset(&r, 0, sizeof r);
@@ -2699,9 +2749,23 @@ static void build_entity_indexes(qctx *c)
             c->ent_reach[j] = j && c->ent_reach[j - 1] > e ? c->ent_reach[j - 1] : e;
         }
     }
-    if (!c->nomem) c->ent_by_end = entity_index(c, false, true, &n);
-    if (!c->nomem) c->role_by_end = entity_index(c, true, true, &c->nroles);
-    if (!c->nomem) c->role_by_start = entity_index(c, true, false, &c->nroles);
+}
+
+/* The indexes by end of all entities and of the people with a role, and
+ * by start of the latter, made at the first look-up that needs them (most
+ * documents have none): false on OOM. */
+static bool ends_index(qctx *c)
+{
+    size_t n;
+    if (!c->ent_by_end) c->ent_by_end = entity_index(c, false, true, &n);
+    return c->ent_by_end != NULL;
+}
+
+static bool role_indexes(qctx *c)
+{
+    if (!c->role_by_end) c->role_by_end = entity_index(c, true, true, &c->nroles);
+    if (c->role_by_end && !c->role_by_start) c->role_by_start = entity_index(c, true, false, &c->nroles);
+    return c->role_by_start != NULL;
 }
 
 /* First position in idx[0..n) whose entity's start (or end) is > pos (upper)
@@ -2854,7 +2918,7 @@ static int64_t nearest_before(qctx *c, size_t pos, int want, char gender, const 
 {
     const nf_doc *d = c->doc;
     size_t n = d->entities.len;
-    if (!entity_caches(c)) return -1;
+    if (!ends_index(c) || !entity_caches(c)) return -1;
     unsigned kind = want_kind(want);
     size_t hl = head ? strlen(head) : 0;
     uint64_t head_bytes = byte_set(head, hl);
@@ -2952,6 +3016,7 @@ static bool role_matches(qctx *c, size_t i, const char *head, const nf_entity *m
 static int64_t role_person(qctx *c, size_t s, size_t e, const char *head, const nf_entity *mod)
 {
     size_t hl = strlen(head);
+    if (!role_indexes(c)) return -1;
     uint64_t head_end = hl >= 3 ? end_bit(head + hl - 1) : 0;
     if (head_end && !c->role_end_bits &&
         !(c->role_end_bits = calloc(c->doc->entities.len, sizeof *c->role_end_bits)))
@@ -3267,6 +3332,7 @@ static NFI_COLD unsigned form_bits(const qctx *c, const char *w, size_t len)
                         : nfi_lexicon_word(c->cf->rules, w, len);
     }
     /* (a list the rules do not define is in the table: nfi_quotes_ws_new) */
+    if (word == NFI_NONE) return bits; /* in no lexicon (most words) */
     if (nfi_lexicon_has_word(cf->lx_cues, word)) bits |= L_CUE;
     if (nfi_lexicon_has_word(cf->lx_noclause, word)) bits |= L_NOCLAUSE;
     if (nfi_lexicon_has_word(cf->lx_infinitive, word)) bits |= L_INF;
@@ -3332,12 +3398,17 @@ static nf_status publish(qctx *c)
         return NF_ERR_NOMEM;
     }
     for (size_t i = 0; i < n && !c->nomem; i++) norm[i] = normalize(c, c->outs.items[i].span);
+    /* their lengths: a text holds no longer one (most of the strstr calls
+       below need not be made) */
+    size_t *nlen = n ? malloc(n * sizeof *nlen) : NULL;
+    if (n && !nlen) c->nomem = true;
+    for (size_t i = 0; i < n && !c->nomem; i++) nlen[i] = norm[i] ? strlen(norm[i]) : 0;
     /* a quote with neither cue nor speaker whose words are quoted or reported
        elsewhere (a quoted crosshead) takes the speaker of that report */
     for (size_t i = 0; i < n && !c->nomem; i++) {
         qout *o = &c->outs.items[i];
         if (o->sa < o->sb || o->cue.start != NF_UNSET || o->kind != NF_QUOTE_DIRECT) continue;
-        if (!norm[i] || strlen(norm[i]) < 12) continue;
+        if (!norm[i] || nlen[i] < 12) continue;
         /* bounded: more quotes than any article has, and linear on a
            document of a million quotes */
         size_t j0 = i > ECHO_WINDOW ? i - ECHO_WINDOW : 0;
@@ -3345,7 +3416,8 @@ static nf_status publish(qctx *c)
         for (size_t j = j0; j < j1; j++) {
             const qout *p = &c->outs.items[j];
             c->work++;
-            if (j == i || p->sa >= p->sb || !norm[j] || !strstr(norm[j], norm[i])) continue;
+            if (j == i || p->sa >= p->sb || !norm[j] || nlen[j] < nlen[i] || !strstr(norm[j], norm[i]))
+                continue;
             o->sa = p->sa;
             o->sb = p->sb;
             o->inherit = (int64_t)j;
@@ -3400,6 +3472,7 @@ static nf_status publish(qctx *c)
     free(ent);
     free(order);
     free(norm);
+    free(nlen);
     if (c->nomem) return NF_ERR_NOMEM;
     /* text order */
     if (d->quotes.len > 1) qsort(d->quotes.items, d->quotes.len, sizeof *d->quotes.items, cmp_quote);
@@ -3544,6 +3617,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     }
     if (!forms_ready(c.fm)) c.nomem = true;
     if (!c.nomem) read_tokens(&c);
+    if (!c.nomem) index_tokens(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
     if (!c.nomem) build_entity_indexes(&c);
@@ -3566,6 +3640,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (work) *work = c.work + c.tok.len;
     if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);
     nfi_vec_free(&c.tok);
+    free(c.tok_block);
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);
     nfi_vec_free(&c.cues);

@@ -732,6 +732,37 @@ NF_TEST(quotes_speaker_by_head_word_skips_quotes_and_other_bodies)
     }
 }
 
+/* A report on each line of a text long enough for the stage's byte-to-token
+ * index (more than 16,384 tokens), the lines of different lengths so that
+ * cues, speakers and contents start at every offset in a block of it: each
+ * report has its cue, speaker and content. */
+NF_TEST(quotes_found_at_every_offset_of_a_long_text)
+{
+    static const char *const pads[] = {"", " ", "  ", "   ", "    ", "     ", "      ", "       "};
+    enum { LINES = 2000 };
+    size_t cap = LINES * 96, len = 0;
+    char *text = malloc(cap);
+    NF_CHECK(text != NULL);
+    if (!text) return;
+    for (int k = 0; k < LINES; k++)
+        len += (size_t)snprintf(text + len, cap - len, "Mara Lind said the pier was shut on day %d.%s\n",
+                                k * 7 % 1000, pads[k * 3 % 8]);
+    nf_doc *d = qextract(text);
+    NF_CHECK(d != NULL);
+    size_t found = 0;
+    for (size_t i = 0; d && i < nf_doc_count(d, NF_KIND_QUOTE); i++) {
+        const nf_quote *q = nf_doc_quote(d, i);
+        if (q->kind != NF_QUOTE_INDIRECT) continue;
+        found++;
+        NF_CHECK(strncmp(sp(d, q->span), "the pier was shut on day ", 25) == 0);
+        NF_CHECK_EQ_STR(sp(d, q->cue), "said");
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Mara Lind");
+    }
+    NF_CHECK_EQ_INT(found, LINES);
+    nf_doc_free(d);
+    free(text);
+}
+
 /* ------------------------------------------------------------ linear work */
 
 /* Steps the quote stage takes on `unit` repeated `times` (its inner-loop
