@@ -732,10 +732,10 @@ NF_TEST(quotes_speaker_by_head_word_skips_quotes_and_other_bodies)
     }
 }
 
-/* A report on each line of a text long enough for the stage's byte-to-token
- * index (more than 16,384 tokens), the lines of different lengths so that
- * cues, speakers and contents start at every offset in a block of it: each
- * report has its cue, speaker and content. */
+/* A report on each line of a long text (24,000 tokens), the lines of
+ * different lengths so that cues, speakers and contents start at every
+ * offset in a block of the stage's byte-to-token index: each report has its
+ * cue, speaker and content. */
 NF_TEST(quotes_found_at_every_offset_of_a_long_text)
 {
     static const char *const pads[] = {"", " ", "  ", "   ", "    ", "     ", "      ", "       "};
