@@ -100,6 +100,7 @@ typedef struct st_list {
     const char *const *dflt;
     size_t ndflt;
     const nfi_setting *set;
+    uint32_t *len; /* the items' lengths, made once (list_lens): no strlen in a scan */
 } st_list;
 
 static size_t list_count(const st_list *l)
@@ -110,6 +111,17 @@ static const char *list_item(const st_list *l, size_t i)
 {
     const char *s = l->set ? nfi_setting_item(l->set, i) : l->dflt[i];
     return s ? s : "";
+}
+static size_t list_len(const st_list *l, size_t i) { return l->len[i]; }
+
+/* l->len. */
+static bool list_lens(st_list *l)
+{
+    size_t n = list_count(l);
+    l->len = malloc((n ? n : 1) * sizeof *l->len);
+    if (!l->len) return false;
+    for (size_t i = 0; i < n; i++) l->len[i] = (uint32_t)strlen(list_item(l, i));
+    return true;
 }
 
 typedef struct cfg {
@@ -343,6 +355,13 @@ static void cfg_free(cfg *c)
     free(c->fw);
     free(c->cue);
     c->phr = c->fw = c->cue = NULL;
+    st_list *lists[] = {&c->clutter, &c->cues, &c->trailing, &c->credits, &c->captions,
+                        &c->copyright, &c->func, &c->agencies, &c->kickers, &c->zones,
+                        &c->upd_labels, &c->pub_labels};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        free(lists[i]->len);
+        lists[i]->len = NULL;
+    }
 }
 
 #define LIST(field, key, arr) \
@@ -414,6 +433,14 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     LIST(zones, "structure.zones", dflt_zones);
     LIST(upd_labels, "structure.updated_labels", dflt_updated_labels);
     LIST(pub_labels, "structure.published_labels", dflt_published_labels);
+    st_list *lists[] = {&c->clutter, &c->cues, &c->trailing, &c->credits, &c->captions,
+                        &c->copyright, &c->func, &c->agencies, &c->kickers, &c->zones,
+                        &c->upd_labels, &c->pub_labels};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        if (!list_lens(lists[i])) {
+            cfg_free(c);
+            return false;
+        }
     const st_list *pl[PL_COUNT] = {&c->clutter, &c->copyright, &c->credits, &c->captions};
     const st_list *fl[1] = {&c->func}, *cl[1] = {&c->cues};
     uint32_t pw_start[257];
@@ -482,6 +509,9 @@ static size_t skip_space(const char *s, size_t i, size_t e)
 static size_t rtrim(const char *s, size_t b, size_t e)
 {
     const unsigned char *u = (const unsigned char *)s;
+    /* the common case, as the scan below finds it: a last byte that is
+       ASCII but no white space, and two more ASCII bytes before it */
+    if (e >= b + 3 && u[e - 1] > ' ' && u[e - 1] < 0x80 && u[e - 2] < 0x80 && u[e - 3] < 0x80) return e;
     size_t j = e;
     while (j > b && (u[j - 1] == ' ' || u[j - 1] == '\t' || u[j - 1] == '\n' ||
                      u[j - 1] == '\r' || u[j - 1] == '\f' || u[j - 1] == '\v'))
@@ -569,12 +599,12 @@ static int phrase_count(const char *s, size_t b, size_t e, const char *phrase, i
     bool edge_l = ascii_alnum_byte((unsigned char)phrase[0]);
     bool edge_r = ascii_alnum_byte((unsigned char)phrase[pn - 1]);
     int hits = 0;
-    unsigned char p0 = (unsigned char)phrase[0];
-    if (p0 >= 'A' && p0 <= 'Z') p0 = (unsigned char)(p0 | 32);
+    /* the phrase's first byte lower-cased, and the byte that lower-cases to it */
+    unsigned char p0 = lower_byte((unsigned char)phrase[0]);
+    unsigned char p0_upper = p0 >= 'a' && p0 <= 'z' ? (unsigned char)(p0 - 32) : p0;
     for (size_t i = b; i + pn <= e && hits < max; i++) {
         unsigned char ch = (unsigned char)s[i];
-        if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch | 32);
-        if (ch != p0 || !ascii_ieq(s + i, phrase, pn)) continue;
+        if ((ch != p0 && ch != p0_upper) || !ascii_ieq(s + i, phrase, pn)) continue;
         if (edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
         if (edge_r && i + pn < e && ascii_alnum_byte((unsigned char)s[i + pn])) continue;
         hits++;
@@ -746,8 +776,7 @@ static bool is_function_word(const cfg *c, const char *w, size_t n)
 static bool list_has_word(const st_list *l, const char *w, size_t n)
 {
     for (size_t k = 0, m = list_count(l); k < m; k++) {
-        const char *it = list_item(l, k);
-        if (strlen(it) == n && ascii_ieq(it, w, n)) return true;
+        if (list_len(l, k) == n && ascii_ieq(list_item(l, k), w, n)) return true;
     }
     return false;
 }
@@ -773,7 +802,7 @@ enum {
     BF_DATELINE = 1u << 15, /* a dateline-only line ("ISTANBUL", "Agency CITY") */
     BF_TRAIL = 1u << 16,    /* follows a heading like "Related stories" */
     BF_TABLE = 1u << 17,    /* a row of a table of figures, or a line inside such a table */
-    BF_DIGITS = 1u << 18    /* four ASCII digits in a row may be in it (analyze): a year may */
+    BF_DIGITS = 1u << 18    /* four ASCII digits in a row (analyze): what a year needs */
 };
 
 typedef struct blk {
@@ -871,25 +900,6 @@ static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, uint64_t 
     k->cw_bits[bit >> 6] |= 1ull << (bit & 63);
 }
 
-/* The end of the run of a-z from s[q] in s[.., e). */
-static NFI_HOT_INLINE size_t az_end(const char *s, size_t q, size_t e)
-{
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* eight bytes at a time, as word_key tests A-Z */
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    for (; q + 8 <= e; q += 8) {
-        uint64_t x;
-        memcpy(&x, s + q, 8);
-        uint64_t low7 = x & ~high;
-        uint64_t az = (low7 + ones * (0x80 - 'a')) & ~(low7 + ones * (0x80 - 'z' - 1)) & ~x & high;
-        uint64_t other = ~az & high;
-        if (other) return q + ((size_t)__builtin_ctzll(other) >> 3);
-    }
-#endif
-    while (q < e && (unsigned)((unsigned char)s[q] - 'a') < 26u) q++;
-    return q;
-}
-
 /* The end of the run of bytes in [lo, hi] (a-z, A-Z or 0-9) from s[q] in
  * s[.., e): eight at a time, as word_key tests A-Z. */
 static NFI_HOT_INLINE size_t range_end(const char *s, size_t q, size_t e, unsigned char lo,
@@ -983,6 +993,7 @@ static size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *
 {
     int shapes[PW_SHAPES] = {0}, func = 0, runs = 0, longs = 0;
     const uint8_t *bcls = c->byte_class;
+    const bool space_plain = (bcls[' '] & (BC_PUNCT | BC_SPECIAL)) == BC_PUNCT; /* no phrase begins with ' ' */
     plain_word w;
     while (plain_word_at(s, i, e, &w)) {
         size_t ws = i, n = w.run;
@@ -1011,7 +1022,11 @@ static size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *
         if (w.shape == PW_NUMBER && n >= 4) k->flags |= BF_DIGITS;
         func += w.shape != PW_NUMBER && (kinds & WK_FUNC); /* a number is not looked up */
         /* the ASCII bytes after it that the general loop only steps over
-           (no content_words run is open) */
+           (no content_words run is open): most often one space */
+        if (space_plain && i + 1 < e && s[i] == ' ' && (bcls[(unsigned char)s[i + 1]] & BC_ALNUM)) {
+            i++;
+            continue;
+        }
         while (i < e && (bcls[(unsigned char)s[i]] & (BC_PUNCT | BC_SPECIAL)) == BC_PUNCT) i++;
         if (i >= e || !(bcls[(unsigned char)s[i]] & BC_ALNUM)) break;
     }
@@ -1106,7 +1121,7 @@ static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
                 size_t r = p;
                 do {
                     if (bc & BC_LOWER) { /* the commonest bytes: a run of a-z */
-                        size_t q = az_end(s, r + 1, e);
+                        size_t q = range_end(s, r + 1, e, 'a', 'z');
                         has_alpha = true;
                         letters += (int)(q - r);
                         all_up = false;
@@ -1119,10 +1134,11 @@ static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
                         if (prev_lower && letters > 4) camel = true;
                         prev_lower = false;
                         r++;
-                    } else {
+                    } else { /* a run of digits */
+                        size_t q = range_end(s, r + 1, e, '0', '9');
+                        if (q - r >= 4) k->flags |= BF_DIGITS;
                         prev_lower = false;
-                        k->flags |= BF_DIGITS;
-                        r++;
+                        r = q;
                     }
                 } while (r < e && ((bc = bcls[(unsigned char)s[r]]) & BC_ALNUM));
                 size_t run = r - p;
@@ -1203,7 +1219,7 @@ static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
         bool starts = s[q] == '(';
         for (size_t m = 0, n = list_count(&c->credits); m < n && !starts; m++) {
             const char *cue = list_item(&c->credits, m);
-            size_t cn = strlen(cue);
+            size_t cn = list_len(&c->credits, m);
             starts = cn && q + cn <= e && ascii_ieq(s + q, cue, cn);
         }
         if (starts) k->flags |= BF_CREDIT;
@@ -1377,7 +1393,11 @@ static bool re_init(regexes *r)
 static bool re_match_from(const regexes *r, pcre2_code *re, const char *s, size_t b, size_t e,
                           size_t from)
 {
-    int rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, from, PCRE2_NO_UTF_CHECK, r->md, NULL);
+    /* the JIT's own entry skips pcre2_match's checks of the call (the
+       subject is valid UTF-8); a pattern without JIT code takes pcre2_match */
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)(s + b), e - b, from, 0, r->md, NULL);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, from, PCRE2_NO_UTF_CHECK, r->md, NULL);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* what the interpreter would find */
         rc = pcre2_match(re, (PCRE2_SPTR)(s + b), e - b, from, PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT,
                          r->md, NULL);
@@ -1709,9 +1729,10 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     size_t pe = rtrim(s, b, ms);
     while (pe > b && (s[pe - 1] == '|' || s[pe - 1] == ',' || s[pe - 1] == '-')) pe = rtrim(s, b, pe - 1);
     for (size_t m = 0, n = list_count(&c->agencies); m < n && pe > b; m++) {
+        size_t an = list_len(&c->agencies, m);
+        if (!an || pe - b < an) continue;
         const char *a = list_item(&c->agencies, m);
-        size_t an = strlen(a);
-        if (an && pe - b >= an && memcmp(s + pe - an, a, an) == 0 &&
+        if (s[pe - 1] == a[an - 1] && memcmp(s + pe - an, a, an) == 0 &&
             (pe - an == b || !ascii_alnum_byte((unsigned char)s[pe - an - 1]))) {
             st.src_start = pe - an;
             st.src_end = pe;
@@ -1909,10 +1930,11 @@ static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, wor
                             const word_set *ref)
 {
     size_t n = 0, i = b, hits = 0;
+    const uint8_t *bcls = c->byte_class; /* BC_PUNCT: ASCII other than a letter or digit */
     while (i < e && n < CW_CAP) {
-        while (i < e && !ascii_alnum_byte((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80)) i++;
+        while (i < e && (bcls[(unsigned char)s[i]] & BC_PUNCT)) i++;
         size_t ws = i;
-        while (i < e && (ascii_alnum_byte((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80))) i++;
+        while (i < e && !(bcls[(unsigned char)s[i]] & BC_PUNCT)) i++;
         if (i - ws < 3) continue;
         uint64_t h = 0;
         if (is_function_word_k(c, s + ws, i - ws, &h)) continue;
@@ -2183,7 +2205,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                 heading = false;
                 for (size_t m = 0, n = list_count(&c->trailing); m < n && !heading; m++) {
                     const char *cue = list_item(&c->trailing, m);
-                    size_t cn = strlen(cue);
+                    size_t cn = list_len(&c->trailing, m);
                     heading = cn && q + cn <= k->end && ascii_ieq(s + q, cue, cn) &&
                               (q + cn == k->end || !ascii_alnum_byte((unsigned char)s[q + cn]));
                 }
@@ -2324,7 +2346,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             size_t p = k->start, city = k->start;
             for (size_t m = 0, n = list_count(&c->agencies); m < n; m++) {
                 const char *a = list_item(&c->agencies, m);
-                size_t an = strlen(a);
+                size_t an = list_len(&c->agencies, m);
                 if (an && k->end - p > an + 1 && memcmp(s + p, a, an) == 0 && s[p + an] == ' ') {
                     city = skip_space(s, p + an, k->end);
                     doc->meta.source.span = mkspan(p, p + an);

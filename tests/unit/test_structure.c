@@ -918,6 +918,42 @@ NF_TEST(structure_long_run_of_continued_lines)
     nf_rules_free(rules);
 }
 
+/* A list introduced by a line ending with ':' is the article's, however
+ * long: each bullet finds the intro in constant time (it used to walk back
+ * over the bullets before it, quadratic in the list). */
+NF_TEST(structure_long_bulleted_list)
+{
+    nf_rules *rules = st_rules("schema: 1\n");
+    size_t cap = 150000 * 48 + 256, n = 0;
+    char *text = malloc(cap);
+    NF_CHECK(text != NULL);
+    if (!text) return;
+    n += (size_t)snprintf(text + n, cap - n,
+                          "Harbour Plan Approved\n\nThe council said on Monday that the plan "
+                          "for the harbour has these parts:\n");
+    for (int i = 0; i < 150000; i++)
+        n += (size_t)snprintf(text + n, cap - n, "\xe2\x80\xa2 a new berth for ferries %d\n", i);
+    n += (size_t)snprintf(text + n, cap - n, "The mayor said the work would start next year.\n");
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    nf_error err;
+    clock_t t0 = clock();
+    nf_doc *doc = nf_extract(rules, NULL, text, n, &o, &err);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+        nf_span b = nf_doc_body(doc, 0);
+        NF_CHECK(st_starts(doc, b, "The council said"));
+        NF_CHECK(st_ends(doc, b, "start next year."));
+        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span), "Harbour Plan Approved");
+    }
+    NF_CHECK(secs < 5.0);
+    nf_doc_free(doc);
+    free(text);
+    nf_rules_free(rules);
+}
+
 /* The plain-text rule is for plain text: an HTML page keeps its short
  * trailing block out of the body, the same words as plain text take it. */
 NF_TEST(structure_plain_text_rule_not_for_html)
