@@ -52,14 +52,44 @@ static void trim(const char *s, size_t start, size_t end, size_t *b, size_t *e)
     }
     *b = i;
     /* The common line ends with ASCII other than white space: the scan
-       below would end there, since no character it steps over (a space of
-       two or three bytes is all bytes of 0x80 or more) takes in such a
-       byte but one that ends at it. */
+       below ends there, since a step over more than one byte that takes in
+       that byte ends at it, unless it is a space. Of the spaces space_len
+       knows, only "\xE2\x80" and a third byte up to 0x8B can end in ASCII
+       (in text that is not UTF-8): such a lead two bytes before goes the
+       long way. */
     if (i < end) {
         unsigned char z = (unsigned char)s[end - 1];
-        if (z < 0x80 && z != ' ' && z != '\t' && z != '\f' && z != '\v') {
+        if (z < 0x80 && z != ' ' && z != '\t' && z != '\f' && z != '\v' &&
+            (end < i + 3 || (unsigned char)s[end - 3] != 0xE2)) {
             *e = end;
             return;
+        }
+        /* Else the line's end without its trailing spaces as the scan
+           reads them (ASCII white space, NO-BREAK SPACE), when the scan
+           surely reads the character before them as one: it starts at p
+           after three ASCII bytes (a character of n bytes takes in at most
+           n - 1 after its first, which is not ASCII), is no space, and is
+           read as ending where the spaces begin. */
+        size_t x = end;
+        for (;;) {
+            if (x > i && (s[x - 1] == ' ' || s[x - 1] == '\t' || s[x - 1] == '\f' || s[x - 1] == '\v'))
+                x--;
+            else if (x >= i + 2 && (unsigned char)s[x - 2] == 0xC2 && (unsigned char)s[x - 1] == 0xA0)
+                x -= 2;
+            else
+                break;
+        }
+        size_t p = x > i ? x - 1 : i;
+        while (p > i && x - p < 4 && ((unsigned char)s[p] & 0xC0) == 0x80) p--;
+        if (x > i && (p < i + 1 || (unsigned char)s[p - 1] < 0x80) &&
+            (p < i + 2 || (unsigned char)s[p - 2] < 0x80) && (p < i + 3 || (unsigned char)s[p - 3] < 0x80)) {
+            unsigned char c = (unsigned char)s[p];
+            size_t step = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            if (p + step > end) step = end - p;
+            if (p + step == x && (c < 0x80 ? c > ' ' : !space_len(s, end, p))) {
+                *e = x;
+                return;
+            }
         }
     }
     size_t last = i; /* end of the last non-space character seen */
