@@ -47,6 +47,14 @@ static inline uint32_t cp_tolower(uint32_t c)
     return c < 0x80 ? (c - 'A' < 26u ? c + 32u : c) : (uint32_t)u_tolower((UChar32)c);
 }
 
+/* The slot of a pointer in a cache of 1 << bits entries: a multiplicative
+ * hash, as the rules' strings lie close together in memory and the low
+ * bits of their addresses alone put several in one slot. */
+static inline size_t ptr_slot(const void *p, unsigned bits)
+{
+    return (size_t)(((uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+}
+
 /* ------------------------------------------------------------ settings */
 
 typedef struct ent_cfg {
@@ -60,6 +68,7 @@ typedef struct ent_cfg {
     bool short_type[ENT_NTYPES];
     bool acronym_type[ENT_NTYPES];
     nfi_strtab function_words; /* lower-case words that are not initials */
+    uint64_t fw_first[4];      /* the first bytes of the function words, as bits */
     nfi_strtab determiners;    /* leading words stripped from spans */
     nfi_strtab role_determiners;
     nfi_strtab legal_suffixes; /* "inc", "corp", "ltd" */
@@ -165,6 +174,11 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
     cfg_types(c, c->short_type, "entities.short_form_types", short_dflt);
     cfg_types(c, c->acronym_type, "entities.acronym_types", acro_dflt);
     if (!cfg_words(c, &c->function_words, a, "entities.function_words", fw)) return false;
+    for (uint32_t i = 0; i < c->function_words.count; i++) {
+        if (!c->function_words.lens[i]) continue;
+        unsigned char f = (unsigned char)c->function_words.strs[i][0];
+        c->fw_first[f >> 6] |= 1ull << (f & 63);
+    }
     if (!cfg_words(c, &c->determiners, a, "entities.strip_leading", det)) return false;
     if (!cfg_words(c, &c->role_determiners, a, "entities.role_strip_leading", role_det))
         return false;
@@ -272,6 +286,29 @@ static bool word_in(const nfi_strtab *t, const char *s, size_t n)
         buf[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
     }
     return nfi_strtab_find(t, buf, n) != NFI_NONE;
+}
+
+/* Whether the word s[0,n) of a key (case-folded already) is a function
+ * word. Most words of names are none, and the bit of their first byte
+ * says so without a look-up. */
+static bool key_function_word(const ent_cfg *c, const char *s, size_t n)
+{
+    if (n) {
+        unsigned char f = (unsigned char)s[0];
+        if (!(c->fw_first[f >> 6] >> (f & 63) & 1)) return false;
+    }
+    return nfi_strtab_find(&c->function_words, s, n) != NFI_NONE;
+}
+
+/* word_in(function words) for a word of the text (ASCII case-folded),
+ * with the same first-byte test. */
+static bool text_function_word(const ent_cfg *c, const char *s, size_t n)
+{
+    if (!n) return false;
+    unsigned char f = (unsigned char)s[0];
+    if ((unsigned)(f - 'A') < 26u) f = (unsigned char)(f + 32);
+    if (!(c->fw_first[f >> 6] >> (f & 63) & 1)) return false;
+    return word_in(&c->function_words, s, n);
 }
 
 /* The end of s[start, e) without trailing white space, closing quote
@@ -795,7 +832,7 @@ static int attr_slot(const char *k)
 
 /* attr_slot by the key's pointer: the keys are the rules' strings, so a
  * document's annotations repeat a few pointers. */
-enum { KEY_CACHE = 16 };
+enum { KEY_CACHE_BITS = 5, KEY_CACHE = 1 << KEY_CACHE_BITS };
 typedef struct key_cache {
     const char *key[KEY_CACHE];
     int8_t slot[KEY_CACHE];
@@ -806,7 +843,7 @@ static void ann_attrs_get(const nf_doc *doc, const nfi_ann *a, key_cache *kc, an
     memset(out, 0, sizeof *out);
     for (uint32_t i = 0; i < a->attr_count; i++) {
         const nfi_attr *at = &doc->attrs.items[a->attr_start + i];
-        size_t h = ((uintptr_t)at->key >> 3) % KEY_CACHE;
+        size_t h = ptr_slot(at->key, KEY_CACHE_BITS);
         if (kc->key[h] != at->key) {
             kc->key[h] = at->key;
             kc->slot[h] = (int8_t)attr_slot(at->key);
@@ -826,7 +863,7 @@ static bool value_true(const nfi_attr *at)
  * (a name candidate's type) or 0. Annotation types are interned in the
  * rules, so a small cache by pointer answers most annotations of a
  * document without the name comparisons. */
-enum { ENT_CAND = 0x80, TYPE_CACHE = 16 };
+enum { ENT_CAND = 0x80, TYPE_CACHE_BITS = 5, TYPE_CACHE = 1 << TYPE_CACHE_BITS };
 typedef struct type_cache {
     const char *name[TYPE_CACHE];
     uint8_t kind[TYPE_CACHE];
@@ -835,7 +872,7 @@ typedef struct type_cache {
 static uint8_t type_kind(const resolver *r, type_cache *tc, const char *name)
 {
     if (!name) return 0;
-    size_t h = ((uintptr_t)name >> 3) % TYPE_CACHE;
+    size_t h = ptr_slot(name, TYPE_CACHE_BITS);
     if (tc->name[h] == name) return tc->kind[h];
     uint32_t t = type_from_name(name);
     uint8_t kind = t ? (uint8_t)t
@@ -1129,7 +1166,7 @@ static void first_type_by_name(const resolver *r, uint8_t *typed, uint8_t *stick
     }
 }
 
-enum { HINT_CACHE = 16 };
+enum { HINT_CACHE_BITS = 5, HINT_CACHE = 1 << HINT_CACHE_BITS };
 
 /* The words of m's key: how many, how many are not function words, the
  * first one's length and the last one's offset. */
@@ -1143,7 +1180,7 @@ static void key_words(const resolver *r, mention *m)
             if (!words) m->first_len = q - p;
             m->last_off = p;
             words++;
-            if (nfi_strtab_find(&r->cfg->function_words, m->key + p, q - p) == NFI_NONE)
+            if (!key_function_word(r->cfg, m->key + p, q - p))
                 content++;
         }
         p = q + 1;
@@ -1284,7 +1321,7 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         if (m->hint) {
             /* hints are the rules' and lexicons' strings: a name's hint
                repeats its pointer, and its key is made once */
-            size_t h = ((uintptr_t)m->hint >> 3) % HINT_CACHE;
+            size_t h = ptr_slot(m->hint, HINT_CACHE_BITS);
             if (hint_src[h] != m->hint) {
                 r->buf.len = 0;
                 name_key(&r->buf, m->hint, strlen(m->hint));
@@ -1349,7 +1386,7 @@ static int case_quality(const resolver *r, const mention *m)
             size_t we = ws;
             while (we < n && !is_space((unsigned char)s[we]) && s[we] != '-') we++;
             words++;
-            if (cp_lower(c) && !word_in(&r->cfg->function_words, s + ws, we - ws))
+            if (cp_lower(c) && !text_function_word(r->cfg, s + ws, we - ws))
                 lower_words++;
             word_start = false;
         } else if (word_start) {
@@ -1739,7 +1776,7 @@ static nf_status merge_and_sweep(resolver *r)
             /* the first word alone when it is no common word: "Nordvik" of
              * "Nordvik Shipping ASA" (only with a common-word lexicon) */
             if (r->cfg->common_lex && b->first_len < b->keylen &&
-                nfi_strtab_find(&r->cfg->function_words, b->key, b->first_len) == NFI_NONE &&
+                !key_function_word(r->cfg, b->key, b->first_len) &&
                 !nfi_lexicon_has(r->cfg->common_lex, b->key, b->first_len)) {
                 if ((st = index_add_name(r, &shorts[b->type], b->key, b->first_len, g)) != NF_OK)
                     goto done;
@@ -1760,7 +1797,7 @@ static nf_status merge_and_sweep(resolver *r)
                 while (q < b->keylen && b->key[q] != ' ') q++;
                 if (b->key[p] != '&') {
                     all[nall++] = b->key[p];
-                    if (nfi_strtab_find(&r->cfg->function_words, b->key + p, q - p) == NFI_NONE)
+                    if (!key_function_word(r->cfg, b->key + p, q - p))
                         content[ncontent++] = b->key[p];
                 }
                 p = q + 1;
@@ -1913,10 +1950,28 @@ static char *canonical_text(resolver *r, const mention *m)
         while (i < n && is_space((unsigned char)s[i])) i++;
         if (i >= n) break;
         size_t ws = i;
-        while (i < n && !is_space((unsigned char)s[i])) i++;
+        bool plain = true; /* ASCII without '-' or '/' */
+        for (; i < n && !is_space((unsigned char)s[i]); i++) {
+            unsigned char ch = (unsigned char)s[i];
+            plain &= ch < 0x80 && ch != '-' && ch != '/';
+        }
         size_t we = i;
         if (!first_word) out[o++] = ' ';
-        bool fw = word_in(&r->cfg->function_words, s + ws, we - ws);
+        if (any_lower && plain) {
+            /* the common case: nothing shouts, and the word changes at most
+               in its first letter, which a word that is no function word
+               (or the name's first) gets as a capital */
+            memcpy(out + o, s + ws, we - ws);
+            size_t k = 0;
+            while (ws + k < we && ((unsigned char)s[ws + k] | 32u) - 'a' >= 26u) k++;
+            if (ws + k < we && (unsigned)((unsigned char)s[ws + k] - 'a') < 26u &&
+                (first_word || !text_function_word(r->cfg, s + ws, we - ws)))
+                out[o + k] = (char)(s[ws + k] - 32);
+            o += we - ws;
+            first_word = false;
+            continue;
+        }
+        bool fw = text_function_word(r->cfg, s + ws, we - ws);
         size_t letters = 0, uppers = 0;
         bool dotted = false;
         for (size_t k = ws; k < we;) {
@@ -1969,7 +2024,7 @@ static const char *mention_rule(const resolver *r, const mention *m)
     return nfi_ann_rule_name(&r->doc->anns.items[m->order]);
 }
 
-enum { RULE_CACHE = 16 };
+enum { RULE_CACHE_BITS = 6, RULE_CACHE = 1 << RULE_CACHE_BITS };
 
 static nf_status emit(resolver *r)
 {
@@ -2036,7 +2091,7 @@ static nf_status emit(resolver *r)
         if (rule) {
             /* the rule's name, interned in the document once per name (the
                names are the rules' own strings: a cache by pointer) */
-            size_t h = ((uintptr_t)rule >> 3) % RULE_CACHE;
+            size_t h = ptr_slot(rule, RULE_CACHE_BITS);
             if (rule_src[h] != rule) {
                 uint32_t id = nfi_strtab_intern(&names, rule, strlen(rule));
                 if (id == NFI_NONE) {
