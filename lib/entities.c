@@ -446,7 +446,8 @@ static void name_key(nfi_buf *b, const char *s, size_t n)
     /* a byte of the name gives at most three of the key (a space before
        "&" and after it): room for all, and ASCII is written unchecked */
     size_t start = b->len;
-    if (n > SIZE_MAX / 4 || !nfi_buf_reserve(b, 3 * n + 4)) return;
+    if (n > SIZE_MAX / 4) return;
+    if ((b->failed || b->cap - b->len < 3 * n + 6) && !nfi_buf_reserve(b, 3 * n + 4)) return;
     char *out = b->data;
     size_t o = start, i = 0;
     bool pending_space = false;
@@ -1132,6 +1133,31 @@ static uint32_t keep_key(resolver *r)
     return nfi_strtab_intern(&r->keys, r->buf.data, r->buf.len);
 }
 
+/* nfi_doc_token_at(doc, offset) for an offset at or after the end of
+ * token ti - 1 (a cursor moving forward through the text): doubling steps
+ * from ti, then a binary search, so that a far jump costs a few probes. */
+static size_t token_from(const nf_doc *doc, size_t ti, size_t offset)
+{
+    const nfi_token *t = doc->tokens.items;
+    size_t n = doc->tokens.len;
+    if (ti >= n || t[ti].span.end > offset) return ti;
+    size_t lo = ti, step = 1; /* t[lo].end <= offset */
+    while (lo + step < n && t[lo + step].span.end <= offset) {
+        lo += step;
+        step *= 2;
+    }
+    size_t hi = lo + step < n ? lo + step : n;
+    lo++;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid].span.end <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The hint of an alias lexicon entry that covers exactly the mention; ti
  * is the token nfi_doc_token_at gives for its start. */
 static const char *alias_hint(resolver *r, const mention *m, size_t ti)
@@ -1305,8 +1331,7 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
             continue;
         }
         if (!m->type || m->hint) continue;
-        while (ti < r->doc->tokens.len && r->doc->tokens.items[ti].span.end <= m->span.start)
-            ti++;
+        ti = token_from(r->doc, ti, m->span.start);
         m->hint = alias_hint(r, m, ti);
     }
     const char *hint_src[HINT_CACHE] = {NULL};
@@ -1856,9 +1881,15 @@ static nf_status merge_and_sweep(resolver *r)
         }
         if (!cands.g.len && b->keylen == m->keylen && !m->alias) {
             /* a short form of a longer name of a type that has short forms */
-            for (uint32_t t = 1; t < ENT_NTYPES; t++) {
-                if (!r->cfg->short_type[t] || (!untyped && t != m->type)) continue;
-                if ((st = cands_from_id(&cands, &shorts[t], m->key_id)) != NF_OK) goto done;
+            if (!untyped) {
+                if (r->cfg->short_type[m->type] &&
+                    (st = cands_from_id(&cands, &shorts[m->type], m->key_id)) != NF_OK)
+                    goto done;
+            } else {
+                for (uint32_t t = 1; t < ENT_NTYPES; t++) {
+                    if (!r->cfg->short_type[t] || !shorts[t].pairs.len) continue;
+                    if ((st = cands_from_id(&cands, &shorts[t], m->key_id)) != NF_OK) goto done;
+                }
             }
             how = 2;
         }
@@ -2089,17 +2120,26 @@ static nf_status emit(resolver *r)
         e->rule = NULL;
         const char *rule = mention_rule(r, m);
         if (rule) {
-            /* the rule's name, interned in the document once per name (the
-               names are the rules' own strings: a cache by pointer) */
+            /* the rule's name, copied into the document once per name (the
+               names are the rules' own strings: a cache by pointer). A
+               name's first copy fills an empty slot; a name that finds its
+               slot taken goes through a table, so that two names sharing a
+               slot do not copy themselves for every mention */
             size_t h = ptr_slot(rule, RULE_CACHE_BITS);
             if (rule_src[h] != rule) {
-                uint32_t id = nfi_strtab_intern(&names, rule, strlen(rule));
-                if (id == NFI_NONE) {
+                const char *copy;
+                if (!rule_src[h]) {
+                    copy = nfi_arena_strdup(&doc->arena, rule);
+                } else {
+                    uint32_t id = nfi_strtab_intern(&names, rule, strlen(rule));
+                    copy = id == NFI_NONE ? NULL : names.strs[id];
+                }
+                if (!copy) {
                     st = NF_ERR_NOMEM;
                     goto done;
                 }
                 rule_src[h] = rule;
-                rule_doc[h] = names.strs[id];
+                rule_doc[h] = copy;
             }
             e->rule = rule_doc[h];
         }
