@@ -138,6 +138,11 @@ void nfi_strtab_init(nfi_strtab *t, nfi_arena *arena);
 void nfi_strtab_free(nfi_strtab *t);
 /* Id of s[0,n), adding it when absent; NFI_NONE on OOM. */
 uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n);
+/* The table's hash of s[0,n): the same in every table and for the life of
+ * the process, so a caller may keep it with a string it interns often. */
+uint32_t nfi_strtab_hash(const char *s, size_t n);
+/* nfi_strtab_intern with hash = nfi_strtab_hash(s, n), computed before. */
+uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32_t hash);
 /* Id of s[0,n) or NFI_NONE when absent. */
 uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n);
 uint64_t nfi_hash(const char *s, size_t n);

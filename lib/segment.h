@@ -35,18 +35,27 @@ typedef enum nfi_abbrev_kind {
 } nfi_abbrev_kind;
 
 /* A cache of token forms by surface (per workspace). The ids of the norm
- * and the shape are those of document generation gen; the flags and the
- * shape (slen > 0: an ASCII surface whose norm is itself lower-cased) hold
- * for any document. One entry is a cache line. */
+ * and the shape are those of document generation gen; the flags, the
+ * kind, the norm's hash and the shape (slen > 0: an ASCII surface whose
+ * norm is itself lower-cased) hold for any document. One entry is a cache
+ * line. */
 typedef struct nfi_form_cache {
     uint32_t gen;
     uint32_t norm, shape;
+    uint32_t norm_hash;  /* nfi_strtab_hash of the norm */
     uint16_t flags;
     uint8_t len;         /* of the surface; 0: an empty entry */
     uint8_t slen;        /* of shape_s; 0: the forms are computed again */
-    unsigned char s[28]; /* the surface (a copy: the text may be far away) */
-    char shape_s[20];
+    uint8_t kind;        /* the surface's own kind (NFI_FORM_KIND), and */
+    uint8_t shape_slot;  /* the shape's entry in the shape cache */
+    unsigned char s[24]; /* the surface (a copy: the text may be far away) */
+    char shape_s[18];
 } nfi_form_cache;
+
+/* The kind bits of nfi_form_cache.kind; NFI_FORM_SELF: the surface is its
+ * own norm (ASCII without an upper-case letter). */
+#define NFI_FORM_KIND 0x7f
+#define NFI_FORM_SELF 0x80
 
 #define NFI_FORM_CACHE 4096 /* entries, a power of two (256 KB) */
 

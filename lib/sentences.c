@@ -53,6 +53,7 @@ typedef struct sp_ctx {
     const nfi_token *tok;
     size_t n;
     const unsigned char *t;
+    size_t para; /* the paragraph of the last sentence closed */
 } sp_ctx;
 
 static inline size_t tlen(const sp_ctx *c, size_t i) { return c->tok[i].span.end - c->tok[i].span.start; }
@@ -368,16 +369,13 @@ static nf_status close_sentence(sp_ctx *c, size_t first, size_t last)
     s->span.end = c->tok[last].span.end;
     s->first_token = first;
     s->token_count = last - first + 1;
-    s->paragraph = 0;
-    if (doc->paragraphs.len) {
-        size_t lo = 0, hi = doc->paragraphs.len;
-        while (lo + 1 < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (doc->paragraphs.items[mid].span.start <= s->span.start) lo = mid;
-            else hi = mid;
-        }
-        s->paragraph = (uint32_t)lo;
-    }
+    /* the last paragraph starting at or before the sentence (the first
+     * one if none does): sentences close in text order, so the paragraph
+     * only moves forward */
+    size_t p = c->para;
+    while (p + 1 < doc->paragraphs.len && doc->paragraphs.items[p + 1].span.start <= s->span.start) p++;
+    c->para = p;
+    s->paragraph = (uint32_t)p;
     return NF_OK;
 }
 
@@ -396,7 +394,7 @@ nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *
 {
     (void)rules;
     sp_ctx c = {doc, ws ? ws->seg : NULL, doc->tokens.items, doc->tokens.len,
-                (const unsigned char *)doc->work};
+                (const unsigned char *)doc->work, 0};
     size_t n = c.n;
     if (!n) return NF_OK;
     size_t start = 0, line_first = 0;
@@ -409,6 +407,13 @@ nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *
         if (start < n) cur = marker_at(&c, start);                   \
     } while (0)
     for (size_t i = 0; i < n; i++) {
+        const nfi_token *k = &c.tok[i];
+        /* the common token decides nothing: no line or paragraph start, no
+         * list marker open, not a bullet (SYMBOL), not a terminator (PUNCT,
+         * ABBREV); break_before() and term_of() would both say no */
+        if (!cur.value && !(k->flags & (NF_TOKEN_LINE_START | NF_TOKEN_PARA_START | NF_TOKEN_ABBREV)) &&
+            k->kind != NF_TOKEN_PUNCT && k->kind != NF_TOKEN_SYMBOL)
+            continue;
         if (i > start && break_before(&c, i, &cur, line_first)) CLOSE(i - 1);
         if (c.tok[i].flags & NF_TOKEN_LINE_START) line_first = i;
         if (cur.value && i <= cur.last) continue;

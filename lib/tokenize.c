@@ -525,6 +525,47 @@ static inline char ascii_shape(unsigned char c)
     return is_upper(c) ? 'X' : is_lower(c) ? 'x' : is_digit(c) ? 'd' : (char)c;
 }
 
+/* ascii_shape() of each ASCII byte. Generated: 'X' upper, 'x' lower,
+ * 'd' digit, the byte itself else. */
+static const char ascii_shape_tab[128] = {
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+    32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+    'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 58, 59, 60, 61, 62, 63,
+    64, 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X',
+    'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 91, 92, 93, 94, 95,
+    96, 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+    'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 123, 124, 125, 126, 127,
+};
+
+/* forms_simple() of an ASCII token, one table look-up a byte; the
+ * shape's run is counted without a branch (a fifth equal character and
+ * after are written but not counted). False at the first non-ASCII byte. */
+static inline bool forms_ascii(const unsigned char *t, size_t s, size_t e, char *norm, size_t *nlen,
+                               char *shape, size_t *slen, uint32_t *flags)
+{
+    size_t sl = 0;
+    int prev = -1, run = 0;
+    bool has_upper = false, has_lower = false;
+    for (size_t i = s; i < e; i++) {
+        unsigned char c = t[i];
+        if (c >= 0x80) return false;
+        char sc = ascii_shape_tab[c];
+        has_upper |= sc == 'X';
+        has_lower |= sc == 'x';
+        norm[i - s] = (char)(sc == 'X' ? c + 32 : c);
+        run = sc == prev ? run + 1 : 0;
+        shape[sl] = sc;
+        sl += run < 4;
+        prev = sc;
+    }
+    if (is_upper(t[s])) *flags |= NF_TOKEN_CAPITALIZED;
+    if (has_upper && !has_lower) *flags |= NF_TOKEN_ALL_UPPER;
+    *nlen = e - s;
+    *slen = sl;
+    return true;
+}
+
 /* Norm and shape of an all-ASCII token, or one whose only non-ASCII
  * characters are known marks without case; false when ICU must fold.
  * The shape's runs are counted in the loop's own variables (a character
@@ -533,6 +574,7 @@ static inline char ascii_shape(unsigned char c)
 static bool forms_simple(const unsigned char *t, size_t s, size_t e, char *norm, size_t *nlen,
                          char *shape, size_t *slen, uint32_t *flags)
 {
+    if (forms_ascii(t, s, e, norm, nlen, shape, slen, flags)) return true;
     size_t nl = 0;
     shape_acc a = {shape, 0, {0}, 0, 0};
     bool has_upper = false, has_lower = false;
@@ -882,84 +924,135 @@ nf_status nfi_tokens_publish(nf_doc *doc)
     return NF_OK;
 }
 
-/* Norm, shape and the case flags of t[s,e): from the cache or computed.
- * A cache entry keeps what its surface alone decides from one document to
- * the next: the flags and, for an ASCII surface (its norm is the surface
- * lower-cased), the shape; and the ids of the norm and the shape in the
- * current document. For a surface met in an earlier document only the ids
- * are looked up again (news documents share most of their words). */
-static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t *flags)
+/* Lower-cases the ASCII bytes src[0,n) into dst, eight a step: a byte is
+ * upper case when adding 0x80 - 'A' sets its top bit and adding
+ * 0x7f - 'Z' does not (no carry crosses a byte: each is below 0x80). The
+ * last step may overlap the one before (lower-casing twice changes nothing). */
+static inline void lower_ascii(char *dst, const unsigned char *src, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    if (n >= 8) {
+        for (size_t i = 0;; i += 8) {
+            if (i + 8 > n) i = n - 8;
+            uint64_t v = nfi_load_u64(src + i);
+            uint64_t up = (v + ones * (0x80 - 'A')) & ~(v + ones * (0x7f - 'Z')) & ones * 0x80;
+            v |= up >> 2;
+            memcpy(dst + i, &v, 8);
+            if (i + 8 == n) return;
+        }
+    }
+    for (size_t i = 0; i < n; i++) dst[i] = (char)lower(src[i]);
+}
+
+/* Interns a shape the shape cache entry sc (NULL: none) did not have. */
+static uint32_t shape_intern(nfi_seg_ws *ws, nf_doc *doc, nfi_shape_cache *sc, const char *shape,
+                             size_t slen)
+{
+    uint32_t id = nfi_strtab_intern(&doc->forms, shape, slen);
+    if (sc && id != NFI_NONE) {
+        sc->gen = ws->gen;
+        sc->len = (uint32_t)slen;
+        sc->id = id;
+        memcpy(sc->s, shape, slen);
+    }
+    return id;
+}
+
+/* The id of a shape in the current document, through the shape cache
+ * entry sc (NULL: none). */
+static inline uint32_t shape_id(nfi_seg_ws *ws, nf_doc *doc, nfi_shape_cache *sc, const char *shape,
+                                size_t slen)
+{
+    if (sc && sc->gen == ws->gen && sc->len == slen && nfi_bytes_equal(sc->s, shape, slen))
+        return sc->id;
+    return shape_intern(ws, doc, sc, shape, slen);
+}
+
+_Static_assert(sizeof(nfi_form_cache) == 64, "a form cache entry is one cache line");
+_Static_assert(NFI_SHAPE_CACHE <= 256, "nfi_form_cache.shape_slot holds a shape cache index");
+
+/* Norm, shape, the case flags and the kind (kind_of) of t[s,e): from the
+ * cache or computed. A cache entry keeps what its surface alone decides
+ * from one document to the next: the flags, the kind, the hash of the
+ * norm and, for an ASCII surface (its norm is the surface lower-cased),
+ * the shape; and the ids of the norm and the shape in the current
+ * document. For a surface met in an earlier document only the ids are
+ * looked up again (news documents share most of their words). */
+static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t *flags,
+                        uint32_t *kind)
 {
     nfi_seg_ws *ws = x->ws;
     nf_doc *doc = x->doc;
     const unsigned char *p = x->t + s;
-    size_t n = e - s, nlen, slen;
+    size_t n = e - s;
     nfi_form_cache *ce = NULL;
-    char *norm;
-    const char *shape;
-    uint32_t f = 0;
-    bool known = false; /* ce holds the surface's flags and shape */
     if (n <= sizeof ce->s) {
         ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
         if (ce->len == n && nfi_bytes_equal(ce->s, p, n)) {
+            *kind = ce->kind & NFI_FORM_KIND;
+            *flags |= ce->flags;
             if (ce->gen == ws->gen) {
                 tok->norm = ce->norm;
                 tok->shape = ce->shape;
-                *flags |= ce->flags;
                 return true;
             }
-            known = ce->slen != 0;
-        }
-    }
-    if (!ensure_fold(ws, 2 * n + 16)) return false;
-    if (known) {
-        norm = ws->fold;
-        for (size_t i = 0; i < n; i++) norm[i] = (char)lower(p[i]);
-        nlen = n;
-        shape = ce->shape_s;
-        slen = ce->slen;
-        f = ce->flags;
-    } else {
-        char *sh = ws->fold + n + 8;
-        norm = ws->fold;
-        if (!forms_simple(x->t, s, e, norm, &nlen, sh, &slen, &f)) {
-            f = 0;
-            nf_status st = forms_icu(ws, x->t, s, e, &norm, &nlen, &sh, &slen, &f);
-            if (st != NF_OK) {
-                ws->status = st;
-                return false;
+            if (ce->slen) {
+                /* known from an earlier document: only the ids are new */
+                const char *norm = (const char *)p;
+                if (!(ce->kind & NFI_FORM_SELF)) {
+                    if (!ensure_fold(ws, n + 16)) return false;
+                    lower_ascii(ws->fold, p, n);
+                    norm = ws->fold;
+                }
+                tok->norm = nfi_strtab_intern_hashed(&doc->forms, norm, n, ce->norm_hash);
+                tok->shape = shape_id(ws, doc, &ws->shapes[ce->shape_slot], ce->shape_s, ce->slen);
+                if (tok->norm == NFI_NONE || tok->shape == NFI_NONE) return false;
+                ce->gen = ws->gen;
+                ce->norm = tok->norm;
+                ce->shape = tok->shape;
+                return true;
             }
         }
-        shape = sh;
     }
-    /* an ASCII surface (ICU folds only the others) */
-    bool keep = !(f & NF_TOKEN_NON_ASCII) && slen <= sizeof ce->shape_s;
-    tok->norm = nfi_strtab_intern(&doc->forms, norm, nlen);
-    tok->shape = NFI_NONE;
-    nfi_shape_cache *sc = NULL;
-    if (slen <= sizeof sc->s) {
-        sc = &ws->shapes[nfi_surface_hash((const unsigned char *)shape, slen) & (NFI_SHAPE_CACHE - 1)];
-        if (sc->gen == ws->gen && sc->len == slen && nfi_bytes_equal(sc->s, shape, slen))
-            tok->shape = sc->id;
-    }
-    if (tok->shape == NFI_NONE) {
-        tok->shape = nfi_strtab_intern(&doc->forms, shape, slen);
-        if (sc && tok->shape != NFI_NONE) {
-            sc->gen = ws->gen;
-            sc->len = (uint32_t)slen;
-            sc->id = tok->shape;
-            memcpy(sc->s, shape, slen);
+    /* computed */
+    size_t nlen, slen;
+    char *norm, *sh;
+    uint32_t f = 0;
+    if (!ensure_fold(ws, 2 * n + 16)) return false;
+    sh = ws->fold + n + 8;
+    norm = ws->fold;
+    if (!forms_simple(x->t, s, e, norm, &nlen, sh, &slen, &f)) {
+        f = 0;
+        nf_status st = forms_icu(ws, x->t, s, e, &norm, &nlen, &sh, &slen, &f);
+        if (st != NF_OK) {
+            ws->status = st;
+            return false;
         }
     }
+    uint32_t k = kind_of(x->t, s, e);
+    uint32_t norm_hash = nfi_strtab_hash(norm, nlen);
+    tok->norm = nfi_strtab_intern_hashed(&doc->forms, norm, nlen, norm_hash);
+    nfi_shape_cache *sc = NULL;
+    if (slen <= sizeof sc->s)
+        sc = &ws->shapes[nfi_surface_hash((const unsigned char *)sh, slen) & (NFI_SHAPE_CACHE - 1)];
+    tok->shape = shape_id(ws, doc, sc, sh, slen);
     if (tok->norm == NFI_NONE || tok->shape == NFI_NONE) return false;
     *flags |= f;
+    *kind = k;
     if (ce) {
-        if (!known) {
-            memcpy(ce->s, p, n);
-            ce->len = (uint8_t)n;
-            ce->flags = (uint16_t)f;
-            ce->slen = keep ? (uint8_t)slen : 0;
-            if (keep) memcpy(ce->shape_s, shape, slen);
+        /* an ASCII surface (ICU folds only the others) with a short shape */
+        bool keep = !(f & NF_TOKEN_NON_ASCII) && slen <= sizeof ce->shape_s && sc;
+        /* whole fields: the text has NFI_TEXT_PAD bytes after it, the
+         * shape is in ws->fold (at least 256 bytes) */
+        memcpy(ce->s, p, sizeof ce->s);
+        ce->len = (uint8_t)n;
+        ce->flags = (uint16_t)f;
+        ce->kind = (uint8_t)(k | (nlen == n && nfi_bytes_equal(norm, p, n) ? NFI_FORM_SELF : 0));
+        ce->norm_hash = norm_hash;
+        ce->slen = keep ? (uint8_t)slen : 0;
+        if (keep) {
+            memcpy(ce->shape_s, sh, sizeof ce->shape_s);
+            ce->shape_slot = (uint8_t)(sc - ws->shapes);
         }
         ce->gen = ws->gen;
         ce->norm = tok->norm;
@@ -984,10 +1077,15 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
         doc->tokens.cap = cap;
     }
     nfi_token *tok = &doc->tokens.items[doc->tokens.len];
+    uint32_t own_kind;
+    if (!token_forms(x, s, e, tok, &flags, &own_kind)) {
+        if (ws->status == NF_OK) ws->status = NF_ERR_NOMEM;
+        return;
+    }
     tok->span.start = (uint32_t)s; /* the text is below NFI_MAX_TEXT bytes */
     tok->span.end = (uint32_t)e;
     tok->unused = 0;
-    if (!kind) kind = kind_of(x->t, s, e);
+    if (!kind) kind = own_kind;
     flags |= x->pending;
     x->pending = 0;
     if (kind == NF_TOKEN_QUOTE && e - s <= 3) {
@@ -1001,10 +1099,6 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
             if (dbl) x->double_open = false;
             else x->single_open = false;
         }
-    }
-    if (!token_forms(x, s, e, tok, &flags)) {
-        if (ws->status == NF_OK) ws->status = NF_ERR_NOMEM;
-        return;
     }
     tok->kind = (uint8_t)kind;
     tok->flags = (uint16_t)flags;

@@ -138,7 +138,28 @@ static void *arena_new_block(nfi_arena *a, size_t n)
     return b->data;
 }
 
-char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n)
+/* Copies n < 16 bytes without a call to memcpy (which costs more than
+ * the copy for the short strings of the tables): two reads that may
+ * overlap, as in nfi_bytes_equal. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+    if (n >= 8) {
+        uint64_t a = nfi_load_u64(s), b = nfi_load_u64(s + n - 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a = nfi_load_u32(s), b = nfi_load_u32(s + n - 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
+/* nfi_arena_strndup, inline in the string table's insertion */
+static NFI_HOT_INLINE char *arena_strndup(nfi_arena *a, const char *s, size_t n)
 {
     /* not zeroed whole before the copy: only the last 16 bytes of the
        rounded allocation are, the rest is copied over, so every byte is
@@ -146,10 +167,13 @@ char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n)
     char *p = arena_bump(a, n + 1);
     if (!p) return NULL;
     memset(p + ((n + 16) & ~(size_t)15) - 16, 0, 16);
-    if (n) memcpy(p, s, n);
+    if (n < 16) copy_short(p, s, n);
+    else memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }
+
+char *nfi_arena_strndup(nfi_arena *a, const char *s, size_t n) { return arena_strndup(a, s, n); }
 
 char *nfi_arena_strdup(nfi_arena *a, const char *s)
 {
@@ -360,7 +384,7 @@ void nfi_strtab_free(nfi_strtab *t)
 
 /* The id of s[0,n) (of the given hash), or NFI_NONE with *empty = the
  * empty slot the probe stopped at (where an insertion would put it). */
-static inline uint32_t strtab_probe(const nfi_strtab *t, const char *s, size_t n, uint64_t hash,
+static NFI_HOT_INLINE uint32_t strtab_probe(const nfi_strtab *t, const char *s, size_t n, uint64_t hash,
                                     uint32_t *empty)
 {
     if (!t->nslots) return NFI_NONE;
@@ -404,9 +428,16 @@ static bool strtab_rehash(nfi_strtab *t)
     return true;
 }
 
+uint32_t nfi_strtab_hash(const char *s, size_t n) { return (uint32_t)hash_bytes(s, n); }
+
 uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
 {
-    uint64_t hash = hash_bytes(s, n); /* once, for the search and the insertion */
+    /* once, for the search and the insertion */
+    return nfi_strtab_intern_hashed(t, s, n, (uint32_t)hash_bytes(s, n));
+}
+
+uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32_t hash)
+{
     uint32_t slot = 0;
     uint32_t id = strtab_probe(t, s, n, hash, &slot);
     if (id != NFI_NONE) return id;
@@ -423,7 +454,7 @@ uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
         t->lens = lens;
         t->cap = ncap;
     }
-    char *copy = nfi_arena_strndup(t->arena, s, n);
+    char *copy = arena_strndup(t->arena, s, n);
     if (!copy) return NFI_NONE;
     id = t->count++;
     t->strs[id] = copy;
