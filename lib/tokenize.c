@@ -362,12 +362,18 @@ enum { MARK_DOT = 1, MARK_OTHER = 2 };
 /* End of the word segment that starts with the word byte at t[i] (t[i,n)
  * has no white space before the chunk's end): word bytes, and a mid mark
  * between two letters (. ' ‘ ’) or two digits (. ' ‘ ’ , ;), WB6/7, WB11/12.
- * *marks gets MARK_DOT for a '.' taken in, MARK_OTHER for another mark. */
-static inline size_t word_end(const unsigned char *t, size_t i, size_t n, int *marks)
+ * *marks gets MARK_DOT for a '.' taken in, MARK_OTHER for another mark.
+ * text_end: n is the end of the document's text, where its NUL stands (no
+ * word byte), so that the loop over word bytes needs no bound. */
+static inline size_t word_end(const unsigned char *t, size_t i, size_t n, int *marks, bool text_end)
 {
     size_t j = i + 1;
     for (;;) {
-        while (j < n && word_byte(t[j])) j++;
+        if (text_end) {
+            while (word_byte(t[j])) j++;
+        } else {
+            while (j < n && word_byte(t[j])) j++;
+        }
         if (j >= n) return j;
         size_t l2;
         int c2 = char_class(t + j, n - j, &l2);
@@ -389,7 +395,7 @@ static void fast_segments(nfi_seg_ws *ws, const unsigned char *t, size_t s, size
     while (i < e) {
         if (word_byte(t[i])) {
             int marks = 0;
-            size_t j = word_end(t, i, e, &marks);
+            size_t j = word_end(t, i, e, &marks, false);
             add_seg(ws, t, i, j, marks & MARK_DOT);
             i = j;
         } else {
@@ -412,7 +418,7 @@ static size_t fast_chunk(nfi_seg_ws *ws, const unsigned char *t, size_t s, size_
     while (i < n) {
         if (word_byte(t[i])) {
             int marks = 0;
-            size_t j = word_end(t, i, n, &marks);
+            size_t j = word_end(t, i, n, &marks, true);
             if (!*icu) add_seg(ws, t, i, j, marks & MARK_DOT);
             i = j;
             continue;
@@ -978,16 +984,14 @@ _Static_assert(NFI_SHAPE_CACHE <= 256, "nfi_form_cache.shape_slot holds a shape 
  * the shape; and the ids of the norm and the shape in the current
  * document. For a surface met in an earlier document only the ids are
  * looked up again (news documents share most of their words). */
-static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t *flags,
-                        uint32_t *kind)
+static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_form_cache *ce, nfi_token *tok,
+                        uint32_t *flags, uint32_t *kind)
 {
     nfi_seg_ws *ws = x->ws;
     nf_doc *doc = x->doc;
     const unsigned char *p = x->t + s;
     size_t n = e - s;
-    nfi_form_cache *ce = NULL;
-    if (n <= sizeof ce->s) {
-        ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
+    if (ce) {
         if (ce->len == n && nfi_bytes_equal(ce->s, p, n)) {
             *kind = ce->kind & NFI_FORM_KIND;
             *flags |= ce->flags;
@@ -1061,7 +1065,11 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_token *tok, uint32_t 
     return true;
 }
 
-static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
+/* emit() for what its inline part does not write: a surface new to this
+ * document, a quote mark, a full token array. ce: the surface's form cache
+ * entry, or NULL when it has none (too long). */
+static void emit_new(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags,
+                     nfi_form_cache *ce)
 {
     nfi_seg_ws *ws = x->ws;
     if (ws->status != NF_OK || s >= e) return;
@@ -1078,7 +1086,7 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
     }
     nfi_token *tok = &doc->tokens.items[doc->tokens.len];
     uint32_t own_kind;
-    if (!token_forms(x, s, e, tok, &flags, &own_kind)) {
+    if (!token_forms(x, s, e, ce, tok, &flags, &own_kind)) {
         if (ws->status == NF_OK) ws->status = NF_ERR_NOMEM;
         return;
     }
@@ -1104,6 +1112,40 @@ static void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
     tok->flags = (uint16_t)flags;
     doc->tokens.len++;
     x->last_end = e;
+}
+
+/* Adds the token t[s,e) (kind 0: the kind its surface has). A surface met
+ * before in this document (the commonest case) is written here at once,
+ * from its form cache entry: forms, flags, kind; a quote mark goes to
+ * emit_new() for its open/close flags. */
+static inline void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
+{
+    nfi_seg_ws *ws = x->ws;
+    nf_doc *doc = x->doc;
+    size_t n = e - s;
+    nfi_form_cache *ce = NULL;
+    if (n - 1 < sizeof ce->s) { /* 1 to 24 bytes */
+        const unsigned char *p = x->t + s;
+        ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
+        if (ce->gen == ws->gen && ce->len == n && nfi_bytes_equal(ce->s, p, n) &&
+            doc->tokens.len < doc->tokens.cap && ws->status == NF_OK) {
+            uint32_t k = kind ? kind : (uint32_t)(ce->kind & NFI_FORM_KIND);
+            if (k != NF_TOKEN_QUOTE) {
+                nfi_token *tok = &doc->tokens.items[doc->tokens.len++];
+                tok->span.start = (uint32_t)s; /* the text is below NFI_MAX_TEXT bytes */
+                tok->span.end = (uint32_t)e;
+                tok->unused = 0;
+                tok->norm = ce->norm;
+                tok->shape = ce->shape;
+                tok->kind = (uint8_t)k;
+                tok->flags = (uint16_t)(flags | x->pending | ce->flags);
+                x->pending = 0;
+                x->last_end = e;
+                return;
+            }
+        }
+    }
+    emit_new(x, s, e, kind, flags, ce);
 }
 
 /* ------------------------------------------------------------ corrections */
@@ -1486,7 +1528,7 @@ static size_t plain_chunk(tk_ctx *x, size_t s)
         return s + 1;
     }
     int marks = 0;
-    size_t j = word_end(t, s, n, &marks);
+    size_t j = word_end(t, s, n, &marks, true);
     if (marks || (j - s >= 3 && is_digit(t[s]))) return 0;
     if (j >= n || space_at(t, j, n)) {
         emit(x, s, j, 0, 0);
@@ -1563,6 +1605,11 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
     bool space = false;
     while (i < n) {
         /* white space */
+        if (t[i] == ' ') {
+            space = true;
+            i++;
+            continue;
+        }
         size_t l;
         int c = char_class(t + i, n - i, &l);
         if (c == C_SPACE || c == C_NL) {
