@@ -935,6 +935,18 @@ NF_TEST(rules_max_results_limit)
     nf_rules_free(r);
 }
 
+/* A workspace for r (which must have loaded); NULL, with r freed, when
+ * either failed. */
+static nf_workspace *workspace_for(nf_rules *r)
+{
+    NF_CHECK(r != NULL);
+    nf_error err;
+    nf_workspace *ws = r ? nf_workspace_new(r, &err) : NULL;
+    NF_CHECK(ws != NULL);
+    if (!ws) nf_rules_free(r);
+    return ws;
+}
+
 /* The rule engine over text with a workspace the caller keeps. */
 static nf_doc *run_in(const nf_rules *r, nf_workspace *ws, const char *text)
 {
@@ -969,14 +981,8 @@ NF_TEST(rules_token_classes)
                        "    phase: second\n"
                        "    pattern: '[re:\"[A-Z]{2,}\" & !flag:sent_start]'\n"
                        "    emit: LOUD\n");
-    NF_CHECK(r != NULL);
-    nf_error err;
-    nf_workspace *ws = r ? nf_workspace_new(r, &err) : NULL;
-    NF_CHECK(ws != NULL);
-    if (!ws) {
-        nf_rules_free(r);
-        return;
-    }
+    nf_workspace *ws = workspace_for(r);
+    if (!ws) return;
     char buf[300];
     const char *small = "Go home now . We Go NOW . NOW we go .";
     for (int round = 0; round < 2; round++) {
@@ -1049,14 +1055,8 @@ NF_TEST(rules_class_candidate_lists)
                        "    phase: parts\n"
                        "    pattern: '<TOWN> \"harbour\"'\n"
                        "    emit: HARBOUR\n");
-    NF_CHECK(r != NULL);
-    nf_error err;
-    nf_workspace *ws = r ? nf_workspace_new(r, &err) : NULL;
-    NF_CHECK(ws != NULL);
-    if (!ws) {
-        nf_rules_free(r);
-        return;
-    }
+    nf_workspace *ws = workspace_for(r);
+    if (!ws) return;
     const char *text = "we saw port elwin and port and port saria and port elwin harbour "
                        "and then Anna said so and Anna left and Anna wrote it and Anna said "
                        "no and dunmore and port";
@@ -1088,13 +1088,7 @@ NF_TEST(rules_class_candidate_lists)
                        i, i, i, i);
     r = y.data ? load(y.data) : NULL;
     nfi_buf_free(&y);
-    NF_CHECK(r != NULL);
-    ws = r ? nf_workspace_new(r, &err) : NULL;
-    NF_CHECK(ws != NULL);
-    if (!ws) {
-        nf_rules_free(r);
-        return;
-    }
+    if (!(ws = workspace_for(r))) return;
     NF_CHECK(r->phases.items[0].nlex > 32 && r->phases.items[0].ngroups > 32);
     const char *many = "w0 w33 w32 w0 w33 w32 w0 w33 w32 g0 x g33 x g32 x g0 x g33 x g32 x g33 x";
     twice_in(r, ws, many, "W", a, b, sizeof a);
