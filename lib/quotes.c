@@ -37,14 +37,16 @@ enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
 #define QR_OPEN 1u
 #define QR_CLOSE 2u
 
-/* 24 bytes: a document has about one token per 5 bytes, and this array is
-   the stage's largest allocation (the stage runs on texts below 4 GiB). */
+/* 16 bytes: a document has about one token per 5 bytes, and this array is
+   the stage's largest allocation (the stage runs on texts below 4 GiB). The
+   direct quote that holds a token and its unit are not kept here (8 bytes
+   a token): a token knows only whether a quote holds it (inside), and
+   quote_of and unit_of find which by a binary search of the quotes and
+   units, which are in token order and do not overlap. */
 typedef struct qtok {
     uint32_t s, e;       /* bytes */
     uint32_t low;        /* offset of the lower-cased form in qforms.low (0: none);
                             tokens of the same form share it */
-    int32_t inq;         /* index of the direct quote whose content holds it, or -1 */
-    uint32_t unit;       /* unit index (NFI_NONE for line ends between units) */
     unsigned lists : 13; /* L_* bits: the word lists its lower-cased form is in */
     unsigned kind : 3;   /* QT_* */
     unsigned qclass : 2; /* QM_* for quote marks */
@@ -52,6 +54,7 @@ typedef struct qtok {
     unsigned cap : 1;    /* word starts with an upper-case letter */
     unsigned para : 1;   /* QT_NL: a blank line follows (paragraph break) */
     unsigned closes : 1; /* the closing mark of a direct quote */
+    unsigned inside : 1; /* in the content of a direct quote (quote_of) */
     unsigned next : 8;   /* tokens to the next token that is not a word (0: none;
                             at most NEXT_MAX, which may land on a word) */
 } qtok;
@@ -59,7 +62,7 @@ typedef struct qtok {
    only (about one in five), reached through qtok.next: a list of them
    would take 4 bytes each at the stage's peak. */
 #define NEXT_MAX 255u
-_Static_assert(sizeof(qtok) == 24, "qtok stays 24 bytes");
+_Static_assert(sizeof(qtok) == 16, "qtok stays 16 bytes");
 
 /* The word lists a token is tested against, as bits of qtok.lists: looked up
    once per token (a hash probe), so that each of the many tests is an AND
@@ -135,6 +138,7 @@ struct nfi_quotes_ws {
 
 typedef struct dquote {
     size_t open, close; /* tokens of the marks; close == open when unclosed */
+    size_t stop;        /* its content is the tokens (open, stop) */
     nf_span span;
     uint32_t flags;
     bool drop;
@@ -642,8 +646,7 @@ static inline qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
     else
         c->tok.items[c->last_other].next = (at - c->last_other < NEXT_MAX ? at - c->last_other : NEXT_MAX) & 0xFFu;
     c->last_other = at;
-    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .inq = -1, .unit = NFI_NONE,
-                .kind = kind & 7u};
+    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .kind = kind & 7u};
     return k;
 }
 
@@ -686,8 +689,8 @@ static void push_word(qctx *c, size_t s, size_t e)
                (b0 == 0xC3 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
                 (unsigned char)c->t[s + 1] <= 0x9E);
     /* written at once (its bit-fields one by one cost a load and a store each) */
-    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low, .inq = -1,
-                .unit = NFI_NONE, .lists = f->lists & L_ALL, .kind = QT_WORD, .cap = cap};
+    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low,
+                .lists = f->lists & L_ALL, .kind = QT_WORD, .cap = cap};
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -940,8 +943,8 @@ static inline bool token_from_doc(qctx *c, docforms *df, const nfi_token *tk)
             if (!f || !word_ends_at(c, s, e, f)) return false;
             qtok *k = new_tok(c);
             if (k)
-                *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low, .inq = -1,
-                            .unit = NFI_NONE, .lists = f->lists & L_ALL, .kind = QT_WORD,
+                *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low,
+                            .lists = f->lists & L_ALL, .kind = QT_WORD,
                             .cap = (unsigned)(b - 'A') < 26u};
             return true;
         }
@@ -1108,7 +1111,8 @@ static void add_dq(qctx *c, size_t open, size_t close, size_t last, uint32_t fla
     q->unit = NFI_NONE;
     size_t stop = close != open ? close : last + 1;
     if (close != open) c->tok.items[close].closes = true;
-    for (size_t k = open + 1; k < stop; k++) c->tok.items[k].inq = (int32_t)(c->dq.len - 1);
+    q->stop = stop;
+    for (size_t k = open + 1; k < stop; k++) c->tok.items[k].inside = true;
 }
 
 /* Index of the first entry of the ascending list a[0, len) that is x or
@@ -1122,6 +1126,23 @@ static size_t first_at_least(const uint32_t *a, size_t len, size_t x)
         else hi = mid;
     }
     return lo;
+}
+
+/* The direct quote whose content holds token k (index in c->dq), or -1:
+ * the last quote that opens before k, the quotes being in token order
+ * and apart (pair_marks goes on after each quote's end). */
+static int32_t quote_of(const qctx *c, size_t k)
+{
+    if (k >= c->tok.len || !c->tok.items[k].inside) return -1;
+    size_t lo = 0, hi = c->dq.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->dq.items[mid].open < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo && k < c->dq.items[lo - 1].stop ? (int32_t)(lo - 1) : -1;
 }
 
 static void pair_marks(qctx *c)
@@ -1240,7 +1261,7 @@ static bool unit_break_after(const qctx *c, size_t i)
     size_t n = c->tok.len;
     const qtok *k = &c->tok.items[i];
     /* only a full stop, ... or a closing mark ends a unit (most tokens are words) */
-    if (k->kind == QT_WORD || k->inq >= 0) return false;
+    if (k->kind == QT_WORD || k->inside) return false;
     bool fin = final_punct_tok(c, i);
     size_t nx = i + 1;
     if (k->kind == QT_QUOTE) {
@@ -1264,6 +1285,22 @@ static bool unit_break_after(const qctx *c, size_t i)
     return false;
 }
 
+/* The unit that holds token k, or NFI_NONE (a line end between units): the
+ * last unit that starts at or before k, the units being in token order
+ * and apart. */
+static uint32_t unit_of(const qctx *c, size_t k)
+{
+    size_t lo = 0, hi = c->units.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->units.items[mid].a <= k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo && k < c->units.items[lo - 1].b ? (uint32_t)(lo - 1) : NFI_NONE;
+}
+
 static void make_units(qctx *c)
 {
     size_t n = c->tok.len, start = 0;
@@ -1271,7 +1308,7 @@ static void make_units(qctx *c)
     for (size_t i = first_other(c); i <= n && !c->nomem; i = i < n ? next_other(c, i) : n + 1) {
         bool brk = false, skip = false;
         if (i == n) brk = true;
-        else if (is_nl(c, i) && c->tok.items[i].inq < 0) {
+        else if (is_nl(c, i) && !c->tok.items[i].inside) {
             /* a line end: a unit ends unless the next line continues a sentence */
             size_t nx = i + 1;
             bool wrapped = nx < n && is_word(c, nx) && !c->tok.items[nx].cap &&
@@ -1307,10 +1344,7 @@ static void make_units(qctx *c)
             start = i + 1;
         }
     }
-    for (size_t u = 0; u < c->units.len; u++)
-        for (size_t k = c->units.items[u].a; k < c->units.items[u].b; k++)
-            c->tok.items[k].unit = (uint32_t)u;
-    for (size_t q = 0; q < c->dq.len; q++) c->dq.items[q].unit = c->tok.items[c->dq.items[q].open].unit;
+    for (size_t q = 0; q < c->dq.len; q++) c->dq.items[q].unit = unit_of(c, c->dq.items[q].open);
 }
 
 /* ------------------------------------------------------------ cues */
@@ -1418,7 +1452,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
         for (int pieces = 0; p > lim40 && pieces < 5; pieces++) {
             size_t k = p;
             while (k > lim40 && !p_is(c, k - 1, ',') && c->tok.items[k - 1].kind != QT_QUOTE &&
-                   c->tok.items[k - 1].inq < 0 && !final_punct_tok(c, k - 1))
+                   !c->tok.items[k - 1].inside && !final_punct_tok(c, k - 1))
                 k--;
             if (k == lim40 && lim40 > ua) break;
             size_t ns, ne;
@@ -1434,7 +1468,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
         size_t k = j - 1;
         size_t lim = k > ua + 15 ? k - 15 : ua;
         while (k > lim && !p_is(c, k - 1, ',') && c->tok.items[k - 1].kind != QT_QUOTE &&
-               c->tok.items[k - 1].inq < 0)
+               !c->tok.items[k - 1].inside)
             k--;
         bool name_inside = k < j - 1;
         for (size_t x = k; x < j - 1; x++)
@@ -1479,7 +1513,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
             break;
         }
         const qtok *k = &c->tok.items[p];
-        if (k->inq >= 0) break;
+        if (k->inside) break;
         if (k->kind == QT_WORD) {
             if (w_in(c, p, L_SUBJ) || is_cue_word(c, p) || w_in(c, p, L_AUX)) break;
             if (is_pron(c, p) && !w_is(c, p, "us")) break;
@@ -1692,7 +1726,7 @@ static void find_cues(qctx *c)
                 continue;
             }
             if (!(c->rcues.items[rk].b <= ub &&
-                  c->tok.items[i].inq < 0))
+                  !c->tok.items[i].inside))
                 continue;
             const rcue *r = &c->rcues.items[rk];
             if (r->type == CUE_NONE) {
@@ -1850,11 +1884,8 @@ static bool dash_source(const qctx *c, const dquote *q, size_t *dash, size_t *sa
 static size_t quote_words(const qctx *c, const dquote *q)
 {
     size_t k = 0;
-    size_t stop = q->close != q->open ? q->close : q->open;
-    for (size_t i = q->open + 1; i < c->tok.len && (stop == q->open || i < stop); i++) {
-        if (c->tok.items[i].inq != (int32_t)(q - c->dq.items)) break;
+    for (size_t i = q->open + 1; i < q->stop; i++)
         if (is_word(c, i)) k++;
-    }
     return k;
 }
 
@@ -1968,7 +1999,7 @@ static void do_blocks(qctx *c)
         }
         bool marks = false;
         for (size_t k = cu->a; k < end; k++)
-            if (c->work++, c->tok.items[k].kind == QT_QUOTE && c->tok.items[k].inq < 0 &&
+            if (c->work++, c->tok.items[k].kind == QT_QUOTE && !c->tok.items[k].inside &&
                 (mark_role(c, k) & QR_OPEN) && c->tok.items[k].qclass == QM_DOUBLE)
                 marks = true;
         if (marks || nwords(c, cu->a, end) < 5) continue;
@@ -2168,7 +2199,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
     }
     for (size_t j = k; j < ub; j++) {
         c->work++;
-        if (c->tok.items[j].inq >= 0) continue;
+        if (c->tok.items[j].inside) continue;
         if (p_is(c, j, ';') || (relcl && p_is(c, j, ',') && j > k)) {
             end = j;
             break;
@@ -2242,7 +2273,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                     words++;
                 }
                 if (words > 0 && x < ub && is_cue_word(c, x) && x != self_cue &&
-                    c->tok.items[x].inq < 0 && !NOCLAUSE(c, x) && !w_in(c, x - 1, L_DET)) {
+                    !c->tok.items[x].inside && !NOCLAUSE(c, x) && !w_in(c, x - 1, L_DET)) {
                     end = j;
                     break;
                 }
@@ -2256,7 +2287,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                 }
             }
             /* ", X said" closing the sentence */
-            uint32_t un = c->tok.items[j].unit;
+            uint32_t un = unit_of(c, j);
             size_t q0 = un == NFI_NONE ? 0 : c->ucue[un], q1 = un == NFI_NONE ? 0 : c->ucue[un + 1];
             /* the cues of the unit are in text order: those in (j, j + 10] */
             c->work++;
@@ -2323,7 +2354,7 @@ static bool is_mostly_direct(const qctx *c, nf_span sp)
        quotes of its first tokens */
     for (size_t i = tok_at(c, sp.start), k = 0; i < c->tok.len && k < 3; i++, k++) {
         if (c->tok.items[i].s > sp.start + 8) break;
-        int32_t qi = c->tok.items[i].inq;
+        int32_t qi = quote_of(c, i);
         if (qi < 0) continue;
         nf_span o = c->dq.items[qi].span;
         size_t lo = o.start > sp.start ? o.start : sp.start;
@@ -2361,7 +2392,7 @@ static void add_indirect(qctx *c, nf_span sp, const qcue *cu, const char *rule)
 static bool lone_quote_to_end(const qctx *c, size_t k, size_t ub)
 {
     if (k + 1 >= ub || c->tok.items[k].kind != QT_QUOTE) return false;
-    int32_t qi = c->tok.items[k + 1].inq;
+    int32_t qi = quote_of(c, k + 1);
     if (qi < 0 || c->dq.items[qi].open != k) return false;
     const dquote *dq = &c->dq.items[qi];
     size_t after = dq->close != dq->open ? dq->close + 1 : ub;
@@ -2478,10 +2509,10 @@ static void do_indirect(qctx *c)
             }
             size_t t = j, words = 0;
             while (t < ub && words < 6 && is_word(c, t) && !w_is(c, t, "to") &&
-                   !w_in(c, t, L_AUX) && !is_cue_word(c, t) && c->tok.items[t].inq < 0)
+                   !w_in(c, t, L_AUX) && !is_cue_word(c, t) && !c->tok.items[t].inside)
                 t++, words++;
             if (w_is(c, t, "to") && is_word(c, t + 1) && !c->tok.items[t + 1].cap &&
-                !w_in(c, t + 1, L_DET) && !is_pron(c, t + 1) && c->tok.items[t].inq < 0) {
+                !w_in(c, t + 1, L_DET) && !is_pron(c, t + 1) && !c->tok.items[t].inside) {
                 size_t e = content_end(c, j, ub, cu->a);
                 add_indirect(c, trim_content(c, j, e), cu, "quotes.indirect.infinitive");
                 continue;
@@ -2494,7 +2525,7 @@ static void do_indirect(qctx *c)
             static const char *const QW[] = {"whether", "if", "why", "what", "how", "when",
                                              "where", "who", NULL};
             if (cu->b < ub && is_word(c, cu->b) && in_list(LW(c, cu->b), QW) &&
-                c->tok.items[cu->b].inq < 0) {
+                !c->tok.items[cu->b].inside) {
                 size_t e = content_end(c, cu->b, ub, cu->a);
                 add_indirect(c, trim_content(c, cu->b, e), cu, "quotes.indirect.question");
             }
@@ -2510,7 +2541,7 @@ static void do_indirect(qctx *c)
         if (cu->inverted && cu->type == CUE_VERB) s = cu->sb;
         size_t that = NF_UNSET;
         for (size_t j = s; j < ub && j < s + 14; j++) {
-            if (w_is(c, j, "that") && c->tok.items[j].inq < 0) {
+            if (w_is(c, j, "that") && !c->tok.items[j].inside) {
                 that = j;
                 break;
             }
@@ -2561,7 +2592,7 @@ static void do_indirect(qctx *c)
             /* the content is a direct quote on its own: "X said: "..."" */
             bool lone_direct = false;
             if (c->tok.items[cs].kind == QT_QUOTE) {
-                int32_t qi = cs + 1 < ub ? c->tok.items[cs + 1].inq : -1;
+                int32_t qi = cs + 1 < ub ? quote_of(c, cs + 1) : -1;
                 if (qi >= 0) {
                     const dquote *dq = &c->dq.items[qi];
                     size_t after = dq->close != dq->open ? dq->close + 1 : dq->close + 1;
@@ -2632,7 +2663,7 @@ static void do_indirect(qctx *c)
 static bool inside_direct(const qctx *c, size_t pos)
 {
     size_t i = tok_at(c, pos);
-    return i < c->tok.len && c->tok.items[i].s <= pos && c->tok.items[i].inq >= 0;
+    return i < c->tok.len && c->tok.items[i].s <= pos && c->tok.items[i].inside;
 }
 
 /* An attribute of a lexicon entry, or NULL. */
@@ -3592,8 +3623,8 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
         same = a.tok.len == b.tok.len;
         for (size_t i = 0; same && i < a.tok.len; i++) {
             const qtok *x = &a.tok.items[i], *y = &b.tok.items[i];
-            same = x->s == y->s && x->e == y->e && x->low == y->low && x->inq == y->inq &&
-                   x->unit == y->unit && x->lists == y->lists && x->kind == y->kind &&
+            same = x->s == y->s && x->e == y->e && x->low == y->low && x->inside == y->inside &&
+                   x->lists == y->lists && x->kind == y->kind &&
                    x->qclass == y->qclass && x->role == y->role && x->cap == y->cap &&
                    x->para == y->para && x->closes == y->closes;
         }
