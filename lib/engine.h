@@ -525,6 +525,11 @@ typedef struct nfi_run {
     /* per indexed slot, the tokens that pass its quick checks, in order
      * (index_required; the workspace's) */
     nfi_u32vec *req_lists;
+    /* the window of the document the engine runs over (nfi_rules_run_windows):
+     * its first token and the byte its text starts at (where the window
+     * before ends), and the annotations and attributes of the windows
+     * before it; all 0 for a document of one window */
+    size_t tok_base, byte_base, ann_base, attr_base;
 } nfi_run;
 
 /* Runs token rule ri anchored at token s; on a match fills m (longest). */
@@ -548,6 +553,9 @@ nfi_u32vec *nfi_ws_req_lists(nfi_engine_ws *ws, size_t n);
 nfi_found_list *nfi_ws_found(nfi_engine_ws *ws);
 /* Vocab id of a doc form id (cached per document in the workspace). */
 nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc);
+/* Forgets what the workspace keeps by token index (a regex test's result
+ * per token, the regex captures' bytes): at each window of a document. */
+void nfi_ws_begin_window(nfi_engine_ws *ws);
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
                            uint32_t form);
 /* Sets run->tokvocab, feat and tokclass for the document's tokens (needs

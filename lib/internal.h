@@ -491,6 +491,11 @@ nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *
                               nf_error *err);
 /* the rule engine: runs every phase, filling doc->anns. */
 nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err);
+/* nfi_rules_run a window of about `window` tokens at a time (phases.c);
+ * nfi_rules_run's windows take NFI_ENGINE_WINDOW_TOKENS. */
+nf_status nfi_rules_run_windows(const nf_rules *rules, nf_workspace *ws, nf_doc *doc,
+                                size_t window, nf_error *err);
+#define NFI_ENGINE_WINDOW_TOKENS ((size_t)1 << 16)
 /* structure.c: meta, body, dct (when not given by the caller). */
 nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *ws, nf_error *err);
 /* resolvers: annotations -> public facts. */

@@ -250,9 +250,13 @@ nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
     }
     for (size_t i = 0; i < n; i++) ws->formvocab[i] = UNCOMPUTED;
     ws->nforms = n;
+    return NF_OK;
+}
+
+void nfi_ws_begin_window(nfi_engine_ws *ws)
+{
     memset(ws->re_tag, 0xff, ((size_t)ws->re_mask + 1) * sizeof *ws->re_tag);
     ws->bcaps.len = 0;
-    return NF_OK;
 }
 
 /* The tokenizer's norms are case-folded already: look them up as they
@@ -905,7 +909,7 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
     const nfi_rule *rule = &r->rules.items[ri];
     nf_doc *doc = run->doc;
     pcre2_match_data *md = run->ws->md;
-    size_t off = 0;
+    size_t off = run->byte_base; /* 0, or where the window before ends */
     while (off <= doc->len) {
         int rc = nfi_re_match(rule->re, doc->work, doc->len, off, md, r->mctx);
         if (rc == PCRE2_ERROR_NOMATCH) break;

@@ -171,11 +171,12 @@ static nf_status emit_ann(nfi_run *run, const nfi_found *m, nf_error *err)
     const nf_rules *r = run->r;
     const nfi_rule *ru = &r->rules.items[m->rule];
     nf_doc *doc = run->doc;
-    if (doc->max_results && doc->anns.len >= doc->max_results)
+    if (doc->max_results && run->ann_base + doc->anns.len >= doc->max_results)
         return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0,
                              "rule '%s': more than max_results (%llu) annotations", ru->name,
                              (unsigned long long)doc->max_results);
-    if (doc->anns.len >= UINT32_MAX - 1 || doc->attrs.len + ru->nattrs >= UINT32_MAX)
+    if (run->ann_base + doc->anns.len >= UINT32_MAX - 1 ||
+        run->attr_base + doc->attrs.len + ru->nattrs >= UINT32_MAX)
         return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0,
                              "rule '%s': more annotations or attributes than 32-bit indexes hold",
                              ru->name);
@@ -872,9 +873,102 @@ static nf_status sort_anns(nf_doc *doc)
     return NF_OK;
 }
 
-nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err)
+/* The sentence-end array of tokens [t0, t1) of a window, relative to t0
+ * (a sentence cut by the window's end ends there). */
+static void window_sentence_ends(const nf_doc *doc, uint32_t *sent_end, size_t t0, size_t t1)
 {
-    if (!rules || !ws || !ws->engine || !doc) return NF_ERR_INVALID;
+    size_t n = t1 - t0;
+    for (size_t i = 0; i < n; i++) sent_end[i] = (uint32_t)n;
+    for (size_t s = nfi_token_sentence(doc, t0); s < doc->sentences.len; s++) {
+        const nf_sentence *se = &doc->sentences.items[s];
+        size_t a = se->first_token, b = se->first_token + se->token_count;
+        if (a >= t1) break;
+        if (a < t0) a = t0;
+        if (b > t1) b = t1;
+        for (size_t i = a; i < b; i++) sent_end[i - t0] = (uint32_t)(b - t0);
+    }
+}
+
+/* Runs the phases over tokens [0, nt) of doc (a window of it, see
+ * nfi_rules_run_windows) into doc->anns; run holds what lasts a document. */
+static nf_status run_window(nfi_run *run, nf_error *err)
+{
+    const nf_rules *rules = run->r;
+    nf_doc *doc = run->doc;
+    size_t nt = doc->tokens.len;
+    nfi_ws_begin_window(run->ws);
+    run->tokvocab = nfi_ws_u32(run->ws, NFI_WS_TOKVOCAB, nt);
+    run->sent_end = nfi_ws_u32(run->ws, NFI_WS_SENT_END, nt);
+    if (!run->tokvocab || !run->sent_end) return NF_ERR_NOMEM;
+    run->lit_next = nfi_ws_u32(run->ws, NFI_WS_LIT_NEXT, rules->rules.len);
+    if (!run->lit_next) return NF_ERR_NOMEM;
+    memset(run->lit_next, 0, rules->rules.len * sizeof *run->lit_next);
+    size_t nslots = rules->nreq_slots + 1;
+    run->req_next = nfi_ws_u32(run->ws, NFI_WS_REQ_NEXT, nslots);
+    run->req_scanned = nfi_ws_u32(run->ws, NFI_WS_REQ_SCANNED, nslots);
+    if (!run->req_next || !run->req_scanned) return NF_ERR_NOMEM; /* set by index_required */
+    window_sentence_ends(doc, run->sent_end, run->tok_base, run->tok_base + nt);
+    nf_status st;
+    if ((st = nfi_ws_classify(run->ws, run)) != NF_OK) return st;
+    if ((st = index_required(run)) != NF_OK) return st;
+    for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
+        st = run_phase(run, ph, err);
+    return st == NF_OK ? sort_anns(doc) : st;
+}
+
+/* Where the window that starts at token t0 ends: about `window` tokens on,
+ * at the first paragraph break within twice that, else at the first
+ * sentence end, else (one sentence that long) at 2 * window tokens. */
+static size_t window_end(const nf_doc *doc, size_t t0, size_t window)
+{
+    size_t nt = doc->tokens.len, most = t0 + 2 * window;
+    if (nt - t0 <= window) return nt;
+    const nf_sentence *se = doc->sentences.items;
+    size_t ns = doc->sentences.len, si = nfi_token_sentence(doc, t0 + window);
+    for (size_t j = si + 1; j < ns && se[j].first_token <= most; j++)
+        if (se[j].paragraph != se[j - 1].paragraph) return se[j].first_token;
+    if (si + 1 < ns && se[si + 1].first_token <= most) return se[si + 1].first_token;
+    return most < nt ? most : nt;
+}
+
+/* A document's annotations and attributes, kept aside while the windows
+ * run (NFI_VEC fields of nf_doc). */
+typedef struct {
+    NFI_VEC(nfi_ann) anns;
+    NFI_VEC(nfi_attr) attrs;
+} ann_store;
+
+/* Appends the annotations (and their attributes) of the window that starts
+ * at token t0 to all, with the document's token and attribute indexes. */
+static nf_status append_window(ann_store *all, const nf_doc *doc, size_t t0)
+{
+    uint32_t attr_shift = (uint32_t)all->attrs.len;
+    for (size_t i = 0; i < doc->attrs.len; i++) {
+        nfi_attr *at = nfi_vec_push(&all->attrs);
+        if (!at) return NF_ERR_NOMEM;
+        *at = doc->attrs.items[i];
+    }
+    for (size_t i = 0; i < doc->anns.len; i++) {
+        nfi_ann *a = nfi_vec_push(&all->anns);
+        if (!a) return NF_ERR_NOMEM;
+        *a = doc->anns.items[i];
+        a->tok_start += (uint32_t)t0;
+        a->tok_end += (uint32_t)t0;
+        a->attr_start += attr_shift;
+    }
+    return NF_OK;
+}
+
+/* The engine's per-token scratch (about 60 bytes a token with the matches
+ * of a phase) is bounded by running a long document a window at a time:
+ * the window is the document the engine sees (doc->tokens, ->len, ->anns
+ * and ->attrs are swapped for the window's, and put back), so a match
+ * never crosses a window's edge, which falls at a paragraph break where it
+ * can. A document of at most `window` tokens is one window. */
+nf_status nfi_rules_run_windows(const nf_rules *rules, nf_workspace *ws, nf_doc *doc,
+                                size_t window, nf_error *err)
+{
+    if (!rules || !ws || !ws->engine || !doc || !window) return NF_ERR_INVALID;
     if (!rules->rules.len || !doc->tokens.len) return NF_OK;
     nfi_run run;
     memset(&run, 0, sizeof run);
@@ -886,36 +980,52 @@ nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf
         return nfi_error_set(err, NF_ERR_LIMIT, "", 0, 0, "too many tokens for the rule engine");
     nf_status st = nfi_ws_begin_doc(run.ws, rules, doc);
     if (st != NF_OK) return st;
-    run.tokvocab = nfi_ws_u32(run.ws, NFI_WS_TOKVOCAB, nt);
-    run.sent_end = nfi_ws_u32(run.ws, NFI_WS_SENT_END, nt);
-    if (!run.tokvocab || !run.sent_end) return NF_ERR_NOMEM;
     run.regex_off = nfi_ws_u32(run.ws, NFI_WS_REGEX_OFF, rules->rules.len);
     if (!run.regex_off) return NF_ERR_NOMEM;
     memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
-    run.lit_next = nfi_ws_u32(run.ws, NFI_WS_LIT_NEXT, rules->rules.len);
-    if (!run.lit_next) return NF_ERR_NOMEM;
-    memset(run.lit_next, 0, rules->rules.len * sizeof *run.lit_next);
     run.ws_md = nfi_ws_match_data(run.ws);
-    size_t nslots = rules->nreq_slots + 1;
-    run.req_next = nfi_ws_u32(run.ws, NFI_WS_REQ_NEXT, nslots);
-    run.req_scanned = nfi_ws_u32(run.ws, NFI_WS_REQ_SCANNED, nslots);
-    if (!run.req_next || !run.req_scanned) return NF_ERR_NOMEM; /* set by index_required */
-    for (size_t i = 0; i < nt; i++) run.sent_end[i] = (uint32_t)nt;
-    for (size_t s = 0; s < doc->sentences.len; s++) {
-        const nf_sentence *se = &doc->sentences.items[s];
-        size_t a = se->first_token, b = se->first_token + se->token_count;
-        if (b > nt) b = nt;
-        for (size_t i = a; i < b; i++) run.sent_end[i] = (uint32_t)b;
+    if (nt <= window) {
+        st = run_window(&run, err);
+    } else {
+        ann_store all;
+        memcpy(&all.anns, &doc->anns, sizeof all.anns);
+        memcpy(&all.attrs, &doc->attrs, sizeof all.attrs);
+        nfi_token *tokens = doc->tokens.items;
+        size_t len = doc->len, tcap = doc->tokens.cap;
+        memset(&doc->anns, 0, sizeof doc->anns);
+        memset(&doc->attrs, 0, sizeof doc->attrs);
+        for (size_t t0 = 0, t1; t0 < nt && st == NF_OK; t0 = t1) {
+            t1 = window_end(doc, t0, window);
+            doc->anns.len = doc->attrs.len = 0;
+            doc->tokens.items = tokens + t0;
+            doc->tokens.len = doc->tokens.cap = t1 - t0;
+            doc->len = t1 < nt ? tokens[t1].span.start : len;
+            run.tok_base = t0;
+            run.byte_base = t0 ? tokens[t0 - 1].span.end : 0;
+            run.ann_base = all.anns.len;
+            run.attr_base = all.attrs.len;
+            st = run_window(&run, err);
+            /* the document's again (nfi_token_sentence in the next window) */
+            doc->tokens.items = tokens;
+            doc->tokens.len = nt;
+            doc->tokens.cap = tcap;
+            doc->len = len;
+            if (st == NF_OK) st = append_window(&all, doc, t0);
+        }
+        nfi_vec_free(&doc->anns);
+        nfi_vec_free(&doc->attrs);
+        memcpy(&doc->anns, &all.anns, sizeof all.anns);
+        memcpy(&doc->attrs, &all.attrs, sizeof all.attrs);
     }
-    if ((st = nfi_ws_classify(run.ws, &run)) != NF_OK) return st;
-    if ((st = index_required(&run)) != NF_OK) return st;
-    for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
-        st = run_phase(&run, ph, err);
-    nfi_ws_trim(run.ws); /* before sort_anns allocates */
-    if (st == NF_OK) st = sort_anns(doc);
+    nfi_ws_trim(run.ws);
     nfi_vec_shrink(&doc->anns); /* later stages add none: up to half of them was spare */
     nfi_vec_shrink(&doc->attrs);
     return st;
+}
+
+nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err)
+{
+    return nfi_rules_run_windows(rules, ws, doc, NFI_ENGINE_WINDOW_TOKENS, err);
 }
 
 /* ------------------------------------------------------------ examples */

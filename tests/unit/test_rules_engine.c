@@ -1345,3 +1345,112 @@ NF_TEST(rules_public_annotations_made_on_first_use)
     nf_doc_free(late);
     free(text);
 }
+
+/* The rule engine over text a window of `window` tokens at a time; the
+ * annotations with their attributes as "TYPE:text{key=value,...}". */
+static const char *windowed(const nf_rules *r, const char *text, size_t window, uint64_t max_results,
+                            nf_status *st, char *buf, size_t n)
+{
+    nf_error err;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT | NF_EXTRACT_NO_RULES;
+    o.max_results = max_results;
+    nf_workspace *ws = nf_workspace_new(r, &err);
+    nf_doc *d = ws ? nfi_extract_unpublished(r, ws, text, strlen(text), &o, &err) : NULL;
+    *st = d ? nfi_rules_run_windows(r, ws, d, window, &err) : NF_ERR_NOMEM;
+    size_t o2 = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; d && *st == NF_OK && i < d->anns.len; i++) {
+        const nfi_ann *a = &d->anns.items[i];
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        nf_span sp = nfi_ann_span(d, a);
+        o2 += (size_t)snprintf(buf + o2, n - o2, "%s%s:%.*s{", o2 ? "|" : "", a->type,
+                               (int)(sp.end - sp.start), d->text + sp.start);
+        for (uint32_t k = 0; k < a->attr_count && o2 < n; k++) {
+            const nfi_attr *at = &d->attrs.items[a->attr_start + k];
+            if (at->value)
+                o2 += (size_t)snprintf(buf + o2, n - o2, "%s=%s,", at->key, at->value);
+            else
+                o2 += (size_t)snprintf(buf + o2, n - o2, "%s=%.*s,", at->key,
+                                       (int)(at->span.end - at->span.start), d->text + at->span.start);
+        }
+        if (o2 < n) o2 += (size_t)snprintf(buf + o2, n - o2, "}");
+        if (o2 >= n) break;
+    }
+    nf_doc_free(d);
+    nf_workspace_free(ws);
+    return buf;
+}
+
+/* A long document runs through the engine a window at a time, cut at
+ * paragraph breaks: the annotations (token ranges, attributes, what later
+ * phases removed or retagged, regex rules' matches) are those of one run
+ * over the whole; max_results counts the annotations of every window; a
+ * sentence longer than two windows is cut and still covered. */
+NF_TEST(rules_windows_same_as_whole)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "phases: [words, dates, fix]\n"
+                       "lexicons:\n"
+                       "  MONTH: [\"januor\\tmonth=1\", \"mayo\\tmonth=5\"]\n"
+                       "rules:\n"
+                       "  - name: month\n"
+                       "    phase: words\n"
+                       "    pattern: '(?<m>@MONTH)'\n"
+                       "    emit: MONTH\n"
+                       "    attrs: {month: $m.month}\n"
+                       "  - name: code\n"
+                       "    phase: words\n"
+                       "    regex: 'ZX-(?<num>[0-9]{3})'\n"
+                       "    emit: CODE\n"
+                       "    attrs: {num: $num}\n"
+                       "  - name: dm\n"
+                       "    phase: dates\n"
+                       "    pattern: '(?<d>[re:\"[0-9]{1,2}\"]) (?<m><MONTH>)'\n"
+                       "    emit: DATE\n"
+                       "    attrs: {day: $d, month: $m.month}\n"
+                       "  - name: mayo_name\n"
+                       "    phase: fix\n"
+                       "    pattern: '<MONTH> [cap:title]'\n"
+                       "    remove: [MONTH]\n"
+                       "  - name: januor_ship\n"
+                       "    phase: fix\n"
+                       "    pattern: 'the <MONTH>'\n"
+                       "    retag: {MONTH: SHIP}\n");
+    NF_CHECK(r != NULL);
+    if (!r) return;
+    char text[4000];
+    size_t o = 0;
+    for (int i = 0; i < 24; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o,
+                              "On %d Januor we met Mayo Quint. Part ZX-%03d went on the Januor.\n\n",
+                              i % 2 ? 100 + i : i + 1, 100 + i); /* no DATE at a 3-digit day */
+    static char whole[20000], win[20000];
+    nf_status st1, st2;
+    windowed(r, text, 100000, 0, &st1, whole, sizeof whole);
+    NF_CHECK_EQ_INT(st1, NF_OK);
+    NF_CHECK(strstr(whole, "DATE:23 Januor{day=23,month=1,}") != NULL);
+    NF_CHECK(strstr(whole, "DATE:123 Januor") == NULL);
+    NF_CHECK(strstr(whole, "CODE:ZX-123{num=123,}") != NULL);
+    NF_CHECK(strstr(whole, "SHIP:Januor") != NULL);
+    for (size_t window = 4; window <= 64; window *= 2) {
+        windowed(r, text, window, 0, &st2, win, sizeof win);
+        NF_CHECK_EQ_INT(st2, NF_OK);
+        NF_CHECK_EQ_STR(win, whole);
+    }
+    /* 108 annotations: 3 MONTH a paragraph (one removed later), a CODE,
+     * and a DATE in every other one; a window holds a few */
+    windowed(r, text, 8, 107, &st2, win, sizeof win);
+    NF_CHECK_EQ_INT(st2, NF_ERR_LIMIT);
+    windowed(r, text, 8, 108, &st2, win, sizeof win);
+    NF_CHECK_EQ_INT(st2, NF_OK);
+    /* one sentence of 60 words: windows of 8 cut it at 16 tokens */
+    o = 0;
+    for (int i = 0; i < 60; i++) o += (size_t)snprintf(text + o, sizeof text - o, "mayo ");
+    windowed(r, text, 100000, 0, &st1, whole, sizeof whole);
+    windowed(r, text, 8, 0, &st2, win, sizeof win);
+    NF_CHECK_EQ_INT(st2, NF_OK);
+    NF_CHECK_EQ_STR(win, whole);
+    nf_rules_free(r);
+}
