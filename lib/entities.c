@@ -500,39 +500,47 @@ static void name_key(nfi_buf *b, const char *s, size_t n)
 
 /* ------------------------------------------------------------ mentions */
 
-/* 80 bytes: a large document has hundreds of thousands (offsets in the
- * text fit 32 bits, NFI_MAX_TEXT). */
 /* A span of the text: offsets fit 32 bits (NFI_MAX_TEXT). */
 typedef struct span32 {
     uint32_t start, end;
 } span32;
 
+/* 36 bytes: a large document has hundreds of thousands (400,000 on 10 MB
+ * of news), so what every mention of a name shares is by key id
+ * (r->keys, r->shapes) and what few mentions have (a role, a hint) is in
+ * a side table. */
 typedef struct mention {
     span32 span;
-    const char *hint; /* canonical hint from the rules or the alias lexicon */
-    const char *key;  /* normalised name (r->keys) */
-    uint32_t key_id;  /* its id in r->keys: one per distinct name */
-    uint32_t role_start, role_end; /* the role's span, or ROLE_NONE */
+    uint32_t key_id;  /* its normalised name's id in r->keys: one per distinct name */
     uint32_t order;   /* annotation index (emission order of the engine); past
                          the annotations for a compound's parts (mention_rule) */
-    int32_t priority;
-    uint32_t keylen;
-    uint32_t nwords;    /* words of the key */
-    uint32_t ncontent;  /* words that are not function words */
-    uint32_t first_len; /* bytes of the first word of the key */
-    uint32_t last_off;  /* offset of the last word in key */
-    uint32_t group;     /* exact-name group, then union-find root */
-    uint32_t twin;      /* the first mention of the same bytes (make_keys) */
+    union {
+        int32_t priority; /* the rule's, read by resolve_overlaps only */
+        uint32_t group;   /* from make_keys on: exact-name group, then union-find root */
+    };
+    uint32_t twin;    /* the first mention of the same bytes (make_keys) */
+    uint32_t hint;    /* canonical hint from the rules or the alias lexicon:
+                         index in r->hints, or NO_HINT */
+    uint32_t role;    /* the role's span: index in r->roles, or ROLE_NONE */
     uint8_t type;
-    bool acronym;
     uint8_t quality;    /* case_quality + 1, or 0 before its first use */
-    bool alias;         /* ident comes from a hint */
-    bool candidate;     /* a NAME candidate: typed by its guess or by the cluster it joins */
-    bool adopt;         /* takes the type of the cluster it joined */
-    bool drop;          /* lost to an overlapping candidate */
-    bool sticky;        /* its type holds for the document's places of that name */
+    bool acronym : 1;
+    bool alias : 1;     /* ident comes from a hint */
+    bool candidate : 1; /* a NAME candidate: typed by its guess or by the cluster it joins */
+    bool adopt : 1;     /* takes the type of the cluster it joined */
+    bool drop : 1;      /* lost to an overlapping candidate */
+    bool sticky : 1;    /* its type holds for the document's places of that name */
 } mention;
 
+/* The words of a key, the same for all its mentions: in r->shapes by key id. */
+typedef struct key_shape {
+    uint32_t nwords;    /* words of the key */
+    uint32_t ncontent;  /* words that are not function words */
+    uint32_t first_len; /* bytes of the first word */
+    uint32_t last_off;  /* offset of the last word */
+} key_shape;
+
+#define NO_HINT UINT32_MAX
 #define ROLE_NONE UINT32_MAX
 
 
@@ -543,7 +551,11 @@ typedef struct resolver {
     nfi_arena scratch;
     nfi_buf buf;
     NFI_VEC(mention) m;
+    NFI_VEC(span32) roles;        /* mention.role */
+    NFI_VEC(const char *) hints;  /* mention.hint: the rules' and lexicons' strings */
     nfi_strtab keys;     /* the mentions' keys (and their hints'), each once */
+    key_shape *shapes;   /* key id -> its words (the mentions' keys only) */
+    size_t shapes_cap;
     uint32_t ngroups;
     uint32_t *parent;
     uint32_t *best;      /* group root -> best mention index */
@@ -558,6 +570,48 @@ typedef struct resolver {
     size_t sent_start;
     uint32_t sent_index;
 } resolver;
+
+_Static_assert(sizeof(mention) == 36, "mention stays 36 bytes");
+
+static inline const char *key_of(const resolver *r, const mention *m)
+{
+    return r->keys.strs[m->key_id];
+}
+static inline uint32_t keylen_of(const resolver *r, const mention *m)
+{
+    return r->keys.lens[m->key_id];
+}
+static inline const key_shape *shape_of(const resolver *r, const mention *m)
+{
+    return &r->shapes[m->key_id];
+}
+static inline const char *hint_of(const resolver *r, const mention *m)
+{
+    return m->hint == NO_HINT ? NULL : r->hints.items[m->hint];
+}
+
+/* Gives m the hint h (the rules' or a lexicon's string): a name's hint
+ * repeats its pointer, so the last one given is reused. */
+static nf_status set_hint(resolver *r, mention *m, const char *h)
+{
+    if (!r->hints.len || r->hints.items[r->hints.len - 1] != h) {
+        const char **slot = nfi_vec_push(&r->hints);
+        if (!slot) return NF_ERR_NOMEM;
+        *slot = h;
+    }
+    m->hint = (uint32_t)(r->hints.len - 1);
+    return NF_OK;
+}
+
+/* Gives m the role span [start, end). */
+static nf_status set_role(resolver *r, mention *m, size_t start, size_t end)
+{
+    span32 *slot = nfi_vec_push(&r->roles);
+    if (!slot) return NF_ERR_NOMEM;
+    slot->start = (uint32_t)start, slot->end = (uint32_t)end;
+    m->role = (uint32_t)(r->roles.len - 1);
+    return NF_OK;
+}
 
 /* count elements of size bytes from the resolver's scratch arena (at
  * least one, zeroed when asked): the document's arrays go with the
@@ -710,6 +764,44 @@ static size_t fold_into(const char *s, size_t n, char *out, size_t cap)
     return len;
 }
 
+/* nfi_doc_token_at(doc, offset) for an offset at or after the end of
+ * token ti - 1 (a cursor moving forward through the text): doubling steps
+ * from ti, then a binary search, so that a far jump costs a few probes. */
+static size_t token_from(const nf_doc *doc, size_t ti, size_t offset)
+{
+    const nfi_token *t = doc->tokens.items;
+    size_t n = doc->tokens.len;
+    if (ti >= n || t[ti].span.end > offset) return ti;
+    size_t lo = ti, step = 1; /* t[lo].end <= offset */
+    while (lo + step < n && t[lo + step].span.end <= offset) {
+        lo += step;
+        step *= 2;
+    }
+    size_t hi = lo + step < n ? lo + step : n;
+    lo++;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid].span.end <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Room for extra more mentions, made at once: the doubling of a growing
+ * array would leave up to half of it unused, copying it at each step. */
+static bool mentions_reserve(resolver *r, size_t extra)
+{
+    if (r->m.cap - r->m.len >= extra) return true;
+    if (extra > SIZE_MAX / sizeof(mention) - r->m.len) return false;
+    mention *p = realloc(r->m.items, (r->m.len + extra) * sizeof *p);
+    if (!p) return false;
+    r->m.items = p;
+    r->m.cap = r->m.len + extra;
+    return true;
+}
+
 /* Parts of hyphenated words whose every part is a known name of a
  * compound-part lexicon ("U.S.-Russia talks", "Israeli-Palestinian"):
  * each part is a mention. The tokenizer keeps such words whole. */
@@ -717,6 +809,7 @@ static nf_status split_compounds(resolver *r)
 {
     const nf_doc *doc = r->doc;
     if (!r->cfg->n_part) return NF_OK;
+    NFI_VEC(mention) parts = {0}; /* few: added to r->m at the end in one step */
     /* the tokens with a hyphen, found by the text's hyphens (memchr over
        the text rather than a test of every token) */
     size_t ti = 0, pos = 0, len = doc->len;
@@ -724,7 +817,7 @@ static nf_status split_compounds(resolver *r)
         const char *hyphen = pos < len ? memchr(r->text + pos, '-', len - pos) : NULL;
         if (!hyphen) break;
         size_t off = (size_t)(hyphen - r->text);
-        while (ti < doc->tokens.len && doc->tokens.items[ti].span.end <= off) ti++;
+        ti = token_from(doc, ti, off);
         if (ti >= doc->tokens.len) break;
         const nfi_token *t = &doc->tokens.items[ti];
         if (t->span.start > off) { /* a hyphen outside the tokens */
@@ -763,21 +856,31 @@ static nf_status split_compounds(resolver *r)
         }
         if (!ok || np < 2) continue;
         for (size_t k = 0; k < np; k++) {
-            mention *m = nfi_vec_push(&r->m);
-            if (!m) return NF_ERR_NOMEM;
+            mention *m = nfi_vec_push(&parts);
+            if (!m) goto nomem;
             m->span.start = (uint32_t)part_s[k];
             m->span.end = (uint32_t)part_e[k];
-            m->role_start = m->role_end = ROLE_NONE;
+            m->role = ROLE_NONE;
+            m->hint = NO_HINT;
             m->type = (uint8_t)part_t[k];
             /* after every annotation (a text under 4 GiB has fewer tokens) */
             m->order = (uint32_t)(doc->anns.len + ti);
             char f[64];
             size_t fl = fold_into(r->text + part_s[k], part_e[k] - part_s[k], f, sizeof f);
             const char *h = fl ? nfi_lexicon_attr(part_l[k], f, fl, r->cfg->alias_attr) : NULL;
-            if (h && h[0]) m->hint = h;
+            if (h && h[0] && set_hint(r, m, h) != NF_OK) goto nomem;
         }
     }
+    if (parts.len) {
+        if (!mentions_reserve(r, parts.len)) goto nomem;
+        memcpy(r->m.items + r->m.len, parts.items, parts.len * sizeof *parts.items);
+        r->m.len += parts.len;
+    }
+    nfi_vec_free(&parts);
     return NF_OK;
+nomem:
+    nfi_vec_free(&parts);
+    return NF_ERR_NOMEM;
 }
 
 static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
@@ -870,11 +973,19 @@ typedef struct type_cache {
     uint8_t kind[TYPE_CACHE];
 } type_cache;
 
-static uint8_t type_kind(const resolver *r, type_cache *tc, const char *name)
+static uint8_t type_kind_miss(const resolver *r, type_cache *tc, const char *name, size_t h);
+
+/* (the cache's answer inline: two passes over the annotations ask it) */
+static inline uint8_t type_kind(const resolver *r, type_cache *tc, const char *name)
+{
+    size_t h = ptr_slot(name, TYPE_CACHE_BITS);
+    if (name && tc->name[h] == name) return tc->kind[h];
+    return type_kind_miss(r, tc, name, h);
+}
+
+static uint8_t type_kind_miss(const resolver *r, type_cache *tc, const char *name, size_t h)
 {
     if (!name) return 0;
-    size_t h = ptr_slot(name, TYPE_CACHE_BITS);
-    if (tc->name[h] == name) return tc->kind[h];
     uint32_t t = type_from_name(name);
     uint8_t kind = t ? (uint8_t)t
                      : nfi_strtab_find(&r->cfg->candidate_types, name, strlen(name)) != NFI_NONE
@@ -897,6 +1008,14 @@ static nf_status collect(resolver *r)
        trimmed answers the repeats */
     nf_span last_raw = {NF_UNSET, NF_UNSET}, last_trim = {NF_UNSET, NF_UNSET};
     bool last_cases = false, up = false, low = false; /* letter_cases of last_trim */
+    /* room for a mention per live annotation of an entity type (a few
+       are left out below) */
+    size_t upper = 0;
+    for (size_t i = 0; i < doc->anns.len; i++)
+        if (!(doc->anns.items[i].flags & NFI_ANN_REMOVED) &&
+            type_kind(r, &tc, doc->anns.items[i].type))
+            upper++;
+    if (!mentions_reserve(r, upper)) return NF_ERR_NOMEM;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
@@ -947,33 +1066,35 @@ static nf_status collect(resolver *r)
                 type = 0;
             }
         }
-        mention *m = nfi_vec_push(&r->m);
-        if (!m) return NF_ERR_NOMEM;
-        m->span.start = (uint32_t)sp.start, m->span.end = (uint32_t)sp.end;
-        m->role_start = m->role_end = ROLE_NONE;
-        m->type = (uint8_t)type;
-        m->candidate = candidate;
-        m->priority = nfi_ann_priority(a);
-        m->order = (uint32_t)i;
+        /* a role that ends in a modifier was no title: "the new U.S. ..." */
+        nf_span role = {NF_UNSET, NF_UNSET};
         at = aa.v[AA_ROLE];
         if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
             at->span.start < at->span.end) {
-            nf_span role = trim_span(r->text, at->span, &r->cfg->role_determiners, false);
-            if (role.start != NF_UNSET && (role.end <= sp.start || role.start >= sp.end))
-                m->role_start = (uint32_t)role.start, m->role_end = (uint32_t)role.end;
-            /* a role that ends in a modifier was no title: "the new U.S. ..." */
+            role = trim_span(r->text, at->span, &r->cfg->role_determiners, false);
             size_t w = role.end;
             while (role.start != NF_UNSET && w > role.start &&
                    !is_space((unsigned char)r->text[w - 1]))
                 w--;
             if (role.start != NF_UNSET &&
-                word_in(&r->cfg->role_modifiers, r->text + w, role.end - w)) {
-                r->m.len--;
+                word_in(&r->cfg->role_modifiers, r->text + w, role.end - w))
                 continue;
-            }
         }
+        mention *m = nfi_vec_push(&r->m);
+        if (!m) return NF_ERR_NOMEM;
+        m->span.start = (uint32_t)sp.start, m->span.end = (uint32_t)sp.end;
+        m->role = ROLE_NONE;
+        m->hint = NO_HINT;
+        m->type = (uint8_t)type;
+        m->candidate = candidate;
+        m->priority = nfi_ann_priority(a);
+        m->order = (uint32_t)i;
+        if (role.start != NF_UNSET && (role.end <= sp.start || role.start >= sp.end) &&
+            set_role(r, m, role.start, role.end) != NF_OK)
+            return NF_ERR_NOMEM;
         at = aa.v[AA_CANONICAL];
-        if (at && at->value && at->value[0]) m->hint = at->value;
+        if (at && at->value && at->value[0] && set_hint(r, m, at->value) != NF_OK)
+            return NF_ERR_NOMEM;
         m->sticky = type && !candidate && value_true(aa.v[AA_STICKY]);
     }
     return split_compounds(r);
@@ -981,55 +1102,83 @@ static nf_status collect(resolver *r)
 
 /* ------------------------------------------------------------ step 2: overlaps */
 
+/* Whether mention x goes before mention y in r->m (cmp_by_start): the
+ * earlier start, then the longer span, then the one pushed first (collect
+ * and split_compounds push in the order of the order field). */
+static inline bool goes_before(const mention *m, uint32_t x, uint32_t y)
+{
+    if (m[x].span.start != m[y].span.start) return m[x].span.start < m[y].span.start;
+    if (m[x].span.end != m[y].span.end) return m[x].span.end > m[y].span.end;
+    return x < y;
+}
+
+/* The end of the sorted run of idx (mentions' indexes) that holds
+ * idx[i - 1] (the run goes on at least to i). */
+static size_t run_end(const mention *m, const uint32_t *idx, size_t i, size_t n)
+{
+    while (i < n && goes_before(m, idx[i - 1], idx[i])) i++;
+    return i;
+}
+
+/* Merges the sorted runs src[lo,mid) and src[mid,hi) into dst[lo,hi). */
+static void merge_runs(const mention *m, const uint32_t *src, size_t lo, size_t mid, size_t hi,
+                       uint32_t *dst)
+{
+    size_t a = lo, b = mid, o = lo;
+    while (a < mid && b < hi) dst[o++] = goes_before(m, src[b], src[a]) ? src[b++] : src[a++];
+    while (a < mid) dst[o++] = src[a++];
+    while (b < hi) dst[o++] = src[b++];
+}
+
 /* Sorts m[0,n) by cmp_by_start without a second copy of the mentions (a
- * large document has hundreds of thousands of them): a stable sort of
- * keys (start, then the longer span first) with the mentions' indexes,
- * whose order is the order field's (collect and split_compounds push in
- * that order), then each mention moves once, along the cycles of the
- * permutation. No comparator calls: the annotations come in a few sorted
- * runs, and the keys sort cheaply. */
+ * large document has hundreds of thousands of them): the annotations come
+ * in a few sorted runs (one a phase, about), so a natural merge sort of
+ * the mentions' indexes takes a few passes of 8 bytes a mention; then
+ * each mention moves once, along the cycles of the permutation. */
 static nf_status sort_by_start(mention *m, size_t n)
 {
     size_t i = 1;
     while (i < n && cmp_by_start(&m[i - 1], &m[i]) <= 0) i++;
     if (i >= n) return NF_OK; /* in order already */
-    enum { ON_STACK = 128 };
-    nfi_keyed stack[2 * ON_STACK], *k = stack;
     if (n > UINT32_MAX) {
         nfi_sort(m, n, sizeof *m, cmp_by_start);
         return NF_OK;
     }
-    if (n > ON_STACK && !(k = malloc(2 * n * sizeof *k))) return NF_ERR_NOMEM;
-    /* names are short: start and 16 bits of the length (the radix sort
-       of long arrays takes a pass per byte in which the keys differ) */
-    uint32_t longest = 0;
-    for (i = 0; i < n; i++)
-        if (m[i].span.end - m[i].span.start > longest) longest = m[i].span.end - m[i].span.start;
-    for (i = 0; i < n; i++) {
-        if (longest <= 0xffff)
-            k[i].key = (uint64_t)m[i].span.start << 16 | (0xffffu - (m[i].span.end - m[i].span.start));
-        else
-            k[i].key = (uint64_t)m[i].span.start << 32 | (uint32_t)~m[i].span.end;
-        k[i].val = (uint32_t)i;
+    uint32_t *idx = malloc(2 * n * sizeof *idx), *tmp = idx + n;
+    if (!idx) return NF_ERR_NOMEM;
+    uint32_t *const block = idx;
+    for (i = 0; i < n; i++) idx[i] = (uint32_t)i;
+    /* each pass merges pairs of neighbouring runs, until one is left */
+    for (size_t first = run_end(m, idx, 1, n); first < n;) {
+        for (size_t lo = 0; lo < n;) {
+            size_t mid = lo ? run_end(m, idx, lo + 1, n) : first;
+            size_t hi = mid < n ? run_end(m, idx, mid + 1, n) : n;
+            merge_runs(m, idx, lo, mid, hi, tmp);
+            if (!lo) first = hi; /* the first run of the next pass */
+            lo = hi;
+        }
+        uint32_t *t = idx;
+        idx = tmp;
+        tmp = t;
+        if (first < n) first = run_end(m, idx, first, n);
     }
-    nfi_sort_keyed(k, k + n, n);
-    /* k[j].val is the old place of the mention that goes to j */
+    /* idx[j] is the old place of the mention that goes to j */
     for (i = 0; i < n; i++) {
-        if (k[i].val == i) continue;
-        mention tmp = m[i];
+        if (idx[i] == i) continue;
+        mention keep = m[i];
         size_t j = i;
         for (;;) {
-            size_t from = k[j].val;
-            k[j].val = (uint32_t)j;
+            size_t from = idx[j];
+            idx[j] = (uint32_t)j;
             if (from == i) {
-                m[j] = tmp;
+                m[j] = keep;
                 break;
             }
             m[j] = m[from];
             j = from;
         }
     }
-    if (k != stack) free(k);
+    free(block);
     return NF_OK;
 }
 
@@ -1133,31 +1282,6 @@ static uint32_t keep_key(resolver *r)
     return nfi_strtab_intern(&r->keys, r->buf.data, r->buf.len);
 }
 
-/* nfi_doc_token_at(doc, offset) for an offset at or after the end of
- * token ti - 1 (a cursor moving forward through the text): doubling steps
- * from ti, then a binary search, so that a far jump costs a few probes. */
-static size_t token_from(const nf_doc *doc, size_t ti, size_t offset)
-{
-    const nfi_token *t = doc->tokens.items;
-    size_t n = doc->tokens.len;
-    if (ti >= n || t[ti].span.end > offset) return ti;
-    size_t lo = ti, step = 1; /* t[lo].end <= offset */
-    while (lo + step < n && t[lo + step].span.end <= offset) {
-        lo += step;
-        step *= 2;
-    }
-    size_t hi = lo + step < n ? lo + step : n;
-    lo++;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t[mid].span.end <= offset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The hint of an alias lexicon entry that covers exactly the mention; ti
  * is the token nfi_doc_token_at gives for its start. */
 static const char *alias_hint(resolver *r, const mention *m, size_t ti)
@@ -1194,25 +1318,42 @@ static void first_type_by_name(const resolver *r, uint8_t *typed, uint8_t *stick
 
 enum { HINT_CACHE_BITS = 5, HINT_CACHE = 1 << HINT_CACHE_BITS };
 
-/* The words of m's key: how many, how many are not function words, the
+/* The words of a key: how many, how many are not function words, the
  * first one's length and the last one's offset. */
-static void key_words(const resolver *r, mention *m)
+static key_shape key_words(const resolver *r, const char *key, uint32_t keylen)
 {
-    uint32_t words = 0, content = 0;
-    for (uint32_t p = 0; p <= m->keylen;) {
+    key_shape sh = {0, 0, 0, 0};
+    for (uint32_t p = 0; p <= keylen;) {
         uint32_t q = p;
-        while (q < m->keylen && m->key[q] != ' ') q++;
+        while (q < keylen && key[q] != ' ') q++;
         if (q > p) {
-            if (!words) m->first_len = q - p;
-            m->last_off = p;
-            words++;
-            if (!key_function_word(r->cfg, m->key + p, q - p))
-                content++;
+            if (!sh.nwords) sh.first_len = q - p;
+            sh.last_off = p;
+            sh.nwords++;
+            if (!key_function_word(r->cfg, key + p, q - p)) sh.ncontent++;
         }
         p = q + 1;
     }
-    m->nwords = words;
-    m->ncontent = content;
+    return sh;
+}
+
+/* r->shapes[key_id], made on the first mention of the key (a name recurs
+ * in a story); false when out of memory. */
+static bool shape_key(resolver *r, uint32_t key_id)
+{
+    if (key_id >= r->shapes_cap) {
+        size_t cap = r->shapes_cap ? r->shapes_cap * 2 : 64;
+        while (cap <= key_id) cap *= 2;
+        key_shape *ns = realloc(r->shapes, cap * sizeof *ns);
+        if (!ns) return false;
+        /* nwords UINT32_MAX: not made yet */
+        for (size_t k = r->shapes_cap; k < cap; k++) ns[k].nwords = UINT32_MAX;
+        r->shapes = ns;
+        r->shapes_cap = cap;
+    }
+    if (r->shapes[key_id].nwords == UINT32_MAX)
+        r->shapes[key_id] = key_words(r, r->keys.strs[key_id], r->keys.lens[key_id]);
+    return true;
 }
 
 /* Mentions by the hash of their bytes: a name recurs in a story, and a
@@ -1240,10 +1381,6 @@ static uint32_t find_twin(const resolver *r, uint32_t *cache, uint32_t mi)
 
 static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
 {
-    /* key id -> the first mention with that key (NFI_NONE: none yet): the
-       later ones copy its key_words (a name recurs in a story) */
-    uint32_t *by_key = NULL;
-    size_t by_key_cap = 0;
     uint32_t twins[TWIN_CACHE];
     memset(twins, 0xff, sizeof twins); /* NFI_NONE */
     for (size_t i = 0; i < r->m.len; i++) {
@@ -1255,53 +1392,18 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
             const mention *o = &r->m.items[twin];
             m->twin = o->twin;
             m->key_id = o->key_id;
-            m->key = o->key;
-            m->keylen = o->keylen;
-            m->nwords = o->nwords;
-            m->ncontent = o->ncontent;
-            m->first_len = o->first_len;
-            m->last_off = o->last_off;
             m->acronym = o->acronym;
-            if (!m->keylen) m->drop = true;
+            if (!keylen_of(r, m)) m->drop = true;
             continue;
         }
         m->twin = (uint32_t)i;
         r->buf.len = 0;
         name_key(&r->buf, s, n);
         m->key_id = keep_key(r);
-        if (m->key_id == NFI_NONE) {
-            free(by_key);
-            return NF_ERR_NOMEM;
-        }
-        m->key = r->keys.strs[m->key_id];
-        m->keylen = r->keys.lens[m->key_id];
-        if (m->key_id >= by_key_cap) {
-            size_t cap = by_key_cap ? by_key_cap * 2 : 64;
-            while (cap <= m->key_id) cap *= 2;
-            uint32_t *nb = realloc(by_key, cap * sizeof *nb);
-            if (!nb) {
-                free(by_key);
-                return NF_ERR_NOMEM;
-            }
-            memset(nb + by_key_cap, 0xff, (cap - by_key_cap) * sizeof *nb); /* NFI_NONE */
-            by_key = nb;
-            by_key_cap = cap;
-        }
-        uint32_t first = by_key[m->key_id];
-        if (first != NFI_NONE) {
-            const mention *o = &r->m.items[first];
-            m->nwords = o->nwords;
-            m->ncontent = o->ncontent;
-            m->first_len = o->first_len;
-            m->last_off = o->last_off;
-        } else {
-            key_words(r, m);
-            by_key[m->key_id] = (uint32_t)i;
-        }
-        m->acronym = m->nwords == 1 && is_acronym(r->cfg, s, n);
-        if (!m->keylen) m->drop = true; /* no letter or digit: not a name */
+        if (m->key_id == NFI_NONE || !shape_key(r, m->key_id)) return NF_ERR_NOMEM;
+        m->acronym = shape_of(r, m)->nwords == 1 && is_acronym(r->cfg, s, n);
+        if (!keylen_of(r, m)) m->drop = true; /* no letter or digit: not a name */
     }
-    free(by_key);
     /* a guessed candidate whose name the rules typed elsewhere takes that type */
     uint8_t *first_type = scratch_array(r, r->keys.count, 1, false);
     uint8_t *first_sticky = scratch_array(r, r->keys.count, 1, false);
@@ -1327,12 +1429,13 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         if (!m->sticky && (m->candidate || m->type == gpe || m->type == loc) &&
             first_sticky[m->key_id]) {
             m->type = first_sticky[m->key_id];
-            m->hint = NULL;
+            m->hint = NO_HINT;
             continue;
         }
-        if (!m->type || m->hint) continue;
+        if (!m->type || m->hint != NO_HINT) continue;
         ti = token_from(r->doc, ti, m->span.start);
-        m->hint = alias_hint(r, m, ti);
+        const char *h = alias_hint(r, m, ti);
+        if (h && set_hint(r, m, h) != NF_OK) return NF_ERR_NOMEM;
     }
     const char *hint_src[HINT_CACHE] = {NULL};
     uint32_t hint_key[HINT_CACHE] = {0};
@@ -1343,16 +1446,17 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
         mention *m = &r->m.items[i];
         m->group = NFI_NONE;
         if (!m->type || m->drop) continue;
-        if (m->hint) {
+        const char *hint = hint_of(r, m);
+        if (hint) {
             /* hints are the rules' and lexicons' strings: a name's hint
                repeats its pointer, and its key is made once */
-            size_t h = ptr_slot(m->hint, HINT_CACHE_BITS);
-            if (hint_src[h] != m->hint) {
+            size_t h = ptr_slot(hint, HINT_CACHE_BITS);
+            if (hint_src[h] != hint) {
                 r->buf.len = 0;
-                name_key(&r->buf, m->hint, strlen(m->hint));
+                name_key(&r->buf, hint, strlen(hint));
                 uint32_t id = keep_key(r);
                 if (id == NFI_NONE) return NF_ERR_NOMEM;
-                hint_src[h] = m->hint;
+                hint_src[h] = hint;
                 hint_key[h] = id;
             }
             m->group = hint_key[h];
@@ -1439,11 +1543,12 @@ static bool better(const resolver *r, mention *a, mention *b)
 {
     if ((a->type == 0) != (b->type == 0)) return a->type != 0; /* typed before candidates */
     if (a->acronym != b->acronym) return !a->acronym;
-    if (a->ncontent != b->ncontent) return a->ncontent > b->ncontent;
-    if (a->nwords != b->nwords) return a->nwords > b->nwords;
+    const key_shape *sa = shape_of(r, a), *sb = shape_of(r, b);
+    if (sa->ncontent != sb->ncontent) return sa->ncontent > sb->ncontent;
+    if (sa->nwords != sb->nwords) return sa->nwords > sb->nwords;
     int qa = quality_of(r, a), qb = quality_of(r, b);
     if (qa != qb) return qa > qb;
-    if (a->keylen != b->keylen) return a->keylen > b->keylen;
+    if (keylen_of(r, a) != keylen_of(r, b)) return keylen_of(r, a) > keylen_of(r, b);
     return a->span.start < b->span.start;
 }
 
@@ -1544,36 +1649,54 @@ static bool fuzzy_same(const ent_cfg *c, const char *a, size_t an, const char *b
     return edit_distance(a, an, b, bn, max) <= max;
 }
 
-static const char *last_word(const mention *m, size_t *len)
+static const char *last_word(const resolver *r, const mention *m, size_t *len)
 {
-    *len = m->keylen - m->last_off;
-    return m->key + m->last_off;
+    uint32_t off = shape_of(r, m)->last_off;
+    *len = keylen_of(r, m) - off;
+    return key_of(r, m) + off;
 }
 
 /* First names compatible: equal, or one is the other's initial. */
-static bool first_compatible(const mention *a, const mention *b)
+static bool first_compatible(const resolver *r, const mention *a, const mention *b)
 {
-    if (a->first_len == b->first_len && memcmp(a->key, b->key, a->first_len) == 0) return true;
-    if (a->first_len == 1 || b->first_len == 1) return a->key[0] == b->key[0];
+    uint32_t fa = shape_of(r, a)->first_len, fb = shape_of(r, b)->first_len;
+    const char *ka = key_of(r, a), *kb = key_of(r, b);
+    if (fa == fb && memcmp(ka, kb, fa) == 0) return true;
+    if (fa == 1 || fb == 1) return ka[0] == kb[0];
     return false;
 }
 
 /* ------------------------------------------------------------ step 4: merges */
 
+/* The first bytes of a full name's first name and surname: two names
+ * whose tags differ are never one person (first_compatible and
+ * fuzzy_same both want the same first bytes), so most pairs are told
+ * apart without looking at the names. */
+static uint16_t name_tag(const resolver *r, const mention *m)
+{
+    size_t len;
+    const char *last = last_word(r, m, &len);
+    return (uint16_t)((unsigned char)key_of(r, m)[0] << 8 | (unsigned char)last[0]);
+}
+
 /* Full PERSON names with the same (or a near) surname and compatible first
  * names are one person. */
 static nf_status merge_full_names(resolver *r, uint32_t *list, size_t nlist)
 {
+    uint16_t *tag = scratch_array(r, nlist, sizeof *tag, false);
+    if (!tag) return NF_ERR_NOMEM;
+    for (size_t i = 0; i < nlist; i++) tag[i] = name_tag(r, &r->m.items[r->best[list[i]]]);
     for (size_t i = 0; i < nlist; i++) {
         const mention *a = &r->m.items[r->best[list[i]]];
         size_t al;
-        const char *as = last_word(a, &al);
+        const char *as = last_word(r, a, &al);
         size_t from = i > r->cfg->fuzzy_window ? i - r->cfg->fuzzy_window : 0;
         for (size_t j = from; j < i; j++) {
+            if (tag[j] != tag[i]) continue;
             const mention *b = &r->m.items[r->best[list[j]]];
             size_t bl;
-            const char *bs = last_word(b, &bl);
-            if (!first_compatible(a, b)) continue;
+            const char *bs = last_word(r, b, &bl);
+            if (!first_compatible(r, a, b)) continue;
             bool same = al == bl && memcmp(as, bs, al) == 0;
             if (same || (r->cfg->fuzzy_type[a->type] && fuzzy_same(r->cfg, as, al, bs, bl)))
                 unite(r, list[i], list[j]);
@@ -1724,8 +1847,9 @@ static nf_status fuzzy_cands(resolver *r, fuzzy_memo *fz, const uint32_t *person
         for (size_t k = from; k < npersons; k++) {
             const mention *p = &r->m.items[r->best[persons[k]]];
             size_t ln;
-            const char *lw = last_word(p, &ln);
-            if (!fuzzy_same(r->cfg, key, keylen, lw, ln)) continue;
+            const char *lw = last_word(r, p, &ln);
+            /* fuzzy_same wants the same first byte: most surnames fail here */
+            if (lw[0] != key[0] || !fuzzy_same(r->cfg, key, keylen, lw, ln)) continue;
             uint32_t *slot = nfi_vec_push(&fz->groups);
             if (!slot) return NF_ERR_NOMEM;
             *slot = persons[k];
@@ -1765,45 +1889,48 @@ static nf_status merge_and_sweep(resolver *r)
     for (size_t i = 0; i < r->m.len; i++) {
         const mention *m = &r->m.items[i];
         if (m->type != NF_ENT_PERSON || m->group == NFI_NONE || r->best[m->group] != i) continue;
-        if (m->nwords >= 2) persons[npersons++] = m->group;
+        if (shape_of(r, m)->nwords >= 2) persons[npersons++] = m->group;
     }
     if ((st = merge_full_names(r, persons, npersons)) != NF_OK) goto done;
 
     /* indexes over the long names */
     for (uint32_t g = 0; g < r->ngroups; g++) {
         const mention *b = &r->m.items[r->best[g]];
-        if (b->nwords < 2) continue;
+        const key_shape *bsh = shape_of(r, b);
+        const char *bkey = key_of(r, b);
+        uint32_t bkeylen = keylen_of(r, b);
+        if (bsh->nwords < 2) continue;
         if (b->type == NF_ENT_PERSON) {
             size_t ln;
-            const char *lw = last_word(b, &ln);
+            const char *lw = last_word(r, b, &ln);
             if ((st = index_add_name(r, &surnames, lw, ln, g)) != NF_OK) goto done;
         }
         if (r->cfg->short_type[b->type]) {
             /* trailing words: "state department" of "us state department" */
             uint32_t w = 0;
-            for (uint32_t p = 0; p < b->keylen; p++) {
-                if (b->key[p] != ' ') continue;
+            for (uint32_t p = 0; p < bkeylen; p++) {
+                if (bkey[p] != ' ') continue;
                 w++;
-                if (b->nwords - w < (uint32_t)r->cfg->short_min_words) break;
-                if ((st = index_add_name(r, &shorts[b->type], b->key + p + 1, b->keylen - p - 1,
+                if (bsh->nwords - w < (uint32_t)r->cfg->short_min_words) break;
+                if ((st = index_add_name(r, &shorts[b->type], bkey + p + 1, bkeylen - p - 1,
                                          g)) != NF_OK)
                     goto done;
             }
             /* without a legal-form suffix: "acme" of "acme corp" */
             size_t ln;
-            const char *lw = last_word(b, &ln);
+            const char *lw = last_word(r, b, &ln);
             if (nfi_strtab_find(&r->cfg->legal_suffixes, lw, ln) != NFI_NONE ||
                 (r->cfg->legal_lex && nfi_lexicon_has(r->cfg->legal_lex, lw, ln))) {
-                if ((st = index_add_name(r, &shorts[b->type], b->key,
-                                         b->last_off ? b->last_off - 1 : 0, g)) != NF_OK)
+                if ((st = index_add_name(r, &shorts[b->type], bkey,
+                                         bsh->last_off ? bsh->last_off - 1 : 0, g)) != NF_OK)
                     goto done;
             }
             /* the first word alone when it is no common word: "Nordvik" of
              * "Nordvik Shipping ASA" (only with a common-word lexicon) */
-            if (r->cfg->common_lex && b->first_len < b->keylen &&
-                !key_function_word(r->cfg, b->key, b->first_len) &&
-                !nfi_lexicon_has(r->cfg->common_lex, b->key, b->first_len)) {
-                if ((st = index_add_name(r, &shorts[b->type], b->key, b->first_len, g)) != NF_OK)
+            if (r->cfg->common_lex && bsh->first_len < bkeylen &&
+                !key_function_word(r->cfg, bkey, bsh->first_len) &&
+                !nfi_lexicon_has(r->cfg->common_lex, bkey, bsh->first_len)) {
+                if ((st = index_add_name(r, &shorts[b->type], bkey, bsh->first_len, g)) != NF_OK)
                     goto done;
             }
         }
@@ -1811,19 +1938,19 @@ static nf_status merge_and_sweep(resolver *r)
             /* initials of every word, and of the content words (in one
                walk: at most one initial a byte of the key each) */
             r->buf.len = 0;
-            if (!nfi_buf_reserve(&r->buf, 2 * (size_t)b->keylen + 2)) {
+            if (!nfi_buf_reserve(&r->buf, 2 * (size_t)bkeylen + 2)) {
                 st = NF_ERR_NOMEM;
                 goto done;
             }
-            char *all = r->buf.data, *content = r->buf.data + b->keylen + 1;
+            char *all = r->buf.data, *content = r->buf.data + bkeylen + 1;
             size_t nall = 0, ncontent = 0;
-            for (uint32_t p = 0; p < b->keylen;) {
+            for (uint32_t p = 0; p < bkeylen;) {
                 uint32_t q = p;
-                while (q < b->keylen && b->key[q] != ' ') q++;
-                if (b->key[p] != '&') {
-                    all[nall++] = b->key[p];
-                    if (!key_function_word(r->cfg, b->key + p, q - p))
-                        content[ncontent++] = b->key[p];
+                while (q < bkeylen && bkey[q] != ' ') q++;
+                if (bkey[p] != '&') {
+                    all[nall++] = bkey[p];
+                    if (!key_function_word(r->cfg, bkey + p, q - p))
+                        content[ncontent++] = bkey[p];
                 }
                 p = q + 1;
             }
@@ -1870,7 +1997,7 @@ static nf_status merge_and_sweep(resolver *r)
             /* a candidate repeating a name written elsewhere ("WASHINGTON") */
             if ((st = cands_from_id(&cands, &plain, m->key_id)) != NF_OK) goto done;
         }
-        if (!cands.g.len && m->nwords == 1 && b->nwords == 1 &&
+        if (!cands.g.len && shape_of(r, m)->nwords == 1 && shape_of(r, b)->nwords == 1 &&
             (m->type == NF_ENT_PERSON || untyped)) {
             if ((st = cands_from_id(&cands, &surnames, m->key_id)) != NF_OK) goto done;
             if (!cands.g.len && r->cfg->fuzzy_type[NF_ENT_PERSON]) {
@@ -1879,7 +2006,7 @@ static nf_status merge_and_sweep(resolver *r)
             }
             how = 1;
         }
-        if (!cands.g.len && b->keylen == m->keylen && !m->alias) {
+        if (!cands.g.len && keylen_of(r, b) == keylen_of(r, m) && !m->alias) {
             /* a short form of a longer name of a type that has short forms */
             if (!untyped) {
                 if (r->cfg->short_type[m->type] &&
@@ -1893,7 +2020,7 @@ static nf_status merge_and_sweep(resolver *r)
             }
             how = 2;
         }
-        if (!cands.g.len && m->acronym && b->nwords == 1 && !m->alias &&
+        if (!cands.g.len && m->acronym && shape_of(r, b)->nwords == 1 && !m->alias &&
             (untyped || r->cfg->acronym_type[m->type])) {
             if ((st = cands_from_id(&cands, &initials, m->key_id)) != NF_OK) goto done;
             how = 3;
@@ -2057,6 +2184,28 @@ static const char *mention_rule(const resolver *r, const mention *m)
 
 enum { RULE_CACHE_BITS = 6, RULE_CACHE = 1 << RULE_CACHE_BITS };
 
+/* Room in doc->entities for every mention emit gives, made at once (a
+ * large document has hundreds of thousands: the doubling of a growing
+ * array would leave up to half of it unused, copying it at each step).
+ * best: group root -> best mention. */
+static bool entities_reserve(resolver *r, const uint32_t *best)
+{
+    nf_doc *doc = r->doc;
+    size_t count = 0;
+    for (size_t i = 0; i < r->m.len; i++) {
+        const mention *m = &r->m.items[i];
+        if (!m->drop && (m->adopt ? r->m.items[best[m->group]].type : m->type)) count++;
+    }
+    if (doc->max_results && count > doc->max_results) count = (size_t)doc->max_results;
+    if (doc->entities.cap - doc->entities.len >= count) return true;
+    if (count > SIZE_MAX / sizeof(nf_entity) - doc->entities.len) return false;
+    nf_entity *p = realloc(doc->entities.items, (doc->entities.len + count) * sizeof *p);
+    if (!p) return false;
+    doc->entities.items = p;
+    doc->entities.cap = doc->entities.len + count;
+    return true;
+}
+
 static nf_status emit(resolver *r)
 {
     const char *rule_src[RULE_CACHE] = {NULL}, *rule_doc[RULE_CACHE] = {NULL};
@@ -2080,6 +2229,10 @@ static nf_status emit(resolver *r)
         if (best[g] == NFI_NONE || better(r, &r->m.items[i], &r->m.items[best[g]]))
             best[g] = (uint32_t)i;
     }
+    if (!entities_reserve(r, best)) {
+        st = NF_ERR_NOMEM;
+        goto done;
+    }
     uint32_t next = 1;
     for (size_t i = 0; i < n; i++) {
         mention *m = &r->m.items[i];
@@ -2090,8 +2243,8 @@ static nf_status emit(resolver *r)
         if (!type) continue; /* a candidate in a cluster of candidates: not a name */
         if (number[g] == NFI_NONE) {
             number[g] = next++;
-            if (b->acronym && b->hint) {
-                canon[g] = nfi_arena_strdup(&doc->arena, b->hint);
+            if (b->acronym && hint_of(r, b)) {
+                canon[g] = nfi_arena_strdup(&doc->arena, hint_of(r, b));
             } else {
                 canon[g] = canonical_text(r, b);
             }
@@ -2115,8 +2268,12 @@ static nf_status emit(resolver *r)
         e->flags = 0;
         e->cluster = number[g];
         e->canonical = canon[g];
-        e->role.start = m->role_start == ROLE_NONE ? NF_UNSET : m->role_start;
-        e->role.end = m->role_end == ROLE_NONE ? NF_UNSET : m->role_end;
+        if (m->role == ROLE_NONE) {
+            e->role.start = e->role.end = NF_UNSET;
+        } else {
+            e->role.start = r->roles.items[m->role].start;
+            e->role.end = r->roles.items[m->role].end;
+        }
         e->rule = NULL;
         const char *rule = mention_rule(r, m);
         if (rule) {
@@ -2213,6 +2370,9 @@ done:
     }
     nfi_strtab_free(&r.keys);
     nfi_vec_free(&r.m);
+    nfi_vec_free(&r.roles);
+    nfi_vec_free(&r.hints);
+    free(r.shapes);
     nfi_buf_free(&r.buf);
     nfi_arena_free(&r.scratch);
     return st;

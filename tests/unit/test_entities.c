@@ -1,6 +1,7 @@
 /* test_entities.c - the entity resolver (lib/entities.c) on hand-built
  * annotations: spans, overlaps, roles, clusters and canonical names.
  * The texts are invented for these tests. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +234,31 @@ NF_TEST(entities_sorted_by_start_then_longer_first)
     /* clusters are numbered by first mention */
     NF_CHECK_EQ_INT(ent_at(&f, 0)->cluster, 1);
     NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, 3);
+    ent_close(&f);
+}
+
+/* Annotations in many unsorted runs (the resolver merges runs: here
+ * several merge passes) come out in text order, one cluster each. */
+NF_TEST(entities_many_unsorted_runs_come_out_in_text_order)
+{
+    enum { N = 48 };
+    char text[N * 8 + 1], names[N][4];
+    size_t len = 0;
+    for (int i = 0; i < N; i++) {
+        names[i][0] = 'Z', names[i][1] = (char)('a' + i / 26), names[i][2] = (char)('a' + i % 26);
+        names[i][3] = '\0';
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? " and " : "", names[i]);
+    }
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, text));
+    for (int i = 0; i < N; i++) ann(&f, "GPE", names[(i * 29) % N], 0, 0); /* 29 is prime to 48 */
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), N);
+    for (size_t i = 0; i < N && i < nf_doc_count(f.doc, NF_KIND_ENTITY); i++) {
+        char b[8];
+        NF_CHECK_EQ_STR(ent_text(&f, i, b, sizeof b), names[i]);
+        NF_CHECK_EQ_INT(ent_at(&f, i)->cluster, i + 1);
+    }
     ent_close(&f);
 }
 
