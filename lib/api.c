@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "rules.h"
 
 uint32_t nf_version(void) { return NF_VERSION_NUMBER; }
 const char *nf_version_string(void) { return NF_VERSION_STRING; }
@@ -265,12 +266,12 @@ static void apply_body(nf_doc *doc)
 static uint32_t ann_names_index(nf_doc *doc, const nf_rules *rules, nfi_strtab *pairs,
                                 nfi_strtab *names, const nfi_ann *a)
 {
-    const void *key[2] = {a->type, a->rule};
+    const void *key[2] = {nfi_ann_type(doc, a), a->rule};
     uint32_t id = nfi_strtab_intern(pairs, (const char *)(const void *)key, sizeof key);
     if (id == NFI_NONE || id < doc->ann_names.len) return id;
     nfi_ann_names *nm = nfi_vec_push(&doc->ann_names); /* id == the new entry's index */
     if (!nm) return NFI_NONE;
-    const char *src[3] = {a->type, nfi_ann_rule_name(a), nfi_ann_phase_name(rules, a)};
+    const char *src[3] = {nfi_ann_type(doc, a), nfi_ann_rule_name(a), nfi_ann_phase_name(rules, a)};
     const char **dst[3] = {&nm->type, &nm->rule, &nm->phase};
     for (int k = 0; k < 3; k++) {
         if (!src[k]) continue;
@@ -316,13 +317,13 @@ static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
         size_t slot = ((uintptr_t)a->rule >> 4) % SEEN;
-        if (!seen[slot].rule || seen[slot].rule != a->rule || seen[slot].type != a->type) {
+        if (!seen[slot].rule || seen[slot].rule != a->rule || seen[slot].type != nfi_ann_type(doc, a)) {
             uint32_t index = ann_names_index(doc, rules, &pairs, &names, a);
             if (index == NFI_NONE) {
                 st = NF_ERR_NOMEM;
                 break;
             }
-            seen[slot].type = a->type;
+            seen[slot].type = nfi_ann_type(doc, a);
             seen[slot].rule = a->rule;
             seen[slot].index = index;
         }
@@ -342,9 +343,9 @@ static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
  * arrays are made (on a big document they take about as much room as the
  * annotations), and with drop_others, once the public annotations are
  * recorded, the other annotations too. */
-static bool is_quote_cue(const nfi_ann *a)
+static bool is_quote_cue(const nf_doc *doc, const nfi_ann *a)
 {
-    return !(a->flags & NFI_ANN_REMOVED) && a->type && !strcmp(a->type, "QUOTE_CUE");
+    return !(a->flags & NFI_ANN_REMOVED) && !strcmp(nfi_ann_type(doc, a), "QUOTE_CUE");
 }
 
 static nf_status keep_quote_cues(nf_doc *doc, bool drop_others)
@@ -352,7 +353,7 @@ static nf_status keep_quote_cues(nf_doc *doc, bool drop_others)
     size_t keep = 0, cues = 0;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
-        if (is_quote_cue(a)) {
+        if (is_quote_cue(doc, a)) {
             keep += a->attr_count;
             cues++;
         }
@@ -362,7 +363,7 @@ static nf_status keep_quote_cues(nf_doc *doc, bool drop_others)
     size_t k = 0;
     for (size_t i = 0; i < doc->anns.len; i++) {
         nfi_ann *a = &doc->anns.items[i];
-        if (is_quote_cue(a)) {
+        if (is_quote_cue(doc, a)) {
             memcpy(kept + k, doc->attrs.items + a->attr_start, a->attr_count * sizeof *kept);
             a->attr_start = (uint32_t)k;
             k += a->attr_count;
@@ -378,7 +379,7 @@ static nf_status keep_quote_cues(nf_doc *doc, bool drop_others)
     if (cues && !cue) return NF_ERR_NOMEM;
     size_t c = 0;
     for (size_t i = 0; i < doc->anns.len; i++)
-        if (is_quote_cue(&doc->anns.items[i])) cue[c++] = doc->anns.items[i];
+        if (is_quote_cue(doc, &doc->anns.items[i])) cue[c++] = doc->anns.items[i];
     free(doc->anns.items);
     doc->anns.items = cue;
     doc->anns.len = doc->anns.cap = cues;
@@ -502,6 +503,7 @@ static nf_doc *extract(const nf_rules *rules, nf_workspace *ws, const char *text
     }
     doc->extract_flags = opts->flags;
     doc->max_results = opts->max_results;
+    doc->type_names = nfi_rules_type_names(rules);
     if (opts->doc_id) doc->id = nfi_arena_strdup(&doc->arena, opts->doc_id);
     if (dct[0]) {
         doc->dct = nfi_arena_strdup(&doc->arena, dct);

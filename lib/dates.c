@@ -566,7 +566,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
         bool is_timex;
-        nf_timex_type t = ws_timex_type(ws, a->type, &is_timex);
+        nf_timex_type t = ws_timex_type(ws, nfi_ann_type(doc, a), &is_timex);
         if (!is_timex) continue;
         nf_span as = nfi_ann_span(doc, a);
         if (as.start == NF_UNSET || as.end <= as.start || as.end > doc->len) continue;
@@ -656,7 +656,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
             size_t vn;
             if (v) {
                 vn = strlen(v);
-            } else if (at->span.start != NF_UNSET && at->span.end > at->span.start &&
+            } else if (at->span.start != NFI_NONE && at->span.end > at->span.start &&
                        at->span.end <= doc->len) {
                 v = doc->work + at->span.start;
                 vn = at->span.end - at->span.start;
@@ -734,7 +734,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
             }
         }
         if (!has_type && c->type) {
-            const char *tn = a->type;
+            const char *tn = nfi_ann_type(doc, a);
             nfi_timex_in_set(&in, "type", tn, strlen(tn));
         }
         if (needs_tense(&in)) {

@@ -1013,13 +1013,13 @@ static nf_status collect(resolver *r)
     size_t upper = 0;
     for (size_t i = 0; i < doc->anns.len; i++)
         if (!(doc->anns.items[i].flags & NFI_ANN_REMOVED) &&
-            type_kind(r, &tc, doc->anns.items[i].type))
+            type_kind(r, &tc, nfi_ann_type(doc, &doc->anns.items[i])))
             upper++;
     if (!mentions_reserve(r, upper)) return NF_ERR_NOMEM;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
-        uint8_t kind = type_kind(r, &tc, a->type);
+        uint8_t kind = type_kind(r, &tc, nfi_ann_type(doc, a));
         if (!kind) continue;
         ann_attrs aa;
         ann_attrs_get(doc, a, &kc, &aa);
@@ -1033,9 +1033,9 @@ static nf_status collect(resolver *r)
         bool from_guess = candidate && type;
         nf_span sp = nfi_ann_span(doc, a);
         const nfi_attr *at = aa.v[AA_NAME];
-        if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
+        if (at && at->span.start != NFI_NONE && at->span.end <= doc->len &&
             at->span.start < at->span.end)
-            sp = at->span;
+            sp = nfi_attr_span(at);
         if (sp.start == NF_UNSET || sp.end > doc->len || sp.start >= sp.end) continue;
         if (sp.start != last_raw.start || sp.end != last_raw.end) {
             last_raw = sp;
@@ -1069,9 +1069,9 @@ static nf_status collect(resolver *r)
         /* a role that ends in a modifier was no title: "the new U.S. ..." */
         nf_span role = {NF_UNSET, NF_UNSET};
         at = aa.v[AA_ROLE];
-        if (at && at->span.start != NF_UNSET && at->span.end <= doc->len &&
+        if (at && at->span.start != NFI_NONE && at->span.end <= doc->len &&
             at->span.start < at->span.end) {
-            role = trim_span(r->text, at->span, &r->cfg->role_determiners, false);
+            role = trim_span(r->text, nfi_attr_span(at), &r->cfg->role_determiners, false);
             size_t w = role.end;
             while (role.start != NF_UNSET && w > role.start &&
                    !is_space((unsigned char)r->text[w - 1]))

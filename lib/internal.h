@@ -251,27 +251,43 @@ size_t nfi_utf8_count(const char *s, size_t n);
 
 /* ------------------------------------------------------------ annotations */
 
-/* One attribute of an annotation: a string value and/or a span (from a
- * capture). Keys and values point into the rules or the doc arena. */
+/* A byte span in 32 bits (a document's text is below 4 GiB). */
+typedef struct nfi_tspan {
+    uint32_t start, end;
+} nfi_tspan;
+
+/* One attribute of an annotation: a string value or a span (from a
+ * capture). Keys and values point into the rules or the doc arena. 24
+ * bytes: a large document has about one per three tokens. */
 typedef struct nfi_attr {
     const char *key;
     const char *value; /* NULL when only a span */
-    nf_span span;      /* NF_UNSET when only a value */
+    nfi_tspan span;    /* {NFI_NONE, NFI_NONE} when only a value: nfi_attr_span */
 } nfi_attr;
+
+/* An attribute's span as an nf_span: {NF_UNSET, NF_UNSET} when it has none. */
+static inline nf_span nfi_attr_span(const nfi_attr *at)
+{
+    nf_span sp = {NF_UNSET, NF_UNSET};
+    if (at->span.start != NFI_NONE) {
+        sp.start = at->span.start;
+        sp.end = at->span.end;
+    }
+    return sp;
+}
 
 #define NFI_ANN_REMOVED 0x0001u
 
 /* What a rule found: a typed token range. Written by the rule engine,
- * read by later phases, structure and the resolvers. Kept small (40
+ * read by later phases, structure and the resolvers. Kept small (32
  * bytes): a large document has about one per four tokens, so what can be
  * looked up is not stored: the byte span comes from the tokens
- * (nfi_ann_span), the rule's name, phase and priority from the rule. */
+ * (nfi_ann_span), the type's name from the rules' table (nfi_ann_type),
+ * the rule's name, phase and priority from the rule. */
 struct nfi_rule;
 typedef struct nfi_ann {
-    const char *type;  /* type name, interned in the rules: compare pointers
-                          from nfi_rules_type(), or strcmp */
     const struct nfi_rule *rule; /* the rule that made it (nfi_ann_rule_name) */
-    uint32_t type_id;  /* the same, as an id in the rules' type table */
+    uint32_t type_id;  /* its type, an id in the rules' type table */
     uint32_t flags;    /* NFI_ANN_* */
     uint32_t tok_start; /* token range [tok_start, tok_end), never empty */
     uint32_t tok_end;
@@ -289,9 +305,6 @@ typedef struct nfi_ann {
  * same block (nfi_tokens_publish) when a caller first asks for it
  * (nfi_doc_public_tokens): until then the document holds its tokens in half
  * the room. */
-typedef struct nfi_tspan {
-    uint32_t start, end;
-} nfi_tspan;
 typedef struct nfi_token {
     nfi_tspan span;
     uint32_t norm, shape; /* form ids: nf_doc_form */
@@ -348,6 +361,9 @@ struct nf_doc {
 
     NFI_VEC(nfi_ann) anns;
     NFI_VEC(nfi_attr) attrs;
+    /* the names of the annotations' type ids (nfi_ann_type): the rules'
+     * type table, set by nf_extract for as long as anns are there */
+    const char *const *type_names;
     uint64_t max_results;
 
     /* structure */
@@ -373,6 +389,12 @@ struct nf_doc {
 
 /* Adds a warning message to the document (copied). */
 void nfi_doc_warn(nf_doc *doc, const char *fmt, ...) NFI_PRINTF(2, 3);
+/* An annotation's type name, interned in the rules: compare pointers from
+ * nfi_rules_type(), or strcmp. */
+static inline const char *nfi_ann_type(const nf_doc *doc, const nfi_ann *a)
+{
+    return doc->type_names[a->type_id];
+}
 /* Bytes of an annotation: its first token's start to its last token's end. */
 static inline nf_span nfi_ann_span(const nf_doc *doc, const nfi_ann *a)
 {

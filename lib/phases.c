@@ -142,7 +142,7 @@ static bool capkey(const nfi_run *run, const nfi_rule *ru, uint32_t cap, uint32_
                 const char *v = nfi_lex_entry_attr(r, ents[k], key);
                 if (v) {
                     out->value = v;
-                    out->span.start = out->span.end = NF_UNSET;
+                    out->span.start = out->span.end = NFI_NONE;
                     return true;
                 }
             }
@@ -183,7 +183,7 @@ static nf_status emit_ann(nfi_run *run, const nfi_found *m, nf_error *err)
     uint32_t astart = (uint32_t)doc->attrs.len, acount = 0;
     for (uint32_t i = 0; i < ru->nattrs; i++) {
         const nfi_emit_attr *ea = &ru->attrs[i];
-        nfi_attr at = {ea->key, NULL, {NF_UNSET, NF_UNSET}};
+        nfi_attr at = {ea->key, NULL, {NFI_NONE, NFI_NONE}};
         bool have = false;
         if (ea->kind == NFI_ATTR_LITERAL) {
             at.value = ea->value;
@@ -193,7 +193,8 @@ static nf_status emit_ann(nfi_run *run, const nfi_found *m, nf_error *err)
             uint32_t cs = caps[2 * ea->cap], ce = caps[2 * ea->cap + 1];
             if (cs != NFI_NONE && ce != NFI_NONE && ce > cs) {
                 if (ea->kind == NFI_ATTR_CAPTURE) {
-                    at.span = tok_span(doc, cs, ce);
+                    at.span.start = doc->tokens.items[cs].span.start;
+                    at.span.end = doc->tokens.items[ce - 1].span.end;
                     have = true;
                 } else {
                     have = capkey(run, ru, ea->cap, cs, ce, ea->subkey, &at);
@@ -204,8 +205,8 @@ static nf_status emit_ann(nfi_run *run, const nfi_found *m, nf_error *err)
             const size_t *bc = nfi_ws_bcaps(run->ws, m->bcap);
             size_t bs = bc[2 * ea->cap], be = bc[2 * ea->cap + 1];
             if (bs != NF_UNSET && be != NF_UNSET) {
-                at.span.start = bs;
-                at.span.end = be;
+                at.span.start = (uint32_t)bs;
+                at.span.end = (uint32_t)be;
                 have = true;
             }
         }
@@ -217,7 +218,6 @@ static nf_status emit_ann(nfi_run *run, const nfi_found *m, nf_error *err)
     }
     nfi_ann *a = nfi_vec_push(&doc->anns);
     if (!a) return NF_ERR_NOMEM;
-    a->type = r->types.items[ru->emit];
     a->type_id = ru->emit;
     a->rule = ru;
     a->tok_start = m->start;
@@ -235,7 +235,7 @@ const char *nfi_ann_phase_name(const nf_rules *rules, const nfi_ann *a)
 }
 
 /* Remove/retag of rule ru on annotation a when it overlaps m. */
-static void edit_ann(const nfi_run *run, const nfi_rule *ru, const nfi_found *m, nfi_ann *a)
+static void edit_ann(const nfi_rule *ru, const nfi_found *m, nfi_ann *a)
 {
     if ((a->flags & NFI_ANN_REMOVED) || a->tok_end <= m->start || a->tok_start >= m->end) return;
     for (uint32_t k = 0; k < ru->nremove; k++)
@@ -244,7 +244,6 @@ static void edit_ann(const nfi_run *run, const nfi_rule *ru, const nfi_found *m,
     for (uint32_t k = 0; k < ru->nretag; k++)
         if (a->type_id == ru->retag_from[k]) {
             a->type_id = ru->retag_to[k];
-            a->type = run->r->types.items[a->type_id];
             break;
         }
 }
@@ -261,10 +260,10 @@ static void apply_edits(nfi_run *run, const nfi_found *m, size_t nold)
     uint32_t lo = m->start >= run->ann_maxlen ? m->start - run->ann_maxlen + 1 : 0;
     if ((size_t)(m->end - lo) + (run->ann_first[m->end] - run->ann_first[lo]) < nold) {
         for (uint32_t a = run->ann_first[lo]; a < run->ann_first[m->end]; a++)
-            edit_ann(run, ru, m, &doc->anns.items[run->ann_list[a]]);
+            edit_ann(ru, m, &doc->anns.items[run->ann_list[a]]);
         return;
     }
-    for (size_t i = 0; i < nold; i++) edit_ann(run, ru, m, &doc->anns.items[i]);
+    for (size_t i = 0; i < nold; i++) edit_ann(ru, m, &doc->anns.items[i]);
 }
 
 /* Index of the visible annotations by start token. */
@@ -1049,7 +1048,7 @@ static void found_text(const nf_rules *r, uint32_t ri, const nf_doc *doc, nfi_en
             if (a->rule != ru || (a->flags & NFI_ANN_REMOVED)) continue;
             nf_span sp = nfi_ann_span(doc, a);
             int w = snprintf(buf + o, n - o, "%s\"%.*s\" (%s)", o ? ", " : "",
-                             (int)(sp.end - sp.start), doc->text + sp.start, a->type);
+                             (int)(sp.end - sp.start), doc->text + sp.start, nfi_ann_type(doc, a));
             if (w < 0) break;
             o += (size_t)w < n - o ? (size_t)w : n - o - 1;
         }

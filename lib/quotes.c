@@ -1640,7 +1640,7 @@ static void rule_cues(qctx *c)
     for (size_t i = 0; i < d->anns.len && !c->nomem; i++) {
         const nfi_ann *an = &d->anns.items[i];
         /* types are interned in the rules: a pointer comparison */
-        if ((an->flags & NFI_ANN_REMOVED) || an->type != type) continue;
+        if ((an->flags & NFI_ANN_REMOVED) || nfi_ann_type(d, an) != type) continue;
         /* its attributes cue, speaker, form and clause (the first of each
            name, as nfi_ann_attr finds it), in one pass */
         const nfi_attr *cue = NULL, *spk = NULL, *form = NULL, *clause = NULL;
@@ -1657,12 +1657,12 @@ static void rule_cues(qctx *c)
             }
             if (slot && !*slot) *slot = at;
         }
-        nf_span cs = cue && cue->span.start != NF_UNSET ? cue->span : nfi_ann_span(d, an);
+        nf_span cs = cue && cue->span.start != NFI_NONE ? nfi_attr_span(cue) : nfi_ann_span(d, an);
         rcue r;
         memset(&r, 0, sizeof r);
         if (!tok_range(c, cs.start, cs.end, &r.a, &r.b)) continue;
         r.sa = r.sb = r.a;
-        if (spk && spk->span.start != NF_UNSET &&
+        if (spk && spk->span.start != NFI_NONE &&
             !tok_range(c, spk->span.start, spk->span.end, &r.sa, &r.sb))
             r.sa = r.sb = r.a;
         r.type = CUE_VERB;

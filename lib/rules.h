@@ -52,9 +52,11 @@ const char *nfi_setting_item(const nfi_setting *s, size_t i);
 /* Convenience: the setting as a number, or dflt when absent or not numeric. */
 double nfi_rules_number(const nf_rules *rules, const char *key, double dflt);
 
-/* The interned type name equal to name (pointer-comparable with nfi_ann.type),
- * or NULL when no rule emits it. */
+/* The interned type name equal to name (pointer-comparable with
+ * nfi_ann_type), or NULL when no rule emits it. */
 const char *nfi_rules_type(const nf_rules *rules, const char *name);
+/* The type names by type id (what an annotation's type_id indexes). */
+const char *const *nfi_rules_type_names(const nf_rules *rules);
 
 /* Limits the workspace's regex calls use. */
 uint32_t nfi_rules_match_limit(const nf_rules *rules);

@@ -1568,4 +1568,6 @@ const char *nfi_rules_type(const nf_rules *rules, const char *name)
     return NULL;
 }
 
+const char *const *nfi_rules_type_names(const nf_rules *rules) { return rules->types.items; }
+
 uint32_t nfi_rules_match_limit(const nf_rules *rules) { return rules ? rules->match_limit : 0; }

@@ -6,6 +6,7 @@
 #include "harness.h"
 #include "internal.h"
 #include "engine.h"
+#include "fixture_anns.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -81,7 +82,7 @@ static nfi_ann *add_ann(nf_doc *doc, const char *type, const char *what, size_t 
     nfi_ann *a = nfi_vec_push(&doc->anns);
     nfi_rule *ru = nfi_arena_alloc(&doc->arena, sizeof *ru); /* its own: a test sets its priority */
     ru->name = "test_rule";
-    a->type = type;
+    a->type_id = fixture_type_id(doc, type);
     a->rule = ru;
     a->tok_start = (uint32_t)nfi_doc_token_at(doc, s);
     a->tok_end = (uint32_t)nfi_doc_token_at(doc, e);
@@ -101,10 +102,10 @@ static nfi_ann *add_ann(nf_doc *doc, const char *type, const char *what, size_t 
             tmp[vn - 1] = '\0';
             const char *hit = strstr(doc->text + s, tmp);
             at->value = NULL;
-            at->span = (nf_span){(size_t)(hit - doc->text), (size_t)(hit - doc->text) + vn - 1};
+            at->span = (nfi_tspan){(uint32_t)(hit - doc->text), (uint32_t)(hit - doc->text + vn - 1)};
         } else {
             at->value = nfi_arena_strndup(&doc->arena, v, vn);
-            at->span = (nf_span){NF_UNSET, NF_UNSET};
+            at->span = (nfi_tspan){NFI_NONE, NFI_NONE};
         }
         a->attr_count++;
         q = semi ? semi + 1 : NULL;

@@ -8,6 +8,7 @@
 #include "harness.h"
 #include "internal.h"
 #include "engine.h"
+#include "fixture_anns.h"
 
 typedef struct ent_fixture {
     nf_rules *rules;
@@ -63,7 +64,7 @@ static size_t ann(ent_fixture *f, const char *type, const char *needle, int nth,
     ru->name = "test.rule";
     ru->priority = prio;
     nf_span sp = find_span(f, needle, nth);
-    a->type = type;
+    a->type_id = fixture_type_id(f->doc, type);
     a->rule = ru;
     a->tok_start = (uint32_t)nfi_doc_token_at(f->doc, sp.start);
     a->tok_end = (uint32_t)nfi_doc_token_at(f->doc, sp.end);
@@ -79,8 +80,11 @@ static void attr(ent_fixture *f, size_t i, const char *key, const char *value, c
     if (!at) return;
     at->key = key;
     at->value = value;
-    at->span.start = at->span.end = NF_UNSET;
-    if (needle) at->span = find_span(f, needle, nth);
+    at->span.start = at->span.end = NFI_NONE;
+    if (needle) {
+        nf_span sp = find_span(f, needle, nth);
+        at->span = (nfi_tspan){(uint32_t)sp.start, (uint32_t)sp.end};
+    }
     f->doc->anns.items[i].attr_count++;
 }
 

@@ -50,9 +50,9 @@ static const char *anns(const nf_doc *d, const char *type, char *buf, size_t n)
     for (size_t i = 0; d && i < d->anns.len; i++) {
         const nfi_ann *a = &d->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
-        if (type && strcmp(a->type, type) != 0) continue;
+        if (type && strcmp(nfi_ann_type(d, a), type) != 0) continue;
         nf_span sp = nfi_ann_span(d, a);
-        int w = snprintf(buf + o, n - o, "%s%s:%.*s", o ? "|" : "", a->type,
+        int w = snprintf(buf + o, n - o, "%s%s:%.*s", o ? "|" : "", nfi_ann_type(d, a),
                          (int)(sp.end - sp.start), d->text + sp.start);
         if (w < 0 || (size_t)w >= n - o) break;
         o += (size_t)w;
@@ -63,7 +63,7 @@ static const char *anns(const nf_doc *d, const char *type, char *buf, size_t n)
 static const nfi_ann *first_ann(const nf_doc *d, const char *type)
 {
     for (size_t i = 0; d && i < d->anns.len; i++)
-        if (!(d->anns.items[i].flags & NFI_ANN_REMOVED) && strcmp(d->anns.items[i].type, type) == 0)
+        if (!(d->anns.items[i].flags & NFI_ANN_REMOVED) && strcmp(nfi_ann_type(d, &d->anns.items[i]), type) == 0)
             return &d->anns.items[i];
     return NULL;
 }
@@ -134,7 +134,7 @@ NF_TEST(rules_pattern_quantifiers_alternatives_captures)
     NF_CHECK_EQ_STR(attr(d, a, "who", b2, sizeof b2), "Mara Oskel Venn");
     NF_CHECK_EQ_STR(attr(d, a, "src", b2, sizeof b2), "literal");
     NF_CHECK_EQ_STR(a ? nfi_ann_rule_name(a) : "", "title_run");
-    NF_CHECK(a && a->type == nfi_rules_type(r, "SAYS"));
+    NF_CHECK(a && nfi_ann_type(d, a) == nfi_rules_type(r, "SAYS"));
     nf_doc_free(d);
     /* one capitalised word is too few for {2,3} */
     d = run(r, "then Mara said no");
@@ -1320,8 +1320,8 @@ NF_TEST(rules_public_annotations_made_on_first_use)
         nf_span s = nfi_ann_span(raw, a);
         bad += !p || p->span.start != s.start || p->span.end != s.end ||
                p->first_token != a->tok_start || p->token_count != a->tok_end - a->tok_start ||
-               !same_name(p->type, a->type) || !same_name(p->rule, nfi_ann_rule_name(a)) ||
-               !same_name(p->phase, nfi_ann_phase_name(r, a)) || p->type == a->type;
+               !same_name(p->type, nfi_ann_type(raw, a)) || !same_name(p->rule, nfi_ann_rule_name(a)) ||
+               !same_name(p->phase, nfi_ann_phase_name(r, a)) || p->type == nfi_ann_type(raw, a);
     }
     NF_CHECK(live > 50);
     NF_CHECK_EQ_INT(bad, 0);
@@ -1365,7 +1365,7 @@ static const char *windowed(const nf_rules *r, const char *text, size_t window, 
         const nfi_ann *a = &d->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
         nf_span sp = nfi_ann_span(d, a);
-        o2 += (size_t)snprintf(buf + o2, n - o2, "%s%s:%.*s{", o2 ? "|" : "", a->type,
+        o2 += (size_t)snprintf(buf + o2, n - o2, "%s%s:%.*s{", o2 ? "|" : "", nfi_ann_type(d, a),
                                (int)(sp.end - sp.start), d->text + sp.start);
         for (uint32_t k = 0; k < a->attr_count && o2 < n; k++) {
             const nfi_attr *at = &d->attrs.items[a->attr_start + k];
