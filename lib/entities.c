@@ -57,6 +57,14 @@ static inline size_t ptr_slot(const void *p, unsigned bits)
 
 /* ------------------------------------------------------------ settings */
 
+/* A list of words looked up case-folded (word_in), with the first bytes
+ * of its words as bits: most words of the text are none, and their
+ * first byte says so without a look-up. */
+typedef struct word_set {
+    nfi_strtab words;
+    uint64_t first[4];
+} word_set;
+
 typedef struct ent_cfg {
     const nf_rules *rules;
     int fuzzy_len1, fuzzy_len2; /* shortest word length for edit distance 1, 2 */
@@ -69,8 +77,8 @@ typedef struct ent_cfg {
     bool acronym_type[ENT_NTYPES];
     nfi_strtab function_words; /* lower-case words that are not initials */
     uint64_t fw_first[4];      /* the first bytes of the function words, as bits */
-    nfi_strtab determiners;    /* leading words stripped from spans */
-    nfi_strtab role_determiners;
+    word_set determiners;      /* leading words stripped from spans */
+    word_set role_determiners;
     nfi_strtab legal_suffixes; /* "inc", "corp", "ltd" */
     nfi_strtab candidate_types; /* annotation types of untyped name candidates */
     nfi_strtab role_modifiers;  /* words that cannot end a role ("new", "former") */
@@ -119,6 +127,20 @@ static bool cfg_words(ent_cfg *c, nfi_strtab *t, nfi_arena *a, const char *key,
     }
     for (size_t i = 0; dflt && dflt[i]; i++)
         if (nfi_strtab_intern(t, dflt[i], strlen(dflt[i])) == NFI_NONE) return false;
+    return true;
+}
+
+/* cfg_words for a word_set. */
+static bool cfg_word_set(ent_cfg *c, word_set *w, nfi_arena *a, const char *key,
+                         const char *const *dflt)
+{
+    memset(w->first, 0, sizeof w->first);
+    if (!cfg_words(c, &w->words, a, key, dflt)) return false;
+    for (uint32_t i = 0; i < w->words.count; i++) {
+        if (!w->words.lens[i]) continue;
+        unsigned char f = (unsigned char)w->words.strs[i][0];
+        w->first[f >> 6] |= 1ull << (f & 63);
+    }
     return true;
 }
 
@@ -179,8 +201,8 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
         unsigned char f = (unsigned char)c->function_words.strs[i][0];
         c->fw_first[f >> 6] |= 1ull << (f & 63);
     }
-    if (!cfg_words(c, &c->determiners, a, "entities.strip_leading", det)) return false;
-    if (!cfg_words(c, &c->role_determiners, a, "entities.role_strip_leading", role_det))
+    if (!cfg_word_set(c, &c->determiners, a, "entities.strip_leading", det) ||
+        !cfg_word_set(c, &c->role_determiners, a, "entities.role_strip_leading", role_det))
         return false;
     if (!cfg_words(c, &c->legal_suffixes, a, "entities.legal_suffixes", legal)) return false;
     static const char *const cand[] = {"NAME", NULL};
@@ -230,8 +252,8 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
 static void cfg_free(ent_cfg *c)
 {
     nfi_strtab_free(&c->function_words);
-    nfi_strtab_free(&c->determiners);
-    nfi_strtab_free(&c->role_determiners);
+    nfi_strtab_free(&c->determiners.words);
+    nfi_strtab_free(&c->role_determiners.words);
     nfi_strtab_free(&c->legal_suffixes);
     nfi_strtab_free(&c->candidate_types);
     nfi_strtab_free(&c->role_modifiers);
@@ -286,6 +308,16 @@ static bool word_in(const nfi_strtab *t, const char *s, size_t n)
         buf[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
     }
     return nfi_strtab_find(t, buf, n) != NFI_NONE;
+}
+
+/* word_in(w's words), told by the first byte when it can. */
+static bool in_word_set(const word_set *w, const char *s, size_t n)
+{
+    if (!n) return false;
+    unsigned char f = (unsigned char)s[0];
+    if ((unsigned)(f - 'A') < 26u) f = (unsigned char)(f + 32);
+    if (!(w->first[f >> 6] >> (f & 63) & 1)) return false;
+    return word_in(&w->words, s, n);
 }
 
 /* Whether the word s[0,n) of a key (case-folded already) is a function
@@ -360,8 +392,19 @@ static size_t trim_tail(const char *text, size_t s, size_t e, bool possessive)
 /* Trims a span: white space, quote marks and edge punctuation on both
  * sides, leading words of dets, a trailing possessive (see trim_tail).
  * Returns an unset span when nothing is left. */
-static nf_span trim_span(const char *text, nf_span sp, const nfi_strtab *dets, bool possessive)
+static nf_span trim_span(const char *text, nf_span sp, const word_set *dets, bool possessive)
 {
+    /* the common case, a name from a capital to a letter other than s:
+       nothing to trim at its end, and at its start only a determiner,
+       which begins with another letter */
+    if (sp.start < sp.end) {
+        unsigned char first = (unsigned char)text[sp.start], last = (unsigned char)text[sp.end - 1];
+        unsigned char folded = (unsigned char)(first + 32);
+        if ((unsigned)(first - 'A') < 26u && !(dets->first[folded >> 6] >> (folded & 63) & 1) &&
+            (((unsigned)(last - 'a') < 26u && last != 's') ||
+             ((unsigned)(last - 'A') < 26u && last != 'S')))
+            return sp;
+    }
     size_t s = sp.start, e = trim_tail(text, sp.start, sp.end, possessive);
     for (int round = 0; round < 3; round++) {
         for (;;) {
@@ -379,9 +422,9 @@ static nf_span trim_span(const char *text, nf_span sp, const nfi_strtab *dets, b
         }
         /* a leading determiner followed by white space (a first word
            longer than every determiner is none: its end is not needed) */
-        size_t w = s, wmax = s + dets->maxlen + 1;
+        size_t w = s, wmax = s + dets->words.maxlen + 1;
         while (w < e && w < wmax && !is_space((unsigned char)text[w])) w++;
-        if (w < e && word_in(dets, text + s, w - s)) {
+        if (w < e && in_word_set(dets, text + s, w - s)) {
             s = w;
             continue;
         }
@@ -390,7 +433,7 @@ static nf_span trim_span(const char *text, nf_span sp, const nfi_strtab *dets, b
     /* trim_tail stops where none of its rules applies, so it only needs
        another pass when the start moved (its bound) */
     if (s != sp.start) e = trim_tail(text, s, e, possessive);
-    if (s < e && word_in(dets, text + s, e - s)) s = e; /* a determiner alone */
+    if (s < e && in_word_set(dets, text + s, e - s)) s = e; /* a determiner alone */
     nf_span out = {s, e};
     if (s >= e) out.start = out.end = NF_UNSET;
     return out;
@@ -1671,7 +1714,8 @@ static bool first_compatible(const resolver *r, const mention *a, const mention 
 /* The first bytes of a full name's first name and surname: two names
  * whose tags differ are never one person (first_compatible and
  * fuzzy_same both want the same first bytes), so most pairs are told
- * apart without looking at the names. */
+ * apart without looking at the names. Only names of one tag are united,
+ * so the best name of a group keeps its tag through the merges. */
 static uint16_t name_tag(const resolver *r, const mention *m)
 {
     size_t len;
@@ -1681,11 +1725,8 @@ static uint16_t name_tag(const resolver *r, const mention *m)
 
 /* Full PERSON names with the same (or a near) surname and compatible first
  * names are one person. */
-static nf_status merge_full_names(resolver *r, uint32_t *list, size_t nlist)
+static void merge_full_names(resolver *r, const uint32_t *list, const uint16_t *tag, size_t nlist)
 {
-    uint16_t *tag = scratch_array(r, nlist, sizeof *tag, false);
-    if (!tag) return NF_ERR_NOMEM;
-    for (size_t i = 0; i < nlist; i++) tag[i] = name_tag(r, &r->m.items[r->best[list[i]]]);
     for (size_t i = 0; i < nlist; i++) {
         const mention *a = &r->m.items[r->best[list[i]]];
         size_t al;
@@ -1702,7 +1743,6 @@ static nf_status merge_full_names(resolver *r, uint32_t *list, size_t nlist)
                 unite(r, list[i], list[j]);
         }
     }
-    return NF_OK;
 }
 
 /* Adds the pair (key id in r->keys, group) to an index. */
@@ -1830,7 +1870,8 @@ typedef struct fuzzy_memo {
 } fuzzy_memo;
 
 static nf_status fuzzy_cands(resolver *r, fuzzy_memo *fz, const uint32_t *persons,
-                             size_t npersons, uint32_t key_id, cand_list *out)
+                             const uint16_t *tags, size_t npersons, uint32_t key_id,
+                             cand_list *out)
 {
     if (!fz->at) {
         size_t nk = r->keys.count ? r->keys.count : 1;
@@ -1845,11 +1886,12 @@ static nf_status fuzzy_cands(resolver *r, fuzzy_memo *fz, const uint32_t *person
         size_t at = fz->groups.len;
         size_t from = npersons > r->cfg->fuzzy_window ? npersons - r->cfg->fuzzy_window : 0;
         for (size_t k = from; k < npersons; k++) {
+            /* fuzzy_same wants the same first byte: most surnames fail here */
+            if ((tags[k] & 0xff) != (unsigned char)key[0]) continue;
             const mention *p = &r->m.items[r->best[persons[k]]];
             size_t ln;
             const char *lw = last_word(r, p, &ln);
-            /* fuzzy_same wants the same first byte: most surnames fail here */
-            if (lw[0] != key[0] || !fuzzy_same(r->cfg, key, keylen, lw, ln)) continue;
+            if (!fuzzy_same(r->cfg, key, keylen, lw, ln)) continue;
             uint32_t *slot = nfi_vec_push(&fz->groups);
             if (!slot) return NF_ERR_NOMEM;
             *slot = persons[k];
@@ -1869,6 +1911,7 @@ static nf_status merge_and_sweep(resolver *r)
 {
     nf_status st = NF_OK;
     uint32_t *persons = NULL;
+    uint16_t *tags = NULL; /* name_tag of the persons */
     size_t npersons = 0;
     /* the indexes are by key id in r->keys: a form of a long name that no
        mention has is never looked up, and is left out */
@@ -1891,7 +1934,13 @@ static nf_status merge_and_sweep(resolver *r)
         if (m->type != NF_ENT_PERSON || m->group == NFI_NONE || r->best[m->group] != i) continue;
         if (shape_of(r, m)->nwords >= 2) persons[npersons++] = m->group;
     }
-    if ((st = merge_full_names(r, persons, npersons)) != NF_OK) goto done;
+    tags = scratch_array(r, npersons, sizeof *tags, false);
+    if (!tags) {
+        st = NF_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < npersons; i++) tags[i] = name_tag(r, &r->m.items[r->best[persons[i]]]);
+    merge_full_names(r, persons, tags, npersons);
 
     /* indexes over the long names */
     for (uint32_t g = 0; g < r->ngroups; g++) {
@@ -1968,12 +2017,21 @@ static nf_status merge_and_sweep(resolver *r)
      * places the typed mentions, the second the untyped candidates */
     for (int pass = 0; pass < 2; pass++) {
     if (pass == 1) {
-        /* every name written, for candidates that repeat one */
+        /* every name written, for candidates that repeat one: a name's
+           mentions are mostly of one cluster, whose pair is added once */
+        uint32_t *last_root = scratch_array(r, r->keys.count, sizeof *last_root, false);
+        if (!last_root) {
+            st = NF_ERR_NOMEM;
+            goto done;
+        }
+        memset(last_root, 0xff, (r->keys.count ? r->keys.count : 1) * sizeof *last_root);
         for (size_t i = 0; i < r->m.len; i++) {
             const mention *m = &r->m.items[i];
             if (m->group == NFI_NONE || m->drop) continue;
-            if ((st = index_add_id(&plain, m->key_id, find(r, m->group))) != NF_OK)
-                goto done;
+            uint32_t root = find(r, m->group);
+            if (last_root[m->key_id] == root) continue;
+            last_root[m->key_id] = root;
+            if ((st = index_add_id(&plain, m->key_id, root)) != NF_OK) goto done;
         }
         if ((st = index_sort(&plain)) != NF_OK) goto done;
         memset(r->seen, 0, (r->ngroups ? r->ngroups : 1) * sizeof *r->seen);
@@ -2001,7 +2059,8 @@ static nf_status merge_and_sweep(resolver *r)
             (m->type == NF_ENT_PERSON || untyped)) {
             if ((st = cands_from_id(&cands, &surnames, m->key_id)) != NF_OK) goto done;
             if (!cands.g.len && r->cfg->fuzzy_type[NF_ENT_PERSON]) {
-                if ((st = fuzzy_cands(r, &fz, persons, npersons, m->key_id, &cands)) != NF_OK)
+                if ((st = fuzzy_cands(r, &fz, persons, tags, npersons, m->key_id, &cands)) !=
+                    NF_OK)
                     goto done;
             }
             how = 1;
