@@ -1584,6 +1584,8 @@ static int quality_of(const resolver *r, mention *m)
 /* Whether mention a makes a better canonical name than mention b. */
 static bool better(const resolver *r, mention *a, mention *b)
 {
+    /* the same bytes and type: all but the start are equal */
+    if (a->twin == b->twin && a->type == b->type) return a->span.start < b->span.start;
     if ((a->type == 0) != (b->type == 0)) return a->type != 0; /* typed before candidates */
     if (a->acronym != b->acronym) return !a->acronym;
     const key_shape *sa = shape_of(r, a), *sb = shape_of(r, b);
@@ -1641,7 +1643,9 @@ static const mention *best_of(resolver *r, uint32_t g) { return &r->m.items[r->b
 /* ------------------------------------------------------------ similarity */
 
 /* Optimal-string-alignment distance between the code points of a and b,
- * or max + 1 when it is larger than max. */
+ * or more than max when it is larger than max. Only the band of cells
+ * within max of the diagonal is computed (a cell outside it is more than
+ * max): inf stands for every value above max. */
 static int edit_distance(const char *a, size_t an, const char *b, size_t bn, int max)
 {
     uint32_t x[64], y[64];
@@ -1651,14 +1655,17 @@ static int edit_distance(const char *a, size_t an, const char *b, size_t bn, int
     i = 0;
     while (i < bn && ny < 64) y[ny++] = nfi_utf8_next(b, bn, &i);
     if (i < bn) return max + 1;
-    if ((nx > ny ? nx - ny : ny - nx) > (size_t)max) return max + 1;
+    size_t band = (size_t)max;
+    if ((nx > ny ? nx - ny : ny - nx) > band) return max + 1;
+    const int inf = max + 1;
     int d[3][65];
     int *pp = d[0], *prev = d[1], *cur = d[2];
-    for (size_t j = 0; j <= ny; j++) prev[j] = (int)j;
+    for (size_t j = 0; j <= ny; j++) prev[j] = j <= band ? (int)j : inf;
     for (size_t p = 1; p <= nx; p++) {
-        cur[0] = (int)p;
-        int rowmin = cur[0];
-        for (size_t j = 1; j <= ny; j++) {
+        size_t lo = p > band ? p - band : 1, hi = p + band < ny ? p + band : ny;
+        cur[lo - 1] = lo == 1 ? (int)p : inf; /* left of the band */
+        int rowmin = cur[lo - 1];
+        for (size_t j = lo; j <= hi; j++) {
             int cost = x[p - 1] == y[j - 1] ? 0 : 1;
             int v = prev[j] + 1;
             if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;
@@ -1669,6 +1676,7 @@ static int edit_distance(const char *a, size_t an, const char *b, size_t bn, int
             cur[j] = v;
             if (v < rowmin) rowmin = v;
         }
+        if (hi < ny) cur[hi + 1] = inf; /* right of the band, read by the next row */
         if (rowmin > max) return max + 1;
         int *t = pp;
         pp = prev;
