@@ -820,6 +820,7 @@ typedef struct blk {
     uint64_t hash;
     double score;
     bool body;
+    uint32_t stamp; /* its stamp's index in the stamps found (BF_STAMP) */
 } blk;
 
 /* The flags that depend only on how s[b,e) begins and ends: BF_BULLET,
@@ -1477,7 +1478,6 @@ static bool re_group(const regexes *r, int g, size_t b, size_t *gs, size_t *ge)
 /* ------------------------------------------------------------ stamps */
 
 typedef struct stamp {
-    bool found;
     size_t start, end;   /* span of the date (and time, zone) */
     size_t line_start;   /* the line's trimmed start */
     char value[40];
@@ -1742,7 +1742,6 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     }
     if (before + after > (int)c->stamp_max_words) return false;
     if ((k->flags & BF_SENT) && !st.label && after >= 3) return false;
-    st.found = true;
     *out = st;
     return true;
 }
@@ -2049,7 +2048,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     nf_status st = NF_OK;
     blk *bk = NULL;
     size_t nb = 0, cap = 0;
-    stamp *stamps = NULL;
+    NFI_VEC(stamp) stamps = {0}; /* the blocks' stamps that were found */
 
     /* 1. blocks: a wrapped prose paragraph is one block, else each line */
     for (size_t p = 0, li = 0; p < doc->paragraphs.len; p++) {
@@ -2132,17 +2131,20 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     if (!nb) goto done;
 
     /* 2. per-block evidence that needs patterns or the whole page */
-    stamps = malloc(nb * sizeof *stamps); /* only .found is read of a stamp not found */
-    if (!stamps) {
-        st = NF_ERR_NOMEM;
-        goto done;
-    }
     for (size_t i = 0; i < nb; i++) {
         blk *k = &bk[i];
-        stamps[i].found = false;
+        stamp found;
         /* a stamp has a year: four digits, which analyze would have seen */
-        if ((k->flags & BF_DIGITS) && find_stamp(&re, c, s, k->start, k->end, k, &stamps[i]))
+        if ((k->flags & BF_DIGITS) && find_stamp(&re, c, s, k->start, k->end, k, &found)) {
+            stamp *at = nfi_vec_push(&stamps);
+            if (!at) {
+                st = NF_ERR_NOMEM;
+                goto done;
+            }
+            *at = found;
+            k->stamp = (uint32_t)(stamps.len - 1);
             k->flags |= BF_STAMP;
+        }
         if (k->words <= 15 && phrase_count(s, k->start, k->start + (k->end - k->start < 8 ? k->end - k->start : 8), "by", 1) &&
             re_match(&re, re.byline, s, k->start, k->end))
             k->flags |= BF_BYLINE;
@@ -2377,8 +2379,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
     for (size_t i = 0; doc->meta.dateline.span.start == NF_UNSET && i < nb && i < 4 &&
                        (first_body == NF_UNSET || i < first_body);
          i++) {
-        if (!(bk[i].flags & BF_STAMP) || !stamps[i].found || stamps[i].start <= bk[i].start) continue;
-        size_t cs = bk[i].start, ce = rtrim(s, cs, stamps[i].start);
+        if (!(bk[i].flags & BF_STAMP) || stamps.items[bk[i].stamp].start <= bk[i].start) continue;
+        size_t cs = bk[i].start, ce = rtrim(s, cs, stamps.items[bk[i].stamp].start);
         const char *comma = memchr(s + cs, ',', ce - cs);
         size_t city_end = rtrim(s, cs, comma ? (size_t)(comma - s) : ce);
         int letters = 0, words = 1;
@@ -2400,16 +2402,17 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
         size_t best = NF_UNSET;
         int best_rank = 1 << 30;
         for (size_t i = 0; i < nb; i++) {
-            if (!stamps[i].found || bk[i].body) continue;
+            if (!(bk[i].flags & BF_STAMP) || bk[i].body) continue;
             int zone = (first_body == NF_UNSET || i < first_body) ? 0 : 1;
-            int rank = zone * 4 + (stamps[i].label == 2 ? 2 : stamps[i].label == 0 ? 1 : 0);
+            int label = stamps.items[bk[i].stamp].label;
+            int rank = zone * 4 + (label == 2 ? 2 : label == 0 ? 1 : 0);
             if (rank < best_rank) {
                 best_rank = rank;
                 best = i;
             }
         }
         if (best != NF_UNSET) {
-            stamp *sp = &stamps[best];
+            const stamp *sp = &stamps.items[bk[best].stamp];
             doc->meta.published.span = mkspan(sp->start, sp->end);
             doc->meta.published.value = nfi_arena_strdup(&doc->arena, sp->value);
             if (sp->src_start != NF_UNSET && doc->meta.source.span.start == NF_UNSET)
@@ -2612,6 +2615,6 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
 
 done:
     free(bk);
-    free(stamps);
+    nfi_vec_free(&stamps);
     return st;
 }
