@@ -214,6 +214,9 @@ typedef struct nfi_prog {
     uint64_t req_wbits[4];
     bool req_words_exact;
     uint64_t req_lexmask;
+    /* how many tokens a match takes before the token where it runs one of
+     * req_pcs: at least req_min, at most req_max (NFI_NONE: no bound) */
+    uint32_t req_min, req_max;
     nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 
@@ -302,6 +305,10 @@ typedef struct nfi_phase {
     /* by annotation type at the start */
     uint32_t *type_ids, *type_start, *type_count, ntypes;
     uint32_t *lists;
+    /* rules tried from their required tokens (phases.c run_hit_rules)
+     * instead of at every token their broad first test passes: they are in
+     * none of the lists above */
+    uint32_t *hit_rules, nhit;
 } nfi_phase;
 
 typedef struct nfi_re_first {

@@ -1688,6 +1688,79 @@ static int req_rank(const nfi_prog *p, const nfi_inst *in)
     return c->fwant & rare ? 1 : 0;
 }
 
+/* a + b, or NFI_NONE (no bound) when either is or the sum would reach it */
+static uint32_t add_bound(uint32_t a, uint32_t b)
+{
+    return a == NFI_NONE || b == NFI_NONE || b >= NFI_NONE - a ? NFI_NONE : a + b;
+}
+
+/* Sets p->req_min / req_max: the fewest and the most tokens taken before
+ * one of p->req_pcs runs, over every path from the start (Bellman-Ford
+ * over the program; a path round a loop that takes tokens has no bound). */
+static nf_status required_reach(const nf_rules *r, nfi_prog *p)
+{
+    p->req_min = 0;
+    p->req_max = NFI_NONE;
+    if (!p->req_n) return NF_OK;
+    size_t len = p->len;
+    uint32_t *lo = malloc(len * sizeof *lo), *hi = malloc(len * sizeof *hi);
+    if (!lo || !hi) {
+        free(lo);
+        free(hi);
+        return NF_ERR_NOMEM;
+    }
+    /* unreached: lo NFI_NONE, hi 0 (hi is read only where lo is set) */
+    for (size_t i = 0; i < len; i++) lo[i] = NFI_NONE, hi[i] = 0;
+    lo[0] = 0;
+    /* len passes settle every bound a path without a repeated instruction
+     * gives; a bound that still grows after them lies on or past a loop
+     * that takes tokens, and so has none */
+    for (size_t pass = 0; pass < 2 * len + 1; pass++) {
+        bool changed = false;
+        for (uint32_t pc = 0; pc < len; pc++) {
+            if (lo[pc] == NFI_NONE) continue;
+            const nfi_inst *in = &p->code[pc];
+            uint32_t to[2], n = 0, wmin = 0, wmax = 0;
+            switch (in->op) {
+            case NFI_OP_MATCH: continue;
+            case NFI_OP_SPLIT: to[n++] = in->x; to[n++] = in->y; break;
+            case NFI_OP_JMP: to[n++] = in->x; break;
+            case NFI_OP_SAVE: to[n++] = pc + 1; break;
+            case NFI_OP_TEST: to[n++] = pc + 1; wmin = wmax = 1; break;
+            case NFI_OP_LEX:
+                to[n++] = pc + 1;
+                wmin = 1;
+                wmax = in->x < r->lexicons.len ? r->lexicons.items[in->x]->max_tokens : NFI_NONE;
+                break;
+            default: to[n++] = pc + 1; wmin = 1; wmax = NFI_NONE; break; /* an annotation */
+            }
+            for (uint32_t k = 0; k < n; k++) {
+                uint32_t t = to[k];
+                if (t >= len) continue;
+                uint32_t a = add_bound(lo[pc], wmin), b = add_bound(hi[pc], wmax);
+                if (a < lo[t]) lo[t] = a, changed = true;
+                if (b > hi[t]) { /* past len passes it grows only round a loop */
+                    hi[t] = pass >= len ? NFI_NONE : b;
+                    changed = true;
+                }
+            }
+        }
+        if (!changed) break;
+    }
+    uint32_t mn = NFI_NONE, mx = 0;
+    for (uint32_t k = 0; k < p->req_n; k++) {
+        uint32_t pc = p->req_pcs[k];
+        if (lo[pc] == NFI_NONE) continue; /* unreached */
+        if (lo[pc] < mn) mn = lo[pc];
+        if (hi[pc] > mx) mx = hi[pc];
+    }
+    p->req_min = mn == NFI_NONE ? 0 : mn;
+    p->req_max = mx;
+    free(lo);
+    free(hi);
+    return NF_OK;
+}
+
 /* Sets p->req_pcs (see engine.h). The candidate cuts are each consuming
  * instruction alone and the consuming instructions an alternation (a
  * SPLIT) leads to; the chosen one has the best rank of its weakest member,
@@ -1752,6 +1825,7 @@ static nf_status required_instructions(nf_rules *r, nfi_prog *p)
             p->req_n = (uint32_t)nbest;
         }
     }
+    if (st == NF_OK) st = required_reach(r, p);
     free(seen);
     free(cut);
     free(stack);
@@ -2070,6 +2144,66 @@ static nf_status index_required_slots(nf_rules *r)
     return st;
 }
 
+/* Drops from list[0, *n) the rules marked in out. */
+static void drop_rules(uint32_t *list, uint32_t *n, const uint8_t *out)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < *n; i++)
+        if (!out[list[i]]) list[kept++] = list[i];
+    *n = kept;
+}
+
+/* Whether rule ru is better tried from its required tokens than at every
+ * token its first test passes: a token rule whose required tokens are
+ * indexed per document, with no prefilter word (which already picks its
+ * starts); keyed (marked in keyed) by no word or lexicon of its first
+ * token, which pick starts as well. */
+static bool tried_by_hit(const nf_rules *r, const nfi_rule *ru, const uint8_t *keyed)
+{
+    const nfi_prog *p = ru->prog;
+    return !ru->re && p && p->req_n && r->req_indexed[p->req_slot] && !p->pf_n &&
+           !keyed[ru->index];
+}
+
+/* Sets each phase's hit_rules (engine.h) and takes them out of its other
+ * lists. */
+static nf_status hit_rules(nf_rules *r)
+{
+    uint8_t *keyed = malloc(r->rules.len + 1), *hit = malloc(r->rules.len + 1);
+    nf_status st = keyed && hit ? NF_OK : NF_ERR_NOMEM;
+    for (size_t ph = 0; ph < r->phases.len && st == NF_OK; ph++) {
+        nfi_phase *P = &r->phases.items[ph];
+        memset(keyed, 0, r->rules.len + 1);
+        memset(hit, 0, r->rules.len + 1);
+        for (uint32_t h = 0; h < P->word_slots; h++)
+            for (uint32_t k = 0; P->word_keys[h] && k < P->word_count[h]; k++)
+                keyed[P->lists[P->word_start[h] + k]] = 1;
+        for (uint32_t l = 0; l < P->nlex; l++)
+            for (uint32_t k = 0; k < P->lex_count[l]; k++) keyed[P->lists[P->lex_start[l] + k]] = 1;
+        uint32_t n = 0;
+        for (size_t i = 0; i < r->rules.len; i++) {
+            const nfi_rule *ru = &r->rules.items[i];
+            if (ru->phase == ph && tried_by_hit(r, ru, keyed)) hit[i] = 1, n++;
+        }
+        P->nhit = 0;
+        P->hit_rules = nfi_arena_alloc(&r->arena, (n + 1) * sizeof *P->hit_rules);
+        if (!P->hit_rules) {
+            st = NF_ERR_NOMEM;
+            break;
+        }
+        for (size_t i = 0; i < r->rules.len; i++)
+            if (hit[i]) P->hit_rules[P->nhit++] = (uint32_t)i;
+        drop_rules(P->any_rules, &P->nany, hit);
+        for (uint32_t g = 0; g < P->ngroups; g++)
+            drop_rules(P->lists + P->grp_start[g], &P->grp_count[g], hit);
+        for (uint32_t k = 0; k < P->ntypes; k++)
+            drop_rules(P->lists + P->type_start[k], &P->type_count[k], hit);
+    }
+    free(keyed);
+    free(hit);
+    return st;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -2184,6 +2318,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
     nfi_arena_free(&tmp);
     if (st == NF_OK) share_required_slots(r);
     if (st == NF_OK) st = index_required_slots(r);
+    if (st == NF_OK) st = hit_rules(r);
     if (st == NF_OK) st = group_features(r);
     if (st == NF_OK) st = nfi_lex_vocab_masks(r);
     return st;

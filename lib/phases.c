@@ -705,6 +705,20 @@ static const uint32_t *class_candidates(nfi_run *run, const nfi_phase *P, uint32
     return *at == NFI_NONE ? NULL : run->memo_pool + *at - 1;
 }
 
+/* Runs the matcher for rule ri at token s and adds the match (for a regex
+ * rule, its anchor's match, then the regex). */
+static nf_status match_rule(nfi_run *run, uint32_t ri, uint32_t s)
+{
+    nfi_match m;
+    if (!nfi_match_at(run, ri, s, &m)) return NF_OK;
+    if (run->r->rules.items[ri].re) { /* m matched the anchor: now the regex */
+        bool ok;
+        nf_status st = nfi_match_regex_at(run, ri, s, &m, &ok);
+        if (st != NF_OK || !ok) return st;
+    }
+    return add_match(run, &m);
+}
+
 /* Tries rule ri at token s: the checks that rule it out cheaply, then the
  * matcher; adds the match. */
 static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
@@ -727,14 +741,42 @@ static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
         if (pg->req_n && !required_ahead(run, pg, s, limit)) return NF_OK;
         if ((pg->any_first || pg->fs_check) && !first_steps_ok(run, pg, s, limit)) return NF_OK;
     }
-    nfi_match m;
-    if (!nfi_match_at(run, ri, s, &m)) return NF_OK;
-    if (ru->re) { /* m matched the anchor: now the regex */
-        bool ok;
-        nf_status st = nfi_match_regex_at(run, ri, s, &m, &ok);
-        if (st != NF_OK || !ok) return st;
+    return match_rule(run, ri, s);
+}
+
+/* Tries hit rule ri (nfi_phase.hit_rules) at the starts from which a match
+ * can reach one of its required tokens: for a token h of its look-ahead
+ * slot's list that passes a required instruction, the starts from h -
+ * req_max to h - req_min in h's sentence (unless the rule crosses
+ * sentences) and within max_tokens of h. Every match runs a required
+ * instruction req_min to req_max tokens after its start, at a token that
+ * passes it, so no other start can match; each start is tried once, in
+ * order. */
+static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
+{
+    const nfi_rule *ru = &run->r->rules.items[ri];
+    const nfi_prog *pg = ru->prog;
+    const nfi_u32vec *hits = &run->req_lists[pg->req_slot];
+    uint32_t back = ru->max_tokens - 1; /* the furthest start before h */
+    if (pg->req_max < back) back = pg->req_max;
+    uint32_t next = 0; /* the first start not tried yet */
+    for (size_t c = 0; c < hits->len; c++) {
+        uint32_t h = hits->items[c];
+        if (h < pg->req_min || h - pg->req_min < next) continue;
+        uint32_t last = h - pg->req_min, s = h >= back ? h - back : 0;
+        if (s < next) s = next;
+        if (!required_at(run, pg, h)) continue;
+        next = last + 1;
+        if (!ru->cross_sentences)
+            while (s <= last && run->sent_end[s] <= h) s++; /* in an earlier sentence */
+        for (; s <= last; s++) {
+            if ((pg->any_first || pg->fs_check) && !first_steps_ok(run, pg, s, match_limit(run, ru, s)))
+                continue;
+            nf_status st = match_rule(run, ri, s);
+            if (st != NF_OK) return st;
+        }
     }
-    return add_match(run, &m);
+    return NF_OK;
 }
 
 static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
@@ -792,6 +834,8 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             if ((st = try_rule(run, list[i], s)) != NF_OK) return st;
         }
     }
+    for (uint32_t k = 0; k < P->nhit; k++)
+        if ((st = run_hit_rule(run, P->hit_rules[k])) != NF_OK) return st;
     /* resolve */
     size_t nm = fl->items.len;
     if (!nm) return NF_OK;
