@@ -215,8 +215,11 @@ typedef struct nfi_prog {
     bool req_words_exact;
     uint64_t req_lexmask;
     /* how many tokens a match takes before the token where it runs one of
-     * req_pcs: at least req_min, at most req_max (NFI_NONE: no bound) */
-    uint32_t req_min, req_max;
+     * req_pcs: at least req_min; at most req_max (NFI_NONE: no bound) when
+     * each annotation on the way is one token, and (ann_max - 1) more for
+     * each of at most req_anns annotations when ann_max is the longest
+     * annotation of the document (known per phase) */
+    uint32_t req_min, req_max, req_anns;
     nfi_ctest *ct; /* per test: the same test as a conjunction (see ok) */
 } nfi_prog;
 

@@ -1669,17 +1669,30 @@ static bool match_reachable_without(const nfi_prog *p, const uint8_t *cut, uint8
     return false;
 }
 
-/* How rarely instruction in is likely to pass, for choosing p->req_pcs:
- * 3 a word, a text or a lexicon entry; 2 an annotation; 1 a rare kind of
- * token (a number, a symbol, a hyphenated word); 0 other feature tests
- * (capitalisation, a word), which most tokens pass. */
-static int req_rank(const nfi_prog *p, const nfi_inst *in)
+/* Whether word w[0, n) is one ASCII punctuation mark ("," ";" ")"). */
+static bool ascii_mark(const char *w, size_t n)
 {
-    if (in->op == NFI_OP_LEX) return 3;
-    if (in->op == NFI_OP_ANN) return 2;
-    if (in->op != NFI_OP_TEST || !p->ct || !p->ct[in->x].ok) return 0;
-    const nfi_ctest *c = &p->ct[in->x];
-    if (c->norm != NFI_NONE || c->nwords || c->text || c->lyes || c->lany) return 3;
+    unsigned char c = n == 1 ? (unsigned char)w[0] : 0;
+    return c > ' ' && c < 0x7f && !(c >= '0' && c <= '9') && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* How rarely test t of p is likely to pass, for choosing p->req_pcs: 3 a
+ * word, a text or a lexicon entry; 1 a rare kind of token (a number, a
+ * symbol, a hyphenated word) or a set of words with a punctuation mark in
+ * it (a comma is about as common as a number); 0 other feature tests
+ * (capitalisation, a word), which most tokens pass. */
+static int test_rank(const nf_rules *r, const nfi_prog *p, uint32_t t)
+{
+    if (!p->ct || !p->ct[t].ok) return 0;
+    const nfi_ctest *c = &p->ct[t];
+    if (c->norm != NFI_NONE || c->nwords) { /* a mark ("," ";") is about as common as a number */
+        const uint32_t *w = c->nwords ? c->words : &c->norm;
+        for (uint32_t k = 0; k < (c->nwords ? c->nwords : 1); k++)
+            if (w[k] < r->vocab.count && ascii_mark(r->vocab.strs[w[k]], r->vocab.lens[w[k]]))
+                return 1;
+        return 3;
+    }
+    if (c->text || c->lyes || c->lany) return 3;
     /* a number, a symbol, a quote mark, a first digit, a hyphen inside: a
      * few tokens in a hundred */
     const uint64_t rare = NFI_FEAT_KIND(NF_TOKEN_NUMBER) | NFI_FEAT_KIND(NF_TOKEN_SYMBOL) |
@@ -1688,76 +1701,108 @@ static int req_rank(const nfi_prog *p, const nfi_inst *in)
     return c->fwant & rare ? 1 : 0;
 }
 
+/* The same for instruction in: a lexicon 3, an annotation 2, a test by
+ * test_rank. */
+static int req_rank(const nf_rules *r, const nfi_prog *p, const nfi_inst *in)
+{
+    if (in->op == NFI_OP_LEX) return 3;
+    if (in->op == NFI_OP_ANN) return 2;
+    return in->op == NFI_OP_TEST ? test_rank(r, p, in->x) : 0;
+}
+
 /* a + b, or NFI_NONE (no bound) when either is or the sum would reach it */
 static uint32_t add_bound(uint32_t a, uint32_t b)
 {
     return a == NFI_NONE || b == NFI_NONE || b >= NFI_NONE - a ? NFI_NONE : a + b;
 }
 
-/* Sets p->req_min / req_max: the fewest and the most tokens taken before
- * one of p->req_pcs runs, over every path from the start (Bellman-Ford
- * over the program; a path round a loop that takes tokens has no bound). */
-static nf_status required_reach(const nf_rules *r, nfi_prog *p)
+/* What path_bound measures along a path: the tokens it takes at the
+ * fewest (an annotation or a lexicon entry one), at the most (an
+ * annotation one: its length is known per document only), or the
+ * annotations it takes. */
+enum { REACH_MIN, REACH_MAX, REACH_ANNS };
+
+/* Sets out[pc] to the bound (kind) of what the paths from the start to pc
+ * take before it runs: NFI_NONE for an unreached pc when kind is REACH_MIN,
+ * 0 otherwise; NFI_NONE for no bound (a loop that takes some). Bellman-Ford
+ * over the program: len passes settle every bound a path without a
+ * repeated instruction gives, and one that still grows after them lies on
+ * or past such a loop. */
+static void path_bound(const nf_rules *r, const nfi_prog *p, int kind, uint32_t *out)
 {
-    p->req_min = 0;
-    p->req_max = NFI_NONE;
-    if (!p->req_n) return NF_OK;
     size_t len = p->len;
-    uint32_t *lo = malloc(len * sizeof *lo), *hi = malloc(len * sizeof *hi);
-    if (!lo || !hi) {
-        free(lo);
-        free(hi);
-        return NF_ERR_NOMEM;
+    bool min = kind == REACH_MIN;
+    for (size_t i = 0; i < len; i++) out[i] = min ? NFI_NONE : 0;
+    uint8_t *reached = calloc(len ? len : 1, 1);
+    if (!reached) { /* no bound known */
+        for (size_t i = 0; i < len; i++) out[i] = min ? 0 : NFI_NONE;
+        return;
     }
-    /* unreached: lo NFI_NONE, hi 0 (hi is read only where lo is set) */
-    for (size_t i = 0; i < len; i++) lo[i] = NFI_NONE, hi[i] = 0;
-    lo[0] = 0;
-    /* len passes settle every bound a path without a repeated instruction
-     * gives; a bound that still grows after them lies on or past a loop
-     * that takes tokens, and so has none */
+    out[0] = 0;
+    reached[0] = 1;
     for (size_t pass = 0; pass < 2 * len + 1; pass++) {
         bool changed = false;
         for (uint32_t pc = 0; pc < len; pc++) {
-            if (lo[pc] == NFI_NONE) continue;
+            if (!reached[pc]) continue;
             const nfi_inst *in = &p->code[pc];
-            uint32_t to[2], n = 0, wmin = 0, wmax = 0;
+            uint32_t to[2], n = 0, w = 0;
             switch (in->op) {
             case NFI_OP_MATCH: continue;
             case NFI_OP_SPLIT: to[n++] = in->x; to[n++] = in->y; break;
             case NFI_OP_JMP: to[n++] = in->x; break;
             case NFI_OP_SAVE: to[n++] = pc + 1; break;
-            case NFI_OP_TEST: to[n++] = pc + 1; wmin = wmax = 1; break;
             case NFI_OP_LEX:
                 to[n++] = pc + 1;
-                wmin = 1;
-                wmax = in->x < r->lexicons.len ? r->lexicons.items[in->x]->max_tokens : NFI_NONE;
+                w = kind == REACH_ANNS ? 0
+                    : kind == REACH_MAX && in->x < r->lexicons.len ? r->lexicons.items[in->x]->max_tokens
+                                                                  : 1;
                 break;
-            default: to[n++] = pc + 1; wmin = 1; wmax = NFI_NONE; break; /* an annotation */
+            case NFI_OP_ANN: to[n++] = pc + 1; w = 1; break;
+            default: to[n++] = pc + 1; w = kind == REACH_ANNS ? 0 : 1; break; /* a test */
             }
             for (uint32_t k = 0; k < n; k++) {
-                uint32_t t = to[k];
+                uint32_t t = to[k], v = add_bound(out[pc], w);
                 if (t >= len) continue;
-                uint32_t a = add_bound(lo[pc], wmin), b = add_bound(hi[pc], wmax);
-                if (a < lo[t]) lo[t] = a, changed = true;
-                if (b > hi[t]) { /* past len passes it grows only round a loop */
-                    hi[t] = pass >= len ? NFI_NONE : b;
+                bool first = !reached[t];
+                reached[t] = 1;
+                if (min ? v < out[t] : v > out[t] || first) {
+                    out[t] = !min && pass >= len && !first ? NFI_NONE : v;
                     changed = true;
                 }
             }
         }
         if (!changed) break;
     }
-    uint32_t mn = NFI_NONE, mx = 0;
+    free(reached);
+}
+
+/* Sets p->req_min / req_max / req_anns: the fewest tokens a match takes
+ * before one of p->req_pcs runs, the most (counting an annotation as one),
+ * and the most annotations among them (see engine.h). */
+static nf_status required_reach(const nf_rules *r, nfi_prog *p)
+{
+    p->req_min = 0;
+    p->req_max = NFI_NONE;
+    p->req_anns = 0;
+    if (!p->req_n) return NF_OK;
+    uint32_t *b = malloc(3 * (size_t)(p->len + 1) * sizeof *b);
+    if (!b) return NF_ERR_NOMEM;
+    uint32_t *lo = b, *hi = b + p->len + 1, *anns = hi + p->len + 1;
+    path_bound(r, p, REACH_MIN, lo);
+    path_bound(r, p, REACH_MAX, hi);
+    path_bound(r, p, REACH_ANNS, anns);
+    uint32_t mn = NFI_NONE, mx = 0, na = 0;
     for (uint32_t k = 0; k < p->req_n; k++) {
         uint32_t pc = p->req_pcs[k];
         if (lo[pc] == NFI_NONE) continue; /* unreached */
         if (lo[pc] < mn) mn = lo[pc];
         if (hi[pc] > mx) mx = hi[pc];
+        if (anns[pc] > na) na = anns[pc];
     }
     p->req_min = mn == NFI_NONE ? 0 : mn;
     p->req_max = mx;
-    free(lo);
-    free(hi);
+    p->req_anns = na;
+    free(b);
     return NF_OK;
 }
 
@@ -1799,7 +1844,7 @@ static nf_status required_instructions(nf_rules *r, nfi_prog *p)
         for (size_t k = 0; k < n && rank; k++) {
             if (p->code[set[k]].op == NFI_OP_MATCH) rank = 0;
             else {
-                int rk = req_rank(p, &p->code[set[k]]);
+                int rk = req_rank(r, p, &p->code[set[k]]);
                 if (rk < rank) rank = rk;
             }
             bool first = false;
@@ -2156,25 +2201,30 @@ static void drop_rules(uint32_t *list, uint32_t *n, const uint8_t *out)
 /* Whether rule ru is better tried from its required tokens than at every
  * token its first test passes: a token rule whose required tokens are
  * indexed per document, with no prefilter word (which already picks its
- * starts); keyed (marked in keyed) by no word or lexicon of its first
- * token, which pick starts as well. */
-static bool tried_by_hit(const nf_rules *r, const nfi_rule *ru, const uint8_t *keyed)
+ * starts); a first test that most tokens pass (any_first, or a group's
+ * test marked in broad), or else no word or lexicon of its first token
+ * (marked in keyed), which pick starts as well as its required token. */
+static bool tried_by_hit(const nf_rules *r, const nfi_rule *ru, const uint8_t *keyed,
+                         const uint8_t *broad)
 {
     const nfi_prog *p = ru->prog;
     return !ru->re && p && p->req_n && r->req_indexed[p->req_slot] && !p->pf_n &&
-           !keyed[ru->index];
+           (p->any_first || broad[ru->index] || !keyed[ru->index]);
 }
 
 /* Sets each phase's hit_rules (engine.h) and takes them out of its other
  * lists. */
 static nf_status hit_rules(nf_rules *r)
 {
-    uint8_t *keyed = malloc(r->rules.len + 1), *hit = malloc(r->rules.len + 1);
-    nf_status st = keyed && hit ? NF_OK : NF_ERR_NOMEM;
+    uint8_t *keyed = malloc(3 * (r->rules.len + 1)), *hit = keyed + r->rules.len + 1;
+    uint8_t *broad = hit + r->rules.len + 1;
+    nf_status st = keyed ? NF_OK : NF_ERR_NOMEM;
     for (size_t ph = 0; ph < r->phases.len && st == NF_OK; ph++) {
         nfi_phase *P = &r->phases.items[ph];
-        memset(keyed, 0, r->rules.len + 1);
-        memset(hit, 0, r->rules.len + 1);
+        memset(keyed, 0, 3 * (r->rules.len + 1));
+        for (uint32_t g = 0; g < P->ngroups; g++)
+            if (!test_rank(r, r->rules.items[P->grp_rule[g]].prog, P->grp_test[g]))
+                for (uint32_t k = 0; k < P->grp_count[g]; k++) broad[P->lists[P->grp_start[g] + k]] = 1;
         for (uint32_t h = 0; h < P->word_slots; h++)
             for (uint32_t k = 0; P->word_keys[h] && k < P->word_count[h]; k++)
                 keyed[P->lists[P->word_start[h] + k]] = 1;
@@ -2183,7 +2233,7 @@ static nf_status hit_rules(nf_rules *r)
         uint32_t n = 0;
         for (size_t i = 0; i < r->rules.len; i++) {
             const nfi_rule *ru = &r->rules.items[i];
-            if (ru->phase == ph && tried_by_hit(r, ru, keyed)) hit[i] = 1, n++;
+            if (ru->phase == ph && tried_by_hit(r, ru, keyed, broad)) hit[i] = 1, n++;
         }
         P->nhit = 0;
         P->hit_rules = nfi_arena_alloc(&r->arena, (n + 1) * sizeof *P->hit_rules);
@@ -2198,9 +2248,12 @@ static nf_status hit_rules(nf_rules *r)
             drop_rules(P->lists + P->grp_start[g], &P->grp_count[g], hit);
         for (uint32_t k = 0; k < P->ntypes; k++)
             drop_rules(P->lists + P->type_start[k], &P->type_count[k], hit);
+        for (uint32_t h = 0; h < P->word_slots; h++)
+            if (P->word_keys[h]) drop_rules(P->lists + P->word_start[h], &P->word_count[h], hit);
+        for (uint32_t l = 0; l < P->nlex; l++)
+            drop_rules(P->lists + P->lex_start[l], &P->lex_count[l], hit);
     }
     free(keyed);
-    free(hit);
     return st;
 }
 

@@ -750,7 +750,8 @@ static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
  * req_max to h - req_min in h's sentence (unless the rule crosses
  * sentences) and within max_tokens of h. Every match runs a required
  * instruction req_min to req_max tokens after its start, at a token that
- * passes it, so no other start can match; each start is tried once, in
+ * passes it, so no other start can match (req_max grows by ann_maxlen - 1
+ * for each annotation on the way); each start is tried once, in
  * order. */
 static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
 {
@@ -758,7 +759,10 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
     const nfi_prog *pg = ru->prog;
     const nfi_u32vec *hits = &run->req_lists[pg->req_slot];
     uint32_t back = ru->max_tokens - 1; /* the furthest start before h */
-    if (pg->req_max < back) back = pg->req_max;
+    if (pg->req_max < back) {
+        uint64_t reach = pg->req_max + (uint64_t)pg->req_anns * (run->ann_maxlen - 1);
+        if (reach < back) back = (uint32_t)reach;
+    }
     uint32_t next = 0; /* the first start not tried yet */
     for (size_t c = 0; c < hits->len; c++) {
         uint32_t h = hits->items[c];
@@ -769,9 +773,8 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
         next = last + 1;
         if (!ru->cross_sentences)
             while (s <= last && run->sent_end[s] <= h) s++; /* in an earlier sentence */
-        for (; s <= last; s++) {
-            if ((pg->any_first || pg->fs_check) && !first_steps_ok(run, pg, s, match_limit(run, ru, s)))
-                continue;
+        for (; s <= last; s++) { /* (a rule keyed by annotations has its first test here too) */
+            if (!first_steps_ok(run, pg, s, match_limit(run, ru, s))) continue;
             nf_status st = match_rule(run, ri, s);
             if (st != NF_OK) return st;
         }

@@ -577,17 +577,18 @@ NF_TEST(rules_required_word_ahead_shared)
 
 /* A rule whose first test passes most tokens and whose required token is
  * indexed (and no prefilter word, which picks its starts already) is
- * tried only from the tokens of its slot's list, at the starts
- * from which a match reaches them: req_min to req_max tokens before (a
- * multi-word lexicon entry counts its longest, a loop leaves no bound, so
- * max_tokens bounds it), in the same sentence unless the rule crosses
- * sentences. Every match is still found where it starts far from the
- * required word ("Bob Cole ministry"), at the bound itself ("Y Z W agency",
- * "Ed left. Then told") and next to a start that cannot match ("The
- * said"). */
+ * tried only from the tokens of its slot's list, at the starts from which
+ * a match reaches them: req_min to req_max tokens before (a multi-word
+ * lexicon entry counts its longest, a loop leaves no bound, so max_tokens
+ * bounds it; an annotation counts the longest of the document's), in the
+ * same sentence unless the rule crosses sentences. Every match is still
+ * found where it starts far from the required word ("Bob Cole ministry"),
+ * at the bound itself ("Y Z W agency", "Ed left. Then told", the longest
+ * NAME) and next to a start that cannot match ("The said"). */
 NF_TEST(rules_tried_from_required_tokens)
 {
     nf_rules *r = load("schema: 1\n"
+                       "phases: [first, second]\n"
                        "lexicons:\n"
                        "  CITY:\n"
                        "    entries: [new york, san jose]\n"
@@ -615,29 +616,48 @@ NF_TEST(rules_tried_from_required_tokens)
                        "    pattern: '[cap:upper] []{0,3} told'\n"
                        "    cross_sentences: true\n"
                        "    emit: ACROSS\n"
-                       "    overlap: true\n");
+                       "    overlap: true\n"
+                       "  - name: name\n"
+                       "    pattern: '\"Mr\" [cap:upper]+'\n"
+                       "    emit: NAME\n"
+                       "  - name: named\n"
+                       "    phase: second\n"
+                       "    pattern: '[] <NAME>? [@SAY & cap:lower]'\n"
+                       "    emit: NAMED\n");
     NF_CHECK(r != NULL);
-    const nfi_phase *P = r ? &r->phases.items[0] : NULL;
-    NF_CHECK(P && P->nhit == 5 && P->nany == 0);
+    const nfi_phase *P = r ? &r->phases.items[0] : NULL, *Q = r ? &r->phases.items[1] : NULL;
+    NF_CHECK(P && P->nhit == 5 && P->nany == 0 && Q && Q->nhit == 1);
     for (uint32_t g = 0; P && g < P->ngroups; g++) NF_CHECK_EQ_INT(P->grp_count[g], 0);
-    static const uint32_t lo[] = {1, 1, 1, 1, 1}, hi[] = {1, 3, NFI_NONE, 3, 4};
+    /* per rule but "name": req_min, req_max, req_anns */
+    static const uint32_t want[][3] = {{1, 1, 0}, {1, 3, 0}, {1, NFI_NONE, 0}, {1, 3, 0},
+                                       {1, 4, 0}, {0, 0, 0}, {1, 2, 1}};
     for (size_t i = 0; r && i < r->rules.len; i++) {
         const nfi_prog *p = r->rules.items[i].prog;
+        if (i == 5) continue;
         NF_CHECK(p && p->req_n == 1 && r->req_indexed[p->req_slot]);
-        NF_CHECK(p && p->req_min == lo[i] && p->req_max == hi[i]);
+        NF_CHECK(p && p->req_min == want[i][0] && p->req_max == want[i][1] &&
+                 p->req_anns == want[i][2]);
     }
     char buf[400];
     nf_doc *d = run(r, "Ann said it. The said x. Bob Cole ministry, A B C D ministry. X Y Z W "
-                       "agency, Q agency. Kim new york said. Lee said. Ed left. Then told");
-    NF_CHECK_EQ_STR(anns(d, "VERB", buf, sizeof buf), "VERB:Ann said|VERB:york said|VERB:Lee said|VERB:Then told");
+                       "agency, Q agency. Kim new york said. Lee said. Ed left. Then told. "
+                       "So Mr Abe Lincoln Ford said , and Mr Ray told .");
+    NF_CHECK_EQ_STR(anns(d, "VERB", buf, sizeof buf),
+                    "VERB:Ann said|VERB:york said|VERB:Lee said|VERB:Then told|VERB:Ford said|"
+                    "VERB:Ray told");
     NF_CHECK_EQ_STR(anns(d, "CITY", buf, sizeof buf),
-                    "CITY:Ann said|CITY:The said|CITY:Kim new york said|CITY:york said|CITY:Lee said");
+                    "CITY:Ann said|CITY:The said|CITY:Kim new york said|CITY:york said|CITY:Lee said|"
+                    "CITY:Ford said");
     NF_CHECK_EQ_STR(anns(d, "MIN", buf, sizeof buf),
                     "MIN:Bob Cole ministry|MIN:Cole ministry|MIN:B C D ministry|MIN:C D ministry|"
                     "MIN:D ministry");
     NF_CHECK_EQ_STR(anns(d, "LONG", buf, sizeof buf),
                     "LONG:Y Z W agency|LONG:Z W agency|LONG:W agency|LONG:Q agency");
-    NF_CHECK_EQ_STR(anns(d, "ACROSS", buf, sizeof buf), "ACROSS:Ed left. Then told|ACROSS:Then told");
+    NF_CHECK_EQ_STR(anns(d, "ACROSS", buf, sizeof buf),
+                    "ACROSS:Ed left. Then told|ACROSS:Then told|ACROSS:Mr Ray told|ACROSS:Ray told");
+    NF_CHECK_EQ_STR(anns(d, "NAMED", buf, sizeof buf),
+                    "NAMED:Ann said|NAMED:The said|NAMED:york said|NAMED:Lee said|NAMED:Then told|"
+                    "NAMED:So Mr Abe Lincoln Ford said|NAMED:and Mr Ray told");
     nf_doc_free(d);
     nf_rules_free(r);
 }
