@@ -375,18 +375,25 @@ struct nf_rules {
      * + reqw_count[h]], with a 4096-bit quick check (bit id % 4096). The
      * others as a list of checks by kind (reqc; those of kind k are
      * reqc[reqc_from[k], reqc_from[k + 1])), the union of their lexicon bits
-     * in reqc_single / reqc_starts. */
+     * in reqc_single / reqc_starts; of the feature checks, a bit of each
+     * one's want (the rarest kind) in reqc_feat_any, so that a token with
+     * none of them skips them all. */
     uint8_t *req_indexed;
     uint32_t *reqw_keys, *reqw_start, *reqw_count, *reqw_slots, reqw_nkeys;
     uint64_t reqw_bits[64];
     struct nfi_req_check *reqc;
     uint32_t reqc_from[NFI_REQC_FEAT + 2];
-    uint64_t reqc_single, reqc_starts;
+    uint64_t reqc_single, reqc_starts, reqc_feat_any;
     /* by vocab id (< nvmask): bit l = starts an entry of lexicon l (< 64) /
      * is a one-token entry of it */
     uint64_t *vocab_starts, *vocab_single;
     uint32_t nvmask;
     uint64_t lex_indexed; /* lexicons (< 64) some phase index starts with */
+    /* bit nfi_lex_pair_bit(v1, v2) & lex_pair_mask set for the first two
+     * words of each entry of two or more words of any lexicon: a pair whose
+     * bit is clear begins no entry (nfi_lex_continues, before the trie) */
+    uint64_t *lex_pairs;
+    uint32_t lex_pair_mask;
 };
 
 /* ------------------------------------------------------------ lexicon.c */
@@ -681,6 +688,11 @@ static NFI_HOT_INLINE bool nfi_token_test_fast(const nfi_run *run, const nfi_pro
     if (!c || !c->ok || !run->feat) return nfi_token_test(run, p, ti, tok);
     if ((run->feat[tok] & c->fmask) != c->fwant) return false;
     return nfi_ctest_after_feat(run, p, c, ti, tok);
+}
+/* The bit of the word pair (v1, v2) in rules->lex_pairs (before the mask). */
+static inline uint32_t nfi_lex_pair_bit(uint32_t v1, uint32_t v2)
+{
+    return (uint32_t)((((uint64_t)v1 << 32 | v2) * 0x9E3779B97F4A7C15ull) >> 32);
 }
 /* Whether token tok starts an entry of lexicon lex / is a one-token entry
  * (one look-up in rules->vocab_starts / vocab_single for lexicons < 64). */

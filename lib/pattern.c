@@ -1669,6 +1669,13 @@ static bool match_reachable_without(const nfi_prog *p, const uint8_t *cut, uint8
     return false;
 }
 
+/* Features a few tokens in a hundred have: a number, a symbol, a quote
+ * mark, a first digit, a hyphen inside. */
+#define RARE_FEATURES                                                                         \
+    (NFI_FEAT_KIND(NF_TOKEN_NUMBER) | NFI_FEAT_KIND(NF_TOKEN_SYMBOL) |                        \
+     NFI_FEAT_KIND(NF_TOKEN_QUOTE) | NFI_FEAT_KIND(NF_TOKEN_URL) | NFI_FEAT_KIND(NF_TOKEN_EMAIL) | \
+     NFI_FEAT_DIGIT_FIRST | NFI_FEAT_HYPHEN)
+
 /* Whether word w[0, n) is one ASCII punctuation mark ("," ";" ")"). */
 static bool ascii_mark(const char *w, size_t n)
 {
@@ -1693,12 +1700,7 @@ static int test_rank(const nf_rules *r, const nfi_prog *p, uint32_t t)
         return 3;
     }
     if (c->text || c->lyes || c->lany) return 3;
-    /* a number, a symbol, a quote mark, a first digit, a hyphen inside: a
-     * few tokens in a hundred */
-    const uint64_t rare = NFI_FEAT_KIND(NF_TOKEN_NUMBER) | NFI_FEAT_KIND(NF_TOKEN_SYMBOL) |
-                          NFI_FEAT_KIND(NF_TOKEN_QUOTE) | NFI_FEAT_KIND(NF_TOKEN_URL) |
-                          NFI_FEAT_KIND(NF_TOKEN_EMAIL) | NFI_FEAT_DIGIT_FIRST | NFI_FEAT_HYPHEN;
-    return c->fwant & rare ? 1 : 0;
+    return c->fwant & RARE_FEATURES ? 1 : 0;
 }
 
 /* The same for instruction in: a lexicon 3, an annotation 2, a test by
@@ -2179,9 +2181,15 @@ static nf_status index_required_slots(nf_rules *r)
                 if (checks.items[k].kind == kind) r->reqc[m++] = checks.items[k];
         }
         r->reqc_from[NFI_REQC_FEAT + 1] = m;
+        r->reqc_feat_any = 0;
         for (size_t k = 0; k < checks.len; k++) {
-            if (checks.items[k].kind == NFI_REQC_SINGLE) r->reqc_single |= checks.items[k].mask;
-            if (checks.items[k].kind == NFI_REQC_STARTS) r->reqc_starts |= checks.items[k].mask;
+            const struct nfi_req_check *ch = &checks.items[k];
+            if (ch->kind == NFI_REQC_SINGLE) r->reqc_single |= ch->mask;
+            if (ch->kind == NFI_REQC_STARTS) r->reqc_starts |= ch->mask;
+            if (ch->kind != NFI_REQC_FEAT) continue;
+            uint64_t rare = ch->want & RARE_FEATURES;
+            uint64_t any = rare ? rare & (~rare + 1) : ch->want & (~ch->want + 1);
+            r->reqc_feat_any |= any ? any : ~0ull; /* want 0: every token passes */
         }
     }
     nfi_vec_free(&words);
@@ -2255,6 +2263,56 @@ static nf_status hit_rules(nf_rules *r)
     }
     free(keyed);
     return st;
+}
+
+/* Sets rules->lex_pairs from the trie: the first word of each lexicon
+ * root's child, then a bit for each edge from such a child (16 bits a
+ * pair, so about one pair in twenty that begins no entry passes). */
+static nf_status lex_pair_bits(nf_rules *r)
+{
+    const nfi_trie *t = &r->trie;
+    size_t nnodes = t->node_entry.len;
+    r->lex_pairs = NULL;
+    r->lex_pair_mask = 0;
+    uint32_t *first = malloc((nnodes + 1) * sizeof *first); /* node -> its first word */
+    uint8_t *root = calloc(nnodes + 1, 1);
+    if (!first || !root) {
+        free(first);
+        free(root);
+        return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i <= nnodes; i++) first[i] = NFI_NONE;
+    for (size_t l = 0; l < r->lexicons.len; l++)
+        if (r->lexicons.items[l]->root < nnodes) root[r->lexicons.items[l]->root] = 1;
+    for (size_t i = 0; i < t->nslots; i++) {
+        if (!t->keys[i]) continue;
+        uint64_t k = t->keys[i] - 1;
+        uint32_t node = (uint32_t)(k >> 32), child = t->vals[i];
+        if (node < nnodes && root[node] && child < nnodes) first[child] = (uint32_t)k;
+    }
+    size_t pairs = 0;
+    for (size_t i = 0; i < t->nslots; i++) {
+        uint32_t node = t->keys[i] ? (uint32_t)((t->keys[i] - 1) >> 32) : NFI_NONE;
+        if (node < nnodes && first[node] != NFI_NONE) pairs++;
+    }
+    uint64_t bits = 1024;
+    while (bits < 16 * (uint64_t)pairs && bits < ((uint64_t)1 << 31)) bits *= 2;
+    r->lex_pairs = nfi_arena_alloc(&r->arena, bits / 8);
+    if (r->lex_pairs) {
+        memset(r->lex_pairs, 0, bits / 8);
+        r->lex_pair_mask = (uint32_t)(bits - 1);
+        for (size_t i = 0; i < t->nslots; i++) {
+            if (!t->keys[i]) continue;
+            uint64_t k = t->keys[i] - 1;
+            uint32_t node = (uint32_t)(k >> 32);
+            if (node >= nnodes || first[node] == NFI_NONE) continue;
+            uint32_t b = nfi_lex_pair_bit(first[node], (uint32_t)k) & r->lex_pair_mask;
+            r->lex_pairs[b >> 6] |= 1ull << (b & 63);
+        }
+    }
+    free(first);
+    free(root);
+    return r->lex_pairs ? NF_OK : NF_ERR_NOMEM;
 }
 
 nf_status nfi_engine_prepare(nf_rules *r)
@@ -2374,6 +2432,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
     if (st == NF_OK) st = hit_rules(r);
     if (st == NF_OK) st = group_features(r);
     if (st == NF_OK) st = nfi_lex_vocab_masks(r);
+    if (st == NF_OK) st = lex_pair_bits(r);
     return st;
 }
 

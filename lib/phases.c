@@ -456,7 +456,9 @@ static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
     size_t nt = run->doc->tokens.len;
     for (uint32_t i = 0; i < n;) {
         uint32_t off = pf[i].off, j = i;
-        while (j < n && pf[j].off == off) j++; /* [i, j): one offset */
+        if (pf[n - 1].off == off) j = n; /* the last offset (most groups have one) */
+        else
+            while (j < n && pf[j].off == off) j++; /* [i, j): one offset */
         uint32_t want = (size_t)s + off < nt ? run->tokvocab[s + off] : NFI_NONE;
         if (want != NFI_NONE && ((bits[(want >> 6) & 3] >> (want & 63)) & 1)) {
             uint32_t lo = i, hi = j;
@@ -529,6 +531,7 @@ static bool token_hits(nfi_run *run, uint32_t *last, uint32_t t)
     for (uint32_t k = from[NFI_REQC_STARTS]; starts && k < from[NFI_REQC_STARTS + 1]; k++)
         if ((starts & c[k].mask) && !add_hit(run, last, c[k].slot, t)) return false;
     uint64_t feat = run->feat[t];
+    if (!(feat & r->reqc_feat_any)) return true; /* lacks a bit each feature check wants */
     for (uint32_t k = from[NFI_REQC_FEAT]; k < from[NFI_REQC_FEAT + 1]; k++)
         if ((feat & c[k].mask) == c[k].want && !add_hit(run, last, c[k].slot, t)) return false;
     return true;

@@ -534,6 +534,8 @@ NF_TEST(rules_required_index)
         bool by_annotation = strcmp(r->rules.items[i].name, "after") == 0;
         NF_CHECK(p && r->req_indexed[p->req_slot] == !by_annotation);
     }
+    /* a token that is no number skips the feature checks at once */
+    NF_CHECK(r && r->reqc_feat_any == NFI_FEAT_KIND(NF_TOKEN_NUMBER));
     char buf[400];
     nf_doc *d = run(r, "Alpha b c point ; Beta 7 ; Gamma d e f 9 ; Omar b new york ; "
                        "Ruth c new town ; Sara san jose ; zed k Lou new york");
@@ -711,6 +713,14 @@ NF_TEST(rules_lexicon_tried_where_an_entry_can_match)
                        "    overlap: true\n"
                        "    emit: PORT\n");
     NF_CHECK(r != NULL);
+    /* the first two words of each longer entry have their bit in lex_pairs */
+    static const char *pairs[][2] = {{"the", "hague"}, {"port", "elwin"}, {"new", "elwin"}};
+    for (size_t i = 0; r && i < 3; i++) {
+        uint32_t a = nfi_strtab_find(&r->vocab, pairs[i][0], strlen(pairs[i][0]));
+        uint32_t b = nfi_strtab_find(&r->vocab, pairs[i][1], strlen(pairs[i][1]));
+        uint32_t bit = nfi_lex_pair_bit(a, b) & r->lex_pair_mask;
+        NF_CHECK(a != NFI_NONE && b != NFI_NONE && ((r->lex_pairs[bit >> 6] >> (bit & 63)) & 1));
+    }
     char buf[400];
     nf_doc *d = run(r, "the city and the Hague , port elwin , Port Elwin Harbour port , "
                        "new elwin port , New , Elwin port , the");
