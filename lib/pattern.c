@@ -2206,6 +2206,25 @@ static void drop_rules(uint32_t *list, uint32_t *n, const uint8_t *out)
     *n = kept;
 }
 
+/* Drops the groups of P left without rules (all of them hit rules), whose
+ * first test would still run for every new token class. */
+static void drop_empty_groups(nfi_phase *P)
+{
+    uint32_t kept = 0;
+    for (uint32_t g = 0; g < P->ngroups; g++) {
+        if (!P->grp_count[g] && !P->grp_pf_count[g]) continue;
+        P->grp_rule[kept] = P->grp_rule[g];
+        P->grp_test[kept] = P->grp_test[g];
+        P->grp_start[kept] = P->grp_start[g];
+        P->grp_count[kept] = P->grp_count[g];
+        P->grp_pf_start[kept] = P->grp_pf_start[g];
+        P->grp_pf_count[kept] = P->grp_pf_count[g];
+        memcpy(P->grp_pf_bits[kept], P->grp_pf_bits[g], sizeof P->grp_pf_bits[g]);
+        kept++;
+    }
+    P->ngroups = kept;
+}
+
 /* Whether rule ru is better tried from its required tokens than at every
  * token its first test passes: a token rule whose required tokens are
  * indexed per document, with no prefilter word (which already picks its
@@ -2260,6 +2279,7 @@ static nf_status hit_rules(nf_rules *r)
             if (P->word_keys[h]) drop_rules(P->lists + P->word_start[h], &P->word_count[h], hit);
         for (uint32_t l = 0; l < P->nlex; l++)
             drop_rules(P->lists + P->lex_start[l], &P->lex_count[l], hit);
+        drop_empty_groups(P);
     }
     free(keyed);
     return st;
