@@ -459,7 +459,8 @@ void nfi_quotes_ws_free(nfi_quotes_ws *ws);
  * document to the next and emptied when large). */
 size_t nfi_quotes_ws_form_count(const nfi_quotes_ws *ws);
 /* Whether the stage's tokens as it reads them from doc's tokens equal those
- * of its own scan of the text (1), or not (0); -1 on OOM. *from_doc gets
+ * of its own scan of the text, and the forms of their words as its tests
+ * read them equal the words lower-cased (1), or not (0); -1 on OOM. *from_doc gets
  * how many of its *total tokens were read from doc's (for tests). */
 int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, size_t *total);
 

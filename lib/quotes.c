@@ -37,16 +37,16 @@ enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
 #define QR_OPEN 1u
 #define QR_CLOSE 2u
 
-/* 16 bytes: a document has about one token per 5 bytes, and this array is
-   the stage's largest allocation (the stage runs on texts below 4 GiB). The
-   direct quote that holds a token and its unit are not kept here (8 bytes
-   a token): a token knows only whether a quote holds it (inside), and
-   quote_of and unit_of find which by a binary search of the quotes and
-   units, which are in token order and do not overlap. */
+/* 12 bytes: a document has about one token per 5 bytes, and this array is
+   the stage's largest allocation (the stage runs on texts below 4 GiB).
+   What a token can do without is not kept here (12 bytes a token): the
+   direct quote that holds it and its unit (a token knows only whether a
+   quote holds it, inside; quote_of and unit_of find which by a binary
+   search of the quotes and units, which are in token order and do not
+   overlap), and its lower-cased form, which the few tests that need more
+   than its word lists look up (LW). */
 typedef struct qtok {
     uint32_t s, e;       /* bytes */
-    uint32_t low;        /* offset of the lower-cased form in qforms.low (0: none);
-                            tokens of the same form share it */
     unsigned lists : 13; /* L_* bits: the word lists its lower-cased form is in */
     unsigned kind : 3;   /* QT_* */
     unsigned qclass : 2; /* QM_* for quote marks */
@@ -62,7 +62,7 @@ typedef struct qtok {
    only (about one in five), reached through qtok.next: a list of them
    would take 4 bytes each at the stage's peak. */
 #define NEXT_MAX 255u
-_Static_assert(sizeof(qtok) == 16, "qtok stays 16 bytes");
+_Static_assert(sizeof(qtok) == 12, "qtok stays 12 bytes");
 
 /* The word lists a token is tested against, as bits of qtok.lists: looked up
    once per token (a hash probe), so that each of the many tests is an AND
@@ -184,6 +184,12 @@ typedef struct qout {
     int64_t inherit;     /* index into outs whose speaker entity to reuse, or -1 */
 } qout;
 
+/* A word longer than LW_SHORT bytes and its form (offset in qforms.low). */
+struct long_word {
+    uint32_t tok, low;
+};
+#define LW_SHORT 64
+
 typedef struct qctx {
     nf_doc *doc;
     const nf_rules *rules;
@@ -195,6 +201,8 @@ typedef struct qctx {
        for b < nblocks (NULL: none, tok_at searches all tokens) */
     uint32_t *tok_block;
     size_t nblocks;
+    /* the forms of the words longer than LW_SHORT bytes (LW), by token */
+    NFI_VEC(struct long_word) long_words;
     uint32_t first_other;    /* the first token that is not a word (NFI_NONE: none) */
     uint32_t last_other;     /* the last one made so far (its next is set by the one after) */
     qforms *fm;              /* the workspace's forms (qtok.low is an offset in fm->low) */
@@ -349,7 +357,34 @@ static bool in_list(const char *w, const char *const *list)
     return false;
 }
 
-static const char *LW(const qctx *c, size_t i) { return c->fm->low.data + c->tok.items[i].low; }
+static size_t lower_word(const qctx *c, size_t s, size_t e, char *w);
+static const qform *find_form(const qforms *fm, const char *w, size_t len);
+
+/* The lower-cased form of token i ("" for a token that is not a word): the
+ * form its word was interned as (read_tokens), looked up again, so that a
+ * token does not keep it. Words of LW_SHORT bytes or fewer are lower-cased
+ * here; longer ones are in c->long_words. */
+static const char *LW(const qctx *c, size_t i)
+{
+    const qforms *fm = c->fm;
+    if (i >= c->tok.len || c->tok.items[i].kind != QT_WORD) return fm->low.data;
+    const qtok *k = &c->tok.items[i];
+    if (k->e - k->s > LW_SHORT) {
+        size_t lo = 0, hi = c->long_words.len;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->long_words.items[mid].tok < i)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return fm->low.data + (lo < c->long_words.len ? c->long_words.items[lo].low : 0);
+    }
+    char w[LW_SHORT + 8];
+    size_t len = lower_word(c, k->s, k->e, w);
+    const qform *f = find_form(fm, w, len);
+    return fm->low.data + (f ? f->low : 0);
+}
 
 /* Index of the first token that ends after byte pos: a binary search of
  * the tokens that end in pos's block of bytes (tok_block), or of all. */
@@ -377,9 +412,23 @@ static bool is_word(const qctx *c, size_t i)
 {
     return i < c->tok.len && c->tok.items[i].kind == QT_WORD;
 }
-static bool w_is(const qctx *c, size_t i, const char *w)
+/* Whether word i is w, a lower-case ASCII word without apostrophes: its
+ * bytes lower-cased are w's (a word whose form has a curly apostrophe or
+ * other non-ASCII bytes is never w), compared on the text without LW's
+ * look-up; inline, so that strlen(w) is a constant and most calls end at
+ * the length. */
+static inline bool w_is(const qctx *c, size_t i, const char *w)
 {
-    return is_word(c, i) && strcmp(LW(c, i), w) == 0;
+    if (!is_word(c, i)) return false;
+    const qtok *k = &c->tok.items[i];
+    size_t n = strlen(w);
+    if (k->e - k->s != n) return false;
+    const unsigned char *p = (const unsigned char *)c->t + k->s;
+    for (size_t j = 0; j < n; j++) {
+        unsigned ch = p[j];
+        if (ch + ((ch - 'A' < 26u) << 5) != (unsigned char)w[j]) return false;
+    }
+    return true;
 }
 static bool w_in(const qctx *c, size_t i, unsigned bit)
 {
@@ -393,6 +442,31 @@ static bool p_is(const qctx *c, size_t i, char ch)
 static bool is_nl(const qctx *c, size_t i)
 {
     return i < c->tok.len && c->tok.items[i].kind == QT_NL;
+}
+
+/* Whether the form of word i has min bytes or more and ends with suffix
+ * (lower-case ASCII letters), read on the text: the form's last letters
+ * are the word's last bytes lower-cased (a curly apostrophe, the one
+ * sequence lower_word shortens, is no letter), and it is 2 bytes shorter
+ * than the word per curly apostrophe. */
+static bool form_ends(const qctx *c, size_t i, size_t min, const char *suffix)
+{
+    if (!is_word(c, i)) return false;
+    const qtok *k = &c->tok.items[i];
+    const unsigned char *p = (const unsigned char *)c->t + k->s;
+    size_t n = k->e - k->s, ns = strlen(suffix);
+    if (n < ns || n < min) return false;
+    for (size_t j = 0; j < ns; j++) {
+        unsigned char ch = p[n - ns + j];
+        if ((ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch) != (unsigned char)suffix[j]) return false;
+    }
+    size_t len = n;
+    for (size_t j = 0; j < n; j++) /* as lower_word */
+        if (p[j] == 0xE2 && j + 2 < n && p[j + 1] == 0x80 && p[j + 2] == 0x99) {
+            len -= 2;
+            j += 2;
+        }
+    return len >= min;
 }
 
 #define NOCLAUSE(c, i) w_in(c, i, L_NOCLAUSE)
@@ -646,7 +720,7 @@ static inline qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
     else
         c->tok.items[c->last_other].next = (at - c->last_other < NEXT_MAX ? at - c->last_other : NEXT_MAX) & 0xFFu;
     c->last_other = at;
-    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = 0, .kind = kind & 7u};
+    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .kind = kind & 7u};
     return k;
 }
 
@@ -664,6 +738,18 @@ static size_t next_other(const qctx *c, size_t i)
     if (!d) return c->tok.len;
     for (i += d; i < c->tok.len && c->tok.items[i].kind == QT_WORD; i++) {}
     return i;
+}
+
+/* The form of the word just made, longer than LW_SHORT bytes, for LW. */
+static NFI_COLD void keep_long_word(qctx *c, const qform *f)
+{
+    struct long_word *lw = nfi_vec_push(&c->long_words);
+    if (!lw) {
+        c->nomem = true;
+        return;
+    }
+    lw->tok = (uint32_t)(c->tok.len - 1);
+    lw->low = f->low;
 }
 
 /* A new word token, with its form interned. */
@@ -689,8 +775,9 @@ static void push_word(qctx *c, size_t s, size_t e)
                (b0 == 0xC3 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
                 (unsigned char)c->t[s + 1] <= 0x9E);
     /* written at once (its bit-fields one by one cost a load and a store each) */
-    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low,
-                .lists = f->lists & L_ALL, .kind = QT_WORD, .cap = cap};
+    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .lists = f->lists & L_ALL,
+                .kind = QT_WORD, .cap = cap};
+    if (e - s > LW_SHORT) keep_long_word(c, f);
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -834,12 +921,10 @@ static uint64_t first_bytes_exact(const char *p, size_t n)
     return (uint64_t)u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1));
 }
 
-/* The form of the lower-cased word w[0,len) held outside the forms'
- * buffer, interned (copied into the buffer when new). */
-static const qform *form_of_string(qctx *c, const char *w, size_t len)
+/* The interned form w[0,len) of keys key, key2 (qform), or NULL. */
+static inline const qform *find_form_keyed(const qforms *fm, const char *w, size_t len,
+                                           uint64_t key, uint64_t key2)
 {
-    qforms *fm = c->fm;
-    uint64_t key = first_bytes_exact(w, len), key2 = len > 8 ? first_bytes(w + len - 8, 8) : 0;
     size_t mask = fm->nslots - 1;
     for (size_t h = form_hash(key, key2, len) & mask; fm->slots[h]; h = (h + 1) & mask) {
         const qform *f = &fm->forms.items[fm->slots[h] - 1];
@@ -847,6 +932,24 @@ static const qform *form_of_string(qctx *c, const char *w, size_t len)
             (len <= 16 || memcmp(fm->low.data + f->low, w, len) == 0))
             return f;
     }
+    return NULL;
+}
+
+/* The form w[0,len) (held outside the forms' buffer) if it is interned. */
+static const qform *find_form(const qforms *fm, const char *w, size_t len)
+{
+    uint64_t key = first_bytes_exact(w, len), key2 = len > 8 ? first_bytes(w + len - 8, 8) : 0;
+    return find_form_keyed(fm, w, len, key, key2);
+}
+
+/* The form of the lower-cased word w[0,len) held outside the forms'
+ * buffer, interned (copied into the buffer when new). */
+static const qform *form_of_string(qctx *c, const char *w, size_t len)
+{
+    qforms *fm = c->fm;
+    uint64_t key = first_bytes_exact(w, len), key2 = len > 8 ? first_bytes(w + len - 8, 8) : 0;
+    const qform *found = find_form_keyed(fm, w, len, key, key2);
+    if (found) return found;
     nfi_buf *low = &fm->low;
     size_t at = low->len;
     if (at + len + 9 > low->cap && !nfi_buf_reserve(low, len + 8)) {
@@ -943,9 +1046,9 @@ static inline bool token_from_doc(qctx *c, docforms *df, const nfi_token *tk)
             if (!f || !word_ends_at(c, s, e, f)) return false;
             qtok *k = new_tok(c);
             if (k)
-                *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .low = f->low,
-                            .lists = f->lists & L_ALL, .kind = QT_WORD,
-                            .cap = (unsigned)(b - 'A') < 26u};
+                *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .lists = f->lists & L_ALL,
+                            .kind = QT_WORD, .cap = (unsigned)(b - 'A') < 26u};
+            if (k && e - s > LW_SHORT) keep_long_word(c, f);
             return true;
         }
         if (e - s != 1 || b == ' ' || b == '\n' || space_at(t, c->n, s)) return false;
@@ -1376,9 +1479,7 @@ static size_t leading_np(const qctx *c, size_t a, size_t lim)
         if (w_in(c, j, L_PREP) || w_in(c, j, L_AUX) || w_in(c, j, L_SUBJ) || is_cue_word(c, j) ||
             w_in(c, j, L_TIME) || w_is(c, j, "this") || w_is(c, j, "last"))
             break;
-        const char *w = LW(c, j);
-        size_t L = strlen(w);
-        if (!c->tok.items[j].cap && L > 3 && strcmp(w + L - 2, "ed") == 0) break;
+        if (!c->tok.items[j].cap && form_ends(c, j, 4, "ed")) break;
         if (cnt > 0 && !c->tok.items[j].cap && c->tok.items[j - 1].cap &&
             !w_is(c, j - 1, "the"))
             break; /* "Putin tempered" */
@@ -1435,8 +1536,7 @@ static void subject_before(const qctx *c, size_t ua, size_t cue, size_t *sa, siz
     size_t j = cue;
     while (j > ua && (w_in(c, j - 1, L_SKIP) ||
                       (is_word(c, j - 1) && !c->tok.items[j - 1].cap &&
-                       strlen(LW(c, j - 1)) > 4 &&
-                       strcmp(LW(c, j - 1) + strlen(LW(c, j - 1)) - 2, "ly") == 0)))
+                       form_ends(c, j - 1, 5, "ly"))))
         j--;
     /* "X, who said ...": the relative pronoun (resolved to X) */
     if (j > ua && (w_is(c, j - 1, "who") || w_is(c, j - 1, "which")) && j - 1 > ua &&
@@ -1604,9 +1704,7 @@ static void add_cue(qctx *c, size_t a, size_t b, int type, uint32_t unit)
     q->b = b;
     q->type = type;
     q->unit = unit;
-    const char *w = LW(c, a);
-    size_t L = strlen(w);
-    q->participle = L > 4 && strcmp(w + L - 3, "ing") == 0;
+    q->participle = form_ends(c, a, 5, "ing");
     q->sa = q->sb = a;
 }
 
@@ -2075,9 +2173,7 @@ static bool clause_at(const qctx *c, size_t k, size_t ub)
                       (is_cue_word(c, j) && !NOCLAUSE(c, j) && !w_in(c, j - 1, L_DET) &&
                        !w_in(c, j - 1, L_PREP) && !w_is(c, j - 1, "of"))))
             return true;
-        const char *w = LW(c, j);
-        size_t L = strlen(w);
-        if (j > k && L > 4 && strcmp(w + L - 2, "ed") == 0 && !t->cap &&
+        if (j > k && form_ends(c, j, 5, "ed") && !t->cap &&
             !w_in(c, j - 1, L_DET) && !w_in(c, j - 1, L_PREP) && !w_is(c, j - 1, "of") &&
             !w_is(c, j - 1, "and"))
             return true;
@@ -2171,9 +2267,7 @@ static size_t skip_adjuncts(const qctx *c, size_t k, size_t ub, bool object)
 static bool verb_like(const qctx *c, size_t k)
 {
     if (!is_word(c, k) || c->tok.items[k].cap) return false;
-    const char *w = LW(c, k);
-    size_t L = strlen(w);
-    return L > 4 && strcmp(w + L - 2, "ed") == 0;
+    return form_ends(c, k, 5, "ed");
 }
 
 /* End of the content that starts at k: the unit end or a trailing
@@ -2221,8 +2315,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                reporter's */
             {
                 size_t v = nx;
-                if (is_word(c, v) && !c->tok.items[v].cap && strlen(LW(c, v)) > 4 &&
-                    strcmp(LW(c, v) + strlen(LW(c, v)) - 2, "ly") == 0)
+                if (is_word(c, v) && !c->tok.items[v].cap && form_ends(c, v, 5, "ly"))
                     v++;
                 if (is_word(c, v) && !c->tok.items[v].cap && j > k + 3) {
                     const char *w = LW(c, v);
@@ -2245,7 +2338,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
             if ((w_is(c, nx, "yet") || w_is(c, nx, "but")) &&
                 (w_in(c, nx + 1, L_AUX) || verb_like(c, nx + 1) ||
                  (is_word(c, nx + 1) && !c->tok.items[nx + 1].cap &&
-                  LW(c, nx + 1)[strlen(LW(c, nx + 1)) - 1] == 's' && !w_in(c, nx + 1, L_DET) &&
+                  form_ends(c, nx + 1, 1, "s") && !w_in(c, nx + 1, L_DET) &&
                   !is_pron(c, nx + 1)))) {
                 end = j;
                 break;
@@ -2279,9 +2372,7 @@ static size_t content_end(qctx *c, size_t k, size_t ub, size_t self_cue)
                 }
             }
             if (is_cue_word(c, nx) && nx != self_cue) {
-                const char *w = LW(c, nx);
-                size_t L = strlen(w);
-                if (L > 4 && strcmp(w + L - 3, "ing") == 0) {
+                if (form_ends(c, nx, 5, "ing")) {
                     end = j;
                     break;
                 }
@@ -2533,10 +2624,11 @@ static void do_indirect(qctx *c)
         }
         if (!cue_takes_clause(c, cu)) continue;
         /* forward: CUE [adjuncts] [that] CLAUSE */
-        bool told = strncmp(LW(c, cu->a), "tel", 3) == 0 || strncmp(LW(c, cu->a), "told", 4) == 0 ||
-                    strcmp(LW(c, cu->a), "informed") == 0 || strcmp(LW(c, cu->a), "assured") == 0 ||
-                    strcmp(LW(c, cu->a), "reminded") == 0 || strcmp(LW(c, cu->a), "warned") == 0 ||
-                    strcmp(LW(c, cu->a), "urged") == 0;
+        const char *cw = LW(c, cu->a);
+        bool told = strncmp(cw, "tel", 3) == 0 || strncmp(cw, "told", 4) == 0 ||
+                    strcmp(cw, "informed") == 0 || strcmp(cw, "assured") == 0 ||
+                    strcmp(cw, "reminded") == 0 || strcmp(cw, "warned") == 0 ||
+                    strcmp(cw, "urged") == 0;
         size_t s = cu->b;
         if (cu->inverted && cu->type == CUE_VERB) s = cu->sb;
         size_t that = NF_UNSET;
@@ -3609,6 +3701,36 @@ static void qctx_init(qctx *c, nf_doc *doc, nfi_quotes_ws *ws)
     c->n = doc->len;
 }
 
+/* Whether the tests that read a word's form on its text (w_is, form_ends)
+ * and the look-up of its form (LW) agree with the word lower-cased by
+ * lower_word, on every word of c; -1 on OOM. */
+static int forms_agree(const qctx *c)
+{
+    static const char *const suffixes[] = {"ed", "ing", "ly", "s"};
+    static const char *const words[] = {"said", "the", "s"};
+    for (size_t i = 0; i < c->tok.len; i++) {
+        const qtok *k = &c->tok.items[i];
+        if (k->kind != QT_WORD) continue;
+        char *w = malloc(k->e - k->s + 9);
+        if (!w) return -1;
+        size_t len = lower_word(c, k->s, k->e, w);
+        w[len] = '\0';
+        const char *lw = LW(c, i);
+        bool same = strcmp(lw, w) == 0;
+        for (size_t x = 0; x < sizeof suffixes / sizeof *suffixes; x++)
+            for (size_t min = 1; min <= 5; min += 2) {
+                size_t ns = strlen(suffixes[x]);
+                bool ends = len >= min && len >= ns && strcmp(w + len - ns, suffixes[x]) == 0;
+                same = same && form_ends(c, i, min, suffixes[x]) == ends;
+            }
+        for (size_t x = 0; x < sizeof words / sizeof *words; x++)
+            same = same && w_is(c, i, words[x]) == (strcmp(w, words[x]) == 0);
+        free(w);
+        if (!same) return 0;
+    }
+    return 1;
+}
+
 int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, size_t *total)
 {
     *from_doc = *total = 0;
@@ -3623,16 +3745,19 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
         same = a.tok.len == b.tok.len;
         for (size_t i = 0; same && i < a.tok.len; i++) {
             const qtok *x = &a.tok.items[i], *y = &b.tok.items[i];
-            same = x->s == y->s && x->e == y->e && x->low == y->low && x->inside == y->inside &&
+            same = x->s == y->s && x->e == y->e && LW(&a, i) == LW(&b, i) && x->inside == y->inside &&
                    x->lists == y->lists && x->kind == y->kind &&
                    x->qclass == y->qclass && x->role == y->role && x->cap == y->cap &&
                    x->para == y->para && x->closes == y->closes;
         }
     }
+    if (same == 1) same = forms_agree(&a);
     *from_doc = a.from_doc;
     *total = a.tok.len;
     nfi_vec_free(&a.tok);
     nfi_vec_free(&b.tok);
+    nfi_vec_free(&a.long_words);
+    nfi_vec_free(&b.long_words);
     return same;
 }
 
@@ -3680,6 +3805,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (work) *work = c.work + c.tok.len;
     if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);
     nfi_vec_free(&c.tok);
+    nfi_vec_free(&c.long_words);
     free(c.tok_block);
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);

@@ -958,7 +958,10 @@ static bool tokens_agree(const nf_rules *r, nfi_quotes_ws *qws, const char *text
  * the scan's on prose, on the seed articles and on random texts over the
  * pieces where they differ or might (possessives, contractions, numbers,
  * doubled marks, dashes, abbreviations, white space the tokenizer treats
- * otherwise, letters outside ASCII), and most tokens of prose are read. */
+ * otherwise, letters outside ASCII), and most tokens of prose are read.
+ * On all of them the forms of the words as the stage's tests read them
+ * (looked up, or on the text: "said", "...ed") are the words lower-cased,
+ * for short words and for words longer than 64 bytes. */
 NF_TEST(quotes_tokens_from_document_equal_scan)
 {
     nf_error err;
@@ -998,10 +1001,16 @@ NF_TEST(quotes_tokens_from_document_equal_scan)
         "\xc4\xb0", "\xf0\x9f\x98\x80", " ", " ", " ", "  ", "\n", "\n\n", "\t", "\r\n", "\r",
         "\xc2\xa0", "\xe2\x80\x8b", "\xef\xbb\xbf", "\xe2\x80\xa8", "\xc2\x85", "\xe2\x80\xaf",
         "\xe3\x80\x80", "\x01", "\x7f", "http://x.org/a_(b)", "ann@x.org", "1990-2000",
-        "day-to-day", "AT&T", "and/or"};
+        "day-to-day", "AT&T", "and/or", "said", "SAID", "The", "rushed", "Ned", "ED", "talking",
+        "sing", "slowly", "ly", "Wed\xe2\x80\x99s", "saying\xe2\x80\x99", "It\xe2\x80\x99s",
+        "x\xe2\x80\x99" "ed",
+        /* words longer than the 64 bytes the stage lower-cases on the stack */
+        "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaed",
+        "Bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\xe2\x80\x99s",
+        "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"};
     size_t npieces = sizeof pieces / sizeof pieces[0];
     uint64_t seed = 12345;
-    char text[800];
+    char text[40 * 80]; /* 40 pieces of 80 bytes at most */
     int bad = 0;
     for (int k = 0; qws && k < 3000 && bad < 3; k++) {
         size_t len = 0, parts = 1 + k % 40;
