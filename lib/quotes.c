@@ -37,16 +37,19 @@ enum { QM_DOUBLE = 1, QM_SINGLE = 2 };
 #define QR_OPEN 1u
 #define QR_CLOSE 2u
 
-/* 12 bytes: a document has about one token per 5 bytes, and this array is
+/* 8 bytes: a document has about one token per 5 bytes, and this array is
    the stage's largest allocation (the stage runs on texts below 4 GiB).
-   What a token can do without is not kept here (12 bytes a token): the
-   direct quote that holds it and its unit (a token knows only whether a
-   quote holds it, inside; quote_of and unit_of find which by a binary
-   search of the quotes and units, which are in token order and do not
-   overlap), and its lower-cased form, which the few tests that need more
-   than its word lists look up (LW). */
+   What a token can do without is not kept here: its end (it keeps its
+   length, and the end of a word of LEN_LONG bytes or more is in
+   c->long_words: tok_end), the direct quote that holds it and its unit (a
+   token knows only whether a quote holds it, inside; quote_of and unit_of
+   find which by a binary search of the quotes and units, which are in
+   token order and do not overlap), its lower-cased form, which the few
+   tests that need more than its word lists look up (LW), and the next
+   token that is not a word (c->others lists them while the marks are
+   paired and the units made). */
 typedef struct qtok {
-    uint32_t s, e;       /* bytes */
+    uint32_t s;          /* first byte */
     unsigned lists : 13; /* L_* bits: the word lists its lower-cased form is in */
     unsigned kind : 3;   /* QT_* */
     unsigned qclass : 2; /* QM_* for quote marks */
@@ -55,14 +58,10 @@ typedef struct qtok {
     unsigned para : 1;   /* QT_NL: a blank line follows (paragraph break) */
     unsigned closes : 1; /* the closing mark of a direct quote */
     unsigned inside : 1; /* in the content of a direct quote (quote_of) */
-    unsigned next : 8;   /* tokens to the next token that is not a word (0: none;
-                            at most NEXT_MAX, which may land on a word) */
+    unsigned len : 8;    /* bytes, LEN_LONG for LEN_LONG or more (tok_end) */
 } qtok;
-/* The pairing of marks and the units look at the tokens that are not words
-   only (about one in five), reached through qtok.next: a list of them
-   would take 4 bytes each at the stage's peak. */
-#define NEXT_MAX 255u
-_Static_assert(sizeof(qtok) == 12, "qtok stays 12 bytes");
+#define LEN_LONG 255u
+_Static_assert(sizeof(qtok) == 8, "qtok stays 8 bytes");
 
 /* The word lists a token is tested against, as bits of qtok.lists: looked up
    once per token (a hash probe), so that each of the many tests is an AND
@@ -184,9 +183,10 @@ typedef struct qout {
     int64_t inherit;     /* index into outs whose speaker entity to reuse, or -1 */
 } qout;
 
-/* A word longer than LW_SHORT bytes and its form (offset in qforms.low). */
+/* A word longer than LW_SHORT bytes: its form (offset in qforms.low) and
+ * its end. */
 struct long_word {
-    uint32_t tok, low;
+    uint32_t tok, low, e;
 };
 #define LW_SHORT 64
 
@@ -201,11 +201,13 @@ typedef struct qctx {
        for b < nblocks (NULL: none, tok_at searches all tokens) */
     uint32_t *tok_block;
     size_t nblocks;
-    /* the forms of the words longer than LW_SHORT bytes (LW), by token */
+    /* the forms and ends of the words longer than LW_SHORT bytes (LW,
+       tok_end), by token */
     NFI_VEC(struct long_word) long_words;
-    uint32_t first_other;    /* the first token that is not a word (NFI_NONE: none) */
-    uint32_t last_other;     /* the last one made so far (its next is set by the one after) */
-    qforms *fm;              /* the workspace's forms (qtok.low is an offset in fm->low) */
+    /* the tokens that are not words, in order (pair_marks and make_units
+       visit them only; freed after make_units) */
+    NFI_VEC(uint32_t) others;
+    qforms *fm;              /* the workspace's forms (LW looks a word's up) */
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
@@ -357,6 +359,40 @@ static bool in_list(const char *w, const char *const *list)
     return false;
 }
 
+/* The end of token i, a word of LEN_LONG bytes or more (tok_end). */
+static NFI_COLD size_t long_end(const qctx *c, size_t i)
+{
+    size_t lo = 0, hi = c->long_words.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->long_words.items[mid].tok < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->long_words.len ? c->long_words.items[lo].e : c->tok.items[i].s;
+}
+
+/* The end of token i (its first byte after it). */
+static inline size_t tok_end(const qctx *c, size_t i)
+{
+    const qtok *k = &c->tok.items[i];
+    return k->len != LEN_LONG ? k->s + k->len : long_end(c, i);
+}
+
+/* The bytes of token i. */
+static inline size_t tok_len(const qctx *c, size_t i)
+{
+    const qtok *k = &c->tok.items[i];
+    return k->len != LEN_LONG ? k->len : tok_end(c, i) - k->s;
+}
+
+/* The length field of a token of n bytes. */
+static inline unsigned len_field(size_t n)
+{
+    return n < LEN_LONG ? (unsigned)n : LEN_LONG;
+}
+
 static size_t lower_word(const qctx *c, size_t s, size_t e, char *w);
 static const qform *find_form(const qforms *fm, const char *w, size_t len);
 
@@ -369,7 +405,7 @@ static const char *LW(const qctx *c, size_t i)
     const qforms *fm = c->fm;
     if (i >= c->tok.len || c->tok.items[i].kind != QT_WORD) return fm->low.data;
     const qtok *k = &c->tok.items[i];
-    if (k->e - k->s > LW_SHORT) {
+    if (tok_len(c, i) > LW_SHORT) {
         size_t lo = 0, hi = c->long_words.len;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
@@ -381,7 +417,7 @@ static const char *LW(const qctx *c, size_t i)
         return fm->low.data + (lo < c->long_words.len ? c->long_words.items[lo].low : 0);
     }
     char w[LW_SHORT + 8];
-    size_t len = lower_word(c, k->s, k->e, w);
+    size_t len = lower_word(c, k->s, tok_end(c, i), w);
     const qform *f = find_form(fm, w, len);
     return fm->low.data + (f ? f->low : 0);
 }
@@ -400,7 +436,7 @@ static size_t tok_at(const qctx *c, size_t pos)
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->tok.items[mid].e <= pos)
+        if (tok_end(c, mid) <= pos)
             lo = mid + 1;
         else
             hi = mid;
@@ -408,7 +444,7 @@ static size_t tok_at(const qctx *c, size_t pos)
     return lo;
 }
 
-static bool is_word(const qctx *c, size_t i)
+static inline bool is_word(const qctx *c, size_t i)
 {
     return i < c->tok.len && c->tok.items[i].kind == QT_WORD;
 }
@@ -421,8 +457,8 @@ static inline bool w_is(const qctx *c, size_t i, const char *w)
 {
     if (!is_word(c, i)) return false;
     const qtok *k = &c->tok.items[i];
-    size_t n = strlen(w);
-    if (k->e - k->s != n) return false;
+    size_t n = strlen(w); /* below LEN_LONG */
+    if (k->len != n) return false;
     const unsigned char *p = (const unsigned char *)c->t + k->s;
     for (size_t j = 0; j < n; j++) {
         unsigned ch = p[j];
@@ -430,16 +466,17 @@ static inline bool w_is(const qctx *c, size_t i, const char *w)
     }
     return true;
 }
-static bool w_in(const qctx *c, size_t i, unsigned bit)
+static inline bool w_in(const qctx *c, size_t i, unsigned bit)
 {
     return is_word(c, i) && (c->tok.items[i].lists & bit);
 }
-static bool p_is(const qctx *c, size_t i, char ch)
+/* (a token that is not a word has fewer than LEN_LONG bytes: len is its length) */
+static inline bool p_is(const qctx *c, size_t i, char ch)
 {
     return i < c->tok.len && c->tok.items[i].kind == QT_PUNCT &&
-           c->tok.items[i].e - c->tok.items[i].s == 1 && c->t[c->tok.items[i].s] == ch;
+           c->tok.items[i].len == 1 && c->t[c->tok.items[i].s] == ch;
 }
-static bool is_nl(const qctx *c, size_t i)
+static inline bool is_nl(const qctx *c, size_t i)
 {
     return i < c->tok.len && c->tok.items[i].kind == QT_NL;
 }
@@ -454,7 +491,7 @@ static bool form_ends(const qctx *c, size_t i, size_t min, const char *suffix)
     if (!is_word(c, i)) return false;
     const qtok *k = &c->tok.items[i];
     const unsigned char *p = (const unsigned char *)c->t + k->s;
-    size_t n = k->e - k->s, ns = strlen(suffix);
+    size_t n = tok_len(c, i), ns = strlen(suffix);
     if (n < ns || n < min) return false;
     for (size_t j = 0; j < ns; j++) {
         unsigned char ch = p[n - ns + j];
@@ -709,39 +746,24 @@ static inline qtok *new_tok(qctx *c)
     return &c->tok.items[c->tok.len++];
 }
 
-/* A new token that is not a word (low 0: the empty form). */
+/* A new token that is not a word (listed in c->others). */
 static inline qtok *push_tok(qctx *c, size_t s, size_t e, uint8_t kind)
 {
     qtok *k = new_tok(c);
     if (!k) return NULL;
-    uint32_t at = (uint32_t)(c->tok.len - 1);
-    if (c->last_other == NFI_NONE)
-        c->first_other = at;
-    else
-        c->tok.items[c->last_other].next = (at - c->last_other < NEXT_MAX ? at - c->last_other : NEXT_MAX) & 0xFFu;
-    c->last_other = at;
-    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .kind = kind & 7u};
+    uint32_t *other = nfi_vec_push(&c->others);
+    if (!other) {
+        c->nomem = true;
+        return NULL;
+    }
+    *other = (uint32_t)(c->tok.len - 1);
+    *k = (qtok){.s = (uint32_t)s, .kind = kind & 7u, .len = len_field(e - s) & 0xFFu};
     return k;
 }
 
-/* The first token that is not a word, or the token count when none. */
-static size_t first_other(const qctx *c)
-{
-    return c->first_other == NFI_NONE ? c->tok.len : c->first_other;
-}
-
-/* The token after i (one that is not a word) that is not a word, or the
- * token count when none. */
-static size_t next_other(const qctx *c, size_t i)
-{
-    unsigned d = c->tok.items[i].next;
-    if (!d) return c->tok.len;
-    for (i += d; i < c->tok.len && c->tok.items[i].kind == QT_WORD; i++) {}
-    return i;
-}
-
-/* The form of the word just made, longer than LW_SHORT bytes, for LW. */
-static NFI_COLD void keep_long_word(qctx *c, const qform *f)
+/* The form and end of the word just made, longer than LW_SHORT bytes, for
+ * LW and tok_end. */
+static NFI_COLD void keep_long_word(qctx *c, const qform *f, size_t e)
 {
     struct long_word *lw = nfi_vec_push(&c->long_words);
     if (!lw) {
@@ -750,6 +772,7 @@ static NFI_COLD void keep_long_word(qctx *c, const qform *f)
     }
     lw->tok = (uint32_t)(c->tok.len - 1);
     lw->low = f->low;
+    lw->e = (uint32_t)e;
 }
 
 /* A new word token, with its form interned. */
@@ -775,9 +798,9 @@ static void push_word(qctx *c, size_t s, size_t e)
                (b0 == 0xC3 && s + 1 < e && (unsigned char)c->t[s + 1] >= 0x80 &&
                 (unsigned char)c->t[s + 1] <= 0x9E);
     /* written at once (its bit-fields one by one cost a load and a store each) */
-    *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .lists = f->lists & L_ALL,
-                .kind = QT_WORD, .cap = cap};
-    if (e - s > LW_SHORT) keep_long_word(c, f);
+    *k = (qtok){.s = (uint32_t)s, .lists = f->lists & L_ALL, .kind = QT_WORD, .cap = cap,
+                .len = len_field(e - s) & 0xFFu};
+    if (e - s > LW_SHORT) keep_long_word(c, f, e);
 }
 
 static bool is_abbrev_word(const char *t, size_t s, size_t e)
@@ -801,7 +824,6 @@ static bool is_abbrev_word(const char *t, size_t s, size_t e)
  * on most texts). */
 static void tok_alloc(qctx *c, size_t cap)
 {
-    c->first_other = c->last_other = NFI_NONE;
     c->tok.items = malloc(cap * sizeof *c->tok.items);
     if (!c->tok.items) {
         c->nomem = true;
@@ -1046,9 +1068,9 @@ static inline bool token_from_doc(qctx *c, docforms *df, const nfi_token *tk)
             if (!f || !word_ends_at(c, s, e, f)) return false;
             qtok *k = new_tok(c);
             if (k)
-                *k = (qtok){.s = (uint32_t)s, .e = (uint32_t)e, .lists = f->lists & L_ALL,
-                            .kind = QT_WORD, .cap = (unsigned)(b - 'A') < 26u};
-            if (k && e - s > LW_SHORT) keep_long_word(c, f);
+                *k = (qtok){.s = (uint32_t)s, .lists = f->lists & L_ALL, .kind = QT_WORD,
+                            .cap = (unsigned)(b - 'A') < 26u, .len = len_field(e - s) & 0xFFu};
+            if (k && e - s > LW_SHORT) keep_long_word(c, f, e);
             return true;
         }
         if (e - s != 1 || b == ' ' || b == '\n' || space_at(t, c->n, s)) return false;
@@ -1138,7 +1160,7 @@ static void index_tokens(qctx *c)
         size_t start = b << TOK_BLOCK_SHIFT, hi = c->tok.len;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (c->tok.items[mid].e <= start)
+            if (tok_end(c, mid) <= start)
                 lo = mid + 1;
             else
                 hi = mid;
@@ -1156,7 +1178,7 @@ static bool space_or_edge_before(const qctx *c, size_t i)
     if (i == 0) return true;
     const qtok *p = &c->tok.items[i - 1], *k = &c->tok.items[i];
     if (p->kind == QT_NL) return true;
-    if (p->e < k->s) return true; /* white space between */
+    if (tok_end(c, i - 1) < k->s) return true; /* white space between */
     if (p->kind == QT_PUNCT) {
         char ch = c->t[p->s];
         return ch == '(' || ch == '[' || (unsigned char)ch == 0xE2 || ch == '-' || ch == '/';
@@ -1167,9 +1189,9 @@ static bool space_or_edge_before(const qctx *c, size_t i)
 static bool space_or_edge_after(const qctx *c, size_t i)
 {
     if (i + 1 >= c->tok.len) return true;
-    const qtok *nx = &c->tok.items[i + 1], *k = &c->tok.items[i];
+    const qtok *nx = &c->tok.items[i + 1];
     if (nx->kind == QT_NL) return true;
-    if (nx->s > k->e) return true;
+    if (nx->s > tok_end(c, i)) return true;
     if (nx->kind == QT_PUNCT) {
         char ch = c->t[nx->s];
         return ch == ',' || ch == '.' || ch == ';' || ch == ':' || ch == ')' || ch == '?' ||
@@ -1194,7 +1216,7 @@ static bool final_punct_tok(const qctx *c, size_t i)
 {
     return p_is(c, i, '.') || p_is(c, i, '!') || p_is(c, i, '?') ||
            (i < c->tok.len && c->tok.items[i].kind == QT_PUNCT &&
-            c->tok.items[i].e - c->tok.items[i].s == 3 &&
+            c->tok.items[i].len == 3 &&
             (unsigned char)c->t[c->tok.items[i].s + 2] == 0xA6); /* … */
 }
 
@@ -1207,8 +1229,8 @@ static void add_dq(qctx *c, size_t open, size_t close, size_t last, uint32_t fla
     }
     q->open = open;
     q->close = close;
-    q->span.start = c->tok.items[open].e;
-    q->span.end = close != open ? c->tok.items[close].s : c->tok.items[last].e;
+    q->span.start = tok_end(c, open);
+    q->span.end = close != open ? c->tok.items[close].s : tok_end(c, last);
     q->flags = flags;
     q->cue = -1;
     q->unit = NFI_NONE;
@@ -1255,7 +1277,8 @@ static void pair_marks(qctx *c)
        look-up is a binary search (not two arrays of a slot per token, the
        stage's largest allocation); and the marks, which the pairing visits */
     NFI_VEC(uint32_t) sc = {NULL, 0, 0}, nl = {NULL, 0, 0}, marks = {NULL, 0, 0};
-    for (size_t j = first_other(c); j < n && !c->nomem; j = next_other(c, j)) {
+    for (size_t x = 0; x < c->others.len && !c->nomem; x++) {
+        size_t j = c->others.items[x];
         const qtok *k = &c->tok.items[j];
         if (k->kind == QT_PUNCT) continue;
         uint32_t *slot = k->kind == QT_NL ? nfi_vec_push(&nl) : nfi_vec_push(&marks);
@@ -1408,7 +1431,8 @@ static void make_units(qctx *c)
 {
     size_t n = c->tok.len, start = 0;
     /* a word is never a break: the other tokens, then the end */
-    for (size_t i = first_other(c); i <= n && !c->nomem; i = i < n ? next_other(c, i) : n + 1) {
+    for (size_t x = 0; x <= c->others.len && !c->nomem; x++) {
+        size_t i = x < c->others.len ? c->others.items[x] : n;
         bool brk = false, skip = false;
         if (i == n) brk = true;
         else if (is_nl(c, i) && !c->tok.items[i].inside) {
@@ -1457,7 +1481,7 @@ static bool is_pron(const qctx *c, size_t i)
     if (!w_in(c, i, L_PRON)) return false;
     /* "US" is the country, not the pronoun */
     const qtok *k = &c->tok.items[i];
-    return !(k->e - k->s >= 2 && c->t[k->s + 1] >= 'A' && c->t[k->s + 1] <= 'Z');
+    return !(tok_len(c, i) >= 2 && c->t[k->s + 1] >= 'A' && c->t[k->s + 1] <= 'Z');
 }
 
 /* Word count of the speaker chunk [a,b). */
@@ -1507,9 +1531,9 @@ static bool segment_names_source(const qctx *c, size_t k, size_t p, size_t *ns, 
             const nf_entity *en = &d->entities.items[c->ent_by_start[i]];
             if (en->span.start != c->tok.items[x].s) break;
             if (en->type != NF_ENT_PERSON && en->type != NF_ENT_ORG) continue;
-            if (en->span.end > c->tok.items[p - 1].e) continue;
+            if (en->span.end > tok_end(c, p - 1)) continue;
             size_t y = x;
-            while (y < p && c->tok.items[y].e <= en->span.end) y++;
+            while (y < p && tok_end(c, y) <= en->span.end) y++;
             size_t e = y;
             /* a bracketed tag after the name */
             if (y < p && p_is(c, y, '(')) {
@@ -1891,7 +1915,7 @@ static qout *add_out(qctx *c, nf_span span, uint32_t kind, uint32_t flags, const
     o->sa = o->sb = 0;
     if (cue) {
         o->cue.start = c->tok.items[cue->a].s;
-        o->cue.end = c->tok.items[cue->b - 1].e;
+        o->cue.end = tok_end(c, cue->b - 1);
         o->sa = cue->sa;
         o->sb = cue->sb;
     }
@@ -1950,8 +1974,8 @@ static bool dash_tok(const qctx *c, size_t i)
     if (i >= c->tok.len || c->tok.items[i].kind != QT_PUNCT) return false;
     const qtok *k = &c->tok.items[i];
     const unsigned char *b = (const unsigned char *)c->t + k->s;
-    if (k->e - k->s == 1) return b[0] == '-';
-    return k->e - k->s == 3 && b[0] == 0xE2 && b[1] == 0x80 && b[2] >= 0x93 && b[2] <= 0x95;
+    if (k->len == 1) return b[0] == '-';
+    return k->len == 3 && b[0] == 0xE2 && b[1] == 0x80 && b[2] >= 0x93 && b[2] <= 0x95;
 }
 
 /* "“...” ― Ann Lee" (also on the next line, also "-- Ann Lee, a nurse"): a
@@ -2041,7 +2065,7 @@ static void do_direct(qctx *c)
         if (cu < 0 && dash_source(c, q, &dash, &dsa, &dsb)) {
             /* the source after a dash */
             o->cue.start = c->tok.items[dash].s;
-            o->cue.end = c->tok.items[dash].e;
+            o->cue.end = tok_end(c, dash);
             o->sa = dsa;
             o->sb = dsb;
             o->rule = "quotes.direct.dash_source";
@@ -2062,7 +2086,7 @@ static void do_direct(qctx *c)
                     if (c->cues.items[k].unit == q->unit - 1) {
                         const qcue *pc = &c->cues.items[k];
                         o->cue.start = c->tok.items[pc->a].s;
-                        o->cue.end = c->tok.items[pc->b - 1].e;
+                        o->cue.end = tok_end(c, pc->b - 1);
                         o->sa = pc->sa;
                         o->sb = pc->sb;
                         o->rule = "quotes.direct.lead_in";
@@ -2108,7 +2132,7 @@ static void do_blocks(qctx *c)
                 break;
             }
         if (cue < 0) continue;
-        nf_span sp = {c->tok.items[cu->a].s, c->tok.items[end - 1].e};
+        nf_span sp = {c->tok.items[cu->a].s, tok_end(c, end - 1)};
         qout *o = add_out(c, sp, NF_QUOTE_DIRECT, NF_QUOTE_BLOCK, &c->cues.items[cue],
                           "quotes.block");
         if (!o) return;
@@ -2434,7 +2458,7 @@ static nf_span trim_content(const qctx *c, size_t a, size_t b)
         a++;
     if (b <= a) return sp;
     sp.start = c->tok.items[a].s;
-    sp.end = c->tok.items[b - 1].e;
+    sp.end = tok_end(c, b - 1);
     return sp;
 }
 
@@ -3173,7 +3197,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
 {
     const nf_doc *d = c->doc;
     if (sa >= sb) return -1;
-    size_t s = c->tok.items[sa].s, e = c->tok.items[sb - 1].e;
+    size_t s = c->tok.items[sa].s, e = tok_end(c, sb - 1);
     /* the head noun phrase ends at the first preposition: "Spain's Foreign
        Ministry", "A Canadian Embassy official" (in Lima), "France's ambassador"
        (to Chile) */
@@ -3183,7 +3207,7 @@ static int64_t resolve_speaker(qctx *c, size_t sa, size_t sb, int64_t prev_ent,
             hb = k;
             break;
         }
-    size_t he = c->tok.items[hb - 1].e;
+    size_t he = tok_end(c, hb - 1);
     if (sb - sa == 1 && (w_is(c, sa, "who") || w_is(c, sa, "which"))) {
         /* "X, who said": the entity right before the relative */
         int64_t a = nearest_before(c, s, w_is(c, sa, "who") ? 't' : 'o', 0, NULL);
@@ -3592,7 +3616,7 @@ static nf_status publish(qctx *c)
         q->cue = o->cue;
         if (o->sa < o->sb) {
             q->speaker.start = c->tok.items[o->sa].s;
-            q->speaker.end = c->tok.items[o->sb - 1].e;
+            q->speaker.end = tok_end(c, o->sb - 1);
         } else {
             q->speaker.start = q->speaker.end = NF_UNSET;
         }
@@ -3711,9 +3735,9 @@ static int forms_agree(const qctx *c)
     for (size_t i = 0; i < c->tok.len; i++) {
         const qtok *k = &c->tok.items[i];
         if (k->kind != QT_WORD) continue;
-        char *w = malloc(k->e - k->s + 9);
+        char *w = malloc(tok_len(c, i) + 9);
         if (!w) return -1;
-        size_t len = lower_word(c, k->s, k->e, w);
+        size_t len = lower_word(c, k->s, tok_end(c, i), w);
         w[len] = '\0';
         const char *lw = LW(c, i);
         bool same = strcmp(lw, w) == 0;
@@ -3745,7 +3769,7 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
         same = a.tok.len == b.tok.len;
         for (size_t i = 0; same && i < a.tok.len; i++) {
             const qtok *x = &a.tok.items[i], *y = &b.tok.items[i];
-            same = x->s == y->s && x->e == y->e && LW(&a, i) == LW(&b, i) && x->inside == y->inside &&
+            same = x->s == y->s && tok_end(&a, i) == tok_end(&b, i) && LW(&a, i) == LW(&b, i) && x->inside == y->inside &&
                    x->lists == y->lists && x->kind == y->kind &&
                    x->qclass == y->qclass && x->role == y->role && x->cap == y->cap &&
                    x->para == y->para && x->closes == y->closes;
@@ -3758,6 +3782,8 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
     nfi_vec_free(&b.tok);
     nfi_vec_free(&a.long_words);
     nfi_vec_free(&b.long_words);
+    nfi_vec_free(&a.others);
+    nfi_vec_free(&b.others);
     return same;
 }
 
@@ -3785,6 +3811,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (!c.nomem) index_tokens(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
+    nfi_vec_free(&c.others); /* pair_marks and make_units are done with it */
     if (!c.nomem) build_entity_indexes(&c);
     if (!c.nomem) rule_cues(&c);
     if (!c.nomem) find_cues(&c);
@@ -3806,6 +3833,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);
     nfi_vec_free(&c.tok);
     nfi_vec_free(&c.long_words);
+    nfi_vec_free(&c.others);
     free(c.tok_block);
     nfi_vec_free(&c.dq);
     nfi_vec_free(&c.units);

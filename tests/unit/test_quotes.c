@@ -1025,13 +1025,46 @@ NF_TEST(quotes_tokens_from_document_equal_scan)
         if (!tokens_agree(r, qws, text, len, &from_doc, &total)) bad++;
     }
     NF_CHECK(bad == 0);
+    /* words around the 255 bytes from which a token keeps its end aside */
+    static const size_t long_lens[] = {254, 255, 256, 300, 1000};
+    char *longs = malloc(4000);
+    size_t len = 0;
+    for (size_t k = 0; longs && k < sizeof long_lens / sizeof *long_lens; k++) {
+        memcpy(longs + len, "The ", 4);
+        len += 4;
+        for (size_t j = 0; j < long_lens[k]; j++) longs[len++] = j % 7 ? 'a' : 'B';
+        memcpy(longs + len, k % 2 ? ", âokâ said " : " said ", k % 2 ? 16 : 6);
+        len += k % 2 ? 16 : 6;
+    }
+    NF_CHECK(longs && qws && tokens_agree(r, qws, longs, len, &from_doc, &total));
+    free(longs);
     nfi_quotes_ws_free(qws);
     nf_rules_free(r);
 }
 
-/* The pairing of marks and the units skip the words from one token that is
- * not a word to the next (at most 255 tokens a step): a quote after a run
- * of 300 words without punctuation is still found, with its speaker. */
+/* A token keeps its length in a byte: the end of a word of 255 bytes or
+ * more is kept aside, and spans that end on one end where it ends. */
+NF_TEST(quotes_span_ends_on_a_long_word)
+{
+    static const char head[] = "Mara Lind said the harbour would get ";
+    char text[sizeof head + 300 + 4];
+    memcpy(text, head, sizeof head - 1);
+    memset(text + sizeof head - 1, 'w', 300);
+    memcpy(text + sizeof head - 1 + 300, ".\n", 3);
+    nf_doc *d = qextract(text);
+    NF_CHECK(d != NULL);
+    const nf_quote *q = d ? find_q(d, NF_QUOTE_INDIRECT, "the harbour would get www") : NULL;
+    NF_CHECK(q != NULL);
+    if (q) {
+        NF_CHECK_EQ_INT(q->span.end, sizeof head - 1 + 300);
+        NF_CHECK_EQ_STR(sp(d, q->speaker), "Mara Lind");
+    }
+    nf_doc_free(d);
+}
+
+/* The pairing of marks and the units visit the tokens that are not words
+ * only (c->others): a quote after a run of 300 words without punctuation
+ * is still found, with its speaker. */
 NF_TEST(quotes_found_after_a_long_run_of_words)
 {
     static const char tail[] = "\n\n\"The bridge opens in May, not June,\" Clara Bell said on Tuesday.\n";
