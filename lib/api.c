@@ -339,25 +339,21 @@ static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
 
 /* After the date stage, the only reader of the engine's annotations is the
  * quote stage, and it reads the QUOTE_CUE ones (rule_cues in quotes.c) with
- * their attributes: the other attributes are freed before its large scratch
- * arrays are made (on a big document they take about as much room as the
- * annotations), and with drop_others, once the public annotations are
- * recorded, the other annotations too. */
+ * their attributes: the other attributes are freed before the public
+ * annotations are recorded (keep_cue_attributes; on a big document they
+ * take about as much room as the records and the annotations together),
+ * and the other annotations once they are (keep_cue_annotations), before
+ * the quote stage's large scratch arrays are made. */
 static bool is_quote_cue(const nf_doc *doc, const nfi_ann *a)
 {
     return !(a->flags & NFI_ANN_REMOVED) && !strcmp(nfi_ann_type(doc, a), "QUOTE_CUE");
 }
 
-static nf_status keep_quote_cues(nf_doc *doc, bool drop_others)
+static nf_status keep_cue_attributes(nf_doc *doc)
 {
-    size_t keep = 0, cues = 0;
-    for (size_t i = 0; i < doc->anns.len; i++) {
-        const nfi_ann *a = &doc->anns.items[i];
-        if (is_quote_cue(doc, a)) {
-            keep += a->attr_count;
-            cues++;
-        }
-    }
+    size_t keep = 0;
+    for (size_t i = 0; i < doc->anns.len; i++)
+        if (is_quote_cue(doc, &doc->anns.items[i])) keep += doc->anns.items[i].attr_count;
     nfi_attr *kept = keep ? malloc(keep * sizeof *kept) : NULL;
     if (keep && !kept) return NF_ERR_NOMEM;
     size_t k = 0;
@@ -374,7 +370,13 @@ static nf_status keep_quote_cues(nf_doc *doc, bool drop_others)
     free(doc->attrs.items);
     doc->attrs.items = kept;
     doc->attrs.len = doc->attrs.cap = keep;
-    if (!drop_others) return NF_OK;
+    return NF_OK;
+}
+
+static nf_status keep_cue_annotations(nf_doc *doc)
+{
+    size_t cues = 0;
+    for (size_t i = 0; i < doc->anns.len; i++) cues += is_quote_cue(doc, &doc->anns.items[i]);
     nfi_ann *cue = cues ? malloc(cues * sizeof *cue) : NULL;
     if (cues && !cue) return NF_ERR_NOMEM;
     size_t c = 0;
@@ -411,8 +413,9 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if (publish) nfi_vec_free(&doc->lines);
     if ((st = nfi_entities_resolve(doc, ws->entities, err)) != NF_OK) return st;
     if ((st = nfi_dates_resolve(doc, ws->dates, err)) != NF_OK) return st;
+    if ((st = keep_cue_attributes(doc)) != NF_OK) return st;
     if ((st = publish_annotations(doc, rules)) != NF_OK) return st;
-    if ((st = keep_quote_cues(doc, publish)) != NF_OK) return st;
+    if (publish && (st = keep_cue_annotations(doc)) != NF_OK) return st;
     if ((st = nfi_quotes_resolve(doc, ws->quotes, err)) != NF_OK) return st;
     apply_body(doc);
     return NF_OK;
