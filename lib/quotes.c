@@ -150,28 +150,30 @@ typedef struct dquote {
 /* CUE_NONE: a rule says these tokens are no cue ("show up") */
 enum { CUE_NONE = 0, CUE_VERB = 1, CUE_ACCORDING, CUE_CITE };
 
+/* 28 bytes (token indexes are 32-bit: the stage runs on texts below 4 GiB) */
 typedef struct qcue {
-    size_t a, b;        /* cue tokens [a,b) */
-    int type;
-    bool participle;    /* "adding", "saying" */
-    size_t sa, sb;      /* speaker tokens [sa,sb), sa == sb when none */
+    uint32_t a, b;      /* cue tokens [a,b) */
+    uint32_t sa, sb;    /* speaker tokens [sa,sb), sa == sb when none */
     uint32_t unit;
+    int8_t type;        /* CUE_* */
+    bool participle;    /* "adding", "saying" */
     bool inverted;      /* speaker after the verb */
     bool noclause;      /* its rule says clause: none */
     bool question;      /* its rule says clause: question */
 } qcue;
 
-/* A cue that a rule of the rules found (annotation QUOTE_CUE). */
+/* A cue that a rule of the rules found (annotation QUOTE_CUE); 20 bytes
+ * (token indexes are 32-bit: the stage runs on texts below 4 GiB). */
 typedef struct rcue {
-    size_t a, b;        /* cue tokens */
-    size_t sa, sb;      /* speaker tokens, sa == sb when the rule gave none */
-    int type;
+    uint32_t a, b;      /* cue tokens */
+    uint32_t sa, sb;    /* speaker tokens, sa == sb when the rule gave none */
+    int8_t type;        /* CUE_* */
     bool noclause;
     bool question;
 } rcue;
 
 typedef struct qunit {
-    size_t a, b; /* tokens [a,b) */
+    uint32_t a, b; /* tokens [a,b) */
 } qunit;
 
 typedef struct qout {
@@ -1453,8 +1455,8 @@ static void make_units(qctx *c)
                     c->nomem = true;
                     return;
                 }
-                u->a = start;
-                u->b = i;
+                u->a = (uint32_t)start;
+                u->b = (uint32_t)i;
             }
             start = i + (skip ? 1 : 0);
             if (i == n) break;
@@ -1466,8 +1468,8 @@ static void make_units(qctx *c)
                 c->nomem = true;
                 return;
             }
-            u->a = start;
-            u->b = i + 1;
+            u->a = (uint32_t)start;
+            u->b = (uint32_t)(i + 1);
             start = i + 1;
         }
     }
@@ -1724,12 +1726,12 @@ static void add_cue(qctx *c, size_t a, size_t b, int type, uint32_t unit)
         c->nomem = true;
         return;
     }
-    q->a = a;
-    q->b = b;
-    q->type = type;
+    q->a = (uint32_t)a;
+    q->b = (uint32_t)b;
+    q->type = (int8_t)type;
     q->unit = unit;
     q->participle = form_ends(c, a, 5, "ing");
-    q->sa = q->sb = a;
+    q->sa = q->sb = (uint32_t)a;
 }
 
 static int cmp_rcue(const void *x, const void *y)
@@ -1782,11 +1784,16 @@ static void rule_cues(qctx *c)
         nf_span cs = cue && cue->span.start != NFI_NONE ? nfi_attr_span(cue) : nfi_ann_span(d, an);
         rcue r;
         memset(&r, 0, sizeof r);
-        if (!tok_range(c, cs.start, cs.end, &r.a, &r.b)) continue;
-        r.sa = r.sb = r.a;
+        size_t a, b, sa, sb;
+        if (!tok_range(c, cs.start, cs.end, &a, &b)) continue;
+        sa = sb = a;
         if (spk && spk->span.start != NFI_NONE &&
-            !tok_range(c, spk->span.start, spk->span.end, &r.sa, &r.sb))
-            r.sa = r.sb = r.a;
+            !tok_range(c, spk->span.start, spk->span.end, &sa, &sb))
+            sa = sb = a;
+        r.a = (uint32_t)a;
+        r.b = (uint32_t)b;
+        r.sa = (uint32_t)sa;
+        r.sb = (uint32_t)sb;
         r.type = CUE_VERB;
         if (form && form->value && !strcmp(form->value, "according")) r.type = CUE_ACCORDING;
         if (form && form->value && !strcmp(form->value, "cite")) r.type = CUE_CITE;
@@ -1812,23 +1819,26 @@ static void rule_cues(qctx *c)
  * "..., said he would ..."). */
 static void find_speaker(const qctx *c, qcue *q, size_t ua, size_t ub)
 {
+    size_t sa = q->sa, sb = q->sb;
     if (q->type == CUE_ACCORDING) {
-        np_after(c, q->b, ub, &q->sa, &q->sb);
+        np_after(c, q->b, ub, &sa, &sb);
         q->inverted = true;
-        return;
+    } else {
+        subject_before(c, ua, q->a, &sa, &sb);
+        if (!(sa != sb || q->a <= ua || q->participle ||
+              !(p_is(c, q->a - 1, ',') || c->tok.items[q->a - 1].kind == QT_QUOTE))) {
+            np_after(c, q->b, ub, &sa, &sb);
+            size_t e = sb;
+            bool ends = e >= ub || c->tok.items[e].kind != QT_WORD || w_in(c, e, L_PREP) ||
+                        w_in(c, e, L_TIME);
+            if (sa != sb && ends && !(is_pron(c, sa) && sb - sa > 1))
+                q->inverted = true;
+            else
+                sa = sb = q->a;
+        }
     }
-    subject_before(c, ua, q->a, &q->sa, &q->sb);
-    if (q->sa != q->sb || q->a <= ua || q->participle ||
-        !(p_is(c, q->a - 1, ',') || c->tok.items[q->a - 1].kind == QT_QUOTE))
-        return;
-    np_after(c, q->b, ub, &q->sa, &q->sb);
-    size_t e = q->sb;
-    bool ends = e >= ub || c->tok.items[e].kind != QT_WORD || w_in(c, e, L_PREP) ||
-                w_in(c, e, L_TIME);
-    if (q->sa != q->sb && ends && !(is_pron(c, q->sa) && q->sb - q->sa > 1))
-        q->inverted = true;
-    else
-        q->sa = q->sb = q->a;
+    q->sa = (uint32_t)sa;
+    q->sb = (uint32_t)sb;
 }
 
 /* The cues of each unit, from the QUOTE_CUE annotations of the rules
@@ -1888,8 +1898,8 @@ static void find_cues(qctx *c)
             if (!got && c->tok.items[ua].kind == QT_WORD) {
                 size_t e = leading_np(c, ua, q->a);
                 if (e > ua && nwords(c, ua, e) <= 5) {
-                    q->sa = ua;
-                    q->sb = e;
+                    q->sa = (uint32_t)ua;
+                    q->sb = (uint32_t)e;
                 }
             }
         }
@@ -2588,7 +2598,10 @@ static void do_indirect(qctx *c)
                 while (x < ub && x < xe + 10 && (is_word(c, x) || p_is(c, x, '-')) &&
                        !w_in(c, x, L_AUX) && !w_in(c, x, L_SUBJ))
                     x++;
-                if (p_is(c, x, ',')) xe = cu->sb = x;
+                if (p_is(c, x, ',')) {
+                    cu->sb = (uint32_t)x;
+                    xe = x;
+                }
             }
             /* a verb cue before it in the unit */
             bool other_verb = first_verb[cu->unit] < cu->a;
