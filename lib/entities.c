@@ -587,6 +587,8 @@ typedef struct key_shape {
 #define ROLE_NONE UINT32_MAX
 
 
+enum { ALIAS_MEMO = 256 };
+
 typedef struct resolver {
     nf_doc *doc;
     const char *text;
@@ -608,6 +610,10 @@ typedef struct resolver {
     /* per sentence, computed on first use (0 unknown, 1 no, 2 yes), so
      * that many names in one long sentence do not each walk it */
     unsigned char *sent_heading, *sent_lower;
+    /* whether an entry of each alias lexicon may begin with a token, as
+       bits by the token's form id (a name recurs in a story) */
+    uint32_t alias_form[ALIAS_MEMO];
+    uint8_t alias_start[ALIAS_MEMO];
     /* the sentence of the last start asked (sentence_of): the rules give
        one span several times in a row */
     size_t sent_start;
@@ -1333,7 +1339,17 @@ static const char *alias_hint(resolver *r, const mention *m, size_t ti)
     if (!r->cfg->n_alias || !doc->tokens.len) return NULL;
     if (ti >= doc->tokens.len || doc->tokens.items[ti].span.start != m->span.start)
         return NULL;
+    uint32_t form = doc->tokens.items[ti].norm;
+    size_t slot = form & (ALIAS_MEMO - 1);
+    if (r->alias_form[slot] != form) {
+        uint8_t bits = 0;
+        for (size_t l = 0; l < r->cfg->n_alias; l++)
+            if (nfi_lexicon_may_start(r->cfg->alias_lex[l], doc, ti)) bits |= (uint8_t)(1u << l);
+        r->alias_form[slot] = form;
+        r->alias_start[slot] = bits;
+    }
     for (size_t l = 0; l < r->cfg->n_alias; l++) {
+        if (!(r->alias_start[slot] >> l & 1)) continue; /* no entry begins so */
         const void *entry = NULL;
         size_t k = nfi_lexicon_match(r->cfg->alias_lex[l], doc, ti, &entry);
         if (!k || ti + k > doc->tokens.len) continue;
@@ -2409,6 +2425,7 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error 
     r.cfg = &ws->cfg;
     r.text = doc->work ? doc->work : doc->text;
     r.sent_start = SIZE_MAX; /* none asked yet */
+    memset(r.alias_form, 0xff, sizeof r.alias_form); /* NFI_NONE: none yet */
     nfi_arena_init(&r.scratch);
     uint32_t ngroups = 0;
     nfi_strtab_init(&r.keys, &r.scratch);

@@ -642,6 +642,17 @@ size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
     return best;
 }
 
+bool nfi_lexicon_may_start(const nfi_lexicon *lex, const nf_doc *doc, size_t i)
+{
+    if (!lex || !doc || i >= doc->tokens.len || !lex->max_tokens) return false;
+    const nf_rules *r = lex->rules;
+    const char *form = nf_doc_form(doc, doc->tokens.items[i].norm);
+    char fold[512];
+    size_t fl = form ? nfi_fold_buf(form, strlen(form), fold, sizeof fold) : (size_t)-1;
+    uint32_t v = fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&r->vocab, fold, fl);
+    return nfi_trie_child(&r->trie, lex->root, v) != NFI_NONE;
+}
+
 const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry, const char *key)
 {
     if (!lex || !entry || !key) return NULL;

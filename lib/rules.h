@@ -36,6 +36,10 @@ const char *nfi_lexicon_attr(const nfi_lexicon *lex, const char *s, size_t n,
  * not NULL it receives an opaque entry handle for nfi_lexicon_entry_attr. */
 size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
                          const void **entry);
+/* Whether an entry of lex may begin with token i of doc (the first step of
+ * nfi_lexicon_match; false: it matches nothing there). It reads the
+ * token's normalised form only, so a caller may keep the answer by form. */
+bool nfi_lexicon_may_start(const nfi_lexicon *lex, const nf_doc *doc, size_t i);
 const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry,
                                    const char *key);
 

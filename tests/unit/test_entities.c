@@ -610,6 +610,36 @@ NF_TEST(entities_hyphenated_compounds_split_into_names)
     ent_close(&f);
 }
 
+/* An alias lexicon entry covering a mention exactly gives its identity;
+ * one that begins there and goes on past its end gives none. */
+NF_TEST(entities_alias_lexicon_entry_gives_the_identity)
+{
+    static const char yaml[] =
+        "schema: 1\n"
+        "settings:\n"
+        "  entities.alias_lexicons: [codes]\n"
+        "lexicons:\n"
+        "  codes: [\"zbl\\tcanonical=Zembla\"]\n";
+    ent_fixture f;
+    NF_CHECK(ent_open_rules(&f, "Zembla and ZBL agreed; ZBL Harbour and Quistland did not; ZBL signed.",
+                            yaml));
+    ann(&f, "GPE", "Zembla", 0, 0);
+    ann(&f, "GPE", "ZBL", 0, 0);
+    ann(&f, "FAC", "ZBL Harbour", 0, 0);
+    ann(&f, "GPE", "Quistland", 0, 0);
+    ann(&f, "GPE", "ZBL", 2, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 5);
+    if (nf_doc_count(f.doc, NF_KIND_ENTITY) == 5) {
+        NF_CHECK_EQ_INT(ent_at(&f, 1)->cluster, ent_at(&f, 0)->cluster);
+        NF_CHECK_EQ_INT(ent_at(&f, 4)->cluster, ent_at(&f, 0)->cluster);
+        NF_CHECK(ent_at(&f, 2)->cluster != ent_at(&f, 0)->cluster);
+        NF_CHECK(ent_at(&f, 3)->cluster != ent_at(&f, 0)->cluster);
+        NF_CHECK_EQ_STR(ent_at(&f, 4)->canonical, "Zembla");
+    }
+    ent_close(&f);
+}
+
 NF_TEST(entities_role_ending_in_a_modifier_is_no_title)
 {
     static const char yaml[] =
