@@ -85,6 +85,86 @@ NF_TEST(api_invalid_utf8_replaced_keeps_offsets)
     nf_rules_free(rules);
 }
 
+/* The JSON string writer against a byte-at-a-time reference: ids of
+ * random bytes (plain ASCII, the bytes JSON escapes, UTF-8 sequences valid
+ * and not) at every position of strings longer and shorter than its
+ * eight-byte step. */
+static size_t json_escape_ref(char *out, const unsigned char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        size_t k = 0; /* a valid UTF-8 sequence's length */
+        if (c >= 0xC2 && c < 0xE0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) k = 2;
+        if (c >= 0xE1 && c < 0xED && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) k = 3;
+        if (k) {
+            memcpy(out + o, s + i, k);
+            o += k;
+            i += k - 1;
+        } else if (c >= 0x80) {
+            memcpy(out + o, "\\ufffd", 6);
+            o += 6;
+        } else if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            out[o++] = '\\';
+            out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        } else if (c < 0x20 || c == 0x7f) {
+            memcpy(out + o, "\\u00", 4);
+            out[o + 4] = hex[c >> 4];
+            out[o + 5] = hex[c & 15];
+            o += 6;
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return o;
+}
+
+NF_TEST(api_json_strings_escaped_as_byte_by_byte)
+{
+    nf_rules *rules = empty_rules();
+    static const char *const pieces[] = {"a", "Zq", "0", " ", "\"", "\\", "\n", "\r", "\t", "\x01",
+                                         "\x1f", "\x7f", "~", "\xc3\xa9", "\xe2\x80\x9c", "\xff",
+                                         "\xc3", "\xe2\x80", "\x80", "\xed\xa0\x80"};
+    unsigned seed = 12345;
+    for (int round = 0; round < 400; round++) {
+        char id[80];
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t want = (seed >> 16) % 40 + 1;
+        while (n < want) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+            if (round % 3 == 0 && (seed >> 8) % 4) p = "x"; /* long plain runs too */
+            size_t pl = strlen(p);
+            memcpy(id + n, p, pl);
+            n += pl;
+        }
+        id[n] = '\0';
+        nf_extract_options eo;
+        nf_extract_options_init(&eo);
+        eo.doc_id = id;
+        nf_error err;
+        nf_doc *doc = nf_extract(rules, NULL, "x", 1, &eo, &err);
+        NF_CHECK(doc != NULL);
+        char *js = doc ? nf_doc_to_json(doc, 0, NULL, &err) : NULL;
+        char want_js[600];
+        static const char prefix[] = "{\"schema\":\"newsfacts/1\",\"doc\":{\"id\":";
+        memcpy(want_js, prefix, sizeof prefix - 1);
+        size_t wl = sizeof prefix - 1 + json_escape_ref(want_js + sizeof prefix - 1, (const unsigned char *)id, n);
+        NF_CHECK(js && strncmp(js, want_js, wl) == 0 && js[wl] == ',');
+        nf_free(js);
+        nf_doc_free(doc);
+    }
+    nf_rules_free(rules);
+}
+
 NF_TEST(api_empty_input_is_a_valid_document)
 {
     nf_rules *rules = empty_rules();
