@@ -671,12 +671,13 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
             key[kl] = '\0';
             if (kl > 2 && key[kl - 2] == '_' && key[kl - 1] >= '0' && key[kl - 1] <= '9')
                 key[kl - 2] = '\0';
-            if (!strcmp(key, "type")) has_type = true;
-            if (!strcmp(key, "amount_half") && !(vn == 1 && (v[0] == '0' || v[0] == '1'))) {
+            /* the tests below look at the key's first byte before the call */
+            if (key[0] == 't' && !strcmp(key, "type")) has_type = true;
+            if (key[0] == 'a' && !strcmp(key, "amount_half") && !(vn == 1 && (v[0] == '0' || v[0] == '1'))) {
                 v = "1"; /* the captured words (" and a half") */
                 vn = 1;
             }
-            if (!strcmp(key, "amount") || !strcmp(key, "amount_max")) {
+            if (key[0] == 'a' && (!strcmp(key, "amount") || !strcmp(key, "amount_max"))) {
                 /* "a couple of" -> "couple" */
                 if (vn > 3 && ieq(v + vn - 3, 3, " of")) vn -= 3;
                 while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\n')) vn--;
@@ -690,7 +691,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
                     vn -= 2;
                 }
             }
-            if (!strncmp(key, "holiday_", 8)) {
+            if (key[0] == 'h' && !strncmp(key, "holiday_", 8)) {
                 /* fixed-date holidays: the captured name is only a flag */
                 static const struct {
                     const char *name, *month, *day;
@@ -710,7 +711,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
                 }
                 continue;
             }
-            if (!strcmp(key, "freq_word")) {
+            if (key[0] == 'f' && !strcmp(key, "freq_word")) {
                 if (!set_freq_word(&in, v, vn)) {
                     nfi_doc_warn(doc, "dates: rule %s: unknown freq_word '%.*s'",
                                  rule_name ? rule_name : "?", (int)(vn > 40 ? 40 : vn), v);
@@ -718,7 +719,7 @@ static nf_status resolve(nf_doc *doc, const nfi_dates_ws *ws)
                 }
                 continue;
             }
-            if (!strcmp(key, "mod_word")) {
+            if (key[0] == 'm' && !strcmp(key, "mod_word")) {
                 const char *mod = NULL;
                 if (!mod_of_word(v, vn, &mod))
                     nfi_doc_warn(doc, "dates: rule %s: unknown mod_word '%.*s'",

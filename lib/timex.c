@@ -114,10 +114,12 @@ static size_t lower_copy(char *dst, size_t cap, const char *s, size_t len)
     return len;
 }
 
+/* The first byte is compared before the call: most words of a list differ
+ * from w there. */
 static int find_word(const char *const *words, const char *w)
 {
     for (int i = 0; words[i]; i++)
-        if (strcmp(words[i], w) == 0) return i;
+        if (words[i][0] == w[0] && strcmp(words[i], w) == 0) return i;
     return -1;
 }
 
@@ -157,10 +159,14 @@ static int word_number(const char *w)
         if (u < 0) u = find_word(ord_words, sep + 1);
         if (t >= 2 && u >= 1 && u <= 9) return t * 10 + u;
     }
-    if (!strcmp(w, "a") || !strcmp(w, "an") || !strcmp(w, "single")) return 1;
-    if (!strcmp(w, "couple") || !strcmp(w, "a couple")) return 2;
-    if (!strcmp(w, "dozen") || !strcmp(w, "a dozen")) return 12;
-    if (!strcmp(w, "hundred") || !strcmp(w, "a hundred")) return 100;
+    static const char *const one[] = {"a", "an", "single", NULL};
+    static const char *const two[] = {"couple", "a couple", NULL};
+    static const char *const twelve[] = {"dozen", "a dozen", NULL};
+    static const char *const hundred[] = {"hundred", "a hundred", NULL};
+    if (find_word(one, w) >= 0) return 1;
+    if (find_word(two, w) >= 0) return 2;
+    if (find_word(twelve, w) >= 0) return 12;
+    if (find_word(hundred, w) >= 0) return 100;
     return -1;
 }
 
@@ -199,10 +205,11 @@ static bool parse_num(const char *w, int *out, bool *apostrophe)
 
 static int parse_month(const char *w)
 {
-    int v;
-    if (parse_num(w, &v, NULL)) return v >= 1 && v <= 12 ? v : -1;
+    /* a month's name first: no name is also a number (parse_num) */
     int i = find_word(month_words, w);
     if (i >= 0) return i + 1;
+    int v;
+    if (parse_num(w, &v, NULL)) return v >= 1 && v <= 12 ? v : -1;
     if (!strcmp(w, "sept")) return 9;
     if (strlen(w) == 3)
         for (i = 0; month_words[i]; i++)
@@ -247,7 +254,7 @@ static nfi_timex_unit parse_unit(const char *w)
     memcpy(b, w, n + 1);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-            if (!strcmp(tab[i].w, b)) return tab[i].u;
+            if (tab[i].w[0] == b[0] && !strcmp(tab[i].w, b)) return tab[i].u;
         if (n > 1 && b[n - 1] == 's') b[--n] = '\0'; /* plural */
         else break;
     }
@@ -458,6 +465,10 @@ static bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
 
 static bool parse_clock(const char *s, int *hh, int *mm, int *ss);
 
+/* key equals the literal lit; its first byte tells most keys apart
+ * without the call. */
+#define KEY_IS(lit) (key[0] == (lit)[0] && !strcmp(key, (lit)))
+
 nf_status nfi_timex_in_set(nfi_timex_in *in, const char *key, const char *value, size_t len)
 {
     char w[64];
@@ -467,79 +478,79 @@ nf_status nfi_timex_in_set(nfi_timex_in *in, const char *key, const char *value,
     bool apo = false;
     nfi_timex_in t = *in;
 
-    if (!strcmp(key, "type")) {
+    if (KEY_IS("type")) {
         if (!parse_type(w, &t.type)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "year") || !strcmp(key, "yy")) {
+    } else if (KEY_IS("year") || KEY_IS("yy")) {
         if (!parse_num(w, &v, &apo) || v < 0 || v > 9999) return NF_ERR_INVALID;
         t.year = v;
-        t.two_digit_year = apo || !strcmp(key, "yy") || strlen(w) == 2;
+        t.two_digit_year = apo || KEY_IS("yy") || strlen(w) == 2;
         if (t.two_digit_year && v > 99) return NF_ERR_INVALID;
         if (!t.two_digit_year && v < 1) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "month")) {
+    } else if (KEY_IS("month")) {
         if ((v = parse_month(w)) < 0) return NF_ERR_INVALID;
         t.month = v;
-    } else if (!strcmp(key, "day")) {
+    } else if (KEY_IS("day")) {
         if (!parse_num(w, &v, NULL) || !in_range(v, 1, 31)) return NF_ERR_INVALID;
         t.day = v;
-    } else if (!strcmp(key, "hour")) {
+    } else if (KEY_IS("hour")) {
         if (!strcmp(w, "noon") || !strcmp(w, "midday")) t.hour = 12, t.minute = 0;
         else if (!strcmp(w, "midnight")) t.hour = 0, t.minute = 0;
         else if (!parse_num(w, &v, NULL) || !in_range(v, 0, 24)) return NF_ERR_INVALID;
         else t.hour = v;
-    } else if (!strcmp(key, "time")) { /* a clock: "9:24 PM", "21:24", "9 a.m." */
+    } else if (KEY_IS("time")) { /* a clock: "9:24 PM", "21:24", "9 a.m." */
         int h, m, sec;
         if (!parse_clock(w, &h, &m, &sec)) return NF_ERR_INVALID;
         t.hour = h, t.minute = m, t.second = sec >= 0 ? sec : UNSET, t.ampm = 0;
-    } else if (!strcmp(key, "minute")) {
+    } else if (KEY_IS("minute")) {
         if (!parse_num(w, &v, NULL) || !in_range(v, 0, 59)) return NF_ERR_INVALID;
         t.minute = v;
-    } else if (!strcmp(key, "second")) {
+    } else if (KEY_IS("second")) {
         if (!parse_num(w, &v, NULL) || !in_range(v, 0, 60)) return NF_ERR_INVALID;
         t.second = v;
-    } else if (!strcmp(key, "ampm")) {
+    } else if (KEY_IS("ampm")) {
         if (!parse_ampm(w, &t.ampm)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "decade")) {
+    } else if (KEY_IS("decade")) {
         if (!parse_num(w, &v, &apo) || v < 0 || v > 9999) return NF_ERR_INVALID;
         if (!apo && v >= 100 && v < 1000) t.decade = v;
         else if (!apo && v >= 1000) t.decade = v / 10;
         else if (v < 100 && v % 10 == 0) t.decade = v / 10, t.two_digit_year = true;
         else return NF_ERR_INVALID;
-    } else if (!strcmp(key, "century")) {
+    } else if (KEY_IS("century")) {
         if (!parse_num(w, &v, NULL) || !in_range(v, 1, 100)) return NF_ERR_INVALID;
         t.century = v;
-    } else if (!strcmp(key, "quarter")) {
+    } else if (KEY_IS("quarter")) {
         if (w[0] == 'q') memmove(w, w + 1, strlen(w));
         if (!parse_num(w, &v, NULL) || !in_range(v, 1, 4)) return NF_ERR_INVALID;
         t.quarter = v;
-    } else if (!strcmp(key, "half")) {
+    } else if (KEY_IS("half")) {
         if (w[0] == 'h') memmove(w, w + 1, strlen(w));
         if (!parse_num(w, &v, NULL) || !in_range(v, 1, 2)) return NF_ERR_INVALID;
         t.half = v;
-    } else if (!strcmp(key, "week")) {
+    } else if (KEY_IS("week")) {
         if (w[0] == 'w') memmove(w, w + 1, strlen(w));
         if (!parse_num(w, &v, NULL) || !in_range(v, 1, 53)) return NF_ERR_INVALID;
         t.week = v;
-    } else if (!strcmp(key, "weekday")) {
+    } else if (KEY_IS("weekday")) {
         if ((v = parse_weekday(w)) < 0) return NF_ERR_INVALID;
         t.weekday = v;
-    } else if (!strcmp(key, "season")) {
+    } else if (KEY_IS("season")) {
         if (!parse_season(w, t.season)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "part_of_day") || !strcmp(key, "pod")) {
+    } else if (KEY_IS("part_of_day") || KEY_IS("pod")) {
         if (!parse_pod(w, t.part_of_day)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "zone")) {
+    } else if (KEY_IS("zone")) {
         if (nfi_timex_zone(w, strlen(w), t.zone) != NF_OK) t.zone_unknown = true;
-    } else if (!strcmp(key, "fiscal")) {
+    } else if (KEY_IS("fiscal")) {
         if (!parse_bool(w, &t.fiscal)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "anchor")) {
+    } else if (KEY_IS("anchor")) {
         if (!strcmp(w, "ref")) t.anchor_ref = true;
         else if (!strcmp(w, "dct")) t.anchor_ref = false;
         else return NF_ERR_INVALID;
-    } else if (!strcmp(key, "offset")) {
+    } else if (KEY_IS("offset")) {
         if ((v = parse_offset(w)) == UNSET || !in_range(v, -1000, 1000)) return NF_ERR_INVALID;
         t.offset = v;
-    } else if (!strcmp(key, "unit")) {
+    } else if (KEY_IS("unit")) {
         if ((t.unit = parse_unit(w)) == NFI_TU_NONE) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "amount") || !strcmp(key, "amount_max")) {
+    } else if (KEY_IS("amount") || KEY_IS("amount_max")) {
         int *dst = key[6] ? &t.amount_max : &t.amount;
         if (!strcmp(w, "few") || !strcmp(w, "a few") || !strcmp(w, "several") ||
             !strcmp(w, "many") || !strcmp(w, "some") || !strcmp(w, "x")) {
@@ -553,11 +564,11 @@ nf_status nfi_timex_in_set(nfi_timex_in *in, const char *key, const char *value,
             if (!parse_num(w, &v, NULL) || !in_range(v, 0, 100000)) return NF_ERR_INVALID;
             *dst = v;
         }
-    } else if (!strcmp(key, "amount_half")) {
+    } else if (KEY_IS("amount_half")) {
         if (!parse_bool(w, &t.amount_half)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "vague") || !strcmp(key, "amount_vague")) {
+    } else if (KEY_IS("vague") || KEY_IS("amount_vague")) {
         if (!parse_bool(w, &t.amount_vague)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "direction") || !strcmp(key, "tense")) {
+    } else if (KEY_IS("direction") || KEY_IS("tense")) {
         if (!strcmp(w, "past") || !strcmp(w, "-1") || !strcmp(w, "-")) t.direction = -1;
         else if (!strcmp(w, "future") || !strcmp(w, "+1") || !strcmp(w, "1") ||
                  !strcmp(w, "+"))
@@ -565,15 +576,15 @@ nf_status nfi_timex_in_set(nfi_timex_in *in, const char *key, const char *value,
         else if (!strcmp(w, "present") || !strcmp(w, "none") || !strcmp(w, "0"))
             t.direction = 0;
         else return NF_ERR_INVALID;
-    } else if (!strcmp(key, "ref")) {
+    } else if (KEY_IS("ref")) {
         static const char *const ok[] = {"PAST_REF", "PRESENT_REF", "FUTURE_REF", NULL};
         if (!copy_code(t.ref, sizeof t.ref, w, ok)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "mod")) {
+    } else if (KEY_IS("mod")) {
         static const char *const ok[] = {"BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER",
             "LESS_THAN", "MORE_THAN", "EQUAL_OR_LESS", "EQUAL_OR_MORE", "START", "MID",
             "END", "APPROX", NULL};
         if (!copy_code(t.mod, sizeof t.mod, w, ok)) return NF_ERR_INVALID;
-    } else if (!strcmp(key, "freq")) {
+    } else if (KEY_IS("freq")) {
         if (!copy_code(t.freq, sizeof t.freq, w, NULL) || t.freq[0] != 'P') return NF_ERR_INVALID;
     } else {
         return NF_ERR_INVALID;
@@ -581,6 +592,8 @@ nf_status nfi_timex_in_set(nfi_timex_in *in, const char *key, const char *value,
     *in = t;
     return NF_OK;
 }
+
+#undef KEY_IS
 
 /* ------------------------------------------------------------ DCT and refs */
 
@@ -693,8 +706,47 @@ typedef struct point {
     char season[3];
 } point;
 
+/* v (0 to 10^w - 1) in w decimal digits, zero-padded, at out[0, w). */
+static void put_digits(char *out, int v, int w)
+{
+    for (int i = w - 1; i >= 0; i--) {
+        out[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* fmt_point of the commonest points, a year, a month or a day, written
+ * without snprintf; false for any other (or a part out of its width). */
+static bool fmt_point_quick(const point *p, char *out, size_t n, size_t *len)
+{
+    if (n < 11 || (p->g != G_YEAR && p->g != G_MONTH && p->g != G_DAY)) return false;
+    if (p->y != UNSET && p->y < 0) return false;
+    bool month = p->g == G_MONTH || (p->g == G_DAY && p->m != UNSET);
+    if (month && (p->m < 0 || p->m > 99)) return false;
+    if (p->g == G_DAY && (p->d < 0 || p->d > 99)) return false;
+    if (p->y == UNSET) memcpy(out, "XXXX", 4);
+    else put_digits(out, p->y % 10000, 4);
+    size_t k = 4;
+    if (p->g != G_YEAR) {
+        out[k++] = '-';
+        if (month) put_digits(out + k, p->m, 2);
+        else memcpy(out + k, "XX", 2);
+        k += 2;
+    }
+    if (p->g == G_DAY) {
+        out[k++] = '-';
+        put_digits(out + k, p->d, 2);
+        k += 2;
+    }
+    out[k] = '\0';
+    *len = k;
+    return true;
+}
+
 static size_t fmt_point(const point *p, char *out, size_t n)
 {
+    size_t quick;
+    if (fmt_point_quick(p, out, n, &quick)) return quick;
     char y[8];
     int r;
     if (p->y == UNSET) memcpy(y, "XXXX", 5);
@@ -1140,6 +1192,27 @@ static const char *unit_code(nfi_timex_unit u, bool *timeunit)
     }
 }
 
+/* "P" ("PT" with tu), amt (0 to 99,999,999) and code, as period_value's
+ * snprintf writes them, when they fit in out[0, n); false otherwise. */
+static bool period_quick(char *out, size_t n, bool tu, long amt, const char *code, size_t *len)
+{
+    size_t cl = strlen(code);
+    if (amt < 0 || amt > 99999999 || n < 12 + cl) return false;
+    char digits[8], *d = digits + sizeof digits;
+    do {
+        *--d = (char)('0' + amt % 10);
+        amt /= 10;
+    } while (amt);
+    size_t k = 0, dl = (size_t)(digits + sizeof digits - d);
+    out[k++] = 'P';
+    if (tu) out[k++] = 'T';
+    memcpy(out + k, d, dl);
+    k += dl;
+    memcpy(out + k, code, cl + 1);
+    *len = k + cl;
+    return true;
+}
+
 /* DURATION (and counted SET) values: "P6Y", "PT6H", "PXY", "P18M". */
 static bool period_value(const nfi_timex_in *in, char *out, size_t n, size_t *len)
 {
@@ -1185,6 +1258,7 @@ static bool period_value(const nfi_timex_in *in, char *out, size_t n, size_t *le
         default: return false;
         }
     }
+    if (half_mul != 1 && period_quick(out, n, tu, amt, code, len)) return true;
     if (half_mul == 1) r = snprintf(out, n, "P%s%ld.5%s", tu ? "T" : "", amt, code);
     else r = snprintf(out, n, "P%s%ld%s", tu ? "T" : "", amt, code);
     *len = r < 0 ? 0 : (size_t)r;
