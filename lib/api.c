@@ -197,21 +197,49 @@ size_t nfi_doc_token_at(const nf_doc *doc, size_t offset)
     return lo;
 }
 
-/* Marks facts that lie outside every body region; drops them unless the
- * caller asked for all text. A document without body regions keeps all. */
-static bool inside_body(const nf_doc *doc, nf_span s)
+/* Whether the body regions are in text order and do not overlap (each
+ * ends before the next starts), as the structure stage makes them. */
+static bool body_ordered(const nf_doc *doc)
 {
-    if (!doc->body.len) return true;
-    for (size_t i = 0; i < doc->body.len; i++)
-        if (doc->body.items[i].start <= s.start && s.end <= doc->body.items[i].end) return true;
-    return false;
+    for (size_t i = 0; i < doc->body.len; i++) {
+        if (doc->body.items[i].end < doc->body.items[i].start) return false;
+        if (i && doc->body.items[i].start < doc->body.items[i - 1].end) return false;
+    }
+    return true;
+}
+
+/* Marks facts that lie outside every body region; drops them unless the
+ * caller asked for all text. A document without body regions keeps all.
+ * With ordered regions (body_ordered) the only one that can hold s when
+ * any does is the last that starts at or before it (an earlier one ends
+ * before that one starts): found by a binary search, not a walk over all
+ * regions for each fact (facts x regions on a page of many regions). */
+static bool inside_body(const nf_doc *doc, bool ordered, nf_span s)
+{
+    const nf_span *r = doc->body.items;
+    size_t n = doc->body.len;
+    if (!n) return true;
+    if (!ordered || n <= 4) { /* a page has one region or a few */
+        for (size_t i = 0; i < n; i++)
+            if (r[i].start <= s.start && s.end <= r[i].end) return true;
+        return false;
+    }
+    size_t lo = 0, hi = n; /* the first region that starts after s.start */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r[mid].start <= s.start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo && s.end <= r[lo - 1].end;
 }
 
 #define FILTER_OUTSIDE_BODY(doc, vec)                                   \
     do {                                                                \
         size_t kept_ = 0;                                               \
         for (size_t i_ = 0; i_ < (vec).len; i_++) {                     \
-            if (!inside_body(doc, (vec).items[i_].span)) {              \
+            if (!inside_body(doc, ordered, (vec).items[i_].span)) {     \
                 if (!keep_all) continue;                                \
                 (vec).items[i_].flags |= NF_FACT_OUTSIDE_BODY;          \
             }                                                           \
@@ -225,8 +253,9 @@ static bool inside_body(const nf_doc *doc, nf_span s)
 static void apply_body(nf_doc *doc)
 {
     bool keep_all = (doc->extract_flags & NF_EXTRACT_ALL_TEXT) != 0;
+    const bool ordered = body_ordered(doc);
     for (size_t i = 0; i < doc->sentences.len; i++)
-        if (!inside_body(doc, doc->sentences.items[i].span))
+        if (!inside_body(doc, ordered, doc->sentences.items[i].span))
             doc->sentences.items[i].flags |= NF_FACT_OUTSIDE_BODY;
     size_t *new_index = NULL;
     if (doc->entities.len) {
@@ -236,7 +265,7 @@ static void apply_body(nf_doc *doc)
     size_t kept = 0;
     for (size_t i = 0; i < doc->entities.len; i++) {
         nf_entity *e = &doc->entities.items[i];
-        if (!inside_body(doc, e->span)) {
+        if (!inside_body(doc, ordered, e->span)) {
             if (!keep_all) {
                 new_index[i] = (size_t)-1;
                 continue;
@@ -346,7 +375,9 @@ static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
  * the quote stage's large scratch arrays are made. */
 static bool is_quote_cue(const nf_doc *doc, const nfi_ann *a)
 {
-    return !(a->flags & NFI_ANN_REMOVED) && !strcmp(nfi_ann_type(doc, a), "QUOTE_CUE");
+    if (a->flags & NFI_ANN_REMOVED) return false;
+    const char *type = nfi_ann_type(doc, a);
+    return type[0] == 'Q' && !strcmp(type, "QUOTE_CUE"); /* most types differ at once */
 }
 
 static nf_status keep_cue_attributes(nf_doc *doc)

@@ -1036,3 +1036,94 @@ NF_TEST(structure_phrase_hits_by_first_word)
     nfi_structure_ws_free(ws);
     nf_rules_free(rules);
 }
+
+/* ------------------------------------------------------------ body flags */
+
+/* Whether s lies inside one of the document's body regions, by a walk over
+ * all of them. */
+static bool st_in_some_region(const nf_doc *doc, nf_span s)
+{
+    size_t nb = nf_doc_count(doc, NF_KIND_BODY);
+    for (size_t i = 0; i < nb; i++) {
+        nf_span b = nf_doc_body(doc, i);
+        if (b.start <= s.start && s.end <= b.end) return true;
+    }
+    return false;
+}
+
+/* A page whose paragraphs are cut apart by advertisement labels: more body
+ * regions than the few the flagging walks over (nf_extract finds the one
+ * region that can hold a fact by a binary search then). With
+ * NF_EXTRACT_ALL_TEXT every fact, sentence and paragraph is kept and is
+ * flagged exactly when no region holds it. */
+NF_TEST(structure_many_regions_flag_facts_outside)
+{
+    static const char *const paras[] = {
+        "WESTHAVEN, Maine (AP) \xE2\x80\x94 Commuter trains on the coastal line will run every "
+        "ten minutes from June, the regional transit agency said Monday.",
+        "The agency said it had hired forty new drivers and repaired the signals that caused "
+        "delays last winter in Portland.",
+        "Riders welcomed the news but said the trains were still too crowded at rush hour, "
+        "according to Mary Smith of the Riders Union.",
+        "\"We will add carriages as soon as they are delivered,\" a spokeswoman for the agency "
+        "said on Tuesday.",
+        "The governor, John Baker, said the state would pay for half of the new carriages by 2026.",
+        "Officials in Boston said the line carried 40,000 riders a day last year, up from 31,000 "
+        "in 2019.",
+        "The new timetable starts on June 3, the agency said, and weekend trains will follow in "
+        "September.",
+        "Engineers from Lisbon will inspect the bridges at Rockport and Camden before the summer "
+        "timetable begins.",
+        "A union leader, Peter Novak, said drivers had been promised new contracts by the end of "
+        "March.",
+        "The transit board will vote on the fares at its meeting in Augusta on Thursday, a board "
+        "member said.",
+        "Ticket machines at twelve stations will be replaced in July, the agency said in a "
+        "statement.",
+        "Local shops near the stations said they expected more customers once the trains run "
+        "more often.",
+    };
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "%s",
+                                "Skip to content\nMenu\n\nTrains to Run Every Ten Minutes on the "
+                                "Coastal Line\nBy JANE DOE, Associated Press\nMarch 4, 2024 at "
+                                "3:15 p.m. EST\n\n");
+    for (size_t i = 0; i < sizeof paras / sizeof paras[0]; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s\n", i ? "Advertisement\n" : "",
+                              paras[i]);
+    n += (size_t)snprintf(text + n, sizeof text - n, "\nShare this article\nFacebook Twitter Email\n");
+    nf_error err;
+    nf_rules *rules = nf_rules_load_path(NF_SRC("rules"), NULL, &err);
+    NF_CHECK(rules != NULL);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_ALL_TEXT;
+    o.dct = "2024-03-04";
+    nf_doc *doc = rules ? nf_extract(rules, NULL, text, n, &o, &err) : NULL;
+    NF_CHECK(doc != NULL);
+    if (doc) {
+        NF_CHECK(nf_doc_count(doc, NF_KIND_BODY) > 4);
+        size_t outside = 0, inside = 0;
+        for (size_t i = 0; i < nf_doc_count(doc, NF_KIND_ENTITY); i++) {
+            const nf_entity *e = nf_doc_entity(doc, i);
+            bool out = (e->flags & NF_FACT_OUTSIDE_BODY) != 0;
+            NF_CHECK(out == !st_in_some_region(doc, e->span));
+            outside += out, inside += !out;
+        }
+        for (size_t i = 0; i < nf_doc_count(doc, NF_KIND_DATE); i++) {
+            const nf_date *d = nf_doc_date(doc, i);
+            NF_CHECK(((d->flags & NF_FACT_OUTSIDE_BODY) != 0) == !st_in_some_region(doc, d->span));
+        }
+        for (size_t i = 0; i < nf_doc_count(doc, NF_KIND_QUOTE); i++) {
+            const nf_quote *q = nf_doc_quote(doc, i);
+            NF_CHECK(((q->flags & NF_FACT_OUTSIDE_BODY) != 0) == !st_in_some_region(doc, q->span));
+        }
+        for (size_t i = 0; i < nf_doc_count(doc, NF_KIND_SENTENCE); i++) {
+            const nf_sentence *s = nf_doc_sentence(doc, i);
+            NF_CHECK(((s->flags & NF_FACT_OUTSIDE_BODY) != 0) == !st_in_some_region(doc, s->span));
+        }
+        NF_CHECK(outside > 0 && inside > 0); /* both kinds were checked */
+    }
+    nf_doc_free(doc);
+    nf_rules_free(rules);
+}
