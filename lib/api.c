@@ -288,25 +288,76 @@ static void apply_body(nf_doc *doc)
     free(new_index);
 }
 
-/* The index in doc->ann_names of the names of an annotation of type and
- * rule, added when new: the names are copied (R8: a document may outlive
- * its rules), each once. pairs interns the two pointers (16 bytes) as a key
- * whose id is the index. */
-static uint32_t ann_names_index(nf_doc *doc, const nf_rules *rules, nfi_strtab *pairs,
-                                nfi_strtab *names, const nfi_ann *a)
+/* A map from a pointer, or a pair of them, to a value, for
+ * publish_annotations: open addressing, doubled at half full. Its first
+ * table is the caller's (a document's few hundred rules need no more);
+ * key a is never NULL (NULL marks an empty entry). */
+typedef struct ptr_entry {
+    const void *a, *b;
+    uintptr_t v;
+} ptr_entry;
+typedef struct ptr_map {
+    ptr_entry *e;
+    size_t mask, count;
+    bool heap; /* e was allocated here */
+} ptr_map;
+
+/* The entry of (a, b) in m, or the empty one where it would go. */
+static size_t ptr_map_find(const ptr_map *m, const void *a, const void *b)
 {
-    const void *key[2] = {nfi_ann_type(doc, a), a->rule};
-    uint32_t id = nfi_strtab_intern(pairs, (const char *)(const void *)key, sizeof key);
-    if (id == NFI_NONE || id < doc->ann_names.len) return id;
-    nfi_ann_names *nm = nfi_vec_push(&doc->ann_names); /* id == the new entry's index */
+    uint64_t h = ((uint64_t)(uintptr_t)a * 0x9E3779B97F4A7C15ull) ^
+                 ((uint64_t)(uintptr_t)b * 0xC2B2AE3D27D4EB4Full);
+    size_t i = (size_t)(h >> 32) & m->mask;
+    while (m->e[i].a && (m->e[i].a != a || m->e[i].b != b)) i = (i + 1) & m->mask;
+    return i;
+}
+
+/* Puts (a, b) -> v at entry i, found by ptr_map_find; false on OOM. */
+static bool ptr_map_put(ptr_map *m, size_t i, const void *a, const void *b, uintptr_t v)
+{
+    if ((m->count + 1) * 2 > m->mask + 1) {
+        size_t n = 2 * (m->mask + 1);
+        ptr_entry *e = calloc(n, sizeof *e);
+        if (!e) return false;
+        ptr_map bigger = {e, n - 1, 0, true};
+        for (size_t k = 0; k <= m->mask; k++)
+            if (m->e[k].a) bigger.e[ptr_map_find(&bigger, m->e[k].a, m->e[k].b)] = m->e[k];
+        bigger.count = m->count;
+        if (m->heap) free(m->e);
+        *m = bigger;
+        i = ptr_map_find(m, a, b);
+    }
+    m->e[i] = (ptr_entry){a, b, v};
+    m->count++;
+    return true;
+}
+
+static void ptr_map_free(ptr_map *m)
+{
+    if (m->heap) free(m->e);
+}
+
+/* Adds to doc->ann_names the names of an annotation of a type and rule
+ * met for the first time, returning its index (NFI_NONE on OOM). The names
+ * are copied (R8: a document may outlive its rules), each string once:
+ * copies maps a rules string's address to its copy. */
+static uint32_t ann_names_add(nf_doc *doc, const nf_rules *rules, ptr_map *copies,
+                              const nfi_ann *a)
+{
+    uint32_t id = (uint32_t)doc->ann_names.len;
+    nfi_ann_names *nm = nfi_vec_push(&doc->ann_names);
     if (!nm) return NFI_NONE;
     const char *src[3] = {nfi_ann_type(doc, a), nfi_ann_rule_name(a), nfi_ann_phase_name(rules, a)};
     const char **dst[3] = {&nm->type, &nm->rule, &nm->phase};
     for (int k = 0; k < 3; k++) {
         if (!src[k]) continue;
-        uint32_t sid = nfi_strtab_intern(names, src[k], strlen(src[k]));
-        if (sid == NFI_NONE) return NFI_NONE;
-        *dst[k] = names->strs[sid];
+        size_t at = ptr_map_find(copies, src[k], NULL);
+        if (!copies->e[at].a) {
+            char *copy = nfi_arena_strdup(&doc->arena, src[k]);
+            if (!copy || !ptr_map_put(copies, at, src[k], NULL, (uintptr_t)copy)) return NFI_NONE;
+            at = ptr_map_find(copies, src[k], NULL);
+        }
+        *dst[k] = (const char *)copies->e[at].v;
     }
     return id;
 }
@@ -326,42 +377,39 @@ static nf_status publish_annotations(nf_doc *doc, const nf_rules *rules)
     if (!block) return NF_ERR_NOMEM;
     doc->pub_anns.items = (nf_annotation *)(void *)block;
     doc->pub_anns.cap = live;
-    nfi_arena keys;
-    nfi_arena_init(&keys);
-    nfi_strtab pairs, names;
-    nfi_strtab_init(&pairs, &keys);
-    nfi_strtab_init(&names, &doc->arena);
-    /* a few hundred rules recur over and over: the index found for each is
-     * remembered (direct-mapped by the rule) */
-    enum { SEEN = 256 };
-    struct {
-        const char *type;
-        const struct nfi_rule *rule;
-        uint32_t index;
-    } seen[SEEN];
-    memset(seen, 0, sizeof seen);
+    /* the names' index of each (rule, type), and the copies of the names */
+    enum { FIRST = 128 };
+    ptr_entry pair_e[FIRST], copy_e[FIRST];
+    memset(pair_e, 0, sizeof pair_e);
+    memset(copy_e, 0, sizeof copy_e);
+    ptr_map pairs = {pair_e, FIRST - 1, 0, false}, copies = {copy_e, FIRST - 1, 0, false};
     nf_status st = NF_OK;
     size_t n = 0;
+    const void *last_rule = NULL, *last_type = NULL; /* runs of one rule's annotations */
+    uint32_t index = 0;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
-        size_t slot = ((uintptr_t)a->rule >> 4) % SEEN;
-        if (!seen[slot].rule || seen[slot].rule != a->rule || seen[slot].type != nfi_ann_type(doc, a)) {
-            uint32_t index = ann_names_index(doc, rules, &pairs, &names, a);
-            if (index == NFI_NONE) {
-                st = NF_ERR_NOMEM;
-                break;
+        const char *type = nfi_ann_type(doc, a);
+        if (a->rule != last_rule || type != last_type) {
+            size_t at = ptr_map_find(&pairs, a->rule, type);
+            if (pairs.e[at].a) {
+                index = (uint32_t)pairs.e[at].v;
+            } else {
+                index = ann_names_add(doc, rules, &copies, a);
+                if (index == NFI_NONE || !ptr_map_put(&pairs, at, a->rule, type, index)) {
+                    st = NF_ERR_NOMEM;
+                    break;
+                }
             }
-            seen[slot].type = nfi_ann_type(doc, a);
-            seen[slot].rule = a->rule;
-            seen[slot].index = index;
+            last_rule = a->rule;
+            last_type = type;
         }
-        nfi_ann_rec r = {a->tok_start, a->tok_end - a->tok_start, seen[slot].index};
+        nfi_ann_rec r = {a->tok_start, a->tok_end - a->tok_start, index};
         memcpy(block + n++ * sizeof r, &r, sizeof r);
     }
-    nfi_strtab_free(&pairs);
-    nfi_strtab_free(&names);
-    nfi_arena_free(&keys);
+    ptr_map_free(&pairs);
+    ptr_map_free(&copies);
     if (st == NF_OK) doc->public_ann_count = live;
     return st;
 }
