@@ -1068,6 +1068,9 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_form_cache *ce, nfi_t
 /* emit() for what its inline part does not write: a surface new to this
  * document, a quote mark, a full token array. ce: the surface's form cache
  * entry, or NULL when it has none (too long). */
+#if defined(__GNUC__)
+__attribute__((noinline)) /* out of emit's inline part, which every token runs */
+#endif
 static void emit_new(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags,
                      nfi_form_cache *ce)
 {
@@ -1118,7 +1121,7 @@ static void emit_new(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flag
  * before in this document (the commonest case) is written here at once,
  * from its form cache entry: forms, flags, kind; a quote mark goes to
  * emit_new() for its open/close flags. */
-static inline void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
+static NFI_HOT_INLINE void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
 {
     nfi_seg_ws *ws = x->ws;
     nf_doc *doc = x->doc;
