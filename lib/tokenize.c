@@ -45,6 +45,10 @@
 
 #include "segment.h"
 
+/* A text of at most this many bytes gets its token block with the room of
+ * its public tokens from the start (nfi_tokenize). */
+enum { SMALL_TEXT = 32 * 1024 };
+
 /* ------------------------------------------------------------ built-in data */
 
 /* Used when the rules define no "abbreviations" lexicon (rules/00-tokenizer.yaml
@@ -886,7 +890,20 @@ _Static_assert(sizeof(nf_token) % sizeof(nfi_token) == 0,
 nf_status nfi_tokens_reserve_public(nf_doc *doc)
 {
     size_t n = doc->tokens.len;
-    if (!n || doc->tokens.cap * sizeof(nfi_token) >= n * sizeof(nf_token)) return NF_OK;
+    if (!n) return NF_OK;
+    size_t need = n * sizeof(nf_token), room = doc->tokens.cap * sizeof(nfi_token);
+    if (room >= need) {
+        /* a small text's roomy block (nfi_tokenize): the rest given back,
+           which realloc does in place */
+        if (room - need > need / 4) {
+            void *block = realloc(doc->tokens.items, need);
+            if (block) {
+                doc->tokens.items = block;
+                doc->tokens.cap = n * (sizeof(nf_token) / sizeof(nfi_token));
+            }
+        }
+        return NF_OK;
+    }
     void *block = resize_token_block(doc->tokens.items, n * sizeof(nf_token));
     if (!block) return NF_ERR_NOMEM; /* doc->tokens is still valid */
     doc->tokens.items = block;
@@ -1597,6 +1614,11 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
          * growing a big array on huge pages copies it */
         size_t cap = n / 6 + 16;
         if (cap * sizeof(nfi_token) >= (8u << 20)) cap = n / 4 + 16;
+        /* a small text's block gets at once the room of a public token per
+         * 4 bytes: neither the tokenizer nor nfi_tokens_reserve_public has
+         * to grow it (a copy when realloc cannot grow it where it is), and
+         * the reserve gives back what its tokens leave (in place) */
+        else if (n <= SMALL_TEXT) cap = (n / 4 + 16) * (sizeof(nf_token) / sizeof(nfi_token));
         nfi_token *items = alloc_tokens(cap);
         if (items) {
             doc->tokens.items = items;
