@@ -219,8 +219,7 @@ static int parse_month(const char *w)
 
 static int parse_weekday(const char *w)
 {
-    int v;
-    if (parse_num(w, &v, NULL)) return v >= 1 && v <= 7 ? v : -1;
+    /* the names first: none is also a number (parse_num) */
     size_t n = strlen(w);
     if (n > 0 && w[n - 1] == 's' && n > 6) n--; /* "mondays" */
     for (int i = 0; weekday_words[i]; i++) {
@@ -231,7 +230,10 @@ static int parse_weekday(const char *w)
                                        "fri", "sat", "sun", NULL};
     static const int abbr_day[] = {1, 2, 2, 3, 4, 4, 4, 5, 6, 7};
     int i = find_word(abbr, w);
-    return i >= 0 ? abbr_day[i] : -1;
+    if (i >= 0) return abbr_day[i];
+    int v;
+    if (parse_num(w, &v, NULL)) return v >= 1 && v <= 7 ? v : -1;
+    return -1;
 }
 
 static nfi_timex_unit parse_unit(const char *w)
@@ -268,11 +270,12 @@ static int parse_offset(const char *w)
     static const char *const plus[] = {"next", "coming", "later", "after", "following",
         "upcoming", "hence", "from now", "tomorrow", NULL};
     static const char *const zero[] = {"this", "current", "today", "present", NULL};
-    int v;
-    if (parse_num(w, &v, NULL)) return v;
+    /* the words first: none is also a number (parse_num) */
     if (find_word(minus, w) >= 0) return -1;
     if (find_word(plus, w) >= 0) return 1;
     if (find_word(zero, w) >= 0) return 0;
+    int v;
+    if (parse_num(w, &v, NULL)) return v;
     return UNSET;
 }
 
