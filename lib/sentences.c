@@ -407,13 +407,17 @@ nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *
         if (start < n) cur = marker_at(&c, start);                   \
     } while (0)
     for (size_t i = 0; i < n; i++) {
-        const nfi_token *k = &c.tok[i];
         /* the common token decides nothing: no line or paragraph start, no
          * list marker open, not a bullet (SYMBOL), not a terminator (PUNCT,
-         * ABBREV); break_before() and term_of() would both say no */
-        if (!cur.value && !(k->flags & (NF_TOKEN_LINE_START | NF_TOKEN_PARA_START | NF_TOKEN_ABBREV)) &&
-            k->kind != NF_TOKEN_PUNCT && k->kind != NF_TOKEN_SYMBOL)
-            continue;
+         * ABBREV); break_before() and term_of() would both say no. Without
+         * a marker open (cur changes only at a token that decides), a run of
+         * them is stepped over at once. */
+        if (!cur.value) {
+            while (i < n && !(c.tok[i].flags & (NF_TOKEN_LINE_START | NF_TOKEN_PARA_START | NF_TOKEN_ABBREV)) &&
+                   c.tok[i].kind != NF_TOKEN_PUNCT && c.tok[i].kind != NF_TOKEN_SYMBOL)
+                i++;
+            if (i == n) break;
+        }
         if (i > start && break_before(&c, i, &cur, line_first)) CLOSE(i - 1);
         if (c.tok[i].flags & NF_TOKEN_LINE_START) line_first = i;
         if (cur.value && i <= cur.last) continue;
