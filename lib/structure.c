@@ -2271,7 +2271,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
      * end: the body takes the blocks after the main run, except credit,
      * copyright, stamp and byline lines, and the prose and table blocks
      * right before it (wire copy, transcripts, result tables) */
-    if (main_a != NF_UNSET && c->plain_text && !nfi_html_is(doc)) {
+    if (main_a != NF_UNSET && c->plain_text != 0 && !nfi_html_is(doc)) {
         bool clean = true;
         for (size_t i = 0; i < nb && clean; i++) {
             const blk *k = &bk[i];
