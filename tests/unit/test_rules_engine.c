@@ -834,31 +834,36 @@ NF_TEST(rules_regex_limit_warns_not_hangs)
     nf_rules_free(r);
 }
 
+/* Three phases over a month lexicon: a date pattern reads the months, a
+ * later phase removes or retags them. */
+#define PHASES_RULES_YAML \
+    "schema: 1\n" \
+    "phases: [words, dates, fix]\n" \
+    "lexicons:\n" \
+    "  MONTH: [\"januor\\tmonth=1\", \"mayo\\tmonth=5\"]\n" \
+    "rules:\n" \
+    "  - name: month\n" \
+    "    phase: words\n" \
+    "    pattern: '(?<m>@MONTH)'\n" \
+    "    emit: MONTH\n" \
+    "    attrs: {month: $m.month}\n" \
+    "  - name: dm\n" \
+    "    phase: dates\n" \
+    "    pattern: '(?<d>[re:\"[0-9]{1,2}\"]) (?<m><MONTH>)'\n" \
+    "    emit: DATE\n" \
+    "    attrs: {day: $d, month: $m.month}\n" \
+    "  - name: mayo_name\n" \
+    "    phase: fix\n" \
+    "    pattern: '<MONTH> [cap:title]'\n" \
+    "    remove: [MONTH]\n" \
+    "  - name: januor_ship\n" \
+    "    phase: fix\n" \
+    "    pattern: 'the <MONTH>'\n" \
+    "    retag: {MONTH: SHIP}\n"
+
 NF_TEST(rules_phases_see_earlier_annotations_remove_retag)
 {
-    nf_rules *r = load("schema: 1\n"
-                       "phases: [words, dates, fix]\n"
-                       "lexicons:\n"
-                       "  MONTH: [\"januor\\tmonth=1\", \"mayo\\tmonth=5\"]\n"
-                       "rules:\n"
-                       "  - name: month\n"
-                       "    phase: words\n"
-                       "    pattern: '(?<m>@MONTH)'\n"
-                       "    emit: MONTH\n"
-                       "    attrs: {month: $m.month}\n"
-                       "  - name: dm\n"
-                       "    phase: dates\n"
-                       "    pattern: '(?<d>[re:\"[0-9]{1,2}\"]) (?<m><MONTH>)'\n"
-                       "    emit: DATE\n"
-                       "    attrs: {day: $d, month: $m.month}\n"
-                       "  - name: mayo_name\n"
-                       "    phase: fix\n"
-                       "    pattern: '<MONTH> [cap:title]'\n"
-                       "    remove: [MONTH]\n"
-                       "  - name: januor_ship\n"
-                       "    phase: fix\n"
-                       "    pattern: 'the <MONTH>'\n"
-                       "    retag: {MONTH: SHIP}\n");
+    nf_rules *r = load(PHASES_RULES_YAML);
     NF_CHECK(r != NULL);
     char buf[300], b2[64];
     nf_doc *d = run(r, "on 4 Januor we met Mayo Quint on the Januor");
@@ -1487,34 +1492,12 @@ static const char *windowed(const nf_rules *r, const char *text, size_t window, 
  * sentence longer than two windows is cut and still covered. */
 NF_TEST(rules_windows_same_as_whole)
 {
-    nf_rules *r = load("schema: 1\n"
-                       "phases: [words, dates, fix]\n"
-                       "lexicons:\n"
-                       "  MONTH: [\"januor\\tmonth=1\", \"mayo\\tmonth=5\"]\n"
-                       "rules:\n"
-                       "  - name: month\n"
-                       "    phase: words\n"
-                       "    pattern: '(?<m>@MONTH)'\n"
-                       "    emit: MONTH\n"
-                       "    attrs: {month: $m.month}\n"
+    nf_rules *r = load(PHASES_RULES_YAML
                        "  - name: code\n"
                        "    phase: words\n"
                        "    regex: 'ZX-(?<num>[0-9]{3})'\n"
                        "    emit: CODE\n"
-                       "    attrs: {num: $num}\n"
-                       "  - name: dm\n"
-                       "    phase: dates\n"
-                       "    pattern: '(?<d>[re:\"[0-9]{1,2}\"]) (?<m><MONTH>)'\n"
-                       "    emit: DATE\n"
-                       "    attrs: {day: $d, month: $m.month}\n"
-                       "  - name: mayo_name\n"
-                       "    phase: fix\n"
-                       "    pattern: '<MONTH> [cap:title]'\n"
-                       "    remove: [MONTH]\n"
-                       "  - name: januor_ship\n"
-                       "    phase: fix\n"
-                       "    pattern: 'the <MONTH>'\n"
-                       "    retag: {MONTH: SHIP}\n");
+                       "    attrs: {num: $num}\n");
     NF_CHECK(r != NULL);
     if (!r) return;
     char text[4000];
