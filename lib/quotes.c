@@ -361,8 +361,8 @@ static bool in_list(const char *w, const char *const *list)
     return false;
 }
 
-/* The end of token i, a word of LEN_LONG bytes or more (tok_end). */
-static NFI_COLD size_t long_end(const qctx *c, size_t i)
+/* The first entry of c->long_words for token i or a later one. */
+static size_t long_word_at(const qctx *c, size_t i)
 {
     size_t lo = 0, hi = c->long_words.len;
     while (lo < hi) {
@@ -372,6 +372,13 @@ static NFI_COLD size_t long_end(const qctx *c, size_t i)
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The end of token i, a word of LEN_LONG bytes or more (tok_end). */
+static NFI_COLD size_t long_end(const qctx *c, size_t i)
+{
+    size_t lo = long_word_at(c, i);
     return lo < c->long_words.len ? c->long_words.items[lo].e : c->tok.items[i].s;
 }
 
@@ -408,14 +415,7 @@ static const char *LW(const qctx *c, size_t i)
     if (i >= c->tok.len || c->tok.items[i].kind != QT_WORD) return fm->low.data;
     const qtok *k = &c->tok.items[i];
     if (tok_len(c, i) > LW_SHORT) {
-        size_t lo = 0, hi = c->long_words.len;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (c->long_words.items[mid].tok < i)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t lo = long_word_at(c, i);
         return fm->low.data + (lo < c->long_words.len ? c->long_words.items[lo].low : 0);
     }
     char w[LW_SHORT + 8];
