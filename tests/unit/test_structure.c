@@ -887,6 +887,19 @@ NF_TEST(structure_wire_header_city_region_date)
     nf_rules_free(rules);
 }
 
+/* nf_extract of text[0, n) with the default options, and the CPU seconds
+ * it took. */
+static nf_doc *extract_timed(const nf_rules *rules, const char *text, size_t n, double *secs)
+{
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    nf_error err;
+    clock_t t0 = clock();
+    nf_doc *doc = nf_extract(rules, NULL, text, n, &o, &err);
+    *secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    return doc;
+}
+
 /* 60,000 lines that each go on in lower case: one block, built in linear
  * time (each line is looked at once for the join, the block once more). */
 NF_TEST(structure_long_run_of_continued_lines)
@@ -899,12 +912,8 @@ NF_TEST(structure_long_run_of_continued_lines)
     n += (size_t)snprintf(text + n, cap - n, "Quiet Report\n");
     for (int i = 0; i < 60000; i++) n += (size_t)snprintf(text + n, cap - n, "the river runs on\n");
     n += (size_t)snprintf(text + n, cap - n, "and ends here.\n");
-    nf_extract_options o;
-    nf_extract_options_init(&o);
-    nf_error err;
-    clock_t t0 = clock();
-    nf_doc *doc = nf_extract(rules, NULL, text, n, &o, &err);
-    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    double secs;
+    nf_doc *doc = extract_timed(rules, text, n, &secs);
     NF_CHECK(doc != NULL);
     if (doc) {
         NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
@@ -934,12 +943,8 @@ NF_TEST(structure_long_bulleted_list)
     for (int i = 0; i < 150000; i++)
         n += (size_t)snprintf(text + n, cap - n, "\xe2\x80\xa2 a new berth for ferries %d\n", i);
     n += (size_t)snprintf(text + n, cap - n, "The mayor said the work would start next year.\n");
-    nf_extract_options o;
-    nf_extract_options_init(&o);
-    nf_error err;
-    clock_t t0 = clock();
-    nf_doc *doc = nf_extract(rules, NULL, text, n, &o, &err);
-    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    double secs;
+    nf_doc *doc = extract_timed(rules, text, n, &secs);
     NF_CHECK(doc != NULL);
     if (doc) {
         NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
