@@ -371,6 +371,8 @@ struct nf_doc {
     NFI_VEC(nf_span) body;
     char *dct;             /* "YYYY-MM-DD[Thh:mm[+hh:mm]]" or NULL */
     nf_dct_source dct_source;
+    uint64_t structure_work; /* bytes the stage analysed and blocks it scored
+                                (tests check it grows linearly) */
 
     /* facts (public structs) */
     NFI_VEC(nf_entity) entities;

@@ -2091,6 +2091,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                 k.line1 = (uint32_t)(l + 1);
             }
             analyze(s, &k, c);
+            doc->structure_work += k.end - k.start;
             /* a line that breaks off mid-sentence and a next line that goes
              * on in lower case are one block ("Results of the national
              * | league games played on Sunday ."); each line is analysed
@@ -2109,6 +2110,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     tail.start = ns;
                     tail.end = rtrim(s, ns, nx->span.end);
                     analyze_mode(s, &tail, c, AN_WORDS); /* its words and edge_flags */
+                    doc->structure_work += tail.end - tail.start;
                     words += tail.words;
                 }
                 if (last > l) {
@@ -2120,6 +2122,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     k.line1 = (uint32_t)(last + 1);
                     l = last;
                     analyze(s, &k, c);
+                    doc->structure_work += k.end - k.start;
                 }
             }
             if (!blk_push(&bk, &nb, &cap, &k)) {
@@ -2233,6 +2236,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             intro = q > 0 && (bk[q - 1].flags & BF_COLON) && !(bk[q - 1].flags & BF_CUE);
         }
         score_block(&bk[i], c, intro);
+        doc->structure_work++;
         if (bk[i].flags & BF_TABLE) {
             /* a table's rows and the lines among them are the article's,
              * whatever their shape: no title, bullet, menu or repeat

@@ -1,8 +1,8 @@
 /* test_structure.c - lines and paragraphs (lines.c), meta and body
  * (structure.c). Every page below is invented for these tests. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "harness.h"
 #include "internal.h"
@@ -887,44 +887,105 @@ NF_TEST(structure_wire_header_city_region_date)
     nf_rules_free(rules);
 }
 
-/* nf_extract of text[0, n) with the default options, and the CPU seconds
- * it took. */
-static nf_doc *extract_timed(const nf_rules *rules, const char *text, size_t n, double *secs)
+/* nf_extract of text[0, n) with the default options, without its last
+ * steps (the stage's work count is on the document). */
+static nf_doc *extract_len(const nf_rules *rules, const char *text, size_t n)
 {
     nf_extract_options o;
     nf_extract_options_init(&o);
     nf_error err;
-    clock_t t0 = clock();
-    nf_doc *doc = nf_extract(rules, NULL, text, n, &o, &err);
-    *secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    return doc;
+    return nfi_extract_unpublished(rules, NULL, text, n, &o, &err);
 }
 
-/* 60,000 lines that each go on in lower case: one block, built in linear
- * time (each line is looked at once for the join, the block once more). */
-NF_TEST(structure_long_run_of_continued_lines)
+/* Four times the lines take at most 4.5 times the stage's work (a
+ * quadratic part would take 16 times): a work count, not a clock, so
+ * that the check does not depend on the machine. */
+static void check_structure_linear(const char *what, uint64_t w1, uint64_t w4)
+{
+    double ratio = w1 ? (double)w4 / (double)w1 : 0;
+    if (!(ratio > 3.5 && ratio <= 4.5))
+        fprintf(stderr, "%s: %llu -> %llu (x%.2f)\n", what, (unsigned long long)w1,
+                (unsigned long long)w4, ratio);
+    NF_CHECK(ratio > 3.5 && ratio <= 4.5);
+}
+
+/* head, then `units` lines of line (numbered: each with its number
+ * after a space), then tail. */
+static char *repeated_lines(const char *head, const char *line, bool numbered, int units,
+                            const char *tail, size_t *n)
+{
+    size_t cap = strlen(head) + (size_t)units * (strlen(line) + 13) + strlen(tail) + 1;
+    char *text = malloc(cap);
+    if (!text) return NULL;
+    *n = (size_t)snprintf(text, cap, "%s", head);
+    for (int i = 0; i < units; i++)
+        *n += numbered ? (size_t)snprintf(text + *n, cap - *n, "%s %d\n", line, i)
+                       : (size_t)snprintf(text + *n, cap - *n, "%s\n", line);
+    *n += (size_t)snprintf(text + *n, cap - *n, "%s", tail);
+    return text;
+}
+
+/* "Quiet Report" and then lines that each go on in lower case. */
+static char *continued_lines(int lines, size_t *n)
+{
+    return repeated_lines("Quiet Report\n", "the river runs on", false, lines, "and ends here.\n", n);
+}
+
+/* The structure stage's work on the text make(units) builds, after the
+ * checks of check on its document; 0 if it could not be made. */
+static uint64_t structure_work_of(char *(*make)(int units, size_t *n), int units,
+                                  void (*check)(const nf_doc *doc))
 {
     nf_rules *rules = st_rules("schema: 1\n");
-    size_t cap = 60000 * 24 + 64, n = 0;
-    char *text = malloc(cap);
+    size_t n = 0;
+    char *text = make(units, &n);
     NF_CHECK(text != NULL);
-    if (!text) return;
-    n += (size_t)snprintf(text + n, cap - n, "Quiet Report\n");
-    for (int i = 0; i < 60000; i++) n += (size_t)snprintf(text + n, cap - n, "the river runs on\n");
-    n += (size_t)snprintf(text + n, cap - n, "and ends here.\n");
-    double secs;
-    nf_doc *doc = extract_timed(rules, text, n, &secs);
+    nf_doc *doc = text ? extract_len(rules, text, n) : NULL;
     NF_CHECK(doc != NULL);
+    uint64_t work = 0;
     if (doc) {
-        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
-        nf_span b = nf_doc_body(doc, 0);
-        NF_CHECK(st_starts(doc, b, "the river runs on"));
-        NF_CHECK(st_ends(doc, b, "and ends here."));
+        work = doc->structure_work;
+        check(doc);
     }
-    NF_CHECK(secs < 5.0);
     nf_doc_free(doc);
     free(text);
     nf_rules_free(rules);
+    return work;
+}
+
+static void check_continued_lines(const nf_doc *doc)
+{
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+    nf_span b = nf_doc_body(doc, 0);
+    NF_CHECK(st_starts(doc, b, "the river runs on"));
+    NF_CHECK(st_ends(doc, b, "and ends here."));
+}
+
+/* Lines that each go on in lower case: one block, built in linear time
+ * (each line is looked at once for the join, the block once more). */
+NF_TEST(structure_long_run_of_continued_lines)
+{
+    check_structure_linear("continued lines",
+                           structure_work_of(continued_lines, 15000, check_continued_lines),
+                           structure_work_of(continued_lines, 60000, check_continued_lines));
+}
+
+/* A heading, an intro line ending with ':', `items` bullets, a last line. */
+static char *bulleted_list(int items, size_t *n)
+{
+    return repeated_lines("Harbour Plan Approved\n\nThe council said on Monday that the plan "
+                          "for the harbour has these parts:\n",
+                          "\xe2\x80\xa2 a new berth for ferries", true, items,
+                          "The mayor said the work would start next year.\n", n);
+}
+
+static void check_bulleted_list(const nf_doc *doc)
+{
+    NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
+    nf_span b = nf_doc_body(doc, 0);
+    NF_CHECK(st_starts(doc, b, "The council said"));
+    NF_CHECK(st_ends(doc, b, "start next year."));
+    NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span), "Harbour Plan Approved");
 }
 
 /* A list introduced by a line ending with ':' is the article's, however
@@ -932,31 +993,9 @@ NF_TEST(structure_long_run_of_continued_lines)
  * over the bullets before it, quadratic in the list). */
 NF_TEST(structure_long_bulleted_list)
 {
-    nf_rules *rules = st_rules("schema: 1\n");
-    size_t cap = 150000 * 48 + 256, n = 0;
-    char *text = malloc(cap);
-    NF_CHECK(text != NULL);
-    if (!text) return;
-    n += (size_t)snprintf(text + n, cap - n,
-                          "Harbour Plan Approved\n\nThe council said on Monday that the plan "
-                          "for the harbour has these parts:\n");
-    for (int i = 0; i < 150000; i++)
-        n += (size_t)snprintf(text + n, cap - n, "\xe2\x80\xa2 a new berth for ferries %d\n", i);
-    n += (size_t)snprintf(text + n, cap - n, "The mayor said the work would start next year.\n");
-    double secs;
-    nf_doc *doc = extract_timed(rules, text, n, &secs);
-    NF_CHECK(doc != NULL);
-    if (doc) {
-        NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_BODY), 1);
-        nf_span b = nf_doc_body(doc, 0);
-        NF_CHECK(st_starts(doc, b, "The council said"));
-        NF_CHECK(st_ends(doc, b, "start next year."));
-        NF_CHECK_EQ_STR(st_text(doc, nf_doc_meta(doc)->headline.span), "Harbour Plan Approved");
-    }
-    NF_CHECK(secs < 5.0);
-    nf_doc_free(doc);
-    free(text);
-    nf_rules_free(rules);
+    check_structure_linear("bulleted list",
+                           structure_work_of(bulleted_list, 37500, check_bulleted_list),
+                           structure_work_of(bulleted_list, 150000, check_bulleted_list));
 }
 
 /* The plain-text rule is for plain text: an HTML page keeps its short
