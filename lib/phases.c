@@ -684,8 +684,11 @@ static uint32_t make_class_list(nfi_run *run, const nfi_phase *P, uint32_t s, ui
  * then NFI_MEMO_ONCE with the groups it passes (local_candidates) until its
  * second, then where its list is + 1, or NFI_NONE when it could not be
  * kept. Most classes of a document seen once have one token, so their list
- * is not worth making. */
+ * is not worth making. NFI_MEMO_EMPTY from the first token on when it has no
+ * candidates of its own (most classes in most phases): the token loop then
+ * skips its tokens unless their context adds some. */
 #define NFI_MEMO_ONCE (1ull << 62)
+#define NFI_MEMO_EMPTY (1ull << 61)
 
 /* Token s's class's candidate list for phase ph (NFI_MEMO_HEAD words, then
  * the rules), made in cand if need be; NULL when there is none (the token
@@ -696,16 +699,34 @@ static const uint32_t *class_candidates(nfi_run *run, const nfi_phase *P, uint32
                                         uint32_t *cand, size_t ccap, uint32_t *seen,
                                         uint64_t **first)
 {
+    static const uint32_t no_candidates[NFI_MEMO_HEAD];
     uint32_t c = run->tokclass[s];
     *first = NULL;
     if (c == NFI_NONE) return NULL;
     uint64_t *at = &run->class_memo[(size_t)c * run->r->phases.len + ph];
+    if (*at == NFI_MEMO_EMPTY) return no_candidates;
     if (!*at || *at == NFI_NONE) {
         if (!*at) *first = at; /* the caller keeps the groups there */
         return NULL;
     }
     if (*at & NFI_MEMO_ONCE) *at = make_class_list(run, P, s, cand, ccap, seen, *at & ~NFI_MEMO_ONCE);
     return *at == NFI_NONE ? NULL : run->memo_pool + *at - 1;
+}
+
+/* The first token from s on (nt when none) that may have candidates in a
+ * phase whose candidates all come from class lists and annotations: one
+ * whose class's list (memo, a word every nph) is not known empty, or where
+ * an annotation starts (when the phase has rules keyed by types). */
+static uint32_t next_busy_token(const nfi_run *run, const uint64_t *memo, size_t nph, bool types,
+                                uint32_t s, uint32_t nt)
+{
+    const uint32_t *tokclass = run->tokclass, *ann_first = run->ann_first;
+    for (; s < nt; s++) {
+        uint32_t c = tokclass[s];
+        if (c == NFI_NONE || memo[(size_t)c * nph] != NFI_MEMO_EMPTY) return s;
+        if (types && ann_first[s] < ann_first[s + 1]) return s;
+    }
+    return nt;
 }
 
 /* Runs the matcher for rule ri at token s and adds the match (for a regex
@@ -805,7 +826,11 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     bool have_token_rules = P->word_slots || P->nlex || P->ntypes || P->nany || P->ngroups;
     /* candidates past what a class's list covers, at every token */
     bool past_list = P->nlex > NFI_MEMO_BITS || P->ngroups > NFI_MEMO_BITS;
-    for (uint32_t s = 0; s < nt && have_token_rules; s++) {
+    const uint64_t *memo = run->class_memo + ph; /* the phase's word of class 0 */
+    size_t nph = r->phases.len;
+    for (uint32_t s = 0; have_token_rules; s++) {
+        if (!past_list) s = next_busy_token(run, memo, nph, P->ntypes != 0, s, (uint32_t)nt);
+        if (s >= nt) break;
         uint32_t lexcont, pfgroups;
         uint64_t *first;
         const uint32_t *list = class_candidates(run, P, ph, s, cand, ccap, seen, &first);
@@ -819,7 +844,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         } else {
             uint64_t groups = NFI_GROUPS_UNKNOWN;
             n = local_candidates(run, P, s, cand, ccap, &lexcont, &pfgroups, &groups);
-            if (first) *first = NFI_MEMO_ONCE | groups;
+            if (first) *first = n || lexcont || pfgroups ? NFI_MEMO_ONCE | groups : NFI_MEMO_EMPTY;
             list = cand;
         }
         size_t nall = n;
