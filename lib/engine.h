@@ -15,6 +15,7 @@
 
 #include "rules.h"
 
+#define NFI_NO_WORD (UINT32_MAX - 1) /* a vocab id no token has (nfi_prog.fs_word) */
 #define NFI_MAX_CAPS 16          /* named captures per token rule */
 #define NFI_DEFAULT_MAX_TOKENS 64 /* longest token-pattern match (tokens) */
 
@@ -194,6 +195,13 @@ typedef struct nfi_prog {
     uint32_t *fs_start, *fs_pcs;
     bool *fs_ends;
     bool fs_check;
+    /* per first instruction (first_word) and per entry of fs_pcs (fs_word):
+     * the vocab id a token must have when the instruction is a word test and
+     * nothing else ("the"), so that first_steps_ok compares ids instead of
+     * running the test; NFI_NONE: not a word test, NFI_NO_WORD: a word no
+     * token has. Many rules start with a common word and one of many words
+     * after it ("the (past|coming|...)"). */
+    uint32_t *first_word, *fs_word;
     /* consuming instructions one of which every match runs (a cut of the
      * program), by which the rule can be skipped at a start where no token
      * before its limit passes any of them (phases.c); req_n 0: none worth
