@@ -484,15 +484,30 @@ static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
     return nc;
 }
 
+/* add_pf for the prefilter members of group g (it has some) at token s,
+ * its common case here: the members have one offset (most groups), and the
+ * word there is none of theirs (most tokens), so none is added. */
+static NFI_HOT_INLINE size_t add_group_pf(const nfi_run *run, const nfi_phase *P, uint32_t g,
+                                          uint32_t s, uint32_t *cand, size_t nc, size_t ccap)
+{
+    const nfi_pfkey *pf = P->pf + P->grp_pf_start[g];
+    uint32_t n = P->grp_pf_count[g];
+    const uint64_t *bits = P->grp_pf_bits[g];
+    if (pf[0].off == pf[n - 1].off) {
+        size_t at = (size_t)s + pf[0].off;
+        uint32_t w = at < run->doc->tokens.len ? run->tokvocab[at] : NFI_NONE;
+        if (w == NFI_NONE || !((bits[(w >> 6) & 3] >> (w & 63)) & 1)) return nc;
+    }
+    return add_pf(run, cand, nc, ccap, pf, n, bits, s);
+}
+
 /* The rules of group g, which token s passed, as candidates: its list,
  * and those of its members with a prefilter word whose word is there. */
 static NFI_HOT_INLINE size_t add_group(const nfi_run *run, const nfi_phase *P, uint32_t g, uint32_t s,
                         uint32_t *cand, size_t nc, size_t ccap)
 {
     nc = add_list(cand, nc, ccap, P->lists, P->grp_start[g], P->grp_count[g]);
-    if (P->grp_pf_count[g])
-        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g],
-                    P->grp_pf_bits[g], s);
+    if (P->grp_pf_count[g]) nc = add_group_pf(run, P, g, s, cand, nc, ccap);
     return nc;
 }
 
@@ -658,11 +673,8 @@ static size_t context_candidates(const nfi_run *run, const nfi_phase *P, uint32_
                 if (P->type_ids[k] == ty)
                     nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
         }
-    for (; pfgroups; pfgroups &= pfgroups - 1) {
-        uint32_t g = (uint32_t)__builtin_ctz(pfgroups);
-        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g],
-                    P->grp_pf_bits[g], s);
-    }
+    for (; pfgroups; pfgroups &= pfgroups - 1)
+        nc = add_group_pf(run, P, (uint32_t)__builtin_ctz(pfgroups), s, cand, nc, ccap);
     for (uint32_t g = NFI_MEMO_BITS; g < P->ngroups; g++)
         if (group_passes(run, P, g, s)) nc = add_group(run, P, g, s, cand, nc, ccap);
     return nc;
@@ -860,9 +872,17 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
         size_t nall = n;
         if (lexcont || pfgroups || past_list ||
             (P->ntypes && run->ann_first[s] < run->ann_first[s + 1])) {
-            if (list != cand) memcpy(cand, list, n * sizeof *cand);
-            nall = context_candidates(run, P, s, lexcont, pfgroups, cand, n, ccap);
-            list = cand;
+            if (list == cand) {
+                nall = context_candidates(run, P, s, lexcont, pfgroups, cand, n, ccap);
+            } else { /* the class's list, then those of the context (most often none) */
+                size_t extra = context_candidates(run, P, s, lexcont, pfgroups, cand, 0, ccap - n);
+                if (extra) {
+                    memmove(cand + n, cand, extra * sizeof *cand);
+                    memcpy(cand, list, n * sizeof *cand);
+                    nall = n + extra;
+                    list = cand;
+                }
+            }
         }
         bool more = nall > n;
         for (size_t i = 0; i < nall; i++) {
