@@ -942,6 +942,42 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
     return st;
 }
 
+/* Sorts k[0, n) by key (stable) by merging its runs that are in order
+ * already, when it has at most 32: the annotations of a window are one run
+ * a phase (each phase emits in start order), which a sort from scratch
+ * would not know. False when it has more runs (k is left as it was). */
+static bool merge_runs(nfi_keyed *k, nfi_keyed *tmp, size_t n)
+{
+    enum { MAX_RUNS = 32 };
+    size_t at[MAX_RUNS + 1], nr = 1; /* run r is [at[r], at[r + 1]) */
+    at[0] = 0;
+    for (size_t i = 1; i < n; i++)
+        if (k[i].key < k[i - 1].key) {
+            if (nr == MAX_RUNS) return false;
+            at[nr++] = i;
+        }
+    at[nr] = n;
+    nfi_keyed *from = k, *to = tmp;
+    while (nr > 1) { /* runs 2r and 2r + 1 into one */
+        size_t m = 0;
+        for (size_t r = 0; r < nr; r += 2) {
+            size_t lo = at[r], mid = at[r + 1], hi = r + 2 <= nr ? at[r + 2] : mid;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi) to[o++] = from[j].key < from[i].key ? from[j++] : from[i++];
+            while (i < mid) to[o++] = from[i++];
+            while (j < hi) to[o++] = from[j++];
+            at[m++] = lo;
+        }
+        at[m] = n;
+        nr = m;
+        nfi_keyed *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != k) memcpy(k, from, n * sizeof *k);
+    return true;
+}
+
 /* Final order of doc->anns: start asc, end desc, then phase and rule order
  * (the order they were made in). Token positions order annotations as their
  * bytes would (tokens are ordered, never empty and do not overlap). */
@@ -956,7 +992,7 @@ static nf_status sort_anns(nf_doc *doc)
         k[i].key = (uint64_t)a->tok_start << 32 | desc32(a->tok_end);
         k[i].val = (uint32_t)i;
     }
-    nfi_sort_keyed(k, k + n, n);
+    if (!merge_runs(k, k + n, n)) nfi_sort_keyed(k, k + n, n);
     /* slot i takes annotation k[i].val: follow each cycle of that
      * permutation with one annotation in hand (no copy of the array) */
     nfi_ann *a = doc->anns.items;
