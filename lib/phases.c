@@ -484,21 +484,40 @@ static size_t add_pf(const nfi_run *run, uint32_t *cand, size_t nc, size_t cap,
     return nc;
 }
 
-/* add_pf for the prefilter members of group g (it has some) at token s,
- * its common case here: the members have one offset (most groups), and the
- * word there is none of theirs (most tokens), so none is added. */
+/* False when the prefilter members of group g (it has some) add nothing at
+ * token s, in their common case: they have one offset (most groups), and
+ * the word there is none of theirs (most tokens). */
+static NFI_HOT_INLINE bool group_pf_may_add(const nfi_run *run, const nfi_phase *P, uint32_t g,
+                                            uint32_t s)
+{
+    const nfi_pfkey *pf = P->pf + P->grp_pf_start[g];
+    if (pf[0].off != pf[P->grp_pf_count[g] - 1].off) return true;
+    size_t at = (size_t)s + pf[0].off;
+    uint32_t w = at < run->doc->tokens.len ? run->tokvocab[at] : NFI_NONE;
+    const uint64_t *bits = P->grp_pf_bits[g];
+    return w != NFI_NONE && ((bits[(w >> 6) & 3] >> (w & 63)) & 1);
+}
+
+/* add_pf for the prefilter members of group g (it has some) at token s. */
 static NFI_HOT_INLINE size_t add_group_pf(const nfi_run *run, const nfi_phase *P, uint32_t g,
                                           uint32_t s, uint32_t *cand, size_t nc, size_t ccap)
 {
-    const nfi_pfkey *pf = P->pf + P->grp_pf_start[g];
-    uint32_t n = P->grp_pf_count[g];
-    const uint64_t *bits = P->grp_pf_bits[g];
-    if (pf[0].off == pf[n - 1].off) {
-        size_t at = (size_t)s + pf[0].off;
-        uint32_t w = at < run->doc->tokens.len ? run->tokvocab[at] : NFI_NONE;
-        if (w == NFI_NONE || !((bits[(w >> 6) & 3] >> (w & 63)) & 1)) return nc;
+    if (!group_pf_may_add(run, P, g, s)) return nc;
+    return add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g],
+                  P->grp_pf_bits[g], s);
+}
+
+/* The groups of pfgroups (bits, as local_candidates gives them) whose
+ * prefilter members may add candidates at token s (group_pf_may_add). */
+static NFI_HOT_INLINE uint32_t pf_groups_at(const nfi_run *run, const nfi_phase *P, uint32_t pfgroups,
+                                            uint32_t s)
+{
+    uint32_t keep = 0;
+    for (uint32_t gb = pfgroups; gb; gb &= gb - 1) {
+        uint32_t g = (uint32_t)__builtin_ctz(gb);
+        if (group_pf_may_add(run, P, g, s)) keep |= 1u << g;
     }
-    return add_pf(run, cand, nc, ccap, pf, n, bits, s);
+    return keep;
 }
 
 /* The rules of group g, which token s passed, as candidates: its list,
@@ -658,7 +677,8 @@ static size_t context_candidates(const nfi_run *run, const nfi_phase *P, uint32_
     }
     uint32_t v = run->tokvocab[s];
     uint64_t mk = v < r->nvmask ? r->vocab_starts[v] : 0;
-    bool lex_maybe = v != NFI_NONE && (P->lex_mask == ~0ull || (mk & P->lex_mask) || v >= r->nvmask);
+    bool lex_maybe = P->nlex > NFI_MEMO_BITS && v != NFI_NONE &&
+                     (P->lex_mask == ~0ull || (mk & P->lex_mask) || v >= r->nvmask);
     for (uint32_t l = NFI_MEMO_BITS; l < P->nlex && lex_maybe; l++) {
         uint32_t lid = P->lex_ids[l];
         bool starts = lid < 64 ? ((mk >> lid) & 1) != 0 && ((r->vocab_single[v] >> lid) & 1 ||
@@ -673,8 +693,11 @@ static size_t context_candidates(const nfi_run *run, const nfi_phase *P, uint32_
                 if (P->type_ids[k] == ty)
                     nc = add_list(cand, nc, ccap, P->lists, P->type_start[k], P->type_count[k]);
         }
-    for (; pfgroups; pfgroups &= pfgroups - 1)
-        nc = add_group_pf(run, P, (uint32_t)__builtin_ctz(pfgroups), s, cand, nc, ccap);
+    for (; pfgroups; pfgroups &= pfgroups - 1) { /* (those that may add, pf_groups_at) */
+        uint32_t g = (uint32_t)__builtin_ctz(pfgroups);
+        nc = add_pf(run, cand, nc, ccap, P->pf + P->grp_pf_start[g], P->grp_pf_count[g],
+                    P->grp_pf_bits[g], s);
+    }
     for (uint32_t g = NFI_MEMO_BITS; g < P->ngroups; g++)
         if (group_passes(run, P, g, s)) nc = add_group(run, P, g, s, cand, nc, ccap);
     return nc;
@@ -870,6 +893,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
             list = cand;
         }
         size_t nall = n;
+        if (pfgroups) pfgroups = pf_groups_at(run, P, pfgroups, s);
         if (lexcont || pfgroups || past_list ||
             (P->ntypes && run->ann_first[s] < run->ann_first[s + 1])) {
             if (list == cand) {
