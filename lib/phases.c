@@ -266,8 +266,9 @@ static void apply_edits(nfi_run *run, const nfi_found *m, size_t nold)
     for (size_t i = 0; i < nold; i++) edit_ann(ru, m, &doc->anns.items[i]);
 }
 
-/* Index of the visible annotations by start token. */
-static nf_status index_anns(nfi_run *run)
+/* Index of the visible annotations by start token, made anew: a counting
+ * sort of their starts. */
+static nf_status index_anns_anew(nfi_run *run)
 {
     nf_doc *doc = run->doc;
     size_t nt = doc->tokens.len, na = doc->anns.len;
@@ -291,6 +292,65 @@ static nf_status index_anns(nfi_run *run)
     }
     for (size_t t = nt + 1; t > 0; t--) first[t] = first[t - 1];
     first[0] = 0;
+    run->ann_first = first;
+    run->ann_list = list;
+    run->ann_maxlen = maxlen;
+    return NF_OK;
+}
+
+/* The index of the visible annotations by start token (run->ann_first,
+ * ann_list: by start, then in the order they were made) for the next
+ * phase. *indexed: how many of doc->anns the index has (NFI_NONE: none).
+ * The annotations past those are the last phase's, made in start order,
+ * so the index is that of before, less those removed since, merged with
+ * them: no sort, and a pass over the tokens for ann_first. */
+static nf_status index_anns(nfi_run *run, uint32_t *indexed)
+{
+    nf_doc *doc = run->doc;
+    size_t nt = doc->tokens.len, na = doc->anns.len;
+    if (*indexed == NFI_NONE || *indexed > na) {
+        *indexed = (uint32_t)na;
+        return index_anns_anew(run);
+    }
+    size_t old = run->ann_first[nt + 1]; /* the entries of the index before */
+    uint32_t *first = nfi_ws_u32(run->ws, NFI_WS_ANN_FIRST, nt + 2);
+    uint32_t *list = nfi_ws_u32(run->ws, NFI_WS_ANN_LIST, na + 1);
+    if (!first || !list) return NF_ERR_NOMEM;
+    const nfi_ann *an = doc->anns.items;
+    size_t m = 0, added = 0;
+    uint32_t maxlen = 1;
+    for (size_t c = 0; c < old; c++) { /* those removed since drop out */
+        const nfi_ann *a = &an[list[c]];
+        if (a->flags & NFI_ANN_REMOVED) continue;
+        list[m++] = list[c];
+        if (a->tok_end > a->tok_start + maxlen) maxlen = a->tok_end - a->tok_start;
+    }
+    uint32_t last = 0;
+    for (size_t i = *indexed; i < na; i++) {
+        const nfi_ann *a = &an[i];
+        if ((a->flags & NFI_ANN_REMOVED) || a->tok_start >= nt) continue;
+        if (a->tok_start < last) { /* not in start order after all */
+            *indexed = (uint32_t)na;
+            return index_anns_anew(run);
+        }
+        last = a->tok_start;
+        added++;
+        if (a->tok_end > a->tok_start + maxlen) maxlen = a->tok_end - a->tok_start;
+    }
+    /* merged from the end: of equal starts the one made later goes later */
+    size_t o = m + added, c = m, i = na;
+    for (size_t k = 0; k < added; k++) {
+        do i--;
+        while ((an[i].flags & NFI_ANN_REMOVED) || an[i].tok_start >= nt);
+        while (c && an[list[c - 1]].tok_start > an[i].tok_start) list[--o] = list[--c];
+        list[--o] = (uint32_t)i;
+    }
+    size_t total = m + added;
+    size_t t = 0; /* first[t]: the entries that start before t */
+    for (c = 0; c < total; c++)
+        for (uint32_t at = an[list[c]].tok_start; t <= at; t++) first[t] = (uint32_t)c;
+    for (; t < nt + 2; t++) first[t] = (uint32_t)total;
+    *indexed = (uint32_t)na;
     run->ann_first = first;
     run->ann_list = list;
     run->ann_maxlen = maxlen;
@@ -851,14 +911,14 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
     return NF_OK;
 }
 
-static nf_status run_phase(nfi_run *run, uint32_t ph, nf_error *err)
+static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_error *err)
 {
     const nf_rules *r = run->r;
     const nfi_phase *P = &r->phases.items[ph];
     nf_doc *doc = run->doc;
     nfi_found_list *fl = nfi_ws_found(run->ws);
     fl->items.len = fl->caps.len = 0;
-    nf_status st = index_anns(run);
+    nf_status st = index_anns(run, indexed);
     if (st != NF_OK) return st;
     for (uint32_t i = 0; i < P->nregex; i++)
         if ((st = nfi_match_regex(run, P->regex_rules[i], add_match)) != NF_OK) return st;
@@ -1075,8 +1135,9 @@ static nf_status run_window(nfi_run *run, nf_error *err)
     nf_status st;
     if ((st = nfi_ws_classify(run->ws, run)) != NF_OK) return st;
     if ((st = index_required(run)) != NF_OK) return st;
+    uint32_t indexed = NFI_NONE; /* of doc->anns (index_anns) */
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
-        st = run_phase(run, ph, err);
+        st = run_phase(run, ph, &indexed, err);
     return st == NF_OK ? sort_anns(doc) : st;
 }
 
