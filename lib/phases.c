@@ -821,15 +821,23 @@ static const uint32_t *class_candidates(nfi_run *run, const nfi_phase *P, uint32
 /* The first token from s on (nt when none) that may have candidates in a
  * phase whose candidates all come from class lists and annotations: one
  * whose class's list (memo, a word every nph) is not known empty, or where
- * an annotation starts (when the phase has rules keyed by types). */
+ * an annotation starts (when the phase has rules keyed by types). A loop
+ * of its own for each case: the skipped tokens are most of all. */
 static uint32_t next_busy_token(const nfi_run *run, const uint64_t *memo, size_t nph, bool types,
                                 uint32_t s, uint32_t nt)
 {
     const uint32_t *tokclass = run->tokclass, *ann_first = run->ann_first;
+    if (types) {
+        for (; s < nt; s++) {
+            uint32_t c = tokclass[s];
+            if (c == NFI_NONE || memo[(size_t)c * nph] != NFI_MEMO_EMPTY) return s;
+            if (ann_first[s] < ann_first[s + 1]) return s;
+        }
+        return nt;
+    }
     for (; s < nt; s++) {
         uint32_t c = tokclass[s];
         if (c == NFI_NONE || memo[(size_t)c * nph] != NFI_MEMO_EMPTY) return s;
-        if (types && ann_first[s] < ann_first[s + 1]) return s;
     }
     return nt;
 }
