@@ -15,7 +15,7 @@
 
 #include "rules.h"
 
-#define NFI_NO_WORD (UINT32_MAX - 1) /* a vocab id no token has (nfi_prog.fs_word) */
+#define NFI_NO_WORD (UINT32_MAX - 1) /* a vocab id no token has (nfi_step_gate.word) */
 #define NFI_MAX_CAPS 16          /* named captures per token rule */
 #define NFI_DEFAULT_MAX_TOKENS 64 /* longest token-pattern match (tokens) */
 
@@ -154,6 +154,18 @@ typedef struct nfi_inst {
                       SPLIT: x, y; JMP: x; SAVE: x = slot */
 } nfi_inst;
 
+/* What a token must have for an instruction to take it: feature bits
+ * (feat & fmask) == fwant (those of its test's nfi_ctest; 0, 0 for no test
+ * or one not compiled), and when word is not NFI_NONE the vocab id word, the
+ * instruction being a word test and nothing else ("the": a comparison of
+ * ids instead of the test; NFI_NO_WORD: a word no token has). Many rules
+ * start with a common word and one of many words after it ("the
+ * (past|coming|...)"). */
+typedef struct nfi_step_gate {
+    uint64_t fmask, fwant;
+    uint32_t word;
+} nfi_step_gate;
+
 typedef struct nfi_prog {
     nfi_inst *code;
     uint32_t len;
@@ -195,13 +207,10 @@ typedef struct nfi_prog {
     uint32_t *fs_start, *fs_pcs;
     bool *fs_ends;
     bool fs_check;
-    /* per first instruction (first_word) and per entry of fs_pcs (fs_word):
-     * the vocab id a token must have when the instruction is a word test and
-     * nothing else ("the"), so that first_steps_ok compares ids instead of
-     * running the test; NFI_NONE: not a word test, NFI_NO_WORD: a word no
-     * token has. Many rules start with a common word and one of many words
-     * after it ("the (past|coming|...)"). */
-    uint32_t *first_word, *fs_word;
+    /* per first instruction (first_gate) and per entry of fs_pcs
+     * (fs_gate): what a token needs for it to take the token, checked by
+     * first_steps_ok before (or instead of) the instruction */
+    struct nfi_step_gate *first_gate, *fs_gate;
     /* consuming instructions one of which every match runs (a cut of the
      * program), by which the rule can be skipped at a start where no token
      * before its limit passes any of them (phases.c); req_n 0: none worth

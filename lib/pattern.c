@@ -1595,34 +1595,39 @@ static nf_status re_prefilter(nf_rules *r, nfi_test *t)
     return NF_OK;
 }
 
-/* The word instruction pc of p tests when it is a word test and nothing
- * else, else NFI_NONE (nfi_prog.first_word). */
-static uint32_t word_test_of(const nfi_prog *p, uint32_t pc)
+/* The gate of instruction pc of p (nfi_step_gate; p->ct made). */
+static nfi_step_gate step_gate(const nfi_prog *p, uint32_t pc)
 {
+    nfi_step_gate g = {0, 0, NFI_NONE};
     const nfi_inst *in = &p->code[pc];
-    if (in->op != NFI_OP_TEST || in->x >= p->ntests || p->tests[in->x].op != NFI_T_NORM)
-        return NFI_NONE;
-    return p->tests[in->x].val == NFI_NONE ? NFI_NO_WORD : p->tests[in->x].val;
+    if (in->op != NFI_OP_TEST || in->x >= p->ntests) return g;
+    const nfi_test *t = &p->tests[in->x];
+    if (t->op == NFI_T_NORM) g.word = t->val == NFI_NONE ? NFI_NO_WORD : t->val;
+    else if (p->ct && p->ct[in->x].ok) {
+        g.fmask = p->ct[in->x].fmask;
+        g.fwant = p->ct[in->x].fwant;
+    }
+    return g;
 }
 
-/* The words of the n instructions pcs (word_test_of) in the arena; NULL
- * when out of memory. */
-static uint32_t *word_tests(nf_rules *r, const nfi_prog *p, const uint32_t *pcs, size_t n)
+/* The gates of the n instructions pcs in the arena; NULL when out of
+ * memory. */
+static nfi_step_gate *step_gates(nf_rules *r, const nfi_prog *p, const uint32_t *pcs, size_t n)
 {
-    uint32_t *w = nfi_arena_alloc(&r->arena, (n + 1) * sizeof *w);
-    for (size_t k = 0; w && k < n; k++) w[k] = word_test_of(p, pcs[k]);
-    return w;
+    nfi_step_gate *g = nfi_arena_alloc(&r->arena, (n + 1) * sizeof *g);
+    for (size_t k = 0; g && k < n; k++) g[k] = step_gate(p, pcs[k]);
+    return g;
 }
 
 /* Sets p->fs_* (see engine.h): for each first instruction that is a
  * one-token test, whether a match can end after it and which instructions
- * can take the next token (and their words, fs_word). */
+ * can take the next token (and their gates, fs_gate). */
 static nf_status first_steps(nf_rules *r, nfi_prog *p)
 {
     p->fs_start = p->fs_pcs = NULL;
     p->fs_ends = NULL;
     p->fs_check = false;
-    p->fs_word = NULL;
+    p->fs_gate = NULL;
     if (!p->nfirst || !p->first_pcs) return NF_OK;
     size_t len = p->len + 1;
     uint32_t *seen = calloc(len, sizeof *seen), *out = malloc(len * sizeof *out);
@@ -1656,7 +1661,7 @@ static nf_status first_steps(nf_rules *r, nfi_prog *p)
         if (!p->fs_pcs) st = NF_ERR_NOMEM;
         else if (pcs.len) memcpy(p->fs_pcs, pcs.items, pcs.len * sizeof *pcs.items);
     }
-    if (st == NF_OK && !(p->fs_word = word_tests(r, p, pcs.items, pcs.len))) st = NF_ERR_NOMEM;
+    if (st == NF_OK && !(p->fs_gate = step_gates(r, p, pcs.items, pcs.len))) st = NF_ERR_NOMEM;
     nfi_vec_free(&pcs);
     free(seen);
     free(out);
@@ -2463,7 +2468,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         if (st == NF_OK) check_lex_only(p);
         if (st == NF_OK) check_token_run(p);
         if (st == NF_OK && !p->one_token) st = first_steps(r, p);
-        if (st == NF_OK && !(p->first_word = word_tests(r, p, p->first_pcs, p->nfirst)))
+        if (st == NF_OK && !(p->first_gate = step_gates(r, p, p->first_pcs, p->nfirst)))
             st = NF_ERR_NOMEM;
         if (st == NF_OK) st = required_instructions(r, p);
         if (st == NF_OK) st = required_prefilter(r, p);

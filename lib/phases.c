@@ -381,24 +381,30 @@ static NFI_HOT_INLINE bool may_take(const nfi_run *run, const nfi_prog *p, const
 /* False when p cannot match at s (see fs_* in engine.h): no first
  * instruction takes token s, or only one-token tests after which every
  * match goes on and none of whose next instructions takes s + 1 (below
- * limit). Cheaper than starting the VM; a word test is a comparison of
- * vocab ids (first_word, fs_word). */
+ * limit). Cheaper than starting the VM; each instruction's gate
+ * (nfi_step_gate: feature bits, a word) before the instruction. */
 static bool first_steps_ok(const nfi_run *run, const nfi_prog *p, uint32_t s, uint32_t limit)
 {
-    uint32_t v = run->tokvocab[s], next = s + 1 < limit ? run->tokvocab[s + 1] : NFI_NONE;
+    uint32_t v = run->tokvocab[s];
+    uint64_t feat = run->feat[s];
     for (uint32_t i = 0; i < p->nfirst; i++) {
         const nfi_inst *in = &p->code[p->first_pcs[i]];
         if (in->op != NFI_OP_TEST) {
             if (may_take(run, p, in, s)) return true;
             continue;
         }
-        uint32_t w = p->first_word[i]; /* a word test: the ids decide */
-        if (w != NFI_NONE ? w != v : !nfi_token_test_fast(run, p, in->x, s)) continue;
+        const nfi_step_gate *g = &p->first_gate[i];
+        if ((feat & g->fmask) != g->fwant) continue;
+        if (g->word != NFI_NONE ? g->word != v : !nfi_token_test_fast(run, p, in->x, s)) continue;
         if (p->fs_ends[i]) return true;
         if (s + 1 >= limit) continue;
+        uint32_t next = run->tokvocab[s + 1];
+        uint64_t next_feat = run->feat[s + 1];
         for (uint32_t k = p->fs_start[i]; k < p->fs_start[i + 1]; k++) {
-            w = p->fs_word[k];
-            if (w != NFI_NONE ? w == next : may_take(run, p, &p->code[p->fs_pcs[k]], s + 1))
+            g = &p->fs_gate[k];
+            if ((next_feat & g->fmask) != g->fwant) continue;
+            if (g->word != NFI_NONE ? g->word == next
+                                    : may_take(run, p, &p->code[p->fs_pcs[k]], s + 1))
                 return true;
         }
     }
