@@ -41,6 +41,43 @@ static nf_status add_match(nfi_run *run, const nfi_match *m)
 /* The field of a sort key that orders x descending. */
 static inline uint64_t desc32(uint32_t x) { return UINT32_MAX - x; }
 
+/* Sorts k[0, n) by key (stable) by merging its runs that are in order
+ * already, when it has at most 32: the annotations of a window are one run
+ * a phase (each phase emits in start order), a phase's kept matches in the
+ * order found are mostly in start order, which a sort from scratch would
+ * not know. False when it has more runs (k is left as it was). */
+static bool merge_runs(nfi_keyed *k, nfi_keyed *tmp, size_t n)
+{
+    enum { MAX_RUNS = 32 };
+    size_t at[MAX_RUNS + 1], nr = 1; /* run r is [at[r], at[r + 1]) */
+    at[0] = 0;
+    for (size_t i = 1; i < n; i++)
+        if (k[i].key < k[i - 1].key) {
+            if (nr == MAX_RUNS) return false;
+            at[nr++] = i;
+        }
+    at[nr] = n;
+    nfi_keyed *from = k, *to = tmp;
+    while (nr > 1) { /* runs 2r and 2r + 1 into one */
+        size_t m = 0;
+        for (size_t r = 0; r < nr; r += 2) {
+            size_t lo = at[r], mid = at[r + 1], hi = r + 2 <= nr ? at[r + 2] : mid;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi) to[o++] = from[j].key < from[i].key ? from[j++] : from[i++];
+            while (i < mid) to[o++] = from[i++];
+            while (j < hi) to[o++] = from[j++];
+            at[m++] = lo;
+        }
+        at[m] = n;
+        nr = m;
+        nfi_keyed *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != k) memcpy(k, from, n * sizeof *k);
+    return true;
+}
+
 /* Bits that hold the values 0..max. */
 static unsigned bits_for(uint64_t max)
 {
@@ -107,7 +144,7 @@ void nfi_sort_emission(const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp, siz
             k = k << w->rule | m->rule;
             o[i].key = w->found ? k << w->found | o[i].val : k;
         }
-        nfi_sort_keyed(o, tmp, n);
+        if (!merge_runs(o, tmp, n)) nfi_sort_keyed(o, tmp, n); /* (most come in start order) */
         return;
     }
     for (size_t i = 0; i < n; i++) o[i].key = (uint64_t)items[o[i].val].rule << 32 | o[i].val;
@@ -1009,7 +1046,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_erro
     for (size_t i = 0; i < nm; i++) o[i].val = (uint32_t)i;
     nfi_sort_widths w = nfi_sort_widths_of(r, fl->items.items, nm, nt);
     nfi_sort_resolution(r, fl->items.items, o, tmp, nm, &w);
-    size_t kept = 0;
+    for (size_t i = 0; i < nm; i++) tmp[i].val = 0; /* 1: kept, by found order */
     for (size_t i = 0; i < nm; i++) {
         const nfi_found *m = &fl->items.items[o[i].val];
         if (!r->rules.items[m->rule].overlap) {
@@ -1018,8 +1055,13 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_erro
             if (clash) continue;
             for (uint32_t t = m->start; t < m->end; t++) occ[t] = 1;
         }
-        o[kept++] = o[i];
+        tmp[o[i].val].val = 1;
     }
+    /* the kept ones in found order, which is mostly start order: the
+     * emission sort then merges a few runs */
+    size_t kept = 0;
+    for (size_t i = 0; i < nm; i++)
+        if (tmp[i].val) o[kept++].val = (uint32_t)i;
     nfi_sort_emission(fl->items.items, o, tmp, kept, &w);
     size_t nold = doc->anns.len;
     for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &fl->items.items[o[i].val], nold);
@@ -1038,42 +1080,6 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_erro
     }
     free(o);
     return st;
-}
-
-/* Sorts k[0, n) by key (stable) by merging its runs that are in order
- * already, when it has at most 32: the annotations of a window are one run
- * a phase (each phase emits in start order), which a sort from scratch
- * would not know. False when it has more runs (k is left as it was). */
-static bool merge_runs(nfi_keyed *k, nfi_keyed *tmp, size_t n)
-{
-    enum { MAX_RUNS = 32 };
-    size_t at[MAX_RUNS + 1], nr = 1; /* run r is [at[r], at[r + 1]) */
-    at[0] = 0;
-    for (size_t i = 1; i < n; i++)
-        if (k[i].key < k[i - 1].key) {
-            if (nr == MAX_RUNS) return false;
-            at[nr++] = i;
-        }
-    at[nr] = n;
-    nfi_keyed *from = k, *to = tmp;
-    while (nr > 1) { /* runs 2r and 2r + 1 into one */
-        size_t m = 0;
-        for (size_t r = 0; r < nr; r += 2) {
-            size_t lo = at[r], mid = at[r + 1], hi = r + 2 <= nr ? at[r + 2] : mid;
-            size_t i = lo, j = mid, o = lo;
-            while (i < mid && j < hi) to[o++] = from[j].key < from[i].key ? from[j++] : from[i++];
-            while (i < mid) to[o++] = from[i++];
-            while (j < hi) to[o++] = from[j++];
-            at[m++] = lo;
-        }
-        at[m] = n;
-        nr = m;
-        nfi_keyed *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != k) memcpy(k, from, n * sizeof *k);
-    return true;
 }
 
 /* Final order of doc->anns: start asc, end desc, then phase and rule order
