@@ -962,6 +962,40 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
     return NF_OK;
 }
 
+/* Sets keep[i] for each of the nm matches items (in found order) that
+ * resolution keeps: taken in resolution order, a match is kept unless it
+ * overlaps one kept before (one of a rule with overlap: true always is,
+ * and takes no tokens). A match that no other one overlaps is kept
+ * whatever the order, so only the others (most often few) are sorted. o,
+ * tmp: room for nm; occ: a byte a token, 0. */
+static void resolve(const nf_rules *r, const nfi_found *items, size_t nm, nfi_keyed *o,
+                    nfi_keyed *tmp, uint8_t *occ, uint8_t *keep, const nfi_sort_widths *w)
+{
+    for (size_t i = 0; i < nm; i++) /* matches on each token: 0, 1, 2 or more */
+        for (uint32_t t = items[i].start; t < items[i].end; t++)
+            if (occ[t] < 2) occ[t]++;
+    size_t n = 0;
+    for (size_t i = 0; i < nm; i++) {
+        bool alone = true;
+        for (uint32_t t = items[i].start; t < items[i].end && alone; t++) alone = occ[t] == 1;
+        keep[i] = alone;
+        if (!alone) o[n++].val = (uint32_t)i;
+    }
+    for (size_t i = 0; i < n; i++) /* now: taken by a kept match (no other covers them) */
+        for (uint32_t t = items[o[i].val].start; t < items[o[i].val].end; t++) occ[t] = 0;
+    nfi_sort_resolution(r, items, o, tmp, n, w);
+    for (size_t i = 0; i < n; i++) {
+        const nfi_found *m = &items[o[i].val];
+        if (!r->rules.items[m->rule].overlap) {
+            bool clash = false;
+            for (uint32_t t = m->start; t < m->end && !clash; t++) clash = occ[t] != 0;
+            if (clash) continue;
+            for (uint32_t t = m->start; t < m->end; t++) occ[t] = 1;
+        }
+        keep[o[i].val] = 1;
+    }
+}
+
 static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_error *err)
 {
     const nf_rules *r = run->r;
@@ -1035,33 +1069,22 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_erro
     /* resolve */
     size_t nm = fl->items.len;
     if (!nm) return NF_OK;
-    nfi_keyed *o = malloc(2 * nm * sizeof *o), *tmp = o + nm;
-    /* tokens taken by a kept match: a byte each (a quarter of the room) */
+    nfi_keyed *o = malloc(2 * nm * sizeof *o + nm), *tmp = o + nm;
+    /* a byte a token (a quarter of the room) */
     uint8_t *occ = (uint8_t *)nfi_ws_u32(run->ws, NFI_WS_STAMP, nt / 4 + 1);
     if (!o || !occ) {
         free(o);
         return NF_ERR_NOMEM;
     }
     memset(occ, 0, (nt + 1) * sizeof *occ);
-    for (size_t i = 0; i < nm; i++) o[i].val = (uint32_t)i;
+    uint8_t *keep = (uint8_t *)(tmp + nm);
     nfi_sort_widths w = nfi_sort_widths_of(r, fl->items.items, nm, nt);
-    nfi_sort_resolution(r, fl->items.items, o, tmp, nm, &w);
-    for (size_t i = 0; i < nm; i++) tmp[i].val = 0; /* 1: kept, by found order */
-    for (size_t i = 0; i < nm; i++) {
-        const nfi_found *m = &fl->items.items[o[i].val];
-        if (!r->rules.items[m->rule].overlap) {
-            bool clash = false;
-            for (uint32_t t = m->start; t < m->end && !clash; t++) clash = occ[t] != 0;
-            if (clash) continue;
-            for (uint32_t t = m->start; t < m->end; t++) occ[t] = 1;
-        }
-        tmp[o[i].val].val = 1;
-    }
+    resolve(r, fl->items.items, nm, o, tmp, occ, keep, &w);
     /* the kept ones in found order, which is mostly start order: the
      * emission sort then merges a few runs */
     size_t kept = 0;
     for (size_t i = 0; i < nm; i++)
-        if (tmp[i].val) o[kept++].val = (uint32_t)i;
+        if (keep[i]) o[kept++].val = (uint32_t)i;
     nfi_sort_emission(fl->items.items, o, tmp, kept, &w);
     size_t nold = doc->anns.len;
     for (size_t i = 0; i < kept && st == NF_OK; i++) apply_edits(run, &fl->items.items[o[i].val], nold);
