@@ -2467,7 +2467,9 @@ nf_status nfi_engine_prepare(nf_rules *r)
         if (st == NF_OK) st = check_one_token(p);
         if (st == NF_OK) check_lex_only(p);
         if (st == NF_OK) check_token_run(p);
-        if (st == NF_OK && !p->one_token) st = first_steps(r, p);
+        /* (a one-token rule too: tried at every token, any_first, it is
+         * asked first_steps_ok as the others are) */
+        if (st == NF_OK) st = first_steps(r, p);
         if (st == NF_OK && !(p->first_gate = step_gates(r, p, p->first_pcs, p->nfirst)))
             st = NF_ERR_NOMEM;
         if (st == NF_OK) st = required_instructions(r, p);

@@ -681,11 +681,41 @@ NF_TEST(rules_first_steps_per_first_test)
         bool the = i == 0; /* the first alternative's test comes first */
         NF_CHECK(p->fs_ends[i] == !the);
         NF_CHECK_EQ_INT(p->fs_start[i + 1] - p->fs_start[i], the ? 2 : 1);
+        /* "the" and "sunday" are word tests: compared by vocab id */
+        NF_CHECK(p->first_gate[i].word != NFI_NONE && p->first_gate[i].word != NFI_NO_WORD);
     }
+    /* after "the": the word "weekend" (an id) and a regex (not a word) */
+    uint32_t words = 0;
+    for (uint32_t k = p ? p->fs_start[0] : 0; p && k < p->fs_start[1]; k++)
+        words += p->fs_gate[k].word != NFI_NONE;
+    NF_CHECK_EQ_INT(words, 1);
     char buf[300];
     nf_doc *d = run(r, "the park , the weekend , the 5 , Sunday , sunday 3 , the");
     NF_CHECK_EQ_STR(anns(d, "WHEN", buf, sizeof buf),
                     "WHEN:the weekend|WHEN:the 5|WHEN:Sunday|WHEN:sunday 3");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* A one-token rule with more first tests than the index keys (17 tests
+ * that name no word) is tried at every token, where its first step is
+ * checked as any rule's: it crashed when one-token rules had no fs_*. */
+NF_TEST(rules_one_token_rule_tried_at_every_token)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: many\n"
+                       "    pattern: '([re:\"a1\"] | [re:\"a2\"] | [re:\"a3\"] | [re:\"a4\"] |"
+                       " [re:\"a5\"] | [re:\"a6\"] | [re:\"a7\"] | [re:\"a8\"] | [re:\"a9\"] |"
+                       " [re:\"b1\"] | [re:\"b2\"] | [re:\"b3\"] | [re:\"b4\"] | [re:\"b5\"] |"
+                       " [re:\"b6\"] | [re:\"b7\"] | [re:\"b8\"])'\n"
+                       "    emit: MANY\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
+    NF_CHECK(p && p->one_token && p->any_first && p->fs_ends);
+    char buf[200];
+    nf_doc *d = run(r, "a1 then a10 and b8 , not c1");
+    NF_CHECK_EQ_STR(anns(d, "MANY", buf, sizeof buf), "MANY:a1|MANY:b8");
     nf_doc_free(d);
     nf_rules_free(r);
 }
