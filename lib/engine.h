@@ -180,6 +180,7 @@ typedef struct nfi_prog {
      * of the vocab ids pf_keys (checked before the VM runs) */
     uint32_t pf_off, pf_n;
     uint32_t *pf_keys;
+    uint64_t pf_bits; /* bit (key % 64) of each of pf_keys: a quick check first */
     /* the consuming instructions a match can start with; any_first: the
      * rule is tried at every token, so these are checked before the VM */
     uint32_t *first_pcs, nfirst;

@@ -2552,6 +2552,7 @@ nf_status nfi_prog_prefilter(nf_rules *r, nfi_prog *p)
             p->pf_keys = nfi_arena_alloc(&r->arena, f.words.len * sizeof *p->pf_keys);
             if (!p->pf_keys) st = NF_ERR_NOMEM;
             else memcpy(p->pf_keys, f.words.items, f.words.len * sizeof *p->pf_keys);
+            for (size_t k = 0; k < f.words.len; k++) p->pf_bits |= 1ull << (f.words.items[k] & 63);
         }
         bool done = p->pf_n || !all_tests || st != NF_OK;
         nfi_vec_free(&f.words);

@@ -911,6 +911,7 @@ static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
         size_t at = s + pg->pf_off;
         if (at >= nt) return NF_OK;
         uint32_t tv = run->tokvocab[at];
+        if (!((pg->pf_bits >> (tv & 63)) & 1)) return NF_OK;
         bool ok = false;
         for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
         if (!ok) return NF_OK;
