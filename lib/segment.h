@@ -57,7 +57,7 @@ typedef struct nfi_form_cache {
 #define NFI_FORM_KIND 0x7f
 #define NFI_FORM_SELF 0x80
 
-#define NFI_FORM_CACHE 4096 /* entries, a power of two (256 KB) */
+#define NFI_FORM_CACHE 8192 /* entries, a power of two (512 KB) */
 
 /* Shape strings -> ids of the current document (few distinct shapes). */
 typedef struct nfi_shape_cache {

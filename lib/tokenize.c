@@ -994,6 +994,32 @@ static inline uint32_t shape_id(nfi_seg_ws *ws, nf_doc *doc, nfi_shape_cache *sc
 _Static_assert(sizeof(nfi_form_cache) == 64, "a form cache entry is one cache line");
 _Static_assert(NFI_SHAPE_CACHE <= 256, "nfi_form_cache.shape_slot holds a shape cache index");
 
+/* Brings the cache entry ce of the surface p[0,n), known from an earlier
+ * document (ce->slen > 0), to the current one: its norm (the surface,
+ * lower-cased unless NFI_FORM_SELF) and its shape interned in the
+ * document. False on OOM (ce unchanged). Not inlined: emit() calls it for
+ * the first occurrence of a surface in a document, a third of the tokens. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static bool known_ids(nfi_seg_ws *ws, nf_doc *doc, nfi_form_cache *ce, const unsigned char *p,
+                      size_t n)
+{
+    const char *norm = (const char *)p;
+    if (!(ce->kind & NFI_FORM_SELF)) {
+        if (!ensure_fold(ws, n + 16)) return false;
+        lower_ascii(ws->fold, p, n);
+        norm = ws->fold;
+    }
+    uint32_t norm_id = nfi_strtab_intern_hashed(&doc->forms, norm, n, ce->norm_hash);
+    uint32_t shape = shape_id(ws, doc, &ws->shapes[ce->shape_slot], ce->shape_s, ce->slen);
+    if (norm_id == NFI_NONE || shape == NFI_NONE) return false;
+    ce->gen = ws->gen;
+    ce->norm = norm_id;
+    ce->shape = shape;
+    return true;
+}
+
 /* Norm, shape, the case flags and the kind (kind_of) of t[s,e): from the
  * cache or computed. A cache entry keeps what its surface alone decides
  * from one document to the next: the flags, the kind, the hash of the
@@ -1018,19 +1044,9 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_form_cache *ce, nfi_t
                 return true;
             }
             if (ce->slen) {
-                /* known from an earlier document: only the ids are new */
-                const char *norm = (const char *)p;
-                if (!(ce->kind & NFI_FORM_SELF)) {
-                    if (!ensure_fold(ws, n + 16)) return false;
-                    lower_ascii(ws->fold, p, n);
-                    norm = ws->fold;
-                }
-                tok->norm = nfi_strtab_intern_hashed(&doc->forms, norm, n, ce->norm_hash);
-                tok->shape = shape_id(ws, doc, &ws->shapes[ce->shape_slot], ce->shape_s, ce->slen);
-                if (tok->norm == NFI_NONE || tok->shape == NFI_NONE) return false;
-                ce->gen = ws->gen;
-                ce->norm = tok->norm;
-                ce->shape = tok->shape;
+                if (!known_ids(ws, doc, ce, p, n)) return false;
+                tok->norm = ce->norm;
+                tok->shape = ce->shape;
                 return true;
             }
         }
@@ -1134,10 +1150,11 @@ static void emit_new(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flag
     x->last_end = e;
 }
 
-/* Adds the token t[s,e) (kind 0: the kind its surface has). A surface met
- * before in this document (the commonest case) is written here at once,
- * from its form cache entry: forms, flags, kind; a quote mark goes to
- * emit_new() for its open/close flags. */
+/* Adds the token t[s,e) (kind 0: the kind its surface has). A surface in
+ * the form cache (the commonest case: met before in this document, or
+ * with its shape kept from an earlier one) is written here at once, from
+ * its entry: forms, flags, kind; a quote mark goes to emit_new() for its
+ * open/close flags. */
 static NFI_HOT_INLINE void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flags)
 {
     nfi_seg_ws *ws = x->ws;
@@ -1147,10 +1164,11 @@ static NFI_HOT_INLINE void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, ui
     if (n - 1 < sizeof ce->s) { /* 1 to 24 bytes */
         const unsigned char *p = x->t + s;
         ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
-        if (ce->gen == ws->gen && ce->len == n && nfi_bytes_equal(ce->s, p, n) &&
-            doc->tokens.len < doc->tokens.cap && ws->status == NF_OK) {
+        if (ce->len == n && nfi_bytes_equal(ce->s, p, n) && doc->tokens.len < doc->tokens.cap &&
+            ws->status == NF_OK) {
             uint32_t k = kind ? kind : (uint32_t)(ce->kind & NFI_FORM_KIND);
-            if (k != NF_TOKEN_QUOTE) {
+            if (k != NF_TOKEN_QUOTE &&
+                (ce->gen == ws->gen || (ce->slen && known_ids(ws, doc, ce, p, n)))) {
                 nfi_token *tok = &doc->tokens.items[doc->tokens.len++];
                 tok->span.start = (uint32_t)s; /* the text is below NFI_MAX_TEXT bytes */
                 tok->span.end = (uint32_t)e;
