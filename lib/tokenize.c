@@ -548,30 +548,46 @@ static const char ascii_shape_tab[128] = {
     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 123, 124, 125, 126, 127,
 };
 
-/* forms_simple() of an ASCII token, one table look-up a byte; the
- * shape's run is counted without a branch (a fifth equal character and
- * after are written but not counted). False at the first non-ASCII byte. */
+/* 0xFF in the first k bytes of the 8 at keep_first + 8 - k (k <= 8), in
+ * memory order whatever the byte order. */
+static const unsigned char keep_first[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+/* forms_simple() of an ASCII token. The ASCII test, the case flags and the
+ * norm go eight bytes a step (the text has NFI_TEXT_PAD bytes after it;
+ * norm has room for 7 bytes after the token's: token_forms puts the shape
+ * 8 bytes after it); then the shape, one table look-up a byte, its run
+ * counted without a branch (a fifth equal character and after are written
+ * but not counted). False when a byte is not ASCII. */
 static inline bool forms_ascii(const unsigned char *t, size_t s, size_t e, char *norm, size_t *nlen,
                                char *shape, size_t *slen, uint32_t *flags)
 {
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    const unsigned char *p = t + s;
+    size_t n = e - s;
+    uint64_t uppers = 0, lowers = 0;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t v = nfi_load_u64(p + i);
+        if (n - i < 8) v &= nfi_load_u64(keep_first + 8 - (n - i)); /* the token's bytes only */
+        if (v & high) return false;
+        /* the sums carry into no other byte: each byte is below 0x80 */
+        uint64_t up = (v + ones * (0x80 - 'A')) & ~(v + ones * (0x7f - 'Z')) & high;
+        uppers |= up;
+        lowers |= (v + ones * (0x80 - 'a')) & ~(v + ones * (0x7f - 'z')) & high;
+        v |= up >> 2; /* A-Z lower-cased */
+        memcpy(norm + i, &v, 8);
+    }
     size_t sl = 0;
     int prev = -1, run = 0;
-    bool has_upper = false, has_lower = false;
-    for (size_t i = s; i < e; i++) {
-        unsigned char c = t[i];
-        if (c >= 0x80) return false;
-        char sc = ascii_shape_tab[c];
-        has_upper |= sc == 'X';
-        has_lower |= sc == 'x';
-        norm[i - s] = (char)(sc == 'X' ? c + 32 : c);
+    for (size_t i = 0; i < n; i++) {
+        char sc = ascii_shape_tab[p[i]];
         run = sc == prev ? run + 1 : 0;
         shape[sl] = sc;
         sl += run < 4;
         prev = sc;
     }
-    if (is_upper(t[s])) *flags |= NF_TOKEN_CAPITALIZED;
-    if (has_upper && !has_lower) *flags |= NF_TOKEN_ALL_UPPER;
-    *nlen = e - s;
+    if (is_upper(p[0])) *flags |= NF_TOKEN_CAPITALIZED;
+    if (uppers && !lowers) *flags |= NF_TOKEN_ALL_UPPER;
+    *nlen = n;
     *slen = sl;
     return true;
 }
