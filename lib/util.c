@@ -105,16 +105,29 @@ void *nfi_arena_alloc(nfi_arena *a, size_t n)
 
 static void *arena_new_block(nfi_arena *a, size_t n);
 
-/* nfi_arena_alloc_raw's common case (room in the block), inline in the
- * string copies */
-static inline void *arena_bump(nfi_arena *a, size_t n)
+/* The size an allocation of n bytes takes: n rounded up to 16, at least 16. */
+static inline size_t arena_rounded(size_t n)
 {
     n = (n + 15) & ~(size_t)15;
-    if (n == 0) n = 16;
-    if (!a->head || a->used + n > a->cap) return arena_new_block(a, n);
+    return n ? n : 16;
+}
+
+/* nfi_arena_alloc_raw's common case: `rounded` bytes (arena_rounded) from
+ * the current block, or NULL when it has no room for them. */
+static inline void *arena_take(nfi_arena *a, size_t rounded)
+{
+    if (!a->head || a->used + rounded > a->cap) return NULL;
     void *p = a->head->data + a->used;
-    a->used += n;
+    a->used += rounded;
     return p;
+}
+
+/* nfi_arena_alloc_raw, inline in the string copies */
+static inline void *arena_bump(nfi_arena *a, size_t n)
+{
+    n = arena_rounded(n);
+    void *p = arena_take(a, n);
+    return p ? p : arena_new_block(a, n);
 }
 
 void *nfi_arena_alloc_raw(nfi_arena *a, size_t n) { return arena_bump(a, n); }
@@ -158,18 +171,23 @@ static inline void copy_short(char *d, const char *s, size_t n)
     }
 }
 
-/* nfi_arena_strndup, inline in the string table's insertion */
-static NFI_HOT_INLINE char *arena_strndup(nfi_arena *a, const char *s, size_t n)
+/* Copies s[0,n) and a NUL to p, an allocation of n + 1 bytes. Not zeroed
+ * whole before the copy: only the last 16 bytes of the rounded allocation
+ * are, the rest is copied over, so every byte is set as before (the
+ * padding after the NUL too) for half the work. */
+static NFI_HOT_INLINE void put_string(char *p, const char *s, size_t n)
 {
-    /* not zeroed whole before the copy: only the last 16 bytes of the
-       rounded allocation are, the rest is copied over, so every byte is
-       set as before (the padding after the NUL too) for half the work */
-    char *p = arena_bump(a, n + 1);
-    if (!p) return NULL;
-    memset(p + ((n + 16) & ~(size_t)15) - 16, 0, 16);
+    memset(p + arena_rounded(n + 1) - 16, 0, 16);
     if (n < 16) copy_short(p, s, n);
     else memcpy(p, s, n);
     p[n] = '\0';
+}
+
+/* nfi_arena_strndup, inline in the string table's insertion */
+static NFI_HOT_INLINE char *arena_strndup(nfi_arena *a, const char *s, size_t n)
+{
+    char *p = arena_bump(a, n + 1);
+    if (p) put_string(p, s, n);
     return p;
 }
 
@@ -436,11 +454,13 @@ uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n)
     return nfi_strtab_intern_hashed(t, s, n, (uint32_t)hash_bytes(s, n));
 }
 
-uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32_t hash)
+/* nfi_strtab_intern_hashed's insertion of s[0,n) (absent, of the given
+ * hash; slot: the empty slot its probe stopped at, when the table has
+ * slots) where something may have to grow first: the slots, the arrays,
+ * the arena. Out of line: the common insertion needs none of it. */
+static NFI_COLD uint32_t strtab_insert(nfi_strtab *t, const char *s, size_t n, uint32_t hash,
+                                       uint32_t slot)
 {
-    uint32_t slot = 0;
-    uint32_t id = strtab_probe(t, s, n, hash, &slot);
-    if (id != NFI_NONE) return id;
     if (n > UINT32_MAX || t->count >= UINT32_MAX - 1) return NFI_NONE;
     bool rehash = (t->count + 1) * 2 > t->nslots;
     if (rehash && !strtab_rehash(t)) return NFI_NONE;
@@ -456,14 +476,34 @@ uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32
     }
     char *copy = arena_strndup(t->arena, s, n);
     if (!copy) return NFI_NONE;
-    id = t->count++;
+    uint32_t id = t->count++;
     t->strs[id] = copy;
     t->lens[id] = (uint32_t)n;
     if (n > t->maxlen) t->maxlen = (uint32_t)n;
     if (rehash) { /* the slot the probe found was in the old table */
-        slot = (uint32_t)hash & (t->nslots - 1);
+        slot = hash & (t->nslots - 1);
         while (t->slots[slot]) slot = (slot + 1) & (t->nslots - 1);
     }
+    t->slots[slot] = id + 1;
+    return id;
+}
+
+uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32_t hash)
+{
+    uint32_t slot = 0;
+    uint32_t id = strtab_probe(t, s, n, hash, &slot);
+    if (id != NFI_NONE) return id;
+    /* the common insertion, where nothing grows: the slots stay at most
+       half full, the arrays and the arena's block have room */
+    char *copy;
+    if ((t->count + 1) * 2 > t->nslots || t->count == t->cap || n > UINT32_MAX ||
+        !(copy = arena_take(t->arena, arena_rounded(n + 1))))
+        return strtab_insert(t, s, n, hash, slot);
+    put_string(copy, s, n);
+    id = t->count++;
+    t->strs[id] = copy;
+    t->lens[id] = (uint32_t)n;
+    if (n > t->maxlen) t->maxlen = (uint32_t)n;
     t->slots[slot] = id + 1;
     return id;
 }
