@@ -555,9 +555,9 @@ static const unsigned char keep_first[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
 /* forms_simple() of an ASCII token. The ASCII test, the case flags and the
  * norm go eight bytes a step (the text has NFI_TEXT_PAD bytes after it;
  * norm has room for 7 bytes after the token's: token_forms puts the shape
- * 8 bytes after it); then the shape, one table look-up a byte, its run
- * counted without a branch (a fifth equal character and after are written
- * but not counted). False when a byte is not ASCII. */
+ * 8 bytes after it); then the shape a run of equal shape characters at a
+ * time, each written as four and counted as at most four (shape has room
+ * for 3 bytes after the token's). False when a byte is not ASCII. */
 static inline bool forms_ascii(const unsigned char *t, size_t s, size_t e, char *norm, size_t *nlen,
                                char *shape, size_t *slen, uint32_t *flags)
 {
@@ -577,13 +577,14 @@ static inline bool forms_ascii(const unsigned char *t, size_t s, size_t e, char 
         memcpy(norm + i, &v, 8);
     }
     size_t sl = 0;
-    int prev = -1, run = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         char sc = ascii_shape_tab[p[i]];
-        run = sc == prev ? run + 1 : 0;
-        shape[sl] = sc;
-        sl += run < 4;
-        prev = sc;
+        size_t j = i + 1;
+        while (j < n && ascii_shape_tab[p[j]] == sc) j++;
+        uint32_t four = (unsigned char)sc * 0x01010101u;
+        memcpy(shape + sl, &four, 4);
+        sl += j - i < 4 ? j - i : 4;
+        i = j;
     }
     if (is_upper(p[0])) *flags |= NF_TOKEN_CAPITALIZED;
     if (uppers && !lowers) *flags |= NF_TOKEN_ALL_UPPER;
