@@ -18,6 +18,7 @@
 #define NFI_NO_WORD (UINT32_MAX - 1) /* a vocab id no token has (nfi_step_gate.word) */
 #define NFI_MAX_CAPS 16          /* named captures per token rule */
 #define NFI_DEFAULT_MAX_TOKENS 64 /* longest token-pattern match (tokens) */
+#define NFI_SET_MAX_WORDS 4      /* nfi_prog.set_words: programs up to 256 instructions */
 
 /* ------------------------------------------------------------ positions */
 
@@ -197,6 +198,18 @@ typedef struct nfi_prog {
      * run_min..run_max times (in a capture or not), as "[cap:upper]{1,8}"
      * compiles: the match is the longest run, found without the VM */
     uint32_t run_test, run_min, run_max;
+    /* set_words > 0: no thread's captures can differ from another's at the
+     * same instruction and token (no capture, or one around the whole
+     * pattern), so the order of threads decides nothing and nfi_match_at
+     * runs the program as one set of instructions per token (set_words
+     * 64-bit words, at most NFI_SET_MAX_WORDS): set_clo + pc * set_words
+     * holds the consuming instructions and MATCH reachable from pc through
+     * JMP, SPLIT and SAVE (rows 0..len); set_rep[pc], the first TEST
+     * instruction with the same test as TEST pc (its result is taken once a
+     * token) */
+    uint64_t *set_clo;
+    uint8_t *set_rep;
+    uint32_t set_words;
     /* for the first instruction first_pcs[i] when it is a one-token test:
      * fs_ends[i], whether a match can end right after it, and
      * fs_pcs[fs_start[i], fs_start[i + 1]), the instructions that can take

@@ -9,7 +9,9 @@
  * ahead. Each (instruction, position) runs at most once per start: the
  * cost of one start is bounded by program length x max_tokens, and the
  * number of starts by the rule index (phases.c), so matching is linear in
- * the number of tokens. No backtracking.
+ * the number of tokens. No backtracking. A program whose threads cannot
+ * differ in their captures runs as sets of instructions instead
+ * (match_sets), with the same bounds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,8 @@ struct nfi_engine_ws {
     /* VM */
     u32vec *buckets;   /* max_tokens + 2 */
     size_t nbuckets;
+    /* match_sets: NFI_SET_MAX_WORDS words per bucket, all 0 between calls */
+    uint64_t *sets;
     uint32_t *marks;   /* per pc */
     uint32_t stamp;
     nfi_found_list found;
@@ -85,9 +89,10 @@ nfi_engine_ws *nfi_engine_ws_new(const nf_rules *r, nf_error *err)
     ws->nbuckets = (size_t)r->max_tokens + 2;
     ws->buckets = calloc(ws->nbuckets, sizeof *ws->buckets);
     ws->marks = calloc((size_t)r->max_prog + 1, sizeof *ws->marks);
+    ws->sets = calloc(ws->nbuckets * NFI_SET_MAX_WORDS, sizeof *ws->sets);
     ws->nreq_lists = (size_t)r->nreq_slots + 1;
     ws->req_lists = calloc(ws->nreq_lists, sizeof *ws->req_lists);
-    if (!ws->md || !ws->buckets || !ws->marks || !ws->req_lists) goto nomem;
+    if (!ws->md || !ws->buckets || !ws->marks || !ws->sets || !ws->req_lists) goto nomem;
     size_t rows = 64; /* the ring spans the longest match */
     while (rows < (size_t)r->max_tokens + 2) rows *= 2;
     ws->re_mask = (uint32_t)rows - 1;
@@ -116,6 +121,7 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     for (size_t i = 0; ws->req_lists && i < ws->nreq_lists; i++) nfi_vec_free(&ws->req_lists[i]);
     free(ws->req_lists);
     free(ws->marks);
+    free(ws->sets);
     free(ws->re_tag);
     free(ws->re_known);
     free(ws->re_val);
@@ -722,6 +728,82 @@ static bool whole_match(nfi_match *m, const nfi_prog *p, uint32_t ri, uint32_t s
     return true;
 }
 
+/* dst |= src over w words. */
+static inline void set_or(uint64_t *dst, const uint64_t *src, uint32_t w)
+{
+    for (uint32_t i = 0; i < w; i++) dst[i] |= src[i];
+}
+
+/* What the VM finds for a program with set_words (see engine.h), without
+ * threads: bucket k of the workspace's sets holds the instructions waiting
+ * at token s + k, and a step adds the closure of the next instruction to
+ * the bucket it leads to. Each instruction runs at most once a token, as
+ * in the VM, and each test once a token however many instructions share
+ * it. any_end: the first end found will do. */
+static bool match_sets(nfi_run *run, const nfi_prog *p, uint32_t ri, uint32_t s, uint32_t limit,
+                       bool any_end, nfi_match *m)
+{
+    const nf_rules *r = run->r;
+    const uint32_t w = p->set_words;
+    uint64_t *sets = run->ws->sets;
+    const uint32_t match_pc = p->len - 1; /* the program's one MATCH */
+    uint32_t lens[32], ents[32];
+    uint32_t far = 0, best_end = NFI_NONE;
+    set_or(sets, p->set_clo, w);
+    for (uint32_t k = 0; k <= far; k++) {
+        uint64_t *cur = sets + (size_t)k * w;
+        uint32_t pos = s + k;
+        if ((cur[match_pc / 64] >> (match_pc % 64)) & 1) {
+            best_end = pos;
+            if (any_end) {
+                memset(cur, 0, ((size_t)far - k + 1) * w * sizeof *cur);
+                break;
+            }
+        }
+        uint64_t tested[NFI_SET_MAX_WORDS] = {0}, passed[NFI_SET_MAX_WORDS] = {0};
+        for (uint32_t i = 0; i < w; i++) {
+            uint64_t bits = cur[i];
+            cur[i] = 0;
+            while (bits) {
+                uint32_t pc = i * 64 + (uint32_t)__builtin_ctzll(bits);
+                bits &= bits - 1;
+                const nfi_inst *in = &p->code[pc];
+                const uint64_t *next = p->set_clo + (size_t)(pc + 1) * w;
+                if (pos >= limit || in->op == NFI_OP_MATCH) continue;
+                if (in->op == NFI_OP_TEST) {
+                    uint32_t rp = p->set_rep[pc];
+                    uint64_t bit = 1ull << (rp % 64);
+                    if (!(tested[rp / 64] & bit)) {
+                        tested[rp / 64] |= bit;
+                        if (nfi_token_test_fast(run, p, in->x, pos)) passed[rp / 64] |= bit;
+                    }
+                    if (passed[rp / 64] & bit) {
+                        set_or(cur + w, next, w);
+                        if (k + 1 > far) far = k + 1;
+                    }
+                } else if (in->op == NFI_OP_LEX) {
+                    size_t n = nfi_lexicon_walk(r, r->lexicons.items[in->x], run->tokvocab, pos,
+                                                limit, lens, ents, 32);
+                    for (size_t e = 0; e < n; e++) {
+                        set_or(cur + (size_t)lens[e] * w, next, w);
+                        if (k + lens[e] > far) far = k + lens[e];
+                    }
+                } else if (in->op == NFI_OP_ANN) {
+                    for (uint32_t a = run->ann_first[pos]; a < run->ann_first[pos + 1]; a++) {
+                        const nfi_ann *an = &run->doc->anns.items[run->ann_list[a]];
+                        if (an->type_id != in->x || (an->flags & NFI_ANN_REMOVED)) continue;
+                        if (an->tok_end > limit || an->tok_end <= pos) continue;
+                        uint32_t to = (uint32_t)(an->tok_end - s);
+                        set_or(sets + (size_t)to * w, next, w);
+                        if (to > far) far = to;
+                    }
+                }
+            }
+        }
+    }
+    return best_end != NFI_NONE && whole_match(m, p, ri, s, best_end);
+}
+
 bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
 {
     const nf_rules *r = run->r;
@@ -759,12 +841,13 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
             k++;
         return k >= p->run_min && whole_match(m, p, ri, s, s + k);
     }
-    uint32_t stride = 1 + 2 * p->ncaps;
-    uint32_t best_end = NFI_NONE;
     /* a regex rule's anchor: only whether it matches at s counts (the regex
      * makes the match), so the first end found will do; the longest would
      * walk the rest of an anchor's reach ("[]{0,14} ago") for nothing */
     bool any_end = rule->re != NULL;
+    if (p->set_words) return match_sets(run, p, ri, s, limit, any_end, m);
+    uint32_t stride = 1 + 2 * p->ncaps;
+    uint32_t best_end = NFI_NONE;
 
     uint32_t *first = bucket_room(&ws->buckets[0], stride);
     if (!first) return false;

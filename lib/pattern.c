@@ -1553,6 +1553,66 @@ static void check_token_run(nfi_prog *p)
     p->run_max = min + opt;
 }
 
+/* Whether the captures of p are none, or one around the whole pattern
+ * ("SAVE 0; ...; SAVE 1; MATCH" with no other SAVE and nothing but SAVE 1
+ * leading to MATCH): then every thread at an instruction and token has the
+ * same captures (the start, and the token it is at). */
+static bool captures_trivial(const nfi_prog *p)
+{
+    const nfi_inst *c = p->code;
+    uint32_t n = p->len;
+    if (p->ncaps == 0) return true;
+    if (p->ncaps > 1 || n < 3 || c[0].op != NFI_OP_SAVE || c[0].x != 0 ||
+        c[n - 2].op != NFI_OP_SAVE || c[n - 2].x != 1 || c[n - 1].op != NFI_OP_MATCH)
+        return false;
+    for (uint32_t pc = 1; pc + 2 < n; pc++) {
+        if (c[pc].op == NFI_OP_SAVE) return false;
+        if ((c[pc].op == NFI_OP_JMP || c[pc].op == NFI_OP_SPLIT) && c[pc].x == n - 1) return false;
+        if (c[pc].op == NFI_OP_SPLIT && c[pc].y == n - 1) return false;
+    }
+    return true;
+}
+
+/* Sets p->set_clo, set_rep and set_words (see engine.h) for a program the
+ * direct scans of nfi_match_at do not cover. */
+static nf_status check_sets(nf_rules *r, nfi_prog *p)
+{
+    p->set_words = 0;
+    if (p->one_token || p->lex_only || p->run_max || !p->len ||
+        p->len > 64 * NFI_SET_MAX_WORDS || !captures_trivial(p))
+        return NF_OK;
+    uint32_t w = (p->len + 63) / 64;
+    size_t len = p->len + 1;
+    uint64_t *clo = nfi_arena_alloc(&r->arena, len * w * sizeof *clo);
+    uint8_t *rep = nfi_arena_alloc(&r->arena, p->len);
+    uint32_t *seen = calloc(len, sizeof *seen);
+    uint32_t *out = malloc(len * sizeof *out), *stack = malloc(2 * len * sizeof *stack);
+    nf_status st = clo && rep && seen && out && stack ? NF_OK : NF_ERR_NOMEM;
+    for (uint32_t pc = 0; pc < len && st == NF_OK; pc++) {
+        uint64_t *row = clo + (size_t)pc * w;
+        memset(row, 0, w * sizeof *row);
+        if (pc < p->len) {
+            size_t n = closure(p, &pc, 1, seen, pc + 1, out, stack);
+            for (size_t i = 0; i < n; i++) row[out[i] / 64] |= 1ull << (out[i] % 64);
+            rep[pc] = (uint8_t)pc;
+            for (uint32_t q = 0; q < pc && p->code[pc].op == NFI_OP_TEST; q++)
+                if (p->code[q].op == NFI_OP_TEST && p->code[q].x == p->code[pc].x) {
+                    rep[pc] = (uint8_t)q;
+                    break;
+                }
+        }
+    }
+    if (st == NF_OK) {
+        p->set_clo = clo;
+        p->set_rep = rep;
+        p->set_words = w;
+    }
+    free(seen);
+    free(out);
+    free(stack);
+    return st;
+}
+
 /* The re_* prefilter of a regex token test (see engine.h). */
 static nf_status re_prefilter(nf_rules *r, nfi_test *t)
 {
@@ -2373,7 +2433,8 @@ nf_status nfi_engine_prepare(nf_rules *r)
         if (!p) continue;
         if (!p->ntests) { /* lexicons and annotations only */
             check_lex_only(p);
-            st = required_instructions(r, p);
+            st = check_sets(r, p);
+            if (st == NF_OK) st = required_instructions(r, p);
             continue;
         }
         for (uint32_t t = 0; t < p->ntests && st == NF_OK; t++) {
@@ -2467,6 +2528,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
         if (st == NF_OK) st = check_one_token(p);
         if (st == NF_OK) check_lex_only(p);
         if (st == NF_OK) check_token_run(p);
+        if (st == NF_OK) st = check_sets(r, p);
         /* (a one-token rule too: tried at every token, any_first, it is
          * asked first_steps_ok as the others are) */
         if (st == NF_OK) st = first_steps(r, p);

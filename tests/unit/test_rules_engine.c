@@ -376,6 +376,49 @@ NF_TEST(rules_token_run_longest)
     nf_rules_free(r);
 }
 
+/* A pattern with no capture, or one around all of it, runs as one set of
+ * instructions per token instead of threads (nfi_prog.set_words): the
+ * longest match through alternatives, a lexicon of several words, an
+ * earlier phase's annotation and a test repeated by "{1,4}". A pattern
+ * with two captures keeps the VM, whose order of threads decides them. */
+NF_TEST(rules_sets_longest_match)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "phases: [places, orgs]\n"
+                       "lexicons:\n"
+                       "  PLACE: [port elwin, port elwin harbour]\n"
+                       "  BODY: [board, board of trade]\n"
+                       "rules:\n"
+                       "  - name: place\n"
+                       "    phase: places\n"
+                       "    pattern: '@PLACE'\n"
+                       "    emit: PLACE\n"
+                       "  - name: org\n"
+                       "    phase: orgs\n"
+                       "    pattern: '(?<name>(<PLACE> | [cap:title]){1,4} (@BODY | council) (for [cap:title]{1,3})?)'\n"
+                       "    emit: ORG\n"
+                       "    attrs: {name: $name}\n"
+                       "  - name: pair\n"
+                       "    phase: places\n"
+                       "    pattern: '(?<a>[cap:title]) (?<b>council)'\n"
+                       "    emit: PAIR\n"
+                       "    attrs: {a: $a, b: $b}\n");
+    NF_CHECK(r != NULL);
+    const nfi_prog *org = r ? r->rules.items[1].prog : NULL, *pair = r ? r->rules.items[2].prog : NULL;
+    NF_CHECK(org && org->set_words == 1);
+    NF_CHECK(pair && pair->set_words == 0);
+    char buf[300], b2[64];
+    nf_doc *d = run(r, "the Grand Port Elwin Harbour Board of Trade for Ports and Piers , "
+                       "and North Council for Fish met");
+    NF_CHECK_EQ_STR(anns(d, "ORG", buf, sizeof buf),
+                    "ORG:Grand Port Elwin Harbour Board of Trade for Ports|ORG:North Council for Fish");
+    NF_CHECK_EQ_STR(attr(d, first_ann(d, "ORG"), "name", b2, sizeof b2),
+                    "Grand Port Elwin Harbour Board of Trade for Ports");
+    NF_CHECK_EQ_STR(anns(d, "PAIR", buf, sizeof buf), "PAIR:North Council");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* Tests compile to bits and word ids where they can: a regex whose first
  * byte is a fixed capital needs a capitalised token, and an exact text
  * without letters is the word test of its form; a text with letters keeps
