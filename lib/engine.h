@@ -124,6 +124,9 @@ typedef struct nfi_ctest {
      * without running it; 0: always run */
     uint64_t *rest_skip;
     bool slow; /* more than feature and lexicon bits: nfi_ctest_rest has work */
+    /* slow for its word (norm) or word set (words) only: the inline checks
+     * and the search of words decide it, without nfi_ctest_rest */
+    bool words_only;
     bool never;
     bool ok; /* compiled (tests that instructions run); else use the tree */
 } nfi_ctest;
@@ -667,9 +670,21 @@ uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want);
 /* The parts of a compiled test after its feature bits (match.c). */
 bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok);
 
+/* Whether v is in the sorted array a[0, n). */
+static inline bool nfi_in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && a[lo] == v;
+}
+
 /* The lexicon bits of compiled test c at token tok, then the rest of it
  * (its feature bits passed). */
-static inline bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, const nfi_ctest *c,
+static NFI_HOT_INLINE bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, const nfi_ctest *c,
                                         uint32_t ti, size_t tok)
 {
     if (c->lyes | c->lno | c->lany) {
@@ -683,6 +698,7 @@ static inline bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, c
     if ((c->norm != NFI_NONE && v != c->norm) ||
         (c->nwords && !((c->words_bits[(v >> 6) & 3] >> (v & 63)) & 1)))
         return false;
+    if (c->words_only) return !c->nwords || nfi_in_sorted(c->words, c->nwords, v);
     return nfi_ctest_rest(run, p, ti, tok);
 }
 
@@ -695,18 +711,6 @@ static inline int nfi_re_match(const pcre2_code *re, const char *s, size_t n, si
     int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, off, 0, md, mc);
     if (rc != PCRE2_ERROR_JIT_BADOPTION) return rc;
     return pcre2_match(re, (PCRE2_SPTR)s, n, off, PCRE2_NO_UTF_CHECK, md, mc);
-}
-
-/* Whether v is in the sorted array a[0, n). */
-static inline bool nfi_in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
-{
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < v) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < n && a[lo] == v;
 }
 
 /* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has

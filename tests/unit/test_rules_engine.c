@@ -421,8 +421,8 @@ NF_TEST(rules_sets_longest_match)
 
 /* Tests compile to bits and word ids where they can: a regex whose first
  * byte is a fixed capital needs a capitalised token, and an exact text
- * without letters is the word test of its form; a text with letters keeps
- * its case check. */
+ * without letters is the word test of its form (words_only: nothing after
+ * the word to check); a text with letters keeps its case check. */
 NF_TEST(rules_tests_compile_to_bits_and_words)
 {
     nf_rules *r = load("schema: 1\n"
@@ -443,10 +443,11 @@ NF_TEST(rules_tests_compile_to_bits_and_words)
     bool amp_as_word = false;
     for (uint32_t pc = 0; a && a->ct && pc < a->len; pc++) {
         const nfi_ctest *c = a->code[pc].op == NFI_OP_TEST ? &a->ct[a->code[pc].x] : NULL;
-        if (c && c->norm != NFI_NONE && !c->text) amp_as_word = true;
+        if (c && c->norm != NFI_NONE && !c->text) amp_as_word = c->words_only;
     }
-    NF_CHECK(amp_as_word);
+    NF_CHECK(amp_as_word); /* and decided inline, by its word alone */
     NF_CHECK(w && w->ct && w->ct[w->code[w->first_pcs[0]].x].text != NULL);
+    NF_CHECK(w && w->ct && !w->ct[w->code[w->first_pcs[0]].x].words_only);
     char buf[300];
     nf_doc *d = run(r, "Q3 q3 Q5 , AT & T and at & t , says Says SAYS");
     NF_CHECK_EQ_STR(anns(d, "QUARTER", buf, sizeof buf), "QUARTER:Q3");
