@@ -703,13 +703,18 @@ static inline uint32_t *bucket_room(u32vec *b, size_t n)
     return b->items + b->len;
 }
 
-/* Appends a copy of record src (stride words) with its pc set to pc. */
+/* Appends a copy of record src (stride words) with its pc set to pc. The
+ * captures of the common strides (one or two captures) are copied in one
+ * move of a known size rather than word by word. */
 static inline bool bucket_copy(u32vec *b, const uint32_t *src, uint32_t stride, uint32_t pc)
 {
     uint32_t *dst = bucket_room(b, stride);
     if (!dst) return false;
     dst[0] = pc;
-    for (uint32_t q = 1; q < stride; q++) dst[q] = src[q];
+    if (stride == 5) memcpy(dst + 1, src + 1, 4 * sizeof *dst);
+    else if (stride == 3) memcpy(dst + 1, src + 1, 2 * sizeof *dst);
+    else
+        for (uint32_t q = 1; q < stride; q++) dst[q] = src[q];
     b->len += stride;
     return true;
 }
