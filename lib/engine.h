@@ -713,14 +713,16 @@ static inline int nfi_re_match(const pcre2_code *re, const char *s, size_t n, si
     return pcre2_match(re, (PCRE2_SPTR)s, n, off, PCRE2_NO_UTF_CHECK, md, mc);
 }
 
-/* nfi_token_test through the test's conjunction (nfi_prog.ct) when it has
- * one: the feature bits here (most tokens stop at them), the rest in
- * nfi_ctest_rest(). */
+/* nfi_token_test of a test an instruction runs, through its conjunction
+ * (nfi_prog.ct): the feature bits here (most tokens stop at them), the
+ * rest after. Every such test has one once the rules are loaded
+ * (nfi_engine_prepare compiles them all, or the load fails), and the
+ * tokens have their feature bits before any rule runs (nfi_ws_classify),
+ * so neither is checked here: this runs for most tokens of every phase. */
 static NFI_HOT_INLINE bool nfi_token_test_fast(const nfi_run *run, const nfi_prog *p, uint32_t ti,
                                        size_t tok)
 {
-    const nfi_ctest *c = p->ct ? &p->ct[ti] : NULL;
-    if (!c || !c->ok || !run->feat) return nfi_token_test(run, p, ti, tok);
+    const nfi_ctest *c = &p->ct[ti];
     if ((run->feat[tok] & c->fmask) != c->fwant) return false;
     return nfi_ctest_after_feat(run, p, c, ti, tok);
 }
