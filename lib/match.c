@@ -311,7 +311,7 @@ static uint32_t *class_slot(nfi_engine_ws *ws, const nf_doc *doc, uint32_t s, ui
         uint32_t c = ws->class_slots[h];
         if (!c) return &ws->class_slots[h];
         const nfi_token_class *k = &ws->classes.items[c - 1];
-        if (k->context == context && k->len == n && memcmp(k->text, text, n) == 0)
+        if (k->context == context && k->len == n && nfi_bytes_equal(k->text, text, n))
             return &ws->class_slots[h];
     }
 }
