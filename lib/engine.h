@@ -127,6 +127,11 @@ typedef struct nfi_ctest {
     /* slow for its word (norm) or word set (words) only: the inline checks
      * and the search of words decide it, without nfi_ctest_rest */
     bool words_only;
+    /* slow for one rest test only, which a token missing a bit of
+     * rest_skip[0] passes: rest1_skip is that mask (0: not so), checked
+     * inline before nfi_ctest_rest ("[cap:upper & !re:\".*-based\"]" runs
+     * its regex only for tokens with a hyphen) */
+    uint64_t rest1_skip;
     bool never;
     bool ok; /* compiled (tests that instructions run); else use the tree */
 } nfi_ctest;
@@ -667,7 +672,8 @@ static inline uint64_t nfi_lexbits(const nfi_run *run, size_t tok)
  * vocab mask. */
 uint64_t nfi_lex_single_slow(const nfi_run *run, size_t tok, uint64_t want);
 
-/* The parts of a compiled test after its feature bits (match.c). */
+/* The parts of a compiled test after its feature bits, its lexicon bits
+ * and its word (match.c; nfi_ctest_after_feat checks those first). */
 bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok);
 
 /* Whether v is in the sorted array a[0, n). */
@@ -699,6 +705,7 @@ static NFI_HOT_INLINE bool nfi_ctest_after_feat(const nfi_run *run, const nfi_pr
         (c->nwords && !((c->words_bits[(v >> 6) & 3] >> (v & 63)) & 1)))
         return false;
     if (c->words_only) return !c->nwords || nfi_in_sorted(c->words, c->nwords, v);
+    if ((run->feat[tok] & c->rest1_skip) != c->rest1_skip) return true;
     return nfi_ctest_rest(run, p, ti, tok);
 }
 

@@ -657,7 +657,6 @@ uint64_t nfi_token_lexbits(const nfi_run *run, size_t tok)
 bool nfi_ctest_rest(const nfi_run *run, const nfi_prog *p, uint32_t ti, size_t tok)
 {
     const nfi_ctest *c = &p->ct[ti];
-    if (c->norm != NFI_NONE && run->tokvocab[tok] != c->norm) return false;
     if (c->nwords && !nfi_in_sorted(c->words, c->nwords, run->tokvocab[tok])) return false;
     if (c->text || c->shape) {
         const nfi_token *tk = &run->doc->tokens.items[tok];

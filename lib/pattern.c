@@ -2512,8 +2512,11 @@ nf_status nfi_engine_prepare(nf_rules *r)
             ct->slow = ct->norm != NFI_NONE || ct->nwords || ct->text || ct->shape ||
                        ct->re_minlen || ct->re_first || ct->re_req >= 0 || ct->re_unit >= 0 ||
                        c.nrest;
-            ct->words_only = ct->slow && !ct->text && !ct->shape && !ct->re_minlen &&
-                             !ct->re_first && ct->re_req < 0 && ct->re_unit < 0 && !c.nrest;
+            bool words_and_rest = ct->slow && !ct->text && !ct->shape && !ct->re_minlen &&
+                                  !ct->re_first && ct->re_req < 0 && ct->re_unit < 0;
+            ct->words_only = words_and_rest && !c.nrest;
+            ct->rest1_skip = words_and_rest && ct->norm == NFI_NONE && !ct->nwords &&
+                                     c.nrest == 1 ? rest_skip[0] : 0;
             ct->ok = true;
             if (c.nrest) {
                 ct->rest = nfi_arena_alloc(&r->arena, c.nrest * sizeof *ct->rest);

@@ -520,7 +520,9 @@ NF_TEST(rules_group_first_byte_check)
 }
 
 /* "!re:X" is true at once for a token that lacks what every match of X
- * has (here a hyphen), and is still run on the tokens that have it. */
+ * has (here a hyphen), and is still run on the tokens that have it; as
+ * the test's one part after its bits, that check is made inline
+ * (rest1_skip). */
 NF_TEST(rules_negated_regex_skipped_by_features)
 {
     nf_rules *r = load("schema: 1\n"
@@ -532,6 +534,8 @@ NF_TEST(rules_negated_regex_skipped_by_features)
     const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
     NF_CHECK(p && p->ct && p->ct[p->code[p->first_pcs[0]].x].nrest == 1 &&
              p->ct[p->code[p->first_pcs[0]].x].rest_skip[0] != 0);
+    NF_CHECK(p && p->ct && p->ct[p->code[p->first_pcs[0]].x].rest1_skip ==
+                               p->ct[p->code[p->first_pcs[0]].x].rest_skip[0]);
     char buf[300];
     nf_doc *d = run(r, "Paris-based Lyon , Rome-Ostia Nice-born Oslo");
     NF_CHECK_EQ_STR(anns(d, "PLACE", buf, sizeof buf), "PLACE:Lyon|PLACE:Rome-Ostia|PLACE:Oslo");
