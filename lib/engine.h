@@ -132,6 +132,11 @@ typedef struct nfi_ctest {
      * inline before nfi_ctest_rest ("[cap:upper & !re:\".*-based\"]" runs
      * its regex only for tokens with a hyphen) */
     uint64_t rest1_skip;
+    /* the bit of the test among those whose result is kept per token class
+     * (nfi_run.class_tests; equal tests share one), 0: not kept. A test's
+     * result is the same at every token of a class (its text and context
+     * decide it), and these are the tests nfi_ctest_rest has work for */
+    uint64_t memo_bit;
     bool never;
     bool ok; /* compiled (tests that instructions run); else use the tree */
 } nfi_ctest;
@@ -569,6 +574,9 @@ typedef struct nfi_run {
      * not made yet (phases.c class_candidates) */
     uint32_t *tokclass;
     uint64_t *class_memo;
+    /* per class, two words: the kept tests (nfi_ctest.memo_bit) whose
+     * result is known, and those that passed */
+    uint64_t *class_tests;
     const uint32_t *memo_pool; /* the workspace's (nfi_ws_memo_pool) */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
     uint32_t *lit_next;   /* per rule: where its re_lit was found next + 1 (0:
@@ -706,7 +714,14 @@ static NFI_HOT_INLINE bool nfi_ctest_after_feat(const nfi_run *run, const nfi_pr
         return false;
     if (c->words_only) return !c->nwords || nfi_in_sorted(c->words, c->nwords, v);
     if ((run->feat[tok] & c->rest1_skip) != c->rest1_skip) return true;
-    return nfi_ctest_rest(run, p, ti, tok);
+    uint32_t k = run->tokclass[tok];
+    if (!c->memo_bit || k == NFI_NONE) return nfi_ctest_rest(run, p, ti, tok);
+    uint64_t *known = &run->class_tests[2 * (size_t)k];
+    if (!(known[0] & c->memo_bit)) {
+        known[0] |= c->memo_bit;
+        if (nfi_ctest_rest(run, p, ti, tok)) known[1] |= c->memo_bit;
+    }
+    return (known[1] & c->memo_bit) != 0;
 }
 
 /* pcre2_match through the JIT's fast path when re has JIT code: it skips

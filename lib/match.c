@@ -36,7 +36,8 @@ typedef struct nfi_token_class {
 /* Slots of the class table (a power of two) and the most classes kept: a
  * workspace that has seen many documents starts afresh when a document
  * begins with more than half of them taken. With 7 phases: 128 KB of
- * slots, 640 KB of classes and 1 MB of group bits at most. */
+ * slots, 640 KB of classes, 1 MB of group bits and 256 KB of test results
+ * (class_tests) at most. */
 #define NFI_CLASS_SLOTS 32768u
 #define NFI_CLASS_MAX (NFI_CLASS_SLOTS / 2)
 
@@ -72,6 +73,7 @@ struct nfi_engine_ws {
     /* per class and phase: where its candidate list is in memo_pool + 1
      * (0: not made yet; phases.c class_candidates) */
     NFI_VEC(uint64_t) class_memo;
+    NFI_VEC(uint64_t) class_tests; /* per class: nfi_run.class_tests */
     /* the lists (nfi_memo_*), each once: memo_slots is an open-addressing
      * table of their offsets + 1 by content */
     NFI_VEC(uint32_t) memo_pool;
@@ -128,6 +130,7 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     free(ws->class_slots);
     nfi_vec_free(&ws->classes);
     nfi_vec_free(&ws->class_memo);
+    nfi_vec_free(&ws->class_tests);
     nfi_vec_free(&ws->memo_pool);
     free(ws->memo_slots);
     nfi_vec_free(&ws->found.items);
@@ -331,6 +334,16 @@ static nf_status class_add(nfi_engine_ws *ws, const nfi_run *run, uint32_t s, ui
         }
         *m = 0;
     }
+    for (int w = 0; w < 2; w++) {
+        uint64_t *m = nfi_vec_push(&ws->class_tests);
+        if (!m) {
+            ws->classes.len--;
+            ws->class_memo.len -= run->r->phases.len;
+            ws->class_tests.len -= (size_t)w;
+            return NF_ERR_NOMEM;
+        }
+        *m = 0;
+    }
     k->feat = run->feat[s];
     k->context = context;
     k->vocab = run->tokvocab[s];
@@ -412,7 +425,7 @@ nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
         return NF_ERR_NOMEM;
     if (ws->classes.len > NFI_CLASS_MAX / 2 || ws->memo_pool.len > NFI_MEMO_MAX / 2) {
         memset(ws->class_slots, 0, NFI_CLASS_SLOTS * sizeof *ws->class_slots);
-        ws->classes.len = ws->class_memo.len = 0;
+        ws->classes.len = ws->class_memo.len = ws->class_tests.len = 0;
         memo_clear(ws);
     }
     for (uint32_t s = 0; s < nt; s++) {
@@ -438,6 +451,7 @@ nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
         }
     }
     run->class_memo = ws->class_memo.items;
+    run->class_tests = ws->class_tests.items;
     run->memo_pool = ws->memo_pool.items;
     return NF_OK;
 }

@@ -2421,6 +2421,30 @@ static nf_status lex_pair_bits(nf_rules *r)
     return r->lex_pairs ? NF_OK : NF_ERR_NOMEM;
 }
 
+/* Sets nfi_ctest.memo_bit: one bit for each of the first 64 different
+ * tests (by nfi_test_sig) that nfi_ctest_rest has work for; sigs, an empty
+ * table to use. */
+static nf_status memo_bits(nf_rules *r, nfi_strtab *sigs)
+{
+    char buf[512];
+    for (size_t i = 0; i < r->rules.len; i++) {
+        nfi_prog *p = r->rules.items[i].prog;
+        for (uint32_t t = 0; p && p->ct && t < p->ntests; t++) {
+            nfi_ctest *c = &p->ct[t];
+            c->memo_bit = 0;
+            if (!c->ok || !c->slow || c->words_only || c->never) continue;
+            size_t n = nfi_test_sig(p, t, buf, sizeof buf);
+            if (n >= sizeof buf) continue;
+            uint32_t id = nfi_strtab_find(sigs, buf, n);
+            if (id == NFI_NONE && sigs->count < 64 &&
+                (id = nfi_strtab_intern(sigs, buf, n)) == NFI_NONE)
+                return NF_ERR_NOMEM;
+            if (id != NFI_NONE) c->memo_bit = 1ull << id;
+        }
+    }
+    return NF_OK;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -2542,6 +2566,10 @@ nf_status nfi_engine_prepare(nf_rules *r)
         if (st == NF_OK) st = required_instructions(r, p);
         if (st == NF_OK) st = required_prefilter(r, p);
     }
+    nfi_strtab sigs; /* test signatures -> memo bit */
+    nfi_strtab_init(&sigs, &tmp);
+    if (st == NF_OK) st = memo_bits(r, &sigs);
+    nfi_strtab_free(&sigs);
     nfi_strtab_free(&res);
     nfi_arena_free(&tmp);
     if (st == NF_OK) share_required_slots(r);

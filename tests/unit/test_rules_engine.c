@@ -522,23 +522,38 @@ NF_TEST(rules_group_first_byte_check)
 /* "!re:X" is true at once for a token that lacks what every match of X
  * has (here a hyphen), and is still run on the tokens that have it; as
  * the test's one part after its bits, that check is made inline
- * (rest1_skip). */
+ * (rest1_skip). What is left of it is kept per token class (memo_bit, one
+ * for the equal tests of two rules): a text met again in the same context
+ * gets the same answer without the regex, another text its own. */
 NF_TEST(rules_negated_regex_skipped_by_features)
 {
     nf_rules *r = load("schema: 1\n"
+                       "phases: [one, two]\n"
                        "rules:\n"
                        "  - name: place\n"
+                       "    phase: one\n"
                        "    pattern: '[cap:title & !re:\".*-\\p{Ll}+\"]'\n"
-                       "    emit: PLACE\n");
+                       "    emit: PLACE\n"
+                       "  - name: town\n"
+                       "    phase: two\n"
+                       "    pattern: 'in [cap:title & !re:\".*-\\p{Ll}+\"]'\n"
+                       "    emit: TOWN\n");
     NF_CHECK(r != NULL);
-    const nfi_prog *p = r ? r->rules.items[0].prog : NULL;
-    NF_CHECK(p && p->ct && p->ct[p->code[p->first_pcs[0]].x].nrest == 1 &&
-             p->ct[p->code[p->first_pcs[0]].x].rest_skip[0] != 0);
-    NF_CHECK(p && p->ct && p->ct[p->code[p->first_pcs[0]].x].rest1_skip ==
-                               p->ct[p->code[p->first_pcs[0]].x].rest_skip[0]);
+    const nfi_prog *p = r ? r->rules.items[0].prog : NULL, *q = r ? r->rules.items[1].prog : NULL;
+    const nfi_ctest *c = p && p->ct ? &p->ct[p->code[p->first_pcs[0]].x] : NULL;
+    NF_CHECK(c && c->nrest == 1 && c->rest_skip[0] != 0);
+    NF_CHECK(c && c->rest1_skip == c->rest_skip[0]);
+    bool shared = false;
+    for (uint32_t pc = 0; c && q && q->ct && pc < q->len; pc++)
+        if (q->code[pc].op == NFI_OP_TEST && q->ct[q->code[pc].x].nrest == 1)
+            shared = c->memo_bit != 0 && q->ct[q->code[pc].x].memo_bit == c->memo_bit;
+    NF_CHECK(shared);
     char buf[300];
-    nf_doc *d = run(r, "Paris-based Lyon , Rome-Ostia Nice-born Oslo");
-    NF_CHECK_EQ_STR(anns(d, "PLACE", buf, sizeof buf), "PLACE:Lyon|PLACE:Rome-Ostia|PLACE:Oslo");
+    nf_doc *d = run(r, "Paris-based Lyon , Rome-Ostia Nice-born Oslo , Paris-based Rome-Ostia "
+                       "in Paris-based in Rome-Ostia");
+    NF_CHECK_EQ_STR(anns(d, "PLACE", buf, sizeof buf),
+                    "PLACE:Lyon|PLACE:Rome-Ostia|PLACE:Oslo|PLACE:Rome-Ostia|PLACE:Rome-Ostia");
+    NF_CHECK_EQ_STR(anns(d, "TOWN", buf, sizeof buf), "TOWN:in Rome-Ostia");
     nf_doc_free(d);
     nf_rules_free(r);
 }
