@@ -124,6 +124,7 @@ typedef struct nfi_ctest {
      * without running it; 0: always run */
     uint64_t *rest_skip;
     bool slow; /* more than feature and lexicon bits: nfi_ctest_rest has work */
+    bool lex; /* lyes, lno or lany is set: the lexicon bits are checked */
     /* slow for its word (norm) or word set (words) only: the inline checks
      * and the search of words decide it, without nfi_ctest_rest */
     bool words_only;
@@ -701,7 +702,7 @@ static inline bool nfi_in_sorted(const uint32_t *a, uint32_t n, uint32_t v)
 static NFI_HOT_INLINE bool nfi_ctest_after_feat(const nfi_run *run, const nfi_prog *p, const nfi_ctest *c,
                                         uint32_t ti, size_t tok)
 {
-    if (c->lyes | c->lno | c->lany) {
+    if (c->lex) {
         uint64_t lb = nfi_lexbits(run, tok);
         if ((lb & c->lyes) != c->lyes || (lb & c->lno) || (c->lany && !(lb & c->lany)))
             return false;

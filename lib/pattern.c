@@ -2493,6 +2493,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
             ct->lyes = c.lyes;
             ct->lno = c.lno;
             ct->lany = c.lany;
+            ct->lex = (c.lyes | c.lno | c.lany) != 0;
             ct->nrest = c.nrest;
             ct->norm = c.norm;
             ct->text = c.text;
