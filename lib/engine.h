@@ -300,6 +300,10 @@ typedef struct nfi_rule {
      * none */
     pcre2_code *re_lit;
     uint32_t re_lit_len;
+    /* an anchored regex: the first bytes a match can start with (256 bits,
+     * from the same regex compiled unanchored; NULL: not known), checked
+     * before the regex runs at a token */
+    const uint8_t *re_first;
     uint32_t re_ncaps;
     const char **re_cap_names; /* by group number (NULL: unnamed) */
     uint32_t emit;         /* type id or NFI_NONE */

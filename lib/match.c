@@ -1049,6 +1049,8 @@ nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m
     *ok = false;
     if (run->regex_off && run->regex_off[ri]) return NF_OK; /* failed earlier */
     size_t off = doc->tokens.items[s].span.start;
+    const unsigned char first = (unsigned char)doc->work[off]; /* a token has a byte */
+    if (rule->re_first && !((rule->re_first[first >> 3] >> (first & 7)) & 1)) return NF_OK;
     int rc = nfi_re_match(rule->re, doc->work, doc->len, off, run->ws->md, r->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return NF_OK;
     if (rc < 0) {

@@ -2445,6 +2445,39 @@ static nf_status memo_bits(nf_rules *r, nfi_strtab *sigs)
     return NF_OK;
 }
 
+/* Sets rule->re_first (see engine.h) for an anchored regex rule: the
+ * regex compiled with the anchoring rules' options (PCRE2_ANCHORED, no
+ * start optimisation) gives no first bytes, so its source is compiled once
+ * more without them, for PCRE2's own table (not kept: a regex that cannot
+ * match at a byte outside it is what PCRE2 relies on to skip starts). */
+static nf_status anchored_first_bytes(nf_rules *r, nfi_rule *rule)
+{
+    rule->re_first = NULL;
+    if (!rule->re || !rule->prog) return NF_OK;
+    uint32_t id = 0;
+    while (id < r->re_first.len && r->re_first.items[id].code != rule->re) id++;
+    if (id == r->re_first.len) return NF_OK;
+    int code;
+    PCRE2_SIZE eoff;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)r->re_src.strs[id], r->re_src.lens[id],
+                                  PCRE2_UTF | PCRE2_UCP, &code, &eoff, NULL);
+    if (!c) return NF_OK; /* no table: the regex decides */
+    const uint8_t *bm = NULL;
+    uint32_t minlen = 0;
+    nf_status st = NF_OK;
+    if (pcre2_pattern_info(c, PCRE2_INFO_MINLENGTH, &minlen) == 0 && minlen >= 1 &&
+        pcre2_pattern_info(c, PCRE2_INFO_FIRSTBITMAP, &bm) == 0 && bm) {
+        uint8_t *copy = nfi_arena_alloc(&r->arena, 32);
+        if (!copy) st = NF_ERR_NOMEM;
+        else {
+            memcpy(copy, bm, 32);
+            rule->re_first = copy;
+        }
+    }
+    pcre2_code_free(c);
+    return st;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -2455,6 +2488,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
     for (size_t i = 0; i < r->rules.len && st == NF_OK; i++) {
         nfi_prog *p = r->rules.items[i].prog;
         if (!p) continue;
+        if ((st = anchored_first_bytes(r, &r->rules.items[i])) != NF_OK) break;
         if (!p->ntests) { /* lexicons and annotations only */
             check_lex_only(p);
             st = check_sets(r, p);

@@ -180,7 +180,9 @@ NF_TEST(rules_regex_rule_snaps_and_captures)
 }
 
 /* An anchored regex runs only where its anchor matches, anchored at the
- * token start: the same regex unanchored also finds the third number. */
+ * token start: the same regex unanchored also finds the third number.
+ * Where the anchor matches a token whose first byte no match of the regex
+ * starts with ("eur" for "EUR"), the regex is not run (re_first). */
 NF_TEST(rules_regex_anchor_limits_where_it_runs)
 {
     nf_rules *r = load("schema: 1\n"
@@ -195,8 +197,10 @@ NF_TEST(rules_regex_anchor_limits_where_it_runs)
                        "    overlap: true\n"
                        "    emit: ANYPRICE\n");
     NF_CHECK(r != NULL);
+    const uint8_t *first = r ? r->rules.items[0].re_first : NULL;
+    NF_CHECK(first && ((first['E' >> 3] >> ('E' & 7)) & 1) && !((first['e' >> 3] >> ('e' & 7)) & 1));
     char buf[300], b2[64];
-    nf_doc *d = run(r, "It cost EUR 40, then USD 75, and XEUR 9 in the end.");
+    nf_doc *d = run(r, "It cost EUR 40, then USD 75, eur 12 and XEUR 9 in the end.");
     NF_CHECK_EQ_STR(anns(d, "PRICE", buf, sizeof buf), "PRICE:EUR 40|PRICE:USD 75");
     NF_CHECK_EQ_STR(attr(d, first_ann(d, "PRICE"), "amount", b2, sizeof b2), "40");
     NF_CHECK_EQ_STR(anns(d, "ANYPRICE", buf, sizeof buf),
