@@ -758,11 +758,10 @@ static inline void set_or(uint64_t *dst, const uint64_t *src, uint32_t w)
  * the bucket it leads to. Each instruction runs at most once a token, as
  * in the VM, and each test once a token however many instructions share
  * it. any_end: the first end found will do. */
-static bool match_sets(nfi_run *run, const nfi_prog *p, uint32_t ri, uint32_t s, uint32_t limit,
-                       bool any_end, nfi_match *m)
+static NFI_HOT_INLINE bool match_sets_w(nfi_run *run, const nfi_prog *p, uint32_t ri, uint32_t s,
+                                        uint32_t limit, bool any_end, nfi_match *m, const uint32_t w)
 {
     const nf_rules *r = run->r;
-    const uint32_t w = p->set_words;
     uint64_t *sets = run->ws->sets;
     const uint32_t match_pc = p->len - 1; /* the program's one MATCH */
     uint32_t lens[32], ents[32];
@@ -820,6 +819,19 @@ static bool match_sets(nfi_run *run, const nfi_prog *p, uint32_t ri, uint32_t s,
         }
     }
     return best_end != NFI_NONE && whole_match(m, p, ri, s, best_end);
+}
+
+/* match_sets_w with its number of words known to the compiler (its loops
+ * over the words of a set unrolled) for the sizes programs have. */
+static bool match_sets(nfi_run *run, const nfi_prog *p, uint32_t ri, uint32_t s, uint32_t limit,
+                       bool any_end, nfi_match *m)
+{
+    switch (p->set_words) {
+    case 1: return match_sets_w(run, p, ri, s, limit, any_end, m, 1);
+    case 2: return match_sets_w(run, p, ri, s, limit, any_end, m, 2);
+    case 3: return match_sets_w(run, p, ri, s, limit, any_end, m, 3);
+    default: return match_sets_w(run, p, ri, s, limit, any_end, m, NFI_SET_MAX_WORDS);
+    }
 }
 
 bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
