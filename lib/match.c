@@ -716,19 +716,26 @@ static inline uint32_t *bucket_room(u32vec *b, size_t n)
     return b->items + b->len;
 }
 
-/* Appends a copy of record src (stride words) with its pc set to pc. The
- * captures of the common strides (one or two captures) are copied in one
- * move of a known size rather than word by word. */
-static inline bool bucket_copy(u32vec *b, const uint32_t *src, uint32_t stride, uint32_t pc)
+/* Appends a copy of record src (stride words) with its pc set to pc to b,
+ * which has room for it (bucket_room). The captures of the common strides
+ * (one or two captures) are copied in one move of a known size rather than
+ * word by word. */
+static inline void bucket_put(u32vec *b, const uint32_t *src, uint32_t stride, uint32_t pc)
 {
-    uint32_t *dst = bucket_room(b, stride);
-    if (!dst) return false;
+    uint32_t *dst = b->items + b->len;
     dst[0] = pc;
     if (stride == 5) memcpy(dst + 1, src + 1, 4 * sizeof *dst);
     else if (stride == 3) memcpy(dst + 1, src + 1, 2 * sizeof *dst);
     else
         for (uint32_t q = 1; q < stride; q++) dst[q] = src[q];
     b->len += stride;
+}
+
+/* bucket_put after making room (false on OOM). */
+static inline bool bucket_copy(u32vec *b, const uint32_t *src, uint32_t stride, uint32_t pc)
+{
+    if (!bucket_room(b, stride)) return false;
+    bucket_put(b, src, stride, pc);
     return true;
 }
 
@@ -911,16 +918,19 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m)
                 ok = !any_end;
                 break;
             case NFI_OP_JMP:
-                ok = bucket_room(b, stride) && bucket_copy(b, b->items + j, stride, in->x);
+                if ((ok = bucket_room(b, stride) != NULL)) bucket_put(b, b->items + j, stride, in->x);
                 break;
             case NFI_OP_SPLIT:
-                ok = bucket_room(b, 2 * (size_t)stride) &&
-                     bucket_copy(b, b->items + j, stride, in->x) &&
-                     bucket_copy(b, b->items + j, stride, in->y);
+                if ((ok = bucket_room(b, 2 * (size_t)stride) != NULL)) {
+                    bucket_put(b, b->items + j, stride, in->x);
+                    bucket_put(b, b->items + j, stride, in->y);
+                }
                 break;
             case NFI_OP_SAVE:
-                ok = bucket_room(b, stride) && bucket_copy(b, b->items + j, stride, pc + 1);
-                if (ok) b->items[b->len - stride + 1 + in->x] = pos;
+                if ((ok = bucket_room(b, stride) != NULL)) {
+                    bucket_put(b, b->items + j, stride, pc + 1);
+                    b->items[b->len - stride + 1 + in->x] = pos;
+                }
                 break;
             case NFI_OP_TEST:
                 if (pos < limit && nfi_token_test_fast(run, p, in->x, pos)) {
