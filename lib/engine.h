@@ -304,6 +304,11 @@ typedef struct nfi_rule {
      * from the same regex compiled unanchored; NULL: not known), checked
      * before the regex runs at a token */
     const uint8_t *re_first;
+    /* an anchored regex: an ASCII byte every match has (PCRE2's last
+     * required code unit of the same compile; a letter in either case, not
+     * k or s, which caseless matching also finds outside ASCII), -1: none;
+     * a match that must reach past the sentence's end for it is not one */
+    int32_t re_last;
     uint32_t re_ncaps;
     const char **re_cap_names; /* by group number (NULL: unnamed) */
     uint32_t emit;         /* type id or NFI_NONE */

@@ -1063,6 +1063,21 @@ nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
     return NF_OK;
 }
 
+/* Whether anchored regex rule's required byte (re_last, a letter in either
+ * case) is in the text from off (token s) to the end of s's sentence, or
+ * of the document for a rule that crosses sentences: a match without it
+ * there would end past the sentence, which regex_to_match refuses. */
+static bool required_byte_ahead(const nfi_run *run, const nfi_rule *rule, uint32_t s, size_t off)
+{
+    const nf_doc *doc = run->doc;
+    size_t end = rule->cross_sentences || run->sent_end[s] >= doc->tokens.len
+                     ? doc->len : doc->tokens.items[run->sent_end[s]].span.start;
+    int c = rule->re_last, other = c;
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') other = c ^ 0x20;
+    return memchr(doc->work + off, c, end - off) ||
+           (other != c && memchr(doc->work + off, other, end - off));
+}
+
 nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m, bool *ok)
 {
     const nf_rules *r = run->r;
@@ -1073,6 +1088,7 @@ nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m
     size_t off = doc->tokens.items[s].span.start;
     const unsigned char first = (unsigned char)doc->work[off]; /* a token has a byte */
     if (rule->re_first && !((rule->re_first[first >> 3] >> (first & 7)) & 1)) return NF_OK;
+    if (rule->re_last >= 0 && !required_byte_ahead(run, rule, s, off)) return NF_OK;
     int rc = nfi_re_match(rule->re, doc->work, doc->len, off, run->ws->md, r->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return NF_OK;
     if (rc < 0) {

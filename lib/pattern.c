@@ -2445,7 +2445,7 @@ static nf_status memo_bits(nf_rules *r, nfi_strtab *sigs)
     return NF_OK;
 }
 
-/* Sets rule->re_first (see engine.h) for an anchored regex rule: the
+/* Sets rule->re_first and re_last (see engine.h) for an anchored regex rule: the
  * regex compiled with the anchoring rules' options (PCRE2_ANCHORED, no
  * start optimisation) gives no first bytes, so its source is compiled once
  * more without them, for PCRE2's own table (not kept: a regex that cannot
@@ -2453,6 +2453,7 @@ static nf_status memo_bits(nf_rules *r, nfi_strtab *sigs)
 static nf_status anchored_first_bytes(nf_rules *r, nfi_rule *rule)
 {
     rule->re_first = NULL;
+    rule->re_last = -1;
     if (!rule->re || !rule->prog) return NF_OK;
     uint32_t id = 0;
     while (id < r->re_first.len && r->re_first.items[id].code != rule->re) id++;
@@ -2474,6 +2475,11 @@ static nf_status anchored_first_bytes(nf_rules *r, nfi_rule *rule)
             rule->re_first = copy;
         }
     }
+    uint32_t lct = 0, lcu = 0;
+    if (pcre2_pattern_info(c, PCRE2_INFO_LASTCODETYPE, &lct) == 0 && lct == 1 &&
+        pcre2_pattern_info(c, PCRE2_INFO_LASTCODEUNIT, &lcu) == 0 && lcu < 0x80 &&
+        (lcu | 0x20) != 'k' && (lcu | 0x20) != 's')
+        rule->re_last = (int32_t)lcu;
     pcre2_code_free(c);
     return st;
 }

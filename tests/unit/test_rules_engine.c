@@ -209,6 +209,27 @@ NF_TEST(rules_regex_anchor_limits_where_it_runs)
     nf_rules_free(r);
 }
 
+/* An anchored regex with a byte every match has (re_last, here the "w"
+ * of "crew", in either case) is not run at a token whose sentence has no
+ * such byte from there on: "7 men" is not tried, as the "crew" after it
+ * is in the next sentence. */
+NF_TEST(rules_anchored_regex_required_byte)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: crew\n"
+                       "    regex: '[0-9]+ (?i:crew)'\n"
+                       "    anchor: '[re:\"[0-9]+\"]'\n"
+                       "    emit: CREW\n");
+    NF_CHECK(r != NULL);
+    NF_CHECK(r && (r->rules.items[0].re_last | 0x20) == 'w');
+    char buf[300];
+    nf_doc *d = run(r, "Then 12 CREW and 7 men left. The crew stayed, 3 crew said.");
+    NF_CHECK_EQ_STR(anns(d, "CREW", buf, sizeof buf), "CREW:12 CREW|CREW:3 crew");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* A pattern whose first token is one of several tests (no word to key it
  * by) is still found at each: the index files it under every test. */
 NF_TEST(rules_first_token_tests_each_indexed)
