@@ -578,6 +578,14 @@ def then(word, *parts):
     return word + ' ' + anchor(*parts)
 
 
+def after_optional(words, *parts):
+    """The first token of parts (as in anchor()), alone or after one of
+    words: for a regex that begins "(?:(?:this|last)\\s+)?X", whose
+    optional words are too common to try the regex at each of them."""
+    alts = anchor(*parts)
+    return '(%s | (%s) %s)' % (alts[1:-1], '|'.join(words), alts)
+
+
 def then_within(start, words, reach=14):
     """An anchor that also needs one of words within reach tokens after its
     first token: the rule is tried only where that word comes later in the
@@ -619,6 +627,15 @@ UNITP_WORDS = ['seconds', 'minutes', 'hours', 'days', 'weeks', 'weekends', 'mont
                'decades', 'centuries']
 SEASON_WORDS = ['spring', 'summer', 'autumn', 'winter']
 DEICTIC_DAYS = ['today', 'yesterday', 'tomorrow']
+PARTS_OF_DAY = ['morning', 'afternoon', 'evening', 'night']
+HALF_UNITS = ['hour', 'day', 'year', 'decade', 'century', 'month', 'week']
+
+
+def then_hyphen(words):
+    """A token test for a hyphenated token that begins with one of words
+    ("night-time"): a regex that ends a word with \\b, not (?![\\w-]),
+    matches in it."""
+    return '[re:"(?i)(%s)-.*"]' % '|'.join(words)
 
 PART_WORDS = ['end', 'beginning', 'start', 'middle', 'close']
 DECADE_WORDS = ['twenties', 'thirties', 'forties', 'fifties', 'sixties', 'seventies', 'eighties',
@@ -630,8 +647,8 @@ ANCHORS = {
     'date_month_day': anchor(WEEKDAY_WORDS, MONTH_WORDS),
     'date_day_month': day_month(),
     'date_month_year': anchor(MONTH_WORDS),
-    'date_month_alone': anchor(OFF_WORDS, MONTH_WORDS),
-    'date_month_ambiguous_offset': anchor(OFF_WORDS),
+    'date_month_alone': after_optional(OFF_WORDS, MONTH_WORDS),
+    'date_month_ambiguous_offset': then(anchor(OFF_WORDS), ['may', 'march', 'august']),
     'date_month_ambiguous': anchor(['may', 'march', 'august']),
     'date_iso': anchor(DIGIT),
     'date_numeric_mdy': anchor(DIGIT),
@@ -654,9 +671,10 @@ ANCHORS = {
     'date_h_code': anchor('[re:"H[12]"]'),
     'date_fiscal_year': anchor(['the', 'fiscal']),
     'date_fy_code': anchor('[re:"FY.*"]'),
-    'date_season': anchor(OFF_WORDS, ['the', 'spring', 'summer', 'autumn', 'winter'], MW, HYPH),
-    'date_season_fall': anchor(OFF_WORDS, ['fall']),
-    'date_relative_unit': anchor(OFF_WORDS),
+    'date_season': after_optional(['the'] + OFF_WORDS, SEASON_WORDS, MW, HYPH),
+    'date_season_fall': '(fall | %s (fall|%s))' % (anchor(OFF_WORDS), then_hyphen(['fall'])),
+    'date_relative_unit': then(anchor(OFF_WORDS), ['week', 'weekend', 'month', 'year', 'decade',
+                                                   'century', 'quarter', 'fortnight']),
     'date_the_weekend': then('the', ['weekend']),
     'date_the_past_unit': then('the', ['past', 'last']),
     'date_the_current_unit': then('the', ['current', 'present']),
@@ -671,20 +689,22 @@ ANCHORS = {
     'date_a_year_earlier': anchor(['a', 'one']),
     'date_the_quarter': then('the', ['latest', 'most', 'just-ended', 'recent', 'last', 'previous',
                                            'past', 'fiscal', 'quarter']),
-    'date_that_unit': anchor(['earlier', 'later', 'that']),
-    'date_holiday': anchor(OFF_WORDS, ['christmas', 'new', 'halloween', 'valentine'],
-                           '[re:"(?i)valentine.*"]'),
+    'date_that_unit': then_within(anchor(['earlier', 'later', 'that']), ['day', 'week', 'month', 'year'], 2),
+    'date_holiday': after_optional(['this', 'last', 'next'],
+                                   ['christmas', 'new (year)', 'halloween', 'valentine',
+                                    '[re:"(?i)valentine.*"]']),
     'date_later_earlier': then_within(anchor(MOD_FIRST, AMOUNT, DIGIT, HYPH),
                                       ['later', 'earlier']),
     'date_year_earlier': anchor(['the'], HYPH),
     'date_deictic_day': anchor(['today', 'yesterday', 'tomorrow']),
-    'date_deictic_part_of_day': anchor(['today', 'yesterday', 'tomorrow', 'this', 'last']),
+    'date_deictic_part_of_day': then(anchor(DEICTIC_DAYS + ['this', 'last']), PARTS_OF_DAY,
+                                     then_hyphen(PARTS_OF_DAY)),
     'date_tonight': anchor(['tonight']),
     'date_mod_relative': anchor(MW, ['earlier', 'later']),
     'date_weekday': anchor(MW, ['earlier', 'later'], OFF_WORDS,
                            [w.lower() for w in WDF.split('|')]),
     'set_weekday_plural': anchor([w.lower() + 's' for w in WDF.split('|')]),
-    'ref_present': anchor(['now', 'currently', 'nowadays', 'presently', 'these', 'at', 'right']),
+    'ref_present': '(now|currently|nowadays|presently|these (days)|at (present|the (moment))|right (now))',
     'ref_past': anchor(['recently', 'lately', 'recent', 'past', 'the']),
     'ref_future': anchor(['soon', 'the', 'coming'],
                          the_next=['near', 'distant', 'foreseeable', 'immediate', 'future',
@@ -695,13 +715,17 @@ ANCHORS = {
     'duration': within_or_hyphen([MOD_FIRST, ['the'], AMOUNT, DIGIT, HYPH],
                                  UNIT_WORDS + UNIT_ABBREVS, 18),
     'duration_adjective': anchor(DIGIT, HYPH),
-    'duration_half': anchor(MOD_FIRST, ['half'], HYPH),
+    # before the unit: at most 2 more MODW tokens, "half" and "a"
+    'duration_half': then_within(anchor(MOD_FIRST, ['half'], HYPH),
+                                 HALF_UNITS + [then_hyphen(HALF_UNITS)], 4),
     'duration_span': then('the', ['past', 'last', 'next', 'first', 'coming', 'previous', 'final',
                                         'latest', 'following', 'initial']),
     'duration_vague': anchor(['years', 'decades', 'months', 'weeks', 'days', 'hours', 'minutes',
                               'centuries']),
     'duration_vague_long': anchor(HYPH),
-    'duration_many': anchor(['many', 'several', 'a', 'few', 'some', 'dozens', 'hundreds']),
+    # before the unit: "few" or "of", then "more"
+    'duration_many': then_within(anchor(['many', 'several', 'a', 'few', 'some', 'dozens', 'hundreds']),
+                                 UNITP_WORDS, 2),
     'set_every_weekday': anchor(['every', 'each']),
     'set_every': anchor(['every', 'each']),
     'set_every_month': anchor(['every', 'each']),
@@ -709,7 +733,7 @@ ANCHORS = {
                           'biweekly', 'biannually', 'fortnightly']),
     'set_times_per': then_within(anchor(['once', 'twice', 'thrice'], AMOUNT, DIGIT, HYPH),
                                  UNIT1_WORDS, 8),
-    'set_per_unit': anchor(['a', 'per']),
+    'set_per_unit': then(anchor(['a', 'per']), ['year', 'month', 'week', 'day', 'hour']),
     'time_clock_ampm': CLOCK_AMPM,
     'time_clock_24': anchor(DIGIT),
     'time_with_weekday': anchor(CLOCK_AMPM, ['noon', 'midnight']),
