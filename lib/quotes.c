@@ -503,8 +503,9 @@ static inline bool is_nl(const qctx *c, size_t i)
  * (lower-case ASCII letters), read on the text: the form's last letters
  * are the word's last bytes lower-cased (a curly apostrophe, the one
  * sequence lower_word shortens, is no letter), and it is 2 bytes shorter
- * than the word per curly apostrophe. */
-static bool form_ends(const qctx *c, size_t i, size_t min, const char *suffix)
+ * than the word per curly apostrophe. Always inline, as w_is: the
+ * suffix's length is then a constant. */
+static NFI_HOT_INLINE bool form_ends(const qctx *c, size_t i, size_t min, const char *suffix)
 {
     if (!is_word(c, i)) return false;
     const qtok *k = &c->tok.items[i];
@@ -1232,10 +1233,11 @@ static uint8_t mark_role(const qctx *c, size_t i)
 
 static bool final_punct_tok(const qctx *c, size_t i)
 {
-    return p_is(c, i, '.') || p_is(c, i, '!') || p_is(c, i, '?') ||
-           (i < c->tok.len && c->tok.items[i].kind == QT_PUNCT &&
-            c->tok.items[i].len == 3 &&
-            (unsigned char)c->t[c->tok.items[i].s + 2] == 0xA6); /* … */
+    if (i >= c->tok.len || c->tok.items[i].kind != QT_PUNCT) return false;
+    const qtok *k = &c->tok.items[i];
+    const unsigned char *p = (const unsigned char *)c->t + k->s;
+    if (k->len == 1) return *p == '.' || *p == '!' || *p == '?';
+    return k->len == 3 && p[2] == 0xA6; /* … */
 }
 
 static void add_dq(qctx *c, size_t open, size_t close, size_t last, uint32_t flags)
@@ -1765,7 +1767,15 @@ static bool tok_range(const qctx *c, size_t s, size_t e, size_t *a, size_t *b)
 {
     if (s == NF_UNSET || e <= s) return false;
     *a = tok_at(c, s);
-    *b = tok_at(c, e - 1) + 1;
+    /* the token at e - 1 (tok_at's): a cue or speaker ends a few tokens
+       after it starts, so a walk finds it in fewer steps than a search */
+    size_t j = *a;
+    for (size_t steps = 0; j < c->tok.len && tok_end(c, j) <= e - 1; j++)
+        if (++steps == 8) {
+            j = tok_at(c, e - 1);
+            break;
+        }
+    *b = j + 1;
     if (*b > c->tok.len) *b = c->tok.len;
     return *a < *b && c->tok.items[*a].s < e;
 }
