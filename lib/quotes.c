@@ -529,11 +529,10 @@ static NFI_HOT_INLINE bool form_ends(const qctx *c, size_t i, size_t min, const 
 
 static bool is_cue_word(const qctx *c, size_t i) { return w_in(c, i, L_CUE); }
 
-/* Length of a white-space character at t[i] (not a line end), else 0. */
-static size_t space_at(const char *t, size_t n, size_t i)
+/* space_at for a byte from 0x80 (the rare case, not inlined). */
+static size_t space_at_high(const char *t, size_t n, size_t i)
 {
     unsigned char b = (unsigned char)t[i];
-    if (b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v') return 1;
     if (b == 0xC2 && i + 1 < n && (unsigned char)t[i + 1] == 0xA0) return 2;
     if (b == 0xE2 && i + 2 < n && (unsigned char)t[i + 1] == 0x80) {
         unsigned char b2 = (unsigned char)t[i + 2];
@@ -546,6 +545,16 @@ static size_t space_at(const char *t, size_t n, size_t i)
         (unsigned char)t[i + 2] == 0xBF)
         return 3;
     return 0;
+}
+
+/* Length of a white-space character at t[i] (not a line end), else 0.
+ * Inline: the scan and the tests call it for most bytes they pass, and
+ * most are ASCII. */
+static inline size_t space_at(const char *t, size_t n, size_t i)
+{
+    unsigned char b = (unsigned char)t[i];
+    if (b < 0x80) return b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v';
+    return space_at_high(t, n, i);
 }
 
 /* A quotation mark at t[i]: its length, class and the roles its form allows. */
@@ -611,15 +620,19 @@ static const bool ASCII_ALNUM[256] = {
     ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
     ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
 
-static bool alnum_at(const char *t, size_t n, size_t i)
+/* alnum_at for a byte from 0x80 (not inlined). */
+static bool alnum_at_high(const char *t, size_t n, size_t i)
+{
+    uint8_t cls, role;
+    return !space_at(t, n, i) && !mark_at(t, n, i, &cls, &role) && !punct_at(t, n, i);
+}
+
+/* Whether t[i] is a word character (inline: most are ASCII). */
+static inline bool alnum_at(const char *t, size_t n, size_t i)
 {
     if (i >= n) return false;
     unsigned char b = (unsigned char)t[i];
-    if (b >= 0x80) {
-        uint8_t cls, role;
-        return !space_at(t, n, i) && !mark_at(t, n, i, &cls, &role) && !punct_at(t, n, i);
-    }
-    return ASCII_ALNUM[b];
+    return b < 0x80 ? ASCII_ALNUM[b] : alnum_at_high(t, n, i);
 }
 
 /* End of the run of word characters from i. The text is followed by a NUL
@@ -948,7 +961,7 @@ static void scan_text(qctx *c)
 
 /* The first n bytes of p (zero-padded) as first_bytes gives them, reading
  * no byte past p[n - 1]: for strings outside the forms' buffer. */
-static uint64_t first_bytes_exact(const char *p, size_t n)
+static NFI_HOT_INLINE uint64_t first_bytes_exact(const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     if (n >= 8) return first_bytes(p, 8);
