@@ -118,23 +118,6 @@ typedef struct qforms {
     size_t nslots;
 } qforms;
 
-/* What the stage takes from the rules (settings, lexicons, the QUOTE_CUE
- * type) and its table of the built-in word lists: made once per workspace,
- * read-only afterwards but for the forms cache (made per document they cost about 40 K
- * instructions, a fifth of the stage on a 1 KB document). */
-struct nfi_quotes_ws {
-    const nf_rules *rules;   /* NULL: the built-in defaults */
-    const char *cue_type;    /* the interned QUOTE_CUE, NULL when no rule emits it */
-    const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
-    const nfi_lexicon *lx_infinitive;
-    double scare_max_words;  /* quotes.scare_max_words */
-    double continue_units;   /* quotes.continue_units */
-    double pronoun_window;   /* quotes.pronoun_window */
-    double clause_lookahead; /* quotes.clause_lookahead */
-    wslot words[WORD_SLOTS]; /* the built-in lists by word */
-    qforms forms;            /* the only part that changes: a cache */
-};
-
 typedef struct dquote {
     size_t open, close; /* tokens of the marks; close == open when unclosed */
     size_t stop;        /* its content is the tokens (open, stop) */
@@ -185,6 +168,44 @@ typedef struct qout {
     int64_t inherit;     /* index into outs whose speaker entity to reuse, or -1 */
 } qout;
 
+/* The arrays of a document's context (qctx) that the next document of the
+ * workspace takes over, empty, instead of allocating its own: a document
+ * of a few KB made some forty allocations, and grew most of these arrays
+ * several times from 16 items. One that holds more than SPARE_BYTES is
+ * freed after its document. */
+#define SPARE_BYTES ((size_t)1 << 16)
+typedef struct qspare {
+    NFI_VEC(qtok) tok;
+    NFI_VEC(uint32_t) others;
+    NFI_VEC(dquote) dq;
+    NFI_VEC(qunit) units;
+    NFI_VEC(qcue) cues;
+    NFI_VEC(rcue) rcues;
+    NFI_VEC(qout) outs;
+} qspare;
+/* Moves vector from's room to vector to, empty. */
+#define SPARE_MOVE(to, from)                                                      \
+    ((to).items = (from).items, (to).cap = (from).cap, (to).len = 0, (from).items = NULL, \
+     (from).len = (from).cap = 0)
+
+/* What the stage takes from the rules (settings, lexicons, the QUOTE_CUE
+ * type) and its table of the built-in word lists: made once per workspace,
+ * read-only afterwards but for the forms cache (made per document they cost about 40 K
+ * instructions, a fifth of the stage on a 1 KB document) and the spare arrays. */
+struct nfi_quotes_ws {
+    const nf_rules *rules;   /* NULL: the built-in defaults */
+    const char *cue_type;    /* the interned QUOTE_CUE, NULL when no rule emits it */
+    const nfi_lexicon *lx_cues, *lx_names, *lx_honor, *lx_noclause, *lx_statement, *lx_role;
+    const nfi_lexicon *lx_infinitive;
+    double scare_max_words;  /* quotes.scare_max_words */
+    double continue_units;   /* quotes.continue_units */
+    double pronoun_window;   /* quotes.pronoun_window */
+    double clause_lookahead; /* quotes.clause_lookahead */
+    wslot words[WORD_SLOTS]; /* the built-in lists by word */
+    qforms forms;            /* a cache: changes from one document to the next */
+    qspare spare;            /* and so does this one */
+};
+
 /* A word longer than LW_SHORT bytes: its form (offset in qforms.low) and
  * its end. */
 struct long_word {
@@ -207,9 +228,10 @@ typedef struct qctx {
        tok_end), by token */
     NFI_VEC(struct long_word) long_words;
     /* the tokens that are not words, in order (pair_marks and make_units
-       visit them only; freed after make_units) */
+       visit them only; given back after make_units) */
     NFI_VEC(uint32_t) others;
     qforms *fm;              /* the workspace's forms (LW looks a word's up) */
+    qspare *spare;           /* the workspace's spare arrays (NULL: none) */
     NFI_VEC(dquote) dq;
     NFI_VEC(qunit) units;
     NFI_VEC(qcue) cues;
@@ -853,9 +875,12 @@ static bool is_abbrev_word(const char *t, size_t s, size_t e)
 }
 
 /* The token array, with room for cap tokens (so that it is allocated once
- * on most texts). */
+ * on most texts), empty. */
 static void tok_alloc(qctx *c, size_t cap)
 {
+    if (c->tok.cap >= cap) return; /* a spare array (qspare) with room */
+    free(c->tok.items);
+    c->tok.cap = 0;
     c->tok.items = malloc(cap * sizeof *c->tok.items);
     if (!c->tok.items) {
         c->nomem = true;
@@ -3757,6 +3782,13 @@ void nfi_quotes_ws_free(nfi_quotes_ws *ws)
 {
     if (!ws) return;
     forms_free(&ws->forms);
+    nfi_vec_free(&ws->spare.tok);
+    nfi_vec_free(&ws->spare.others);
+    nfi_vec_free(&ws->spare.dq);
+    nfi_vec_free(&ws->spare.units);
+    nfi_vec_free(&ws->spare.cues);
+    nfi_vec_free(&ws->spare.rcues);
+    nfi_vec_free(&ws->spare.outs);
     free(ws);
 }
 
@@ -3842,14 +3874,37 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
     return same;
 }
 
-/* Frees the direct quotes, units and cues of c (done with after
- * do_indirect). */
+/* Gives the array c->field back to the workspace's spares (qspare) when it
+ * is small and the spare is free, else frees it. */
+#define SPARE_KEEP(c, field)                                                     \
+    do {                                                                          \
+        if ((c)->spare && !(c)->spare->field.items &&                             \
+            (c)->field.cap * sizeof *(c)->field.items <= SPARE_BYTES)             \
+            SPARE_MOVE((c)->spare->field, (c)->field);                            \
+        else                                                                      \
+            nfi_vec_free(&(c)->field);                                            \
+    } while (0)
+
+/* Takes the workspace's spare arrays for c's. */
+static void spare_take(qctx *c, qspare *spare)
+{
+    c->spare = spare;
+    SPARE_MOVE(c->tok, spare->tok);
+    SPARE_MOVE(c->others, spare->others);
+    SPARE_MOVE(c->dq, spare->dq);
+    SPARE_MOVE(c->units, spare->units);
+    SPARE_MOVE(c->cues, spare->cues);
+    SPARE_MOVE(c->rcues, spare->rcues);
+    SPARE_MOVE(c->outs, spare->outs);
+}
+
+/* Done with the direct quotes, units and cues of c (after do_indirect). */
 static void free_units_and_cues(qctx *c)
 {
-    nfi_vec_free(&c->dq);
-    nfi_vec_free(&c->units);
-    nfi_vec_free(&c->cues);
-    nfi_vec_free(&c->rcues);
+    SPARE_KEEP(c, dq);
+    SPARE_KEEP(c, units);
+    SPARE_KEEP(c, cues);
+    SPARE_KEEP(c, rcues);
     free(c->ucue);
     c->ucue = NULL;
 }
@@ -3873,12 +3928,13 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
                           "(4 GiB at most); no quotes", c.n);
         return NF_OK;
     }
+    spare_take(&c, &ws->spare);
     if (!forms_ready(c.fm)) c.nomem = true;
     if (!c.nomem) read_tokens(&c);
     if (!c.nomem) index_tokens(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);
-    nfi_vec_free(&c.others); /* pair_marks and make_units are done with it */
+    SPARE_KEEP(&c, others); /* pair_marks and make_units are done with it */
     if (!c.nomem) build_entity_indexes(&c);
     if (!c.nomem) rule_cues(&c);
     if (!c.nomem) find_cues(&c);
@@ -3896,16 +3952,17 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     if (!c.nomem) do_indirect(&c);
     /* publish reads the tokens, the entities and the outputs only: what it
        adds (the published quotes, their normalised text) takes the room of
-       the quotes, units and cues, so that on a large document the stage
-       does not raise the peak of the pipeline (10 MB of news: 2.5 MB) */
+       the quotes, units and cues (on a large document, too large to be
+       kept as spares), so that the stage does not raise the peak of the
+       pipeline (10 MB of news: 2.5 MB) */
     free_units_and_cues(&c);
     if (!c.nomem) st = publish(&c);
     if (c.nomem) st = NF_ERR_NOMEM;
     if (work) *work = c.work + c.tok.len;
     if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);
-    nfi_vec_free(&c.tok);
+    SPARE_KEEP(&c, tok);
     nfi_vec_free(&c.long_words);
-    nfi_vec_free(&c.others);
+    SPARE_KEEP(&c, others);
     free(c.tok_block);
     free_units_and_cues(&c);
     free(c.ent_by_start);
@@ -3916,7 +3973,7 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     free(c.role_end_bits);
     free(c.ent_kinds);
     free(c.ent_bytes);
-    nfi_vec_free(&c.outs);
+    SPARE_KEEP(&c, outs);
     nfi_buf_free(&c.scratch);
     return st;
 }
