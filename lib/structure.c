@@ -943,7 +943,8 @@ typedef struct plain_word {
  * it to more (not a letter or digit, nor ' - . & with one after). Most
  * words of a page are; for the others false, and analyze's general loop
  * reads the word. */
-static NFI_HOT_INLINE bool plain_word_at(const char *s, size_t i, size_t e, plain_word *w)
+static NFI_HOT_INLINE bool plain_word_at(const uint8_t *bcls, const char *s, size_t i, size_t e,
+                                          plain_word *w)
 {
     unsigned char b0 = (unsigned char)s[i];
     size_t end;
@@ -963,11 +964,12 @@ static NFI_HOT_INLINE bool plain_word_at(const char *s, size_t i, size_t e, plai
         fold = up0 ? 0x20 : 0;
     }
     if (end < e) {
-        unsigned char t = (unsigned char)s[end];
-        if (t >= 0x80 || ascii_alnum_byte(t)) return false;
-        if ((t == '\'' || t == '-' || t == '.' || t == '&') && end + 1 < e &&
-            ((unsigned char)s[end + 1] >= 0x80 || ascii_alnum_byte((unsigned char)s[end + 1])))
-            return false;
+        /* an ASCII letter or digit, or a byte of 0x80 or more, is the only
+           kind of byte without BC_PUNCT: such a byte goes on with the word,
+           and so does one of ' - . & (BC_JOIN) with such a byte after it */
+        uint8_t tc = bcls[(unsigned char)s[end]];
+        if (!(tc & BC_PUNCT)) return false;
+        if ((tc & BC_JOIN) && end + 1 < e && !(bcls[(unsigned char)s[end + 1]] & BC_PUNCT)) return false;
     }
     size_t n = end - i;
     w->run = n;
@@ -996,7 +998,7 @@ static size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *
     const uint8_t *bcls = c->byte_class;
     const bool space_plain = (bcls[' '] & (BC_PUNCT | BC_SPECIAL)) == BC_PUNCT; /* no phrase begins with ' ' */
     plain_word w;
-    while (plain_word_at(s, i, e, &w)) {
+    while (plain_word_at(bcls, s, i, e, &w)) {
         size_t ws = i, n = w.run;
         unsigned char b0 = (unsigned char)s[ws], ch = lower_byte(b0);
         unsigned kinds = 0;
