@@ -1888,39 +1888,40 @@ static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_s
     return true;
 }
 
-/* A set of word hashes for restated_later: open addressing, emptied by
- * a new generation. */
+/* A set of word hashes for restated_later: open addressing in a few
+ * hundred slots, of which only the flags are cleared (wset_init): a call
+ * of the stage per document makes one or two. */
 enum { CW_CAP = 96, CW_SLOTS = 256 };
 typedef struct word_set {
     uint64_t key[CW_SLOTS];
-    uint32_t gen[CW_SLOTS];
-    uint32_t cur;
+    bool used[CW_SLOTS];
     size_t n;
+    uint64_t added[CW_CAP]; /* the keys in the order added: added[0, n) */
 } word_set;
 
-static void wset_clear(word_set *w)
+static void wset_init(word_set *w)
 {
-    w->cur++;
+    memset(w->used, 0, sizeof w->used);
     w->n = 0;
 }
 
 static size_t wset_slot(const word_set *w, uint64_t k)
 {
     size_t i = (size_t)(k ^ (k >> 29)) & (CW_SLOTS - 1);
-    while (w->gen[i] == w->cur && w->key[i] != k) i = (i + 1) & (CW_SLOTS - 1);
+    while (w->used[i] && w->key[i] != k) i = (i + 1) & (CW_SLOTS - 1);
     return i;
 }
 
-static bool wset_has(const word_set *w, uint64_t k) { return w->gen[wset_slot(w, k)] == w->cur; }
+static bool wset_has(const word_set *w, uint64_t k) { return w->used[wset_slot(w, k)]; }
 
-/* Adds k; whether it was new. */
+/* Adds k; whether it was new. At most CW_CAP keys are added. */
 static bool wset_add(word_set *w, uint64_t k)
 {
     size_t i = wset_slot(w, k);
-    if (w->gen[i] == w->cur) return false;
-    w->gen[i] = w->cur;
+    if (w->used[i]) return false;
+    w->used[i] = true;
     w->key[i] = k;
-    w->n++;
+    w->added[w->n++] = k;
     return true;
 }
 
@@ -1951,16 +1952,14 @@ static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, wor
 static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb, size_t k)
 {
     word_set sets[2];
-    memset(sets, 0, sizeof sets);
     word_set *a = &sets[0], *o = &sets[1];
-    wset_clear(a);
+    wset_init(a);
     content_words(c, s, bk[k].start, bk[k].end, a, NULL);
     size_t na = a->n;
     if (na < (size_t)c->restate_min_words) return false;
     unsigned bits[CW_CAP]; /* cw_bit_of_key of each of the block's content words */
-    size_t nbits = 0;
-    for (size_t q = 0; q < CW_SLOTS; q++)
-        if (a->gen[q] == a->cur) bits[nbits++] = cw_bit_of_key(a->key[q]);
+    size_t nbits = na;
+    for (size_t q = 0; q < na; q++) bits[q] = cw_bit_of_key(a->added[q]);
     for (size_t j = k + 1; j < nb && j <= k + (size_t)c->restate_window; j++) {
         if (!bk[j].body) continue;
         /* what analyze noted of block j bounds what content_words finds:
@@ -1972,7 +1971,7 @@ static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb
         for (size_t q = 0; q < nbits; q++) hit_max += bk[j].cw_bits[bits[q] >> 6] >> (bits[q] & 63) & 1;
         hit_max += na - hit_max < (size_t)bk[j].cw_long ? na - hit_max : (size_t)bk[j].cw_long;
         if ((double)hit_max < c->restate_share * (double)na) continue;
-        wset_clear(o);
+        wset_init(o);
         size_t hit = content_words(c, s, bk[j].start, bk[j].end, o, a), no = o->n;
         /* a summary is shorter than what it restates */
         if ((double)hit >= c->restate_share * (double)na && no >= na + 2) return true;
@@ -2065,14 +2064,11 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             size_t filled = 0;
             bool narrow = true;
             for (size_t l = l0; l < l1; l++) {
-                blk t;
-                memset(&t, 0, sizeof t);
-                t.start = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
-                t.end = rtrim(s, t.start, doc->lines.items[l].span.end);
-                if (t.end - t.start > (size_t)c->wrap_max_bytes) narrow = false;
+                size_t ts = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
+                size_t te = rtrim(s, ts, doc->lines.items[l].span.end);
+                if (te - ts > (size_t)c->wrap_max_bytes) narrow = false;
                 if (l + 1 == l1 || !narrow) continue;
-                if (t.end - t.start >= (size_t)c->wrap_min_bytes &&
-                    !(edge_flags(s, t.start, t.end) & (BF_SENT | BF_BULLET)))
+                if (te - ts >= (size_t)c->wrap_min_bytes && !(edge_flags(s, ts, te) & (BF_SENT | BF_BULLET)))
                     filled++;
             }
             wrapped = narrow && filled * 10 >= (l1 - l0 - 1) * 8;
