@@ -805,9 +805,10 @@ enum {
     BF_DIGITS = 1u << 18    /* four ASCII digits in a row (analyze): what a year needs */
 };
 
+/* A block of the page. The stage keeps one for every line of a long page
+ * (its largest array): the fields are ordered so that none is padded. */
 typedef struct blk {
     size_t start, end;   /* trimmed */
-    uint32_t line0, line1; /* lines [line0, line1) */
     int words, caps, lower, allcaps, func, clutter;
     int nums; /* numeric tokens: 64, 3:31.526, 6-2, .596 */
     /* the words restated_later reads (content_words' runs of 3 bytes or
@@ -815,12 +816,12 @@ typedef struct blk {
        and a set of the others' keys (cw_bit_of_key): they tell at once that most
        blocks restate nothing */
     int cw_runs, cw_long;
-    uint64_t cw_bits[4];
     uint32_t flags;
+    uint64_t cw_bits[4];
     uint64_t hash;
     double score;
-    bool body;
     uint32_t stamp; /* its stamp's index in the stamps found (BF_STAMP) */
+    bool body;
 } blk;
 
 /* The flags that depend only on how s[b,e) begins and ends: BF_BULLET,
@@ -2079,14 +2080,10 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             if (wrapped) {
                 k.start = doc->paragraphs.items[p].span.start;
                 k.end = doc->paragraphs.items[p].span.end;
-                k.line0 = (uint32_t)l0;
-                k.line1 = (uint32_t)l1;
                 l = l1;
             } else {
                 k.start = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
                 k.end = rtrim(s, k.start, doc->lines.items[l].span.end);
-                k.line0 = (uint32_t)l;
-                k.line1 = (uint32_t)(l + 1);
             }
             analyze(s, &k, c);
             doc->structure_work += k.end - k.start;
@@ -2116,8 +2113,6 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     memset(&k, 0, sizeof k);
                     k.start = ks;
                     k.end = tail.end;
-                    k.line0 = (uint32_t)l;
-                    k.line1 = (uint32_t)(last + 1);
                     l = last;
                     analyze(s, &k, c);
                     doc->structure_work += k.end - k.start;
