@@ -992,8 +992,8 @@ static NFI_HOT_INLINE bool plain_word_at(const uint8_t *bcls, const char *s, siz
  * punctuation between them that the general loop only steps over, counted
  * as analyze's general loop counts them. Returns where it stopped (i when
  * the first word is not plain). */
-static size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *k, phr_state *ps,
-                          bool full)
+static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *k,
+                                         phr_state *ps, bool full)
 {
     int shapes[PW_SHAPES] = {0}, func = 0, runs = 0, longs = 0;
     const uint8_t *bcls = c->byte_class;
@@ -1052,7 +1052,7 @@ enum { AN_FULL, AN_WORDS }; /* what analyze finds: all, or only the word counts 
  * letters and digits looked up once as a whole, the other bytes where a
  * phrase or separator can begin; and the runs content_words reads are
  * noted in k->cw_bits. */
-static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
+static NFI_HOT_INLINE void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
 {
     size_t i = k->start, e = k->end, first_word = e;
     const uint8_t *bcls = c->byte_class;
@@ -1246,7 +1246,9 @@ static void analyze_mode(const char *s, blk *k, const cfg *c, int mode)
     }
 }
 
+/* analyze_mode made once for each mode: no test of it in the scan */
 static void analyze(const char *s, blk *k, const cfg *c) { analyze_mode(s, k, c, AN_FULL); }
+static void analyze_words(const char *s, blk *k, const cfg *c) { analyze_mode(s, k, c, AN_WORDS); }
 
 /* The words of s[b,e) as analyze counts them. */
 static int count_words(const char *s, size_t b, size_t e, const cfg *c)
@@ -1255,7 +1257,7 @@ static int count_words(const char *s, size_t b, size_t e, const cfg *c)
     memset(&t, 0, sizeof t);
     t.start = b;
     t.end = e;
-    analyze_mode(s, &t, c, AN_WORDS);
+    analyze_words(s, &t, c);
     return t.words;
 }
 
@@ -2104,7 +2106,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                     memset(&tail, 0, sizeof tail);
                     tail.start = ns;
                     tail.end = rtrim(s, ns, nx->span.end);
-                    analyze_mode(s, &tail, c, AN_WORDS); /* its words and edge_flags */
+                    analyze_words(s, &tail, c); /* its words and edge_flags */
                     doc->structure_work += tail.end - tail.start;
                     words += tail.words;
                 }
