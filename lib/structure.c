@@ -590,11 +590,11 @@ static const char alnum_bytes[257] =
 
 static bool ascii_alnum_byte(unsigned char c) { return alnum_bytes[c] == '1'; }
 
-/* Occurrences (up to max) of phrase in s[b,e), case-insensitive (ASCII), at
- * word edges where the phrase itself begins/ends with a letter or digit. */
-static int phrase_count(const char *s, size_t b, size_t e, const char *phrase, int max)
+/* Occurrences (up to max) of phrase[0, pn) in s[b,e), case-insensitive
+ * (ASCII), at word edges where the phrase itself begins/ends with a letter
+ * or digit. */
+static int phrase_count_n(const char *s, size_t b, size_t e, const char *phrase, size_t pn, int max)
 {
-    size_t pn = strlen(phrase);
     if (!pn || e - b < pn) return 0;
     bool edge_l = ascii_alnum_byte((unsigned char)phrase[0]);
     bool edge_r = ascii_alnum_byte((unsigned char)phrase[pn - 1]);
@@ -611,6 +611,26 @@ static int phrase_count(const char *s, size_t b, size_t e, const char *phrase, i
         i += pn - 1;
     }
     return hits;
+}
+
+/* Whether the word "by" (any case) is in the first 8 bytes of s[b,e), as
+ * phrase_count finds it there: the cue of a byline, which only spaces,
+ * bullets and dashes may come before. */
+static bool by_near_start(const char *s, size_t b, size_t e)
+{
+    size_t lim = e - b < 8 ? e : b + 8;
+    for (size_t i = b; i + 2 <= lim; i++)
+        if ((s[i] | 32) == 'b' && (s[i + 1] | 32) == 'y' &&
+            (i == b || !ascii_alnum_byte((unsigned char)s[i - 1])) &&
+            (i + 2 == lim || !ascii_alnum_byte((unsigned char)s[i + 2])))
+            return true;
+    return false;
+}
+
+/* phrase_count_n of a NUL-terminated phrase (its length folded for a literal). */
+static inline int phrase_count(const char *s, size_t b, size_t e, const char *phrase, int max)
+{
+    return phrase_count_n(s, b, e, phrase, strlen(phrase), max);
 }
 
 /* The breadcrumb separators " > ", " » " and " / ": each counted like
@@ -1726,10 +1746,10 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     int before = ms > b ? count_words(s, b, ms, c) : 0;
     int after = st.end < e ? count_words(s, st.end, e, c) : 0;
     for (size_t m = 0, n = list_count(&c->upd_labels); m < n; m++)
-        if (phrase_count(s, b, ms, list_item(&c->upd_labels, m), 1)) st.label = 2;
+        if (phrase_count_n(s, b, ms, list_item(&c->upd_labels, m), list_len(&c->upd_labels, m), 1)) st.label = 2;
     if (!st.label)
         for (size_t m = 0, n = list_count(&c->pub_labels); m < n; m++)
-            if (phrase_count(s, b, ms, list_item(&c->pub_labels, m), 1)) st.label = 1;
+            if (phrase_count_n(s, b, ms, list_item(&c->pub_labels, m), list_len(&c->pub_labels, m), 1)) st.label = 1;
     /* "Agency Month D, YYYY": the text before the date is an agency */
     size_t pe = rtrim(s, b, ms);
     while (pe > b && (s[pe - 1] == '|' || s[pe - 1] == ',' || s[pe - 1] == '-')) pe = rtrim(s, b, pe - 1);
@@ -2143,7 +2163,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             k->stamp = (uint32_t)(stamps.len - 1);
             k->flags |= BF_STAMP;
         }
-        if (k->words <= 15 && phrase_count(s, k->start, k->start + (k->end - k->start < 8 ? k->end - k->start : 8), "by", 1) &&
+        if (k->words <= 15 && by_near_start(s, k->start, k->end) &&
             re_match(&re, re.byline, s, k->start, k->end))
             k->flags |= BF_BYLINE;
         k->hash = nfi_hash(s + k->start, k->end - k->start);
