@@ -328,10 +328,10 @@ typedef struct nfi_ann_names {
     const char *type, *rule, *phase; /* copies in the document's arena */
 } nfi_ann_names;
 
+/* A line (lines.c). Paragraph p holds doc->paragraphs.items[p].lines
+ * consecutive lines, from the one it starts on; the others are blank. */
 typedef struct nfi_line {
     nf_span span;          /* without the line end */
-    uint32_t paragraph;
-    uint32_t first_token, token_count;
 } nfi_line;
 
 struct nf_doc {

@@ -10,7 +10,9 @@
  * form feeds, NO-BREAK SPACE, the Unicode space separators, zero-width
  * space and ZWNBSP). A paragraph is a maximal run of non-blank lines; its
  * span runs from its first to its last non-space byte, so indentation and
- * trailing spaces are not part of it. Blank lines carry paragraph NFI_NONE.
+ * trailing spaces are not part of it. A line records only its span (the
+ * array lives until the structure stage, its one reader): a paragraph's
+ * lines are the nf_paragraph.lines ones from the line its span starts on.
  *
  * HTML input (NF_EXTRACT_HTML, or detected) is first projected by html.c
  * into a text of the same length, whose lines follow the page's blocks.
@@ -147,12 +149,9 @@ nf_status nfi_lines_split(nf_doc *doc)
         if (!ln) return NF_ERR_NOMEM;
         ln->span.start = start;
         ln->span.end = end;
-        ln->first_token = 0;
-        ln->token_count = 0;
         size_t b, e;
         trim(s, start, end, &b, &e);
         if (b == e) {
-            ln->paragraph = NFI_NONE;
             in_para = false;
             continue;
         }
@@ -166,7 +165,6 @@ nf_status nfi_lines_split(nf_doc *doc)
         nf_paragraph *p = &doc->paragraphs.items[doc->paragraphs.len - 1];
         p->span.end = e;
         p->lines++;
-        ln->paragraph = (uint32_t)(doc->paragraphs.len - 1);
     }
     return NF_OK;
 }

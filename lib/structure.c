@@ -2076,9 +2076,10 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
 
     /* 1. blocks: a wrapped prose paragraph is one block, else each line */
     for (size_t p = 0, li = 0; p < doc->paragraphs.len; p++) {
-        while (li < doc->lines.len && doc->lines.items[li].paragraph != p) li++;
-        size_t l0 = li, l1 = li;
-        while (l1 < doc->lines.len && doc->lines.items[l1].paragraph == p) l1++;
+        /* its lines: the blank ones before it end before its start */
+        const nf_paragraph *pg = &doc->paragraphs.items[p];
+        while (li < doc->lines.len && doc->lines.items[li].span.end <= pg->span.start) li++;
+        size_t l0 = li, l1 = li + pg->lines < doc->lines.len ? li + pg->lines : doc->lines.len;
         li = l1;
         /* hard-wrapped prose: three or more short lines, most of them
          * filled and ending mid-sentence */

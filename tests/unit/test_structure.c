@@ -66,7 +66,6 @@ NF_TEST(structure_lines_bom_crlf_cr)
         NF_CHECK_EQ_INT(doc->lines.items[1].span.end, 21);
         NF_CHECK_EQ_INT(doc->lines.items[2].span.start, 22); /* the empty line */
         NF_CHECK_EQ_INT(doc->lines.items[2].span.end, 22);
-        NF_CHECK_EQ_INT(doc->lines.items[2].paragraph, NFI_NONE);
         NF_CHECK_EQ_INT(doc->lines.items[3].span.start, 23);
         NF_CHECK_EQ_INT(doc->lines.items[3].span.end, 28); /* no line end at the end */
         NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_PARAGRAPH), 2);
