@@ -1021,16 +1021,19 @@ static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, 
     plain_word w;
     while (plain_word_at(bcls, s, i, e, &w)) {
         size_t ws = i, n = w.run;
-        unsigned char b0 = (unsigned char)s[ws], ch = lower_byte(b0);
         unsigned kinds = 0;
         i += n;
         if (full) {
-            if (n <= 8)
+            bool phrase;
+            if (n <= 8) { /* the common case: one look-up of its key */
                 kinds = word_kinds(c, w.key);
-            else if ((n >= 32 || (c->fw_lens[ch] >> n & 1)) && is_function_word(c, s + ws, n))
-                kinds = WK_FUNC;
-            if (n <= 8 ? kinds & WK_PHRASE : c->pw_runs[ch] >> (n < 31 ? n : 31) & 1)
-                phr_word_count(c, s, ws, n, e, w.key, ps->counts, ps->max);
+                phrase = kinds & WK_PHRASE;
+            } else {
+                unsigned char ch = lower_byte((unsigned char)s[ws]);
+                if ((n >= 32 || (c->fw_lens[ch] >> n & 1)) && is_function_word(c, s + ws, n)) kinds = WK_FUNC;
+                phrase = c->pw_runs[ch] >> (n < 31 ? n : 31) & 1;
+            }
+            if (phrase) phr_word_count(c, s, ws, n, e, w.key, ps->counts, ps->max);
             /* the word is its content_words run, closed by the byte after it */
             if (n >= 3) {
                 runs++;
