@@ -826,10 +826,10 @@ enum {
 };
 
 /* A block of the page. The stage keeps one for every line of a long page
- * (its largest array): the fields are ordered so that none is padded. */
+ * (its largest array): the fields are ordered with no padding between them. */
 typedef struct blk {
     size_t start, end;   /* trimmed */
-    int words, caps, lower, allcaps, func, clutter;
+    int words, caps, func, clutter;
     int nums; /* numeric tokens: 64, 3:31.526, 6-2, .596 */
     /* the words restated_later reads (content_words' runs of 3 bytes or
        more, function words too): how many, how many of more than 8 bytes,
@@ -945,9 +945,9 @@ static NFI_HOT_INLINE size_t range_end(const char *s, size_t q, size_t e, unsign
 /* The shapes of a plain word, by what analyze counts of it. */
 enum {
     PW_NUMBER,  /* digits: blk.nums */
-    PW_LOWER,   /* a-z: blk.words, blk.lower */
+    PW_LOWER,   /* a-z: blk.words */
     PW_CAPITAL, /* one A-Z, then a-z or nothing: blk.words, blk.caps */
-    PW_UPPER,   /* two or more A-Z: blk.words, blk.caps, blk.allcaps */
+    PW_UPPER,   /* two or more A-Z: blk.words, blk.caps */
     PW_SHAPES
 };
 
@@ -1059,8 +1059,6 @@ static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, 
     }
     k->words += shapes[PW_LOWER] + shapes[PW_CAPITAL] + shapes[PW_UPPER];
     k->caps += shapes[PW_CAPITAL] + shapes[PW_UPPER];
-    k->lower += shapes[PW_LOWER];
-    k->allcaps += shapes[PW_UPPER];
     k->func += func;
     k->nums += shapes[PW_NUMBER];
     k->cw_runs += runs;
@@ -1218,8 +1216,6 @@ static NFI_HOT_INLINE void analyze_mode(const char *s, blk *k, const cfg *c, int
         }
         k->words++;
         if (is_upper(first_cp)) k->caps++;
-        if (is_lower(first_cp)) k->lower++;
-        if (all_up && letters >= 2) k->allcaps++;
         if (camel && letters >= 6 && !all_up) k->flags |= BF_CAMEL;
         if (!full) continue;
         size_t n = p - ws;
