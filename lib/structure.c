@@ -1803,10 +1803,13 @@ static bool blk_push(blk **v, size_t *n, size_t *cap, const blk *k)
  * block of each hash. */
 static bool mark_repeats(blk *bk, size_t nb)
 {
+    enum { LOCAL_SLOTS = 256 }; /* a page of up to 128 blocks: no allocation */
+    uint32_t local[LOCAL_SLOTS];
     size_t slots = 16;
     while (slots < 2 * nb) slots *= 2;
-    uint32_t *later = calloc(slots, sizeof *later); /* block index + 1; 0: empty */
+    uint32_t *later = slots <= LOCAL_SLOTS ? local : malloc(slots * sizeof *later); /* block index + 1; 0: empty */
     if (!later) return false;
+    memset(later, 0, slots * sizeof *later);
     for (size_t i = nb; i-- > 0;) {
         size_t h = (size_t)(bk[i].hash ^ bk[i].hash >> 29) & (slots - 1);
         while (later[h] && bk[later[h] - 1].hash != bk[i].hash) h = (h + 1) & (slots - 1);
@@ -1817,7 +1820,7 @@ static bool mark_repeats(blk *bk, size_t nb)
         }
         later[h] = (uint32_t)(i + 1);
     }
-    free(later);
+    if (later != local) free(later);
     return true;
 }
 
@@ -1851,12 +1854,11 @@ static double best_segment(const blk *k, size_t lo, size_t hi, size_t *a, size_t
 static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_score,
                            size_t max_gap, bool before)
 {
-    double *pre = malloc((nb + 1) * sizeof *pre), *ext = malloc((nb + 1) * sizeof *ext);
-    size_t *arg = malloc((nb + 1) * sizeof *arg);
-    if (!pre || !ext || !arg) {
-        free(pre), free(ext), free(arg);
-        return false;
-    }
+    /* the three arrays in one allocation */
+    double *pre = malloc((nb + 1) * (2 * sizeof(double) + sizeof(size_t)));
+    if (!pre) return false;
+    double *ext = pre + nb + 1;
+    size_t *arg = (size_t *)(void *)(ext + nb + 1);
     pre[0] = 0;
     for (size_t i = 0; i < nb; i++) pre[i + 1] = pre[i] + k[i].score;
     ext[nb] = pre[nb];
@@ -1906,7 +1908,7 @@ static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_s
             a = bs;
         }
     }
-    free(pre), free(ext), free(arg);
+    free(pre);
     return true;
 }
 
