@@ -1627,6 +1627,21 @@ static bool may_hold_date(const char *s, size_t b, size_t e)
     return false;
 }
 
+/* Whether the dateline pattern may match s[b,e): its city begins with an
+ * upper-case letter (\p{Lu}), and goes on with another or with ' ’ . - (a
+ * word in capitals) or else is a capitalised word the pattern accepts only
+ * before a '('. A line that begins with ASCII bytes no such city begins
+ * with need not run it (most lines of prose). */
+static bool dateline_may_match(const char *s, size_t b, size_t e)
+{
+    if (e - b < 2) return false;
+    unsigned char c0 = (unsigned char)s[b], c1 = (unsigned char)s[b + 1];
+    if (c0 >= 0x80 || c1 >= 0x80) return true;
+    if (c0 < 'A' || c0 > 'Z') return false;
+    if ((c1 >= 'A' && c1 <= 'Z') || c1 == '\'' || c1 == '.' || c1 == '-') return true;
+    return memchr(s + b, '(', e - b) != NULL;
+}
+
 /* The n decimal digits of v % 10^n at o; returns their end. */
 static char *put_digits(char *o, unsigned v, int n)
 {
@@ -2343,7 +2358,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             if (!(bk[i - 1].flags & BF_STAMP)) cand[nc++] = i - 1;
         for (size_t q = 0; q < nc && doc->meta.dateline.span.start == NF_UNSET; q++) {
             blk *k = &bk[cand[q]];
-            if (re_match(&re, re.dateline, s, k->start, k->end)) {
+            if (dateline_may_match(s, k->start, k->end) && re_match(&re, re.dateline, s, k->start, k->end)) {
                 size_t gs = 0, ge = 0, as = 0, ae = 0;
                 re_group(&re, G_CITY, k->start, &gs, &ge);
                 bool has_agency = re_group(&re, G_AGENCY, k->start, &as, &ae);
