@@ -1437,14 +1437,14 @@ static bool re_match(const regexes *r, pcre2_code *re, const char *s, size_t b, 
 #define TRIGRAM(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 
 /* s[i, i + 3) lower-cased (ASCII) as one number: TRIGRAM. */
-static uint32_t trigram_at(const char *s, size_t i)
+static NFI_HOT_INLINE uint32_t trigram_at(const char *s, size_t i)
 {
     return TRIGRAM(lower_byte((unsigned char)s[i]), lower_byte((unsigned char)s[i + 1]),
                    lower_byte((unsigned char)s[i + 2]));
 }
 
 /* Whether t is the first three letters of a month name. */
-static bool month_trigram(uint32_t t)
+static NFI_HOT_INLINE bool month_trigram(uint32_t t)
 {
     switch (t) {
     case TRIGRAM('j', 'a', 'n'): case TRIGRAM('f', 'e', 'b'): case TRIGRAM('m', 'a', 'r'):
@@ -1612,9 +1612,12 @@ static bool parse_time(const regexes *r, const cfg *c, const char *s, size_t b, 
  * neither cannot match, and the pattern need not run. */
 static bool may_hold_date(const char *s, size_t b, size_t e)
 {
-    for (size_t i = b; i + 1 < e; i++) {
-        if (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1')) return true;
-        if ((unsigned char)s[i] == 0xC5 && (unsigned char)s[i + 1] == 0xBF) return true;
+    if (e - b >= 2) { /* "-0" or "-1", or U+017F: their first bytes found by memchr */
+        const char *end = s + e - 1; /* the last byte a pair can start at, + 1 */
+        for (const char *p = s + b; (p = memchr(p, '-', (size_t)(end - p))) != NULL; p++)
+            if (p[1] == '0' || p[1] == '1') return true;
+        for (const char *p = s + b; (p = memchr(p, 0xC5, (size_t)(end - p))) != NULL; p++)
+            if ((unsigned char)p[1] == 0xBF) return true;
     }
     /* the letters a month name begins with, as bits from 'a' */
     const uint32_t initials = 1u << ('j' - 'a') | 1u << ('f' - 'a') | 1u << ('m' - 'a') |
