@@ -2135,26 +2135,31 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
              * once for the test and the joined block once more, so a long
              * run of such lines costs linear time */
             if (!wrapped && !(k.flags & BF_BULLET)) {
-                blk tail = k;
+                /* what the loop reads of the last line taken: its end and flags */
+                size_t tail_end = k.end;
+                uint32_t tail_flags = k.flags;
                 int words = k.words;
                 size_t last = l;
-                while (last + 1 < l1 && words >= (int)c->continue_min_words && !(tail.flags & BF_SENT)) {
+                while (last + 1 < l1 && words >= (int)c->continue_min_words && !(tail_flags & BF_SENT)) {
                     const nfi_line *nx = &doc->lines.items[last + 1];
                     size_t ns = skip_space(s, nx->span.start, nx->span.end), q = ns;
                     if (ns >= nx->span.end || !is_lower(nfi_utf8_next(s, nx->span.end, &q))) break;
                     last++;
+                    blk tail;
                     memset(&tail, 0, sizeof tail);
                     tail.start = ns;
                     tail.end = rtrim(s, ns, nx->span.end);
                     analyze_words(s, &tail, c); /* its words and edge_flags */
                     doc->structure_work += tail.end - tail.start;
                     words += tail.words;
+                    tail_end = tail.end;
+                    tail_flags = tail.flags;
                 }
                 if (last > l) {
                     size_t ks = k.start;
                     memset(&k, 0, sizeof k);
                     k.start = ks;
-                    k.end = tail.end;
+                    k.end = tail_end;
                     l = last;
                     analyze(s, &k, c);
                     doc->structure_work += k.end - k.start;
