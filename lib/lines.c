@@ -127,8 +127,9 @@ nf_status nfi_lines_split(nf_doc *doc)
         (unsigned char)s[2] == 0xBF)
         i = 3;
     bool in_para = false;
-    bool nl_known = false;
+    bool nl_known = false, cr_known = false;
     size_t next_nl = 0; /* when nl_known and >= i: the first '\n' at or after i, or n */
+    size_t next_cr = 0; /* the same for '\r': one search for a text without any */
     while (i < n) {
         size_t start = i;
         if (!nl_known || next_nl < i) { /* kept across lines: a text of lone \r stays linear */
@@ -136,8 +137,12 @@ nf_status nfi_lines_split(nf_doc *doc)
             next_nl = nl ? (size_t)(nl - s) : n;
             nl_known = true;
         }
-        const char *cr = memchr(s + start, '\r', next_nl - start);
-        i = cr ? (size_t)(cr - s) : next_nl;
+        if (!cr_known || next_cr < i) {
+            const char *cr = memchr(s + i, '\r', n - i);
+            next_cr = cr ? (size_t)(cr - s) : n;
+            cr_known = true;
+        }
+        i = next_cr < next_nl ? next_cr : next_nl;
         size_t end = i;
         if (i < n) {
             if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
