@@ -496,6 +496,7 @@ static size_t space_len(const char *s, size_t n, size_t i)
 
 static size_t skip_space(const char *s, size_t i, size_t e)
 {
+    if (i < e && (unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x80) return i; /* the common case */
     while (i < e) {
         size_t k = space_len(s, e, i);
         if (!k) break;
