@@ -773,7 +773,7 @@ static NFI_HOT_INLINE unsigned word_kinds(const cfg *c, uint64_t key)
 }
 
 /* Whether w[0,n) is a function word; *key gets its word_key when n <= 8. */
-static bool is_function_word_k(const cfg *c, const char *w, size_t n, uint64_t *key)
+static NFI_HOT_INLINE bool is_function_word_k(const cfg *c, const char *w, size_t n, uint64_t *key)
 {
     unsigned char ch = lower_byte((unsigned char)w[0]);
     if (n <= 8) {
