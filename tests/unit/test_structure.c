@@ -52,6 +52,15 @@ static bool st_ends(const nf_doc *doc, nf_span s, const char *suffix)
 
 /* ------------------------------------------------------------ lines */
 
+/* The first line of paragraph p as the structure stage finds it (a line
+ * records only its span): the first that ends after the paragraph starts. */
+static size_t st_first_line(const nf_doc *doc, size_t p)
+{
+    size_t l = 0;
+    while (l < doc->lines.len && doc->lines.items[l].span.end <= doc->paragraphs.items[p].span.start) l++;
+    return l;
+}
+
 NF_TEST(structure_lines_bom_crlf_cr)
 {
     nf_rules *rules = st_rules("schema: 1\n");
@@ -75,6 +84,8 @@ NF_TEST(structure_lines_bom_crlf_cr)
         NF_CHECK_EQ_INT(p0->lines, 2);
         NF_CHECK_EQ_INT(p1->span.start, 23);
         NF_CHECK_EQ_INT(p1->lines, 1);
+        NF_CHECK_EQ_INT(st_first_line(doc, 0), 0);
+        NF_CHECK_EQ_INT(st_first_line(doc, 1), 3); /* after the empty line */
     }
     nf_doc_free(doc);
     nf_rules_free(rules);
@@ -92,6 +103,8 @@ NF_TEST(structure_lines_trim_and_blank_unicode_space)
         NF_CHECK_EQ_INT(nf_doc_count(doc, NF_KIND_PARAGRAPH), 2);
         NF_CHECK_EQ_STR(st_text(doc, nf_doc_paragraph(doc, 0)->span), "alpha beta");
         NF_CHECK_EQ_STR(st_text(doc, nf_doc_paragraph(doc, 1)->span), "gamma");
+        NF_CHECK_EQ_INT(st_first_line(doc, 0), 0); /* indented */
+        NF_CHECK_EQ_INT(st_first_line(doc, 1), 2); /* after a line of NO-BREAK SPACEs */
     }
     nf_doc_free(doc);
     nf_rules_free(rules);
