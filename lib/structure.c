@@ -832,12 +832,12 @@ typedef struct blk {
     size_t start, end;   /* trimmed */
     int words, caps, func, clutter;
     int nums; /* numeric tokens: 64, 3:31.526, 6-2, .596 */
+    uint32_t flags;
     /* the words restated_later reads (content_words' runs of 3 bytes or
        more, function words too): how many, how many of more than 8 bytes,
        and a set of the others' keys (cw_bit_of_key): they tell at once that most
        blocks restate nothing */
     int cw_runs, cw_long;
-    uint32_t flags;
     uint64_t cw_bits[4];
     uint64_t hash;
     double score;
@@ -1031,7 +1031,8 @@ static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, 
                 phrase = kinds & WK_PHRASE;
             } else {
                 unsigned char ch = lower_byte((unsigned char)s[ws]);
-                if ((n >= 32 || (c->fw_lens[ch] >> n & 1)) && is_function_word(c, s + ws, n)) kinds = WK_FUNC;
+                if ((n >= 32 || (c->fw_lens[ch] >> n & 1)) && is_function_word(c, s + ws, n))
+                    kinds = WK_FUNC;
                 phrase = c->pw_runs[ch] >> (n < 31 ? n : 31) & 1;
             }
             if (phrase) phr_word_count(c, s, ws, n, e, w.key, ps->counts, ps->max);
@@ -1763,11 +1764,12 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     /* words outside the stamp, and the label before it */
     int before = ms > b ? count_words(s, b, ms, c) : 0;
     int after = st.end < e ? count_words(s, st.end, e, c) : 0;
-    for (size_t m = 0, n = list_count(&c->upd_labels); m < n; m++)
-        if (phrase_count_n(s, b, ms, list_item(&c->upd_labels, m), list_len(&c->upd_labels, m), 1)) st.label = 2;
+    const st_list *upd = &c->upd_labels, *pub = &c->pub_labels;
+    for (size_t m = 0, n = list_count(upd); m < n; m++)
+        if (phrase_count_n(s, b, ms, list_item(upd, m), list_len(upd, m), 1)) st.label = 2;
     if (!st.label)
-        for (size_t m = 0, n = list_count(&c->pub_labels); m < n; m++)
-            if (phrase_count_n(s, b, ms, list_item(&c->pub_labels, m), list_len(&c->pub_labels, m), 1)) st.label = 1;
+        for (size_t m = 0, n = list_count(pub); m < n; m++)
+            if (phrase_count_n(s, b, ms, list_item(pub, m), list_len(pub, m), 1)) st.label = 1;
     /* "Agency Month D, YYYY": the text before the date is an agency */
     size_t pe = rtrim(s, b, ms);
     while (pe > b && (s[pe - 1] == '|' || s[pe - 1] == ',' || s[pe - 1] == '-')) pe = rtrim(s, b, pe - 1);
@@ -1826,7 +1828,8 @@ static bool mark_repeats(blk *bk, size_t nb)
     uint32_t local[LOCAL_SLOTS];
     size_t slots = 16;
     while (slots < 2 * nb) slots *= 2;
-    uint32_t *later = slots <= LOCAL_SLOTS ? local : malloc(slots * sizeof *later); /* block index + 1; 0: empty */
+    /* block index + 1; 0: empty */
+    uint32_t *later = slots <= LOCAL_SLOTS ? local : malloc(slots * sizeof *later);
     if (!later) return false;
     memset(later, 0, slots * sizeof *later);
     for (size_t i = nb; i-- > 0;) {
