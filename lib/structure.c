@@ -833,17 +833,27 @@ typedef struct blk {
     int words, caps, func, clutter;
     int nums; /* numeric tokens: 64, 3:31.526, 6-2, .596 */
     uint32_t flags;
+    uint32_t stamp; /* its stamp's index in the stamps found (BF_STAMP) */
     /* the words restated_later reads (content_words' runs of 3 bytes or
-       more, function words too): how many, how many of more than 8 bytes,
-       and a set of the others' keys (cw_bit_of_key): they tell at once that most
-       blocks restate nothing */
-    int cw_runs, cw_long;
+       more, function words too): how many, how many of more than 8 bytes
+       (both at most CW_COUNT_MAX, more than it ever compares them with),
+       and a set of the others' keys (cw_bit_of_key): they tell at once
+       that most blocks restate nothing */
+    uint8_t cw_runs, cw_long;
+    bool body;
     uint64_t cw_bits[4];
     uint64_t hash;
     double score;
-    uint32_t stamp; /* its stamp's index in the stamps found (BF_STAMP) */
-    bool body;
 } blk;
+
+enum { CW_COUNT_MAX = UINT8_MAX };
+
+/* a + n, at most CW_COUNT_MAX. */
+static inline uint8_t cw_count_add(uint8_t a, int n)
+{
+    int v = a + n;
+    return (uint8_t)(v < CW_COUNT_MAX ? v : CW_COUNT_MAX);
+}
 
 /* The flags that depend only on how s[b,e) begins and ends: BF_BULLET,
  * BF_SENT, BF_QUESTION, BF_COLON. */
@@ -914,9 +924,9 @@ static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, uint64_t 
 {
     size_t n = we - ws;
     if (n < 3) return;
-    k->cw_runs++;
+    k->cw_runs = cw_count_add(k->cw_runs, 1);
     if (n > 8) { /* its key is a hash of all its bytes: only counted */
-        k->cw_long++;
+        k->cw_long = cw_count_add(k->cw_long, 1);
         return;
     }
     unsigned bit = cw_bit_of_key(key ? key : word_key(s + ws, n));
@@ -1063,8 +1073,8 @@ static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, 
     k->caps += shapes[PW_CAPITAL] + shapes[PW_UPPER];
     k->func += func;
     k->nums += shapes[PW_NUMBER];
-    k->cw_runs += runs;
-    k->cw_long += longs;
+    k->cw_runs = cw_count_add(k->cw_runs, runs);
+    k->cw_long = cw_count_add(k->cw_long, longs);
     return i;
 }
 
@@ -1938,6 +1948,9 @@ static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_s
  * hundred slots, of which only the flags are cleared (wset_init): a call
  * of the stage per document makes one or two. */
 enum { CW_CAP = 96, CW_SLOTS = 256 };
+/* restated_later compares blk.cw_runs with at most CW_CAP + 2 and blk.cw_long
+   with at most CW_CAP: their cap does not change what it finds */
+_Static_assert(CW_CAP + 2 <= CW_COUNT_MAX, "blk's word counts hold what restated_later compares");
 typedef struct word_set {
     uint64_t key[CW_SLOTS];
     bool used[CW_SLOTS];
