@@ -490,7 +490,7 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
     if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
     if ((st = nfi_structure(doc, ws->structure, err)) != NF_OK) return st;
     if (publish) nfi_vec_free(&doc->lines);
-    if ((st = nfi_entities_resolve(doc, ws->entities, err)) != NF_OK) return st;
+    if ((st = nfi_entities_resolve(doc, ws->entities, ws->engine, err)) != NF_OK) return st;
     if ((st = nfi_dates_resolve(doc, ws->dates, err)) != NF_OK) return st;
     if ((st = keep_cue_attributes(doc)) != NF_OK) return st;
     if ((st = publish_annotations(doc, rules)) != NF_OK) return st;

@@ -632,6 +632,12 @@ nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
 void nfi_ws_begin_window(nfi_engine_ws *ws);
 uint32_t nfi_ws_form_vocab(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *doc,
                            uint32_t form);
+/* The workspace has no document's token words (nfi_ws_token_word answers
+ * false): for a run that begins none. */
+void nfi_ws_forget_doc(nfi_engine_ws *ws);
+/* The words in the NFI_WS_TOKVOCAB buffer (run->tokvocab, once classified)
+ * are of tokens [tok_base, + count) of doc, for nfi_ws_token_word. */
+void nfi_ws_note_window(nfi_engine_ws *ws, const nf_doc *doc, size_t tok_base, size_t count);
 /* Sets run->tokvocab, feat and tokclass for the document's tokens (needs
  * run->sent_end). A token class is a text and a context (NF_TOKEN_* flags,
  * kind, sentence edges): its tokens have the same vocab id and feature bits

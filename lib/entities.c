@@ -591,6 +591,7 @@ enum { ALIAS_MEMO = 256 };
 
 typedef struct resolver {
     nf_doc *doc;
+    const nfi_engine_ws *engine; /* the one that ran on doc, or NULL */
     const char *text;
     const ent_cfg *cfg; /* the workspace's */
     nfi_arena scratch;
@@ -1342,9 +1343,16 @@ static const char *alias_hint(resolver *r, const mention *m, size_t ti)
     uint32_t form = doc->tokens.items[ti].norm;
     size_t slot = form & (ALIAS_MEMO - 1);
     if (r->alias_form[slot] != form) {
+        /* the token's word as the engine found it: a look-up in the rules'
+           large vocabulary is mostly cache misses */
+        uint32_t word;
+        if (!nfi_ws_token_word(r->engine, doc, ti, &word)) {
+            const char *f = nf_doc_form(doc, form);
+            word = f ? nfi_lexicon_word(r->cfg->rules, f, strlen(f)) : NFI_NONE;
+        }
         uint8_t bits = 0;
         for (size_t l = 0; l < r->cfg->n_alias; l++)
-            if (nfi_lexicon_may_start(r->cfg->alias_lex[l], doc, ti)) bits |= (uint8_t)(1u << l);
+            if (nfi_lexicon_may_start_word(r->cfg->alias_lex[l], word)) bits |= (uint8_t)(1u << l);
         r->alias_form[slot] = form;
         r->alias_start[slot] = bits;
     }
@@ -2417,11 +2425,13 @@ void nfi_entities_ws_free(nfi_entities_ws *w)
     free(w);
 }
 
-nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error *err)
+nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws,
+                               const nfi_engine_ws *engine, nf_error *err)
 {
     resolver r;
     memset(&r, 0, sizeof r);
     r.doc = doc;
+    r.engine = engine;
     r.cfg = &ws->cfg;
     r.text = doc->work ? doc->work : doc->text;
     r.sent_start = SIZE_MAX; /* none asked yet */

@@ -524,7 +524,10 @@ nf_status nfi_rules_run_windows(const nf_rules *rules, nf_workspace *ws, nf_doc 
 /* structure.c: meta, body, dct (when not given by the caller). */
 nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *ws, nf_error *err);
 /* resolvers: annotations -> public facts. */
-nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws, nf_error *err);
+/* engine: the rule engine's workspace that ran on doc (its forms' words
+ * spare look-ups in the rules), or NULL. */
+nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws,
+                               const nfi_engine_ws *engine, nf_error *err);
 /* ws NULL: the built-in defaults, made for the call. */
 nf_status nfi_dates_resolve(nf_doc *doc, const nfi_dates_ws *ws, nf_error *err);
 nf_status nfi_quotes_resolve(nf_doc *doc, nfi_quotes_ws *ws, nf_error *err);

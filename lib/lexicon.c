@@ -645,12 +645,18 @@ size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
 bool nfi_lexicon_may_start(const nfi_lexicon *lex, const nf_doc *doc, size_t i)
 {
     if (!lex || !doc || i >= doc->tokens.len || !lex->max_tokens) return false;
-    const nf_rules *r = lex->rules;
     const char *form = nf_doc_form(doc, doc->tokens.items[i].norm);
-    char fold[512];
-    size_t fl = form ? nfi_fold_buf(form, strlen(form), fold, sizeof fold) : (size_t)-1;
-    uint32_t v = fl == (size_t)-1 ? NFI_NONE : nfi_strtab_find(&r->vocab, fold, fl);
-    return nfi_trie_child(&r->trie, lex->root, v) != NFI_NONE;
+    uint32_t v = form ? nfi_lexicon_word(lex->rules, form, strlen(form)) : NFI_NONE;
+    return nfi_lexicon_may_start_word(lex, v);
+}
+
+bool nfi_lexicon_may_start_word(const nfi_lexicon *lex, uint32_t word)
+{
+    if (!lex || !lex->max_tokens || word == NFI_NONE) return false;
+    const nf_rules *r = lex->rules;
+    /* the first 64 lexicons' first words are bits by word (nfi_lex_vocab_masks) */
+    if (lex->index < 64 && word < r->nvmask) return (r->vocab_starts[word] >> lex->index) & 1;
+    return nfi_trie_child(&r->trie, lex->root, word) != NFI_NONE;
 }
 
 const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry, const char *key)

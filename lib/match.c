@@ -48,6 +48,10 @@ struct nfi_engine_ws {
     size_t caps[NFI_WS_NBUF];
     uint32_t *formvocab;
     size_t nforms, formcap;
+    /* the tokens whose words bufs[NFI_WS_TOKVOCAB] holds: [tok_base,
+       + tok_count) of tok_doc (NULL: none), the last window's */
+    const nf_doc *tok_doc;
+    size_t tok_base, tok_count;
     uint64_t *bufs64[NFI_WS64_NBUF];
     size_t caps64[NFI_WS64_NBUF];
     NFI_VEC(size_t) bcaps;
@@ -208,6 +212,8 @@ uint64_t *nfi_ws_u64(nfi_engine_ws *ws, int which, size_t n)
 
 void nfi_ws_trim(nfi_engine_ws *ws)
 {
+    if (ws->caps[NFI_WS_TOKVOCAB] * sizeof *ws->bufs[NFI_WS_TOKVOCAB] > NFI_WS_KEEP_BYTES)
+        ws->tok_doc = NULL; /* its words go below */
     for (int i = 0; i < NFI_WS_NBUF; i++)
         if (ws->caps[i] * sizeof *ws->bufs[i] > NFI_WS_KEEP_BYTES) {
             free(ws->bufs[i]);
@@ -259,7 +265,42 @@ nf_status nfi_ws_begin_doc(nfi_engine_ws *ws, const nf_rules *r, const nf_doc *d
     }
     for (size_t i = 0; i < n; i++) ws->formvocab[i] = UNCOMPUTED;
     ws->nforms = n;
+    ws->tok_doc = NULL;
     return NF_OK;
+}
+
+void nfi_ws_forget_doc(nfi_engine_ws *ws)
+{
+    ws->tok_doc = NULL;
+}
+
+void nfi_ws_note_window(nfi_engine_ws *ws, const nf_doc *doc, size_t tok_base, size_t count)
+{
+    ws->tok_doc = doc;
+    ws->tok_base = tok_base;
+    ws->tok_count = count;
+}
+
+bool nfi_ws_token_word(const nfi_engine_ws *ws, const nf_doc *doc, size_t ti, uint32_t *word)
+{
+    if (!ws || !doc || ws->tok_doc != doc || ti < ws->tok_base ||
+        ti - ws->tok_base >= ws->tok_count || ti >= doc->tokens.len ||
+        !ws->bufs[NFI_WS_TOKVOCAB])
+        return false;
+    /* the engine's word of a token is nfi_ws_form_vocab's of its norm, which
+       looks the norm up as it is (folding it only when it has capitals and
+       is not found): nfi_lexicon_word's answer when the norm is ASCII
+       without capitals (it folds to itself) and fits that function's fold
+       buffer */
+    uint32_t form = doc->tokens.items[ti].norm;
+    if (form >= doc->forms.count) return false;
+    const unsigned char *s = (const unsigned char *)doc->forms.strs[form];
+    size_t n = doc->forms.lens[form];
+    if (n >= 512) return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 0x80 || (unsigned)(s[i] - 'A') < 26u) return false;
+    *word = ws->bufs[NFI_WS_TOKVOCAB][ti - ws->tok_base];
+    return true;
 }
 
 void nfi_ws_begin_window(nfi_engine_ws *ws)

@@ -1178,6 +1178,7 @@ static nf_status run_window(nfi_run *run, nf_error *err)
     window_sentence_ends(doc, run->sent_end, run->tok_base, run->tok_base + nt);
     nf_status st;
     if ((st = nfi_ws_classify(run->ws, run)) != NF_OK) return st;
+    nfi_ws_note_window(run->ws, doc, run->tok_base, nt);
     if ((st = index_required(run)) != NF_OK) return st;
     uint32_t indexed = NFI_NONE; /* of doc->anns (index_anns) */
     for (uint32_t ph = 0; ph < rules->phases.len && st == NF_OK; ph++)
@@ -1238,7 +1239,10 @@ nf_status nfi_rules_run_windows(const nf_rules *rules, nf_workspace *ws, nf_doc 
                                 size_t window, nf_error *err)
 {
     if (!rules || !ws || !ws->engine || !doc || !window) return NF_ERR_INVALID;
-    if (!rules->rules.len || !doc->tokens.len) return NF_OK;
+    if (!rules->rules.len || !doc->tokens.len) {
+        nfi_ws_forget_doc(ws->engine); /* (a later stage asks nfi_ws_token_word) */
+        return NF_OK;
+    }
     nfi_run run;
     memset(&run, 0, sizeof run);
     run.r = rules;

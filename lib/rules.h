@@ -40,6 +40,14 @@ size_t nfi_lexicon_match(const nfi_lexicon *lex, const nf_doc *doc, size_t i,
  * nfi_lexicon_match; false: it matches nothing there). It reads the
  * token's normalised form only, so a caller may keep the answer by form. */
 bool nfi_lexicon_may_start(const nfi_lexicon *lex, const nf_doc *doc, size_t i);
+/* The same test for a word id of nfi_lexicon_word (NFI_NONE: false). */
+bool nfi_lexicon_may_start_word(const nfi_lexicon *lex, uint32_t word);
+/* nfi_lexicon_word of token ti's norm as the rule engine found it when it
+ * ran on doc with ws, without a look-up in the rules: true and *word when
+ * it is known (ti was in the engine's last window, and its norm is its
+ * own case fold), false when the caller must call nfi_lexicon_word. NULL
+ * ws: false. */
+bool nfi_ws_token_word(const nfi_engine_ws *ws, const nf_doc *doc, size_t ti, uint32_t *word);
 const char *nfi_lexicon_entry_attr(const nfi_lexicon *lex, const void *entry,
                                    const char *key);
 

@@ -92,7 +92,7 @@ static bool ent_run(ent_fixture *f)
 {
     nf_error err;
     nfi_entities_ws *ws = nfi_entities_ws_new(f->rules, &err);
-    bool ok = ws && nfi_entities_resolve(f->doc, ws, &err) == NF_OK;
+    bool ok = ws && nfi_entities_resolve(f->doc, ws, NULL, &err) == NF_OK;
     nfi_entities_ws_free(ws);
     return ok;
 }
