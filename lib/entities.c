@@ -91,6 +91,11 @@ typedef struct ent_cfg {
     const nfi_lexicon *part_lex[8];
     uint32_t part_type[8];
     size_t n_part;
+    /* what each of the rules' annotation types is to collect (type_kind_of),
+       by type id: type_names[id] -> kind_by_type[id] */
+    const char *const *type_names;
+    const uint8_t *kind_by_type;
+    size_t ntypes;
 } ent_cfg;
 
 static uint32_t type_from_name(const char *name)
@@ -170,6 +175,32 @@ static int cfg_int(const nf_rules *r, const char *key, int dflt, int lo, int hi)
     return (int)v;
 }
 
+/* What an annotation type is to collect: an entity type (1..7), ENT_CAND
+ * (a name candidate's type) or 0. */
+enum { ENT_CAND = 0x80 };
+static uint8_t type_kind_of(const ent_cfg *c, const char *name)
+{
+    if (!name) return 0;
+    uint32_t t = type_from_name(name);
+    return t ? (uint8_t)t
+             : nfi_strtab_find(&c->candidate_types, name, strlen(name)) != NFI_NONE
+                   ? (uint8_t)ENT_CAND
+                   : 0;
+}
+
+/* c->kind_by_type, once per workspace: an annotation's kind is then one
+ * load by its type id (documents ask it of every annotation, twice). */
+static bool cfg_type_kinds(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
+{
+    c->type_names = nfi_rules_type_names(rules);
+    c->ntypes = nfi_rules_type_count(rules);
+    uint8_t *kinds = nfi_arena_alloc(a, c->ntypes ? c->ntypes : 1);
+    if (!kinds) return false;
+    for (size_t i = 0; i < c->ntypes; i++) kinds[i] = type_kind_of(c, c->type_names[i]);
+    c->kind_by_type = kinds;
+    return true;
+}
+
 static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
 {
     static const char *const fw[] = {"of", "the", "and", "for", "on", "in", "at", "to",
@@ -246,7 +277,7 @@ static bool cfg_init(ent_cfg *c, const nf_rules *rules, nfi_arena *a)
     if (s && nfi_setting_str(s)) c->common_lex = nfi_rules_lexicon(rules, nfi_setting_str(s));
     s = nfi_rules_setting(rules, "entities.alias_attr");
     c->alias_attr = s && nfi_setting_str(s) ? nfi_setting_str(s) : "canonical";
-    return true;
+    return cfg_type_kinds(c, rules, a);
 }
 
 static void cfg_free(ent_cfg *c)
@@ -1013,45 +1044,20 @@ static bool value_true(const nfi_attr *at)
            strcmp(at->value, "false") != 0 && strcmp(at->value, "no") != 0;
 }
 
-/* What an annotation type is to collect: an entity type (1..7), ENT_CAND
- * (a name candidate's type) or 0. Annotation types are interned in the
- * rules, so a small cache by pointer answers most annotations of a
- * document without the name comparisons. */
-enum { ENT_CAND = 0x80, TYPE_CACHE_BITS = 5, TYPE_CACHE = 1 << TYPE_CACHE_BITS };
-typedef struct type_cache {
-    const char *name[TYPE_CACHE];
-    uint8_t kind[TYPE_CACHE];
-} type_cache;
-
-static uint8_t type_kind_miss(const resolver *r, type_cache *tc, const char *name, size_t h);
-
-/* (the cache's answer inline: two passes over the annotations ask it) */
-static inline uint8_t type_kind(const resolver *r, type_cache *tc, const char *name)
+/* type_kind_of an annotation's type: by its id in the rules' table (the
+ * document's names are that table when nf_extract made it), else by its
+ * name. */
+static inline uint8_t ann_kind(const ent_cfg *c, const nf_doc *doc, const nfi_ann *a)
 {
-    size_t h = ptr_slot(name, TYPE_CACHE_BITS);
-    if (name && tc->name[h] == name) return tc->kind[h];
-    return type_kind_miss(r, tc, name, h);
-}
-
-static uint8_t type_kind_miss(const resolver *r, type_cache *tc, const char *name, size_t h)
-{
-    if (!name) return 0;
-    uint32_t t = type_from_name(name);
-    uint8_t kind = t ? (uint8_t)t
-                     : nfi_strtab_find(&r->cfg->candidate_types, name, strlen(name)) != NFI_NONE
-                           ? (uint8_t)ENT_CAND
-                           : 0;
-    tc->name[h] = name;
-    tc->kind[h] = kind;
-    return kind;
+    if (doc->type_names == c->type_names && a->type_id < c->ntypes)
+        return c->kind_by_type[a->type_id];
+    return type_kind_of(c, nfi_ann_type(doc, a));
 }
 
 static nf_status collect(resolver *r)
 {
     nf_doc *doc = r->doc;
-    type_cache tc;
     key_cache kc;
-    memset(&tc, 0, sizeof tc);
     memset(&kc, 0, sizeof kc);
     /* the engine emits annotations in text order, and rules that match the
        same words emit one span several times in a row: the last span
@@ -1063,13 +1069,13 @@ static nf_status collect(resolver *r)
     size_t upper = 0;
     for (size_t i = 0; i < doc->anns.len; i++)
         if (!(doc->anns.items[i].flags & NFI_ANN_REMOVED) &&
-            type_kind(r, &tc, nfi_ann_type(doc, &doc->anns.items[i])))
+            ann_kind(r->cfg, doc, &doc->anns.items[i]))
             upper++;
     if (!mentions_reserve(r, upper)) return NF_ERR_NOMEM;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
-        uint8_t kind = type_kind(r, &tc, nfi_ann_type(doc, a));
+        uint8_t kind = ann_kind(r->cfg, doc, a);
         if (!kind) continue;
         ann_attrs aa;
         ann_attrs_get(doc, a, &kc, &aa);

@@ -69,6 +69,8 @@ double nfi_rules_number(const nf_rules *rules, const char *key, double dflt);
 const char *nfi_rules_type(const nf_rules *rules, const char *name);
 /* The type names by type id (what an annotation's type_id indexes). */
 const char *const *nfi_rules_type_names(const nf_rules *rules);
+/* How many names that table has. */
+size_t nfi_rules_type_count(const nf_rules *rules);
 
 /* Limits the workspace's regex calls use. */
 uint32_t nfi_rules_match_limit(const nf_rules *rules);

@@ -1569,5 +1569,6 @@ const char *nfi_rules_type(const nf_rules *rules, const char *name)
 }
 
 const char *const *nfi_rules_type_names(const nf_rules *rules) { return rules->types.items; }
+size_t nfi_rules_type_count(const nf_rules *rules) { return rules->types.len; }
 
 uint32_t nfi_rules_match_limit(const nf_rules *rules) { return rules ? rules->match_limit : 0; }
