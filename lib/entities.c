@@ -1432,7 +1432,7 @@ static bool shape_key(resolver *r, uint32_t key_id)
 /* Mentions by the hash of their bytes: a name recurs in a story, and a
  * mention of the same bytes as an earlier one shares its key, its words
  * and its case quality. */
-enum { TWIN_CACHE = 256 };
+enum { TWIN_CACHE = 256, KEYS_RESERVE = 4096 };
 
 /* The earlier mention of the same bytes as m (by the cache), or NFI_NONE;
  * m becomes the cache's entry for its bytes when there is none. */
@@ -1456,6 +1456,11 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
 {
     uint32_t twins[TWIN_CACHE];
     memset(twins, 0xff, sizeof twins); /* NFI_NONE */
+    /* at most a key a mention and a hint: room made once (a long document
+       has far fewer names than mentions: its table grows as it must) */
+    size_t most_keys = r->m.len + r->hints.len;
+    if (most_keys > KEYS_RESERVE) most_keys = KEYS_RESERVE;
+    if (!nfi_strtab_reserve(&r->keys, (uint32_t)most_keys)) return NF_ERR_NOMEM;
     for (size_t i = 0; i < r->m.len; i++) {
         mention *m = &r->m.items[i];
         const char *s = r->text + m->span.start;

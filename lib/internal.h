@@ -136,6 +136,9 @@ typedef struct nfi_strtab {
 
 void nfi_strtab_init(nfi_strtab *t, nfi_arena *arena);
 void nfi_strtab_free(nfi_strtab *t);
+/* Room for n strings in all, so that interning them grows nothing (a
+ * table made for one document skips its doublings); false on OOM. */
+bool nfi_strtab_reserve(nfi_strtab *t, uint32_t n);
 /* Id of s[0,n), adding it when absent; NFI_NONE on OOM. */
 uint32_t nfi_strtab_intern(nfi_strtab *t, const char *s, size_t n);
 /* The table's hash of s[0,n): the same in every table and for the life of

@@ -430,9 +430,9 @@ uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n)
     return strtab_find_hashed(t, s, n, hash_bytes(s, n));
 }
 
-static bool strtab_rehash(nfi_strtab *t)
+/* The slots, at nslots (a power of two, at least twice the count). */
+static bool strtab_resize(nfi_strtab *t, uint32_t nslots)
 {
-    uint32_t nslots = t->nslots ? t->nslots * 2 : 64;
     uint32_t *slots = calloc(nslots, sizeof *slots);
     if (!slots) return false;
     for (uint32_t id = 0; id < t->count; id++) {
@@ -444,6 +444,33 @@ static bool strtab_rehash(nfi_strtab *t)
     t->slots = slots;
     t->nslots = nslots;
     return true;
+}
+
+static bool strtab_rehash(nfi_strtab *t)
+{
+    return strtab_resize(t, t->nslots ? t->nslots * 2 : 64);
+}
+
+/* The arrays by id, at ncap. */
+static bool strtab_arrays(nfi_strtab *t, uint32_t ncap)
+{
+    char **strs = realloc(t->strs, ncap * sizeof *strs);
+    if (!strs) return false;
+    t->strs = strs;
+    uint32_t *lens = realloc(t->lens, ncap * sizeof *lens);
+    if (!lens) return false;
+    t->lens = lens;
+    t->cap = ncap;
+    return true;
+}
+
+bool nfi_strtab_reserve(nfi_strtab *t, uint32_t n)
+{
+    if (n > UINT32_MAX / 4) return false;
+    uint32_t nslots = t->nslots ? t->nslots : 64;
+    while (nslots < 2 * n) nslots *= 2;
+    if (nslots > t->nslots && !strtab_resize(t, nslots)) return false;
+    return n <= t->cap || strtab_arrays(t, n);
 }
 
 uint32_t nfi_strtab_hash(const char *s, size_t n) { return (uint32_t)hash_bytes(s, n); }
@@ -464,16 +491,7 @@ static NFI_COLD uint32_t strtab_insert(nfi_strtab *t, const char *s, size_t n, u
     if (n > UINT32_MAX || t->count >= UINT32_MAX - 1) return NFI_NONE;
     bool rehash = (t->count + 1) * 2 > t->nslots;
     if (rehash && !strtab_rehash(t)) return NFI_NONE;
-    if (t->count == t->cap) {
-        uint32_t ncap = t->cap ? t->cap * 2 : 64;
-        char **strs = realloc(t->strs, ncap * sizeof *strs);
-        if (!strs) return NFI_NONE;
-        t->strs = strs;
-        uint32_t *lens = realloc(t->lens, ncap * sizeof *lens);
-        if (!lens) return NFI_NONE;
-        t->lens = lens;
-        t->cap = ncap;
-    }
+    if (t->count == t->cap && !strtab_arrays(t, t->cap ? t->cap * 2 : 64)) return NFI_NONE;
     char *copy = arena_strndup(t->arena, s, n);
     if (!copy) return NFI_NONE;
     uint32_t id = t->count++;

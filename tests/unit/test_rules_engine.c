@@ -1652,3 +1652,75 @@ NF_TEST(rules_windows_same_as_whole)
     NF_CHECK_EQ_STR(win, whole);
     nf_rules_free(r);
 }
+
+/* The engine's word of a token (nfi_ws_token_word) is nfi_lexicon_word of
+ * its norm where it is known; an entry begins with it as
+ * nfi_lexicon_may_start says. */
+NF_TEST(rules_token_word_as_lexicon_word)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "lexicons:\n"
+                       "  PLACE:\n"
+                       "    entries:\n"
+                       "      - port elwin\n"
+                       "      - elwin\n"
+                       "rules:\n"
+                       "  - name: place\n"
+                       "    pattern: '@PLACE'\n"
+                       "    emit: PLACE\n");
+    NF_CHECK(r != NULL);
+    nf_error err;
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.flags = NF_EXTRACT_PLAIN | NF_EXTRACT_ALL_TEXT | NF_EXTRACT_NO_RULES;
+    nf_workspace *ws = r ? nf_workspace_new(r, &err) : NULL;
+    const char *text = "we sailed from Port Elwin to Zanzibar";
+    nf_doc *d = ws ? nfi_extract_unpublished(r, ws, text, strlen(text), &o, &err) : NULL;
+    NF_CHECK(d != NULL);
+    uint32_t w = 0;
+    NF_CHECK(!d || !nfi_ws_token_word(ws->engine, d, 0, &w)); /* the engine has not run */
+    NF_CHECK(d && nfi_rules_run(r, ws, d, &err) == NF_OK);
+    const nfi_lexicon *lex = r ? nfi_rules_lexicon(r, "PLACE") : NULL;
+    size_t known = 0;
+    for (size_t i = 0; d && i < d->tokens.len; i++) {
+        const char *form = nf_doc_form(d, d->tokens.items[i].norm);
+        uint32_t want = nfi_lexicon_word(r, form, strlen(form));
+        if (nfi_ws_token_word(ws->engine, d, i, &w)) {
+            known++;
+            NF_CHECK_EQ_INT(w, want);
+        }
+        NF_CHECK_EQ_INT(nfi_lexicon_may_start_word(lex, want), nfi_lexicon_may_start(lex, d, i));
+    }
+    NF_CHECK_EQ_INT(known, d ? d->tokens.len : 0);
+    NF_CHECK(d && nfi_lexicon_may_start(lex, d, 3) && nfi_lexicon_may_start(lex, d, 4));
+    NF_CHECK(!nfi_lexicon_may_start_word(lex, NFI_NONE));
+    nf_doc_free(d);
+    nf_workspace_free(ws);
+    nf_rules_free(r);
+}
+
+/* A table given room for n strings interns them without growing. */
+NF_TEST(strtab_reserve_then_intern)
+{
+    nfi_arena a;
+    nfi_arena_init(&a);
+    nfi_strtab t;
+    nfi_strtab_init(&t, &a);
+    NF_CHECK(nfi_strtab_reserve(&t, 100));
+    uint32_t nslots = t.nslots, cap = t.cap;
+    NF_CHECK(nslots >= 200 && cap >= 100);
+    char s[16];
+    for (int i = 0; i < 100; i++) {
+        int n = snprintf(s, sizeof s, "w%d", i);
+        NF_CHECK_EQ_INT(nfi_strtab_intern(&t, s, (size_t)n), i);
+    }
+    NF_CHECK_EQ_INT(t.nslots, nslots);
+    NF_CHECK_EQ_INT(t.cap, cap);
+    NF_CHECK(nfi_strtab_reserve(&t, 10)); /* never shrinks */
+    NF_CHECK_EQ_INT(t.nslots, nslots);
+    NF_CHECK_EQ_INT(nfi_strtab_find(&t, "w42", 3), 42);
+    NF_CHECK_EQ_INT(nfi_strtab_intern(&t, "more", 4), 100); /* grows as before */
+    NF_CHECK_EQ_INT(nfi_strtab_find(&t, "w7", 2), 7);
+    nfi_strtab_free(&t);
+    nfi_arena_free(&a);
+}
