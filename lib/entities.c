@@ -1950,6 +1950,24 @@ static nf_status fuzzy_cands(resolver *r, fuzzy_memo *fz, const uint32_t *person
     return NF_OK;
 }
 
+/* nfi_lexicon_has(lex, w, n) for a word of a key whose text may be token
+ * ti's norm: then by the word the engine found for the token, without a
+ * look-up in the rules' large vocabulary (mostly cache misses). */
+static bool lexicon_has_key_word(const resolver *r, const nfi_lexicon *lex, const char *w,
+                                 size_t n, size_t ti)
+{
+    const nf_doc *doc = r->doc;
+    uint32_t word;
+    if (lex && ti < doc->tokens.len) {
+        uint32_t form = doc->tokens.items[ti].norm;
+        if (form < doc->forms.count && doc->forms.lens[form] == n &&
+            memcmp(doc->forms.strs[form], w, n) == 0 &&
+            nfi_ws_token_word(r->engine, doc, ti, &word))
+            return nfi_lexicon_has_word(lex, word);
+    }
+    return nfi_lexicon_has(lex, w, n);
+}
+
 static nf_status merge_and_sweep(resolver *r)
 {
     nf_status st = NF_OK;
@@ -2012,7 +2030,9 @@ static nf_status merge_and_sweep(resolver *r)
             size_t ln;
             const char *lw = last_word(r, b, &ln);
             if (nfi_strtab_find(&r->cfg->legal_suffixes, lw, ln) != NFI_NONE ||
-                (r->cfg->legal_lex && nfi_lexicon_has(r->cfg->legal_lex, lw, ln))) {
+                (r->cfg->legal_lex &&
+                 lexicon_has_key_word(r, r->cfg->legal_lex, lw, ln,
+                                      nfi_doc_token_at(r->doc, b->span.end - 1)))) {
                 if ((st = index_add_name(r, &shorts[b->type], bkey,
                                          bsh->last_off ? bsh->last_off - 1 : 0, g)) != NF_OK)
                     goto done;
@@ -2021,7 +2041,8 @@ static nf_status merge_and_sweep(resolver *r)
              * "Nordvik Shipping ASA" (only with a common-word lexicon) */
             if (r->cfg->common_lex && bsh->first_len < bkeylen &&
                 !key_function_word(r->cfg, bkey, bsh->first_len) &&
-                !nfi_lexicon_has(r->cfg->common_lex, bkey, bsh->first_len)) {
+                !lexicon_has_key_word(r, r->cfg->common_lex, bkey, bsh->first_len,
+                                      nfi_doc_token_at(r->doc, b->span.start))) {
                 if ((st = index_add_name(r, &shorts[b->type], bkey, bsh->first_len, g)) != NF_OK)
                     goto done;
             }
