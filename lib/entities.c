@@ -922,8 +922,10 @@ static nf_status split_compounds(resolver *r)
             ok = fl > 0 && np < 8 && ((unsigned char)w[p] >= 'A' && (unsigned char)w[p] <= 'Z');
             if (ok) {
                 ok = false;
+                /* one look-up of the word for all the lexicons */
+                uint32_t word = nfi_lexicon_word(r->cfg->rules, f, fl);
                 for (size_t l = 0; l < r->cfg->n_part && !ok; l++) {
-                    if (nfi_lexicon_has(r->cfg->part_lex[l], f, fl)) {
+                    if (nfi_lexicon_has_word(r->cfg->part_lex[l], word)) {
                         part_s[np] = t->span.start + p;
                         part_e[np] = t->span.start + q;
                         part_t[np] = r->cfg->part_type[l];
