@@ -647,9 +647,12 @@ typedef struct resolver {
     uint32_t alias_form[ALIAS_MEMO];
     uint8_t alias_start[ALIAS_MEMO];
     /* the sentence of the last start asked (sentence_of): the rules give
-       one span several times in a row */
+       one span several times in a row; and where the look-up got to (the
+       starts come in text order): its token (nfi_doc_token_at) and the
+       number of sentences that begin at or before that token */
     size_t sent_start;
     uint32_t sent_index;
+    size_t sent_tok, sent_begun;
 } resolver;
 
 _Static_assert(sizeof(mention) == 36, "mention stays 36 bytes");
@@ -787,17 +790,54 @@ static bool at_sentence_start(const nf_doc *doc, size_t start)
  * Employment"), where capitals say nothing about names. */
 static bool sentence_is_heading(const resolver *r, uint32_t si);
 
-/* The index of the sentence holding byte start, or NFI_NONE. */
+static size_t token_from(const nf_doc *doc, size_t ti, size_t offset);
+
+/* The number of sentences that begin at or before token ti, counting on
+ * from begun (that many begin at or before an earlier token): doubling
+ * steps, then a binary search, as token_from. */
+static size_t sentences_begun(const nf_doc *doc, size_t begun, size_t ti)
+{
+    const nf_sentence *se = doc->sentences.items;
+    size_t n = doc->sentences.len;
+    if (begun >= n || se[begun].first_token > ti) return begun;
+    size_t lo = begun, step = 1; /* se[lo] begins at or before ti */
+    while (lo + step < n && se[lo + step].first_token <= ti) {
+        lo += step;
+        step *= 2;
+    }
+    size_t hi = lo + step < n ? lo + step : n;
+    lo++;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (se[mid].first_token <= ti)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The index of the sentence holding byte start, or NFI_NONE: that of
+ * nfi_token_sentence (0 for a token between sentences) of the token
+ * nfi_doc_token_at gives, found from where the last start's look-up got
+ * to when start is not before it. */
 static uint32_t sentence_of(resolver *r, size_t start)
 {
     if (start == r->sent_start) return r->sent_index;
     const nf_doc *doc = r->doc;
-    size_t ti = nfi_doc_token_at(doc, start);
+    if (r->sent_start == SIZE_MAX || start < r->sent_start) r->sent_tok = r->sent_begun = 0;
+    size_t ti = token_from(doc, r->sent_tok, start);
     uint32_t si = NFI_NONE;
     if (ti < doc->tokens.len) {
-        si = nfi_token_sentence(doc, ti);
+        size_t begun = sentences_begun(doc, r->sent_begun, ti);
+        const nf_sentence *se = doc->sentences.items;
+        si = begun && ti < se[begun - 1].first_token + se[begun - 1].token_count
+                 ? (uint32_t)(begun - 1)
+                 : 0;
         if (si >= doc->sentences.len) si = NFI_NONE;
+        r->sent_begun = begun;
     }
+    r->sent_tok = ti;
     r->sent_start = start;
     r->sent_index = si;
     return si;
