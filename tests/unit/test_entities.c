@@ -772,3 +772,45 @@ NF_TEST(entities_repo_rules_lower_case_places_and_sentence_start_speakers)
     nf_doc_free(d);
     nf_rules_free(r);
 }
+
+/* Annotations in any order give the mentions of text order: far out of
+ * order (the sort by insertion gives up and merges) as in order. */
+NF_TEST(entities_annotation_order_does_not_matter)
+{
+    char text[1200];
+    size_t o = 0;
+    for (int i = 0; i < 40; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "Qorv%c Lindqvist%c met them. ",
+                              'a' + i % 26, 'a' + i / 26);
+    ent_fixture fwd, rev;
+    NF_CHECK(ent_open(&fwd, text));
+    NF_CHECK(ent_open(&rev, text));
+    char name[32];
+    for (int i = 0; i < 40; i++) {
+        snprintf(name, sizeof name, "Qorv%c Lindqvist%c", 'a' + i % 26, 'a' + i / 26);
+        ann(&fwd, "PERSON", name, 0, 0);
+        ann(&fwd, "ORG", name, 0, 1); /* the same span again: the higher priority stays */
+        ann(&fwd, "PERSON", name + 6, 0, 0); /* "Lindqvistx" inside it */
+    }
+    for (int i = 39; i >= 0; i--) {
+        snprintf(name, sizeof name, "Qorv%c Lindqvist%c", 'a' + i % 26, 'a' + i / 26);
+        ann(&rev, "PERSON", name + 6, 0, 0);
+        ann(&rev, "PERSON", name, 0, 0);
+        ann(&rev, "ORG", name, 0, 1);
+    }
+    NF_CHECK(ent_run(&fwd) && ent_run(&rev));
+    size_t n = nf_doc_count(fwd.doc, NF_KIND_ENTITY);
+    NF_CHECK_EQ_INT(n, 40);
+    NF_CHECK_EQ_INT(nf_doc_count(rev.doc, NF_KIND_ENTITY), n);
+    for (size_t i = 0; i < n && i < nf_doc_count(rev.doc, NF_KIND_ENTITY); i++) {
+        const nf_entity *a = ent_at(&fwd, i), *b = ent_at(&rev, i);
+        NF_CHECK_EQ_INT(a->span.start, b->span.start);
+        NF_CHECK_EQ_INT(a->span.end, b->span.end);
+        NF_CHECK_EQ_INT(a->type, NF_ENT_ORG);
+        NF_CHECK_EQ_INT(b->type, NF_ENT_ORG);
+        NF_CHECK_EQ_INT(a->cluster, b->cluster);
+        NF_CHECK_EQ_STR(a->canonical, b->canonical);
+    }
+    ent_close(&fwd);
+    ent_close(&rev);
+}
