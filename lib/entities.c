@@ -1808,6 +1808,9 @@ static bool fuzzy_same(const ent_cfg *c, const char *a, size_t an, const char *b
     size_t len = la < lb ? la : lb;
     int max = len >= (size_t)c->fuzzy_len2 ? 2 : len >= (size_t)c->fuzzy_len1 ? 1 : 0;
     if (!max) return false;
+    /* lengths further apart than max: edit_distance's answer, without
+       decoding the names */
+    if ((la > lb ? la - lb : lb - la) > (size_t)max) return false;
     return edit_distance(a, an, b, bn, max) <= max;
 }
 
