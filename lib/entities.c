@@ -716,6 +716,9 @@ typedef struct key_pair {
 
 typedef struct key_index {
     NFI_VEC(key_pair) pairs;
+    /* the key ids that have pairs, as bits (index_sort): most look-ups
+       are of a key the index does not have, told without a search */
+    const uint64_t *has;
 } key_index;
 
 static int cmp_by_start(const void *a, const void *b)
@@ -1888,7 +1891,7 @@ static nf_status index_add_name(resolver *r, key_index *ix, const char *s, size_
 /* Sorts the pairs by key and drops repeated pairs. The pairs sort as
  * 64-bit keys (key, then group: no comparator calls), in scratch of 32
  * bytes a pair, on the stack for a short document's. */
-static nf_status index_sort(key_index *ix)
+static nf_status index_sort(resolver *r, key_index *ix)
 {
     size_t n = ix->pairs.len;
     if (!n) return NF_OK;
@@ -1915,12 +1918,24 @@ static nf_status index_sort(key_index *ix)
         if (p->key != q->key || p->group != q->group) ix->pairs.items[k++] = *p;
     }
     ix->pairs.len = k;
+    /* (every pair's key is an id in r->keys) */
+    uint64_t *has = scratch_array(r, (r->keys.count + 63) / 64, sizeof *has, true);
+    if (!has) return NF_ERR_NOMEM;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t key = ix->pairs.items[i].key;
+        has[key >> 6] |= 1ull << (key & 63);
+    }
+    ix->has = has;
     return NF_OK;
 }
 
 /* The range of pairs of key id, as [*lo, *hi). */
 static void index_find_id(const key_index *ix, uint32_t id, size_t *lo, size_t *hi)
 {
+    if (ix->has && !(ix->has[id >> 6] >> (id & 63) & 1)) {
+        *lo = *hi = 0;
+        return;
+    }
     size_t a = 0, b = ix->pairs.len;
     while (a < b) {
         size_t mid = (a + b) / 2;
@@ -2152,9 +2167,10 @@ static nf_status merge_and_sweep(resolver *r)
                 goto done;
         }
     }
-    if ((st = index_sort(&surnames)) != NF_OK || (st = index_sort(&initials)) != NF_OK) goto done;
+    if ((st = index_sort(r, &surnames)) != NF_OK || (st = index_sort(r, &initials)) != NF_OK)
+        goto done;
     for (uint32_t t = 1; t < ENT_NTYPES; t++)
-        if ((st = index_sort(&shorts[t])) != NF_OK) goto done;
+        if ((st = index_sort(r, &shorts[t])) != NF_OK) goto done;
 
     /* the sweeps: short mentions join the nearest long name; the first
      * places the typed mentions, the second the untyped candidates */
@@ -2176,7 +2192,7 @@ static nf_status merge_and_sweep(resolver *r)
             last_root[m->key_id] = root;
             if ((st = index_add_id(&plain, m->key_id, root)) != NF_OK) goto done;
         }
-        if ((st = index_sort(&plain)) != NF_OK) goto done;
+        if ((st = index_sort(r, &plain)) != NF_OK) goto done;
         memset(r->seen, 0, (r->ngroups ? r->ngroups : 1) * sizeof *r->seen);
     }
     for (size_t i = 0; i < r->m.len; i++) {
