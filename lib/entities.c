@@ -1476,8 +1476,8 @@ static key_shape key_words(const resolver *r, const char *key, uint32_t keylen)
 {
     key_shape sh = {0, 0, 0, 0};
     for (uint32_t p = 0; p <= keylen;) {
-        uint32_t q = p;
-        while (q < keylen && key[q] != ' ') q++;
+        const char *space = memchr(key + p, ' ', keylen - p);
+        uint32_t q = space ? (uint32_t)(space - key) : keylen;
         if (q > p) {
             if (!sh.nwords) sh.first_len = q - p;
             sh.last_off = p;
