@@ -795,6 +795,17 @@ static bool sentence_is_heading(const resolver *r, uint32_t si);
 
 static size_t token_from(const nf_doc *doc, size_t ti, size_t offset);
 
+/* token_from(doc, ti, offset) when the token is near or the one after it
+ * (the first token of the annotation a span comes from, and the one after
+ * a determiner trimmed): a test or two instead of a search. */
+static size_t token_near(const nf_doc *doc, size_t near, size_t ti, size_t offset)
+{
+    const nfi_token *t = doc->tokens.items;
+    for (size_t k = near; k < near + 2 && k < doc->tokens.len; k++)
+        if (t[k].span.end > offset && (k == 0 || t[k - 1].span.end <= offset)) return k;
+    return token_from(doc, ti, offset);
+}
+
 /* The number of sentences that begin at or before token ti, counting on
  * from begun (that many begin at or before an earlier token): doubling
  * steps, then a binary search, as token_from. */
@@ -822,14 +833,15 @@ static size_t sentences_begun(const nf_doc *doc, size_t begun, size_t ti)
 
 /* The index of the sentence holding byte start, or NFI_NONE: that of
  * nfi_token_sentence (0 for a token between sentences) of the token
- * nfi_doc_token_at gives, found from where the last start's look-up got
- * to when start is not before it. */
-static uint32_t sentence_of(resolver *r, size_t start)
+ * nfi_doc_token_at gives, found at token near or the one after (the
+ * span's annotation's first token), else from where the last start's
+ * look-up got to when start is not before it. */
+static uint32_t sentence_of(resolver *r, size_t start, size_t near)
 {
     if (start == r->sent_start) return r->sent_index;
     const nf_doc *doc = r->doc;
     if (r->sent_start == SIZE_MAX || start < r->sent_start) r->sent_tok = r->sent_begun = 0;
-    size_t ti = token_from(doc, r->sent_tok, start);
+    size_t ti = token_near(doc, near, r->sent_tok, start);
     uint32_t si = NFI_NONE;
     if (ti < doc->tokens.len) {
         size_t begun = sentences_begun(doc, r->sent_begun, ti);
@@ -846,9 +858,9 @@ static uint32_t sentence_of(resolver *r, size_t start)
     return si;
 }
 
-static bool in_heading(resolver *r, size_t start)
+static bool in_heading(resolver *r, size_t start, size_t near)
 {
-    uint32_t si = sentence_of(r, start);
+    uint32_t si = sentence_of(r, start, near);
     if (si == NFI_NONE) return false;
     if (r->sent_heading && r->sent_heading[si]) return r->sent_heading[si] == 2;
     bool h = sentence_is_heading(r, si);
@@ -1024,10 +1036,10 @@ static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
 
 /* Whether the sentence holding byte start has a word with a lower-case
  * letter (it is not a shouted headline). */
-static bool sentence_has_lower(resolver *r, size_t start)
+static bool sentence_has_lower(resolver *r, size_t start, size_t near)
 {
     const nf_doc *doc = r->doc;
-    uint32_t si = sentence_of(r, start);
+    uint32_t si = sentence_of(r, start, near);
     if (si == NFI_NONE) return false;
     if (r->sent_lower && r->sent_lower[si]) return r->sent_lower[si] == 2;
     const nf_sentence *se = &doc->sentences.items[si];
@@ -1155,8 +1167,8 @@ static nf_status collect(resolver *r)
         if (from_guess) {
             /* a guess needs capitals in a sentence that is not a heading */
             bool acro = !low && is_acronym(r->cfg, r->text + sp.start, sp.end - sp.start);
-            if (!up || (!low && !(acro && sentence_has_lower(r, sp.start))) ||
-                in_heading(r, sp.start))
+            if (!up || (!low && !(acro && sentence_has_lower(r, sp.start, a->tok_start))) ||
+                in_heading(r, sp.start, a->tok_start))
                 type = 0;
         } else if (type && !candidate) {
             bool ambiguous = value_true(aa.v[AA_AMBIGUOUS]);
@@ -1531,6 +1543,15 @@ static uint32_t find_twin(const resolver *r, uint32_t *cache, uint32_t mi)
     return NFI_NONE;
 }
 
+/* nfi_doc_token_at(doc, m's start) for mentions in text order, the last
+ * one's token being ti: near the first token of m's annotation. */
+static size_t mention_token(const resolver *r, const mention *m, size_t ti)
+{
+    const nf_doc *doc = r->doc;
+    if (m->order >= doc->anns.len) return token_from(doc, ti, m->span.start);
+    return token_near(doc, doc->anns.items[m->order].tok_start, ti, m->span.start);
+}
+
 static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
 {
     uint32_t twins[TWIN_CACHE];
@@ -1590,7 +1611,7 @@ static nf_status make_keys(resolver *r, uint32_t *ngroups_out)
             continue;
         }
         if (!m->type || m->hint != NO_HINT) continue;
-        ti = token_from(r->doc, ti, m->span.start);
+        ti = mention_token(r, m, ti);
         const char *h = alias_hint(r, m, ti);
         if (h && set_hint(r, m, h) != NF_OK) return NF_ERR_NOMEM;
     }
