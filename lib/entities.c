@@ -2065,6 +2065,17 @@ static nf_status fuzzy_cands(resolver *r, fuzzy_memo *fz, const uint32_t *person
     return NF_OK;
 }
 
+/* nfi_doc_token_at(doc, offset) for an offset of mention m: near the
+ * first or the last token of its annotation. */
+static size_t mention_token_at(const resolver *r, const mention *m, size_t offset)
+{
+    const nf_doc *doc = r->doc;
+    if (m->order >= doc->anns.len) return token_from(doc, 0, offset);
+    const nfi_ann *a = &doc->anns.items[m->order];
+    size_t near = offset == m->span.start || a->tok_end < 2 ? a->tok_start : a->tok_end - 2;
+    return token_near(doc, near, 0, offset);
+}
+
 /* nfi_lexicon_has(lex, w, n) for a word of a key whose text may be token
  * ti's norm: then by the word the engine found for the token, without a
  * look-up in the rules' large vocabulary (mostly cache misses). */
@@ -2147,7 +2158,7 @@ static nf_status merge_and_sweep(resolver *r)
             if (nfi_strtab_find(&r->cfg->legal_suffixes, lw, ln) != NFI_NONE ||
                 (r->cfg->legal_lex &&
                  lexicon_has_key_word(r, r->cfg->legal_lex, lw, ln,
-                                      nfi_doc_token_at(r->doc, b->span.end - 1)))) {
+                                      mention_token_at(r, b, b->span.end - 1)))) {
                 if ((st = index_add_name(r, &shorts[b->type], bkey,
                                          bsh->last_off ? bsh->last_off - 1 : 0, g)) != NF_OK)
                     goto done;
@@ -2157,7 +2168,7 @@ static nf_status merge_and_sweep(resolver *r)
             if (r->cfg->common_lex && bsh->first_len < bkeylen &&
                 !key_function_word(r->cfg, bkey, bsh->first_len) &&
                 !lexicon_has_key_word(r, r->cfg->common_lex, bkey, bsh->first_len,
-                                      nfi_doc_token_at(r->doc, b->span.start))) {
+                                      mention_token_at(r, b, b->span.start))) {
                 if ((st = index_add_name(r, &shorts[b->type], bkey, bsh->first_len, g)) != NF_OK)
                     goto done;
             }
