@@ -1073,8 +1073,9 @@ static int attr_slot(const char *k)
 }
 
 /* attr_slot by the key's pointer: the keys are the rules' strings, so a
- * document's annotations repeat a few pointers. */
-enum { KEY_CACHE_BITS = 5, KEY_CACHE = 1 << KEY_CACHE_BITS };
+ * document's annotations repeat a few pointers (some dozens on a news
+ * story: 32 slots let them evict each other, and the misses compare). */
+enum { KEY_CACHE_BITS = 7, KEY_CACHE = 1 << KEY_CACHE_BITS };
 typedef struct key_cache {
     const char *key[KEY_CACHE];
     int8_t slot[KEY_CACHE];
