@@ -2433,7 +2433,7 @@ static const char *mention_rule(const resolver *r, const mention *m)
     return nfi_ann_rule_name(&r->doc->anns.items[m->order]);
 }
 
-enum { RULE_CACHE_BITS = 6, RULE_CACHE = 1 << RULE_CACHE_BITS };
+enum { RULE_CACHE_BITS = 7, RULE_CACHE = 1 << RULE_CACHE_BITS };
 
 /* Room in doc->entities for every mention emit gives, made at once (a
  * large document has hundreds of thousands: the doubling of a growing
