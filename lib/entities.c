@@ -643,7 +643,8 @@ typedef struct resolver {
      * that many names in one long sentence do not each walk it */
     unsigned char *sent_heading, *sent_lower;
     /* whether an entry of each alias lexicon may begin with a token, as
-       bits by the token's form id (a name recurs in a story) */
+       bits by the token's form id + 1 (a name recurs in a story; 0, as
+       the resolver starts: none yet) */
     uint32_t alias_form[ALIAS_MEMO];
     uint8_t alias_start[ALIAS_MEMO];
     /* the sentence of the last start asked (sentence_of): the rules give
@@ -1440,7 +1441,7 @@ static const char *alias_hint(resolver *r, const mention *m, size_t ti)
         return NULL;
     uint32_t form = doc->tokens.items[ti].norm;
     size_t slot = form & (ALIAS_MEMO - 1);
-    if (r->alias_form[slot] != form) {
+    if (r->alias_form[slot] != form + 1) {
         /* the token's word as the engine found it: a look-up in the rules'
            large vocabulary is mostly cache misses */
         uint32_t word;
@@ -1451,7 +1452,7 @@ static const char *alias_hint(resolver *r, const mention *m, size_t ti)
         uint8_t bits = 0;
         for (size_t l = 0; l < r->cfg->n_alias; l++)
             if (nfi_lexicon_may_start_word(r->cfg->alias_lex[l], word)) bits |= (uint8_t)(1u << l);
-        r->alias_form[slot] = form;
+        r->alias_form[slot] = form + 1;
         r->alias_start[slot] = bits;
     }
     for (size_t l = 0; l < r->cfg->n_alias; l++) {
@@ -2595,7 +2596,6 @@ nf_status nfi_entities_resolve(nf_doc *doc, const nfi_entities_ws *ws,
     r.cfg = &ws->cfg;
     r.text = doc->work ? doc->work : doc->text;
     r.sent_start = SIZE_MAX; /* none asked yet */
-    memset(r.alias_form, 0xff, sizeof r.alias_form); /* NFI_NONE: none yet */
     nfi_arena_init(&r.scratch);
     uint32_t ngroups = 0;
     nfi_strtab_init(&r.keys, &r.scratch);
