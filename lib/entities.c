@@ -425,15 +425,17 @@ static size_t trim_tail(const char *text, size_t s, size_t e, bool possessive)
  * Returns an unset span when nothing is left. */
 static nf_span trim_span(const char *text, nf_span sp, const word_set *dets, bool possessive)
 {
-    /* the common case, a name from a capital to a letter other than s:
-       nothing to trim at its end, and at its start only a determiner,
-       which begins with another letter */
+    /* the common case, a name from a capital to a letter (an s after a
+       letter: no possessive): nothing to trim at its end, and at its start
+       only a determiner, which begins with another letter */
     if (sp.start < sp.end) {
         unsigned char first = (unsigned char)text[sp.start], last = (unsigned char)text[sp.end - 1];
         unsigned char folded = (unsigned char)(first + 32);
         if ((unsigned)(first - 'A') < 26u && !(dets->first[folded >> 6] >> (folded & 63) & 1) &&
-            (((unsigned)(last - 'a') < 26u && last != 's') ||
-             ((unsigned)(last - 'A') < 26u && last != 'S')))
+            ((unsigned)((last | 32u) - 'a') < 26u &&
+             ((last | 32u) != 's' ||
+              (sp.end - sp.start >= 2 &&
+               (unsigned)(((unsigned char)text[sp.end - 2] | 32u) - 'a') < 26u))))
             return sp;
     }
     size_t s = sp.start, e = trim_tail(text, sp.start, sp.end, possessive);

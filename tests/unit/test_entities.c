@@ -814,3 +814,27 @@ NF_TEST(entities_annotation_order_does_not_matter)
     ent_close(&fwd);
     ent_close(&rev);
 }
+
+/* A name ending in s after a letter keeps it; a possessive goes. */
+NF_TEST(entities_final_s_kept_possessive_trimmed)
+{
+    ent_fixture f;
+    NF_CHECK(ent_open(&f, "Reuters reported that Amos Jones spoke. Reuters' editors and "
+                          "Jones's aides agreed with JONES."));
+    ann(&f, "ORG", "Reuters", 0, 0);
+    ann(&f, "PERSON", "Amos Jones", 0, 0);
+    ann(&f, "ORG", "Reuters'", 0, 0);
+    ann(&f, "PERSON", "Jones's", 0, 0);
+    ann(&f, "PERSON", "JONES", 0, 0);
+    NF_CHECK(ent_run(&f));
+    NF_CHECK_EQ_INT(nf_doc_count(f.doc, NF_KIND_ENTITY), 5);
+    char b[64];
+    NF_CHECK_EQ_STR(ent_text(&f, 0, b, sizeof b), "Reuters");
+    NF_CHECK_EQ_STR(ent_text(&f, 1, b, sizeof b), "Amos Jones");
+    NF_CHECK_EQ_STR(ent_text(&f, 2, b, sizeof b), "Reuters");
+    NF_CHECK_EQ_STR(ent_text(&f, 3, b, sizeof b), "Jones");
+    NF_CHECK_EQ_STR(ent_text(&f, 4, b, sizeof b), "JONES");
+    NF_CHECK_EQ_INT(ent_at(&f, 3)->cluster, ent_at(&f, 1)->cluster);
+    NF_CHECK_EQ_INT(ent_at(&f, 2)->cluster, ent_at(&f, 0)->cluster);
+    ent_close(&f);
+}
