@@ -34,10 +34,12 @@ typedef struct nfi_token_class {
     char text[NFI_CLASS_BYTES];
 } nfi_token_class;
 /* Slots of the class table (a power of two) and the most classes kept: a
- * workspace that has seen many documents starts afresh when a document
- * begins with more than half of them taken. With 7 phases: 128 KB of
- * slots, 640 KB of classes, 1 MB of group bits and 256 KB of test results
- * (class_tests) at most. */
+ * workspace that has seen many documents starts afresh when a window
+ * begins without room left for a class per token (for half the table at
+ * most: a longer window starts afresh past half). Short documents thus
+ * keep the classes of up to NFI_CLASS_MAX tokens before they start afresh,
+ * not half that. With 7 phases: 128 KB of slots, 640 KB of classes, 1 MB
+ * of group bits and 256 KB of test results (class_tests) at most. */
 #define NFI_CLASS_SLOTS 32768u
 #define NFI_CLASS_MAX (NFI_CLASS_SLOTS / 2)
 
@@ -464,7 +466,8 @@ nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
     if (!run->feat || !run->tokclass) return NF_ERR_NOMEM;
     if (!ws->class_slots && !(ws->class_slots = calloc(NFI_CLASS_SLOTS, sizeof *ws->class_slots)))
         return NF_ERR_NOMEM;
-    if (ws->classes.len > NFI_CLASS_MAX / 2 || ws->memo_pool.len > NFI_MEMO_MAX / 2) {
+    size_t room = nt < NFI_CLASS_MAX / 2 ? nt : NFI_CLASS_MAX / 2; /* new classes it may make */
+    if (ws->classes.len + room > NFI_CLASS_MAX || ws->memo_pool.len > NFI_MEMO_MAX / 2) {
         memset(ws->class_slots, 0, NFI_CLASS_SLOTS * sizeof *ws->class_slots);
         ws->classes.len = ws->class_memo.len = ws->class_tests.len = 0;
         memo_clear(ws);

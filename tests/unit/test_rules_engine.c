@@ -1185,9 +1185,11 @@ static nf_doc *run_in(const nf_rules *r, nf_workspace *ws, const char *text)
 /* A phase tests its groups' first tests once per token class (a text in a
  * context), and the workspace keeps the classes for later documents: the
  * same text at a sentence start and inside a sentence are two classes; a
- * second phase has its own answers; a document with more distinct tokens
- * than the workspace keeps classes for is still right past the bound, and
- * the next document starts the classes afresh. */
+ * second phase has its own answers; a short document keeps the classes of
+ * those before while there is room for its tokens, past half the bound; a
+ * document with more distinct tokens than the workspace keeps classes for
+ * is still right past the bound, and the next document starts the classes
+ * afresh. */
 NF_TEST(rules_token_classes)
 {
     nf_rules *r = load("schema: 1\n"
@@ -1213,6 +1215,18 @@ NF_TEST(rules_token_classes)
     }
     size_t kept = nfi_ws_nclasses(ws->engine);
     NF_CHECK(kept >= 10 && kept <= 12); /* the same document again adds none */
+    nfi_buf mid = {0}; /* more classes than half the bound: kept for a short document */
+    for (int i = 0; i < 9000; i++) nfi_buf_printf(&mid, "m%d ", i);
+    nf_doc *md = mid.data ? run_in(r, ws, mid.data) : NULL;
+    NF_CHECK(md != NULL);
+    nf_doc_free(md);
+    nfi_buf_free(&mid);
+    size_t with_mid = nfi_ws_nclasses(ws->engine);
+    NF_CHECK(with_mid >= kept + 9000);
+    md = run_in(r, ws, small);
+    NF_CHECK_EQ_STR(anns(md, "OPEN", buf, sizeof buf), "OPEN:Go|OPEN:We");
+    NF_CHECK(nfi_ws_nclasses(ws->engine) == with_mid);
+    nf_doc_free(md);
     nfi_buf big = {0};
     for (int i = 0; i < 40000; i++) nfi_buf_printf(&big, "w%d ", i);
     nfi_buf_puts(&big, ". Go on , OK ?");
