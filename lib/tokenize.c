@@ -1663,6 +1663,7 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
     if (n >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) i = 3; /* BOM */
     uint32_t newlines = 0;
     bool space = false;
+    const bool plain = !sw->force_icu && !sw->plain_off; /* read once, not per chunk */
     while (i < n) {
         /* white space */
         if (t[i] == ' ') {
@@ -1688,7 +1689,7 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
         newlines = 0;
         /* a chunk: up to the next white space, segmented on the way */
         size_t s = i;
-        if (t[s] < 0x80 && !sw->force_icu && !sw->plain_off) {
+        if (t[s] < 0x80 && plain) {
             size_t end = plain_chunk(&x, s);
             if (end) {
                 i = end;
