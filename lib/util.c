@@ -424,9 +424,21 @@ static inline uint32_t strtab_find_hashed(const nfi_strtab *t, const char *s, si
     return strtab_probe(t, s, n, hash, &empty);
 }
 
+/* A look-up of a key of 16 bytes or more: out of line, with the calls of
+ * its compare (memcmp), so that the short keys' look-up calls nothing and
+ * saves no registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint32_t strtab_find_long(const nfi_strtab *t, const char *s, size_t n)
+{
+    return strtab_find_hashed(t, s, n, hash_bytes(s, n));
+}
+
 uint32_t nfi_strtab_find(const nfi_strtab *t, const char *s, size_t n)
 {
     if (!t->nslots || n > t->maxlen) return NFI_NONE;
+    if (n >= 16) return strtab_find_long(t, s, n);
     return strtab_find_hashed(t, s, n, hash_bytes(s, n));
 }
 
@@ -506,7 +518,9 @@ static NFI_COLD uint32_t strtab_insert(nfi_strtab *t, const char *s, size_t n, u
     return id;
 }
 
-uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32_t hash)
+/* nfi_strtab_intern_hashed's body: the look-up and the insertion where
+ * nothing grows. */
+static NFI_HOT_INLINE uint32_t strtab_intern(nfi_strtab *t, const char *s, size_t n, uint32_t hash)
 {
     uint32_t slot = 0;
     uint32_t id = strtab_probe(t, s, n, hash, &slot);
@@ -524,6 +538,24 @@ uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32
     if (n > t->maxlen) t->maxlen = (uint32_t)n;
     t->slots[slot] = id + 1;
     return id;
+}
+
+/* strtab_intern of a key of 16 bytes or more, out of line with the calls
+ * of its compare and copy (memcmp, memcpy). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint32_t strtab_intern_long(nfi_strtab *t, const char *s, size_t n, uint32_t hash)
+{
+    return strtab_intern(t, s, n, hash);
+}
+
+uint32_t nfi_strtab_intern_hashed(nfi_strtab *t, const char *s, size_t n, uint32_t hash)
+{
+    /* a short key (most words) is compared and copied inline, without a
+     * call: the function saves no registers for it */
+    if (n >= 16) return strtab_intern_long(t, s, n, hash);
+    return strtab_intern(t, s, n, hash);
 }
 
 /* ------------------------------------------------------------ buffers */
