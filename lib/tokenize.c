@@ -1048,6 +1048,18 @@ static bool known_ids(nfi_seg_ws *ws, nf_doc *doc, nfi_form_cache *ce, const uns
     return true;
 }
 
+/* Whether the form cache entry ce holds the surface p[0,n) (1 to 24 bytes).
+ * A surface of at most 8 bytes (most words) is compared in one masked
+ * 8-byte step, without nfi_bytes_equal's branches on the length: the text
+ * has NFI_TEXT_PAD bytes after it and ce->s is 24 bytes long. */
+static inline bool cached_surface(const nfi_form_cache *ce, const unsigned char *p, size_t n)
+{
+    if (ce->len != n) return false;
+    if (n <= 8)
+        return ((nfi_load_u64(ce->s) ^ nfi_load_u64(p)) & nfi_load_u64(keep_first + 8 - n)) == 0;
+    return nfi_bytes_equal(ce->s, p, n);
+}
+
 /* Norm, shape, the case flags and the kind (kind_of) of t[s,e): from the
  * cache or computed. A cache entry keeps what its surface alone decides
  * from one document to the next: the flags, the kind, the hash of the
@@ -1063,7 +1075,7 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_form_cache *ce, nfi_t
     const unsigned char *p = x->t + s;
     size_t n = e - s;
     if (ce) {
-        if (ce->len == n && nfi_bytes_equal(ce->s, p, n)) {
+        if (cached_surface(ce, p, n)) {
             *kind = ce->kind & NFI_FORM_KIND;
             *flags |= ce->flags;
             if (ce->gen == ws->gen) {
@@ -1192,7 +1204,7 @@ static NFI_HOT_INLINE void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, ui
     if (n - 1 < sizeof ce->s) { /* 1 to 24 bytes */
         const unsigned char *p = x->t + s;
         ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
-        if (ce->len == n && nfi_bytes_equal(ce->s, p, n) && doc->tokens.len < doc->tokens.cap &&
+        if (cached_surface(ce, p, n) && doc->tokens.len < doc->tokens.cap &&
             ws->status == NF_OK) {
             uint32_t k = kind ? kind : (uint32_t)(ce->kind & NFI_FORM_KIND);
             if (k != NF_TOKEN_QUOTE &&
