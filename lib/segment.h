@@ -74,6 +74,7 @@ struct nfi_seg_ws {
     size_t fold_cap;
     uint16_t *u16;                 /* UTF-16 scratch for ICU case folding */
     size_t u16_cap;
+    const nf_rules *rules;         /* the abbreviations' rules (their word ids) */
     const nfi_lexicon *abbrevs;    /* rules' "abbreviations", or NULL: built-in */
     const nfi_lexicon *starters;   /* rules' "sentence_starters", or NULL: built-in */
     bool force_icu;                /* tests: ICU for every chunk (no fast path) */

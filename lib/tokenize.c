@@ -123,10 +123,24 @@ static int str_cmp(const void *key, const void *elem)
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
+/* False when s[0,n) is surely not an abbreviations entry. Most keys (the
+ * last words of sentences) are none, and a key that is its own case fold
+ * (ASCII without upper-case letters, as abbreviation() makes them) is
+ * ruled out by its word id and the lexicon's bit for it, without
+ * nfi_lexicon_has's folding and trie probe. True: look closer. */
+static bool abbrev_candidate(const nfi_seg_ws *ws, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || (c >= 'A' && c <= 'Z')) return true;
+    }
+    return nfi_lexicon_has_word(ws->abbrevs, nfi_lexicon_word_folded(ws->rules, s, n));
+}
+
 nfi_abbrev_kind nfi_abbrev_lookup(const nfi_seg_ws *ws, const char *s, size_t n)
 {
     if (ws && ws->abbrevs) {
-        if (!nfi_lexicon_has(ws->abbrevs, s, n)) return NFI_ABBR_NONE;
+        if (!abbrev_candidate(ws, s, n) || !nfi_lexicon_has(ws->abbrevs, s, n)) return NFI_ABBR_NONE;
         const char *kind = nfi_lexicon_attr(ws->abbrevs, s, n, "kind");
         if (!kind) return NFI_ABBR_PLAIN;
         if (!strcmp(kind, "title")) return NFI_ABBR_TITLE;
@@ -175,6 +189,7 @@ nfi_seg_ws *nfi_seg_ws_new(const nf_rules *rules, nf_error *err)
         return NULL;
     }
     if (rules) {
+        ws->rules = rules;
         ws->abbrevs = nfi_rules_lexicon(rules, "abbreviations");
         ws->starters = nfi_rules_lexicon(rules, "sentence_starters");
     }
