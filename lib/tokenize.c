@@ -993,21 +993,25 @@ nf_status nfi_tokens_publish(nf_doc *doc)
 /* Lower-cases the ASCII bytes src[0,n) into dst, eight a step: a byte is
  * upper case when adding 0x80 - 'A' sets its top bit and adding
  * 0x7f - 'Z' does not (no carry crosses a byte: each is below 0x80). The
- * last step may overlap the one before (lower-casing twice changes nothing). */
+ * last step may overlap the one before (lower-casing twice changes nothing).
+ * src is in the padded text (8 bytes may be read from it) and dst has room
+ * for 8 bytes: a token shorter than 8 takes one step too, its bytes alone
+ * (keep_first), and dst gets zeros after them. */
 static inline void lower_ascii(char *dst, const unsigned char *src, size_t n)
 {
     const uint64_t ones = 0x0101010101010101ull;
-    if (n >= 8) {
-        for (size_t i = 0;; i += 8) {
+    for (size_t i = 0;; i += 8) {
+        uint64_t v;
+        if (n < 8) v = nfi_load_u64(src) & nfi_load_u64(keep_first + 8 - n);
+        else {
             if (i + 8 > n) i = n - 8;
-            uint64_t v = nfi_load_u64(src + i);
-            uint64_t up = (v + ones * (0x80 - 'A')) & ~(v + ones * (0x7f - 'Z')) & ones * 0x80;
-            v |= up >> 2;
-            memcpy(dst + i, &v, 8);
-            if (i + 8 == n) return;
+            v = nfi_load_u64(src + i);
         }
+        uint64_t up = (v + ones * (0x80 - 'A')) & ~(v + ones * (0x7f - 'Z')) & ones * 0x80;
+        v |= up >> 2;
+        memcpy(dst + i, &v, 8);
+        if (i + 8 >= n) return;
     }
-    for (size_t i = 0; i < n; i++) dst[i] = (char)lower(src[i]);
 }
 
 /* Interns a shape the shape cache entry sc (NULL: none) did not have. */
