@@ -809,16 +809,19 @@ static size_t token_near(const nf_doc *doc, size_t near, size_t ti, size_t offse
     return token_from(doc, ti, offset);
 }
 
-/* The number of sentences that begin at or before token ti, counting on
- * from begun (that many begin at or before an earlier token): doubling
- * steps, then a binary search, as token_from. */
-static size_t sentences_begun(const nf_doc *doc, size_t begun, size_t ti)
+/* Whether item i of a document's array is at or before key (a sorted
+ * array's test for gallop). */
+typedef bool (*at_or_before_fn)(const nf_doc *doc, size_t i, size_t key);
+
+/* The first index in (lo, n) whose item is not at or before key, given that
+ * item lo is (a cursor moving forward): doubling steps from lo, then a
+ * binary search, so that a far jump costs a few probes. Always inline, so
+ * that the test, a constant, is inlined too. */
+static NFI_HOT_INLINE size_t gallop(const nf_doc *doc, size_t lo, size_t n, size_t key,
+                                    at_or_before_fn at_or_before)
 {
-    const nf_sentence *se = doc->sentences.items;
-    size_t n = doc->sentences.len;
-    if (begun >= n || se[begun].first_token > ti) return begun;
-    size_t lo = begun, step = 1; /* se[lo] begins at or before ti */
-    while (lo + step < n && se[lo + step].first_token <= ti) {
+    size_t step = 1;
+    while (lo + step < n && at_or_before(doc, lo + step, key)) {
         lo += step;
         step *= 2;
     }
@@ -826,12 +829,25 @@ static size_t sentences_begun(const nf_doc *doc, size_t begun, size_t ti)
     lo++;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (se[mid].first_token <= ti)
+        if (at_or_before(doc, mid, key))
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+static inline bool sentence_begins_by(const nf_doc *doc, size_t i, size_t ti)
+{
+    return doc->sentences.items[i].first_token <= ti;
+}
+
+/* The number of sentences that begin at or before token ti, counting on
+ * from begun (that many begin at or before an earlier token). */
+static size_t sentences_begun(const nf_doc *doc, size_t begun, size_t ti)
+{
+    if (begun >= doc->sentences.len || !sentence_begins_by(doc, begun, ti)) return begun;
+    return gallop(doc, begun, doc->sentences.len, ti, sentence_begins_by);
 }
 
 /* The index of the sentence holding byte start, or NFI_NONE: that of
@@ -903,29 +919,17 @@ static size_t fold_into(const char *s, size_t n, char *out, size_t cap)
     return len;
 }
 
+static inline bool token_ends_by(const nf_doc *doc, size_t i, size_t offset)
+{
+    return doc->tokens.items[i].span.end <= offset;
+}
+
 /* nfi_doc_token_at(doc, offset) for an offset at or after the end of
- * token ti - 1 (a cursor moving forward through the text): doubling steps
- * from ti, then a binary search, so that a far jump costs a few probes. */
+ * token ti - 1 (a cursor moving forward through the text). */
 static size_t token_from(const nf_doc *doc, size_t ti, size_t offset)
 {
-    const nfi_token *t = doc->tokens.items;
-    size_t n = doc->tokens.len;
-    if (ti >= n || t[ti].span.end > offset) return ti;
-    size_t lo = ti, step = 1; /* t[lo].end <= offset */
-    while (lo + step < n && t[lo + step].span.end <= offset) {
-        lo += step;
-        step *= 2;
-    }
-    size_t hi = lo + step < n ? lo + step : n;
-    lo++;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t[mid].span.end <= offset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    if (ti >= doc->tokens.len || !token_ends_by(doc, ti, offset)) return ti;
+    return gallop(doc, ti, doc->tokens.len, offset, token_ends_by);
 }
 
 /* Room for extra more mentions, made at once: the doubling of a growing
