@@ -3,7 +3,7 @@
  * through the public API (bench/pipeline.sh runs it over a matrix).
  *
  *   pipeline_bench [--rules PATH] [--mode tokens|full|json] [--threads N]
- *                  [--mb M] [--doc-bytes B] [--dct YYYY-MM-DD] FILE...
+ *                  [--mb M] [--doc-bytes B] [--dct YYYY-MM-DD] [--all-text] FILE...
  *
  * Documents are the FILEs, taken round-robin until M MB (10^6 bytes,
  * default 20) have been extracted; with --doc-bytes B, one document of B
@@ -11,6 +11,9 @@
  * line end) and extracted as many times as M MB takes (at least once).
  * Modes: tokens = NF_EXTRACT_NO_RULES (input check, lines, tokens,
  * sentences); full = the default pipeline; json = full + nf_doc_to_json.
+ * --all-text: NF_EXTRACT_ALL_TEXT, the rules run over the whole text, not
+ * only the body the structure stage finds (articles concatenated into one
+ * document have the first one's body: the rest would be clutter).
  * N threads share one rules handle, each with its own workspace.
  *
  * Prints one line of key=value pairs: bytes, docs, wall and CPU seconds,
@@ -137,9 +140,14 @@ int main(int argc, char **argv)
     int threads = 1;
     double mb = 20;
     size_t doc_bytes = 0;
+    uint32_t all_text = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--all-text")) {
+            all_text = NF_EXTRACT_ALL_TEXT;
+            continue;
+        }
         if (!v) break;
         if (!strcmp(a, "--rules")) rules_path = v;
         else if (!strcmp(a, "--mode")) mode = v;
@@ -153,7 +161,7 @@ int main(int argc, char **argv)
     if (i >= argc || threads < 1 || threads > 64 ||
         (strcmp(mode, "tokens") && strcmp(mode, "full") && strcmp(mode, "json"))) {
         fprintf(stderr, "usage: pipeline_bench [--rules PATH] [--mode tokens|full|json] "
-                        "[--threads N] [--mb M] [--doc-bytes B] [--dct D] FILE...\n");
+                        "[--threads N] [--mb M] [--doc-bytes B] [--dct D] [--all-text] FILE...\n");
         return 2;
     }
     long rss_base = status_kb("VmRSS");
@@ -201,7 +209,7 @@ int main(int argc, char **argv)
     }
     long rss_rules = status_kb("VmRSS");
     shared_state sh = {rules, docs, ndocs, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, dct, 0};
-    sh.flags = !strcmp(mode, "tokens") ? NF_EXTRACT_NO_RULES : 0;
+    sh.flags = !strcmp(mode, "tokens") ? NF_EXTRACT_NO_RULES : all_text;
     sh.json = !strcmp(mode, "json");
     /* runs: whole rounds over the documents until mb is reached */
     double per_round = (double)all;

@@ -100,7 +100,8 @@ if echo "$SECTIONS" | grep -q 2; then
                 continue
             fi
             mb=$(awk -v s=$size 'BEGIN { m = s / 1e6; print (m < 2 ? 2 : m) }')
-            line=$($PB --mode $mode --mb $mb --doc-bytes $size --dct 2025-04-10 $seeds)
+            all=""; [ $mode = full ] && all=--all-text
+            line=$($PB --mode $mode --mb $mb --doc-bytes $size --dct 2025-04-10 $all $seeds)
             docs=$(field docs "$line"); cpu=$(field cpu_s "$line"); bytes=$(field bytes "$line")
             peak=$(field peak_mb "$line")
             # the rules' share: RSS after loading them minus RSS before
@@ -119,6 +120,8 @@ $(awk -v p=$peak -v b=$base -v s=$(field doc_bytes "$line") \
     echo
     echo "(peak - rules) / input = (peak RSS - RSS at start - RSS the rules added) /"
     echo "document size, from 1 MB up; it includes the program's own copy of the document (1x)."
+    echo "full runs with --all-text (NF_EXTRACT_ALL_TEXT): the structure stage takes the first"
+    echo "article's body for the document's, and by default the rules would skip the rest."
     echo
 fi
 

@@ -213,7 +213,8 @@ NF_API void nf_workspace_free(nf_workspace *ws);
 
 /* nf_extract_options.flags */
 #define NF_EXTRACT_REPLACE_INVALID 0x0001u /* replace bad UTF-8 instead of failing */
-#define NF_EXTRACT_ALL_TEXT 0x0002u        /* keep facts outside the body (flagged) */
+#define NF_EXTRACT_ALL_TEXT 0x0002u        /* keep facts outside the body (flagged); the
+                                              rules then run over the clutter too */
 #define NF_EXTRACT_HTML 0x0004u            /* input is HTML */
 #define NF_EXTRACT_PLAIN 0x0008u           /* input is plain text: never detect HTML */
 #define NF_EXTRACT_NO_RULES 0x0010u        /* tokens and sentences only */
@@ -462,6 +463,9 @@ typedef struct nf_annotation {
 } nf_annotation;
 
 /* Annotation i, or NULL when i >= nf_doc_count(doc, NF_KIND_ANNOTATION).
+ * The rules run over the sentences of the body regions and the metadata
+ * fields, so a page's clutter has no annotations unless the document was
+ * extracted with NF_EXTRACT_ALL_TEXT (or has no body regions).
  * Made on first use as the tokens are (nf_doc_token; here, or by
  * nf_doc_to_json with NF_JSON_ANNOTATIONS), in memory set aside by
  * nf_extract; valid until nf_doc_free.

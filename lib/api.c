@@ -487,9 +487,10 @@ static nf_status run_pipeline(nf_doc *doc, const nf_rules *rules, nf_workspace *
         nfi_vec_shrink(&doc->sentences);
     }
     if (doc->extract_flags & NF_EXTRACT_NO_RULES) return NF_OK;
-    if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
+    /* the body first: the engine runs over it alone (nfi_rules_run) */
     if ((st = nfi_structure(doc, ws->structure, err)) != NF_OK) return st;
     if (publish) nfi_vec_free(&doc->lines);
+    if ((st = nfi_rules_run(rules, ws, doc, err)) != NF_OK) return st;
     if ((st = nfi_entities_resolve(doc, ws->entities, ws->engine, err)) != NF_OK) return st;
     if ((st = nfi_dates_resolve(doc, ws->dates, err)) != NF_OK) return st;
     if ((st = keep_cue_attributes(doc)) != NF_OK) return st;

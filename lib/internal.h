@@ -2,9 +2,9 @@
  * internal.h - what the stages of libnewsfacts share. Not installed.
  *
  * A document flows one way (docs/ARCHITECTURE.md):
- *   input -> lines/paragraphs -> tokens -> sentences -> rule phases
- *         -> structure (meta, body, DCT) -> resolvers (entities, dates, quotes)
- *         -> public facts -> JSON
+ *   input -> lines/paragraphs -> tokens -> sentences -> structure (meta,
+ *         body, DCT) -> rule phases (over the body and the metadata)
+ *         -> resolvers (entities, dates, quotes) -> public facts -> JSON
  * Every stage reads and writes the nf_doc below; everything a document
  * allocates comes from its arena and goes with nf_doc_free in one step.
  */
@@ -517,7 +517,9 @@ const nf_annotation *nfi_doc_public_annotations(const nf_doc *doc);
  * nfi_token_sentence). */
 nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
                               nf_error *err);
-/* the rule engine: runs every phase, filling doc->anns. */
+/* the rule engine: runs every phase, filling doc->anns; over the body and
+ * metadata sentences alone when the structure stage has run (phases.c,
+ * engine_ranges) and the caller keeps no facts outside the body. */
 nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err);
 /* nfi_rules_run a window of about `window` tokens at a time (phases.c);
  * nfi_rules_run's windows take NFI_ENGINE_WINDOW_TOKENS. */

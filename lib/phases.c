@@ -1186,19 +1186,117 @@ static nf_status run_window(nfi_run *run, nf_error *err)
     return st == NF_OK ? sort_anns(doc) : st;
 }
 
-/* Where the window that starts at token t0 ends: about `window` tokens on,
- * at the first paragraph break within twice that, else at the first
- * sentence end, else (one sentence that long) at 2 * window tokens. */
-static size_t window_end(const nf_doc *doc, size_t t0, size_t window)
+/* Where the window that starts at token t0 of a range ending at token end
+ * ends: about `window` tokens on, at the first paragraph break within twice
+ * that, else at the first sentence end, else (one sentence that long) at
+ * 2 * window tokens; at end when that comes first. */
+static size_t window_end(const nf_doc *doc, size_t t0, size_t end, size_t window)
 {
-    size_t nt = doc->tokens.len, most = t0 + 2 * window;
-    if (nt - t0 <= window) return nt;
+    size_t most = t0 + 2 * window < end ? t0 + 2 * window : end;
+    if (end - t0 <= window) return end;
     const nf_sentence *se = doc->sentences.items;
     size_t ns = doc->sentences.len, si = nfi_token_sentence(doc, t0 + window);
     for (size_t j = si + 1; j < ns && se[j].first_token <= most; j++)
         if (se[j].paragraph != se[j - 1].paragraph) return se[j].first_token;
     if (si + 1 < ns && se[si + 1].first_token <= most) return se[si + 1].first_token;
-    return most < nt ? most : nt;
+    return most;
+}
+
+/* A range of tokens [start, end) the engine runs over. */
+typedef struct {
+    size_t start, end;
+} tok_range;
+
+/* The first token that ends after byte b (doc->tokens.len when none). */
+static size_t token_ending_after(const nf_doc *doc, size_t b)
+{
+    size_t lo = 0, hi = doc->tokens.len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc->tokens.items[mid].span.end <= b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int span_start_cmp(const void *a, const void *b)
+{
+    const nf_span *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The token range of the whole sentences that overlap bytes [s, e), or an
+ * empty one when no token does. */
+static tok_range sentences_over(const nf_doc *doc, size_t s, size_t e)
+{
+    size_t nt = doc->tokens.len;
+    tok_range t = {0, 0};
+    size_t a = token_ending_after(doc, s);
+    if (a >= nt || doc->tokens.items[a].span.start >= e) return t;
+    size_t z = token_ending_after(doc, e - 1); /* then the last that starts before e */
+    if (z >= nt || doc->tokens.items[z].span.start >= e) z--;
+    const nf_sentence *sa = &doc->sentences.items[nfi_token_sentence(doc, a)];
+    const nf_sentence *sz = &doc->sentences.items[nfi_token_sentence(doc, z)];
+    t.start = sa->first_token < a ? sa->first_token : a;
+    t.end = sz->first_token + sz->token_count > z ? sz->first_token + sz->token_count : z + 1;
+    return t;
+}
+
+/* The token ranges the engine runs over: the whole document, or, when the
+ * structure stage found the article's body and the caller keeps no facts
+ * outside it (NF_EXTRACT_ALL_TEXT), the whole sentences that overlap a
+ * body region or a metadata field (the headline, byline, dateline...,
+ * whose names the resolvers read: "there" may be the dateline's city).
+ * A fact outside the body is dropped at the end anyway (apply_body), so
+ * the clutter of a web page (menus, links, captions: a third of the seed
+ * articles' bytes) costs no rule work; a sentence is kept whole so that a
+ * rule reads the same context at a region's edge.
+ * Sets *out (malloc'd, or NULL for the one range [0, nt)) and *n (0: run
+ * over nothing, no sentence overlaps). */
+static nf_status engine_ranges(const nf_doc *doc, tok_range **out, size_t *n)
+{
+    *out = NULL;
+    *n = 1;
+    size_t nb = doc->body.len, nt = doc->tokens.len;
+    if (!nb || (doc->extract_flags & NF_EXTRACT_ALL_TEXT) || !doc->sentences.len) return NF_OK;
+    const nf_meta_field *meta[] = {&doc->meta.headline, &doc->meta.byline, &doc->meta.dateline,
+                                   &doc->meta.source, &doc->meta.published};
+    size_t nmeta = sizeof meta / sizeof meta[0], ns = 0;
+    nf_span *spans = malloc((nb + nmeta) * sizeof *spans);
+    tok_range *r = malloc((nb + nmeta) * sizeof *r);
+    if (!spans || !r) {
+        free(spans);
+        free(r);
+        return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nb; i++) spans[ns++] = doc->body.items[i];
+    for (size_t i = 0; i < nmeta; i++)
+        if (meta[i]->span.start != NF_UNSET && meta[i]->span.end > meta[i]->span.start)
+            spans[ns++] = meta[i]->span;
+    qsort(spans, ns, sizeof *spans, span_start_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (spans[i].end <= spans[i].start) continue;
+        tok_range t = sentences_over(doc, spans[i].start, spans[i].end);
+        if (t.end <= t.start) continue;
+        if (k && t.start <= r[k - 1].end) { /* touching or overlapping: one range */
+            if (t.end > r[k - 1].end) r[k - 1].end = t.end;
+            if (t.start < r[k - 1].start) r[k - 1].start = t.start;
+        } else {
+            r[k++] = t;
+        }
+    }
+    free(spans);
+    bool whole = k == 1 && r[0].start == 0 && r[0].end == nt;
+    if (whole || !k) { /* the one range [0, nt), or none */
+        free(r);
+        r = NULL;
+    }
+    *out = r;
+    *n = k;
+    return NF_OK;
 }
 
 /* A document's annotations and attributes, kept aside while the windows
@@ -1229,12 +1327,43 @@ static nf_status append_window(ann_store *all, const nf_doc *doc, size_t t0)
     return NF_OK;
 }
 
+/* Runs the phases over tokens [r.start, r.end) of the document a window at
+ * a time, appending what each window found to all. */
+static nf_status run_range(nfi_run *run, ann_store *all, tok_range r, size_t window,
+                           nf_error *err)
+{
+    nf_doc *doc = run->doc;
+    nfi_token *tokens = doc->tokens.items;
+    size_t nt = doc->tokens.len, len = doc->len, tcap = doc->tokens.cap;
+    nf_status st = NF_OK;
+    for (size_t t0 = r.start, t1; t0 < r.end && st == NF_OK; t0 = t1) {
+        t1 = window_end(doc, t0, r.end, window);
+        doc->anns.len = doc->attrs.len = 0;
+        doc->tokens.items = tokens + t0;
+        doc->tokens.len = doc->tokens.cap = t1 - t0;
+        doc->len = t1 < nt ? tokens[t1].span.start : len;
+        run->tok_base = t0;
+        run->byte_base = t0 ? tokens[t0 - 1].span.end : 0;
+        run->ann_base = all->anns.len;
+        run->attr_base = all->attrs.len;
+        st = run_window(run, err);
+        /* the document's again (nfi_token_sentence in the next window) */
+        doc->tokens.items = tokens;
+        doc->tokens.len = nt;
+        doc->tokens.cap = tcap;
+        doc->len = len;
+        if (st == NF_OK) st = append_window(all, doc, t0);
+    }
+    return st;
+}
+
 /* The engine's per-token scratch (about 60 bytes a token with the matches
  * of a phase) is bounded by running a long document a window at a time:
  * the window is the document the engine sees (doc->tokens, ->len, ->anns
  * and ->attrs are swapped for the window's, and put back), so a match
  * never crosses a window's edge, which falls at a paragraph break where it
- * can. A document of at most `window` tokens is one window. */
+ * can. A document of at most `window` tokens is one window. The windows
+ * cover the ranges of engine_ranges: the article's body, not its clutter. */
 nf_status nfi_rules_run_windows(const nf_rules *rules, nf_workspace *ws, nf_doc *doc,
                                 size_t window, nf_error *err)
 {
@@ -1257,34 +1386,23 @@ nf_status nfi_rules_run_windows(const nf_rules *rules, nf_workspace *ws, nf_doc 
     if (!run.regex_off) return NF_ERR_NOMEM;
     memset(run.regex_off, 0, rules->rules.len * sizeof *run.regex_off);
     run.ws_md = nfi_ws_match_data(run.ws);
-    if (nt <= window) {
+    tok_range *ranges, whole = {0, nt};
+    size_t nranges;
+    if ((st = engine_ranges(doc, &ranges, &nranges)) != NF_OK) return st;
+    if (!nranges) {
+        nfi_ws_forget_doc(run.ws);
+    } else if (!ranges && nt <= window) {
         st = run_window(&run, err);
     } else {
+        if (!ranges) ranges = &whole;
         ann_store all;
         memcpy(&all.anns, &doc->anns, sizeof all.anns);
         memcpy(&all.attrs, &doc->attrs, sizeof all.attrs);
-        nfi_token *tokens = doc->tokens.items;
-        size_t len = doc->len, tcap = doc->tokens.cap;
         memset(&doc->anns, 0, sizeof doc->anns);
         memset(&doc->attrs, 0, sizeof doc->attrs);
-        for (size_t t0 = 0, t1; t0 < nt && st == NF_OK; t0 = t1) {
-            t1 = window_end(doc, t0, window);
-            doc->anns.len = doc->attrs.len = 0;
-            doc->tokens.items = tokens + t0;
-            doc->tokens.len = doc->tokens.cap = t1 - t0;
-            doc->len = t1 < nt ? tokens[t1].span.start : len;
-            run.tok_base = t0;
-            run.byte_base = t0 ? tokens[t0 - 1].span.end : 0;
-            run.ann_base = all.anns.len;
-            run.attr_base = all.attrs.len;
-            st = run_window(&run, err);
-            /* the document's again (nfi_token_sentence in the next window) */
-            doc->tokens.items = tokens;
-            doc->tokens.len = nt;
-            doc->tokens.cap = tcap;
-            doc->len = len;
-            if (st == NF_OK) st = append_window(&all, doc, t0);
-        }
+        for (size_t ri = 0; ri < nranges && st == NF_OK; ri++)
+            st = run_range(&run, &all, ranges[ri], window, err);
+        if (ranges != &whole) free(ranges);
         nfi_vec_free(&doc->anns);
         nfi_vec_free(&doc->attrs);
         memcpy(&doc->anns, &all.anns, sizeof all.anns);

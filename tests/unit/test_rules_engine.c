@@ -1520,6 +1520,80 @@ static bool same_name(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Whether annotation a of one document is among those of another (same
+ * span, type, rule). */
+static bool has_annotation(const nf_doc *doc, const nf_annotation *a)
+{
+    for (size_t i = 0; i < nf_doc_count(doc, NF_KIND_ANNOTATION); i++) {
+        const nf_annotation *b = nf_doc_annotation(doc, i);
+        if (b->span.start == a->span.start && b->span.end == a->span.end &&
+            !strcmp(b->type, a->type) && !strcmp(b->rule, a->rule))
+            return true;
+    }
+    return false;
+}
+
+/* The facts of an all-text document that lie in the body, one by one
+ * against those of a default one: the same spans and kinds. */
+static size_t facts_differing(const nf_doc *deflt, const nf_doc *all, nf_kind kind)
+{
+    size_t k = 0, bad = 0;
+    for (size_t i = 0; i < nf_doc_count(all, kind); i++) {
+        nf_span s, t = {0, 0};
+        uint32_t flags, what, want = 0;
+        if (kind == NF_KIND_ENTITY) {
+            const nf_entity *e = nf_doc_entity(all, i), *f = nf_doc_entity(deflt, k);
+            s = e->span, flags = e->flags, what = e->type;
+            if (f) t = f->span, want = f->type;
+        } else if (kind == NF_KIND_DATE) {
+            const nf_date *e = nf_doc_date(all, i), *f = nf_doc_date(deflt, k);
+            s = e->span, flags = e->flags, what = e->type;
+            if (f) t = f->span, want = f->type;
+        } else {
+            const nf_quote *e = nf_doc_quote(all, i), *f = nf_doc_quote(deflt, k);
+            s = e->span, flags = e->flags, what = e->kind;
+            if (f) t = f->span, want = f->kind;
+        }
+        if (flags & NF_FACT_OUTSIDE_BODY) continue;
+        bad += k++ >= nf_doc_count(deflt, kind) || s.start != t.start || s.end != t.end || what != want;
+    }
+    return bad + (k != nf_doc_count(deflt, kind));
+}
+
+/* The engine runs over the body's sentences and the metadata's, not over
+ * the clutter of a page: it makes fewer annotations, each of which a run
+ * over all the text makes too, and the facts are the same. */
+NF_TEST(rules_engine_skips_the_clutter)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path("rules", NULL, &err);
+    size_t len = 0;
+    char *text = nft_read_file("examples/data/sample-article.txt", &len);
+    NF_CHECK(r && text);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.dct = "2025-04-10";
+    nf_doc *deflt = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
+    o.flags |= NF_EXTRACT_ALL_TEXT;
+    nf_doc *all = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
+    NF_CHECK(deflt && all);
+    if (deflt && all) {
+        size_t n = nf_doc_count(deflt, NF_KIND_ANNOTATION), missing = 0;
+        NF_CHECK(n > 20 && n < nf_doc_count(all, NF_KIND_ANNOTATION));
+        for (size_t i = 0; i < n; i++) missing += !has_annotation(all, nf_doc_annotation(deflt, i));
+        NF_CHECK_EQ_INT(missing, 0);
+        NF_CHECK_EQ_INT(nf_doc_count(deflt, NF_KIND_BODY), 1);
+        NF_CHECK(nf_doc_count(deflt, NF_KIND_ENTITY) > 0 && nf_doc_count(deflt, NF_KIND_QUOTE) > 0);
+        NF_CHECK_EQ_INT(facts_differing(deflt, all, NF_KIND_ENTITY), 0);
+        NF_CHECK_EQ_INT(facts_differing(deflt, all, NF_KIND_DATE), 0);
+        NF_CHECK_EQ_INT(facts_differing(deflt, all, NF_KIND_QUOTE), 0);
+    }
+    nf_doc_free(deflt);
+    nf_doc_free(all);
+    nf_rules_free(r);
+    free(text);
+}
+
 NF_TEST(rules_public_annotations_made_on_first_use)
 {
     nf_error err;
@@ -1530,6 +1604,7 @@ NF_TEST(rules_public_annotations_made_on_first_use)
     nf_extract_options o;
     nf_extract_options_init(&o);
     o.dct = "2025-04-10";
+    o.flags |= NF_EXTRACT_ALL_TEXT; /* the engine runs over the clutter too: more annotations */
     nf_doc *pub = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
     nf_doc *late = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
     nf_doc *raw = r && text ? nfi_extract_unpublished(r, NULL, text, len, &o, &err) : NULL;
