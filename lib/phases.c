@@ -1207,20 +1207,6 @@ typedef struct {
     size_t start, end;
 } tok_range;
 
-/* The first token that ends after byte b (doc->tokens.len when none). */
-static size_t token_ending_after(const nf_doc *doc, size_t b)
-{
-    size_t lo = 0, hi = doc->tokens.len;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (doc->tokens.items[mid].span.end <= b)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 static int span_start_cmp(const void *a, const void *b)
 {
     const nf_span *x = a, *y = b;
@@ -1233,9 +1219,9 @@ static tok_range sentences_over(const nf_doc *doc, size_t s, size_t e)
 {
     size_t nt = doc->tokens.len;
     tok_range t = {0, 0};
-    size_t a = token_ending_after(doc, s);
+    size_t a = nfi_doc_token_at(doc, s);
     if (a >= nt || doc->tokens.items[a].span.start >= e) return t;
-    size_t z = token_ending_after(doc, e - 1); /* then the last that starts before e */
+    size_t z = nfi_doc_token_at(doc, e - 1); /* then the last that starts before e */
     if (z >= nt || doc->tokens.items[z].span.start >= e) z--;
     const nf_sentence *sa = &doc->sentences.items[nfi_token_sentence(doc, a)];
     const nf_sentence *sz = &doc->sentences.items[nfi_token_sentence(doc, z)];

@@ -1520,6 +1520,18 @@ static bool same_name(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* The default rules, the sample article and options with its DCT. */
+static nf_rules *load_sample(char **text, size_t *len, nf_extract_options *o)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path("rules", NULL, &err);
+    *text = nft_read_file("examples/data/sample-article.txt", len);
+    NF_CHECK(r && *text);
+    nf_extract_options_init(o);
+    o->dct = "2025-04-10";
+    return r;
+}
+
 /* Whether annotation a of one document is among those of another (same
  * span, type, rule). */
 static bool has_annotation(const nf_doc *doc, const nf_annotation *a)
@@ -1566,13 +1578,10 @@ static size_t facts_differing(const nf_doc *deflt, const nf_doc *all, nf_kind ki
 NF_TEST(rules_engine_skips_the_clutter)
 {
     nf_error err;
-    nf_rules *r = nf_rules_load_path("rules", NULL, &err);
     size_t len = 0;
-    char *text = nft_read_file("examples/data/sample-article.txt", &len);
-    NF_CHECK(r && text);
+    char *text;
     nf_extract_options o;
-    nf_extract_options_init(&o);
-    o.dct = "2025-04-10";
+    nf_rules *r = load_sample(&text, &len, &o);
     nf_doc *deflt = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
     o.flags |= NF_EXTRACT_ALL_TEXT;
     nf_doc *all = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
@@ -1597,13 +1606,10 @@ NF_TEST(rules_engine_skips_the_clutter)
 NF_TEST(rules_public_annotations_made_on_first_use)
 {
     nf_error err;
-    nf_rules *r = nf_rules_load_path("rules", NULL, &err);
     size_t len = 0;
-    char *text = nft_read_file("examples/data/sample-article.txt", &len);
-    NF_CHECK(r && text);
+    char *text;
     nf_extract_options o;
-    nf_extract_options_init(&o);
-    o.dct = "2025-04-10";
+    nf_rules *r = load_sample(&text, &len, &o);
     o.flags |= NF_EXTRACT_ALL_TEXT; /* the engine runs over the clutter too: more annotations */
     nf_doc *pub = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
     nf_doc *late = r && text ? nf_extract(r, NULL, text, len, &o, &err) : NULL;
