@@ -518,8 +518,8 @@ const nf_annotation *nfi_doc_public_annotations(const nf_doc *doc);
 nf_status nfi_sentences_split(nf_doc *doc, const nf_rules *rules, nf_workspace *ws,
                               nf_error *err);
 /* the rule engine: runs every phase, filling doc->anns; over the body and
- * metadata sentences alone when the structure stage has run (phases.c,
- * engine_ranges) and the caller keeps no facts outside the body. */
+ * metadata sentences alone when the structure stage has run
+ * (nfi_body_ranges) and the caller keeps no facts outside the body. */
 nf_status nfi_rules_run(const nf_rules *rules, nf_workspace *ws, nf_doc *doc, nf_error *err);
 /* nfi_rules_run a window of about `window` tokens at a time (phases.c);
  * nfi_rules_run's windows take NFI_ENGINE_WINDOW_TOKENS. */
@@ -528,6 +528,16 @@ nf_status nfi_rules_run_windows(const nf_rules *rules, nf_workspace *ws, nf_doc 
 #define NFI_ENGINE_WINDOW_TOKENS ((size_t)1 << 16)
 /* structure.c: meta, body, dct (when not given by the caller). */
 nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *ws, nf_error *err);
+/* A range of tokens [start, end). */
+typedef struct nfi_tok_range {
+    size_t start, end;
+} nfi_tok_range;
+/* structure.c: the token ranges of the whole sentences that overlap the
+ * body or a metadata field, which the rule engine and the quote stage run
+ * over (every fact outside the body is dropped at the end: apply_body);
+ * *out malloc'd, or NULL with *n 1 for the whole document (no body region,
+ * or NF_EXTRACT_ALL_TEXT); *n 0: none. */
+nf_status nfi_body_ranges(const nf_doc *doc, nfi_tok_range **out, size_t *n);
 /* resolvers: annotations -> public facts. */
 /* engine: the rule engine's workspace that ran on doc (its forms' words
  * spare look-ups in the rules), or NULL. */

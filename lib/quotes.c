@@ -520,6 +520,12 @@ static inline bool is_nl(const qctx *c, size_t i)
 {
     return i < c->tok.len && c->tok.items[i].kind == QT_NL;
 }
+/* Whether line end i stands for skipped text (read_tokens), not for a
+ * '\n': it is made at the first byte of the skipped text's first token. */
+static inline bool is_gap(const qctx *c, size_t i)
+{
+    return is_nl(c, i) && c->t[c->tok.items[i].s] != '\n';
+}
 
 /* Whether the form of word i has min bytes or more and ends with suffix
  * (lower-case ASCII letters), read on the text: the form's last letters
@@ -1162,39 +1168,58 @@ static inline bool token_from_doc(qctx *c, docforms *df, const nfi_token *tk)
  * document form instead of once per occurrence. The scan makes the line
  * ends, the white space between tokens and the tokens where the two
  * tokenizers differ ("Russia's" is one word here and two tokens there,
- * "1,000" three here and one there, "''" one mark here). */
-static void read_tokens(qctx *c)
+ * "1,000" three here and one there, "''" one mark here).
+ * Only the text of the document tokens in ranges (nfi_body_ranges; NULL:
+ * all the text): the text after a range up to the next is skipped, a
+ * page's clutter, whose quotes apply_body drops, and stands as one line
+ * end (gap_at) so that no quote and no unit runs across it. */
+static void read_tokens(qctx *c, const nfi_tok_range *ranges, size_t nranges)
 {
     const nf_doc *d = c->doc;
     const nfi_token *dt = d->tokens.items;
-    size_t nd = d->tokens.len, nf = d->forms.count, i = 0;
+    size_t nd = d->tokens.len, nf = d->forms.count, i = 0, ntok = 0;
     if (!nd) {
         scan_text(c);
         return;
     }
+    nfi_tok_range whole = {0, nd};
+    if (!ranges) {
+        ranges = &whole;
+        nranges = 1;
+    }
+    for (size_t r = 0; r < nranges; r++) ntok += ranges[r].end - ranges[r].start + 1;
     /* the document's tokens, the line ends and the tokens where the scan
        splits more */
-    tok_alloc(c, nd + nd / 4 + 16);
+    tok_alloc(c, ntok + ntok / 4 + 16);
     docforms df = {calloc(nf + 1, sizeof *df.norm_form), calloc(nf + 1, 1)};
     if (!df.norm_form || !df.alnum_shape) c->nomem = true;
-    for (size_t k = 0; k < nd && !c->nomem; k++) {
-        size_t s = dt[k].span.start;
-        if (s < i) continue; /* inside a token the scan made */
-        if (s > i) {
-            if (s == i + 1 && c->t[i] == ' ')
-                i = s; /* the usual space */
-            else
-                scan_until(c, &i, s);
-            if (s < i) continue;
+    for (size_t r = 0; r < nranges && !c->nomem; r++) {
+        if (dt[ranges[r].start].span.start > i && ranges[r].start > 0)
+            i = dt[ranges[r].start].span.start; /* the text before is skipped */
+        for (size_t k = ranges[r].start; k < ranges[r].end && !c->nomem; k++) {
+            size_t s = dt[k].span.start;
+            if (s < i) continue; /* inside a token the scan made */
+            if (s > i) {
+                if (s == i + 1 && c->t[i] == ' ')
+                    i = s; /* the usual space */
+                else
+                    scan_until(c, &i, s);
+                if (s < i) continue;
+            }
+            if (token_from_doc(c, &df, &dt[k])) {
+                i = dt[k].span.end;
+                c->from_doc++;
+            } else {
+                scan_until(c, &i, s + 1); /* the scan's token at s */
+            }
         }
-        if (token_from_doc(c, &df, &dt[k])) {
-            i = dt[k].span.end;
-            c->from_doc++;
-        } else {
-            scan_until(c, &i, s + 1); /* the scan's token at s */
+        if (ranges[r].end < nd && i <= dt[ranges[r].end].span.start) {
+            qtok *gap = push_tok(c, dt[ranges[r].end].span.start,
+                                 dt[ranges[r].end].span.start + 1, QT_NL);
+            if (gap) gap->para = true;
         }
     }
-    if (!c->nomem) scan_until(c, &i, c->n);
+    if (!c->nomem && ranges[nranges - 1].end == nd) scan_until(c, &i, c->n);
     free(df.norm_form);
     free(df.alnum_shape);
 }
@@ -1392,11 +1417,12 @@ static void pair_marks(qctx *c)
             c->work++;
             if (m->kind == QT_NL) {
                 size_t nx = j + 1;
-                while (nx < n && is_nl(c, nx)) nx++;
+                bool skipped = is_gap(c, j); /* the next paragraph is not the next */
+                while (nx < n && is_nl(c, nx)) skipped |= is_gap(c, nx++);
                 bool prev_final = j > 0 && (final_punct_tok(c, j - 1) || p_is(c, j - 1, ':'));
                 if (nx < n && c->tok.items[nx].kind == QT_QUOTE &&
                     c->tok.items[nx].qclass == QM_DOUBLE && (mark_role(c, nx) & QR_OPEN) &&
-                    prev_final) {
+                    prev_final && !skipped) {
                     /* a quote over several paragraphs: opening mark at each start */
                     j = nx + 1;
                     continue;
@@ -3849,7 +3875,7 @@ int nfi_quotes_tokens_agree(nf_doc *doc, nfi_quotes_ws *ws, size_t *from_doc, si
     qctx a, b;
     qctx_init(&a, doc, ws);
     b = a;
-    read_tokens(&a);
+    read_tokens(&a, NULL, 1);
     scan_text(&b);
     int same = -1;
     if (!a.nomem && !b.nomem) {
@@ -3930,7 +3956,13 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     }
     spare_take(&c, &ws->spare);
     if (!forms_ready(c.fm)) c.nomem = true;
-    if (!c.nomem) read_tokens(&c);
+    /* the body's sentences only, as the rule engine (nothing outside the
+       body is kept: apply_body) */
+    nfi_tok_range *ranges = NULL;
+    size_t nranges = 1;
+    if (!c.nomem && nfi_body_ranges(doc, &ranges, &nranges) != NF_OK) c.nomem = true;
+    if (!c.nomem && nranges) read_tokens(&c, ranges, nranges);
+    free(ranges);
     if (!c.nomem) index_tokens(&c);
     if (!c.nomem) pair_marks(&c);
     if (!c.nomem) make_units(&c);

@@ -2679,3 +2679,84 @@ done:
     nfi_vec_free(&stamps);
     return st;
 }
+
+/* ------------------------------------------------------------ body ranges */
+
+static int span_start_cmp(const void *a, const void *b)
+{
+    const nf_span *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* The token range of the whole sentences that overlap bytes [s, e), or an
+ * empty one when no token does. */
+static nfi_tok_range sentences_over(const nf_doc *doc, size_t s, size_t e)
+{
+    size_t nt = doc->tokens.len;
+    nfi_tok_range t = {0, 0};
+    size_t a = nfi_doc_token_at(doc, s);
+    if (a >= nt || doc->tokens.items[a].span.start >= e) return t;
+    size_t z = nfi_doc_token_at(doc, e - 1); /* then the last that starts before e */
+    if (z >= nt || doc->tokens.items[z].span.start >= e) z--;
+    const nf_sentence *sa = &doc->sentences.items[nfi_token_sentence(doc, a)];
+    const nf_sentence *sz = &doc->sentences.items[nfi_token_sentence(doc, z)];
+    t.start = sa->first_token < a ? sa->first_token : a;
+    t.end = sz->first_token + sz->token_count > z ? sz->first_token + sz->token_count : z + 1;
+    return t;
+}
+
+/* The token ranges the rule engine and the quote stage run over: the
+ * whole document, or, when the structure stage found the article's body
+ * and the caller keeps no facts outside it (NF_EXTRACT_ALL_TEXT), the
+ * whole sentences that overlap a body region or a metadata field (the
+ * headline, byline, dateline..., whose names the resolvers read: "there"
+ * may be the dateline's city). A fact outside the body is dropped at the
+ * end anyway (apply_body), so the clutter of a web page (menus, links,
+ * captions: a third of the seed articles' bytes) costs no work; a sentence
+ * is kept whole so that a rule reads the same context at a region's edge.
+ * In text order, apart (ranges that touch are one).
+ * Sets *out (malloc'd, or NULL for the one range [0, nt)) and *n (0: run
+ * over nothing, no sentence overlaps). */
+nf_status nfi_body_ranges(const nf_doc *doc, nfi_tok_range **out, size_t *n)
+{
+    *out = NULL;
+    *n = 1;
+    size_t nb = doc->body.len, nt = doc->tokens.len;
+    if (!nb || (doc->extract_flags & NF_EXTRACT_ALL_TEXT) || !doc->sentences.len) return NF_OK;
+    const nf_meta_field *meta[] = {&doc->meta.headline, &doc->meta.byline, &doc->meta.dateline,
+                                   &doc->meta.source, &doc->meta.published};
+    size_t nmeta = sizeof meta / sizeof meta[0], ns = 0;
+    nf_span *spans = malloc((nb + nmeta) * sizeof *spans);
+    nfi_tok_range *r = malloc((nb + nmeta) * sizeof *r);
+    if (!spans || !r) {
+        free(spans);
+        free(r);
+        return NF_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nb; i++) spans[ns++] = doc->body.items[i];
+    for (size_t i = 0; i < nmeta; i++)
+        if (meta[i]->span.start != NF_UNSET && meta[i]->span.end > meta[i]->span.start)
+            spans[ns++] = meta[i]->span;
+    qsort(spans, ns, sizeof *spans, span_start_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (spans[i].end <= spans[i].start) continue;
+        nfi_tok_range t = sentences_over(doc, spans[i].start, spans[i].end);
+        if (t.end <= t.start) continue;
+        if (k && t.start <= r[k - 1].end) { /* touching or overlapping: one range */
+            if (t.end > r[k - 1].end) r[k - 1].end = t.end;
+            if (t.start < r[k - 1].start) r[k - 1].start = t.start;
+        } else {
+            r[k++] = t;
+        }
+    }
+    free(spans);
+    bool whole = k == 1 && r[0].start == 0 && r[0].end == nt;
+    if (whole || !k) { /* the one range [0, nt), or none */
+        free(r);
+        r = NULL;
+    }
+    *out = r;
+    *n = k;
+    return NF_OK;
+}

@@ -1083,3 +1083,120 @@ NF_TEST(quotes_found_after_a_long_run_of_words)
     nf_doc_free(d);
     free(text);
 }
+
+/* ------------------------------------------------------------ body */
+
+/* The quotes of a document's body from the quote stage run again over it
+ * (d->quotes emptied first); *work gets the stage's steps, its tokens
+ * among them. */
+static size_t quotes_again(nf_doc *d, const nf_rules *r, uint64_t *work)
+{
+    nf_error err;
+    nfi_quotes_ws *qws = nfi_quotes_ws_new(r, &err);
+    NF_CHECK(qws != NULL);
+    d->quotes.len = 0;
+    *work = 0;
+    if (qws) NF_CHECK_EQ_INT(nfi_quotes_resolve_counted(d, qws, &err, work), NF_OK);
+    nfi_quotes_ws_free(qws);
+    return d->quotes.len;
+}
+
+/* Whether quote q is one of quotes[0, n): span, kind, cue and speaker. */
+static bool has_quote(const nf_quote *quotes, size_t n, const nf_quote *q)
+{
+    for (size_t i = 0; i < n; i++)
+        if (quotes[i].span.start == q->span.start && quotes[i].span.end == q->span.end &&
+            quotes[i].kind == q->kind && quotes[i].cue.start == q->cue.start &&
+            quotes[i].speaker.start == q->speaker.start &&
+            quotes[i].speaker.end == q->speaker.end)
+            return true;
+    return false;
+}
+
+static bool in_body(const nf_doc *d, nf_span s)
+{
+    for (size_t i = 0; i < d->body.len; i++)
+        if (d->body.items[i].start <= s.start && s.end <= d->body.items[i].end) return true;
+    return false;
+}
+
+/* Like the rule engine, the quote stage reads the body's and the
+ * metadata's sentences only, not the clutter of a page: fewer steps, and
+ * the quotes in the body are those of a run over all the text. */
+NF_TEST(quotes_stage_skips_the_clutter)
+{
+    nf_error err;
+    nf_rules *r = nf_rules_load_path(NF_SRC("rules"), NULL, &err);
+    size_t len = 0;
+    char *text = nft_read_file(NF_SRC("examples/data/sample-article.txt"), &len);
+    NF_CHECK(r && text);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.dct = "2025-04-10";
+    nf_doc *d = r && text ? nfi_extract_unpublished(r, NULL, text, len, &o, &err) : NULL;
+    NF_CHECK(d != NULL);
+    if (d) {
+        NF_CHECK_EQ_INT(d->body.len, 1);
+        uint64_t body_work, all_work;
+        size_t nb = quotes_again(d, r, &body_work);
+        nf_quote *body = malloc((nb + 1) * sizeof *body);
+        NF_CHECK(body != NULL);
+        if (body) memcpy(body, d->quotes.items, nb * sizeof *body);
+        d->extract_flags |= NF_EXTRACT_ALL_TEXT;
+        size_t na = quotes_again(d, r, &all_work);
+        NF_CHECK(nb > 0 && na >= nb);
+        NF_CHECK(body_work < all_work); /* the clutter's tokens are not made */
+        size_t in = 0;
+        for (size_t i = 0; body && i < na; i++) {
+            const nf_quote *q = &d->quotes.items[i];
+            if (!in_body(d, q->span)) continue;
+            in++;
+            NF_CHECK(has_quote(body, nb, q));
+        }
+        NF_CHECK_EQ_INT(in, nb);
+        free(body);
+    }
+    nf_doc_free(d);
+    free(text);
+    nf_rules_free(r);
+}
+
+/* A quote over several paragraphs (an opening mark at each) goes on into
+ * the next paragraph only when the stage read it: one of the clutter after
+ * the body is skipped, so the quote ends with the body, unclosed, and is
+ * kept; over all the text it runs on into the clutter and is outside the
+ * body. */
+NF_TEST(quotes_do_not_run_on_into_the_clutter)
+{
+    static const char text[] =
+        "Vice presidential nominee Mike Pence spoke with host Chris Wallace on Sunday about "
+        "the campaign and the debate.\n\n"
+        "\"WALLACE: Governor, I want to ask you about the debate on Tuesday night and what "
+        "happened there.\n\n"
+        "\"PENCE: And that is why Donald Trump is on his way to the White House.\n\n"
+        "\"Follow Pam Key on Twitter @pamkeyNEN.\"\n";
+    nf_error err;
+    nf_rules *r = nf_rules_load_path(NF_SRC("rules"), NULL, &err);
+    NF_CHECK(r != NULL);
+    nf_extract_options o;
+    nf_extract_options_init(&o);
+    o.dct = "2025-04-10";
+    size_t end = (size_t)(strstr(text, "House.") + 6 - text);
+    for (int all = 0; r && all < 2; all++) {
+        if (all) o.flags |= NF_EXTRACT_ALL_TEXT;
+        nf_doc *d = nf_extract(r, NULL, text, sizeof text - 1, &o, &err);
+        NF_CHECK(d != NULL);
+        if (!d) continue;
+        NF_CHECK_EQ_INT(nf_doc_count(d, NF_KIND_BODY), 1);
+        NF_CHECK_EQ_INT(nf_doc_count(d, NF_KIND_QUOTE), 1);
+        const nf_quote *q = nf_doc_quote(d, 0);
+        if (q && !all) {
+            NF_CHECK_EQ_INT(q->span.end, end);
+            NF_CHECK((q->flags & NF_QUOTE_UNCLOSED) && !(q->flags & NF_FACT_OUTSIDE_BODY));
+        } else if (q) {
+            NF_CHECK(q->span.end > end && (q->flags & NF_FACT_OUTSIDE_BODY));
+        }
+        nf_doc_free(d);
+    }
+    nf_rules_free(r);
+}
