@@ -1017,7 +1017,10 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_erro
     bool have_token_rules = P->word_slots || P->nlex || P->ntypes || P->nany || P->ngroups;
     /* candidates past what a class's list covers, at every token */
     bool past_list = P->nlex > NFI_MEMO_BITS || P->ngroups > NFI_MEMO_BITS;
-    const uint64_t *memo = run->class_memo + ph; /* the phase's word of class 0 */
+    /* the phase's word of class 0; NULL when no token has a class (a window
+       of long words only), and then never read: every token's class is
+       NFI_NONE */
+    const uint64_t *memo = run->class_memo ? run->class_memo + ph : NULL;
     size_t nph = r->phases.len;
     for (uint32_t s = 0; have_token_rules; s++) {
         if (!past_list) s = next_busy_token(run, memo, nph, P->ntypes != 0, s, (uint32_t)nt);
