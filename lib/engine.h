@@ -323,6 +323,16 @@ typedef struct nfi_rule {
     nfi_pos pos;
 } nfi_rule;
 
+/* What try_rule (phases.c) reads first of a rule, in one array by rule
+ * index (nf_rules.gates): most tries end at the prefilter word, and the
+ * rule's own struct and its program's are cache misses there. */
+typedef struct nfi_rule_gate {
+    uint64_t pf_bits;        /* nfi_prog.pf_bits */
+    const uint32_t *pf_keys; /* nfi_prog.pf_keys */
+    uint32_t pf_off, pf_n;   /* nfi_prog.pf_off, pf_n */
+    bool more;               /* a check past the prefilter (re_lit, req_n, any_first, fs_check) */
+} nfi_rule_gate;
+
 typedef struct nfi_pfkey {
     uint32_t off, key, rule;
 } nfi_pfkey;
@@ -404,6 +414,7 @@ struct nf_rules {
     NFI_VEC(nfi_kv) lex_attrs;
     NFI_VEC(nfi_lexicon *) lexicons;
     NFI_VEC(nfi_rule) rules;
+    nfi_rule_gate *gates; /* by rule index, made by nfi_engine_prepare */
     NFI_VEC(nfi_phase) phases;
     NFI_VEC(struct nfi_setting) settings;
     /* types: id -> name (interned); emitted_phase: first phase that emits it */

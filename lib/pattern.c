@@ -2484,6 +2484,26 @@ static nf_status anchored_first_bytes(nf_rules *r, nfi_rule *rule)
     return st;
 }
 
+/* Sets rules->gates from each rule's program (nfi_rule_gate). */
+static nf_status rule_gates(nf_rules *r)
+{
+    r->gates = nfi_arena_alloc(&r->arena, (r->rules.len + 1) * sizeof *r->gates);
+    if (!r->gates) return NF_ERR_NOMEM;
+    memset(r->gates, 0, (r->rules.len + 1) * sizeof *r->gates);
+    for (size_t i = 0; i < r->rules.len; i++) {
+        const nfi_rule *ru = &r->rules.items[i];
+        const nfi_prog *p = ru->prog;
+        nfi_rule_gate *g = &r->gates[i];
+        if (!p) continue;
+        g->pf_bits = p->pf_bits;
+        g->pf_keys = p->pf_keys;
+        g->pf_off = p->pf_off;
+        g->pf_n = p->pf_n;
+        g->more = ru->re_lit || p->req_n || p->any_first || p->fs_check;
+    }
+    return NF_OK;
+}
+
 nf_status nfi_engine_prepare(nf_rules *r)
 {
     nf_status st = NF_OK;
@@ -2619,6 +2639,7 @@ nf_status nfi_engine_prepare(nf_rules *r)
     if (st == NF_OK) st = group_features(r);
     if (st == NF_OK) st = nfi_lex_vocab_masks(r);
     if (st == NF_OK) st = lex_pair_bits(r);
+    if (st == NF_OK) st = rule_gates(r);
     return st;
 }
 

@@ -904,18 +904,19 @@ static nf_status match_rule(nfi_run *run, uint32_t ri, uint32_t s)
 static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
 {
     const nf_rules *r = run->r;
-    const nfi_rule *ru = &r->rules.items[ri];
-    const nfi_prog *pg = ru->prog;
-    size_t nt = run->doc->tokens.len;
-    if (pg->pf_n) { /* a word every match has at a fixed offset */
-        size_t at = s + pg->pf_off;
-        if (at >= nt) return NF_OK;
+    const nfi_rule_gate *g = &r->gates[ri];
+    if (g->pf_n) { /* a word every match has at a fixed offset */
+        size_t at = s + g->pf_off;
+        if (at >= run->doc->tokens.len) return NF_OK;
         uint32_t tv = run->tokvocab[at];
-        if (!((pg->pf_bits >> (tv & 63)) & 1)) return NF_OK;
+        if (!((g->pf_bits >> (tv & 63)) & 1)) return NF_OK;
         bool ok = false;
-        for (uint32_t k = 0; k < pg->pf_n && !ok; k++) ok = pg->pf_keys[k] == tv;
+        for (uint32_t k = 0; k < g->pf_n && !ok; k++) ok = g->pf_keys[k] == tv;
         if (!ok) return NF_OK;
     }
+    if (!g->more) return match_rule(run, ri, s);
+    const nfi_rule *ru = &r->rules.items[ri];
+    const nfi_prog *pg = ru->prog;
     if (ru->re_lit && !literal_ahead(run, ri, s)) return NF_OK;
     if (pg->any_first || pg->fs_check || pg->req_n) {
         uint32_t limit = match_limit(run, ru, s);
