@@ -58,12 +58,19 @@ struct nfi_lexicon {
     const nf_rules *rules;
 };
 
+/* An edge of the trie: key (node << 32 | vocab) + 1 (0: an empty slot),
+ * and the child node, side by side so that a look-up that finds its edge
+ * reads one cache line (the table is larger than the caches). */
+typedef struct nfi_trie_slot {
+    uint64_t key;
+    uint32_t child;
+} nfi_trie_slot;
+
 /* Trie: nodes hold an entry (or NFI_NONE); edges are a hash over
  * (node, vocab id) shared by every lexicon. */
 typedef struct nfi_trie {
     NFI_VEC(uint32_t) node_entry; /* node -> entry index or NFI_NONE */
-    uint64_t *keys;               /* (node << 32 | vocab) + 1, 0 = empty */
-    uint32_t *vals;               /* child node */
+    nfi_trie_slot *slots;
     size_t nslots, used;
 } nfi_trie;
 
@@ -779,6 +786,14 @@ static NFI_HOT_INLINE bool nfi_token_test_fast(const nfi_run *run, const nfi_pro
 static inline uint32_t nfi_lex_pair_bit(uint32_t v1, uint32_t v2)
 {
     return (uint32_t)((((uint64_t)v1 << 32 | v2) * 0x9E3779B97F4A7C15ull) >> 32);
+}
+/* False when no entry of any lexicon begins with the words v1 v2 (true
+ * when that is not known: no pair bits yet, while the rules load). */
+static inline bool nfi_lex_pair_may(const nf_rules *r, uint32_t v1, uint32_t v2)
+{
+    if (!r->lex_pairs) return true;
+    uint32_t b = nfi_lex_pair_bit(v1, v2) & r->lex_pair_mask;
+    return (r->lex_pairs[b >> 6] >> (b & 63)) & 1;
 }
 /* Whether token tok starts an entry of lexicon lex / is a one-token entry
  * (one look-up in rules->vocab_starts / vocab_single for lexicons < 64). */

@@ -90,8 +90,7 @@ nf_status nfi_trie_init(nfi_trie *t)
 void nfi_trie_free(nfi_trie *t)
 {
     nfi_vec_free(&t->node_entry);
-    free(t->keys);
-    free(t->vals);
+    free(t->slots);
     memset(t, 0, sizeof *t);
 }
 
@@ -101,32 +100,24 @@ uint32_t nfi_trie_child(const nfi_trie *t, uint32_t node, uint32_t vocab)
     uint64_t key = (((uint64_t)node << 32) | vocab) + 1;
     size_t mask = t->nslots - 1;
     for (size_t i = (size_t)mix64(key) & mask;; i = (i + 1) & mask) {
-        if (t->keys[i] == key) return t->vals[i];
-        if (!t->keys[i]) return NFI_NONE;
+        if (t->slots[i].key == key) return t->slots[i].child;
+        if (!t->slots[i].key) return NFI_NONE;
     }
 }
 
 static bool trie_grow(nfi_trie *t)
 {
     size_t nslots = t->nslots ? t->nslots * 2 : 1024;
-    uint64_t *keys = calloc(nslots, sizeof *keys);
-    uint32_t *vals = calloc(nslots, sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
-        return false;
-    }
+    nfi_trie_slot *slots = calloc(nslots, sizeof *slots);
+    if (!slots) return false;
     for (size_t i = 0; i < t->nslots; i++) {
-        if (!t->keys[i]) continue;
-        size_t j = (size_t)mix64(t->keys[i]) & (nslots - 1);
-        while (keys[j]) j = (j + 1) & (nslots - 1);
-        keys[j] = t->keys[i];
-        vals[j] = t->vals[i];
+        if (!t->slots[i].key) continue;
+        size_t j = (size_t)mix64(t->slots[i].key) & (nslots - 1);
+        while (slots[j].key) j = (j + 1) & (nslots - 1);
+        slots[j] = t->slots[i];
     }
-    free(t->keys);
-    free(t->vals);
-    t->keys = keys;
-    t->vals = vals;
+    free(t->slots);
+    t->slots = slots;
     t->nslots = nslots;
     return true;
 }
@@ -148,8 +139,8 @@ static uint32_t trie_add_child(nfi_trie *t, uint32_t node, uint32_t vocab)
     size_t i = 0;
     if (t->nslots) {
         size_t mask = t->nslots - 1;
-        for (i = (size_t)mix64(key) & mask; t->keys[i]; i = (i + 1) & mask)
-            if (t->keys[i] == key) return t->vals[i];
+        for (i = (size_t)mix64(key) & mask; t->slots[i].key; i = (i + 1) & mask)
+            if (t->slots[i].key == key) return t->slots[i].child;
     }
     bool grow = (t->used + 1) * 4 > t->nslots * 3;
     if (grow && !trie_grow(t)) return NFI_NONE;
@@ -157,10 +148,10 @@ static uint32_t trie_add_child(nfi_trie *t, uint32_t node, uint32_t vocab)
     if (c == NFI_NONE) return NFI_NONE;
     if (grow) { /* the slot found is in the old table */
         size_t mask = t->nslots - 1;
-        for (i = (size_t)mix64(key) & mask; t->keys[i]; i = (i + 1) & mask) {}
+        for (i = (size_t)mix64(key) & mask; t->slots[i].key; i = (i + 1) & mask) {}
     }
-    t->keys[i] = key;
-    t->vals[i] = c;
+    t->slots[i].key = key;
+    t->slots[i].child = c;
     t->used++;
     return c;
 }
@@ -504,7 +495,14 @@ size_t nfi_lexicon_walk(const nf_rules *r, const nfi_lexicon *lex, const uint32_
 {
     size_t n = 0;
     uint32_t node = lex->root;
+    /* Most walks end at the first or second word: bits made at load answer
+       those without a probe of the trie's table, which the caches do not
+       hold (nfi_lex_vocab_masks for the first 64 lexicons, then
+       nfi_lex_pair_may) */
+    uint32_t v = i < end ? tokvocab[i] : NFI_NONE;
+    if (lex->index < 64 && v < r->nvmask && !((r->vocab_starts[v] >> lex->index) & 1)) return 0;
     for (size_t k = i; k < end; k++) {
+        if (k == i + 1 && !nfi_lex_pair_may(r, v, tokvocab[k])) break;
         node = nfi_trie_child(&r->trie, node, tokvocab[k]);
         if (node == NFI_NONE) break;
         uint32_t e = r->trie.node_entry.items[node];
@@ -535,9 +533,9 @@ nf_status nfi_lex_vocab_masks(nf_rules *r)
     for (size_t l = 0; l < r->lexicons.len && l < 64; l++)
         if (r->lexicons.items[l]->root < nnodes) root_lex[r->lexicons.items[l]->root] = (uint8_t)l;
     for (size_t i = 0; i < t->nslots; i++) {
-        if (!t->keys[i]) continue;
-        uint64_t k = t->keys[i] - 1;
-        uint32_t node = (uint32_t)(k >> 32), v = (uint32_t)k, child = t->vals[i];
+        if (!t->slots[i].key) continue;
+        uint64_t k = t->slots[i].key - 1;
+        uint32_t node = (uint32_t)(k >> 32), v = (uint32_t)k, child = t->slots[i].child;
         if (node >= nnodes || root_lex[node] == 0xff || v >= nv) continue;
         uint64_t bit = 1ull << root_lex[node];
         r->vocab_starts[v] |= bit;

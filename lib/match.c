@@ -520,10 +520,8 @@ bool nfi_lex_continues(const nfi_run *run, uint32_t lex, size_t tok)
 {
     if (tok + 1 >= run->doc->tokens.len || run->tokvocab[tok + 1] == NFI_NONE) return false;
     const nf_rules *r = run->r;
-    if (r->lex_pairs) { /* most pairs begin no entry of any lexicon */
-        uint32_t b = nfi_lex_pair_bit(run->tokvocab[tok], run->tokvocab[tok + 1]) & r->lex_pair_mask;
-        if (!((r->lex_pairs[b >> 6] >> (b & 63)) & 1)) return false;
-    }
+    /* most pairs begin no entry of any lexicon */
+    if (!nfi_lex_pair_may(r, run->tokvocab[tok], run->tokvocab[tok + 1])) return false;
     uint32_t node = lex_node(run, lex, tok);
     return node != NFI_NONE &&
            nfi_trie_child(&run->r->trie, node, run->tokvocab[tok + 1]) != NFI_NONE;

@@ -2391,14 +2391,14 @@ static nf_status lex_pair_bits(nf_rules *r)
     for (size_t l = 0; l < r->lexicons.len; l++)
         if (r->lexicons.items[l]->root < nnodes) root[r->lexicons.items[l]->root] = 1;
     for (size_t i = 0; i < t->nslots; i++) {
-        if (!t->keys[i]) continue;
-        uint64_t k = t->keys[i] - 1;
-        uint32_t node = (uint32_t)(k >> 32), child = t->vals[i];
+        if (!t->slots[i].key) continue;
+        uint64_t k = t->slots[i].key - 1;
+        uint32_t node = (uint32_t)(k >> 32), child = t->slots[i].child;
         if (node < nnodes && root[node] && child < nnodes) first[child] = (uint32_t)k;
     }
     size_t pairs = 0;
     for (size_t i = 0; i < t->nslots; i++) {
-        uint32_t node = t->keys[i] ? (uint32_t)((t->keys[i] - 1) >> 32) : NFI_NONE;
+        uint32_t node = t->slots[i].key ? (uint32_t)((t->slots[i].key - 1) >> 32) : NFI_NONE;
         if (node < nnodes && first[node] != NFI_NONE) pairs++;
     }
     uint64_t bits = 1024;
@@ -2408,8 +2408,8 @@ static nf_status lex_pair_bits(nf_rules *r)
         memset(r->lex_pairs, 0, bits / 8);
         r->lex_pair_mask = (uint32_t)(bits - 1);
         for (size_t i = 0; i < t->nslots; i++) {
-            if (!t->keys[i]) continue;
-            uint64_t k = t->keys[i] - 1;
+            if (!t->slots[i].key) continue;
+            uint64_t k = t->slots[i].key - 1;
             uint32_t node = (uint32_t)(k >> 32);
             if (node >= nnodes || first[node] == NFI_NONE) continue;
             uint32_t b = nfi_lex_pair_bit(first[node], (uint32_t)k) & r->lex_pair_mask;
