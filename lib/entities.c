@@ -1119,6 +1119,20 @@ static inline uint8_t ann_kind(const ent_cfg *c, const nf_doc *doc, const nfi_an
     return type_kind_of(c, nfi_ann_type(doc, a));
 }
 
+/* Whether cmp_pref puts x before y. */
+static bool preferred(const mention *x, const mention *y)
+{
+    return cmp_pref(&x, &y) < 0;
+}
+
+/* The last mention collected when its span is sp, else NULL. */
+static mention *last_of_span(resolver *r, span32 sp)
+{
+    if (!r->m.len) return NULL;
+    mention *last = &r->m.items[r->m.len - 1];
+    return last->span.start == sp.start && last->span.end == sp.end ? last : NULL;
+}
+
 static nf_status collect(resolver *r)
 {
     nf_doc *doc = r->doc;
@@ -1187,6 +1201,21 @@ static nf_status collect(resolver *r)
                 type = 0;
             }
         }
+        mention nm;
+        memset(&nm, 0, sizeof nm);
+        nm.span.start = (uint32_t)sp.start, nm.span.end = (uint32_t)sp.end;
+        nm.role = ROLE_NONE;
+        nm.hint = NO_HINT;
+        nm.type = (uint8_t)type;
+        nm.candidate = candidate;
+        nm.priority = nfi_ann_priority(a);
+        nm.order = (uint32_t)i;
+        /* rules that match the same words give one span several times in
+           a row (four mentions in ten on news): of one span's mentions
+           resolve_overlaps keeps at most the one preferred, whatever else
+           overlaps them, so the others are left out here */
+        mention *twin = last_of_span(r, nm.span);
+        if (twin && preferred(twin, &nm)) continue;
         /* a role that ends in a modifier was no title: "the new U.S. ..." */
         nf_span role = {NF_UNSET, NF_UNSET};
         at = aa.v[AA_ROLE];
@@ -1201,15 +1230,9 @@ static nf_status collect(resolver *r)
                 word_in(&r->cfg->role_modifiers, r->text + w, role.end - w))
                 continue;
         }
-        mention *m = nfi_vec_push(&r->m);
+        mention *m = twin ? twin : nfi_vec_push(&r->m);
         if (!m) return NF_ERR_NOMEM;
-        m->span.start = (uint32_t)sp.start, m->span.end = (uint32_t)sp.end;
-        m->role = ROLE_NONE;
-        m->hint = NO_HINT;
-        m->type = (uint8_t)type;
-        m->candidate = candidate;
-        m->priority = nfi_ann_priority(a);
-        m->order = (uint32_t)i;
+        *m = nm;
         if (role.start != NF_UNSET && (role.end <= sp.start || role.start >= sp.end) &&
             set_role(r, m, role.start, role.end) != NF_OK)
             return NF_ERR_NOMEM;
@@ -1374,8 +1397,7 @@ static nf_status resolve_overlaps(resolver *r)
             /* the common case, one span given by two rules: the two overlap,
                and the one preferred stays */
             mention *a = &m[i], *b = &m[i + 1];
-            const mention *pa = a, *pb = b;
-            (cmp_pref(&pa, &pb) < 0 ? b : a)->drop = true;
+            (preferred(a, b) ? b : a)->drop = true;
         } else if (k > 1) {
             if (k > cap) {
                 mention **c2 = realloc(comp, k * sizeof *comp);
