@@ -46,6 +46,11 @@ static inline uint32_t cp_tolower(uint32_t c)
 {
     return c < 0x80 ? (c - 'A' < 26u ? c + 32u : c) : (uint32_t)u_tolower((UChar32)c);
 }
+static inline uint32_t cp_fold(uint32_t c)
+{
+    return c < 0x80 ? (c - 'A' < 26u ? c + 32u : c)
+                    : (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT);
+}
 
 /* The slot of a pointer in a cache of 1 << bits entries: a multiplicative
  * hash, as the rules' strings lie close together in memory and the low
@@ -472,31 +477,36 @@ static nf_span trim_span(const char *text, nf_span sp, const word_set *dets, boo
     return out;
 }
 
-static void put_utf8(nfi_buf *b, uint32_t c)
+/* Writes c as UTF-8 at out; returns the bytes written (1 to 4). */
+static size_t utf8_encode(char *out, uint32_t c)
 {
     if (c < 0x80) {
-        nfi_buf_putc(b, (char)c);
-        return;
+        out[0] = (char)c;
+        return 1;
     }
-    char u[4];
-    size_t n;
     if (c < 0x800) {
-        u[0] = (char)(0xC0 | (c >> 6));
-        u[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
-        u[0] = (char)(0xE0 | (c >> 12));
-        u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (c >> 18));
-        u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
     }
-    nfi_buf_put(b, u, n);
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* Appends c to b as UTF-8. */
+static void put_utf8(nfi_buf *b, uint32_t c)
+{
+    char u[4];
+    nfi_buf_put(b, u, utf8_encode(u, c));
 }
 
 /* ASCII letters and digits case-folded, 0 for every other byte: the
@@ -905,17 +915,18 @@ static bool sentence_is_heading(const resolver *r, uint32_t si)
     return words >= 3 && (double)caps >= r->cfg->heading_share * (double)words;
 }
 
-/* Case-folds s[0,n) into out (cap bytes); returns the length or 0. */
+/* Case-folds s[0,n) into out (cap bytes), code point by code point;
+ * returns the length, or 0 when it does not fit. */
 static size_t fold_into(const char *s, size_t n, char *out, size_t cap)
 {
-    nfi_buf b = {0};
+    size_t len = 0;
     for (size_t i = 0; i < n;) {
-        uint32_t c = nfi_utf8_next(s, n, &i);
-        put_utf8(&b, (uint32_t)u_foldCase((UChar32)c, U_FOLD_CASE_DEFAULT));
+        char u[4];
+        size_t k = utf8_encode(u, cp_fold(nfi_utf8_next(s, n, &i)));
+        if (len + k >= cap) return 0;
+        memcpy(out + len, u, k);
+        len += k;
     }
-    size_t len = b.failed || b.len >= cap ? 0 : b.len;
-    if (len) memcpy(out, b.data, len);
-    nfi_buf_free(&b);
     return len;
 }
 
@@ -2337,31 +2348,6 @@ done:
  * lower-case words get a capital (function words inside a name stay),
  * a shouted name (no lower-case letter at all) gets title case except
  * for short acronyms and dotted abbreviations. */
-/* Writes c as UTF-8 at out; returns the bytes written (1 to 4). */
-static size_t utf8_encode(char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xC0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xE0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
-}
-
 static char *canonical_text(resolver *r, const mention *m)
 {
     const char *s = r->text + m->span.start;
