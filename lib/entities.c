@@ -1154,14 +1154,11 @@ static nf_status collect(resolver *r)
        trimmed answers the repeats */
     nf_span last_raw = {NF_UNSET, NF_UNSET}, last_trim = {NF_UNSET, NF_UNSET};
     bool last_cases = false, up = false, low = false; /* letter_cases of last_trim */
-    /* room for a mention per live annotation of an entity type (a few
-       are left out below) */
-    size_t upper = 0;
-    for (size_t i = 0; i < doc->anns.len; i++)
-        if (!(doc->anns.items[i].flags & NFI_ANN_REMOVED) &&
-            ann_kind(r->cfg, doc, &doc->anns.items[i]))
-            upper++;
-    if (!mentions_reserve(r, upper)) return NF_ERR_NOMEM;
+    /* room for a mention per annotation: a count of those of an entity
+       type would take a pass over them all, and the room left over is
+       never written (on a large document, where it counts, its pages are
+       never touched) */
+    if (!mentions_reserve(r, doc->anns.len)) return NF_ERR_NOMEM;
     for (size_t i = 0; i < doc->anns.len; i++) {
         const nfi_ann *a = &doc->anns.items[i];
         if (a->flags & NFI_ANN_REMOVED) continue;
