@@ -1136,6 +1136,14 @@ static bool preferred(const mention *x, const mention *y)
     return cmp_pref(&x, &y) < 0;
 }
 
+/* Whether m is preferred (cmp_pref) to every mention of its span
+ * collected after it whose rule's priority is the one given: a typed
+ * mention of a priority at least theirs (they come later). */
+static bool beats_later_twins(const mention *m, int32_t priority)
+{
+    return !m->candidate && m->priority >= priority;
+}
+
 /* The last mention collected when its span is sp, else NULL. */
 static mention *last_of_span(resolver *r, span32 sp)
 {
@@ -1187,6 +1195,15 @@ static nf_status collect(resolver *r)
         }
         sp = last_trim;
         if (sp.start == NF_UNSET) continue;
+        /* rules that match the same words give one span several times in
+           a row (four mentions in ten on news): of one span's mentions
+           resolve_overlaps keeps at most the one preferred, whatever else
+           overlaps them, so the others are left out here (at once when the
+           last one would beat any) */
+        span32 span = {(uint32_t)sp.start, (uint32_t)sp.end};
+        int32_t priority = nfi_ann_priority(a);
+        mention *twin = last_of_span(r, span);
+        if (twin && beats_later_twins(twin, priority)) continue;
         /* a name written without capitals, or a name that is also a common
          * word where every word has a capital, is only a candidate: it
          * counts when the document has it elsewhere in a reliable form */
@@ -1211,18 +1228,13 @@ static nf_status collect(resolver *r)
         }
         mention nm;
         memset(&nm, 0, sizeof nm);
-        nm.span.start = (uint32_t)sp.start, nm.span.end = (uint32_t)sp.end;
+        nm.span = span;
         nm.role = ROLE_NONE;
         nm.hint = NO_HINT;
         nm.type = (uint8_t)type;
         nm.candidate = candidate;
-        nm.priority = nfi_ann_priority(a);
+        nm.priority = priority;
         nm.order = (uint32_t)i;
-        /* rules that match the same words give one span several times in
-           a row (four mentions in ten on news): of one span's mentions
-           resolve_overlaps keeps at most the one preferred, whatever else
-           overlaps them, so the others are left out here */
-        mention *twin = last_of_span(r, nm.span);
         if (twin && preferred(twin, &nm)) continue;
         /* a role that ends in a modifier was no title: "the new U.S. ..." */
         nf_span role = {NF_UNSET, NF_UNSET};
