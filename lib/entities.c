@@ -425,24 +425,10 @@ static size_t trim_tail(const char *text, size_t s, size_t e, bool possessive)
     }
 }
 
-/* Trims a span: white space, quote marks and edge punctuation on both
- * sides, leading words of dets, a trailing possessive (see trim_tail).
- * Returns an unset span when nothing is left. */
-static nf_span trim_span(const char *text, nf_span sp, const word_set *dets, bool possessive)
+/* trim_span of a span that may need it (out of line: most need none,
+ * and their test is cheaper without the registers this one saves). */
+static nf_span trim_span_slow(const char *text, nf_span sp, const word_set *dets, bool possessive)
 {
-    /* the common case, a name from a capital to a letter (an s after a
-       letter: no possessive): nothing to trim at its end, and at its start
-       only a determiner, which begins with another letter */
-    if (sp.start < sp.end) {
-        unsigned char first = (unsigned char)text[sp.start], last = (unsigned char)text[sp.end - 1];
-        unsigned char folded = (unsigned char)(first + 32);
-        if ((unsigned)(first - 'A') < 26u && !(dets->first[folded >> 6] >> (folded & 63) & 1) &&
-            ((unsigned)((last | 32u) - 'a') < 26u &&
-             ((last | 32u) != 's' ||
-              (sp.end - sp.start >= 2 &&
-               (unsigned)(((unsigned char)text[sp.end - 2] | 32u) - 'a') < 26u))))
-            return sp;
-    }
     size_t s = sp.start, e = trim_tail(text, sp.start, sp.end, possessive);
     for (int round = 0; round < 3; round++) {
         for (;;) {
@@ -475,6 +461,28 @@ static nf_span trim_span(const char *text, nf_span sp, const word_set *dets, boo
     nf_span out = {s, e};
     if (s >= e) out.start = out.end = NF_UNSET;
     return out;
+}
+
+/* Trims a span: white space, quote marks and edge punctuation on both
+ * sides, leading words of dets, a trailing possessive (see trim_tail).
+ * Returns an unset span when nothing is left. */
+static inline nf_span trim_span(const char *text, nf_span sp, const word_set *dets,
+                                bool possessive)
+{
+    /* the common case, a name from a capital to a letter (an s after a
+       letter: no possessive): nothing to trim at its end, and at its start
+       only a determiner, which begins with another letter */
+    if (sp.start < sp.end) {
+        unsigned char first = (unsigned char)text[sp.start], last = (unsigned char)text[sp.end - 1];
+        unsigned char folded = (unsigned char)(first + 32);
+        if ((unsigned)(first - 'A') < 26u && !(dets->first[folded >> 6] >> (folded & 63) & 1) &&
+            ((unsigned)((last | 32u) - 'a') < 26u &&
+             ((last | 32u) != 's' ||
+              (sp.end - sp.start >= 2 &&
+               (unsigned)(((unsigned char)text[sp.end - 2] | 32u) - 'a') < 26u))))
+            return sp;
+    }
+    return trim_span_slow(text, sp, dets, possessive);
 }
 
 /* Writes c as UTF-8 at out; returns the bytes written (1 to 4). */
