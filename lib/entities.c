@@ -2266,17 +2266,30 @@ static nf_status merge_and_sweep(resolver *r)
      * places the typed mentions, the second the untyped candidates */
     for (int pass = 0; pass < 2; pass++) {
     if (pass == 1) {
-        /* every name written, for candidates that repeat one: a name's
-           mentions are mostly of one cluster, whose pair is added once */
+        /* the names of the untyped candidates, the second sweep's (none:
+           no second sweep) */
+        uint64_t *asked = scratch_array(r, (r->keys.count + 63) / 64, sizeof *asked, true);
         uint32_t *last_root = scratch_array(r, r->keys.count, sizeof *last_root, false);
-        if (!last_root) {
+        if (!asked || !last_root) {
             st = NF_ERR_NOMEM;
             goto done;
         }
+        bool any = false;
+        for (size_t i = 0; i < r->m.len; i++) {
+            const mention *m = &r->m.items[i];
+            if (m->group != NFI_NONE || m->drop) continue;
+            asked[m->key_id >> 6] |= 1ull << (m->key_id & 63);
+            any = true;
+        }
+        if (!any) break;
+        /* every name written that a candidate repeats ("WASHINGTON"; the
+           others are never looked up): a name's mentions are mostly of
+           one cluster, whose pair is added once */
         memset(last_root, 0xff, (r->keys.count ? r->keys.count : 1) * sizeof *last_root);
         for (size_t i = 0; i < r->m.len; i++) {
             const mention *m = &r->m.items[i];
-            if (m->group == NFI_NONE || m->drop) continue;
+            if (m->group == NFI_NONE || m->drop || !(asked[m->key_id >> 6] >> (m->key_id & 63) & 1))
+                continue;
             uint32_t root = find(r, m->group);
             if (last_root[m->key_id] == root) continue;
             last_root[m->key_id] = root;
