@@ -1060,6 +1060,18 @@ static bool is_acronym(const ent_cfg *c, const char *s, size_t n)
     return letters >= c->acronym_min && letters <= c->acronym_max;
 }
 
+/* The letter cases of a span (letter_cases), made on first use. */
+typedef struct span_cases {
+    bool known, upper, lower;
+} span_cases;
+
+static void span_cases_need(span_cases *c, const char *s, size_t n)
+{
+    if (c->known) return;
+    letter_cases(s, n, &c->upper, &c->lower);
+    c->known = true;
+}
+
 /* Whether the sentence holding byte start has a word with a lower-case
  * letter (it is not a shouted headline). */
 static bool sentence_has_lower(resolver *r, size_t start, size_t near)
@@ -1169,7 +1181,7 @@ static nf_status collect(resolver *r)
        same words emit one span several times in a row: the last span
        trimmed answers the repeats */
     nf_span last_raw = {NF_UNSET, NF_UNSET}, last_trim = {NF_UNSET, NF_UNSET};
-    bool last_cases = false, up = false, low = false; /* letter_cases of last_trim */
+    span_cases cases = {false, false, false}; /* of last_trim */
     /* room for a mention per annotation: a count of those of an entity
        type would take a pass over them all, and the room left over is
        never written (on a large document, where it counts, its pages are
@@ -1199,7 +1211,7 @@ static nf_status collect(resolver *r)
         if (sp.start != last_raw.start || sp.end != last_raw.end) {
             last_raw = sp;
             last_trim = trim_span(r->text, sp, &r->cfg->determiners, true);
-            last_cases = false;
+            cases.known = false;
         }
         sp = last_trim;
         if (sp.start == NF_UNSET) continue;
@@ -1215,18 +1227,23 @@ static nf_status collect(resolver *r)
         /* a name written without capitals, or a name that is also a common
          * word where every word has a capital, is only a candidate: it
          * counts when the document has it elsewhere in a reliable form */
-        if ((from_guess || (type && !candidate)) && !last_cases) {
-            letter_cases(r->text + sp.start, sp.end - sp.start, &up, &low);
-            last_cases = true;
-        }
+        const char *s = r->text + sp.start;
+        size_t n = sp.end - sp.start;
         if (from_guess) {
             /* a guess needs capitals in a sentence that is not a heading */
-            bool acro = !low && is_acronym(r->cfg, r->text + sp.start, sp.end - sp.start);
+            span_cases_need(&cases, s, n);
+            bool up = cases.upper, low = cases.lower;
+            bool acro = !low && is_acronym(r->cfg, s, n);
             if (!up || (!low && !(acro && sentence_has_lower(r, sp.start, a->tok_start))) ||
                 in_heading(r, sp.start, a->tok_start))
                 type = 0;
         } else if (type && !candidate) {
+            /* a name that begins with a capital has one: its other letters
+               matter only when it is also a common word */
             bool ambiguous = value_true(aa.v[AA_AMBIGUOUS]);
+            bool first_upper = (unsigned)((unsigned char)s[0] - 'A') < 26u;
+            if (ambiguous || !first_upper) span_cases_need(&cases, s, n);
+            bool up = first_upper || cases.upper, low = cases.lower;
             if (!up && ambiguous) continue; /* "turkey", "reading" */
             if ((!up && !value_true(aa.v[AA_LOWER])) ||
                 (ambiguous && (!low || at_sentence_start(doc, sp.start)))) {
