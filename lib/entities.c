@@ -2227,25 +2227,29 @@ static nf_status merge_and_sweep(resolver *r)
                                          g)) != NF_OK)
                     goto done;
             }
-            /* without a legal-form suffix: "acme" of "acme corp" */
+            /* without a legal-form suffix: "acme" of "acme corp" (as
+               index_add_name, only a key in r->keys: tested first, so that
+               the lexicons are asked only about a name some mention has) */
             size_t ln;
             const char *lw = last_word(r, b, &ln);
-            if (nfi_strtab_find(&r->cfg->legal_suffixes, lw, ln) != NFI_NONE ||
-                (r->cfg->legal_lex &&
-                 lexicon_has_key_word(r, r->cfg->legal_lex, lw, ln,
-                                      mention_token_at(r, b, b->span.end - 1)))) {
-                if ((st = index_add_name(r, &shorts[b->type], bkey,
-                                         bsh->last_off ? bsh->last_off - 1 : 0, g)) != NF_OK)
-                    goto done;
+            uint32_t stem =
+                nfi_strtab_find(&r->keys, bkey, bsh->last_off ? bsh->last_off - 1 : 0);
+            if (stem != NFI_NONE &&
+                (nfi_strtab_find(&r->cfg->legal_suffixes, lw, ln) != NFI_NONE ||
+                 (r->cfg->legal_lex &&
+                  lexicon_has_key_word(r, r->cfg->legal_lex, lw, ln,
+                                       mention_token_at(r, b, b->span.end - 1))))) {
+                if ((st = index_add_id(&shorts[b->type], stem, g)) != NF_OK) goto done;
             }
             /* the first word alone when it is no common word: "Nordvik" of
              * "Nordvik Shipping ASA" (only with a common-word lexicon) */
-            if (r->cfg->common_lex && bsh->first_len < bkeylen &&
-                !key_function_word(r->cfg, bkey, bsh->first_len) &&
+            uint32_t first = r->cfg->common_lex && bsh->first_len < bkeylen
+                                 ? nfi_strtab_find(&r->keys, bkey, bsh->first_len)
+                                 : NFI_NONE;
+            if (first != NFI_NONE && !key_function_word(r->cfg, bkey, bsh->first_len) &&
                 !lexicon_has_key_word(r, r->cfg->common_lex, bkey, bsh->first_len,
                                       mention_token_at(r, b, b->span.start))) {
-                if ((st = index_add_name(r, &shorts[b->type], bkey, bsh->first_len, g)) != NF_OK)
-                    goto done;
+                if ((st = index_add_id(&shorts[b->type], first, g)) != NF_OK) goto done;
             }
         }
         if (r->cfg->acronym_type[b->type]) {
