@@ -835,11 +835,10 @@ typedef struct blk {
     uint32_t flags;
     uint32_t stamp; /* its stamp's index in the stamps found (BF_STAMP) */
     /* the words restated_later reads (content_words' runs of 3 bytes or
-       more, function words too): how many, how many of more than 8 bytes
-       (both at most CW_COUNT_MAX, more than it ever compares them with),
-       and a set of the others' keys (cw_bit_of_key): they tell at once
-       that most blocks restate nothing */
-    uint8_t cw_runs, cw_long;
+       more, function words too): how many (at most CW_COUNT_MAX, more than
+       it ever compares them with), and a set of their bits (cw_bit): they
+       tell at once that most blocks restate nothing */
+    uint8_t cw_runs;
     bool body;
     uint64_t cw_bits[4];
     uint64_t hash;
@@ -908,29 +907,31 @@ static uint64_t content_key(const char *w, size_t n)
     return h;
 }
 
-/* The bit of blk.cw_bits for a content_words key (word_key of a word of 3
- * to 8 bytes): equal keys have equal bits. A word of more than 8 bytes
- * (its key a hash) gets some bit too, which restated_later's bound allows
- * for (blk.cw_long). */
-static unsigned cw_bit_of_key(uint64_t key)
+/* The bit of blk.cw_bits for a content_words run of n bytes whose first
+ * min(n, 8) bytes have word_key key8: equal runs (A-Z lower-cased) have
+ * equal bits. A longer run's length is mixed in, so that a long word
+ * narrows restated_later's bound as a short one does. */
+static NFI_HOT_INLINE unsigned cw_bit(uint64_t key8, size_t n)
 {
-    return (unsigned)((key * 0x9E3779B97F4A7C15ull) >> 56);
+    if (n > 8) key8 ^= (uint64_t)n * 0xFF51AFD7ED558CCDull;
+    return (unsigned)((key8 * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+/* Notes the bit of a run of n bytes (cw_bit of key8) in k->cw_bits. */
+static NFI_HOT_INLINE void cw_note(blk *k, uint64_t key8, size_t n)
+{
+    unsigned bit = cw_bit(key8, n);
+    k->cw_bits[bit >> 6] |= 1ull << (bit & 63);
 }
 
 /* A run s[ws, we) of content_words' bytes (ASCII letters and digits,
- * bytes of 0x80 or more): counted, and one of at most 8 bytes noted in
- * k->cw_bits (key: its word_key when known, else 0). */
-static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, uint64_t key, blk *k)
+ * bytes of 0x80 or more): counted and noted in k->cw_bits. */
+static NFI_HOT_INLINE void cw_end(const char *s, size_t ws, size_t we, blk *k)
 {
     size_t n = we - ws;
     if (n < 3) return;
     k->cw_runs = cw_count_add(k->cw_runs, 1);
-    if (n > 8) { /* its key is a hash of all its bytes: only counted */
-        k->cw_long = cw_count_add(k->cw_long, 1);
-        return;
-    }
-    unsigned bit = cw_bit_of_key(key ? key : word_key(s + ws, n));
-    k->cw_bits[bit >> 6] |= 1ull << (bit & 63);
+    cw_note(k, word_key(s + ws, n < 8 ? n : 8), n);
 }
 
 /* The end of the run of bytes in [lo, hi] (a-z, A-Z or 0-9) from s[q] in
@@ -1026,7 +1027,7 @@ static NFI_HOT_INLINE bool plain_word_at(const uint8_t *bcls, const char *s, siz
 static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, size_t e, blk *k,
                                          phr_state *ps, bool full)
 {
-    int shapes[PW_SHAPES] = {0}, func = 0, runs = 0, longs = 0;
+    int shapes[PW_SHAPES] = {0}, func = 0, runs = 0;
     const uint8_t *bcls = c->byte_class;
     const bool space_plain = (bcls[' '] & (BC_PUNCT | BC_SPECIAL)) == BC_PUNCT; /* no phrase begins with ' ' */
     plain_word w;
@@ -1049,12 +1050,7 @@ static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, 
             /* the word is its content_words run, closed by the byte after it */
             if (n >= 3) {
                 runs++;
-                if (n > 8) {
-                    longs++;
-                } else {
-                    unsigned bit = cw_bit_of_key(w.key);
-                    k->cw_bits[bit >> 6] |= 1ull << (bit & 63);
-                }
+                cw_note(k, w.key, n);
             }
         }
         shapes[w.shape]++;
@@ -1074,7 +1070,6 @@ static NFI_HOT_INLINE size_t plain_words(const cfg *c, const char *s, size_t i, 
     k->func += func;
     k->nums += shapes[PW_NUMBER];
     k->cw_runs = cw_count_add(k->cw_runs, runs);
-    k->cw_long = cw_count_add(k->cw_long, longs);
     return i;
 }
 
@@ -1101,7 +1096,7 @@ static NFI_HOT_INLINE void analyze_mode(const char *s, blk *k, const cfg *c, int
 #define CW_OPEN(pos) \
     do { if (cw_at == NF_UNSET) cw_at = (pos); } while (0)
 #define CW_CLOSE(pos) \
-    do { if (cw_at != NF_UNSET) { if (full) cw_end(s, cw_at, (pos), 0, k); cw_at = NF_UNSET; } } while (0)
+    do { if (cw_at != NF_UNSET) { if (full) cw_end(s, cw_at, (pos), k); cw_at = NF_UNSET; } } while (0)
     k->flags |= edge_flags(s, i, e);
     while (i < e) {
         unsigned char b0 = (unsigned char)s[i];
@@ -1948,14 +1943,14 @@ static bool extend_regions(blk *k, size_t nb, size_t a, size_t b, double floor_s
  * hundred slots, of which only the flags are cleared (wset_init): a call
  * of the stage per document makes one or two. */
 enum { CW_CAP = 96, CW_SLOTS = 256 };
-/* restated_later compares blk.cw_runs with at most CW_CAP + 2 and blk.cw_long
-   with at most CW_CAP: their cap does not change what it finds */
-_Static_assert(CW_CAP + 2 <= CW_COUNT_MAX, "blk's word counts hold what restated_later compares");
+/* restated_later compares blk.cw_runs with at most CW_CAP + 2: its cap does
+   not change what it finds */
+_Static_assert(CW_CAP + 2 <= CW_COUNT_MAX, "blk's word count holds what restated_later compares");
 typedef struct word_set {
     uint64_t key[CW_SLOTS];
     bool used[CW_SLOTS];
     size_t n;
-    uint64_t added[CW_CAP]; /* the keys in the order added: added[0, n) */
+    uint8_t bit[CW_CAP]; /* the cw_bit of each word added, in order: bit[0, n) */
 } word_set;
 
 static void wset_init(word_set *w)
@@ -1973,14 +1968,15 @@ static size_t wset_slot(const word_set *w, uint64_t k)
 
 static bool wset_has(const word_set *w, uint64_t k) { return w->used[wset_slot(w, k)]; }
 
-/* Adds k; whether it was new. At most CW_CAP keys are added. */
-static bool wset_add(word_set *w, uint64_t k)
+/* Adds k, the key of a word whose cw_bit is bit; whether it was new. At
+ * most CW_CAP keys are added. */
+static bool wset_add(word_set *w, uint64_t k, unsigned bit)
 {
     size_t i = wset_slot(w, k);
     if (w->used[i]) return false;
     w->used[i] = true;
     w->key[i] = k;
-    w->added[w->n++] = k;
+    w->bit[w->n++] = (uint8_t)bit;
     return true;
 }
 
@@ -1997,11 +1993,15 @@ static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, wor
         size_t ws = i;
         while (i < e && !(bcls[(unsigned char)s[i]] & BC_PUNCT)) i++;
         if (i - ws < 3) continue;
-        uint64_t h = 0;
+        uint64_t h = 0, key8;
         if (is_function_word_k(c, s + ws, i - ws, &h)) continue;
-        if (i - ws > 8) h = content_key(s + ws, i - ws); /* no word_key: a hash of the folded bytes */
+        key8 = h;
+        if (i - ws > 8) { /* no word_key: a hash of the folded bytes */
+            h = content_key(s + ws, i - ws);
+            key8 = word_key(s + ws, 8);
+        }
         n++;
-        if (wset_add(w, h) && ref && wset_has(ref, h)) hits++;
+        if (wset_add(w, h, cw_bit(key8, i - ws)) && ref && wset_has(ref, h)) hits++;
     }
     return hits;
 }
@@ -2016,19 +2016,15 @@ static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb
     content_words(c, s, bk[k].start, bk[k].end, a, NULL);
     size_t na = a->n;
     if (na < (size_t)c->restate_min_words) return false;
-    unsigned bits[CW_CAP]; /* cw_bit_of_key of each of the block's content words */
-    size_t nbits = na;
-    for (size_t q = 0; q < na; q++) bits[q] = cw_bit_of_key(a->added[q]);
+    const uint8_t *bits = a->bit; /* cw_bit of each of the block's content words */
     for (size_t j = k + 1; j < nb && j <= k + (size_t)c->restate_window; j++) {
         if (!bk[j].body) continue;
         /* what analyze noted of block j bounds what content_words finds:
            at most cw_runs words, and among them at most hit_max of ours
-           (those whose bit a short word of j set, and as many more as j
-           has long words) */
+           (those whose bit a word of j set) */
         if ((size_t)bk[j].cw_runs < na + 2) continue;
         size_t hit_max = 0;
-        for (size_t q = 0; q < nbits; q++) hit_max += bk[j].cw_bits[bits[q] >> 6] >> (bits[q] & 63) & 1;
-        hit_max += na - hit_max < (size_t)bk[j].cw_long ? na - hit_max : (size_t)bk[j].cw_long;
+        for (size_t q = 0; q < na; q++) hit_max += bk[j].cw_bits[bits[q] >> 6] >> (bits[q] & 63) & 1;
         if ((double)hit_max < c->restate_share * (double)na) continue;
         wset_init(o);
         size_t hit = content_words(c, s, bk[j].start, bk[j].end, o, a), no = o->n;
