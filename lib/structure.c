@@ -1808,6 +1808,19 @@ static const char *find_bytes(const char *hay, size_t hn, const char *needle, si
     return NULL;
 }
 
+/* How many times needle[0,nn) occurs in hay[0,hn), overlapping ones too,
+ * counted up to max. */
+static int occurrences(const char *hay, size_t hn, const char *needle, size_t nn, int max)
+{
+    int n = 0;
+    for (size_t p = 0; n < max && p < hn; n++) {
+        const char *hit = find_bytes(hay + p, hn - p, needle, nn);
+        if (!hit) break;
+        p = (size_t)(hit - hay) + 1;
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------ helpers on blocks */
 
 static bool blk_push(blk **v, size_t *n, size_t *cap, const blk *k)
@@ -2559,28 +2572,21 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             double sc = 0;
             if (i == 0) sc += 3;
             if (k->words >= 6 && k->words <= 20) sc += 2;
-            /* the same text elsewhere (breadcrumb, page title) */
-            int occ = 0;
-            const char *p = s;
-            size_t n = k->end - k->start;
-            /* repeats of a headline sit in the page's head or near the article */
-            const char *lim = s + (doc->len < (size_t)c->headline_repeat_bytes ? doc->len
-                                                                             : (size_t)c->headline_repeat_bytes);
-            if (lim < s + k->end) lim = s + k->end;
-            while (occ < 4 && p < lim) {
-                const char *hit = find_bytes(p, (size_t)(lim - p), s + k->start, n);
-                if (!hit) break;
-                occ++;
-                p = hit + 1;
-            }
-            if (occ >= 2) sc += 3;
-            if (occ > 3 && k->words < 6) sc -= 5; /* a site or section name */
             for (size_t q = i + 1; q < head_end && q <= i + 4; q++)
                 if (bk[q].flags & (BF_STAMP | BF_BYLINE)) {
                     sc += 2;
                     break;
                 }
             if (first_body != NF_UNSET && first_body - i <= 8) sc += 1;
+            /* the same text elsewhere (breadcrumb, page title) adds at most
+               3: a block that would not be the best with them is not
+               searched for (a search reads the page) */
+            if (sc + 3 <= best_sc) continue;
+            /* repeats of a headline sit in the page's head or near the article */
+            size_t lim = doc->len < (size_t)c->headline_repeat_bytes ? doc->len : (size_t)c->headline_repeat_bytes;
+            int occ = occurrences(s, lim > k->end ? lim : k->end, s + k->start, k->end - k->start, 4);
+            if (occ >= 2) sc += 3;
+            if (occ > 3 && k->words < 6) sc -= 5; /* a site or section name */
             if (sc > best_sc) {
                 best_sc = sc;
                 best = i;
