@@ -2132,7 +2132,7 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
         if (l1 - l0 >= 3) {
             size_t filled = 0;
             bool narrow = true;
-            for (size_t l = l0; l < l1; l++) {
+            for (size_t l = l0; l < l1 && narrow; l++) { /* a wide line ends the test */
                 size_t ts = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
                 size_t te = rtrim(s, ts, doc->lines.items[l].span.end);
                 if (te - ts > (size_t)c->wrap_max_bytes) narrow = false;
