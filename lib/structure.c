@@ -1287,6 +1287,39 @@ static int count_words(const char *s, size_t b, size_t e, const cfg *c)
     return t.words;
 }
 
+/* Whether line l of the lines [.., l1) goes on a block in lower case. */
+static bool goes_on(const nf_doc *doc, size_t l, size_t l1)
+{
+    if (l >= l1) return false;
+    const nfi_line *ln = &doc->lines.items[l];
+    size_t ns = skip_space(doc->work, ln->span.start, ln->span.end), q = ns;
+    return ns < ln->span.end && is_lower(nfi_utf8_next(doc->work, ln->span.end, &q));
+}
+
+/* The last line of the block that line l of the lines [.., l1) begins (k:
+ * that line, trimmed; its end becomes the block's). A line that breaks off
+ * mid-sentence, of continue_min_words words or more, and the next lines
+ * that go on in lower case are one block ("Results of the national |
+ * league games played on Sunday ."), up to the line that ends like a
+ * sentence. Whether a line goes on needs only its edges: the words counted
+ * are the first line's (the others only add to them), so the block is
+ * analysed once, and a long run of such lines costs linear time. */
+static size_t continued_block(nf_doc *doc, const cfg *c, size_t l, size_t l1, blk *k)
+{
+    const char *s = doc->work;
+    if (!goes_on(doc, l + 1, l1) || (edge_flags(s, k->start, k->end) & (BF_BULLET | BF_SENT)))
+        return l;
+    doc->structure_work += k->end - k->start;
+    if (count_words(s, k->start, k->end, c) < (int)c->continue_min_words) return l;
+    size_t last = l, ns;
+    do { /* the next line, trimmed, ends the block */
+        const nfi_line *nx = &doc->lines.items[++last];
+        ns = skip_space(s, nx->span.start, nx->span.end);
+        k->end = rtrim(s, ns, nx->span.end);
+    } while (!(edge_flags(s, ns, k->end) & BF_SENT) && goes_on(doc, last + 1, l1));
+    return last;
+}
+
 static void score_block(blk *k, const cfg *c, bool list_intro)
 {
     double w = k->words, sc = -c->block_cost;
@@ -2152,45 +2185,10 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
             } else {
                 k.start = skip_space(s, doc->lines.items[l].span.start, doc->lines.items[l].span.end);
                 k.end = rtrim(s, k.start, doc->lines.items[l].span.end);
+                l = continued_block(doc, c, l, l1, &k);
             }
             analyze(s, &k, c);
             doc->structure_work += k.end - k.start;
-            /* a line that breaks off mid-sentence and a next line that goes
-             * on in lower case are one block ("Results of the national
-             * | league games played on Sunday ."); each line is analysed
-             * once for the test and the joined block once more, so a long
-             * run of such lines costs linear time */
-            if (!wrapped && !(k.flags & BF_BULLET)) {
-                /* what the loop reads of the last line taken: its end and flags */
-                size_t tail_end = k.end;
-                uint32_t tail_flags = k.flags;
-                int words = k.words;
-                size_t last = l;
-                while (last + 1 < l1 && words >= (int)c->continue_min_words && !(tail_flags & BF_SENT)) {
-                    const nfi_line *nx = &doc->lines.items[last + 1];
-                    size_t ns = skip_space(s, nx->span.start, nx->span.end), q = ns;
-                    if (ns >= nx->span.end || !is_lower(nfi_utf8_next(s, nx->span.end, &q))) break;
-                    last++;
-                    blk tail;
-                    memset(&tail, 0, sizeof tail);
-                    tail.start = ns;
-                    tail.end = rtrim(s, ns, nx->span.end);
-                    analyze_words(s, &tail, c); /* its words and edge_flags */
-                    doc->structure_work += tail.end - tail.start;
-                    words += tail.words;
-                    tail_end = tail.end;
-                    tail_flags = tail.flags;
-                }
-                if (last > l) {
-                    size_t ks = k.start;
-                    memset(&k, 0, sizeof k);
-                    k.start = ks;
-                    k.end = tail_end;
-                    l = last;
-                    analyze(s, &k, c);
-                    doc->structure_work += k.end - k.start;
-                }
-            }
             if (!blk_push(&bk, &nb, &cap, &k)) {
                 st = NF_ERR_NOMEM;
                 goto done;
