@@ -841,7 +841,6 @@ typedef struct blk {
     uint8_t cw_runs;
     bool body;
     uint64_t cw_bits[4];
-    uint64_t hash;
     double score;
 } blk;
 
@@ -1869,11 +1868,30 @@ static bool blk_push(blk **v, size_t *n, size_t *cap, const blk *k)
     return true;
 }
 
-/* BF_REPEAT on every block of 2 words or more whose next block of the same
- * hash has the same length (every occurrence of a repeated text but the
- * last): the blocks from the last, with a table of the nearest later
- * block of each hash. */
-static bool mark_repeats(blk *bk, size_t nb)
+/* A key of the text s[b,e) that equal texts share: its length and its
+ * first and last (up to) 8 bytes. Most texts of a page differ in one of
+ * them, and a key reads no more of the text (a hash of every byte did). */
+static uint64_t edge_key(const char *s, size_t b, size_t e)
+{
+    size_t n = e - b;
+    uint64_t head = 0, tail = 0;
+    memcpy(&head, s + b, n < 8 ? n : 8);
+    if (n > 8) memcpy(&tail, s + e - 8, 8);
+    return (head * 0x9E3779B97F4A7C15ull) ^ (tail * 0xC2B2AE3D27D4EB4Full) ^ n;
+}
+
+/* Whether blocks x and y of the text s have the same text. */
+static bool same_text(const char *s, const blk *x, const blk *y)
+{
+    size_t n = x->end - x->start;
+    return y->end - y->start == n && memcmp(s + x->start, s + y->start, n) == 0;
+}
+
+/* BF_REPEAT on every block of 2 words or more whose text a later block has
+ * (every occurrence of a repeated text but the last): the blocks from the
+ * last, with a table of the nearest later block of each text, by
+ * edge_key. */
+static bool mark_repeats(const char *s, blk *bk, size_t nb)
 {
     enum { LOCAL_SLOTS = 256 }; /* a page of up to 128 blocks: no allocation */
     uint32_t local[LOCAL_SLOTS];
@@ -1884,13 +1902,10 @@ static bool mark_repeats(blk *bk, size_t nb)
     if (!later) return false;
     memset(later, 0, slots * sizeof *later);
     for (size_t i = nb; i-- > 0;) {
-        size_t h = (size_t)(bk[i].hash ^ bk[i].hash >> 29) & (slots - 1);
-        while (later[h] && bk[later[h] - 1].hash != bk[i].hash) h = (h + 1) & (slots - 1);
-        if (later[h]) {
-            const blk *next = &bk[later[h] - 1];
-            if (bk[i].words >= 2 && bk[i].end - bk[i].start == next->end - next->start)
-                bk[i].flags |= BF_REPEAT;
-        }
+        uint64_t key = edge_key(s, bk[i].start, bk[i].end);
+        size_t h = (size_t)(key ^ key >> 29) & (slots - 1);
+        while (later[h] && !same_text(s, &bk[later[h] - 1], &bk[i])) h = (h + 1) & (slots - 1);
+        if (later[h] && bk[i].words >= 2) bk[i].flags |= BF_REPEAT;
         later[h] = (uint32_t)(i + 1);
     }
     if (later != local) free(later);
@@ -2215,9 +2230,8 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
         if (k->words <= 15 && by_near_start(s, k->start, k->end) &&
             re_match(&re, re.byline, s, k->start, k->end))
             k->flags |= BF_BYLINE;
-        k->hash = nfi_hash(s + k->start, k->end - k->start);
     }
-    if (!mark_repeats(bk, nb)) {
+    if (!mark_repeats(s, bk, nb)) {
         st = NF_ERR_NOMEM;
         goto done;
     }
