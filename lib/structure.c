@@ -1801,6 +1801,7 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     /* words outside the stamp, and the label before it */
     int before = ms > b ? count_words(s, b, ms, c) : 0;
     int after = st.end < e ? count_words(s, st.end, e, c) : 0;
+    if (before + after > (int)c->stamp_max_words) return false; /* a sentence with a date */
     const st_list *upd = &c->upd_labels, *pub = &c->pub_labels;
     for (size_t m = 0, n = list_count(upd); m < n; m++)
         if (phrase_count_n(s, b, ms, list_item(upd, m), list_len(upd, m), 1)) st.label = 2;
@@ -1822,7 +1823,6 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
             break;
         }
     }
-    if (before + after > (int)c->stamp_max_words) return false;
     if ((k->flags & BF_SENT) && !st.label && after >= 3) return false;
     *out = st;
     return true;
