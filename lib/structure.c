@@ -152,6 +152,9 @@ typedef struct cfg {
     uint64_t *fw_keys;
     uint8_t *fw_kinds;
     uint32_t fw_kmask;
+    /* the blk.cw_bits of the function words (cw_bit): a block's other
+       bits are its content words' (restated_later) */
+    uint64_t fw_bits[4];
     /* by first byte: the second bytes of the phrases (a bit set of 256),
        bit 0 standing for a phrase of one byte; phr_scan skips a position
        whose two bytes begin no phrase */
@@ -191,6 +194,7 @@ typedef struct phr_word {
 } phr_word;
 
 static bool ascii_alnum_byte(unsigned char c);
+static void fw_bits_build(cfg *c);
 static unsigned char lower_byte(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c; }
 
 /* The n <= 8 bytes of w as one number, A-Z lower-cased as ascii_ieq
@@ -468,6 +472,7 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     for (uint32_t ch = 0; c->fw && ch < 256; ch++)
         for (uint32_t j = c->fw_start[ch]; j < c->fw_start[ch + 1]; j++)
             if (c->fw[j].len < 32) c->fw_lens[ch] |= 1u << c->fw[j].len;
+    fw_bits_build(c);
     c->cue = phr_index(cl, 1, SIZE_MAX, PHR_ALL, c->cue_start);
     if (!c->phr || !c->fw || !c->cue || !c->pw || !fw_keys_build(c, pw_start[256]) ||
         !phr_words_build(c, pw_start[256])) {
@@ -914,6 +919,19 @@ static NFI_HOT_INLINE unsigned cw_bit(uint64_t key8, size_t n)
 {
     if (n > 8) key8 ^= (uint64_t)n * 0xFF51AFD7ED558CCDull;
     return (unsigned)((key8 * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+/* c->fw_bits from c->fw: the cw_bit of every function word of 3 bytes or
+ * more (a shorter run has none). */
+static void fw_bits_build(cfg *c)
+{
+    memset(c->fw_bits, 0, sizeof c->fw_bits);
+    for (uint32_t j = 0; c->fw && j < c->fw_start[256]; j++) {
+        size_t n = c->fw[j].len;
+        if (n < 3) continue;
+        unsigned bit = cw_bit(word_key(c->fw[j].p, n < 8 ? n : 8), n);
+        c->fw_bits[bit >> 6] |= 1ull << (bit & 63);
+    }
 }
 
 /* Notes the bit of a run of n bytes (cw_bit of key8) in k->cw_bits. */
@@ -2067,10 +2085,55 @@ static size_t content_words(const cfg *c, const char *s, size_t b, size_t e, wor
     return hits;
 }
 
+/* The bits set in x. */
+static unsigned bit_count(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
+/* Whether na content words of which at most na - lacks are found may be
+ * a restatement, as restated_later compares them. */
+static bool restate_share_may(const cfg *c, size_t na, size_t lacks)
+{
+    return na >= lacks && (double)(na - lacks) >= c->restate_share * (double)na;
+}
+
+/* Whether restated_later(k) may be true, by what analyze noted of the
+ * blocks alone (blk.cw_runs, cw_bits), before block k's content words are
+ * listed. When content_words reads all of them (cw_runs <= CW_CAP), block
+ * k has at most cw_runs of them and at least as many as its bits that are
+ * no function word's (c->fw_bits), and each of those bits that a later
+ * block lacks is a word of k that block does not have. */
+static bool may_restate(const cfg *c, const blk *bk, size_t nb, size_t k)
+{
+    const blk *a = &bk[k];
+    if (a->cw_runs > CW_CAP) return true;
+    size_t most = a->cw_runs, least = 0;
+    uint64_t own[4];
+    for (int q = 0; q < 4; q++) {
+        own[q] = a->cw_bits[q] & ~c->fw_bits[q];
+        least += bit_count(own[q]);
+    }
+    if (least < (size_t)c->restate_min_words) least = (size_t)c->restate_min_words;
+    if (most < least) return false;
+    for (size_t j = k + 1; j < nb && j <= k + (size_t)c->restate_window; j++) {
+        if (!bk[j].body || (size_t)bk[j].cw_runs < least + 2) continue;
+        size_t lacks = 0;
+        for (int q = 0; q < 4; q++) lacks += bit_count(own[q] & ~bk[j].cw_bits[q]);
+        /* the share found is linear in the number of words: at its ends */
+        if (restate_share_may(c, most, lacks) || restate_share_may(c, least, lacks)) return true;
+    }
+    return false;
+}
+
 /* Whether block k restates a later block of the body (a standfirst or a
  * summary): most of its content words recur in one longer block. */
 static bool restated_later(const cfg *c, const char *s, const blk *bk, size_t nb, size_t k)
 {
+    if (!may_restate(c, bk, nb, k)) return false;
     word_set sets[2];
     word_set *a = &sets[0], *o = &sets[1];
     wset_init(a);
