@@ -100,27 +100,30 @@ typedef struct st_list {
     const char *const *dflt;
     size_t ndflt;
     const nfi_setting *set;
-    uint32_t *len; /* the items' lengths, made once (list_lens): no strlen in a scan */
+    /* the items, their number and lengths, made once (list_lens): a scan
+       makes no call to the settings nor strlen */
+    size_t count;
+    const char **item;
+    uint32_t *len;
 } st_list;
 
-static size_t list_count(const st_list *l)
-{
-    return l->set ? nfi_setting_count(l->set) : l->ndflt;
-}
-static const char *list_item(const st_list *l, size_t i)
-{
-    const char *s = l->set ? nfi_setting_item(l->set, i) : l->dflt[i];
-    return s ? s : "";
-}
+static size_t list_count(const st_list *l) { return l->count; }
+static const char *list_item(const st_list *l, size_t i) { return l->item[i]; }
 static size_t list_len(const st_list *l, size_t i) { return l->len[i]; }
 
-/* l->len. */
+/* l->count, l->item and l->len from the settings (or the defaults). */
 static bool list_lens(st_list *l)
 {
-    size_t n = list_count(l);
+    size_t n = l->set ? nfi_setting_count(l->set) : l->ndflt;
+    l->item = malloc((n ? n : 1) * sizeof *l->item);
     l->len = malloc((n ? n : 1) * sizeof *l->len);
-    if (!l->len) return false;
-    for (size_t i = 0; i < n; i++) l->len[i] = (uint32_t)strlen(list_item(l, i));
+    if (!l->item || !l->len) return false;
+    l->count = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = l->set ? nfi_setting_item(l->set, i) : l->dflt[i];
+        l->item[i] = s ? s : "";
+        l->len[i] = (uint32_t)strlen(l->item[i]);
+    }
     return true;
 }
 
@@ -363,8 +366,11 @@ static void cfg_free(cfg *c)
                         &c->copyright, &c->func, &c->agencies, &c->kickers, &c->zones,
                         &c->upd_labels, &c->pub_labels};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        free(lists[i]->item);
         free(lists[i]->len);
+        lists[i]->item = NULL;
         lists[i]->len = NULL;
+        lists[i]->count = 0;
     }
 }
 
