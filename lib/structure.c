@@ -139,8 +139,8 @@ typedef struct cfg {
         upd_labels, pub_labels;
     /* phrase lists indexed by their first (lower-cased) byte; phr holds
        only the phrases that begin with a byte other than a letter or digit */
-    struct phr *phr, *fw, *cue;
-    uint32_t phr_start[257], fw_start[257], cue_start[257];
+    struct phr *phr, *fw, *cue, *label;
+    uint32_t phr_start[257], fw_start[257], cue_start[257], label_start[257];
     /* the phrases that begin with a letter or digit, by their first word
        (phr_word_count): a word of the text looks them up at once */
     struct phr *pw;
@@ -361,7 +361,8 @@ static void cfg_free(cfg *c)
     free(c->phr);
     free(c->fw);
     free(c->cue);
-    c->phr = c->fw = c->cue = NULL;
+    free(c->label);
+    c->phr = c->fw = c->cue = c->label = NULL;
     st_list *lists[] = {&c->clutter, &c->cues, &c->trailing, &c->credits, &c->captions,
                         &c->copyright, &c->func, &c->agencies, &c->kickers, &c->zones,
                         &c->upd_labels, &c->pub_labels};
@@ -480,7 +481,9 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
             if (c->fw[j].len < 32) c->fw_lens[ch] |= 1u << c->fw[j].len;
     fw_bits_build(c);
     c->cue = phr_index(cl, 1, SIZE_MAX, PHR_ALL, c->cue_start);
-    if (!c->phr || !c->fw || !c->cue || !c->pw || !fw_keys_build(c, pw_start[256]) ||
+    const st_list *ll[2] = {&c->upd_labels, &c->pub_labels}; /* stamp_label's order */
+    c->label = phr_index(ll, 2, SIZE_MAX, PHR_ALL, c->label_start);
+    if (!c->phr || !c->fw || !c->cue || !c->label || !c->pw || !fw_keys_build(c, pw_start[256]) ||
         !phr_words_build(c, pw_start[256])) {
         cfg_free(c);
         return false;
@@ -1742,6 +1745,26 @@ static void put_time(char *o, int hh, int mi, const char *off)
 
 enum { STAMP_SPAN_WORDS = 18 }; /* see find_stamp */
 
+/* The label of a stamp whose text before the date is s[b,e): 2 when a
+ * phrase of updated_labels is there, else 1 for one of published_labels,
+ * else 0. Each is found as phrase_count_n finds it (any case, a word's
+ * edge at its ends that are letters or digits), all in one pass. */
+static int stamp_label(const cfg *c, const char *s, size_t b, size_t e)
+{
+    bool found[2] = {false, false}; /* by list: updated, published */
+    for (size_t i = b; i < e; i++) {
+        unsigned char ch = lower_byte((unsigned char)s[i]);
+        for (uint32_t j = c->label_start[ch]; j < c->label_start[ch + 1]; j++) {
+            const phr *p = &c->label[j];
+            if (found[p->list] || p->len > e - i || !ascii_ieq(s + i, p->p, p->len)) continue;
+            if (p->edge_l && i > b && ascii_alnum_byte((unsigned char)s[i - 1])) continue;
+            if (p->edge_r && i + p->len < e && ascii_alnum_byte((unsigned char)s[i + p->len])) continue;
+            found[p->list] = true;
+        }
+    }
+    return found[0] ? 2 : found[1] ? 1 : 0;
+}
+
 /* Finds a publication stamp on line s[b,e) (trimmed). Words of the line
  * outside the stamp must be few, so a sentence that mentions a date is not
  * a stamp. */
@@ -1826,12 +1849,7 @@ static bool find_stamp(const regexes *r, const cfg *c, const char *s, size_t b, 
     int before = ms > b ? count_words(s, b, ms, c) : 0;
     int after = st.end < e ? count_words(s, st.end, e, c) : 0;
     if (before + after > (int)c->stamp_max_words) return false; /* a sentence with a date */
-    const st_list *upd = &c->upd_labels, *pub = &c->pub_labels;
-    for (size_t m = 0, n = list_count(upd); m < n; m++)
-        if (phrase_count_n(s, b, ms, list_item(upd, m), list_len(upd, m), 1)) st.label = 2;
-    if (!st.label)
-        for (size_t m = 0, n = list_count(pub); m < n; m++)
-            if (phrase_count_n(s, b, ms, list_item(pub, m), list_len(pub, m), 1)) st.label = 1;
+    st.label = stamp_label(c, s, b, ms);
     /* "Agency Month D, YYYY": the text before the date is an agency */
     size_t pe = rtrim(s, b, ms);
     while (pe > b && (s[pe - 1] == '|' || s[pe - 1] == ',' || s[pe - 1] == '-')) pe = rtrim(s, b, pe - 1);
