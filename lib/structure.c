@@ -1532,6 +1532,14 @@ static bool date_may_start(const char *s, size_t i, size_t e)
     unsigned char c = (unsigned char)s[i];
     if ((unsigned)(c - '0') < 10u || c >= 0xC0) return true;
     if (c >= 0x80 || i + 3 > e) return false;
+    /* the letters a weekday or month name begins with, as bits from 'a':
+       most letters of a line begin none, and need no trigram */
+    const uint32_t initials = 1u << ('a' - 'a') | 1u << ('d' - 'a') | 1u << ('f' - 'a') |
+                              1u << ('j' - 'a') | 1u << ('m' - 'a') | 1u << ('n' - 'a') |
+                              1u << ('o' - 'a') | 1u << ('s' - 'a') | 1u << ('t' - 'a') |
+                              1u << ('w' - 'a');
+    unsigned letter = (unsigned)((c | 0x20) - 'a'); /* < 26: A-Z, a-z */
+    if (letter >= 26u || !(initials >> letter & 1)) return false;
     uint32_t t = trigram_at(s, i);
     switch (t) {
     case TRIGRAM('m', 'o', 'n'): case TRIGRAM('t', 'u', 'e'): case TRIGRAM('w', 'e', 'd'):
