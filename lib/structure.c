@@ -139,8 +139,8 @@ typedef struct cfg {
         upd_labels, pub_labels;
     /* phrase lists indexed by their first (lower-cased) byte; phr holds
        only the phrases that begin with a byte other than a letter or digit */
-    struct phr *phr, *fw, *cue, *label;
-    uint32_t phr_start[257], fw_start[257], cue_start[257], label_start[257];
+    struct phr *phr, *fw, *cue, *label, *trail;
+    uint32_t phr_start[257], fw_start[257], cue_start[257], label_start[257], trail_start[257];
     /* the phrases that begin with a letter or digit, by their first word
        (phr_word_count): a word of the text looks them up at once */
     struct phr *pw;
@@ -362,7 +362,8 @@ static void cfg_free(cfg *c)
     free(c->fw);
     free(c->cue);
     free(c->label);
-    c->phr = c->fw = c->cue = c->label = NULL;
+    free(c->trail);
+    c->phr = c->fw = c->cue = c->label = c->trail = NULL;
     st_list *lists[] = {&c->clutter, &c->cues, &c->trailing, &c->credits, &c->captions,
                         &c->copyright, &c->func, &c->agencies, &c->kickers, &c->zones,
                         &c->upd_labels, &c->pub_labels};
@@ -483,7 +484,9 @@ static bool cfg_load(cfg *c, const nf_rules *rules)
     c->cue = phr_index(cl, 1, SIZE_MAX, PHR_ALL, c->cue_start);
     const st_list *ll[2] = {&c->upd_labels, &c->pub_labels}; /* stamp_label's order */
     c->label = phr_index(ll, 2, SIZE_MAX, PHR_ALL, c->label_start);
-    if (!c->phr || !c->fw || !c->cue || !c->label || !c->pw || !fw_keys_build(c, pw_start[256]) ||
+    const st_list *tl[1] = {&c->trailing};
+    c->trail = phr_index(tl, 1, SIZE_MAX, PHR_ALL, c->trail_start);
+    if (!c->phr || !c->fw || !c->cue || !c->label || !c->trail || !c->pw || !fw_keys_build(c, pw_start[256]) ||
         !phr_words_build(c, pw_start[256])) {
         cfg_free(c);
         return false;
@@ -2380,11 +2383,13 @@ nf_status nfi_structure(nf_doc *doc, nfi_structure_ws *w, nf_error *err)
                            k->words <= (int)c->trailing_max_words;
             if (heading) {
                 size_t q = skip_space(s, k->start, k->end);
+                /* the cues that begin with its first byte (0: none) */
+                unsigned char ch = q < k->end ? lower_byte((unsigned char)s[q]) : 0;
                 heading = false;
-                for (size_t m = 0, n = list_count(&c->trailing); m < n && !heading; m++) {
-                    const char *cue = list_item(&c->trailing, m);
-                    size_t cn = list_len(&c->trailing, m);
-                    heading = cn && q + cn <= k->end && ascii_ieq(s + q, cue, cn) &&
+                for (uint32_t m = c->trail_start[ch]; m < c->trail_start[ch + 1] && !heading; m++) {
+                    const phr *cue = &c->trail[m];
+                    size_t cn = cue->len;
+                    heading = q + cn <= k->end && ascii_ieq(s + q, cue->p, cn) &&
                               (q + cn == k->end || !ascii_alnum_byte((unsigned char)s[q + cn]));
                 }
             }
