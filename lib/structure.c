@@ -2796,10 +2796,12 @@ done:
 
 /* ------------------------------------------------------------ body ranges */
 
-static int span_start_cmp(const void *a, const void *b)
+/* By start, then end (a total order, as nfi_sort needs). */
+static int span_cmp(const void *a, const void *b)
 {
     const nf_span *x = a, *y = b;
-    return (x->start > y->start) - (x->start < y->start);
+    if (x->start != y->start) return (x->start > y->start) - (x->start < y->start);
+    return (x->end > y->end) - (x->end < y->end);
 }
 
 /* The token range of the whole sentences that overlap bytes [s, e), or an
@@ -2851,7 +2853,7 @@ nf_status nfi_body_ranges(const nf_doc *doc, nfi_tok_range **out, size_t *n)
     for (size_t i = 0; i < nmeta; i++)
         if (meta[i]->span.start != NF_UNSET && meta[i]->span.end > meta[i]->span.start)
             spans[ns++] = meta[i]->span;
-    qsort(spans, ns, sizeof *spans, span_start_cmp);
+    nfi_sort(spans, ns, sizeof *spans, span_cmp); /* nearly in order: the body's regions are */
     size_t k = 0;
     for (size_t i = 0; i < ns; i++) {
         if (spans[i].end <= spans[i].start) continue;
