@@ -31,10 +31,14 @@
 #define NFI_HOT_INLINE inline __attribute__((always_inline))
 /* for a rare path kept out of a hot function (its code would crowd it) */
 #define NFI_COLD __attribute__((noinline, cold))
+/* for a path of a hot loop taken often, but whose code would make the loop
+   keep its values on the stack */
+#define NFI_NOINLINE __attribute__((noinline))
 #else
 #define NFI_PRINTF(a, b)
 #define NFI_HOT_INLINE inline
 #define NFI_COLD
+#define NFI_NOINLINE
 #endif
 
 /* ------------------------------------------------------------ errors */

@@ -1094,13 +1094,13 @@ typedef struct docforms {
     uint8_t *alnum_shape;
 } docforms;
 
-/* The stage's form of the norm of ASCII document token tk, or NULL when it
- * is not letters and digits only (or on OOM). */
-static const qform *alnum_norm_form(qctx *c, docforms *df, const nfi_token *tk)
+/* The index + 1 in fm->forms of the norm of ASCII document token tk, its
+ * first in the document: looked up (interned when new) and kept in df;
+ * NOT_ALNUM when it is not letters and digits only (or on OOM). Four words
+ * in ten of a news article are the first of their form in it: out of the
+ * loop of read_range, whose values would go to the stack for it. */
+static NFI_NOINLINE uint32_t look_up_norm(qctx *c, docforms *df, const nfi_token *tk)
 {
-    uint32_t fi = df->norm_form[tk->norm];
-    if (fi == NOT_ALNUM) return NULL;
-    if (fi) return &c->fm->forms.items[fi - 1];
     const nfi_strtab *ft = &c->doc->forms;
     /* letters and digits only: as its shape (shapes are fewer than norms) */
     uint8_t *alnum = &df->alnum_shape[tk->shape];
@@ -1111,8 +1111,23 @@ static const qform *alnum_norm_form(qctx *c, docforms *df, const nfi_token *tk)
         *alnum = k == len && len ? 1 : 2;
     }
     const qform *f = *alnum == 1 ? form_of_string(c, ft->strs[tk->norm], ft->lens[tk->norm]) : NULL;
-    df->norm_form[tk->norm] = f ? (uint32_t)(f - c->fm->forms.items) + 1 : NOT_ALNUM;
-    return f;
+    return df->norm_form[tk->norm] = f ? (uint32_t)(f - c->fm->forms.items) + 1 : NOT_ALNUM;
+}
+
+/* The index + 1 in fm->forms of the norm of ASCII document token tk, or
+ * NOT_ALNUM (look_up_norm). */
+static inline uint32_t norm_form_index(qctx *c, docforms *df, const nfi_token *tk)
+{
+    uint32_t fi = df->norm_form[tk->norm];
+    return fi ? fi : look_up_norm(c, df, tk);
+}
+
+/* The stage's form of the norm of ASCII document token tk, or NULL when it
+ * is not letters and digits only (or on OOM). */
+static const qform *alnum_norm_form(qctx *c, docforms *df, const nfi_token *tk)
+{
+    uint32_t fi = norm_form_index(c, df, tk);
+    return fi == NOT_ALNUM ? NULL : &c->fm->forms.items[fi - 1];
 }
 
 /* The stage's token at the start of document token tk when the scan would
@@ -1162,6 +1177,54 @@ static inline bool token_from_doc(qctx *c, docforms *df, const nfi_token *tk)
     return false;
 }
 
+/* The stage's tokens of document tokens [k, end), the text being read up
+ * to byte i (returned: where it is read up to after them). A word whose
+ * form was met earlier in the document (six words in ten) is made here,
+ * with no call: its form's index is one load (df) and the token is
+ * written at once; look_up_norm, token_from_doc and the scan take the
+ * rest. */
+static NFI_NOINLINE size_t read_range(qctx *c, docforms *df, size_t k, size_t end, size_t i)
+{
+    const nfi_token *dt = c->doc->tokens.items;
+    const char *t = c->t;
+    size_t from_doc = 0;
+    for (; k < end; k++) {
+        const nfi_token *tk = &dt[k];
+        size_t s = tk->span.start, e = tk->span.end;
+        if (s != i) {
+            if (s < i) continue; /* inside a token the scan made */
+            if (s == i + 1 && t[i] == ' ') {
+                i = s; /* the usual space */
+            } else {
+                scan_until(c, &i, s);
+                if (c->nomem) break;
+                if (s < i) continue;
+            }
+        }
+        unsigned char b = (unsigned char)t[s];
+        uint32_t fi = (tk->flags & NF_TOKEN_NON_ASCII) || !ASCII_ALNUM[b] ? NOT_ALNUM
+                                                                          : norm_form_index(c, df, tk);
+        if (fi != NOT_ALNUM && e - s <= LW_SHORT && WORD_END[(unsigned char)t[e]] &&
+            c->tok.len < c->tok.cap) {
+            c->tok.items[c->tok.len++] =
+                (qtok){.s = (uint32_t)s, .lists = c->fm->forms.items[fi - 1].lists & L_ALL,
+                       .kind = QT_WORD, .cap = (unsigned)(b - 'A') < 26u, .len = (e - s) & 0xFFu};
+            from_doc++;
+            i = e;
+            continue;
+        }
+        if (token_from_doc(c, df, tk)) {
+            from_doc++;
+            i = e;
+        } else {
+            scan_until(c, &i, s + 1); /* the scan's token at s */
+        }
+        if (c->nomem) break;
+    }
+    c->from_doc += from_doc;
+    return i;
+}
+
 /* The stage's tokens, the same as scan_text's, read from the document's
  * tokens where token_from_doc can: the tokenizer has found the words and
  * their lower-cased forms already, and a word is looked up once per
@@ -1196,23 +1259,7 @@ static void read_tokens(qctx *c, const nfi_tok_range *ranges, size_t nranges)
     for (size_t r = 0; r < nranges && !c->nomem; r++) {
         if (dt[ranges[r].start].span.start > i && ranges[r].start > 0)
             i = dt[ranges[r].start].span.start; /* the text before is skipped */
-        for (size_t k = ranges[r].start; k < ranges[r].end && !c->nomem; k++) {
-            size_t s = dt[k].span.start;
-            if (s < i) continue; /* inside a token the scan made */
-            if (s > i) {
-                if (s == i + 1 && c->t[i] == ' ')
-                    i = s; /* the usual space */
-                else
-                    scan_until(c, &i, s);
-                if (s < i) continue;
-            }
-            if (token_from_doc(c, &df, &dt[k])) {
-                i = dt[k].span.end;
-                c->from_doc++;
-            } else {
-                scan_until(c, &i, s + 1); /* the scan's token at s */
-            }
-        }
+        i = read_range(c, &df, ranges[r].start, ranges[r].end, i);
         if (ranges[r].end < nd && i <= dt[ranges[r].end].span.start) {
             qtok *gap = push_tok(c, dt[ranges[r].end].span.start,
                                  dt[ranges[r].end].span.start + 1, QT_NL);
