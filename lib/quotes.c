@@ -1891,6 +1891,14 @@ static bool tok_range(const qctx *c, size_t s, size_t e, size_t *a, size_t *b)
     return *a < *b && c->tok.items[*a].s < e;
 }
 
+/* Whether annotation an of d is one of the rules' quote cues (type: the
+ * interned QUOTE_CUE). */
+static inline bool is_rule_cue(const nf_doc *d, const nfi_ann *an, const char *type)
+{
+    /* types are interned in the rules: a pointer comparison */
+    return !(an->flags & NFI_ANN_REMOVED) && nfi_ann_type(d, an) == type;
+}
+
 /* QUOTE_CUE annotations of the rules (attributes cue, speaker, form,
  * clause; docs/quotes.md) as rule cues. */
 static void rule_cues(qctx *c)
@@ -1900,8 +1908,7 @@ static void rule_cues(qctx *c)
     if (!type) return;
     for (size_t i = 0; i < d->anns.len && !c->nomem; i++) {
         const nfi_ann *an = &d->anns.items[i];
-        /* types are interned in the rules: a pointer comparison */
-        if ((an->flags & NFI_ANN_REMOVED) || nfi_ann_type(d, an) != type) continue;
+        if (!is_rule_cue(d, an, type)) continue;
         /* its attributes cue, speaker, form and clause (the first of each
            name, as nfi_ann_attr finds it), in one pass */
         const nfi_attr *cue = NULL, *spk = NULL, *form = NULL, *clause = NULL;
@@ -3982,6 +3989,81 @@ static void free_units_and_cues(qctx *c)
     c->ucue = NULL;
 }
 
+/* The bytes that may start a quotation mark (mark_at). */
+static const char MARK_BYTES[] = "\"'`\xC2\xE2";
+
+/* Whether a quotation mark of the text may open a quote (pair_marks): a
+ * double mark, or a single one unless an ASCII letter or digit is right
+ * before it (the word token before it then ends at it: no space or edge
+ * before it, which a single mark needs to open) and no range starts at it
+ * (the first token of a range has the text's edge or a gap before it). */
+static bool mark_may_open(const qctx *c, const nfi_tok_range *ranges, size_t nranges)
+{
+    const char *t = c->t; /* t[n] is a NUL */
+    const nfi_token *dt = c->doc->tokens.items;
+    size_t n = c->n, r = 0;
+    for (size_t i = strcspn(t, MARK_BYTES); i < n; i += 1 + strcspn(t + i + 1, MARK_BYTES)) {
+        uint8_t cls, role;
+        if (!mark_at(t, n, i, &cls, &role)) continue; /* (a NUL in the text too) */
+        if (cls == QM_DOUBLE || i == 0 || !ASCII_ALNUM[(unsigned char)t[i - 1]]) return true;
+        while (r < nranges && dt[ranges[r].start].span.start < i) r++;
+        if (r < nranges && dt[ranges[r].start].span.start == i) return true;
+    }
+    return false;
+}
+
+/* Whether the document may have a quote: a quote is a pair of quotation
+ * marks (do_direct) or comes from a cue, and the cues are the rules'
+ * (rule_cues). A third of the news reports of CoNLL have neither (results,
+ * tables, short reports without a "said"): their tokens are not read. On
+ * the tokens of ranges (read_tokens), as nfi_body_ranges gives them. */
+static bool may_have_quotes(const qctx *c, const nfi_tok_range *ranges, size_t nranges)
+{
+    const nf_doc *d = c->doc;
+    if (!d->tokens.len) return true; /* (read by scan_text: not looked into) */
+    nfi_tok_range whole = {0, d->tokens.len};
+    if (!ranges) {
+        ranges = &whole;
+        nranges = 1;
+    }
+    /* (from the last: the quote rules run in the last phase) */
+    if (c->cf->cue_type)
+        for (size_t i = d->anns.len; i-- > 0;)
+            if (is_rule_cue(d, &d->anns.items[i], c->cf->cue_type)) return true;
+    return mark_may_open(c, ranges, nranges);
+}
+
+/* The quotes of c's document from its tokens (read_tokens), published. */
+static nf_status find_quotes(qctx *c)
+{
+    if (!c->nomem) index_tokens(c);
+    if (!c->nomem) pair_marks(c);
+    if (!c->nomem) make_units(c);
+    SPARE_KEEP(c, others); /* pair_marks and make_units are done with it */
+    if (!c->nomem) build_entity_indexes(c);
+    if (!c->nomem) rule_cues(c);
+    if (!c->nomem) find_cues(c);
+    if (!c->nomem) {
+        c->ucue = calloc(c->units.len + 2, sizeof *c->ucue);
+        if (!c->ucue) c->nomem = true;
+        for (size_t k = 0, u = 0; c->ucue && u <= c->units.len; u++) {
+            while (k < c->cues.len && c->cues.items[k].unit < u) k++;
+            c->ucue[u] = k;
+        }
+        if (c->ucue) c->ucue[c->units.len + 1] = c->cues.len;
+    }
+    if (!c->nomem) do_direct(c);
+    if (!c->nomem) do_blocks(c);
+    if (!c->nomem) do_indirect(c);
+    /* publish reads the tokens, the entities and the outputs only: what it
+       adds (the published quotes, their normalised text) takes the room of
+       the quotes, units and cues (on a large document, too large to be
+       kept as spares), so that the stage does not raise the peak of the
+       pipeline (10 MB of news: 2.5 MB) */
+    free_units_and_cues(c);
+    return c->nomem ? NF_ERR_NOMEM : publish(c);
+}
+
 nf_status nfi_quotes_resolve(nf_doc *doc, nfi_quotes_ws *ws, nf_error *err)
 {
     return nfi_quotes_resolve_counted(doc, ws, err, NULL);
@@ -4008,34 +4090,10 @@ nf_status nfi_quotes_resolve_counted(nf_doc *doc, nfi_quotes_ws *ws, nf_error *e
     nfi_tok_range *ranges = NULL;
     size_t nranges = 1;
     if (!c.nomem && nfi_body_ranges(doc, &ranges, &nranges) != NF_OK) c.nomem = true;
-    if (!c.nomem && nranges) read_tokens(&c, ranges, nranges);
+    bool may = !c.nomem && nranges && may_have_quotes(&c, ranges, nranges);
+    if (may) read_tokens(&c, ranges, nranges);
     free(ranges);
-    if (!c.nomem) index_tokens(&c);
-    if (!c.nomem) pair_marks(&c);
-    if (!c.nomem) make_units(&c);
-    SPARE_KEEP(&c, others); /* pair_marks and make_units are done with it */
-    if (!c.nomem) build_entity_indexes(&c);
-    if (!c.nomem) rule_cues(&c);
-    if (!c.nomem) find_cues(&c);
-    if (!c.nomem) {
-        c.ucue = calloc(c.units.len + 2, sizeof *c.ucue);
-        if (!c.ucue) c.nomem = true;
-        for (size_t k = 0, u = 0; c.ucue && u <= c.units.len; u++) {
-            while (k < c.cues.len && c.cues.items[k].unit < u) k++;
-            c.ucue[u] = k;
-        }
-        if (c.ucue) c.ucue[c.units.len + 1] = c.cues.len;
-    }
-    if (!c.nomem) do_direct(&c);
-    if (!c.nomem) do_blocks(&c);
-    if (!c.nomem) do_indirect(&c);
-    /* publish reads the tokens, the entities and the outputs only: what it
-       adds (the published quotes, their normalised text) takes the room of
-       the quotes, units and cues (on a large document, too large to be
-       kept as spares), so that the stage does not raise the peak of the
-       pipeline (10 MB of news: 2.5 MB) */
-    free_units_and_cues(&c);
-    if (!c.nomem) st = publish(&c);
+    if (may) st = find_quotes(&c);
     if (c.nomem) st = NF_ERR_NOMEM;
     if (work) *work = c.work + c.tok.len;
     if (c.fm->forms.len > FORMS_KEEP) forms_free(c.fm);

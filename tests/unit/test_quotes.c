@@ -840,6 +840,19 @@ NF_TEST(quotes_work_is_linear_on_quote_dense_text)
     check_linear("reports and quotes, one sentence", "Ann said that \"the pier\" is shut and ", 500, 0);
 }
 
+/* A text with neither a quotation mark that may open a quote nor a cue of
+ * the rules has no quote: the stage reads none of its tokens (no step). An
+ * apostrophe after a letter opens nothing; a single mark after a space, a
+ * double mark or a cue may. */
+NF_TEST(quotes_stage_skips_a_text_that_can_have_no_quote)
+{
+    NF_CHECK_EQ_INT(quote_work("Russia's index rose in Reuters' poll, O\xE2\x80\x99Neill's too. ", 5, -1), 0);
+    NF_CHECK(quote_work("The index had a 'strong' day. ", 5, -1) > 0);
+    NF_CHECK(quote_work("The index had a \"strong\" day. ", 5, -1) > 0);
+    NF_CHECK(quote_work("The index had a \xE2\x80\x9Cstrong\xE2\x80\x9D day. ", 5, -1) > 0);
+    NF_CHECK(quote_work("Ann said the pier was shut. ", 5, 0) > 0);
+}
+
 /* ------------------------------------------------------------ forms cache */
 
 /* The quotes of text with the quote rules, the quote stage run again with
@@ -889,9 +902,11 @@ NF_TEST(quotes_forms_cache_kept_across_documents)
     if (!r) return;
     nfi_quotes_ws *qws = nfi_quotes_ws_new(r, &err);
     NF_CHECK(qws != NULL);
-    /* a text of 40,000 different words, more than the cache keeps */
+    /* a text of 40,000 different words, more than the cache keeps, and a
+       quotation mark last (a text that can have no quote is not read:
+       may_have_quotes) */
     size_t nbig = 40000;
-    char *big = malloc(nbig * 6 + 1), *o = big;
+    char *big = malloc(nbig * 6 + 2), *o = big;
     NF_CHECK(big != NULL);
     for (size_t i = 0; big && i < nbig; i++) {
         size_t v = i;
@@ -899,7 +914,10 @@ NF_TEST(quotes_forms_cache_kept_across_documents)
         for (int k = 0; k < 4; k++, v /= 26) *o++ = (char)('a' + v % 26);
         *o++ = ' ';
     }
-    if (o) *o = 0;
+    if (o) {
+        *o++ = '"';
+        *o = 0;
+    }
     /* the forms of texts[1] alone */
     size_t alone = 0;
     nfi_quotes_ws *one = nfi_quotes_ws_new(r, &err);
