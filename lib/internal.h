@@ -107,7 +107,8 @@ void nfi_vec_shrink_raw(void *items_ptr, size_t len, size_t *cap, size_t elem);
 
 /* qsort for the arrays of the stages, which are mostly in order already or
  * short: an ordered array costs n - 1 comparisons, a short one is sorted by
- * insertion, a long one by qsort. cmp must be a total order (no two
+ * insertion, a long one by insertion while its elements move little (n / 2
+ * places in all), else by qsort. cmp must be a total order (no two
  * different elements equal), so that the result is the one qsort gives. */
 void nfi_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
