@@ -3760,7 +3760,11 @@ static nf_status publish(qctx *c)
         if (o->inherit >= 0 && (size_t)o->inherit < n && ent[o->inherit] >= 0)
             ent[i] = ent[o->inherit];
     }
-    for (size_t i = 0; i < n && !c->nomem; i++) {
+    /* in text order (order), so that the sort below finds them in order
+       (it is stable: quotes of the same start and kind stay in the order of
+       the outputs, as before) */
+    for (size_t oi = 0; oi < n && !c->nomem; oi++) {
+        size_t i = order[oi];
         qout *o = &c->outs.items[i];
         nf_quote *q = nfi_vec_push(&d->quotes);
         if (!q) {
