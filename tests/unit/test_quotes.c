@@ -840,13 +840,16 @@ NF_TEST(quotes_work_is_linear_on_quote_dense_text)
     check_linear("reports and quotes, one sentence", "Ann said that \"the pier\" is shut and ", 500, 0);
 }
 
-/* A text with neither a quotation mark that may open a quote nor a cue of
- * the rules has no quote: the stage reads none of its tokens (no step). An
- * apostrophe after a letter opens nothing; a single mark after a space, a
- * double mark or a cue may. */
+/* A text with neither quotation marks that may pair nor a cue of the
+ * rules has no quote: the stage reads none of its tokens (no step). An
+ * apostrophe after a letter opens nothing, one after a space and before a
+ * letter (tokenized text) closes nothing; a single mark that may open with
+ * one that may close, a double mark or a cue may make a quote. */
 NF_TEST(quotes_stage_skips_a_text_that_can_have_no_quote)
 {
     NF_CHECK_EQ_INT(quote_work("Russia's index rose in Reuters' poll, O\xE2\x80\x99Neill's too. ", 5, -1), 0);
+    NF_CHECK_EQ_INT(quote_work("England 's index rose , Lord 's too . ", 5, -1), 0);
+    NF_CHECK(quote_work("England 's index rose in Reuters' poll. ", 5, -1) > 0);
     NF_CHECK(quote_work("The index had a 'strong' day. ", 5, -1) > 0);
     NF_CHECK(quote_work("The index had a \"strong\" day. ", 5, -1) > 0);
     NF_CHECK(quote_work("The index had a \xE2\x80\x9Cstrong\xE2\x80\x9D day. ", 5, -1) > 0);
