@@ -3608,15 +3608,16 @@ static char *normalize(qctx *c, nf_span sp)
 
 /* ------------------------------------------------------------ word lists */
 
-static uint32_t word_slot(const char *w)
+/* The first slot of word w[0,n) in a table of the built-in lists. */
+static uint32_t word_slot(const char *w, size_t n)
 {
-    return (uint32_t)nfi_hash(w, strlen(w)) & (WORD_SLOTS - 1);
+    return (uint32_t)nfi_hash(w, n) & (WORD_SLOTS - 1);
 }
 
 static void add_words(wslot *t, const char *const *list, unsigned bit)
 {
     for (; *list; list++) {
-        uint32_t h = word_slot(*list);
+        uint32_t h = word_slot(*list, strlen(*list));
         while (t[h].w && strcmp(t[h].w, *list) != 0) h = (h + 1) & (WORD_SLOTS - 1);
         t[h].w = *list;
         t[h].bits = (uint16_t)(t[h].bits | bit);
@@ -3630,7 +3631,7 @@ static NFI_COLD unsigned form_bits(const qctx *c, const char *w, size_t len)
 {
     unsigned bits = 0;
     const wslot *words = c->cf->words;
-    for (uint32_t h = word_slot(w); words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
+    for (uint32_t h = word_slot(w, len); words[h].w; h = (h + 1) & (WORD_SLOTS - 1))
         if (strcmp(words[h].w, w) == 0) {
             bits = words[h].bits;
             break;
