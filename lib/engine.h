@@ -330,6 +330,28 @@ typedef struct nfi_rule {
     nfi_pos pos;
 } nfi_rule;
 
+/* What a token needs to take one of a set of instructions, each of which
+ * has a word, a word set, a feature bit or a first byte that every token
+ * it takes has: one of feat_any's bits, or its vocab id's bit (id % 256)
+ * in words, or (any_bytes) its first byte in bytes. A necessary
+ * condition, of a few loads and masks. */
+typedef struct nfi_side_gate {
+    uint64_t feat_any, words[4];
+    uint8_t bytes[32];
+    bool any_bytes;
+} nfi_side_gate;
+
+/* first_steps_ok (phases.c) in bits, for a program whose first
+ * instructions and next steps all have an nfi_side_gate: a start can
+ * match only if its token may take a first instruction after which a
+ * match can end (start) or the next token may take a next step of the
+ * others (next). Most tries of a rule that may start with a common word
+ * ('the (early|mid|late|[re:"[^-]+-.+"])') end here, before the look-ups
+ * of the program's instructions and gates. */
+typedef struct nfi_steps_gate {
+    nfi_side_gate start, next;
+} nfi_steps_gate;
+
 /* What try_rule (phases.c) reads first of a rule, in one array by rule
  * index (nf_rules.gates): most tries end at the prefilter word, and the
  * rule's own struct and its program's are cache misses there. */
@@ -338,6 +360,7 @@ typedef struct nfi_rule_gate {
     const uint32_t *pf_keys; /* nfi_prog.pf_keys */
     uint32_t pf_off, pf_n;   /* nfi_prog.pf_off, pf_n */
     bool more;               /* a check past the prefilter (re_lit, req_n, any_first, fs_check) */
+    const nfi_steps_gate *steps; /* NULL: none (first_steps_ok is not asked, or not all have one) */
 } nfi_rule_gate;
 
 typedef struct nfi_pfkey {

@@ -2484,6 +2484,68 @@ static nf_status anchored_first_bytes(nf_rules *r, nfi_rule *rule)
     return st;
 }
 
+/* Adds word v (a vocab id; none for NFI_NONE, NFI_NO_WORD) to side. */
+static void side_add_word(nfi_side_gate *side, uint32_t v)
+{
+    if (v != NFI_NONE && v != NFI_NO_WORD) side->words[(v >> 6) & 3] |= 1ull << (v & 63);
+}
+
+/* Adds to side what a token needs to take instruction pc of p (its gate
+ * g): its word or words, else a hyphen or a first digit, else the first
+ * byte or bytes of its regex part, else another feature bit its test
+ * wants; false when it has none of these (then side cannot rule a token
+ * out). */
+static bool side_add(nfi_side_gate *side, const nfi_prog *p, uint32_t pc, const nfi_step_gate *g)
+{
+    const nfi_inst *in = &p->code[pc];
+    if (in->op != NFI_OP_TEST) return false;
+    if (g->word != NFI_NONE) {
+        side_add_word(side, g->word);
+        return true;
+    }
+    if (!p->ct || in->x >= p->ntests || !p->ct[in->x].ok) return false;
+    const nfi_ctest *c = &p->ct[in->x];
+    if (c->never) return true;
+    if (c->norm != NFI_NONE || c->nwords) {
+        side_add_word(side, c->norm);
+        for (uint32_t k = 0; k < c->nwords; k++) side_add_word(side, c->words[k]);
+        return true;
+    }
+    uint64_t strong = c->fwant & (NFI_FEAT_DIGIT_FIRST | NFI_FEAT_HYPHEN);
+    uint64_t bit = strong ? strong : c->fwant;
+    if (strong || (c->re_unit < 0 && !c->re_first)) {
+        side->feat_any |= bit & (~bit + 1); /* one bit it wants */
+        return bit != 0;
+    }
+    if (c->re_unit >= 0) side->bytes[c->re_unit >> 3] |= (uint8_t)(1u << (c->re_unit & 7));
+    else
+        for (int k = 0; k < 32; k++) side->bytes[k] |= c->re_first[k];
+    side->any_bytes = true;
+    return true;
+}
+
+/* p's nfi_steps_gate in the arena, or NULL: when first_steps_ok is not
+ * asked of p, an instruction has no side gate, or out of memory. */
+static const nfi_steps_gate *steps_gate(nf_rules *r, const nfi_prog *p)
+{
+    if (!(p->any_first || p->fs_check) || !p->fs_ends || !p->first_gate) return NULL;
+    nfi_steps_gate sg;
+    memset(&sg, 0, sizeof sg);
+    for (uint32_t i = 0; i < p->nfirst; i++) {
+        uint32_t pc = p->first_pcs[i];
+        if (p->code[pc].op != NFI_OP_TEST) return NULL; /* a lexicon or annotation */
+        if (p->fs_ends[i]) {
+            if (!side_add(&sg.start, p, pc, &p->first_gate[i])) return NULL;
+            continue;
+        }
+        for (uint32_t k = p->fs_start[i]; k < p->fs_start[i + 1]; k++)
+            if (!side_add(&sg.next, p, p->fs_pcs[k], &p->fs_gate[k])) return NULL;
+    }
+    nfi_steps_gate *at = nfi_arena_alloc(&r->arena, sizeof *at);
+    if (at) *at = sg;
+    return at;
+}
+
 /* Sets rules->gates from each rule's program (nfi_rule_gate). */
 static nf_status rule_gates(nf_rules *r)
 {
@@ -2500,6 +2562,7 @@ static nf_status rule_gates(nf_rules *r)
         g->pf_off = p->pf_off;
         g->pf_n = p->pf_n;
         g->more = ru->re_lit || p->req_n || p->any_first || p->fs_check;
+        g->steps = steps_gate(r, p); /* (none when out of memory: first_steps_ok decides) */
     }
     return NF_OK;
 }

@@ -448,6 +448,26 @@ static bool first_steps_ok(const nfi_run *run, const nfi_prog *p, uint32_t s, ui
     return false;
 }
 
+/* Whether token t may take an instruction of side (nfi_side_gate). */
+static NFI_HOT_INLINE bool side_may(const nfi_run *run, const nfi_side_gate *side, uint32_t t)
+{
+    if (run->feat[t] & side->feat_any) return true;
+    uint32_t v = run->tokvocab[t];
+    if (v != NFI_NONE && ((side->words[(v >> 6) & 3] >> (v & 63)) & 1)) return true;
+    if (!side->any_bytes) return false;
+    unsigned b = (unsigned char)run->doc->work[run->doc->tokens.items[t].span.start];
+    return (side->bytes[b >> 3] >> (b & 7)) & 1;
+}
+
+/* False when first_steps_ok at s would be, by the bits of sg alone:
+ * neither may token s take a first step after which a match can end nor
+ * s + 1 a next step of the others. */
+static NFI_HOT_INLINE bool steps_may(const nfi_run *run, const nfi_steps_gate *sg, uint32_t s)
+{
+    return side_may(run, &sg->start, s) ||
+           (s + 1 < run->doc->tokens.len && side_may(run, &sg->next, s + 1));
+}
+
 /* The last token (exclusive) a match of rule ru starting at s may take. */
 static uint32_t match_limit(const nfi_run *run, const nfi_rule *ru, uint32_t s)
 {
@@ -915,6 +935,7 @@ static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
         if (!ok) return NF_OK;
     }
     if (!g->more) return match_rule(run, ri, s);
+    if (g->steps && !steps_may(run, g->steps, s)) return NF_OK;
     const nfi_rule *ru = &r->rules.items[ri];
     const nfi_prog *pg = ru->prog;
     if (ru->re_lit && !literal_ahead(run, ri, s)) return NF_OK;

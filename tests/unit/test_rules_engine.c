@@ -785,6 +785,44 @@ NF_TEST(rules_first_steps_per_first_test)
     nf_rules_free(r);
 }
 
+/* A rule whose first steps all have a word, a feature bit or a first byte
+ * gets the bits of first_steps_ok (nfi_steps_gate), which rule out "the"
+ * before a token none of its next steps can take; a lexicon among them
+ * leaves the rule without. */
+NF_TEST(rules_steps_gate_of_first_steps)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: when\n"
+                       "    pattern: '(early | [re:\"[^-]+-.+\"] | the (early | [re:\"[^-]+-.+\"] |"
+                       " [re:\"x[0-9]+\"]))'\n"
+                       "    emit: WHEN\n");
+    NF_CHECK(r != NULL);
+    const nfi_steps_gate *sg = r ? r->gates[0].steps : NULL;
+    NF_CHECK(sg != NULL);
+    if (sg) {
+        NF_CHECK(sg->start.feat_any == NFI_FEAT_HYPHEN && !sg->start.any_bytes);
+        NF_CHECK(sg->next.feat_any == NFI_FEAT_HYPHEN && sg->next.any_bytes);
+        NF_CHECK((sg->next.bytes['x' >> 3] >> ('x' & 7)) & 1);
+    }
+    char buf[300];
+    nf_doc *d = run(r, "the park , the early bird , the mid-day , the x90 , well-known , the");
+    NF_CHECK_EQ_STR(anns(d, "WHEN", buf, sizeof buf),
+                    "WHEN:the early|WHEN:the mid-day|WHEN:the x90|WHEN:well-known");
+    nf_doc_free(d);
+    nf_rules_free(r);
+    r = load("schema: 1\n"
+             "lexicons:\n"
+             "  THINGS:\n"
+             "    entries: [park]\n"
+             "rules:\n"
+             "  - name: when\n"
+             "    pattern: 'the (early | @THINGS)'\n"
+             "    emit: WHEN\n");
+    NF_CHECK(r != NULL && r->gates[0].steps == NULL);
+    nf_rules_free(r);
+}
+
 /* A one-token rule with more first tests than the index keys (17 tests
  * that name no word) is tried at every token, where its first step is
  * checked as any rule's: it crashed when one-token rules had no fs_*. */
