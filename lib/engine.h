@@ -653,9 +653,15 @@ bool nfi_match_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m);
  * Returns NF_OK or NF_ERR_NOMEM (limits give a warning and stop the rule). */
 nf_status nfi_match_regex(nfi_run *run, uint32_t ri,
                           nf_status (*add)(nfi_run *, const nfi_match *));
-/* Runs anchored regex rule ri (one with 'anchor:') at the start of token s;
- * *ok tells whether m was filled. NF_ERR_NOMEM only; a limit warns once and
- * turns the rule off for the document. */
+/* False when anchored regex rule ri cannot match at the start of token s
+ * by its prefilters (the first byte, re_first; the byte re_last ahead in
+ * the sentence) or is off for the document: asked before its anchor runs,
+ * which costs more. */
+bool nfi_regex_may_start(const nfi_run *run, uint32_t ri, uint32_t s);
+/* Runs anchored regex rule ri (one with 'anchor:') at the start of token s,
+ * where nfi_regex_may_start said it may match; *ok tells whether m was
+ * filled. NF_ERR_NOMEM only; a limit warns once and turns the rule off for
+ * the document. */
 nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m, bool *ok);
 /* The workspace's regex match data (room for every rule's groups). */
 pcre2_match_data *nfi_ws_match_data(nfi_engine_ws *ws);

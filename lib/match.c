@@ -1120,17 +1120,23 @@ static bool required_byte_ahead(const nfi_run *run, const nfi_rule *rule, uint32
            (other != c && memchr(doc->work + off, other, end - off));
 }
 
+bool nfi_regex_may_start(const nfi_run *run, uint32_t ri, uint32_t s)
+{
+    const nfi_rule *rule = &run->r->rules.items[ri];
+    if (run->regex_off && run->regex_off[ri]) return false; /* failed earlier */
+    size_t off = run->doc->tokens.items[s].span.start;
+    const unsigned char first = (unsigned char)run->doc->work[off]; /* a token has a byte */
+    if (rule->re_first && !((rule->re_first[first >> 3] >> (first & 7)) & 1)) return false;
+    return rule->re_last < 0 || required_byte_ahead(run, rule, s, off);
+}
+
 nf_status nfi_match_regex_at(nfi_run *run, uint32_t ri, uint32_t s, nfi_match *m, bool *ok)
 {
     const nf_rules *r = run->r;
     const nfi_rule *rule = &r->rules.items[ri];
     const nf_doc *doc = run->doc;
     *ok = false;
-    if (run->regex_off && run->regex_off[ri]) return NF_OK; /* failed earlier */
     size_t off = doc->tokens.items[s].span.start;
-    const unsigned char first = (unsigned char)doc->work[off]; /* a token has a byte */
-    if (rule->re_first && !((rule->re_first[first >> 3] >> (first & 7)) & 1)) return NF_OK;
-    if (rule->re_last >= 0 && !required_byte_ahead(run, rule, s, off)) return NF_OK;
     int rc = nfi_re_match(rule->re, doc->work, doc->len, off, run->ws->md, r->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return NF_OK;
     if (rc < 0) {

@@ -906,12 +906,14 @@ static uint32_t next_busy_token(const nfi_run *run, const uint64_t *memo, size_t
 }
 
 /* Runs the matcher for rule ri at token s and adds the match (for a regex
- * rule, its anchor's match, then the regex). */
+ * rule, its prefilters, its anchor's match, then the regex). */
 static nf_status match_rule(nfi_run *run, uint32_t ri, uint32_t s)
 {
     nfi_match m;
+    bool regex = run->r->rules.items[ri].re != NULL;
+    if (regex && !nfi_regex_may_start(run, ri, s)) return NF_OK;
     if (!nfi_match_at(run, ri, s, &m)) return NF_OK;
-    if (run->r->rules.items[ri].re) { /* m matched the anchor: now the regex */
+    if (regex) { /* m matched the anchor: now the regex */
         bool ok;
         nf_status st = nfi_match_regex_at(run, ri, s, &m, &ok);
         if (st != NF_OK || !ok) return st;
