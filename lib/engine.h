@@ -336,10 +336,26 @@ typedef struct nfi_rule {
  * in words, or (any_bytes) its first byte in bytes. A necessary
  * condition, of a few loads and masks. */
 typedef struct nfi_side_gate {
-    uint64_t feat_any, words[4];
-    uint8_t bytes[32];
+    uint64_t feat_any, words[4], bytes[4]; /* bytes: bit b % 64 of word b / 64 */
     bool any_bytes;
 } nfi_side_gate;
+
+/* Adds word v (a vocab id; none for NFI_NONE, NFI_NO_WORD) to side. */
+static inline void nfi_side_add_word(nfi_side_gate *side, uint32_t v)
+{
+    if (v != NFI_NONE && v != NFI_NO_WORD) side->words[(v >> 6) & 3] |= 1ull << (v & 63);
+}
+
+/* Adds what src lets through to dst: a token takes one of both. */
+static inline void nfi_side_merge(nfi_side_gate *dst, const nfi_side_gate *src)
+{
+    dst->feat_any |= src->feat_any;
+    for (int k = 0; k < 4; k++) {
+        dst->words[k] |= src->words[k];
+        dst->bytes[k] |= src->bytes[k];
+    }
+    dst->any_bytes = dst->any_bytes || src->any_bytes;
+}
 
 /* first_steps_ok (phases.c) in bits, for a program whose first
  * instructions and next steps all have an nfi_side_gate: a start can
@@ -697,8 +713,17 @@ void nfi_ws_note_window(nfi_engine_ws *ws, const nf_doc *doc, size_t tok_base, s
 nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run);
 /* A class's candidate list (phases.c class_candidates) in the workspace's
  * pool: list[0] rules, then NFI_MEMO_HEAD - 1 words of what is left to
- * check at each token, then the rules. */
-#define NFI_MEMO_HEAD 3
+ * check at each token (list[3]: how many of the rules, the last ones, only
+ * the next token can let match), then the rules; then, when list[3] is
+ * not 0, what the next token needs for one of those (an nfi_side_gate in
+ * NFI_MEMO_GATE words). */
+#define NFI_MEMO_HEAD 4
+#define NFI_MEMO_GATE ((sizeof(nfi_side_gate) + 3) / 4)
+/* The words of list in the pool. */
+static inline size_t nfi_memo_len(const uint32_t *list)
+{
+    return NFI_MEMO_HEAD + list[0] + (list[3] ? NFI_MEMO_GATE : 0);
+}
 /* The most words the pool holds (256 KB); the classes and lists start
  * afresh at a document when it holds more than half of that. */
 #define NFI_MEMO_MAX ((size_t)1 << 16)

@@ -421,7 +421,7 @@ static bool memo_grow(nfi_engine_ws *ws)
         uint32_t at = ws->memo_slots[i];
         if (!at) continue;
         const uint32_t *l = ws->memo_pool.items + at - 1;
-        uint32_t h = memo_hash(l, NFI_MEMO_HEAD + l[0]) & mask;
+        uint32_t h = memo_hash(l, nfi_memo_len(l)) & mask;
         while (slots[h]) h = (h + 1) & mask;
         slots[h] = at;
     }
@@ -433,13 +433,14 @@ static bool memo_grow(nfi_engine_ws *ws)
 
 uint32_t nfi_ws_memo_add(nfi_engine_ws *ws, const uint32_t *list)
 {
-    size_t n = NFI_MEMO_HEAD + list[0];
+    size_t n = nfi_memo_len(list);
     if (ws->memo_pool.len + n > NFI_MEMO_MAX) return 0;
     if (2 * (ws->memo_nlists + 1) > ws->memo_nslots && !memo_grow(ws)) return 0;
     uint32_t mask = ws->memo_nslots - 1, h = memo_hash(list, n) & mask;
     for (; ws->memo_slots[h]; h = (h + 1) & mask) {
         const uint32_t *l = ws->memo_pool.items + ws->memo_slots[h] - 1;
-        if (l[0] == list[0] && memcmp(l, list, n * sizeof *l) == 0) return ws->memo_slots[h];
+        if (l[0] == list[0] && l[3] == list[3] && memcmp(l, list, n * sizeof *l) == 0)
+            return ws->memo_slots[h];
     }
     size_t at = ws->memo_pool.len;
     if (ws->memo_pool.cap - at < n) {

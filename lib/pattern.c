@@ -2484,12 +2484,6 @@ static nf_status anchored_first_bytes(nf_rules *r, nfi_rule *rule)
     return st;
 }
 
-/* Adds word v (a vocab id; none for NFI_NONE, NFI_NO_WORD) to side. */
-static void side_add_word(nfi_side_gate *side, uint32_t v)
-{
-    if (v != NFI_NONE && v != NFI_NO_WORD) side->words[(v >> 6) & 3] |= 1ull << (v & 63);
-}
-
 /* Adds to side what a token needs to take instruction pc of p (its gate
  * g): its word or words, else a hyphen or a first digit, else the first
  * byte or bytes of its regex part, else another feature bit its test
@@ -2500,15 +2494,15 @@ static bool side_add(nfi_side_gate *side, const nfi_prog *p, uint32_t pc, const 
     const nfi_inst *in = &p->code[pc];
     if (in->op != NFI_OP_TEST) return false;
     if (g->word != NFI_NONE) {
-        side_add_word(side, g->word);
+        nfi_side_add_word(side, g->word);
         return true;
     }
     if (!p->ct || in->x >= p->ntests || !p->ct[in->x].ok) return false;
     const nfi_ctest *c = &p->ct[in->x];
     if (c->never) return true;
     if (c->norm != NFI_NONE || c->nwords) {
-        side_add_word(side, c->norm);
-        for (uint32_t k = 0; k < c->nwords; k++) side_add_word(side, c->words[k]);
+        nfi_side_add_word(side, c->norm);
+        for (uint32_t k = 0; k < c->nwords; k++) nfi_side_add_word(side, c->words[k]);
         return true;
     }
     uint64_t strong = c->fwant & (NFI_FEAT_DIGIT_FIRST | NFI_FEAT_HYPHEN);
@@ -2517,9 +2511,9 @@ static bool side_add(nfi_side_gate *side, const nfi_prog *p, uint32_t pc, const 
         side->feat_any |= bit & (~bit + 1); /* one bit it wants */
         return bit != 0;
     }
-    if (c->re_unit >= 0) side->bytes[c->re_unit >> 3] |= (uint8_t)(1u << (c->re_unit & 7));
+    if (c->re_unit >= 0) side->bytes[c->re_unit >> 6] |= 1ull << (c->re_unit & 63);
     else
-        for (int k = 0; k < 32; k++) side->bytes[k] |= c->re_first[k];
+        for (int k = 0; k < 32; k++) side->bytes[k >> 3] |= (uint64_t)c->re_first[k] << (k & 7) * 8;
     side->any_bytes = true;
     return true;
 }

@@ -456,7 +456,7 @@ static NFI_HOT_INLINE bool side_may(const nfi_run *run, const nfi_side_gate *sid
     if (v != NFI_NONE && ((side->words[(v >> 6) & 3] >> (v & 63)) & 1)) return true;
     if (!side->any_bytes) return false;
     unsigned b = (unsigned char)run->doc->work[run->doc->tokens.items[t].span.start];
-    return (side->bytes[b >> 3] >> (b & 7)) & 1;
+    return (side->bytes[b >> 6] >> (b & 63)) & 1;
 }
 
 /* False when first_steps_ok at s would be, by the bits of sg alone:
@@ -826,6 +826,71 @@ static size_t context_candidates(const nfi_run *run, const nfi_phase *P, uint32_
     return nc;
 }
 
+/* Whether only token s + 1 can let rule ri match at a token of s's class
+ * (whose text and context decide side_may at it), and then adds what that
+ * token needs to next: a prefilter word at offset 1, or the next steps of
+ * a rule none of whose first steps after which a match can end takes the
+ * class's tokens. */
+static bool next_gated(const nfi_run *run, uint32_t ri, uint32_t s, nfi_side_gate *next)
+{
+    const nfi_rule_gate *g = &run->r->gates[ri];
+    if (g->pf_n && g->pf_off == 1) {
+        for (uint32_t k = 0; k < g->pf_n; k++)
+            if (g->pf_keys[k] == NFI_NONE) return false; /* (a token without a word) */
+        for (uint32_t k = 0; k < g->pf_n; k++) nfi_side_add_word(next, g->pf_keys[k]);
+        return true;
+    }
+    if (!g->more || !g->steps || side_may(run, &g->steps->start, s)) return false;
+    nfi_side_merge(next, &g->steps->next);
+    return true;
+}
+
+/* Moves the rules of a class list (rules[0, n), room for 2n, then
+ * NFI_MEMO_GATE words past them) that only the next token can let match
+ * (next_gated at token s of the class) to its end, in order, with what
+ * that token needs for one of them after the list; returns how many. The
+ * token loop skips them all at a token whose next one has none of it. */
+static NFI_NOINLINE uint32_t next_gated_last(const nfi_run *run, uint32_t s, uint32_t *rules, size_t n)
+{
+    nfi_side_gate next;
+    memset(&next, 0, sizeof next);
+    uint32_t *later = rules + n;
+    size_t now = 0, nlater = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (next_gated(run, rules[i], s, &next)) later[nlater++] = rules[i];
+        else rules[now++] = rules[i];
+    }
+    memmove(rules + now, later, nlater * sizeof *rules);
+    if (nlater) memcpy(rules + n, &next, sizeof next);
+    return (uint32_t)nlater;
+}
+
+/* Whether the token after s may let one of the rules that only it can let
+ * match (the last list[3] of class list list) match. */
+static NFI_HOT_INLINE bool memo_next_may(const nfi_run *run, const uint32_t *list, uint32_t s)
+{
+    uint32_t t = s + 1;
+    if (t >= run->doc->tokens.len) return false;
+    /* side_may on the gate after the list, read field by field: the pool
+     * holds 32-bit words, so the gate may not be aligned for its 64-bit
+     * fields (a copy of the whole gate cost more than the test) */
+    const unsigned char *at = (const unsigned char *)(list + NFI_MEMO_HEAD + list[0]);
+    uint64_t feat_any, words;
+    memcpy(&feat_any, at + offsetof(nfi_side_gate, feat_any), sizeof feat_any);
+    if (run->feat[t] & feat_any) return true;
+    uint32_t v = run->tokvocab[t];
+    if (v != NFI_NONE) {
+        memcpy(&words, at + offsetof(nfi_side_gate, words) + ((v >> 6) & 3) * sizeof words,
+               sizeof words);
+        if ((words >> (v & 63)) & 1) return true;
+    }
+    if (!at[offsetof(nfi_side_gate, any_bytes)]) return false;
+    unsigned b = (unsigned char)run->doc->work[run->doc->tokens.items[t].span.start];
+    uint64_t bytes;
+    memcpy(&bytes, at + offsetof(nfi_side_gate, bytes) + (b >> 6) * sizeof bytes, sizeof bytes);
+    return (bytes >> (b & 63)) & 1;
+}
+
 /* Makes the list of token s's class for phase ph in cand (room ccap) from
  * the groups it passes: local_candidates, each rule once (seen[rule] ==
  * s + 1 marks those taken); stores it in the workspace's pool. Returns
@@ -843,6 +908,9 @@ static uint32_t make_class_list(nfi_run *run, const nfi_phase *P, uint32_t s, ui
             rules[kept++] = rules[i];
         }
     cand[0] = (uint32_t)kept;
+    /* (next_gated_last: room for 2 kept, then for kept and the gate) */
+    size_t room = NFI_MEMO_HEAD + kept + (kept > NFI_MEMO_GATE ? kept : NFI_MEMO_GATE);
+    cand[3] = room <= ccap ? next_gated_last(run, s, rules, kept) : 0;
     uint32_t at = nfi_ws_memo_add(run->ws, cand);
     run->memo_pool = nfi_ws_memo_pool(run->ws);
     return at ? at : NFI_NONE;
@@ -1058,6 +1126,7 @@ static nf_status run_phase(nfi_run *run, uint32_t ph, uint32_t *indexed, nf_erro
             n = list[0];
             lexcont = list[1];
             pfgroups = list[2];
+            if (list[3] && !memo_next_may(run, list, s)) n -= list[3];
             list += NFI_MEMO_HEAD;
         } else {
             uint64_t groups = NFI_GROUPS_UNKNOWN;

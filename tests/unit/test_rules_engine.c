@@ -788,7 +788,9 @@ NF_TEST(rules_first_steps_per_first_test)
 /* A rule whose first steps all have a word, a feature bit or a first byte
  * gets the bits of first_steps_ok (nfi_steps_gate), which rule out "the"
  * before a token none of its next steps can take; a lexicon among them
- * leaves the rule without. */
+ * leaves the rule without. From the second "the" on, its class's list
+ * holds both rules last, skipped together where the next token can let
+ * neither match (next_gated_last). */
 NF_TEST(rules_steps_gate_of_first_steps)
 {
     nf_rules *r = load("schema: 1\n"
@@ -796,19 +798,24 @@ NF_TEST(rules_steps_gate_of_first_steps)
                        "  - name: when\n"
                        "    pattern: '(early | [re:\"[^-]+-.+\"] | the (early | [re:\"[^-]+-.+\"] |"
                        " [re:\"x[0-9]+\"]))'\n"
-                       "    emit: WHEN\n");
+                       "    emit: WHEN\n"
+                       "  - name: weekend\n"
+                       "    pattern: 'the weekend'\n"
+                       "    emit: WEEKEND\n");
     NF_CHECK(r != NULL);
     const nfi_steps_gate *sg = r ? r->gates[0].steps : NULL;
     NF_CHECK(sg != NULL);
     if (sg) {
         NF_CHECK(sg->start.feat_any == NFI_FEAT_HYPHEN && !sg->start.any_bytes);
         NF_CHECK(sg->next.feat_any == NFI_FEAT_HYPHEN && sg->next.any_bytes);
-        NF_CHECK((sg->next.bytes['x' >> 3] >> ('x' & 7)) & 1);
+        NF_CHECK((sg->next.bytes['x' >> 6] >> ('x' & 63)) & 1);
     }
     char buf[300];
-    nf_doc *d = run(r, "the park , the early bird , the mid-day , the x90 , well-known , the");
+    nf_doc *d = run(r, "the park , the early bird , the mid-day , the x90 , well-known , the "
+                       "weekend , the");
     NF_CHECK_EQ_STR(anns(d, "WHEN", buf, sizeof buf),
                     "WHEN:the early|WHEN:the mid-day|WHEN:the x90|WHEN:well-known");
+    NF_CHECK_EQ_STR(anns(d, "WEEKEND", buf, sizeof buf), "WEEKEND:the weekend");
     nf_doc_free(d);
     nf_rules_free(r);
     r = load("schema: 1\n"
