@@ -622,6 +622,8 @@ void nfi_sort_resolution(const nf_rules *r, const nfi_found *items, nfi_keyed *o
 void nfi_sort_emission(const nfi_found *items, nfi_keyed *o, nfi_keyed *tmp, size_t n,
                        const nfi_sort_widths *w);
 
+#define NFI_HITS_SEEN 16 /* most look-ahead slots a class's slots are kept for */
+
 /* Per-document state the phases share with the matcher. */
 typedef struct nfi_run {
     const nf_rules *r;
@@ -644,6 +646,14 @@ typedef struct nfi_run {
     /* per class, two words: the kept tests (nfi_ctest.memo_bit) whose
      * result is known, and those that passed */
     uint64_t *class_tests;
+    /* per class: the indexed look-ahead slots whose quick checks its tokens
+     * pass (they depend on the class alone): NFI_HITS_UNKNOWN, NFI_HITS_NONE,
+     * or NFI_HITS_LIST + where the list (a count, then the slots) is in the
+     * workspace's pool (nfi_ws_hits_pool) */
+    uint32_t *class_hits;
+    /* the slots token_hits listed the token in (its first NFI_HITS_SEEN),
+     * kept as its class's (phases.c class_hits) */
+    uint32_t hits[NFI_HITS_SEEN], hits_seen;
     const uint32_t *memo_pool; /* the workspace's (nfi_ws_memo_pool) */
     uint32_t *regex_off;  /* per rule: 1 = its regex hit a limit in this document */
     uint32_t *lit_next;   /* per rule: where its re_lit was found next + 1 (0:
@@ -711,6 +721,13 @@ void nfi_ws_note_window(nfi_engine_ws *ws, const nf_doc *doc, size_t tok_base, s
  * once per class, not once per token. Tokens longer than a class holds,
  * or past the bound, get NFI_NONE. */
 nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run);
+enum { NFI_HITS_UNKNOWN = 0, NFI_HITS_NONE = 1, NFI_HITS_LIST = 2 };
+#define NFI_HITS_POOL_MAX ((size_t)1 << 16) /* words: past it, classes' slots are not kept */
+/* Keeps the n look-ahead slots of a class in the workspace's pool; returns
+ * the class's nfi_run.class_hits word (NFI_HITS_UNKNOWN when the pool is
+ * full or out of memory). */
+uint32_t nfi_ws_hits_add(nfi_engine_ws *ws, const uint32_t *slots, uint32_t n);
+const uint32_t *nfi_ws_hits_pool(const nfi_engine_ws *ws);
 /* A class's candidate list (phases.c class_candidates) in the workspace's
  * pool: list[0] rules, then NFI_MEMO_HEAD - 1 words of what is left to
  * check at each token (list[3]: how many of the rules, the last ones, only

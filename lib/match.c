@@ -80,6 +80,10 @@ struct nfi_engine_ws {
      * (0: not made yet; phases.c class_candidates) */
     NFI_VEC(uint64_t) class_memo;
     NFI_VEC(uint64_t) class_tests; /* per class: nfi_run.class_tests */
+    /* per class: the look-ahead slots its tokens are listed in (nfi_run.
+     * class_hits), and the lists, each a count then the slots */
+    NFI_VEC(uint32_t) class_hits;
+    NFI_VEC(uint32_t) hits_pool;
     /* the lists (nfi_memo_*), each once: memo_slots is an open-addressing
      * table of their offsets + 1 by content */
     NFI_VEC(uint32_t) memo_pool;
@@ -137,6 +141,8 @@ void nfi_engine_ws_free(nfi_engine_ws *ws)
     nfi_vec_free(&ws->classes);
     nfi_vec_free(&ws->class_memo);
     nfi_vec_free(&ws->class_tests);
+    nfi_vec_free(&ws->class_hits);
+    nfi_vec_free(&ws->hits_pool);
     nfi_vec_free(&ws->memo_pool);
     free(ws->memo_slots);
     nfi_vec_free(&ws->found.items);
@@ -387,6 +393,14 @@ static nf_status class_add(nfi_engine_ws *ws, const nfi_run *run, uint32_t s, ui
         }
         *m = 0;
     }
+    uint32_t *hits = nfi_vec_push(&ws->class_hits);
+    if (!hits) {
+        ws->classes.len--;
+        ws->class_memo.len -= run->r->phases.len;
+        ws->class_tests.len -= 2;
+        return NF_ERR_NOMEM;
+    }
+    *hits = NFI_HITS_UNKNOWN;
     k->feat = run->feat[s];
     k->context = context;
     k->vocab = run->tokvocab[s];
@@ -458,6 +472,24 @@ uint32_t nfi_ws_memo_add(nfi_engine_ws *ws, const uint32_t *list)
 
 const uint32_t *nfi_ws_memo_pool(const nfi_engine_ws *ws) { return ws->memo_pool.items; }
 
+uint32_t nfi_ws_hits_add(nfi_engine_ws *ws, const uint32_t *slots, uint32_t n)
+{
+    if (!n) return NFI_HITS_NONE;
+    if (ws->hits_pool.len + n + 1 > NFI_HITS_POOL_MAX) return NFI_HITS_UNKNOWN;
+    size_t at = ws->hits_pool.len;
+    for (uint32_t k = 0; k <= n; k++) {
+        uint32_t *p = nfi_vec_push(&ws->hits_pool);
+        if (!p) {
+            ws->hits_pool.len = at;
+            return NFI_HITS_UNKNOWN;
+        }
+        *p = k ? slots[k - 1] : n;
+    }
+    return (uint32_t)at + NFI_HITS_LIST;
+}
+
+const uint32_t *nfi_ws_hits_pool(const nfi_engine_ws *ws) { return ws->hits_pool.items; }
+
 nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
 {
     const nf_doc *doc = run->doc;
@@ -471,6 +503,7 @@ nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
     if (ws->classes.len + room > NFI_CLASS_MAX || ws->memo_pool.len > NFI_MEMO_MAX / 2) {
         memset(ws->class_slots, 0, NFI_CLASS_SLOTS * sizeof *ws->class_slots);
         ws->classes.len = ws->class_memo.len = ws->class_tests.len = 0;
+        ws->class_hits.len = ws->hits_pool.len = 0;
         memo_clear(ws);
     }
     for (uint32_t s = 0; s < nt; s++) {
@@ -497,6 +530,7 @@ nf_status nfi_ws_classify(nfi_engine_ws *ws, nfi_run *run)
     }
     run->class_memo = ws->class_memo.items;
     run->class_tests = ws->class_tests.items;
+    run->class_hits = ws->class_hits.items;
     run->memo_pool = ws->memo_pool.items;
     return NF_OK;
 }

@@ -671,6 +671,8 @@ static inline bool add_hit(nfi_run *run, uint32_t *last, uint32_t slot, uint32_t
     uint32_t *at = nfi_vec_push(&run->req_lists[slot]);
     if (!at) return false;
     *at = t;
+    if (run->hits_seen < NFI_HITS_SEEN) run->hits[run->hits_seen] = slot;
+    run->hits_seen++;
     return true;
 }
 
@@ -704,6 +706,28 @@ static bool token_hits(nfi_run *run, uint32_t *last, uint32_t t)
     return true;
 }
 
+/* token_hits by token t's class: its slots are kept the first time, as
+ * what they depend on (the word, its lexicon and feature bits) is the
+ * class's; most classes have none. */
+static bool class_hits(nfi_run *run, uint32_t *last, uint32_t t)
+{
+    uint32_t c = run->tokclass[t];
+    if (c == NFI_NONE) return token_hits(run, last, t);
+    uint32_t h = run->class_hits[c];
+    if (h == NFI_HITS_NONE) return true;
+    if (h >= NFI_HITS_LIST) {
+        const uint32_t *list = nfi_ws_hits_pool(run->ws) + (h - NFI_HITS_LIST);
+        for (uint32_t k = 1; k <= list[0]; k++)
+            if (!add_hit(run, last, list[k], t)) return false;
+        return true;
+    }
+    run->hits_seen = 0;
+    if (!token_hits(run, last, t)) return false;
+    if (run->hits_seen <= NFI_HITS_SEEN)
+        run->class_hits[c] = nfi_ws_hits_add(run->ws, run->hits, run->hits_seen);
+    return true;
+}
+
 /* Lists, per indexed look-ahead slot, the tokens that pass its quick
  * checks (run->req_lists), in one pass over the tokens for all the slots
  * where a scan per slot looked at each token once per slot. Starts each
@@ -716,7 +740,7 @@ static nf_status index_required(nfi_run *run)
     uint32_t *last = run->req_next;
     memset(last, 0xff, nslots * sizeof *last);
     for (uint32_t t = 0; t < nt; t++)
-        if (!token_hits(run, last, t)) return NF_ERR_NOMEM;
+        if (!class_hits(run, last, t)) return NF_ERR_NOMEM;
     memset(last, 0xff, nslots * sizeof *last); /* req_next: none known */
     memset(run->req_scanned, 0, nslots * sizeof *run->req_scanned);
     return NF_OK;

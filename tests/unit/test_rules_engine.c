@@ -1303,6 +1303,27 @@ static void check_twice(const nf_rules *r, nf_workspace *ws, const char *text, c
     }
 }
 
+/* The tokens a rule's required word is looked for at are listed once a
+ * window by each token's class (kept from the class's first token on):
+ * every "ago" here, the first of its class or a later one, in a window
+ * that made the class or in a later one, is where a match ends. */
+NF_TEST(rules_required_tokens_by_class)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "phases: [p]\n"
+                       "rules:\n"
+                       "  - name: ago\n"
+                       "    phase: p\n"
+                       "    pattern: '[cap:title] [cap:lower]{0,3} \"ago\"'\n"
+                       "    emit: AGO\n");
+    nf_workspace *ws = workspace_for(r);
+    if (!ws) return;
+    check_twice(r, ws, "then Anna came here ago and Bob left us ago, Carl went ago; Dan ago.",
+                "AGO", "AGO:Anna came here ago|AGO:Bob left us ago|AGO:Carl went ago|AGO:Dan ago");
+    nf_workspace_free(ws);
+    nf_rules_free(r);
+}
+
 /* A phase keeps, per token class, the list of rules its tokens are tried
  * with (made at the class's second token, used from its third on), and
  * looks at each token at what the class cannot tell: the next token of a
