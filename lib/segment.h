@@ -53,8 +53,11 @@ typedef struct nfi_form_cache {
 } nfi_form_cache;
 
 /* The kind bits of nfi_form_cache.kind; NFI_FORM_SELF: the surface is its
- * own norm (ASCII without an upper-case letter). */
-#define NFI_FORM_KIND 0x7f
+ * own norm (ASCII without an upper-case letter); NFI_FORM_NO_ABBREV: the
+ * surface with a period after it is no abbreviation, whatever follows
+ * (known once asked: the workspace's abbreviations never change). */
+#define NFI_FORM_KIND 0x3f
+#define NFI_FORM_NO_ABBREV 0x40
 #define NFI_FORM_SELF 0x80
 
 #define NFI_FORM_CACHE 8192 /* entries, a power of two (512 KB) */

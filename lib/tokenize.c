@@ -1039,6 +1039,7 @@ static inline uint32_t shape_id(nfi_seg_ws *ws, nf_doc *doc, nfi_shape_cache *sc
 }
 
 _Static_assert(sizeof(nfi_form_cache) == 64, "a form cache entry is one cache line");
+_Static_assert(NF_TOKEN_EMAIL <= NFI_FORM_KIND, "nfi_form_cache.kind holds every token kind");
 _Static_assert(NFI_SHAPE_CACHE <= 256, "nfi_form_cache.shape_slot holds a shape cache index");
 
 /* Brings the cache entry ce of the surface p[0,n), known from an earlier
@@ -1077,6 +1078,13 @@ static inline bool cached_surface(const nfi_form_cache *ce, const unsigned char 
     if (n <= 8)
         return ((nfi_load_u64(ce->s) ^ nfi_load_u64(p)) & nfi_load_u64(keep_first + 8 - n)) == 0;
     return nfi_bytes_equal(ce->s, p, n);
+}
+
+/* The form cache entry of the surface p[0,n) (1 to 24 bytes): the one it
+ * is kept in, if it is kept. */
+static inline nfi_form_cache *form_entry(nfi_seg_ws *ws, const unsigned char *p, size_t n)
+{
+    return &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
 }
 
 /* Norm, shape, the case flags and the kind (kind_of) of t[s,e): from the
@@ -1222,7 +1230,7 @@ static NFI_HOT_INLINE void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, ui
     nfi_form_cache *ce = NULL;
     if (n - 1 < sizeof ce->s) { /* 1 to 24 bytes */
         const unsigned char *p = x->t + s;
-        ce = &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
+        ce = form_entry(ws, p, n);
         if (cached_surface(ce, p, n) && doc->tokens.len < doc->tokens.cap &&
             ws->status == NF_OK) {
             uint32_t k = kind ? kind : (uint32_t)(ce->kind & NFI_FORM_KIND);
@@ -1343,20 +1351,26 @@ static size_t contraction_split(const unsigned char *t, size_t s, size_t e)
     return 0;
 }
 
-/* Whether word [s,e) followed by its own period at e is an abbreviation. */
-static bool abbreviation(tk_ctx *x, size_t s, size_t e)
+/* What word [s,e) alone says of itself before its own period. */
+typedef enum abbrev_form {
+    ABBREV_NO,         /* no abbreviation, whatever follows */
+    ABBREV_YES,
+    ABBREV_BEFORE_NUMBER /* one only before a number ("no.", "vol.") */
+} abbrev_form;
+
+static abbrev_form abbreviation_form(const tk_ctx *x, size_t s, size_t e)
 {
     const unsigned char *t = x->t;
     size_t n = e - s;
     /* one letter: an initial or "p." */
-    if (n == 1 && is_alpha(t[s])) return true;
+    if (n == 1 && is_alpha(t[s])) return ABBREV_YES;
     if (t[s] >= 0x80) {
         size_t i = s;
         UChar32 cp;
         U8_NEXT(t, i, e, cp);
-        return i == e && cp >= 0 && u_isalpha(cp);
+        return i == e && cp >= 0 && u_isalpha(cp) ? ABBREV_YES : ABBREV_NO;
     }
-    if (n > 15) return false;
+    if (n > 15) return ABBREV_NO;
     char key[16];
     bool inner = false, letters_only = true;
     size_t piece = 0, longest = 0;
@@ -1372,15 +1386,34 @@ static bool abbreviation(tk_ctx *x, size_t s, size_t e)
         }
     }
     key[n] = '\0';
-    if (inner && letters_only && longest <= 4) return true; /* U.S, e.g, a.m, Ph.D */
+    if (inner && letters_only && longest <= 4) return ABBREV_YES; /* U.S, e.g, a.m, Ph.D */
     nfi_abbrev_kind k = nfi_abbrev_lookup(x->ws, key, n);
-    if (k == NFI_ABBR_NONE) return false;
-    if (k == NFI_ABBR_NUMBER) {
-        size_t i = e + 1;
-        while (i < x->n && (t[i] == ' ' || t[i] == '\t')) i++;
-        return i < x->n && is_digit(t[i]);
+    if (k == NFI_ABBR_NONE) return ABBREV_NO;
+    return k == NFI_ABBR_NUMBER ? ABBREV_BEFORE_NUMBER : ABBREV_YES;
+}
+
+/* Whether word [s,e) followed by its own period at e is an abbreviation.
+ * Most such words end sentences and are none: a surface in the form cache
+ * keeps that answer (NFI_FORM_NO_ABBREV), so that abbreviation_form's key
+ * and look-up are done once for it, not at every sentence it ends. */
+static bool abbreviation(tk_ctx *x, size_t s, size_t e)
+{
+    const unsigned char *p = x->t + s;
+    size_t n = e - s;
+    nfi_form_cache *ce = NULL;
+    if (n - 1 < sizeof ce->s) {
+        ce = form_entry(x->ws, p, n);
+        if (!cached_surface(ce, p, n)) ce = NULL;
+        else if (ce->kind & NFI_FORM_NO_ABBREV) return false;
     }
-    return true;
+    abbrev_form f = abbreviation_form(x, s, e);
+    if (f == ABBREV_BEFORE_NUMBER) {
+        size_t i = e + 1;
+        while (i < x->n && (x->t[i] == ' ' || x->t[i] == '\t')) i++;
+        return i < x->n && is_digit(x->t[i]);
+    }
+    if (f == ABBREV_NO && ce) ce->kind |= NFI_FORM_NO_ABBREV;
+    return f == ABBREV_YES;
 }
 
 static inline bool text_space_or_edge(const tk_ctx *x, size_t at)
