@@ -34,7 +34,8 @@ typedef enum nfi_abbrev_kind {
     NFI_ABBR_MONTH = 5   /* "feb", "sept" */
 } nfi_abbrev_kind;
 
-/* A cache of token forms by surface (per workspace). The ids of the norm
+/* A cache of token forms by surface (per workspace; two-way, in pairs of
+ * entries: tokenize.c form_entry). The ids of the norm
  * and the shape are those of document generation gen; the flags, the
  * kind, the norm's hash and the shape (slen > 0: an ASCII surface whose
  * norm is itself lower-cased) hold for any document. One entry is a cache

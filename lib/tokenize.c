@@ -1080,11 +1080,37 @@ static inline bool cached_surface(const nfi_form_cache *ce, const unsigned char 
     return nfi_bytes_equal(ce->s, p, n);
 }
 
-/* The form cache entry of the surface p[0,n) (1 to 24 bytes): the one it
- * is kept in, if it is kept. */
+/* The form cache is two-way: the surface p[0,n) (1 to 24 bytes) is kept
+ * in the entry of its hash (form_entry) or in the other one of that pair
+ * (form_other). One entry alone had two common words of one document push
+ * each other out, their forms computed again at every turn. */
 static inline nfi_form_cache *form_entry(nfi_seg_ws *ws, const unsigned char *p, size_t n)
 {
     return &ws->cache[nfi_surface_hash(p, n) & (NFI_FORM_CACHE - 1)];
+}
+
+static inline nfi_form_cache *form_other(nfi_seg_ws *ws, const nfi_form_cache *ce)
+{
+    return &ws->cache[(size_t)(ce - ws->cache) ^ 1];
+}
+
+/* The entry that holds the surface p[0,n), or NULL. */
+static inline nfi_form_cache *form_find(nfi_seg_ws *ws, const unsigned char *p, size_t n)
+{
+    nfi_form_cache *ce = form_entry(ws, p, n);
+    if (cached_surface(ce, p, n)) return ce;
+    ce = form_other(ws, ce);
+    return cached_surface(ce, p, n) ? ce : NULL;
+}
+
+/* Where the forms of a surface that the pair of ce does not hold go: an
+ * empty entry, else one that no token of this document uses, else ce. */
+static nfi_form_cache *form_victim(nfi_seg_ws *ws, nfi_form_cache *ce)
+{
+    nfi_form_cache *other = form_other(ws, ce);
+    if (!ce->len) return ce;
+    if (!other->len) return other;
+    return ce->gen == ws->gen && other->gen != ws->gen ? other : ce;
 }
 
 /* Norm, shape, the case flags and the kind (kind_of) of t[s,e): from the
@@ -1093,7 +1119,9 @@ static inline nfi_form_cache *form_entry(nfi_seg_ws *ws, const unsigned char *p,
  * norm and, for an ASCII surface (its norm is the surface lower-cased),
  * the shape; and the ids of the norm and the shape in the current
  * document. For a surface met in an earlier document only the ids are
- * looked up again (news documents share most of their words). */
+ * looked up again (news documents share most of their words). ce: an
+ * entry of the surface's pair (NULL: none), the one that holds it if
+ * either does. */
 static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_form_cache *ce, nfi_token *tok,
                         uint32_t *flags, uint32_t *kind)
 {
@@ -1102,7 +1130,12 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_form_cache *ce, nfi_t
     const unsigned char *p = x->t + s;
     size_t n = e - s;
     if (ce) {
-        if (cached_surface(ce, p, n)) {
+        nfi_form_cache *other = form_other(ws, ce);
+        nfi_form_cache *held = cached_surface(ce, p, n)      ? ce
+                               : cached_surface(other, p, n) ? other
+                                                             : NULL;
+        ce = held ? held : form_victim(ws, ce);
+        if (held) {
             *kind = ce->kind & NFI_FORM_KIND;
             *flags |= ce->flags;
             if (ce->gen == ws->gen) {
@@ -1167,7 +1200,7 @@ static bool token_forms(tk_ctx *x, size_t s, size_t e, nfi_form_cache *ce, nfi_t
 
 /* emit() for what its inline part does not write: a surface new to this
  * document, a quote mark, a full token array. ce: the surface's form cache
- * entry, or NULL when it has none (too long). */
+ * entry or one of its pair, or NULL when it has none (too long). */
 #if defined(__GNUC__)
 __attribute__((noinline)) /* out of emit's inline part, which every token runs */
 #endif
@@ -1231,7 +1264,12 @@ static NFI_HOT_INLINE void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, ui
     if (n - 1 < sizeof ce->s) { /* 1 to 24 bytes */
         const unsigned char *p = x->t + s;
         ce = form_entry(ws, p, n);
-        if (cached_surface(ce, p, n) && doc->tokens.len < doc->tokens.cap &&
+        bool held = cached_surface(ce, p, n);
+        if (!held) {
+            nfi_form_cache *other = form_other(ws, ce);
+            if ((held = cached_surface(other, p, n))) ce = other;
+        }
+        if (held && doc->tokens.len < doc->tokens.cap &&
             ws->status == NF_OK) {
             uint32_t k = kind ? kind : (uint32_t)(ce->kind & NFI_FORM_KIND);
             if (k != NF_TOKEN_QUOTE &&
@@ -1402,9 +1440,8 @@ static bool abbreviation(tk_ctx *x, size_t s, size_t e)
     size_t n = e - s;
     nfi_form_cache *ce = NULL;
     if (n - 1 < sizeof ce->s) {
-        ce = form_entry(x->ws, p, n);
-        if (!cached_surface(ce, p, n)) ce = NULL;
-        else if (ce->kind & NFI_FORM_NO_ABBREV) return false;
+        ce = form_find(x->ws, p, n);
+        if (ce && (ce->kind & NFI_FORM_NO_ABBREV)) return false;
     }
     abbrev_form f = abbreviation_form(x, s, e);
     if (f == ABBREV_BEFORE_NUMBER) {
