@@ -294,7 +294,6 @@ typedef struct tk_ctx {
     size_t n;
     uint32_t pending;       /* flags for the next token (space, line, paragraph) */
     bool single_open, double_open;
-    size_t last_end;        /* end of the last token, for quote context */
 } tk_ctx;
 
 /* Grows the segment array (cold: it is kept from chunk to chunk). */
@@ -1247,7 +1246,6 @@ static void emit_new(tk_ctx *x, size_t s, size_t e, uint32_t kind, uint32_t flag
     tok->kind = (uint8_t)kind;
     tok->flags = (uint16_t)flags;
     doc->tokens.len++;
-    x->last_end = e;
 }
 
 /* Adds the token t[s,e) (kind 0: the kind its surface has). A surface in
@@ -1283,7 +1281,6 @@ static NFI_HOT_INLINE void emit(tk_ctx *x, size_t s, size_t e, uint32_t kind, ui
                 tok->kind = (uint8_t)k;
                 tok->flags = (uint16_t)(flags | x->pending | ce->flags);
                 x->pending = 0;
-                x->last_end = e;
                 return;
             }
         }
@@ -1751,7 +1748,7 @@ nf_status nfi_tokenize(nf_doc *doc, const nf_rules *rules, nf_workspace *ws, nf_
     }
     presize_forms(&doc->forms, doc->len);
     tk_ctx x = {doc, sw, (const unsigned char *)doc->work, doc->len,
-                NF_TOKEN_LINE_START | NF_TOKEN_PARA_START, false, false, 0};
+                NF_TOKEN_LINE_START | NF_TOKEN_PARA_START, false, false};
     const unsigned char *t = x.t;
     size_t n = doc->len, i = 0;
     /* room for a typical token density, to grow rarely */
