@@ -61,7 +61,7 @@ static inline const unsigned char *tstr(const sp_ctx *c, size_t i) { return c->t
 static inline const char *tnorm(const sp_ctx *c, size_t i) { return c->doc->forms.strs[c->tok[i].norm]; }
 static inline size_t tnorm_len(const sp_ctx *c, size_t i) { return c->doc->forms.lens[c->tok[i].norm]; }
 
-static bool tok_is(const sp_ctx *c, size_t i, const char *s)
+static inline bool tok_is(const sp_ctx *c, size_t i, const char *s)
 {
     size_t n = strlen(s);
     return i < c->n && tlen(c, i) == n && memcmp(tstr(c, i), s, n) == 0;
