@@ -72,6 +72,9 @@ typedef struct nfi_shape_cache {
 #define NFI_SHAPE_CACHE 256
 
 struct nfi_seg_ws {
+    /* first, on cache lines (nfi_seg_ws_new aligns the block): an entry
+       is one line, and its address is the block's plus its index alone */
+    _Alignas(64) nfi_form_cache cache[NFI_FORM_CACHE];
     UBreakIterator *word;          /* word break iterator, opened once */
     NFI_VEC(nfi_seg) segs;         /* raw segments of one chunk (scratch) */
     char *fold;                    /* case-folding scratch */
@@ -85,7 +88,7 @@ struct nfi_seg_ws {
     bool plain_off;                /* tests: no plain_chunk() (raw segments for all) */
     nf_status status;              /* first failure inside a chunk */
     uint32_t gen;                  /* document generation for the cache */
-    nfi_form_cache cache[NFI_FORM_CACHE];
+    void *block;                   /* the allocation this is aligned in (freed) */
     nfi_shape_cache shapes[NFI_SHAPE_CACHE];
 };
 
