@@ -629,6 +629,33 @@ NF_TEST(tokenize_plain_chunks_equal_raw_segments)
         NF_CHECK_EQ_INT(tk_compare_ways(tk_corpus[i], strlen(tk_corpus[i]), false), 0);
 }
 
+/* The tokens that differ between text[0,n) tokenized in ws, which has met
+ * other documents, and in a new workspace (down to the form ids); -1 when
+ * either fails. */
+static int tk_kept_differs(const nf_rules *rules, nf_workspace *ws, const char *text, size_t n)
+{
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
+    nf_error err;
+    nf_doc *kept = nf_extract(rules, ws, text, n, &eo, &err);
+    nf_doc *fresh = tk_doc_n(text, n, false);
+    int diffs = -1;
+    if (kept && fresh && nf_doc_count(kept, NF_KIND_TOKEN) == nf_doc_count(fresh, NF_KIND_TOKEN)) {
+        diffs = 0;
+        for (size_t i = 0; i < nf_doc_count(kept, NF_KIND_TOKEN); i++) {
+            const nf_token *a = nf_doc_token(kept, i), *b = nf_doc_token(fresh, i);
+            if (a->norm != b->norm || a->shape != b->shape || a->flags != b->flags || a->kind != b->kind ||
+                strcmp(nf_doc_form(kept, a->norm), nf_doc_form(fresh, b->norm)) != 0 ||
+                strcmp(nf_doc_form(kept, a->shape), nf_doc_form(fresh, b->shape)) != 0)
+                diffs++;
+        }
+    }
+    nf_doc_free(kept);
+    nf_doc_free(fresh);
+    return diffs;
+}
+
 /* A workspace keeps the forms of the words it met (flags and shapes) from
  * one document to the next: a document tokenized after others has the
  * same tokens, down to the form ids, as in a new workspace. */
@@ -639,34 +666,68 @@ NF_TEST(tokenize_forms_kept_across_documents)
     nf_workspace *ws = rules ? nf_workspace_new(rules, &err) : NULL;
     NF_CHECK(ws != NULL);
     if (!ws) return;
-    nf_extract_options eo;
-    nf_extract_options_init(&eo);
-    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
     size_t ndocs = sizeof tk_corpus / sizeof tk_corpus[0];
-    int diffs = 0;
     for (size_t round = 0; round < 2 * ndocs; round++) {
         /* the corpus texts in turn, then each with its words' cases changed */
         char text[512];
         snprintf(text, sizeof text, "%s", tk_corpus[round % ndocs]);
         for (char *c = text; round >= ndocs && *c; c++)
             if (*c >= 'a' && *c <= 'z' && (c - text) % 3 == 0) *c = (char)(*c - 32);
-        size_t n = strlen(text);
-        nf_doc *kept = nf_extract(rules, ws, text, n, &eo, &err);
-        nf_doc *fresh = tk_doc_n(text, n, false);
-        NF_CHECK(kept && fresh);
-        if (!kept || !fresh) break;
-        NF_CHECK_EQ_INT(nf_doc_count(kept, NF_KIND_TOKEN), nf_doc_count(fresh, NF_KIND_TOKEN));
-        for (size_t i = 0; i < nf_doc_count(kept, NF_KIND_TOKEN) && i < nf_doc_count(fresh, NF_KIND_TOKEN); i++) {
-            const nf_token *a = nf_doc_token(kept, i), *b = nf_doc_token(fresh, i);
-            if (a->norm != b->norm || a->shape != b->shape || a->flags != b->flags || a->kind != b->kind ||
-                strcmp(nf_doc_form(kept, a->norm), nf_doc_form(fresh, b->norm)) != 0 ||
-                strcmp(nf_doc_form(kept, a->shape), nf_doc_form(fresh, b->shape)) != 0)
-                diffs++;
-        }
-        nf_doc_free(kept);
-        nf_doc_free(fresh);
+        NF_CHECK_EQ_INT(tk_kept_differs(rules, ws, text, strlen(text)), 0);
     }
-    NF_CHECK_EQ_INT(diffs, 0);
+    nf_workspace_free(ws);
+    nf_rules_free(rules);
+}
+
+/* Words that share one pair of form cache entries (the cache is two-way)
+ * push each other out: their tokens stay those of a new workspace, and a
+ * word kept as no abbreviation before its full stop is one again before
+ * a number when its kind says so ("no. 5"). */
+NF_TEST(tokenize_form_cache_pair_shared)
+{
+    /* five made-up words whose entries are one pair: "aaa" .. "zzz" + "ox"
+     * (four to a pair on average), the first pair that has five */
+    enum { NWORDS = 26 * 26 * 26 };
+    unsigned char per_pair[NFI_FORM_CACHE / 2] = {0};
+    char words[5][8];
+    size_t found = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t want = NFI_FORM_CACHE;
+        for (uint32_t p = 0; pass == 1 && p < NFI_FORM_CACHE / 2 && want == NFI_FORM_CACHE; p++)
+            if (per_pair[p] >= 5) want = p;
+        for (int k = 0; k < NWORDS && found < 5; k++) {
+            char w[8] = {(char)('a' + k / 676), (char)('a' + k / 26 % 26), (char)('a' + k % 26), 'o', 'x', '\0'};
+            uint32_t p = (nfi_surface_hash((const unsigned char *)w, 5) & (NFI_FORM_CACHE - 1)) / 2;
+            if (pass == 0 && per_pair[p] < 255) per_pair[p]++;
+            if (pass == 1 && p == want) memcpy(words[found++], w, sizeof w);
+        }
+    }
+    NF_CHECK_EQ_INT((int)found, 5);
+    if (found < 5) return;
+    nf_rules *rules = tk_rules();
+    nf_error err;
+    nf_workspace *ws = rules ? nf_workspace_new(rules, &err) : NULL;
+    NF_CHECK(ws != NULL);
+    if (!ws) return;
+    for (int round = 0; round < 6; round++) {
+        char text[512];
+        size_t n = 0;
+        for (int i = 0; i < 12; i++) {
+            const char *w = words[(i * (round + 1) + round) % 5];
+            n += (size_t)snprintf(text + n, sizeof text - n, i % 3 == 2 ? "%s. " : "%s ", w);
+        }
+        snprintf(text + n, sizeof text - n, round % 2 ? "Mr. %s no. He said no. 5." : "no. %s", words[round % 5]);
+        NF_CHECK_EQ_INT(tk_kept_differs(rules, ws, text, strlen(text)), 0);
+    }
+    /* "no" met above as no abbreviation ("no. He") */
+    static const char number[] = "It is no. 5 on the list.";
+    nf_extract_options eo;
+    nf_extract_options_init(&eo);
+    eo.flags = NF_EXTRACT_NO_RULES | NF_EXTRACT_PLAIN;
+    nf_doc *doc = nf_extract(rules, ws, number, sizeof number - 1, &eo, &err);
+    const nf_token *no = doc && nf_doc_count(doc, NF_KIND_TOKEN) > 2 ? nf_doc_token(doc, 2) : NULL;
+    NF_CHECK(no && no->span.end - no->span.start == 3 && (no->flags & NF_TOKEN_ABBREV));
+    nf_doc_free(doc);
     nf_workspace_free(ws);
     nf_rules_free(rules);
 }
