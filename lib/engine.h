@@ -377,6 +377,12 @@ typedef struct nfi_rule_gate {
     uint32_t pf_off, pf_n;   /* nfi_prog.pf_off, pf_n */
     bool more;               /* a check past the prefilter (re_lit, req_n, any_first, fs_check) */
     const nfi_steps_gate *steps; /* NULL: none (first_steps_ok is not asked, or not all have one) */
+    /* what the token after one where a match runs a required instruction
+     * (nfi_prog.req_pcs, one-token tests) needs: a match cannot end there,
+     * so a next instruction takes it. NULL: none (not all have a side
+     * gate, or a match can end there). run_hit_rule skips the required
+     * tokens whose next token has none of it. */
+    const nfi_side_gate *req_next;
 } nfi_rule_gate;
 
 typedef struct nfi_pfkey {

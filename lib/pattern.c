@@ -2540,6 +2540,37 @@ static const nfi_steps_gate *steps_gate(nf_rules *r, const nfi_prog *p)
     return at;
 }
 
+/* p's nfi_rule_gate.req_next in the arena, or NULL: when a required
+ * instruction is not a one-token test, a match can end right after one,
+ * an instruction after one has no side gate, or out of memory. */
+static const nfi_side_gate *req_next_gate(nf_rules *r, const nfi_prog *p)
+{
+    if (!p->req_n || !p->req_pcs) return NULL;
+    for (uint32_t k = 0; k < p->req_n; k++)
+        if (p->code[p->req_pcs[k]].op != NFI_OP_TEST) return NULL;
+    size_t len = p->len + 1;
+    uint32_t *seen = calloc(len, sizeof *seen), *from = malloc(len * sizeof *from);
+    uint32_t *out = malloc(len * sizeof *out), *stack = malloc(2 * len * sizeof *stack);
+    nfi_side_gate side, *at = NULL;
+    memset(&side, 0, sizeof side);
+    bool ok = seen && from && out && stack;
+    size_t n = 0;
+    if (ok) {
+        for (uint32_t k = 0; k < p->req_n; k++) from[k] = p->req_pcs[k] + 1;
+        n = closure(p, from, p->req_n, seen, 1, out, stack);
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        nfi_step_gate g = step_gate(p, out[i]);
+        ok = side_add(&side, p, out[i], &g);
+    }
+    if (ok && (at = nfi_arena_alloc(&r->arena, sizeof *at))) *at = side;
+    free(seen);
+    free(from);
+    free(out);
+    free(stack);
+    return at;
+}
+
 /* Sets rules->gates from each rule's program (nfi_rule_gate). */
 static nf_status rule_gates(nf_rules *r)
 {
@@ -2557,6 +2588,7 @@ static nf_status rule_gates(nf_rules *r)
         g->pf_n = p->pf_n;
         g->more = ru->re_lit || p->req_n || p->any_first || p->fs_check;
         g->steps = steps_gate(r, p); /* (none when out of memory: first_steps_ok decides) */
+        g->req_next = req_next_gate(r, p); /* (none when out of memory: the matcher decides) */
     }
     return NF_OK;
 }

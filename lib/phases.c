@@ -1060,6 +1060,11 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
         uint64_t reach = pg->req_max + (uint64_t)pg->req_anns * (run->ann_maxlen - 1);
         if (reach < back) back = (uint32_t)reach;
     }
+    /* a match runs a required instruction at one of the hits and takes
+     * the token after it: a hit whose next token none of its next
+     * instructions can take is no match's */
+    const nfi_side_gate *req_next = run->r->gates[ri].req_next;
+    size_t nt = run->doc->tokens.len;
     uint32_t next = 0; /* the first start not tried yet */
     for (size_t c = 0; c < hits->len; c++) {
         uint32_t h = hits->items[c];
@@ -1067,6 +1072,7 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
         uint32_t last = h - pg->req_min, s = h >= back ? h - back : 0;
         if (s < next) s = next;
         if (!required_at(run, pg, h)) continue;
+        if (req_next && !(h + 1 < nt && side_may(run, req_next, h + 1))) continue;
         next = last + 1;
         if (!ru->cross_sentences)
             while (s <= last && run->sent_end[s] <= h) s++; /* in an earlier sentence */

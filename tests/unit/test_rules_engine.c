@@ -1324,6 +1324,36 @@ NF_TEST(rules_required_tokens_by_class)
     nf_rules_free(r);
 }
 
+/* A rule tried from its required tokens whose required instruction is a
+ * one-token test and whose next instructions each have a word or a
+ * feature bit gets what the token after a required one needs
+ * (nfi_rule_gate.req_next): "Bank" before "Ghana" is tried at no start,
+ * the others match as before. A match that can end at its required token
+ * leaves the rule without. */
+NF_TEST(rules_required_next_gate)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "rules:\n"
+                       "  - name: head_of\n"
+                       "    pattern: '[cap:upper]{0,2} [cap:title & (ministry | bank)]"
+                       " (of | for) [cap:upper]'\n"
+                       "    emit: HEAD\n"
+                       "  - name: ministry\n"
+                       "    pattern: '[cap:upper]{1,3} ministry'\n"
+                       "    emit: MIN\n");
+    NF_CHECK(r != NULL);
+    const nfi_phase *P = r ? &r->phases.items[0] : NULL;
+    NF_CHECK(P && P->nhit == 2);
+    NF_CHECK(r && r->gates[0].req_next != NULL && r->gates[1].req_next == NULL);
+    char buf[300];
+    nf_doc *d = run(r, "The Bank of Ghana , Ministry for Fisheries , Bank Ghana , "
+                       "Central Bank of Lagos said , Bank of");
+    NF_CHECK_EQ_STR(anns(d, "HEAD", buf, sizeof buf), "HEAD:The Bank of Ghana|"
+                    "HEAD:Ministry for Fisheries|HEAD:Central Bank of Lagos");
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
 /* A phase keeps, per token class, the list of rules its tokens are tried
  * with (made at the class's second token, used from its third on), and
  * looks at each token at what the class cannot tell: the next token of a
