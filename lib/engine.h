@@ -378,12 +378,22 @@ typedef struct nfi_rule_gate {
     bool more;               /* a check past the prefilter (re_lit, req_n, any_first, fs_check) */
     const nfi_steps_gate *steps; /* NULL: none (first_steps_ok is not asked, or not all have one) */
     /* what the token after one where a match runs a required instruction
-     * (nfi_prog.req_pcs, one-token tests) needs: a match cannot end there,
-     * so a next instruction takes it. NULL: none (not all have a side
-     * gate, or a match can end there). run_hit_rule skips the required
+     * (nfi_prog.req_pcs) needs: a match cannot end there, so a next
+     * instruction takes it (nfi_req_next_gate). NULL: none (not all have
+     * a gate, or a match can end there). run_hit_rule skips the required
      * tokens whose next token has none of it. */
-    const nfi_side_gate *req_next;
+    const struct nfi_req_next_gate *req_next;
 } nfi_rule_gate;
+
+/* nfi_rule_gate.req_next: the token after a required token t takes a
+ * next instruction, so it has one of side's or starts an entry of one
+ * of next_lexes (the next lexicon steps' lexicons, each < 64); or a
+ * required lexicon step (of req_lexes, each < 64) takes it with t, as
+ * the second word of an entry. */
+typedef struct nfi_req_next_gate {
+    nfi_side_gate side;
+    uint64_t next_lexes, req_lexes;
+} nfi_req_next_gate;
 
 typedef struct nfi_pfkey {
     uint32_t off, key, rule;

@@ -2540,19 +2540,31 @@ static const nfi_steps_gate *steps_gate(nf_rules *r, const nfi_prog *p)
     return at;
 }
 
+/* Adds lexicon step pc of p to *lexes (its lexicon's bit); false when it
+ * is no lexicon step or its lexicon has no bit (>= 64). */
+static bool lex_add(uint64_t *lexes, const nfi_prog *p, uint32_t pc)
+{
+    const nfi_inst *in = &p->code[pc];
+    if (in->op != NFI_OP_LEX || in->x >= 64) return false;
+    *lexes |= 1ull << in->x;
+    return true;
+}
+
 /* p's nfi_rule_gate.req_next in the arena, or NULL: when a required
- * instruction is not a one-token test, a match can end right after one,
- * an instruction after one has no side gate, or out of memory. */
-static const nfi_side_gate *req_next_gate(nf_rules *r, const nfi_prog *p)
+ * instruction is neither a one-token test nor a lexicon step, a match
+ * can end right after one, an instruction after one has no side gate and
+ * is no lexicon step, or out of memory. */
+static const nfi_req_next_gate *req_next_gate(nf_rules *r, const nfi_prog *p)
 {
     if (!p->req_n || !p->req_pcs) return NULL;
+    nfi_req_next_gate gate, *at = NULL;
+    memset(&gate, 0, sizeof gate);
     for (uint32_t k = 0; k < p->req_n; k++)
-        if (p->code[p->req_pcs[k]].op != NFI_OP_TEST) return NULL;
+        if (p->code[p->req_pcs[k]].op != NFI_OP_TEST && !lex_add(&gate.req_lexes, p, p->req_pcs[k]))
+            return NULL;
     size_t len = p->len + 1;
     uint32_t *seen = calloc(len, sizeof *seen), *from = malloc(len * sizeof *from);
     uint32_t *out = malloc(len * sizeof *out), *stack = malloc(2 * len * sizeof *stack);
-    nfi_side_gate side, *at = NULL;
-    memset(&side, 0, sizeof side);
     bool ok = seen && from && out && stack;
     size_t n = 0;
     if (ok) {
@@ -2561,9 +2573,9 @@ static const nfi_side_gate *req_next_gate(nf_rules *r, const nfi_prog *p)
     }
     for (size_t i = 0; ok && i < n; i++) {
         nfi_step_gate g = step_gate(p, out[i]);
-        ok = side_add(&side, p, out[i], &g);
+        ok = side_add(&gate.side, p, out[i], &g) || lex_add(&gate.next_lexes, p, out[i]);
     }
-    if (ok && (at = nfi_arena_alloc(&r->arena, sizeof *at))) *at = side;
+    if (ok && (at = nfi_arena_alloc(&r->arena, sizeof *at))) *at = gate;
     free(seen);
     free(from);
     free(out);

@@ -1041,6 +1041,19 @@ static nf_status try_rule(nfi_run *run, uint32_t ri, uint32_t s)
     return match_rule(run, ri, s);
 }
 
+/* Whether the token after required token h may take a next instruction
+ * or the second word of a required lexicon entry (nfi_req_next_gate). */
+static bool next_may_follow(const nfi_run *run, const nfi_req_next_gate *g, uint32_t h)
+{
+    if (h + 1 >= run->doc->tokens.len) return false;
+    if (side_may(run, &g->side, h + 1)) return true;
+    for (uint64_t l = g->next_lexes; l; l &= l - 1)
+        if (nfi_lex_starts(run, (uint32_t)__builtin_ctzll(l), h + 1)) return true;
+    for (uint64_t l = g->req_lexes; l; l &= l - 1)
+        if (nfi_lex_continues(run, (uint32_t)__builtin_ctzll(l), h)) return true;
+    return false;
+}
+
 /* Tries hit rule ri (nfi_phase.hit_rules) at the starts from which a match
  * can reach one of its required tokens: for a token h of its look-ahead
  * slot's list that passes a required instruction, the starts from h -
@@ -1063,8 +1076,7 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
     /* a match runs a required instruction at one of the hits and takes
      * the token after it: a hit whose next token none of its next
      * instructions can take is no match's */
-    const nfi_side_gate *req_next = run->r->gates[ri].req_next;
-    size_t nt = run->doc->tokens.len;
+    const nfi_req_next_gate *req_next = run->r->gates[ri].req_next;
     uint32_t next = 0; /* the first start not tried yet */
     for (size_t c = 0; c < hits->len; c++) {
         uint32_t h = hits->items[c];
@@ -1072,7 +1084,7 @@ static nf_status run_hit_rule(nfi_run *run, uint32_t ri)
         uint32_t last = h - pg->req_min, s = h >= back ? h - back : 0;
         if (s < next) s = next;
         if (!required_at(run, pg, h)) continue;
-        if (req_next && !(h + 1 < nt && side_may(run, req_next, h + 1))) continue;
+        if (req_next && !next_may_follow(run, req_next, h)) continue;
         next = last + 1;
         if (!ru->cross_sentences)
             while (s <= last && run->sent_end[s] <= h) s++; /* in an earlier sentence */

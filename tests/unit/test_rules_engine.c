@@ -1324,6 +1324,24 @@ NF_TEST(rules_required_tokens_by_class)
     nf_rules_free(r);
 }
 
+/* Checks the annotations of type in text run with r against want, then
+ * frees r. */
+static void check_and_free(nf_rules *r, const char *text, const char *type, const char *want)
+{
+    char buf[300];
+    nf_doc *d = run(r, text);
+    NF_CHECK_EQ_STR(anns(d, type, buf, sizeof buf), want);
+    nf_doc_free(d);
+    nf_rules_free(r);
+}
+
+/* How many hit rules (nfi_phase.hit_rules) the first phase of r has; 0
+ * when r is NULL. */
+static uint32_t first_phase_hit_rules(const nf_rules *r)
+{
+    return r ? r->phases.items[0].nhit : 0;
+}
+
 /* A rule tried from its required tokens whose required instruction is a
  * one-token test and whose next instructions each have a word or a
  * feature bit gets what the token after a required one needs
@@ -1341,17 +1359,39 @@ NF_TEST(rules_required_next_gate)
                        "  - name: ministry\n"
                        "    pattern: '[cap:upper]{1,3} ministry'\n"
                        "    emit: MIN\n");
-    NF_CHECK(r != NULL);
-    const nfi_phase *P = r ? &r->phases.items[0] : NULL;
-    NF_CHECK(P && P->nhit == 2);
+    NF_CHECK(first_phase_hit_rules(r) == 2);
     NF_CHECK(r && r->gates[0].req_next != NULL && r->gates[1].req_next == NULL);
-    char buf[300];
-    nf_doc *d = run(r, "The Bank of Ghana , Ministry for Fisheries , Bank Ghana , "
-                       "Central Bank of Lagos said , Bank of");
-    NF_CHECK_EQ_STR(anns(d, "HEAD", buf, sizeof buf), "HEAD:The Bank of Ghana|"
-                    "HEAD:Ministry for Fisheries|HEAD:Central Bank of Lagos");
-    nf_doc_free(d);
-    nf_rules_free(r);
+    check_and_free(r,
+                   "The Bank of Ghana , Ministry for Fisheries , Bank Ghana , "
+                   "Central Bank of Lagos said , Bank of",
+                   "HEAD",
+                   "HEAD:The Bank of Ghana|HEAD:Ministry for Fisheries|HEAD:Central Bank of Lagos");
+}
+
+/* The gate of a rule whose required instruction is a lexicon step (as
+ * "@titles{1,4}" in ent.person.title): the token after a required one
+ * takes a next instruction, starts an entry of a next lexicon step
+ * ("deputy" before "president"), or is the second word of the required
+ * entry ("prime minister"); "president said" is tried at no start. */
+NF_TEST(rules_required_lexicon_next_gate)
+{
+    nf_rules *r = load("schema: 1\n"
+                       "lexicons:\n"
+                       "  TITLE:\n"
+                       "    entries: [president, prime minister, deputy]\n"
+                       "rules:\n"
+                       "  - name: titled\n"
+                       "    pattern: '[cap:lower]? @TITLE{1,2} [cap:upper]'\n"
+                       "    emit: TITLED\n");
+    NF_CHECK(first_phase_hit_rules(r) == 1);
+    NF_CHECK(r && r->gates[0].req_next != NULL && r->gates[0].req_next->req_lexes &&
+             r->gates[0].req_next->next_lexes);
+    check_and_free(r,
+                   "the president said , prime minister Bob , new deputy president Carl , "
+                   "president Anna , president",
+                   "TITLED",
+                   "TITLED:prime minister Bob|TITLED:new deputy president Carl|"
+                   "TITLED:president Anna");
 }
 
 /* A phase keeps, per token class, the list of rules its tokens are tried
