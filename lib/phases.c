@@ -448,15 +448,37 @@ static bool first_steps_ok(const nfi_run *run, const nfi_prog *p, uint32_t s, ui
     return false;
 }
 
+/* The 64-bit word of an nfi_side_gate at gate (any alignment) at byte
+ * offset off. */
+static inline uint64_t side_word(const unsigned char *gate, size_t off)
+{
+    uint64_t w;
+    memcpy(&w, gate + off, sizeof w);
+    return w;
+}
+
+/* Whether token t may take an instruction of the nfi_side_gate at gate,
+ * read field by field so that it may be unaligned (a class list's gate in
+ * the workspace's pool of 32-bit words, memo_next_may; a copy of the whole
+ * gate cost more than the test). */
+static NFI_HOT_INLINE bool side_may_at(const nfi_run *run, const unsigned char *gate, uint32_t t)
+{
+    if (run->feat[t] & side_word(gate, offsetof(nfi_side_gate, feat_any))) return true;
+    uint32_t v = run->tokvocab[t];
+    if (v != NFI_NONE &&
+        ((side_word(gate, offsetof(nfi_side_gate, words) + ((v >> 6) & 3) * sizeof(uint64_t)) >>
+          (v & 63)) & 1))
+        return true;
+    if (!gate[offsetof(nfi_side_gate, any_bytes)]) return false;
+    unsigned b = (unsigned char)run->doc->work[run->doc->tokens.items[t].span.start];
+    return (side_word(gate, offsetof(nfi_side_gate, bytes) + (b >> 6) * sizeof(uint64_t)) >>
+            (b & 63)) & 1;
+}
+
 /* Whether token t may take an instruction of side (nfi_side_gate). */
 static NFI_HOT_INLINE bool side_may(const nfi_run *run, const nfi_side_gate *side, uint32_t t)
 {
-    if (run->feat[t] & side->feat_any) return true;
-    uint32_t v = run->tokvocab[t];
-    if (v != NFI_NONE && ((side->words[(v >> 6) & 3] >> (v & 63)) & 1)) return true;
-    if (!side->any_bytes) return false;
-    unsigned b = (unsigned char)run->doc->work[run->doc->tokens.items[t].span.start];
-    return (side->bytes[b >> 6] >> (b & 63)) & 1;
+    return side_may_at(run, (const unsigned char *)side, t);
 }
 
 /* False when first_steps_ok at s would be, by the bits of sg alone:
@@ -895,24 +917,8 @@ static NFI_HOT_INLINE bool memo_next_may(const nfi_run *run, const uint32_t *lis
 {
     uint32_t t = s + 1;
     if (t >= run->doc->tokens.len) return false;
-    /* side_may on the gate after the list, read field by field: the pool
-     * holds 32-bit words, so the gate may not be aligned for its 64-bit
-     * fields (a copy of the whole gate cost more than the test) */
-    const unsigned char *at = (const unsigned char *)(list + NFI_MEMO_HEAD + list[0]);
-    uint64_t feat_any, words;
-    memcpy(&feat_any, at + offsetof(nfi_side_gate, feat_any), sizeof feat_any);
-    if (run->feat[t] & feat_any) return true;
-    uint32_t v = run->tokvocab[t];
-    if (v != NFI_NONE) {
-        memcpy(&words, at + offsetof(nfi_side_gate, words) + ((v >> 6) & 3) * sizeof words,
-               sizeof words);
-        if ((words >> (v & 63)) & 1) return true;
-    }
-    if (!at[offsetof(nfi_side_gate, any_bytes)]) return false;
-    unsigned b = (unsigned char)run->doc->work[run->doc->tokens.items[t].span.start];
-    uint64_t bytes;
-    memcpy(&bytes, at + offsetof(nfi_side_gate, bytes) + (b >> 6) * sizeof bytes, sizeof bytes);
-    return (bytes >> (b & 63)) & 1;
+    /* the gate after the list (nfi_side_gate, maybe not 8-byte aligned) */
+    return side_may_at(run, (const unsigned char *)(list + NFI_MEMO_HEAD + list[0]), t);
 }
 
 /* Makes the list of token s's class for phase ph in cand (room ccap) from
